@@ -1,0 +1,129 @@
+//! Reading binary labels and predictions from text cells.
+//!
+//! Without a named positive value, a cell must be a number equal to 1 (positive), 0 or −1
+//! (negative), or `true`/`false`, as fairlearn accepts. With a named positive value, that
+//! value is positive and exactly one other value may appear: the label and prediction
+//! columns share one [`BinaryCodec`], so they must agree on that other value too.
+
+/// Why a cell could not be read as a binary outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BinaryError {
+    /// A cell outside the accepted 0/1 spellings, without a named positive value.
+    NotBinary,
+    /// A third distinct value, after `positive` and `negative`.
+    ThirdValue {
+        /// The positive value.
+        positive: String,
+        /// The one other value seen so far.
+        negative: String,
+    },
+}
+
+/// Maps cells to `true` (positive) or `false`, learning the negative value if needed.
+#[derive(Debug, Clone)]
+pub struct BinaryCodec {
+    positive: Option<Vec<u8>>,
+    negative: Option<Vec<u8>>,
+}
+
+impl BinaryCodec {
+    /// A codec whose positive value is `positive`, or 0/1 numbers when `None`.
+    pub fn new(positive: Option<&str>) -> Self {
+        BinaryCodec { positive: positive.map(|p| p.as_bytes().to_vec()), negative: None }
+    }
+
+    /// The positive value as reported (`"1"` for numeric labels).
+    pub fn positive_name(&self) -> String {
+        self.positive.as_deref().map_or_else(|| "1".to_owned(), lossy)
+    }
+
+    /// The negative value as reported (`"0"` for numeric labels), if one was seen.
+    pub fn negative_name(&self) -> Option<String> {
+        match (&self.positive, &self.negative) {
+            (None, _) => Some("0".to_owned()),
+            (Some(_), negative) => negative.as_deref().map(lossy),
+        }
+    }
+
+    /// Whether `value` (as written by the user, e.g. a favourable label) is the positive
+    /// value; `None` if it is neither value of this codec.
+    pub fn classify_name(&self, value: &str) -> Option<bool> {
+        let mut probe = self.clone();
+        match probe.read(value.trim().as_bytes()) {
+            Ok(positive) if probe.negative == self.negative => Some(positive),
+            _ => None,
+        }
+    }
+
+    /// Reads one cell.
+    ///
+    /// # Errors
+    /// When the cell is not one of the two values.
+    pub fn read(&mut self, cell: &[u8]) -> Result<bool, BinaryError> {
+        match &self.positive {
+            None => read_numeric(cell),
+            Some(positive) if cell == positive.as_slice() => Ok(true),
+            Some(positive) => match &self.negative {
+                Some(negative) if cell == negative.as_slice() => Ok(false),
+                Some(negative) => Err(BinaryError::ThirdValue {
+                    positive: lossy(positive),
+                    negative: lossy(negative),
+                }),
+                None => {
+                    self.negative = Some(cell.to_vec());
+                    Ok(false)
+                }
+            },
+        }
+    }
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn read_numeric(cell: &[u8]) -> Result<bool, BinaryError> {
+    match cell {
+        b"1" => return Ok(true),
+        b"0" => return Ok(false),
+        _ => {}
+    }
+    let text = std::str::from_utf8(cell).map_err(|_| BinaryError::NotBinary)?.trim();
+    if text.eq_ignore_ascii_case("true") {
+        return Ok(true);
+    }
+    if text.eq_ignore_ascii_case("false") {
+        return Ok(false);
+    }
+    match text.parse::<f64>() {
+        Ok(x) if x == 1.0 => Ok(true),
+        Ok(x) if x == 0.0 || x == -1.0 => Ok(false),
+        _ => Err(BinaryError::NotBinary),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_spellings_are_accepted() {
+        let mut c = BinaryCodec::new(None);
+        for (cell, expected) in [("1", true), ("0", false), ("1.0", true), ("-1", false), ("True", true)] {
+            assert_eq!(c.read(cell.as_bytes()), Ok(expected), "{cell}");
+        }
+        assert_eq!(c.read(b"yes"), Err(BinaryError::NotBinary));
+        assert_eq!(c.read(b"2"), Err(BinaryError::NotBinary));
+    }
+
+    #[test]
+    fn a_named_positive_allows_exactly_one_other_value() {
+        let mut c = BinaryCodec::new(Some(">50K"));
+        assert_eq!(c.read(b"<=50K"), Ok(false));
+        assert_eq!(c.read(b">50K"), Ok(true));
+        assert!(matches!(c.read(b"unknown"), Err(BinaryError::ThirdValue { .. })));
+        assert_eq!(c.negative_name().as_deref(), Some("<=50K"));
+        assert_eq!(c.classify_name("<=50K"), Some(false));
+        assert_eq!(c.classify_name("other"), None);
+    }
+}

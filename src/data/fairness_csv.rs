@@ -1,0 +1,299 @@
+//! Streams a CSV of labels, predictions (or scores) and sensitive columns into
+//! [`GroupCounts`], in memory bounded by the number of groups.
+//!
+//! Per row the reader touches only the columns the audit needs: the label and outcome cells
+//! are decoded, and the sensitive cells are looked up, as raw bytes, in one hash table of
+//! observed combinations. Text validation happens once per new combination, not per row.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use csv::{ByteRecord, ReaderBuilder};
+
+use crate::data::binary::{BinaryCodec, BinaryError};
+use crate::error::{closest_names, Error, ErrorKind, Location, Result};
+use crate::fairness::audit::CountedData;
+use crate::fairness::config::{AuditPlan, Outcome};
+use crate::fairness::confusion::Confusion;
+use crate::fairness::counts::GroupCounts;
+
+/// Column positions of the fields the audit reads.
+struct Columns {
+    label: usize,
+    outcome: usize,
+    sensitive: Vec<usize>,
+}
+
+/// Reads `reader` (a CSV with a header row) and counts it for `plan`. `source` names the
+/// input in error messages (a path, or `<data>`).
+///
+/// # Errors
+/// A typed error naming the source, line and column of the first unusable input: an empty
+/// file, a header without rows, an unknown column, a ragged row, a label with more than two
+/// values, a non-numeric/NaN/inf score, an empty sensitive value, a non-UTF-8 value, or an
+/// attribute with a single group.
+pub fn count_csv<R: Read>(reader: R, source: &str, plan: &AuditPlan) -> Result<CountedData> {
+    let mut csv = ReaderBuilder::new().has_headers(true).from_reader(reader);
+    let header = csv.byte_headers().map_err(|e| csv_error(source, &e))?.clone();
+    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+        return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
+    }
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| {
+            std::str::from_utf8(h)
+                .map(str::to_owned)
+                .map_err(|_| ErrorKind::NotUtf8 { at: Location::source(source).at_line(1) }.into())
+        })
+        .collect::<Result<_>>()?;
+    let columns = Columns {
+        label: find_column(&names, &plan.label, source)?,
+        outcome: find_column(&names, plan.outcome.column(), source)?,
+        sensitive: plan
+            .sensitive_columns
+            .iter()
+            .map(|c| find_column(&names, c, source))
+            .collect::<Result<_>>()?,
+    };
+
+    let mut codec = BinaryCodec::new(plan.positive_label.as_deref());
+    let mut table = JointTable::default();
+    let mut record = ByteRecord::new();
+    let mut key = Vec::new();
+    while csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))? {
+        let line = record.position().map_or(0, csv::Position::line);
+        let at = |column: usize| Location::source(source).at_line(line).in_column(&names[column]);
+        let label = read_binary(&mut codec, &record[columns.label], &plan.label, || at(columns.label))?;
+        let prediction = match &plan.outcome {
+            Outcome::Prediction { column } => {
+                read_binary(&mut codec, &record[columns.outcome], column, || at(columns.outcome))?
+            }
+            Outcome::Score { threshold, .. } => {
+                read_score(&record[columns.outcome], || at(columns.outcome))? >= *threshold
+            }
+        };
+        key.clear();
+        for &c in &columns.sensitive {
+            let cell = &record[c];
+            if cell.is_empty() {
+                return Err(Error::invalid_value(at(c), "empty sensitive value"));
+            }
+            key.extend_from_slice(&u32::try_from(cell.len()).unwrap_or(u32::MAX).to_le_bytes());
+            key.extend_from_slice(cell);
+        }
+        let counts = table.entry(&key, || sensitive_values(&record, &columns.sensitive, at))?;
+        counts.add_row(label, prediction);
+    }
+    if table.rows() == 0 {
+        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
+    }
+
+    let mut counts = GroupCounts::new(plan.sensitive_columns.clone());
+    for (values, cell) in table.into_cells() {
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        counts.add_counts(&values, &cell)?;
+    }
+    check_several_groups(&counts, plan, source)?;
+    let favorable_is_positive = match &plan.favorable_label {
+        None => true,
+        Some(value) => codec.classify_name(value).ok_or_else(|| {
+            Error::invalid_option(
+                "favorable-label",
+                format!(
+                    "\"{value}\" is not a label value of {source} (labels are {} and {})",
+                    codec.positive_name(),
+                    codec.negative_name().unwrap_or_else(|| "nothing else".into())
+                ),
+            )
+        })?,
+    };
+    Ok(CountedData {
+        counts,
+        positive_label: codec.positive_name(),
+        negative_label: codec.negative_name(),
+        favorable_is_positive,
+    })
+}
+
+/// The observed combinations of sensitive values, keyed by their raw bytes.
+#[derive(Default)]
+struct JointTable {
+    index: HashMap<Vec<u8>, usize>,
+    cells: Vec<(Vec<String>, Confusion)>,
+}
+
+impl JointTable {
+    /// The counts of the combination `key`, created with `values()` on first sight.
+    fn entry(
+        &mut self,
+        key: &[u8],
+        values: impl FnOnce() -> Result<Vec<String>>,
+    ) -> Result<&mut Confusion> {
+        let slot = match self.index.get(key) {
+            Some(&slot) => slot,
+            None => {
+                self.cells.push((values()?, Confusion::default()));
+                self.index.insert(key.to_vec(), self.cells.len() - 1);
+                self.cells.len() - 1
+            }
+        };
+        Ok(&mut self.cells[slot].1)
+    }
+
+    fn rows(&self) -> u64 {
+        self.cells.iter().map(|(_, c)| c.count()).sum()
+    }
+
+    fn into_cells(self) -> Vec<(Vec<String>, Confusion)> {
+        self.cells
+    }
+}
+
+fn sensitive_values(
+    record: &ByteRecord,
+    columns: &[usize],
+    at: impl Fn(usize) -> Location,
+) -> Result<Vec<String>> {
+    columns
+        .iter()
+        .map(|&c| {
+            let text = std::str::from_utf8(&record[c])
+                .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at(c) }))?;
+            if text.trim().is_empty() {
+                return Err(Error::invalid_value(at(c), "empty sensitive value"));
+            }
+            Ok(text.to_owned())
+        })
+        .collect()
+}
+
+fn find_column(names: &[String], wanted: &str, source: &str) -> Result<usize> {
+    let mut matches = names.iter().enumerate().filter(|(_, n)| n.as_str() == wanted);
+    match (matches.next(), matches.next()) {
+        (Some((i, _)), None) => Ok(i),
+        (Some(_), Some(_)) => Err(ErrorKind::DuplicateColumn {
+            source_name: source.to_owned(),
+            column: wanted.to_owned(),
+        }
+        .into()),
+        (None, _) => Err(ErrorKind::UnknownColumn {
+            source_name: source.to_owned(),
+            column: wanted.to_owned(),
+            suggestions: closest_names(wanted, names.iter().map(String::as_str)),
+        }
+        .into()),
+    }
+}
+
+fn read_binary(
+    codec: &mut BinaryCodec,
+    cell: &[u8],
+    column: &str,
+    at: impl FnOnce() -> Location,
+) -> Result<bool> {
+    codec.read(cell).map_err(|e| {
+        let value = String::from_utf8_lossy(cell);
+        let message = match e {
+            BinaryError::NotBinary => format!(
+                "value \"{value}\" is not 0/1; name the positive value with --positive-label"
+            ),
+            BinaryError::ThirdValue { positive, negative } => format!(
+                "value \"{value}\" is a third value in \"{column}\" (already seen \"{positive}\" and \"{negative}\"); labels and predictions must be binary"
+            ),
+        };
+        Error::invalid_value(at(), message)
+    })
+}
+
+fn read_score(cell: &[u8], at: impl FnOnce() -> Location) -> Result<f64> {
+    let text = std::str::from_utf8(cell).unwrap_or("");
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        Ok(x) => Err(Error::invalid_value(at(), format!("score {x} is not a finite number"))),
+        Err(_) => Err(Error::invalid_value(
+            at(),
+            format!("score \"{}\" is not a number", String::from_utf8_lossy(cell)),
+        )),
+    }
+}
+
+fn check_several_groups(counts: &GroupCounts, plan: &AuditPlan, source: &str) -> Result<()> {
+    for attribute in &plan.attributes {
+        let indices = counts.column_indices(&attribute.columns)?;
+        let groups = counts.marginal(&indices);
+        if groups.len() < 2 {
+            let only = groups.keys().next().map(|k| k.join("&")).unwrap_or_default();
+            return Err(Error::invalid_value(
+                Location::source(source).in_column(&attribute.name),
+                format!("attribute has a single group (\"{only}\"); fairness compares at least two"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn csv_error(source: &str, error: &csv::Error) -> Error {
+    let mut at = Location::source(source);
+    if let Some(position) = error.position() {
+        at = at.at_line(position.line());
+    }
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("row has {len} fields, but the header has {expected_len}")
+        }
+        csv::ErrorKind::Io(e) => format!("cannot read: {e}"),
+        _ => error.to_string(),
+    };
+    ErrorKind::Csv { at, message }.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fairness::config::AuditConfig;
+
+    fn plan() -> AuditPlan {
+        let config = AuditConfig {
+            label: "y".into(),
+            pred: Some("p".into()),
+            sensitive: vec!["g".into()],
+            ..AuditConfig::default()
+        };
+        config.check().unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn error(csv: &str) -> String {
+        match count_csv(csv.as_bytes(), "t.csv", &plan()) {
+            Ok(_) => "no error".into(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn counts_rows_per_group() {
+        let counted = count_csv("y,p,g\n1,1,a\n0,1,a\n1,0,b\n".as_bytes(), "t.csv", &plan());
+        let counts = counted.map(|c| c.counts.overall()).map_err(|e| e.to_string());
+        assert_eq!(counts, Ok(Confusion { tp: 1, fp: 1, tn: 0, fn_: 1 }));
+    }
+
+    #[test]
+    fn bad_input_names_source_line_and_column() {
+        assert_eq!(error(""), "t.csv: the file is empty (expected a header row)");
+        assert_eq!(error("y,p,g\n"), "t.csv: the file has a header but no data rows");
+        assert_eq!(error("y,p,h\n1,1,a\n"), "t.csv: no column \"g\"");
+        assert_eq!(error("y,p,g\n1,1,a\n1,1\n"), "t.csv, line 3: row has 2 fields, but the header has 3");
+        assert_eq!(error("y,p,g\n1,1,a\n0,1,\n"), "t.csv, line 3, column \"g\": empty sensitive value");
+        assert!(error("y,p,g\n1,1,a\n2,1,b\n").starts_with("t.csv, line 3, column \"y\": value \"2\" is not 0/1"));
+        assert_eq!(
+            error("y,p,g\n1,1,a\n0,1,a\n"),
+            "t.csv, column \"g\": attribute has a single group (\"a\"); fairness compares at least two"
+        );
+    }
+
+    #[test]
+    fn non_utf8_values_are_rejected() {
+        let data = b"y,p,g\n1,1,a\n0,1,\xff\xfe\n";
+        let e = count_csv(&data[..], "t.csv", &plan()).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(e, Err("t.csv, line 3, column \"g\": not valid UTF-8 text".into()));
+    }
+}

@@ -1,0 +1,267 @@
+//! The one error type of the core: what went wrong, and where (source, line, column).
+//!
+//! Shaped like rust-csv's: a boxed [`ErrorKind`] keeps `Result<T>` one word wide, and
+//! [`ErrorKind::code`] gives adapters (CLI, WASM) a stable identifier to match on.
+
+use std::fmt;
+
+/// The result type of every fallible core function.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Where in an input a problem was found. Every field is optional because not every error
+/// comes from a file (a bad option has no line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The input's name as the user knows it (a path, or `<data>` for in-memory input).
+    pub source: Option<String>,
+    /// 1-based line number in the source.
+    pub line: Option<u64>,
+    /// Column name.
+    pub column: Option<String>,
+}
+
+impl Location {
+    /// A location in `source`.
+    pub fn source(source: &str) -> Self {
+        Location { source: Some(source.to_owned()), ..Location::default() }
+    }
+
+    /// This location, at `line`.
+    #[must_use]
+    pub fn at_line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    /// This location, in `column`.
+    #[must_use]
+    pub fn in_column(mut self, column: &str) -> Self {
+        self.column = Some(column.to_owned());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(source) = &self.source {
+            parts.push(source.clone());
+        }
+        if let Some(line) = self.line {
+            parts.push(format!("line {line}"));
+        }
+        if let Some(column) = &self.column {
+            parts.push(format!("column \"{column}\""));
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// What went wrong. New kinds may be added, so match with a wildcard arm.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The CSV could not be parsed (ragged rows, bad quoting, I/O).
+    #[error("{at}: {message}")]
+    Csv {
+        /// Where.
+        at: Location,
+        /// What the CSV reader reported.
+        message: String,
+    },
+    /// Bytes that are not UTF-8 where text is needed.
+    #[error("{at}: not valid UTF-8 text")]
+    NotUtf8 {
+        /// Where.
+        at: Location,
+    },
+    /// The input has no header row at all.
+    #[error("{source_name}: the file is empty (expected a header row)")]
+    Empty {
+        /// The input's name.
+        source_name: String,
+    },
+    /// The input has a header but no data rows.
+    #[error("{source_name}: the file has a header but no data rows")]
+    NoRows {
+        /// The input's name.
+        source_name: String,
+    },
+    /// A column named by the user is not in the header.
+    #[error("{source_name}: no column \"{column}\"{}", suggestion_text(.suggestions))]
+    UnknownColumn {
+        /// The input's name.
+        source_name: String,
+        /// The requested column.
+        column: String,
+        /// Header names close to the requested one.
+        suggestions: Vec<String>,
+    },
+    /// A header names the same column twice, so a name does not pick one column.
+    #[error("{source_name}: the header has column \"{column}\" more than once")]
+    DuplicateColumn {
+        /// The input's name.
+        source_name: String,
+        /// The repeated name.
+        column: String,
+    },
+    /// A cell value that cannot be used.
+    #[error("{at}: {message}")]
+    InvalidValue {
+        /// Where.
+        at: Location,
+        /// Why the value is unusable, quoting it.
+        message: String,
+    },
+    /// An option (flag, config key, API field) with a bad value.
+    #[error("invalid {name}: {message}")]
+    InvalidOption {
+        /// The option, as the user spelled it.
+        name: String,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+    /// An audit configuration that cannot be read.
+    #[error("{source_name}: {message}")]
+    Config {
+        /// The config's name.
+        source_name: String,
+        /// What is wrong, naming the key.
+        message: String,
+    },
+    /// Two states that count different things cannot be merged.
+    #[error("cannot merge counts over columns {left:?} with counts over columns {right:?}")]
+    MergeMismatch {
+        /// Columns of the receiving state.
+        left: Vec<String>,
+        /// Columns of the other state.
+        right: Vec<String>,
+    },
+}
+
+fn suggestion_text(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        let quoted: Vec<String> = suggestions.iter().map(|s| format!("\"{s}\"")).collect();
+        format!(" (did you mean {}?)", quoted.join(" or "))
+    }
+}
+
+impl ErrorKind {
+    /// A stable, machine-readable identifier of the kind, e.g. `"unknown_column"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ErrorKind::Csv { .. } => "csv",
+            ErrorKind::NotUtf8 { .. } => "not_utf8",
+            ErrorKind::Empty { .. } => "empty_input",
+            ErrorKind::NoRows { .. } => "no_rows",
+            ErrorKind::UnknownColumn { .. } => "unknown_column",
+            ErrorKind::DuplicateColumn { .. } => "duplicate_column",
+            ErrorKind::InvalidValue { .. } => "invalid_value",
+            ErrorKind::InvalidOption { .. } => "invalid_option",
+            ErrorKind::Config { .. } => "invalid_config",
+            ErrorKind::MergeMismatch { .. } => "merge_mismatch",
+        }
+    }
+}
+
+/// The core's error: a boxed [`ErrorKind`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error(Box<ErrorKind>);
+
+impl Error {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// Unwraps into the kind.
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+
+    /// The kind's stable identifier (see [`ErrorKind::code`]).
+    pub fn code(&self) -> &'static str {
+        self.0.code()
+    }
+
+    /// An [`ErrorKind::InvalidOption`] error.
+    #[cold]
+    #[must_use]
+    pub fn invalid_option(name: impl Into<String>, message: impl Into<String>) -> Self {
+        ErrorKind::InvalidOption { name: name.into(), message: message.into() }.into()
+    }
+
+    /// An [`ErrorKind::InvalidValue`] error.
+    #[cold]
+    #[must_use]
+    pub fn invalid_value(at: Location, message: impl Into<String>) -> Self {
+        ErrorKind::InvalidValue { at, message: message.into() }.into()
+    }
+
+    /// An [`ErrorKind::Config`] error.
+    #[cold]
+    #[must_use]
+    pub fn config(source_name: impl Into<String>, message: impl Into<String>) -> Self {
+        ErrorKind::Config { source_name: source_name.into(), message: message.into() }.into()
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error(Box::new(kind))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Up to two names from `candidates` closest to `wanted` (for "did you mean" hints).
+pub fn closest_names<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let wanted_lower = wanted.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&wanted_lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.7)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.into_iter().take(2).map(|(_, c)| c.to_owned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_reads_naturally() {
+        let at = Location::source("loans.csv").at_line(17).in_column("score");
+        assert_eq!(at.to_string(), "loans.csv, line 17, column \"score\"");
+    }
+
+    #[test]
+    fn unknown_column_suggests_close_names() {
+        let e: Error = ErrorKind::UnknownColumn {
+            source_name: "a.csv".into(),
+            column: "scor".into(),
+            suggestions: closest_names("scor", ["score", "label", "sex"]),
+        }
+        .into();
+        assert_eq!(e.to_string(), "a.csv: no column \"scor\" (did you mean \"score\"?)");
+        assert_eq!(e.code(), "unknown_column");
+    }
+
+    #[test]
+    fn error_is_send_sync() {
+        fn assert_traits<T: Send + Sync + Unpin>() {}
+        assert_traits::<Error>();
+    }
+}

@@ -1,0 +1,408 @@
+//! Runs a checked [`AuditPlan`] on counted data and builds the [`FairnessReport`]:
+//! group tables, fairlearn aggregates, the AIF360 comparison, bootstrap intervals, gates.
+//!
+//! Everything here is a function of the [`GroupCounts`] state; no row is looked at again.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+use crate::fairness::bootstrap::{resample, stream, SampleSet};
+use crate::fairness::config::{Attribute, AuditPlan, BootstrapSettings, Bound, Outcome};
+use crate::fairness::confusion::{Confusion, Rate, UndefinedPolicy};
+use crate::fairness::counts::{GroupCounts, GroupKey};
+use crate::fairness::metrics::{compute, Leaf, Metrics, METRIC_NAMES};
+use crate::fairness::privileged::{Aif360Metrics, Sides};
+use crate::progress::Progress;
+use crate::report::fairness::{
+    AttributeReport, FairnessReport, FourFifthsRule, GateResult, GroupReport, LabelInfo,
+    OutcomeInfo, PrivilegedComparison, FAIRNESS_SCHEMA,
+};
+
+/// The four-fifths rule's threshold on disparate impact.
+pub const FOUR_FIFTHS: f64 = 0.8;
+
+/// Counted data ready to audit: the mergeable state and how its labels were read.
+#[derive(Debug, Clone)]
+pub struct CountedData {
+    /// The per-group counts.
+    pub counts: GroupCounts,
+    /// The label value that counted as positive.
+    pub positive_label: String,
+    /// The other label value, if one was seen.
+    pub negative_label: Option<String>,
+    /// Whether the favourable label of the privileged comparison is the positive label.
+    pub favorable_is_positive: bool,
+}
+
+/// Audits `data` (named `source` in the report) as `plan` says.
+///
+/// # Errors
+/// When an attribute's column was not counted, or a privileged group does not occur.
+pub fn audit(
+    plan: &AuditPlan,
+    data: &CountedData,
+    source: &str,
+    progress: &mut dyn Progress,
+) -> Result<FairnessReport> {
+    let overall_counts = data.counts.overall();
+    let mut overall = group_report("all".into(), &overall_counts, plan.policy);
+    if let Some(settings) = &plan.bootstrap {
+        progress.start("bootstrap", u64::from(settings.resamples) * (plan.attributes.len() as u64 + 1));
+        overall.intervals = Some(overall_intervals(&overall_counts, settings, plan.policy, progress));
+    }
+    let favorable = favorable_label_name(plan, data);
+    let mut attributes = Vec::with_capacity(plan.attributes.len());
+    for (index, attribute) in plan.attributes.iter().enumerate() {
+        let report = attribute_report(plan, data, attribute, &favorable, index as u64 + 1, progress)?;
+        attributes.push(report);
+    }
+    progress.finish();
+    let gates = evaluate_gates(plan, &attributes);
+    Ok(FairnessReport {
+        schema: FAIRNESS_SCHEMA,
+        source: source.to_owned(),
+        rows: overall_counts.count(),
+        label: LabelInfo {
+            column: plan.label.clone(),
+            positive: data.positive_label.clone(),
+            negative: data.negative_label.clone(),
+        },
+        outcome: match &plan.outcome {
+            Outcome::Prediction { column } => {
+                OutcomeInfo { column: column.clone(), kind: "prediction", threshold: None }
+            }
+            Outcome::Score { column, threshold } => {
+                OutcomeInfo { column: column.clone(), kind: "score", threshold: Some(*threshold) }
+            }
+        },
+        policy: plan.policy,
+        bootstrap: plan.bootstrap,
+        overall,
+        passed: gates.iter().all(|g| g.passed),
+        attributes,
+        gates,
+    })
+}
+
+fn favorable_label_name(plan: &AuditPlan, data: &CountedData) -> String {
+    match (&plan.favorable_label, data.favorable_is_positive) {
+        (Some(name), _) => name.clone(),
+        (None, true) => data.positive_label.clone(),
+        (None, false) => data.negative_label.clone().unwrap_or_default(),
+    }
+}
+
+fn group_report(group: String, counts: &Confusion, policy: UndefinedPolicy) -> GroupReport {
+    let rate = |r| counts.rate_with(r, policy);
+    let mut undefined = BTreeMap::new();
+    for r in Rate::ALL {
+        if counts.rate(r).is_none() {
+            let reason = match policy {
+                UndefinedPolicy::Strict => r.undefined_reason().to_owned(),
+                UndefinedPolicy::FairlearnCompat => {
+                    format!("{}; counted as 0.0 (fairlearn compatibility)", r.undefined_reason())
+                }
+            };
+            undefined.insert(r.name(), reason);
+        }
+    }
+    GroupReport {
+        group,
+        count: counts.count(),
+        base_rate: rate(Rate::BaseRate),
+        selection_rate: rate(Rate::SelectionRate),
+        tpr: rate(Rate::Tpr),
+        fpr: rate(Rate::Fpr),
+        tnr: rate(Rate::Tnr),
+        fnr: rate(Rate::Fnr),
+        precision: rate(Rate::Precision),
+        accuracy: rate(Rate::Accuracy),
+        confusion: *counts,
+        undefined,
+        intervals: None,
+    }
+}
+
+fn record_rates(samples: &mut SampleSet, counts: &Confusion, policy: UndefinedPolicy) {
+    for r in Rate::ALL {
+        samples.record(counts.rate_with(r, policy));
+    }
+}
+
+fn rate_intervals(samples: &mut SampleSet, confidence: f64) -> BTreeMap<&'static str, Option<[f64; 2]>> {
+    Rate::ALL.into_iter().map(|r| (r.name(), samples.next_interval(confidence))).collect()
+}
+
+fn overall_intervals(
+    counts: &Confusion,
+    settings: &BootstrapSettings,
+    policy: UndefinedPolicy,
+    progress: &mut dyn Progress,
+) -> BTreeMap<&'static str, Option<[f64; 2]>> {
+    let mut rng = stream(settings.seed, 0);
+    let mut samples = SampleSet::default();
+    for _ in 0..settings.resamples {
+        record_rates(&mut samples, &resample(counts, &mut rng), policy);
+        samples.next_resample();
+        progress.advance(1);
+    }
+    rate_intervals(&mut samples, settings.confidence)
+}
+
+/// Values of one attribute's aggregates; `Err` carries why a value is undefined.
+struct AttributeValues {
+    metrics: Metrics<Leaf>,
+    aif360: Option<Aif360Metrics<Leaf>>,
+}
+
+fn attribute_values(
+    groups: &[Confusion],
+    privileged: Option<&Confusion>,
+    favorable_is_positive: bool,
+    policy: UndefinedPolicy,
+) -> AttributeValues {
+    let mut overall = Confusion::default();
+    for g in groups {
+        overall.add(g);
+    }
+    AttributeValues {
+        metrics: compute(groups, &overall, policy),
+        aif360: privileged.map(|p| Sides::split(p, &overall, favorable_is_positive).metrics()),
+    }
+}
+
+fn attribute_report(
+    plan: &AuditPlan,
+    data: &CountedData,
+    attribute: &Attribute,
+    favorable_label: &str,
+    stream_id: u64,
+    progress: &mut dyn Progress,
+) -> Result<AttributeReport> {
+    let indices = data.counts.column_indices(&attribute.columns)?;
+    let by_group = data.counts.marginal(&indices);
+    let keys: Vec<&GroupKey> = by_group.keys().collect();
+    let counts: Vec<Confusion> = by_group.values().copied().collect();
+    let privileged_index = privileged_group_index(plan, attribute, &keys)?;
+    let values = attribute_values(
+        &counts,
+        privileged_index.map(|i| &counts[i]),
+        data.favorable_is_positive,
+        plan.policy,
+    );
+
+    let mut groups: Vec<GroupReport> = keys
+        .iter()
+        .zip(&counts)
+        .map(|(key, c)| group_report(key.join("&"), c, plan.policy))
+        .collect();
+    let mut undefined = BTreeMap::new();
+    let metrics = values.metrics.map(|path, leaf| defined(path, leaf, &mut undefined));
+    let mut privileged_comparison = match (privileged_index, &values.aif360) {
+        (Some(i), Some(aif360)) => {
+            let sides = Sides::split(&counts[i], &sum(&counts), data.favorable_is_positive);
+            let (privileged, unprivileged) = sides.summaries();
+            let mut why = BTreeMap::new();
+            let metrics = aif360.map(|name, leaf| defined(name, leaf, &mut why));
+            Some(PrivilegedComparison {
+                privileged_group: keys[i].join("&"),
+                favorable_label: favorable_label.to_owned(),
+                privileged,
+                unprivileged,
+                four_fifths_rule: FourFifthsRule {
+                    threshold: FOUR_FIFTHS,
+                    passed: metrics.disparate_impact.map(|di| di >= FOUR_FIFTHS),
+                },
+                metrics,
+                intervals: None,
+                undefined: why,
+            })
+        }
+        _ => None,
+    };
+
+    let mut metric_intervals = None;
+    if let Some(settings) = &plan.bootstrap {
+        let intervals = bootstrap_attribute(
+            &counts,
+            privileged_index,
+            data.favorable_is_positive,
+            plan.policy,
+            settings,
+            stream_id,
+            progress,
+        );
+        for (group, group_intervals) in groups.iter_mut().zip(intervals.groups) {
+            group.intervals = Some(group_intervals);
+        }
+        metric_intervals = Some(intervals.metrics);
+        if let Some(c) = &mut privileged_comparison {
+            c.intervals = intervals.aif360;
+        }
+    }
+
+    Ok(AttributeReport {
+        attribute: attribute.name.clone(),
+        columns: attribute.columns.clone(),
+        warnings: undefined_rate_warnings(&groups, plan.policy),
+        groups,
+        metrics,
+        metric_intervals,
+        undefined,
+        privileged_comparison,
+    })
+}
+
+fn sum(groups: &[Confusion]) -> Confusion {
+    let mut total = Confusion::default();
+    for g in groups {
+        total.add(g);
+    }
+    total
+}
+
+fn defined(path: &str, leaf: &Leaf, undefined: &mut BTreeMap<String, String>) -> Option<f64> {
+    match leaf {
+        Ok(v) => Some(*v),
+        Err(reason) => {
+            undefined.insert(path.to_owned(), (*reason).to_owned());
+            None
+        }
+    }
+}
+
+fn privileged_group_index(plan: &AuditPlan, attribute: &Attribute, keys: &[&GroupKey]) -> Result<Option<usize>> {
+    let Some(privileged) = plan.privileged.iter().find(|p| p.attribute == attribute.name) else {
+        return Ok(None);
+    };
+    match keys.iter().position(|k| **k == privileged.values) {
+        Some(i) => Ok(Some(i)),
+        None => {
+            let groups: Vec<String> = keys.iter().map(|k| format!("\"{}\"", k.join("&"))).collect();
+            Err(Error::invalid_option(
+                "privileged",
+                format!(
+                    "{}=\"{}\" does not occur in the data (groups: {})",
+                    attribute.name,
+                    privileged.values.join("&"),
+                    groups.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+fn undefined_rate_warnings(groups: &[GroupReport], policy: UndefinedPolicy) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for rate in [Rate::SelectionRate, Rate::Tpr, Rate::Fpr] {
+        let affected: Vec<&str> = groups
+            .iter()
+            .filter(|g| g.undefined.contains_key(rate.name()))
+            .map(|g| g.group.as_str())
+            .collect();
+        if affected.is_empty() {
+            continue;
+        }
+        let treatment = match policy {
+            UndefinedPolicy::Strict => "left out of its aggregates",
+            UndefinedPolicy::FairlearnCompat => "counted as 0.0 in its aggregates (fairlearn compatibility)",
+        };
+        warnings.push(format!(
+            "{} is undefined for {} group(s) ({}): {}; {treatment}",
+            rate.name(),
+            affected.len(),
+            affected.join(", "),
+            rate.undefined_reason()
+        ));
+    }
+    warnings
+}
+
+struct AttributeIntervals {
+    groups: Vec<BTreeMap<&'static str, Option<[f64; 2]>>>,
+    metrics: Metrics<Option<[f64; 2]>>,
+    aif360: Option<Aif360Metrics<Option<[f64; 2]>>>,
+}
+
+fn bootstrap_attribute(
+    counts: &[Confusion],
+    privileged_index: Option<usize>,
+    favorable_is_positive: bool,
+    policy: UndefinedPolicy,
+    settings: &BootstrapSettings,
+    stream_id: u64,
+    progress: &mut dyn Progress,
+) -> AttributeIntervals {
+    let mut rng = stream(settings.seed, stream_id);
+    let mut samples = SampleSet::default();
+    let mut drawn = vec![Confusion::default(); counts.len()];
+    for _ in 0..settings.resamples {
+        for (slot, group) in drawn.iter_mut().zip(counts) {
+            *slot = resample(group, &mut rng);
+        }
+        for group in &drawn {
+            record_rates(&mut samples, group, policy);
+        }
+        let values = attribute_values(&drawn, privileged_index.map(|i| &drawn[i]), favorable_is_positive, policy);
+        values.metrics.map(|_, leaf| samples.record(leaf.ok()));
+        if let Some(aif360) = &values.aif360 {
+            aif360.map(|_, leaf| samples.record(leaf.ok()));
+        }
+        samples.next_resample();
+        progress.advance(1);
+    }
+    let confidence = settings.confidence;
+    let groups = counts.iter().map(|_| rate_intervals(&mut samples, confidence)).collect();
+    let metrics = Metrics::map(&compute(&[], &Confusion::default(), policy), |_, _| samples.next_interval(confidence));
+    let aif360 = privileged_index.map(|_| {
+        Sides::split(&Confusion::default(), &Confusion::default(), true)
+            .metrics()
+            .map(|_, _| samples.next_interval(confidence))
+    });
+    AttributeIntervals { groups, metrics, aif360 }
+}
+
+fn evaluate_gates(plan: &AuditPlan, attributes: &[AttributeReport]) -> Vec<GateResult> {
+    let mut results = Vec::new();
+    for gate in &plan.gates {
+        let is_fairlearn = METRIC_NAMES.contains(&gate.metric.as_str());
+        for attribute in attributes {
+            if gate.attribute.as_ref().is_some_and(|a| *a != attribute.attribute) {
+                continue;
+            }
+            let (value, interval) = if is_fairlearn {
+                let interval = attribute.metric_intervals.as_ref().and_then(|m| m.headline(&gate.metric).copied().flatten());
+                (attribute.metrics.headline(&gate.metric).copied().flatten(), interval)
+            } else if let Some(c) = &attribute.privileged_comparison {
+                let interval = c.intervals.as_ref().and_then(|m| m.get(&gate.metric).copied().flatten());
+                (c.metrics.get(&gate.metric).copied().flatten(), interval)
+            } else if gate.attribute.is_none() {
+                continue; // an AIF360 gate for every attribute applies where a privileged group is named
+            } else {
+                (None, None)
+            };
+            let passed = value.is_some_and(|v| match gate.bound {
+                Bound::Max => v <= gate.limit,
+                Bound::Min => v >= gate.limit,
+            });
+            let reason = value.is_none().then(|| {
+                if is_fairlearn || attribute.privileged_comparison.is_some() {
+                    "the metric is undefined for this attribute".to_owned()
+                } else {
+                    "no privileged group is named for this attribute".to_owned()
+                }
+            });
+            results.push(GateResult {
+                name: gate.metric.clone(),
+                attribute: attribute.attribute.clone(),
+                bound: gate.bound,
+                value,
+                limit: gate.limit,
+                interval,
+                passed,
+                reason,
+            });
+        }
+    }
+    results
+}

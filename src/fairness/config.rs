@@ -1,0 +1,575 @@
+//! What a fairness audit is asked to do, as the user writes it (CLI flags, an audit TOML,
+//! a JS object), and its validation into an [`AuditPlan`] the core can run.
+//!
+//! [`AuditConfig`] mirrors the CLI's long flags in `snake_case` (and accepts `camelCase`
+//! aliases for JS); [`AuditConfig::check`] validates it once, like linfa's `ParamGuard`.
+
+use std::collections::BTreeMap;
+
+use serde::de::{self, Deserializer};
+use serde::Deserialize;
+
+use crate::error::{closest_names, Error, Result};
+use crate::fairness::confusion::UndefinedPolicy;
+use crate::fairness::metrics::METRIC_NAMES;
+use crate::fairness::privileged::AIF360_METRIC_NAMES;
+
+/// Separator of the columns of an intersection (`sex&race`) and of its group values.
+pub const INTERSECTION_SEPARATOR: char = '&';
+
+/// Default decision threshold for a score column.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// Default confidence level of bootstrap intervals.
+pub const DEFAULT_CONFIDENCE: f64 = 0.95;
+
+/// A fairness audit as declared by the user.
+///
+/// # Parameters
+/// | Name | Default | Purpose |
+/// |---|---|---|
+/// | `data` | — | the data file (CLI/config only; resolved by the adapter) |
+/// | `label` | — | label column |
+/// | `positive_label` | `1` | the label value that counts as positive |
+/// | `pred` / `score` | — | prediction column (0/1), or score column with `threshold` |
+/// | `threshold` | 0.5 | `pred = score >= threshold`, in [0, 1] |
+/// | `sensitive` | — | attributes: a column, or columns joined by `&` |
+/// | `privileged` | none | `COLUMN=VALUE` (or `A&B=a&b`) per attribute |
+/// | `favorable_label` | the positive label | favourable outcome of the AIF360 comparison |
+/// | `bootstrap` | none | number of resamples for confidence intervals |
+/// | `confidence` | 0.95 | interval level, in (0, 1) |
+/// | `seed` | 0 | bootstrap seed |
+/// | `fairlearn_compat` | false | count undefined rates as 0.0, as fairlearn |
+/// | `max` / `min` | none | gates `{metric: limit}` applied to every attribute |
+/// | `gates` | none | gates for one attribute: `{metric, attribute, max or min}` |
+/// | `exit_zero` | false | report failed gates without failing (CLI) |
+/// | `outputs` | none | report files `{format, path}` (CLI) |
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Path of the data file (CLI and audit config only).
+    #[serde(default)]
+    pub data: Option<String>,
+    /// Label column.
+    pub label: String,
+    /// The label value that counts as positive.
+    #[serde(default, alias = "positiveLabel", deserialize_with = "label_value")]
+    pub positive_label: Option<String>,
+    /// Prediction column.
+    #[serde(default)]
+    pub pred: Option<String>,
+    /// Score column.
+    #[serde(default)]
+    pub score: Option<String>,
+    /// Decision threshold for `score`.
+    #[serde(default)]
+    pub threshold: Option<f64>,
+    /// Attributes to audit.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub sensitive: Vec<String>,
+    /// Privileged groups, `COLUMN=VALUE`.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub privileged: Vec<String>,
+    /// Favourable label of the privileged comparison.
+    #[serde(default, alias = "favorableLabel", deserialize_with = "label_value")]
+    pub favorable_label: Option<String>,
+    /// Bootstrap resamples.
+    #[serde(default)]
+    pub bootstrap: Option<u32>,
+    /// Interval confidence level.
+    #[serde(default)]
+    pub confidence: Option<f64>,
+    /// Bootstrap seed.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Count undefined rates as 0.0, as fairlearn does.
+    #[serde(default, alias = "fairlearnCompat")]
+    pub fairlearn_compat: bool,
+    /// Upper limits per metric, for every attribute.
+    #[serde(default)]
+    pub max: BTreeMap<String, f64>,
+    /// Lower limits per metric, for every attribute.
+    #[serde(default)]
+    pub min: BTreeMap<String, f64>,
+    /// Gates for single attributes.
+    #[serde(default)]
+    pub gates: Vec<GateEntry>,
+    /// Report failed gates without failing.
+    #[serde(default, alias = "exitZero")]
+    pub exit_zero: bool,
+    /// Report files to write.
+    #[serde(default)]
+    pub outputs: Vec<OutputEntry>,
+}
+
+/// One gate of the `gates` list.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateEntry {
+    /// A key of `metrics` or of `privileged_comparison`.
+    pub metric: String,
+    /// The attribute (as written in `sensitive`); every attribute when absent.
+    #[serde(default)]
+    pub attribute: Option<String>,
+    /// Upper limit.
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// Lower limit.
+    #[serde(default)]
+    pub min: Option<f64>,
+}
+
+/// One report file of the `outputs` list.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputEntry {
+    /// `text`, `json`, `markdown`, `junit` or `html`.
+    pub format: String,
+    /// Where to write it.
+    pub path: String,
+}
+
+/// Accepts a string or a list of strings.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+/// Accepts a label value written as a string or a number (`1`, `"1"`, `">50K"`).
+fn label_value<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Text(String),
+        Integer(i64),
+        Number(f64),
+        Flag(bool),
+    }
+    Ok(Some(match Value::deserialize(d)? {
+        Value::Text(s) => s,
+        Value::Integer(i) => i.to_string(),
+        Value::Number(x) if x.is_finite() => x.to_string(),
+        Value::Number(_) => return Err(de::Error::custom("a label value must be finite")),
+        Value::Flag(b) => b.to_string(),
+    }))
+}
+
+/// How each row's predicted outcome is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A column of 0/1 (or label-valued) predictions.
+    Prediction {
+        /// The column.
+        column: String,
+    },
+    /// A numeric score, positive when `score >= threshold`.
+    Score {
+        /// The column.
+        column: String,
+        /// The decision threshold.
+        threshold: f64,
+    },
+}
+
+impl Outcome {
+    /// The column the outcome is read from.
+    pub fn column(&self) -> &str {
+        match self {
+            Outcome::Prediction { column } | Outcome::Score { column, .. } => column,
+        }
+    }
+}
+
+/// An attribute: one sensitive column, or the intersection of several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// The name in reports: the columns joined by `&`.
+    pub name: String,
+    /// The columns, in the given order.
+    pub columns: Vec<String>,
+}
+
+/// A privileged group of one attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivilegedGroup {
+    /// The attribute's name.
+    pub attribute: String,
+    /// The group's values, one per column of the attribute.
+    pub values: Vec<String>,
+}
+
+/// Whether a gate bounds a metric from above or below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// The value must be at most the limit.
+    Max,
+    /// The value must be at least the limit.
+    Min,
+}
+
+/// A validated gate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    /// A fairlearn metric name or an AIF360 metric name.
+    pub metric: String,
+    /// The attribute it applies to; every attribute when `None`.
+    pub attribute: Option<String>,
+    /// Upper or lower bound.
+    pub bound: Bound,
+    /// The limit.
+    pub limit: f64,
+}
+
+/// Bootstrap settings.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct BootstrapSettings {
+    /// Number of resamples.
+    pub resamples: u32,
+    /// Interval confidence level.
+    pub confidence: f64,
+    /// Seed of the resampling.
+    pub seed: u64,
+}
+
+/// A checked audit: every name parsed, every number in range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditPlan {
+    /// Label column.
+    pub label: String,
+    /// The positive label value, if the user named one.
+    pub positive_label: Option<String>,
+    /// How predictions are read.
+    pub outcome: Outcome,
+    /// Attributes, in the given order.
+    pub attributes: Vec<Attribute>,
+    /// Every sensitive column, each once, in order of first mention.
+    pub sensitive_columns: Vec<String>,
+    /// Privileged groups.
+    pub privileged: Vec<PrivilegedGroup>,
+    /// Favourable label value, if the user named one (defaults to the positive label).
+    pub favorable_label: Option<String>,
+    /// Undefined-rate policy.
+    pub policy: UndefinedPolicy,
+    /// Bootstrap settings, when intervals are asked for.
+    pub bootstrap: Option<BootstrapSettings>,
+    /// Gates.
+    pub gates: Vec<Gate>,
+}
+
+impl AuditConfig {
+    /// Validates the configuration.
+    ///
+    /// # Errors
+    /// An [`crate::ErrorKind::InvalidOption`] naming the option (as a flag/key) that is
+    /// missing, conflicting, out of range or naming an unknown metric.
+    pub fn check(&self) -> Result<AuditPlan> {
+        let outcome = self.outcome()?;
+        let attributes = self.attributes()?;
+        let mut sensitive_columns: Vec<String> = Vec::new();
+        for column in attributes.iter().flat_map(|a| &a.columns) {
+            if !sensitive_columns.contains(column) {
+                sensitive_columns.push(column.clone());
+            }
+        }
+        let privileged = self.privileged_groups(&attributes)?;
+        let bootstrap = self.bootstrap_settings()?;
+        let gates = self.checked_gates(&attributes, !privileged.is_empty())?;
+        non_empty("label", &self.label)?;
+        Ok(AuditPlan {
+            label: self.label.clone(),
+            positive_label: self.positive_label.clone(),
+            outcome,
+            attributes,
+            sensitive_columns,
+            privileged,
+            favorable_label: self.favorable_label.clone(),
+            policy: if self.fairlearn_compat {
+                UndefinedPolicy::FairlearnCompat
+            } else {
+                UndefinedPolicy::Strict
+            },
+            bootstrap,
+            gates,
+        })
+    }
+
+    fn outcome(&self) -> Result<Outcome> {
+        match (&self.pred, &self.score) {
+            (Some(_), Some(_)) => {
+                Err(Error::invalid_option("pred/score", "give either a prediction column (pred) or a score column (score), not both"))
+            }
+            (None, None) => Err(Error::invalid_option(
+                "pred/score",
+                "give a prediction column (pred) or a score column (score)",
+            )),
+            (Some(column), None) => {
+                if self.threshold.is_some() {
+                    return Err(Error::invalid_option(
+                        "threshold",
+                        "a threshold applies to a score column (score), not to predictions (pred)",
+                    ));
+                }
+                non_empty("pred", column)?;
+                Ok(Outcome::Prediction { column: column.clone() })
+            }
+            (None, Some(column)) => {
+                non_empty("score", column)?;
+                let threshold = self.threshold.unwrap_or(DEFAULT_THRESHOLD);
+                if !(0.0..=1.0).contains(&threshold) {
+                    return Err(Error::invalid_option(
+                        "threshold",
+                        format!("{threshold} is outside [0, 1]"),
+                    ));
+                }
+                Ok(Outcome::Score { column: column.clone(), threshold })
+            }
+        }
+    }
+
+    fn attributes(&self) -> Result<Vec<Attribute>> {
+        if self.sensitive.is_empty() {
+            return Err(Error::invalid_option("sensitive", "name at least one sensitive column"));
+        }
+        let mut attributes: Vec<Attribute> = Vec::new();
+        for spec in &self.sensitive {
+            let columns: Vec<String> =
+                spec.split(INTERSECTION_SEPARATOR).map(|c| c.trim().to_owned()).collect();
+            if columns.iter().any(String::is_empty) {
+                return Err(Error::invalid_option(
+                    "sensitive",
+                    format!("\"{spec}\" has an empty column name"),
+                ));
+            }
+            if (1..columns.len()).any(|i| columns[..i].contains(&columns[i])) {
+                return Err(Error::invalid_option(
+                    "sensitive",
+                    format!("\"{spec}\" names a column twice"),
+                ));
+            }
+            let name = columns.join(&INTERSECTION_SEPARATOR.to_string());
+            if attributes.iter().any(|a| a.name == name) {
+                return Err(Error::invalid_option(
+                    "sensitive",
+                    format!("\"{name}\" is given twice"),
+                ));
+            }
+            attributes.push(Attribute { name, columns });
+        }
+        Ok(attributes)
+    }
+
+    fn privileged_groups(&self, attributes: &[Attribute]) -> Result<Vec<PrivilegedGroup>> {
+        let mut groups: Vec<PrivilegedGroup> = Vec::new();
+        for spec in &self.privileged {
+            let Some((attribute, value)) = spec.split_once('=') else {
+                return Err(Error::invalid_option(
+                    "privileged",
+                    format!("\"{spec}\" is not COLUMN=VALUE"),
+                ));
+            };
+            let attribute = attribute.trim();
+            let Some(found) = attributes.iter().find(|a| a.name == attribute) else {
+                let names: Vec<&str> = attributes.iter().map(|a| a.name.as_str()).collect();
+                return Err(Error::invalid_option(
+                    "privileged",
+                    format!(
+                        "\"{attribute}\" is not an audited attribute (audited: {})",
+                        names.join(", ")
+                    ),
+                ));
+            };
+            let values: Vec<String> =
+                value.split(INTERSECTION_SEPARATOR).map(str::to_owned).collect();
+            if values.len() != found.columns.len() {
+                return Err(Error::invalid_option(
+                    "privileged",
+                    format!(
+                        "\"{spec}\" needs {} values joined by '&', one per column of {}",
+                        found.columns.len(),
+                        found.name
+                    ),
+                ));
+            }
+            if groups.iter().any(|g| g.attribute == found.name) {
+                return Err(Error::invalid_option(
+                    "privileged",
+                    format!("\"{}\" has more than one privileged group", found.name),
+                ));
+            }
+            groups.push(PrivilegedGroup { attribute: found.name.clone(), values });
+        }
+        Ok(groups)
+    }
+
+    fn bootstrap_settings(&self) -> Result<Option<BootstrapSettings>> {
+        let Some(resamples) = self.bootstrap else {
+            if self.confidence.is_some() {
+                return Err(Error::invalid_option(
+                    "confidence",
+                    "a confidence level needs bootstrap resamples (bootstrap N)",
+                ));
+            }
+            return Ok(None);
+        };
+        if resamples < 2 {
+            return Err(Error::invalid_option(
+                "bootstrap",
+                format!("{resamples} resamples; at least 2 are needed for an interval"),
+            ));
+        }
+        let confidence = self.confidence.unwrap_or(DEFAULT_CONFIDENCE);
+        if !(confidence > 0.0 && confidence < 1.0) {
+            return Err(Error::invalid_option(
+                "confidence",
+                format!("{confidence} is outside (0, 1)"),
+            ));
+        }
+        Ok(Some(BootstrapSettings { resamples, confidence, seed: self.seed.unwrap_or(0) }))
+    }
+
+    fn checked_gates(&self, attributes: &[Attribute], has_privileged: bool) -> Result<Vec<Gate>> {
+        let mut gates = Vec::new();
+        let everywhere = |(metric, limit): (&String, &f64), bound| Gate {
+            metric: metric.clone(),
+            attribute: None,
+            bound,
+            limit: *limit,
+        };
+        gates.extend(self.max.iter().map(|g| everywhere(g, Bound::Max)));
+        gates.extend(self.min.iter().map(|g| everywhere(g, Bound::Min)));
+        for entry in &self.gates {
+            let bound = match (entry.max, entry.min) {
+                (Some(limit), None) => (Bound::Max, limit),
+                (None, Some(limit)) => (Bound::Min, limit),
+                _ => {
+                    return Err(Error::invalid_option(
+                        format!("gates ({})", entry.metric),
+                        "give exactly one of max or min",
+                    ))
+                }
+            };
+            let attribute = match &entry.attribute {
+                None => None,
+                Some(a) => {
+                    let name = a.split(INTERSECTION_SEPARATOR).map(str::trim).collect::<Vec<_>>().join("&");
+                    if !attributes.iter().any(|x| x.name == name) {
+                        return Err(Error::invalid_option(
+                            format!("gates ({})", entry.metric),
+                            format!("attribute \"{a}\" is not audited"),
+                        ));
+                    }
+                    Some(name)
+                }
+            };
+            gates.push(Gate { metric: entry.metric.clone(), attribute, bound: bound.0, limit: bound.1 });
+        }
+        for gate in &gates {
+            check_gate_metric(gate, has_privileged)?;
+        }
+        Ok(gates)
+    }
+}
+
+fn non_empty(name: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        Err(Error::invalid_option(name, "the column name is empty"))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_gate_metric(gate: &Gate, has_privileged: bool) -> Result<()> {
+    let option = match gate.bound {
+        Bound::Max => "max",
+        Bound::Min => "min",
+    };
+    if !gate.limit.is_finite() {
+        return Err(Error::invalid_option(
+            format!("{option} {}", gate.metric),
+            "the limit must be a finite number",
+        ));
+    }
+    let is_fairlearn = METRIC_NAMES.contains(&gate.metric.as_str());
+    let is_aif360 = AIF360_METRIC_NAMES.contains(&gate.metric.as_str());
+    if !is_fairlearn && !is_aif360 {
+        let suggestions = closest_names(&gate.metric, METRIC_NAMES.into_iter().chain(AIF360_METRIC_NAMES));
+        let hint = if suggestions.is_empty() {
+            String::new()
+        } else {
+            format!(" (did you mean {}?)", suggestions.join(" or "))
+        };
+        return Err(Error::invalid_option(
+            option,
+            format!("unknown metric \"{}\"{hint}", gate.metric),
+        ));
+    }
+    // equal_opportunity_difference is both a fairlearn and an AIF360 name; fairlearn's wins.
+    if is_aif360 && !is_fairlearn && !has_privileged {
+        return Err(Error::invalid_option(
+            option,
+            format!("\"{}\" compares against a privileged group: give privileged COLUMN=VALUE", gate.metric),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> AuditConfig {
+        AuditConfig {
+            label: "y".into(),
+            pred: Some("p".into()),
+            sensitive: vec!["sex".into(), "sex & race".into()],
+            ..AuditConfig::default()
+        }
+    }
+
+    #[test]
+    fn intersections_and_columns_are_parsed() {
+        let plan = config().check().map_err(|e| e.to_string());
+        let plan = plan.as_ref().map(|p| (&p.attributes[1].name, &p.sensitive_columns));
+        assert_eq!(
+            plan,
+            Ok((&"sex&race".to_owned(), &vec!["sex".to_owned(), "race".to_owned()]))
+        );
+    }
+
+    #[test]
+    fn conflicting_or_missing_options_are_named() {
+        let both = AuditConfig { score: Some("s".into()), ..config() };
+        assert!(both.check().is_err_and(|e| e.to_string().contains("pred/score")));
+        let bad_threshold =
+            AuditConfig { pred: None, score: Some("s".into()), threshold: Some(1.5), ..config() };
+        assert!(bad_threshold.check().is_err_and(|e| e.to_string().contains("threshold")));
+        let threshold_with_pred = AuditConfig { threshold: Some(0.3), ..config() };
+        assert!(threshold_with_pred.check().is_err());
+    }
+
+    #[test]
+    fn unknown_gate_metrics_get_suggestions() {
+        let mut c = config();
+        c.max.insert("demographic_parity_diff".into(), 0.1);
+        let message = c.check().map(|_| String::new()).unwrap_or_else(|e| e.to_string());
+        assert!(message.contains("did you mean demographic_parity_difference"), "{message}");
+    }
+
+    #[test]
+    fn aif360_gates_need_a_privileged_group() {
+        let mut c = config();
+        c.min.insert("disparate_impact".into(), 0.8);
+        assert!(c.check().is_err());
+        c.privileged = vec!["sex=Male".into()];
+        assert!(c.check().is_ok());
+    }
+}

@@ -1,0 +1,209 @@
+//! Confusion counts of a binary classifier, and the rates fairlearn derives from them.
+//!
+//! A [`Confusion`] is the whole per-group state: every metric of the audit is a function of
+//! these four counts, which is why counts from different shards can simply be added.
+
+use serde::Serialize;
+
+/// The four cells of a binary confusion matrix.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Confusion {
+    /// Label positive, predicted positive.
+    pub tp: u64,
+    /// Label negative, predicted positive.
+    pub fp: u64,
+    /// Label negative, predicted negative.
+    pub tn: u64,
+    /// Label positive, predicted negative (`fn` in JSON; `fn` is a Rust keyword).
+    #[serde(rename = "fn")]
+    pub fn_: u64,
+}
+
+/// How rates with a zero denominator are treated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UndefinedPolicy {
+    /// Undefined rates are `None` and left out of aggregates (Sextant's default).
+    #[default]
+    Strict,
+    /// Undefined rates count as 0.0, as fairlearn (sklearn's `confusion_matrix`) does.
+    FairlearnCompat,
+}
+
+/// The rates reported per group, named as fairlearn names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rate {
+    /// P(y = 1).
+    BaseRate,
+    /// P(ŷ = 1), fairlearn's `selection_rate`.
+    SelectionRate,
+    /// P(ŷ = 1 | y = 1).
+    Tpr,
+    /// P(ŷ = 1 | y = 0).
+    Fpr,
+    /// P(ŷ = 0 | y = 0).
+    Tnr,
+    /// P(ŷ = 0 | y = 1).
+    Fnr,
+    /// P(y = 1 | ŷ = 1).
+    Precision,
+    /// P(ŷ = y).
+    Accuracy,
+}
+
+impl Rate {
+    /// Every rate, in report order.
+    pub const ALL: [Rate; 8] = [
+        Rate::BaseRate,
+        Rate::SelectionRate,
+        Rate::Tpr,
+        Rate::Fpr,
+        Rate::Tnr,
+        Rate::Fnr,
+        Rate::Precision,
+        Rate::Accuracy,
+    ];
+
+    /// The rate's name in reports and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rate::BaseRate => "base_rate",
+            Rate::SelectionRate => "selection_rate",
+            Rate::Tpr => "tpr",
+            Rate::Fpr => "fpr",
+            Rate::Tnr => "tnr",
+            Rate::Fnr => "fnr",
+            Rate::Precision => "precision",
+            Rate::Accuracy => "accuracy",
+        }
+    }
+
+    /// Why the rate is undefined when its denominator is zero.
+    pub fn undefined_reason(self) -> &'static str {
+        match self {
+            Rate::BaseRate | Rate::SelectionRate | Rate::Accuracy => "the group has no rows",
+            Rate::Tpr | Rate::Fnr => "the group has no label positives (tp + fn = 0)",
+            Rate::Fpr | Rate::Tnr => "the group has no label negatives (fp + tn = 0)",
+            Rate::Precision => "the group has no predicted positives (tp + fp = 0)",
+        }
+    }
+}
+
+impl Confusion {
+    /// Counts for one row.
+    pub fn of_row(label: bool, prediction: bool) -> Self {
+        let mut c = Confusion::default();
+        c.add_row(label, prediction);
+        c
+    }
+
+    /// Counts one row.
+    pub fn add_row(&mut self, label: bool, prediction: bool) {
+        match (label, prediction) {
+            (true, true) => self.tp += 1,
+            (false, true) => self.fp += 1,
+            (false, false) => self.tn += 1,
+            (true, false) => self.fn_ += 1,
+        }
+    }
+
+    /// Adds another group's counts (merging two shards).
+    pub fn add(&mut self, other: &Confusion) {
+        self.tp += other.tp;
+        self.fp += other.fp;
+        self.tn += other.tn;
+        self.fn_ += other.fn_;
+    }
+
+    /// Number of rows counted.
+    pub fn count(&self) -> u64 {
+        self.tp + self.fp + self.tn + self.fn_
+    }
+
+    /// Label positives (tp + fn).
+    pub fn positives(&self) -> u64 {
+        self.tp + self.fn_
+    }
+
+    /// Label negatives (fp + tn).
+    pub fn negatives(&self) -> u64 {
+        self.fp + self.tn
+    }
+
+    /// The confusion as seen when the *negative* label is the outcome of interest
+    /// (AIF360's favourable label 0): positives and negatives swap roles.
+    pub fn flipped(&self) -> Confusion {
+        Confusion { tp: self.tn, fp: self.fn_, tn: self.tp, fn_: self.fp }
+    }
+
+    /// `rate`, or `None` when its denominator is zero.
+    pub fn rate(&self, rate: Rate) -> Option<f64> {
+        let (numerator, denominator) = match rate {
+            Rate::BaseRate => (self.positives(), self.count()),
+            Rate::SelectionRate => (self.tp + self.fp, self.count()),
+            Rate::Tpr => (self.tp, self.positives()),
+            Rate::Fpr => (self.fp, self.negatives()),
+            Rate::Tnr => (self.tn, self.negatives()),
+            Rate::Fnr => (self.fn_, self.positives()),
+            Rate::Precision => (self.tp, self.tp + self.fp),
+            Rate::Accuracy => (self.tp + self.tn, self.count()),
+        };
+        ratio_of_counts(numerator, denominator)
+    }
+
+    /// `rate` under `policy`: fairlearn-compat turns an undefined rate into 0.0.
+    pub fn rate_with(&self, rate: Rate, policy: UndefinedPolicy) -> Option<f64> {
+        match (self.rate(rate), policy) {
+            (None, UndefinedPolicy::FairlearnCompat) => Some(0.0),
+            (value, _) => value,
+        }
+    }
+}
+
+#[allow(clippy::cast_precision_loss)] // counts stay far below 2^53
+fn ratio_of_counts(numerator: u64, denominator: u64) -> Option<f64> {
+    (denominator > 0).then(|| numerator as f64 / denominator as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_follow_their_definitions() {
+        let c = Confusion { tp: 3, fp: 1, tn: 4, fn_: 2 };
+        assert_eq!(c.rate(Rate::SelectionRate), Some(0.4));
+        assert_eq!(c.rate(Rate::Tpr), Some(0.6));
+        assert_eq!(c.rate(Rate::Fpr), Some(0.2));
+        assert_eq!(c.rate(Rate::Tnr), Some(0.8));
+        assert_eq!(c.rate(Rate::Fnr), Some(0.4));
+        assert_eq!(c.rate(Rate::Precision), Some(0.75));
+        assert_eq!(c.rate(Rate::Accuracy), Some(0.7));
+        assert_eq!(c.rate(Rate::BaseRate), Some(0.5));
+    }
+
+    #[test]
+    fn zero_denominators_are_undefined_unless_fairlearn_compat() {
+        let c = Confusion { tp: 0, fp: 2, tn: 1, fn_: 0 };
+        assert_eq!(c.rate(Rate::Tpr), None);
+        assert_eq!(c.rate_with(Rate::Tpr, UndefinedPolicy::Strict), None);
+        assert_eq!(c.rate_with(Rate::Tpr, UndefinedPolicy::FairlearnCompat), Some(0.0));
+    }
+
+    #[test]
+    fn flipping_swaps_the_outcome_of_interest() {
+        let c = Confusion { tp: 3, fp: 1, tn: 4, fn_: 2 };
+        let f = c.flipped();
+        assert_eq!(f.rate(Rate::Tpr), c.rate(Rate::Tnr));
+        assert_eq!(f.rate(Rate::Fpr), c.rate(Rate::Fnr));
+        assert_eq!(f.count(), c.count());
+    }
+
+    #[test]
+    fn json_uses_the_key_fn() {
+        let c = Confusion { tp: 1, fp: 2, tn: 3, fn_: 4 };
+        let json = serde_json::to_string(&c).unwrap_or_default();
+        assert_eq!(json, r#"{"tp":1,"fp":2,"tn":3,"fn":4}"#);
+    }
+}

@@ -1,0 +1,182 @@
+//! AIF360-style comparison of a privileged group against everyone else, for a favourable
+//! label (`aif360.metrics.ClassificationMetric` and its documented formulas).
+//!
+//! Rates treat the favourable label as the positive one: with favourable label 0, "TPR" is
+//! P(ŷ = 0 | y = 0). Differences are signed, unprivileged minus privileged.
+
+use serde::Serialize;
+
+use crate::fairness::confusion::{Confusion, Rate};
+
+/// The five AIF360 metrics; `None` when a denominator is zero.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Aif360Metrics<T> {
+    /// P(ŷ = fav | unprivileged) / P(ŷ = fav | privileged).
+    pub disparate_impact: T,
+    /// P(ŷ = fav | unprivileged) − P(ŷ = fav | privileged).
+    pub statistical_parity_difference: T,
+    /// ½[(FPR_u − FPR_p) + (TPR_u − TPR_p)].
+    pub average_odds_difference: T,
+    /// ½[|FPR_u − FPR_p| + |TPR_u − TPR_p|].
+    pub average_abs_odds_difference: T,
+    /// TPR_u − TPR_p.
+    pub equal_opportunity_difference: T,
+}
+
+/// The names of [`Aif360Metrics`]' fields: what a gate may name.
+pub const AIF360_METRIC_NAMES: [&str; 5] = [
+    "disparate_impact",
+    "statistical_parity_difference",
+    "average_odds_difference",
+    "average_abs_odds_difference",
+    "equal_opportunity_difference",
+];
+
+impl<T> Aif360Metrics<T> {
+    /// The same shape with every value replaced by `f(name, value)`.
+    pub fn map<U>(&self, mut f: impl FnMut(&str, &T) -> U) -> Aif360Metrics<U> {
+        Aif360Metrics {
+            disparate_impact: f("disparate_impact", &self.disparate_impact),
+            statistical_parity_difference: f(
+                "statistical_parity_difference",
+                &self.statistical_parity_difference,
+            ),
+            average_odds_difference: f("average_odds_difference", &self.average_odds_difference),
+            average_abs_odds_difference: f(
+                "average_abs_odds_difference",
+                &self.average_abs_odds_difference,
+            ),
+            equal_opportunity_difference: f(
+                "equal_opportunity_difference",
+                &self.equal_opportunity_difference,
+            ),
+        }
+    }
+
+    /// The metric called `name`, or `None` if there is no such metric.
+    pub fn get(&self, name: &str) -> Option<&T> {
+        Some(match name {
+            "disparate_impact" => &self.disparate_impact,
+            "statistical_parity_difference" => &self.statistical_parity_difference,
+            "average_odds_difference" => &self.average_odds_difference,
+            "average_abs_odds_difference" => &self.average_abs_odds_difference,
+            "equal_opportunity_difference" => &self.equal_opportunity_difference,
+            _ => return None,
+        })
+    }
+}
+
+/// One side of the comparison, with rates relative to the favourable label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SideSummary {
+    /// Rows on this side.
+    pub count: u64,
+    /// P(ŷ = fav).
+    pub favorable_prediction_rate: Option<f64>,
+    /// P(ŷ = fav | y = fav).
+    pub tpr: Option<f64>,
+    /// P(ŷ = fav | y ≠ fav).
+    pub fpr: Option<f64>,
+    /// P(y = fav).
+    pub base_rate: Option<f64>,
+}
+
+impl SideSummary {
+    fn of(counts: &Confusion) -> Self {
+        SideSummary {
+            count: counts.count(),
+            favorable_prediction_rate: counts.rate(Rate::SelectionRate),
+            tpr: counts.rate(Rate::Tpr),
+            fpr: counts.rate(Rate::Fpr),
+            base_rate: counts.rate(Rate::BaseRate),
+        }
+    }
+}
+
+/// The two sides of a comparison, each as counts with the favourable label as positive.
+#[derive(Debug, Clone, Copy)]
+pub struct Sides {
+    /// The privileged group.
+    pub privileged: Confusion,
+    /// Everyone else.
+    pub unprivileged: Confusion,
+}
+
+impl Sides {
+    /// Splits `overall` into `privileged` and the rest; `favorable_is_positive` says
+    /// whether the favourable label is the positive one.
+    pub fn split(privileged: &Confusion, overall: &Confusion, favorable_is_positive: bool) -> Self {
+        let unprivileged = Confusion {
+            tp: overall.tp - privileged.tp,
+            fp: overall.fp - privileged.fp,
+            tn: overall.tn - privileged.tn,
+            fn_: overall.fn_ - privileged.fn_,
+        };
+        if favorable_is_positive {
+            Sides { privileged: *privileged, unprivileged }
+        } else {
+            Sides { privileged: privileged.flipped(), unprivileged: unprivileged.flipped() }
+        }
+    }
+
+    /// Summaries of both sides (privileged first).
+    pub fn summaries(&self) -> (SideSummary, SideSummary) {
+        (SideSummary::of(&self.privileged), SideSummary::of(&self.unprivileged))
+    }
+
+    /// The AIF360 metrics, each `Err(reason)` when undefined.
+    pub fn metrics(&self) -> Aif360Metrics<Result<f64, &'static str>> {
+        let p = &self.privileged;
+        let u = &self.unprivileged;
+        let sel_p = p.rate(Rate::SelectionRate).ok_or("the privileged group is empty");
+        let sel_u = u.rate(Rate::SelectionRate).ok_or("the unprivileged group is empty");
+        let tpr_p = p.rate(Rate::Tpr).ok_or("the privileged group has no favourable labels");
+        let tpr_u = u.rate(Rate::Tpr).ok_or("the unprivileged group has no favourable labels");
+        let fpr_p = p.rate(Rate::Fpr).ok_or("the privileged group has no unfavourable labels");
+        let fpr_u = u.rate(Rate::Fpr).ok_or("the unprivileged group has no unfavourable labels");
+        let disparate_impact = match (sel_u, sel_p) {
+            (Ok(_), Ok(0.0)) => Err("no favourable predictions in the privileged group (x/0)"),
+            (Ok(u), Ok(p)) => Ok(u / p),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        let tpr_gap = tpr_u.and_then(|u| tpr_p.map(|p| u - p));
+        let fpr_gap = fpr_u.and_then(|u| fpr_p.map(|p| u - p));
+        let both = tpr_gap.and_then(|t| fpr_gap.map(|f| (t, f)));
+        Aif360Metrics {
+            disparate_impact,
+            statistical_parity_difference: sel_u.and_then(|u| sel_p.map(|p| u - p)),
+            average_odds_difference: both.map(|(t, f)| 0.5 * (f + t)),
+            average_abs_odds_difference: both.map(|(t, f)| 0.5 * (f.abs() + t.abs())),
+            equal_opportunity_difference: tpr_gap,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_follow_the_aif360_formulas() {
+        let privileged = Confusion { tp: 30, fp: 10, tn: 50, fn_: 10 };
+        let mut overall = Confusion { tp: 10, fp: 5, tn: 70, fn_: 15 };
+        overall.add(&privileged);
+        let m = Sides::split(&privileged, &overall, true).metrics();
+        // unprivileged: sel 0.15, tpr 0.4, fpr 0.0666…; privileged: sel 0.4, tpr 0.75, fpr 1/6
+        assert_eq!(m.disparate_impact, Ok(0.15 / 0.4));
+        assert_eq!(m.statistical_parity_difference, Ok(0.15 - 0.4));
+        assert_eq!(m.equal_opportunity_difference, Ok(0.4 - 0.75));
+        let aod = 0.5 * ((5.0 / 75.0 - 10.0 / 60.0) + (0.4 - 0.75));
+        assert!((m.average_odds_difference.unwrap_or(f64::NAN) - aod).abs() < 1e-15);
+    }
+
+    #[test]
+    fn favourable_negative_label_flips_the_rates() {
+        let privileged = Confusion { tp: 30, fp: 10, tn: 50, fn_: 10 };
+        let overall = privileged;
+        let sides = Sides::split(&privileged, &overall, false);
+        assert_eq!(sides.privileged.rate(Rate::SelectionRate), Some(0.6));
+        assert_eq!(sides.unprivileged.count(), 0);
+        assert!(sides.metrics().disparate_impact.is_err());
+    }
+}

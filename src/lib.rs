@@ -1,0 +1,23 @@
+//! Sextant: explain and audit machine-learning models.
+//!
+//! The core is pure: it reads bytes and readers, returns values, and never touches the
+//! filesystem, a terminal or a browser. The `sextant` CLI (feature `cli`) and the WASM
+//! bindings are thin adapters over it.
+//!
+//! A fairness audit runs in three steps:
+//! 1. [`AuditConfig::check`] validates what the user asked for into an [`AuditPlan`];
+//! 2. [`data::fairness_csv::count_csv`] streams a CSV into the mergeable [`GroupCounts`];
+//! 3. [`fairness::audit::audit`] computes the [`FairnessReport`], which
+//!    [`report::render::render`] turns into text, JSON, markdown, JUnit or HTML.
+
+pub mod data;
+pub mod error;
+pub mod fairness;
+pub mod progress;
+pub mod report;
+
+pub use error::{Error, ErrorKind, Location, Result};
+pub use fairness::audit::{audit, CountedData};
+pub use fairness::config::{AuditConfig, AuditPlan};
+pub use fairness::counts::GroupCounts;
+pub use report::fairness::FairnessReport;

@@ -1,0 +1,173 @@
+//! The fairness report: the `sextant.fairness/v1` JSON document, as Rust types.
+//!
+//! Every adapter (CLI, WASM, page) serialises these types and nothing else, so the schema
+//! changes only when this file does. Undefined numbers are `None` (JSON `null`) and the
+//! reason sits alongside in an `undefined` map; no value is ever NaN.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::fairness::config::{BootstrapSettings, Bound};
+use crate::fairness::confusion::{Confusion, UndefinedPolicy};
+use crate::fairness::metrics::Metrics;
+use crate::fairness::privileged::{Aif360Metrics, SideSummary};
+
+/// The schema identifier of [`FairnessReport`].
+pub const FAIRNESS_SCHEMA: &str = "sextant.fairness/v1";
+
+/// A confidence interval `[low, high]`; `None` when no resample defined the value.
+pub type Interval = Option<[f64; 2]>;
+
+/// A complete fairness audit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FairnessReport {
+    /// Always [`FAIRNESS_SCHEMA`].
+    pub schema: &'static str,
+    /// The data's name (path or `<data>`).
+    pub source: String,
+    /// Rows audited.
+    pub rows: u64,
+    /// How the label was read.
+    pub label: LabelInfo,
+    /// How predictions were read.
+    pub outcome: OutcomeInfo,
+    /// How undefined rates were treated.
+    pub policy: UndefinedPolicy,
+    /// Bootstrap settings, when intervals were computed.
+    pub bootstrap: Option<BootstrapSettings>,
+    /// Rates over every row.
+    pub overall: GroupReport,
+    /// One entry per audited attribute, in the given order.
+    pub attributes: Vec<AttributeReport>,
+    /// Every gate's verdict.
+    pub gates: Vec<GateResult>,
+    /// Whether every gate passed (true when there are none).
+    pub passed: bool,
+}
+
+/// The label column and its two values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelInfo {
+    /// The column.
+    pub column: String,
+    /// The value counted as positive.
+    pub positive: String,
+    /// The other value, if seen.
+    pub negative: Option<String>,
+}
+
+/// The prediction or score column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeInfo {
+    /// The column.
+    pub column: String,
+    /// `"prediction"` or `"score"`.
+    pub kind: &'static str,
+    /// The decision threshold of a score.
+    pub threshold: Option<f64>,
+}
+
+/// Counts and rates of one group (or of all rows).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupReport {
+    /// The group's values joined by `&` (`"all"` for the overall row).
+    pub group: String,
+    /// Rows in the group.
+    pub count: u64,
+    /// P(y = 1).
+    pub base_rate: Option<f64>,
+    /// P(ŷ = 1).
+    pub selection_rate: Option<f64>,
+    /// P(ŷ = 1 | y = 1).
+    pub tpr: Option<f64>,
+    /// P(ŷ = 1 | y = 0).
+    pub fpr: Option<f64>,
+    /// P(ŷ = 0 | y = 0).
+    pub tnr: Option<f64>,
+    /// P(ŷ = 0 | y = 1).
+    pub fnr: Option<f64>,
+    /// P(y = 1 | ŷ = 1).
+    pub precision: Option<f64>,
+    /// P(ŷ = y).
+    pub accuracy: Option<f64>,
+    /// The confusion counts.
+    pub confusion: Confusion,
+    /// Rate name → why it is undefined (or was counted as 0.0 under fairlearn-compat).
+    pub undefined: BTreeMap<&'static str, String>,
+    /// Rate name → bootstrap interval, when bootstrapped.
+    pub intervals: Option<BTreeMap<&'static str, Interval>>,
+}
+
+/// Everything computed for one attribute.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttributeReport {
+    /// The attribute: a column, or columns joined by `&`.
+    pub attribute: String,
+    /// Its columns.
+    pub columns: Vec<String>,
+    /// Its groups, sorted by value as fairlearn's `by_group`.
+    pub groups: Vec<GroupReport>,
+    /// fairlearn's aggregates.
+    pub metrics: Metrics<Option<f64>>,
+    /// Bootstrap intervals of `metrics`, same shape.
+    pub metric_intervals: Option<Metrics<Interval>>,
+    /// Dotted metric path → why it is undefined.
+    pub undefined: BTreeMap<String, String>,
+    /// Things the reader should know (e.g. groups left out of an aggregate).
+    pub warnings: Vec<String>,
+    /// The AIF360-style comparison, when a privileged group of this attribute was named.
+    pub privileged_comparison: Option<PrivilegedComparison>,
+}
+
+/// AIF360-style metrics of a privileged group against all other rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PrivilegedComparison {
+    /// The privileged group's values joined by `&`.
+    pub privileged_group: String,
+    /// The favourable label value.
+    pub favorable_label: String,
+    /// Rates of the privileged group (favourable label as positive).
+    pub privileged: SideSummary,
+    /// Rates of everyone else.
+    pub unprivileged: SideSummary,
+    /// The five metrics, at the top level of this object.
+    #[serde(flatten)]
+    pub metrics: Aif360Metrics<Option<f64>>,
+    /// Bootstrap intervals of the five metrics.
+    pub intervals: Option<Aif360Metrics<Interval>>,
+    /// The four-fifths rule: disparate impact ≥ 0.8.
+    pub four_fifths_rule: FourFifthsRule,
+    /// Metric name → why it is undefined.
+    pub undefined: BTreeMap<String, String>,
+}
+
+/// The EEOC four-fifths rule of thumb.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FourFifthsRule {
+    /// 0.8.
+    pub threshold: f64,
+    /// Whether disparate impact is at least the threshold; `None` when it is undefined.
+    pub passed: Option<bool>,
+}
+
+/// One gate's verdict on one attribute.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GateResult {
+    /// The metric.
+    pub name: String,
+    /// The attribute.
+    pub attribute: String,
+    /// `max` or `min`.
+    pub bound: Bound,
+    /// The metric's value.
+    pub value: Option<f64>,
+    /// The limit.
+    pub limit: f64,
+    /// The value's bootstrap interval, when bootstrapped.
+    pub interval: Interval,
+    /// Whether the value is within the limit (an undefined value fails).
+    pub passed: bool,
+    /// Why the gate failed without a value.
+    pub reason: Option<String>,
+}

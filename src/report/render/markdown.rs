@@ -1,0 +1,54 @@
+//! Markdown rendering (GitHub-flavoured tables), sized for a CI job summary.
+
+use crate::report::fairness::FairnessReport;
+use crate::report::render::document::{layout, Block, Table};
+
+pub(super) fn render(report: &FairnessReport) -> String {
+    let mut out = String::new();
+    let mut first_heading = true;
+    for block in layout(report) {
+        match block {
+            Block::Heading(h) => {
+                let level = if first_heading { "#" } else { "##" };
+                first_heading = false;
+                out.push_str(&format!("{level} {}\n\n", escape(&h)));
+            }
+            Block::Paragraph(p) => out.push_str(&format!("{}\n\n", escape(&p))),
+            Block::Table(t) => out.push_str(&table(&t)),
+            Block::List(items) => {
+                for item in items {
+                    out.push_str(&format!("- {}\n", escape(&item)));
+                }
+                out.push('\n');
+            }
+            Block::Chart(_) => {}
+        }
+    }
+    out
+}
+
+fn table(t: &Table) -> String {
+    let row = |cells: &[String]| {
+        let escaped: Vec<String> = cells.iter().map(|c| escape(c)).collect();
+        format!("| {} |\n", escaped.join(" | "))
+    };
+    let mut out = row(&t.headers);
+    out.push_str(&format!("|{}\n", "---|".repeat(t.headers.len())));
+    for r in &t.rows {
+        out.push_str(&row(r));
+    }
+    out.push('\n');
+    out
+}
+
+/// Escapes the characters that would break a table cell or start markup.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,86 @@
+//! Renders a [`FairnessReport`] in the formats the CLI and the WASM API offer.
+
+pub mod document;
+mod html;
+mod junit;
+mod markdown;
+pub mod svg;
+mod text;
+
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+use crate::report::fairness::FairnessReport;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned tables for a terminal.
+    Text,
+    /// The `sextant.fairness/v1` JSON document.
+    Json,
+    /// GitHub-flavoured markdown (fits a CI job summary).
+    Markdown,
+    /// JUnit XML, one test case per gate.
+    Junit,
+    /// One self-contained HTML file with SVG charts.
+    Html,
+}
+
+impl Format {
+    /// Every format, by name.
+    pub const ALL: [(&'static str, Format); 5] = [
+        ("text", Format::Text),
+        ("json", Format::Json),
+        ("markdown", Format::Markdown),
+        ("junit", Format::Junit),
+        ("html", Format::Html),
+    ];
+}
+
+impl FromStr for Format {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Self> {
+        Format::ALL.iter().find(|(n, _)| *n == name).map(|(_, f)| *f).ok_or_else(|| {
+            let names: Vec<&str> = Format::ALL.iter().map(|(n, _)| *n).collect();
+            Error::invalid_option("format", format!("\"{name}\" is not one of {}", names.join(", ")))
+        })
+    }
+}
+
+/// `report` rendered as `format`.
+pub fn render(report: &FairnessReport, format: Format) -> String {
+    match format {
+        Format::Text => text::render(report),
+        Format::Json => to_json(report),
+        Format::Markdown => markdown::render(report),
+        Format::Junit => junit::render(report),
+        Format::Html => html::render(report),
+    }
+}
+
+/// The report as pretty-printed `sextant.fairness/v1` JSON, ending in a newline.
+pub fn to_json(report: &FairnessReport) -> String {
+    // The report holds only strings, numbers, booleans, sequences and string-keyed maps,
+    // which serde_json always serialises.
+    let mut json = serde_json::to_string_pretty(report).unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// Escapes text for XML and HTML content and attribute values.
+pub(crate) fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
