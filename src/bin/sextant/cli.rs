@@ -1,0 +1,146 @@
+//! The command line, declared with clap: subcommands, flags and their help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Sextant: audit machine-learning models for group fairness, with the numbers fairlearn
+/// and AIF360 give.
+///
+/// Exit codes: 0 when every gate passes, 1 when a gate fails, 2 on a usage or input error.
+#[derive(Debug, Parser)]
+#[command(name = "sextant", version, about, long_about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit predictions in a CSV for group fairness.
+    Fairness(FairnessArgs),
+    /// Run the audit a TOML config declares (the CI entry point).
+    #[command(long_about = AUDIT_HELP)]
+    Audit(AuditArgs),
+}
+
+/// `sextant fairness`.
+#[derive(Debug, Args)]
+pub struct FairnessArgs {
+    /// CSV file with a header row.
+    pub data: PathBuf,
+    /// Label column (0/1, or two values with --positive-label).
+    #[arg(long, value_name = "COL")]
+    pub label: String,
+    /// The label value that counts as positive (default: 1).
+    #[arg(long, value_name = "VALUE")]
+    pub positive_label: Option<String>,
+    /// Prediction column (0/1, or the label's two values).
+    #[arg(long, value_name = "COL", required_unless_present = "score", conflicts_with = "score")]
+    pub pred: Option<String>,
+    /// Score column; a row is predicted positive when score >= --threshold.
+    #[arg(long, value_name = "COL")]
+    pub score: Option<String>,
+    /// Decision threshold for --score, in [0, 1] [default: 0.5].
+    #[arg(long, value_name = "T", requires = "score")]
+    pub threshold: Option<f64>,
+    /// Sensitive attribute: a column, or an intersection 'A&B'. Repeat for several.
+    #[arg(long, value_name = "COL", required = true)]
+    pub sensitive: Vec<String>,
+    /// Privileged group of an attribute for the AIF360 comparison, COL=VALUE. Repeatable.
+    #[arg(long, value_name = "COL=VALUE")]
+    pub privileged: Vec<String>,
+    /// Favourable label of the AIF360 comparison [default: the positive label].
+    #[arg(long, value_name = "VALUE")]
+    pub favorable_label: Option<String>,
+    /// Bootstrap resamples for confidence intervals of every rate and metric.
+    #[arg(long, value_name = "N")]
+    pub bootstrap: Option<u32>,
+    /// Confidence level of the intervals [default: 0.95].
+    #[arg(long, value_name = "C", requires = "bootstrap")]
+    pub confidence: Option<f64>,
+    /// Seed of the bootstrap [default: 0].
+    #[arg(long, value_name = "S", requires = "bootstrap")]
+    pub seed: Option<u64>,
+    /// Count undefined rates as 0.0, reproducing fairlearn bit for bit.
+    #[arg(long)]
+    pub fairlearn_compat: bool,
+    /// Gate: fail when METRIC exceeds LIMIT on any attribute. Repeatable.
+    #[arg(long, value_name = "METRIC=LIMIT", value_parser = parse_gate)]
+    pub max: Vec<(String, f64)>,
+    /// Gate: fail when METRIC is below LIMIT on any attribute. Repeatable.
+    #[arg(long, value_name = "METRIC=LIMIT", value_parser = parse_gate)]
+    pub min: Vec<(String, f64)>,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `sextant audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The audit config (TOML); see `sextant audit --help`.
+    pub config: PathBuf,
+    /// Output options (the config's `outputs` are written as well).
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Flags shared by the subcommands.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Report format: text, json, markdown, junit or html.
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: String,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 0 even when a gate fails (report only).
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+fn parse_gate(text: &str) -> Result<(String, f64), String> {
+    let (metric, limit) =
+        text.split_once('=').ok_or_else(|| format!("\"{text}\" is not METRIC=LIMIT"))?;
+    let limit: f64 =
+        limit.trim().parse().map_err(|_| format!("limit \"{limit}\" is not a number"))?;
+    Ok((metric.trim().to_owned(), limit))
+}
+
+const AUDIT_HELP: &str = "Run the fairness audit a TOML config declares: the CI entry point.
+
+Keys are the long flags of `sextant fairness` in snake_case; paths are relative to the
+config file. Unknown keys are errors.
+
+    data = \"predictions.csv\"            # required
+    label = \"label\"                     # required
+    positive_label = \"1\"                # optional
+    pred = \"pred\"                       # or: score = \"score\" and threshold = 0.5
+    sensitive = [\"sex\", \"race\", \"sex&race\"]
+    privileged = [\"sex=Male\"]           # optional, AIF360-style comparison
+    favorable_label = \"1\"               # optional
+    bootstrap = 1000                    # optional: intervals
+    confidence = 0.95
+    seed = 7
+    fairlearn_compat = false
+    exit_zero = false                   # true: report failed gates, exit 0
+
+    [max]                               # gates for every attribute
+    demographic_parity_difference = 0.1
+    equalized_odds_difference = 0.1
+    [min]
+    disparate_impact = 0.8
+
+    [[gates]]                           # a gate for one attribute
+    attribute = \"sex&race\"
+    metric = \"demographic_parity_ratio\"
+    min = 0.5
+
+    [[outputs]]                         # report files
+    format = \"junit\"                    # text, json, markdown, junit, html
+    path = \"fairness.xml\"
+
+Exit codes: 0 every gate passed, 1 a gate failed, 2 usage or input error.";

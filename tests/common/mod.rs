@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests: running the `sextant` binary, and finding the
+//! read-only `../shared` reference data (absent from a user's fresh clone).
+
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `../shared` directory next to the repository, or `None` after printing why the
+/// calling test is skipped.
+pub fn shared_dir(test: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if dir.join("reference").is_dir() {
+        Some(dir)
+    } else {
+        println!("SKIPPED {test}: ../shared (reference data) is absent in this checkout");
+        None
+    }
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `sextant` with `args` from the repository root.
+pub fn sextant(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sextant"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sextant: {e}"))
+}
+
+/// Runs `sextant` and parses its standard output as JSON, failing on a non-0/1 exit.
+pub fn sextant_json(args: &[&str]) -> serde_json::Value {
+    let out = sextant(args);
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "sextant {args:?} exited {code:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Asserts that `actual` equals `expected` wherever `expected` has a value: numbers to
+/// `tolerance`, everything else exactly; `path` names the place in failure messages.
+pub fn assert_close(actual: &serde_json::Value, expected: &serde_json::Value, tolerance: f64, path: &str) {
+    use serde_json::Value;
+    match (expected, actual) {
+        (Value::Number(e), Value::Number(a)) => {
+            let (e, a) = (e.as_f64().unwrap_or(f64::NAN), a.as_f64().unwrap_or(f64::NAN));
+            assert!((e - a).abs() <= tolerance, "{path}: expected {e}, got {a}");
+        }
+        (Value::Object(e), Value::Object(a)) => {
+            for (key, value) in e {
+                let got = a.get(key).unwrap_or_else(|| panic!("{path}.{key}: missing"));
+                assert_close(got, value, tolerance, &format!("{path}.{key}"));
+            }
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            assert_eq!(e.len(), a.len(), "{path}: length");
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                assert_close(av, ev, tolerance, &format!("{path}[{i}]"));
+            }
+        }
+        (e, a) => assert_eq!(a, e, "{path}"),
+    }
+}
