@@ -66,12 +66,18 @@ fn audit_command(args: &AuditArgs) -> Result<ExitCode, CliError> {
 /// Parses an audit config, with errors on one line naming the line and the key.
 fn parse_config(text: &str, source: &str) -> Result<AuditConfig, Error> {
     toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-        let message = e.message().lines().next().unwrap_or("invalid TOML").to_owned();
-        match line {
-            Some(line) => Error::config(format!("{source}, line {line}"), message),
-            None => Error::config(source, message),
+        let mut message = e.message().lines().next().unwrap_or("invalid TOML").to_owned();
+        let Some(span) = e.span() else { return Error::config(source, message) };
+        let start = span.start.min(text.len());
+        let line_number = text[..start].matches('\n').count() + 1;
+        let line = text.lines().nth(line_number - 1).unwrap_or("");
+        if let Some((key, _)) = line.split_once('=') {
+            let key = key.trim();
+            if !message.contains(key) {
+                message = format!("key `{key}`: {message}");
+            }
         }
+        Error::config(format!("{source}, line {line_number}"), message)
     })
 }
 
@@ -114,6 +120,13 @@ fn verdict(report: &FairnessReport) -> String {
 }
 
 fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+            action: "create the directory of",
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
     std::fs::write(path, content).map_err(|source| CliError::Io {
         action: "write",
         path: path.display().to_string(),

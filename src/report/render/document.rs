@@ -96,9 +96,10 @@ pub fn verdict(report: &FairnessReport) -> String {
     }
 }
 
+/// The group table; TNR and FNR (complements of TPR and FPR) are left to the JSON.
 fn group_table(groups: &[GroupReport]) -> Table {
     let headers = [
-        "group", "count", "base_rate", "selection_rate", "tpr", "fpr", "tnr", "fnr", "precision", "accuracy",
+        "group", "count", "base_rate", "selection_rate", "tpr", "fpr", "precision", "accuracy",
     ];
     let rows = groups
         .iter()
@@ -112,8 +113,6 @@ fn group_table(groups: &[GroupReport]) -> Table {
                 cell("selection_rate", g.selection_rate),
                 cell("tpr", g.tpr),
                 cell("fpr", g.fpr),
-                cell("tnr", g.tnr),
-                cell("fnr", g.fnr),
                 cell("precision", g.precision),
                 cell("accuracy", g.accuracy),
             ]
