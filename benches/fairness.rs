@@ -40,9 +40,15 @@ fn bench_counting(c: &mut Criterion) {
     for rows in [1_000_000, 10_000_000] {
         let (labels, preds, groups) = columns(rows);
         group.throughput(Throughput::Elements(rows as u64));
-        group.bench_with_input(BenchmarkId::new("4groups", format!("{rows}rows")), &rows, |b, _| {
-            b.iter(|| count_codes(black_box(&labels), black_box(&preds), black_box(&groups), 4));
-        });
+        group.bench_with_input(
+            BenchmarkId::new("4groups", format!("{rows}rows")),
+            &rows,
+            |b, _| {
+                b.iter(|| {
+                    count_codes(black_box(&labels), black_box(&preds), black_box(&groups), 4)
+                });
+            },
+        );
     }
     group.finish();
 }
@@ -61,9 +67,12 @@ fn bench_csv(c: &mut Criterion) {
     let mut group = c.benchmark_group("count_csv");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(data.len() as u64));
-    group.bench_function(BenchmarkId::new("2attributes", format!("{rows}rows")), |b| {
-        b.iter(|| count_csv(black_box(&data[..]), "bench", &plan));
-    });
+    group.bench_function(
+        BenchmarkId::new("2attributes", format!("{rows}rows")),
+        |b| {
+            b.iter(|| count_csv(black_box(&data[..]), "bench", &plan));
+        },
+    );
     group.finish();
 }
 

@@ -10,6 +10,13 @@
 //! 3. [`fairness::audit::audit`] computes the [`FairnessReport`], which
 //!    [`report::render::render`] turns into text, JSON, markdown, JUnit or HTML.
 
+#![deny(missing_docs)]
+// Input data must give typed errors, never a panic (a panic traps a WebAssembly instance).
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 pub mod data;
 pub mod error;
 pub mod fairness;

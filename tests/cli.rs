@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::{repo, sextant, sextant_json};
 
@@ -15,7 +15,7 @@ fn scratch(test: &str) -> PathBuf {
     dir
 }
 
-fn write(dir: &PathBuf, name: &str, content: &[u8]) -> String {
+fn write(dir: &Path, name: &str, content: &[u8]) -> String {
     let path = dir.join(name);
     std::fs::write(&path, content).unwrap_or_else(|e| panic!("{e}"));
     path.display().to_string()
@@ -27,16 +27,33 @@ fn assert_input_error(args: &[&str], needles: &[&str]) {
     let out = sextant(args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "one line expected: {stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "one line expected: {stderr}"
+    );
     for needle in needles {
-        assert!(stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: {stderr:?} lacks {needle:?}"
+        );
     }
 }
 
-const GOOD: &str = "label,score,pred,sex,race\n1,0.9,1,F,A\n0,0.2,0,F,B\n1,0.4,0,M,A\n0,0.7,1,M,B\n1,0.8,1,M,A\n";
+const GOOD: &str =
+    "label,score,pred,sex,race\n1,0.9,1,F,A\n0,0.2,0,F,B\n1,0.4,0,M,A\n0,0.7,1,M,B\n1,0.8,1,M,A\n";
 
 fn fairness_args<'a>(file: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec!["fairness", file, "--label", "label", "--score", "score", "--sensitive", "sex"];
+    let mut args = vec![
+        "fairness",
+        file,
+        "--label",
+        "label",
+        "--score",
+        "score",
+        "--sensitive",
+        "sex",
+    ];
     args.extend_from_slice(extra);
     args
 }
@@ -45,27 +62,92 @@ fn fairness_args<'a>(file: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 fn bad_input_gets_a_one_line_error_with_exit_2() {
     let dir = scratch("bad_input");
     let missing = dir.join("missing.csv").display().to_string();
-    assert_input_error(&fairness_args(&missing, &[]), &["missing.csv", "cannot read"]);
+    assert_input_error(
+        &fairness_args(&missing, &[]),
+        &["missing.csv", "cannot read"],
+    );
 
     let cases: [(&str, &[u8], &[&str]); 10] = [
-        ("not_utf8.csv", b"label,score,sex\n1,0.5,\xff\n0,0.1,M\n", &["not_utf8.csv", "line 2", "column \"sex\"", "UTF-8"]),
+        (
+            "not_utf8.csv",
+            b"label,score,sex\n1,0.5,\xff\n0,0.1,M\n",
+            &["not_utf8.csv", "line 2", "column \"sex\"", "UTF-8"],
+        ),
         ("empty.csv", b"", &["empty.csv", "empty"]),
-        ("header_only.csv", b"label,score,sex\n", &["header_only.csv", "no data rows"]),
-        ("ragged.csv", b"label,score,sex\n1,0.5,F\n0,0.1\n", &["ragged.csv", "line 3", "2 fields", "header has 3"]),
-        ("unknown.csv", b"label,scores,sex\n1,0.5,F\n", &["unknown.csv", "no column \"score\"", "did you mean \"scores\""]),
-        ("three_labels.csv", b"label,score,sex\n1,0.5,F\n0,0.1,M\n2,0.3,M\n", &["three_labels.csv", "line 4", "column \"label\"", "\"2\""]),
-        ("text_score.csv", b"label,score,sex\n1,high,F\n", &["text_score.csv", "line 2", "column \"score\"", "\"high\" is not a number"]),
-        ("nan_score.csv", b"label,score,sex\n1,0.5,F\n0,NaN,M\n", &["nan_score.csv", "line 3", "column \"score\"", "not a finite number"]),
-        ("empty_group.csv", b"label,score,sex\n1,0.5,F\n0,0.1,\n", &["empty_group.csv", "line 3", "column \"sex\"", "empty sensitive value"]),
-        ("one_group.csv", b"label,score,sex\n1,0.5,F\n0,0.1,F\n", &["one_group.csv", "column \"sex\"", "single group"]),
+        (
+            "header_only.csv",
+            b"label,score,sex\n",
+            &["header_only.csv", "no data rows"],
+        ),
+        (
+            "ragged.csv",
+            b"label,score,sex\n1,0.5,F\n0,0.1\n",
+            &["ragged.csv", "line 3", "2 fields", "header has 3"],
+        ),
+        (
+            "unknown.csv",
+            b"label,scores,sex\n1,0.5,F\n",
+            &[
+                "unknown.csv",
+                "no column \"score\"",
+                "did you mean \"scores\"",
+            ],
+        ),
+        (
+            "three_labels.csv",
+            b"label,score,sex\n1,0.5,F\n0,0.1,M\n2,0.3,M\n",
+            &["three_labels.csv", "line 4", "column \"label\"", "\"2\""],
+        ),
+        (
+            "text_score.csv",
+            b"label,score,sex\n1,high,F\n",
+            &[
+                "text_score.csv",
+                "line 2",
+                "column \"score\"",
+                "\"high\" is not a number",
+            ],
+        ),
+        (
+            "nan_score.csv",
+            b"label,score,sex\n1,0.5,F\n0,NaN,M\n",
+            &[
+                "nan_score.csv",
+                "line 3",
+                "column \"score\"",
+                "not a finite number",
+            ],
+        ),
+        (
+            "empty_group.csv",
+            b"label,score,sex\n1,0.5,F\n0,0.1,\n",
+            &[
+                "empty_group.csv",
+                "line 3",
+                "column \"sex\"",
+                "empty sensitive value",
+            ],
+        ),
+        (
+            "one_group.csv",
+            b"label,score,sex\n1,0.5,F\n0,0.1,F\n",
+            &["one_group.csv", "column \"sex\"", "single group"],
+        ),
     ];
     for (name, content, needles) in cases {
         let file = write(&dir, name, content);
         assert_input_error(&fairness_args(&file, &[]), needles);
     }
     let file = write(&dir, "inf.csv", b"label,score,sex\n1,inf,F\n0,0.1,M\n");
-    assert_input_error(&fairness_args(&file, &[]), &["inf.csv", "line 2", "not a finite number"]);
-    let file = write(&dir, "named.csv", b"label,score,sex\nyes,0.5,F\nno,0.1,M\nmaybe,0.3,M\n");
+    assert_input_error(
+        &fairness_args(&file, &[]),
+        &["inf.csv", "line 2", "not a finite number"],
+    );
+    let file = write(
+        &dir,
+        "named.csv",
+        b"label,score,sex\nyes,0.5,F\nno,0.1,M\nmaybe,0.3,M\n",
+    );
     assert_input_error(
         &fairness_args(&file, &["--positive-label", "yes"]),
         &["named.csv", "line 4", "\"maybe\" is a third value"],
@@ -76,12 +158,30 @@ fn bad_input_gets_a_one_line_error_with_exit_2() {
 fn bad_options_get_a_one_line_error_with_exit_2() {
     let dir = scratch("bad_options");
     let file = write(&dir, "good.csv", GOOD.as_bytes());
-    assert_input_error(&fairness_args(&file, &["--threshold", "1.5"]), &["threshold", "1.5 is outside [0, 1]"]);
-    assert_input_error(&fairness_args(&file, &["--max", "demographic_parity_diff=0.1"]), &["did you mean demographic_parity_difference"]);
-    assert_input_error(&fairness_args(&file, &["--min", "disparate_impact=0.8"]), &["privileged"]);
-    assert_input_error(&fairness_args(&file, &["--privileged", "sex=X"]), &["sex=\"X\" does not occur", "\"F\", \"M\""]);
-    assert_input_error(&fairness_args(&file, &["--favorable-label", "7"]), &["\"7\" is not a label value"]);
-    assert_input_error(&fairness_args(&file, &["--format", "pdf"]), &["\"pdf\" is not one of"]);
+    assert_input_error(
+        &fairness_args(&file, &["--threshold", "1.5"]),
+        &["threshold", "1.5 is outside [0, 1]"],
+    );
+    assert_input_error(
+        &fairness_args(&file, &["--max", "demographic_parity_diff=0.1"]),
+        &["did you mean demographic_parity_difference"],
+    );
+    assert_input_error(
+        &fairness_args(&file, &["--min", "disparate_impact=0.8"]),
+        &["privileged"],
+    );
+    assert_input_error(
+        &fairness_args(&file, &["--privileged", "sex=X"]),
+        &["sex=\"X\" does not occur", "\"F\", \"M\""],
+    );
+    assert_input_error(
+        &fairness_args(&file, &["--favorable-label", "7"]),
+        &["\"7\" is not a label value"],
+    );
+    assert_input_error(
+        &fairness_args(&file, &["--format", "pdf"]),
+        &["\"pdf\" is not one of"],
+    );
     // Conflicting flags are usage errors from the argument parser: exit 2 as well.
     let out = sextant(&fairness_args(&file, &["--pred", "pred"]));
     assert_eq!(out.status.code(), Some(2));
@@ -93,12 +193,21 @@ fn gates_decide_the_exit_code() {
     let dir = scratch("gates");
     let file = write(&dir, "good.csv", GOOD.as_bytes());
     // Selection rates: F 0.5, M 2/3 → demographic parity difference 1/6.
-    let pass = sextant(&fairness_args(&file, &["--max", "demographic_parity_difference=0.2"]));
+    let pass = sextant(&fairness_args(
+        &file,
+        &["--max", "demographic_parity_difference=0.2"],
+    ));
     assert_eq!(pass.status.code(), Some(0));
-    let fail = sextant(&fairness_args(&file, &["--max", "demographic_parity_difference=0.1"]));
+    let fail = sextant(&fairness_args(
+        &file,
+        &["--max", "demographic_parity_difference=0.1"],
+    ));
     assert_eq!(fail.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&fail.stdout).contains("FAILED: 1 of 1 gates failed."));
-    let report_only = sextant(&fairness_args(&file, &["--max", "demographic_parity_difference=0.1", "--exit-zero"]));
+    let report_only = sextant(&fairness_args(
+        &file,
+        &["--max", "demographic_parity_difference=0.1", "--exit-zero"],
+    ));
     assert_eq!(report_only.status.code(), Some(0));
 }
 
@@ -108,7 +217,18 @@ fn json_follows_the_fairness_schema() {
     let file = write(&dir, "good.csv", GOOD.as_bytes());
     let report = sextant_json(&fairness_args(
         &file,
-        &["--sensitive", "sex&race", "--privileged", "sex=M", "--max", "demographic_parity_difference=0.1", "--min", "disparate_impact=0.8", "--format", "json"],
+        &[
+            "--sensitive",
+            "sex&race",
+            "--privileged",
+            "sex=M",
+            "--max",
+            "demographic_parity_difference=0.1",
+            "--min",
+            "disparate_impact=0.8",
+            "--format",
+            "json",
+        ],
     ));
     assert_eq!(report["schema"], "sextant.fairness/v1");
     assert_eq!(report["rows"], 5);
@@ -116,13 +236,21 @@ fn json_follows_the_fairness_schema() {
     let attributes = report["attributes"].as_array().cloned().unwrap_or_default();
     assert_eq!(attributes[1]["attribute"], "sex&race");
     assert_eq!(attributes[1]["groups"][0]["group"], "F&A");
-    assert_eq!(attributes[1]["groups"][0]["confusion"], serde_json::json!({"tp": 1, "fp": 0, "tn": 0, "fn": 0}));
+    assert_eq!(
+        attributes[1]["groups"][0]["confusion"],
+        serde_json::json!({"tp": 1, "fp": 0, "tn": 0, "fn": 0})
+    );
     // F&A has no label negatives: FPR undefined, null, with the reason alongside.
     assert!(attributes[1]["groups"][0]["fpr"].is_null());
-    assert!(attributes[1]["groups"][0]["undefined"]["fpr"].as_str().unwrap_or("").contains("no label negatives"));
+    assert!(attributes[1]["groups"][0]["undefined"]["fpr"]
+        .as_str()
+        .unwrap_or("")
+        .contains("no label negatives"));
     let dpd = &attributes[0]["metrics"]["demographic_parity_difference"];
     assert!((dpd["between_groups"].as_f64().unwrap_or(0.0) - 1.0 / 6.0).abs() < 1e-15);
-    assert!(attributes[0]["metrics"]["equalized_odds_difference"]["to_overall"]["mean"].is_number());
+    assert!(
+        attributes[0]["metrics"]["equalized_odds_difference"]["to_overall"]["mean"].is_number()
+    );
     let comparison = &attributes[0]["privileged_comparison"];
     assert!((comparison["disparate_impact"].as_f64().unwrap_or(0.0) - 0.75).abs() < 1e-15);
     assert_eq!(comparison["four_fifths_rule"]["passed"], false);
@@ -141,13 +269,17 @@ fn bootstrap_is_deterministic_for_a_seed() {
     let dir = scratch("bootstrap");
     let file = write(&dir, "good.csv", GOOD.as_bytes());
     let run = |seed: &str| {
-        let out = sextant(&fairness_args(&file, &["--bootstrap", "200", "--seed", seed, "--format", "json"]));
+        let out = sextant(&fairness_args(
+            &file,
+            &["--bootstrap", "200", "--seed", seed, "--format", "json"],
+        ));
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     assert_eq!(run("3"), run("3"));
     assert_ne!(run("3"), run("4"));
     let report: serde_json::Value = serde_json::from_str(&run("3")).unwrap_or_default();
-    let interval = &report["attributes"][0]["metric_intervals"]["equalized_odds_difference"]["between_groups"]["worst_case"];
+    let interval = &report["attributes"][0]["metric_intervals"]["equalized_odds_difference"]
+        ["between_groups"]["worst_case"];
     assert_eq!(interval.as_array().map(Vec::len), Some(2), "{interval}");
 }
 
@@ -155,7 +287,12 @@ fn bootstrap_is_deterministic_for_a_seed() {
 fn every_format_renders() {
     let dir = scratch("formats");
     let file = write(&dir, "good.csv", GOOD.as_bytes());
-    let gate = ["--max", "demographic_parity_difference=0.1", "--bootstrap", "50"];
+    let gate = [
+        "--max",
+        "demographic_parity_difference=0.1",
+        "--bootstrap",
+        "50",
+    ];
     let render = |format: &str| {
         let mut extra = gate.to_vec();
         extra.extend(["--format", format]);
@@ -164,29 +301,55 @@ fn every_format_renders() {
     assert!(render("text").contains("demographic_parity_difference"));
     assert!(render("markdown").contains("| group | count |"));
     let junit = render("junit");
-    assert!(junit.contains("<testcase") && junit.contains("<failure"), "{junit}");
+    assert!(
+        junit.contains("<testcase") && junit.contains("<failure"),
+        "{junit}"
+    );
     let html = render("html");
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
-    assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href="), "HTML must be self-contained");
+    assert!(
+        !html.contains("<script") && !html.contains("src=") && !html.contains("href="),
+        "HTML must be self-contained"
+    );
 
     let out_file = dir.join("report.json");
-    let out = sextant(&fairness_args(&file, &["--format", "json", "--output", &out_file.display().to_string()]));
+    let out = sextant(&fairness_args(
+        &file,
+        &[
+            "--format",
+            "json",
+            "--output",
+            &out_file.display().to_string(),
+        ],
+    ));
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
-    assert!(std::fs::read_to_string(&out_file).unwrap_or_default().contains("sextant.fairness/v1"));
+    assert!(std::fs::read_to_string(&out_file)
+        .unwrap_or_default()
+        .contains("sextant.fairness/v1"));
 }
 
 #[test]
 fn the_demo_audit_config_runs() {
     let out = sextant(&["audit", "datasets/demo/audit.toml", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
     assert_eq!(report["rows"], 20_000);
     // The injected disparity against applicants under 25 is caught.
     assert_eq!(report["passed"], false);
     let age = &report["attributes"][1];
     assert_eq!(age["attribute"], "age_group");
-    assert!(age["metrics"]["demographic_parity_difference"]["default"].as_f64().unwrap_or(0.0) > 0.2);
+    assert!(
+        age["metrics"]["demographic_parity_difference"]["default"]
+            .as_f64()
+            .unwrap_or(0.0)
+            > 0.2
+    );
     assert!(repo().join("target/demo-report/fairness.html").exists());
 }
 

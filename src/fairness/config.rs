@@ -304,9 +304,10 @@ impl AuditConfig {
 
     fn outcome(&self) -> Result<Outcome> {
         match (&self.pred, &self.score) {
-            (Some(_), Some(_)) => {
-                Err(Error::invalid_option("pred/score", "give either a prediction column (pred) or a score column (score), not both"))
-            }
+            (Some(_), Some(_)) => Err(Error::invalid_option(
+                "pred/score",
+                "give either a prediction column (pred) or a score column (score), not both",
+            )),
             (None, None) => Err(Error::invalid_option(
                 "pred/score",
                 "give a prediction column (pred) or a score column (score)",
@@ -319,7 +320,9 @@ impl AuditConfig {
                     ));
                 }
                 non_empty("pred", column)?;
-                Ok(Outcome::Prediction { column: column.clone() })
+                Ok(Outcome::Prediction {
+                    column: column.clone(),
+                })
             }
             (None, Some(column)) => {
                 non_empty("score", column)?;
@@ -330,19 +333,27 @@ impl AuditConfig {
                         format!("{threshold} is outside [0, 1]"),
                     ));
                 }
-                Ok(Outcome::Score { column: column.clone(), threshold })
+                Ok(Outcome::Score {
+                    column: column.clone(),
+                    threshold,
+                })
             }
         }
     }
 
     fn attributes(&self) -> Result<Vec<Attribute>> {
         if self.sensitive.is_empty() {
-            return Err(Error::invalid_option("sensitive", "name at least one sensitive column"));
+            return Err(Error::invalid_option(
+                "sensitive",
+                "name at least one sensitive column",
+            ));
         }
         let mut attributes: Vec<Attribute> = Vec::new();
         for spec in &self.sensitive {
-            let columns: Vec<String> =
-                spec.split(INTERSECTION_SEPARATOR).map(|c| c.trim().to_owned()).collect();
+            let columns: Vec<String> = spec
+                .split(INTERSECTION_SEPARATOR)
+                .map(|c| c.trim().to_owned())
+                .collect();
             if columns.iter().any(String::is_empty) {
                 return Err(Error::invalid_option(
                     "sensitive",
@@ -387,8 +398,10 @@ impl AuditConfig {
                     ),
                 ));
             };
-            let values: Vec<String> =
-                value.split(INTERSECTION_SEPARATOR).map(str::to_owned).collect();
+            let values: Vec<String> = value
+                .split(INTERSECTION_SEPARATOR)
+                .map(str::to_owned)
+                .collect();
             if values.len() != found.columns.len() {
                 return Err(Error::invalid_option(
                     "privileged",
@@ -405,7 +418,10 @@ impl AuditConfig {
                     format!("\"{}\" has more than one privileged group", found.name),
                 ));
             }
-            groups.push(PrivilegedGroup { attribute: found.name.clone(), values });
+            groups.push(PrivilegedGroup {
+                attribute: found.name.clone(),
+                values,
+            });
         }
         Ok(groups)
     }
@@ -433,7 +449,11 @@ impl AuditConfig {
                 format!("{confidence} is outside (0, 1)"),
             ));
         }
-        Ok(Some(BootstrapSettings { resamples, confidence, seed: self.seed.unwrap_or(0) }))
+        Ok(Some(BootstrapSettings {
+            resamples,
+            confidence,
+            seed: self.seed.unwrap_or(0),
+        }))
     }
 
     fn checked_gates(&self, attributes: &[Attribute], has_privileged: bool) -> Result<Vec<Gate>> {
@@ -460,7 +480,11 @@ impl AuditConfig {
             let attribute = match &entry.attribute {
                 None => None,
                 Some(a) => {
-                    let name = a.split(INTERSECTION_SEPARATOR).map(str::trim).collect::<Vec<_>>().join("&");
+                    let name = a
+                        .split(INTERSECTION_SEPARATOR)
+                        .map(str::trim)
+                        .collect::<Vec<_>>()
+                        .join("&");
                     if !attributes.iter().any(|x| x.name == name) {
                         return Err(Error::invalid_option(
                             format!("gates ({})", entry.metric),
@@ -470,7 +494,12 @@ impl AuditConfig {
                     Some(name)
                 }
             };
-            gates.push(Gate { metric: entry.metric.clone(), attribute, bound: bound.0, limit: bound.1 });
+            gates.push(Gate {
+                metric: entry.metric.clone(),
+                attribute,
+                bound: bound.0,
+                limit: bound.1,
+            });
         }
         for gate in &gates {
             check_gate_metric(gate, has_privileged)?;
@@ -501,7 +530,10 @@ fn check_gate_metric(gate: &Gate, has_privileged: bool) -> Result<()> {
     let is_fairlearn = METRIC_NAMES.contains(&gate.metric.as_str());
     let is_aif360 = AIF360_METRIC_NAMES.contains(&gate.metric.as_str());
     if !is_fairlearn && !is_aif360 {
-        let suggestions = closest_names(&gate.metric, METRIC_NAMES.into_iter().chain(AIF360_METRIC_NAMES));
+        let suggestions = closest_names(
+            &gate.metric,
+            METRIC_NAMES.into_iter().chain(AIF360_METRIC_NAMES),
+        );
         let hint = if suggestions.is_empty() {
             String::new()
         } else {
@@ -516,7 +548,10 @@ fn check_gate_metric(gate: &Gate, has_privileged: bool) -> Result<()> {
     if is_aif360 && !is_fairlearn && !has_privileged {
         return Err(Error::invalid_option(
             option,
-            format!("\"{}\" compares against a privileged group: give privileged COLUMN=VALUE", gate.metric),
+            format!(
+                "\"{}\" compares against a privileged group: give privileged COLUMN=VALUE",
+                gate.metric
+            ),
         ));
     }
     Ok(())
@@ -538,21 +573,40 @@ mod tests {
     #[test]
     fn intersections_and_columns_are_parsed() {
         let plan = config().check().map_err(|e| e.to_string());
-        let plan = plan.as_ref().map(|p| (&p.attributes[1].name, &p.sensitive_columns));
+        let plan = plan
+            .as_ref()
+            .map(|p| (&p.attributes[1].name, &p.sensitive_columns));
         assert_eq!(
             plan,
-            Ok((&"sex&race".to_owned(), &vec!["sex".to_owned(), "race".to_owned()]))
+            Ok((
+                &"sex&race".to_owned(),
+                &vec!["sex".to_owned(), "race".to_owned()]
+            ))
         );
     }
 
     #[test]
     fn conflicting_or_missing_options_are_named() {
-        let both = AuditConfig { score: Some("s".into()), ..config() };
-        assert!(both.check().is_err_and(|e| e.to_string().contains("pred/score")));
-        let bad_threshold =
-            AuditConfig { pred: None, score: Some("s".into()), threshold: Some(1.5), ..config() };
-        assert!(bad_threshold.check().is_err_and(|e| e.to_string().contains("threshold")));
-        let threshold_with_pred = AuditConfig { threshold: Some(0.3), ..config() };
+        let both = AuditConfig {
+            score: Some("s".into()),
+            ..config()
+        };
+        assert!(both
+            .check()
+            .is_err_and(|e| e.to_string().contains("pred/score")));
+        let bad_threshold = AuditConfig {
+            pred: None,
+            score: Some("s".into()),
+            threshold: Some(1.5),
+            ..config()
+        };
+        assert!(bad_threshold
+            .check()
+            .is_err_and(|e| e.to_string().contains("threshold")));
+        let threshold_with_pred = AuditConfig {
+            threshold: Some(0.3),
+            ..config()
+        };
         assert!(threshold_with_pred.check().is_err());
     }
 
@@ -560,8 +614,14 @@ mod tests {
     fn unknown_gate_metrics_get_suggestions() {
         let mut c = config();
         c.max.insert("demographic_parity_diff".into(), 0.1);
-        let message = c.check().map(|_| String::new()).unwrap_or_else(|e| e.to_string());
-        assert!(message.contains("did you mean demographic_parity_difference"), "{message}");
+        let message = c
+            .check()
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.to_string());
+        assert!(
+            message.contains("did you mean demographic_parity_difference"),
+            "{message}"
+        );
     }
 
     #[test]

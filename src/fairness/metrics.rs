@@ -104,7 +104,9 @@ impl<T> EqualizedOdds<T> {
     fn map<U>(&self, path: &str, f: &mut impl FnMut(&str, &T) -> U) -> EqualizedOdds<U> {
         EqualizedOdds {
             default: f(&format!("{path}.default"), &self.default),
-            between_groups: self.between_groups.map(&format!("{path}.between_groups"), f),
+            between_groups: self
+                .between_groups
+                .map(&format!("{path}.between_groups"), f),
             to_overall: self.to_overall.map(&format!("{path}.to_overall"), f),
         }
     }
@@ -128,11 +130,15 @@ impl<T> Metrics<T> {
             demographic_parity_difference: self
                 .demographic_parity_difference
                 .map("demographic_parity_difference", f),
-            demographic_parity_ratio: self.demographic_parity_ratio.map("demographic_parity_ratio", f),
+            demographic_parity_ratio: self
+                .demographic_parity_ratio
+                .map("demographic_parity_ratio", f),
             equal_opportunity_difference: self
                 .equal_opportunity_difference
                 .map("equal_opportunity_difference", f),
-            equal_opportunity_ratio: self.equal_opportunity_ratio.map("equal_opportunity_ratio", f),
+            equal_opportunity_ratio: self
+                .equal_opportunity_ratio
+                .map("equal_opportunity_ratio", f),
             equalized_odds_difference: self
                 .equalized_odds_difference
                 .map("equalized_odds_difference", f),
@@ -167,13 +173,24 @@ impl<T> Metrics<T> {
 pub type Leaf = Aggregate;
 
 /// The groups' values of `rate` under `policy` (undefined ones left out) and the overall one.
-fn rate_values(groups: &[Confusion], overall: &Confusion, rate: Rate, policy: UndefinedPolicy) -> (Vec<f64>, Option<f64>) {
-    let values = groups.iter().filter_map(|g| g.rate_with(rate, policy)).collect();
+fn rate_values(
+    groups: &[Confusion],
+    overall: &Confusion,
+    rate: Rate,
+    policy: UndefinedPolicy,
+) -> (Vec<f64>, Option<f64>) {
+    let values = groups
+        .iter()
+        .filter_map(|g| g.rate_with(rate, policy))
+        .collect();
     (values, overall.rate_with(rate, policy))
 }
 
 /// The pair of aggregates of one rate, for both methods.
-fn pair(values: &(Vec<f64>, Option<f64>), aggregate: fn(&[f64], Option<f64>, Method) -> Aggregate) -> ByMethod<Leaf> {
+fn pair(
+    values: &(Vec<f64>, Option<f64>),
+    aggregate: fn(&[f64], Option<f64>, Method) -> Aggregate,
+) -> ByMethod<Leaf> {
     ByMethod {
         between_groups: aggregate(&values.0, values.1, Method::BetweenGroups),
         to_overall: aggregate(&values.0, values.1, Method::ToOverall),
@@ -181,7 +198,11 @@ fn pair(values: &(Vec<f64>, Option<f64>), aggregate: fn(&[f64], Option<f64>, Met
 }
 
 fn defaulted(p: &ByMethod<Leaf>) -> Defaulted<Leaf> {
-    Defaulted { default: p.between_groups, between_groups: p.between_groups, to_overall: p.to_overall }
+    Defaulted {
+        default: p.between_groups,
+        between_groups: p.between_groups,
+        to_overall: p.to_overall,
+    }
 }
 
 /// `worst_case` and `mean` of the TPR and FPR aggregates. Like pandas, an undefined
@@ -197,7 +218,11 @@ fn by_agg(tpr: Leaf, fpr: Leaf, worst: fn(f64, f64) -> f64) -> ByAgg<Leaf> {
     }
 }
 
-fn equalized_odds(tpr: &ByMethod<Leaf>, fpr: &ByMethod<Leaf>, worst: fn(f64, f64) -> f64) -> EqualizedOdds<Leaf> {
+fn equalized_odds(
+    tpr: &ByMethod<Leaf>,
+    fpr: &ByMethod<Leaf>,
+    worst: fn(f64, f64) -> f64,
+) -> EqualizedOdds<Leaf> {
     let between_groups = by_agg(tpr.between_groups, fpr.between_groups, worst);
     EqualizedOdds {
         default: between_groups.worst_case,
@@ -207,7 +232,11 @@ fn equalized_odds(tpr: &ByMethod<Leaf>, fpr: &ByMethod<Leaf>, worst: fn(f64, f64
 }
 
 /// Every aggregate of one attribute from its groups' counts and the overall counts.
-pub fn compute(groups: &[Confusion], overall: &Confusion, policy: UndefinedPolicy) -> Metrics<Leaf> {
+pub fn compute(
+    groups: &[Confusion],
+    overall: &Confusion,
+    policy: UndefinedPolicy,
+) -> Metrics<Leaf> {
     let selection = rate_values(groups, overall, Rate::SelectionRate, policy);
     let tpr = rate_values(groups, overall, Rate::Tpr, policy);
     let fpr = rate_values(groups, overall, Rate::Fpr, policy);
@@ -246,7 +275,10 @@ mod tests {
         let m = compute(&groups, &overall, UndefinedPolicy::Strict);
         assert_eq!(m.tpr_difference.between_groups, Ok(0.5));
         assert_eq!(m.fpr_difference.between_groups, Ok(0.5));
-        assert_eq!(m.equalized_odds_difference.between_groups.worst_case, Ok(0.5));
+        assert_eq!(
+            m.equalized_odds_difference.between_groups.worst_case,
+            Ok(0.5)
+        );
         assert_eq!(m.equalized_odds_ratio.between_groups.worst_case, Ok(0.0));
         assert_eq!(m.equalized_odds_ratio.between_groups.mean, Ok(0.25));
     }

@@ -41,21 +41,32 @@ pub fn sextant_json(args: &[&str]) -> serde_json::Value {
         "sextant {args:?} exited {code:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 /// Asserts that `actual` equals `expected` wherever `expected` has a value: numbers to
 /// `tolerance`, everything else exactly; `path` names the place in failure messages.
-pub fn assert_close(actual: &serde_json::Value, expected: &serde_json::Value, tolerance: f64, path: &str) {
+pub fn assert_close(
+    actual: &serde_json::Value,
+    expected: &serde_json::Value,
+    tolerance: f64,
+    path: &str,
+) {
     use serde_json::Value;
     match (expected, actual) {
         (Value::Number(e), Value::Number(a)) => {
-            let (e, a) = (e.as_f64().unwrap_or(f64::NAN), a.as_f64().unwrap_or(f64::NAN));
+            let (e, a) = (
+                e.as_f64().unwrap_or(f64::NAN),
+                a.as_f64().unwrap_or(f64::NAN),
+            );
             assert!((e - a).abs() <= tolerance, "{path}: expected {e}, got {a}");
         }
         (Value::Object(e), Value::Object(a)) => {
             for (key, value) in e {
-                let got = a.get(key).unwrap_or_else(|| panic!("{path}.{key}: missing"));
+                let got = a
+                    .get(key)
+                    .unwrap_or_else(|| panic!("{path}.{key}: missing"));
                 assert_close(got, value, tolerance, &format!("{path}.{key}"));
             }
         }

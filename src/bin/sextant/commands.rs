@@ -58,7 +58,10 @@ fn audit_command(args: &AuditArgs) -> Result<ExitCode, CliError> {
     let config = parse_config(&text, &path.display().to_string())?;
     let base = path.parent().unwrap_or(Path::new("."));
     let data = config.data.clone().ok_or_else(|| {
-        Error::config(path.display().to_string(), "missing key `data` (the CSV to audit)")
+        Error::config(
+            path.display().to_string(),
+            "missing key `data` (the CSV to audit)",
+        )
     })?;
     run_audit(&config, &base.join(data), base, &args.output)
 }
@@ -66,8 +69,15 @@ fn audit_command(args: &AuditArgs) -> Result<ExitCode, CliError> {
 /// Parses an audit config, with errors on one line naming the line and the key.
 fn parse_config(text: &str, source: &str) -> Result<AuditConfig, Error> {
     toml::from_str(text).map_err(|e| {
-        let mut message = e.message().lines().next().unwrap_or("invalid TOML").to_owned();
-        let Some(span) = e.span() else { return Error::config(source, message) };
+        let mut message = e
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("invalid TOML")
+            .to_owned();
+        let Some(span) = e.span() else {
+            return Error::config(source, message);
+        };
         let start = span.start.min(text.len());
         let line_number = text[..start].matches('\n').count() + 1;
         let line = text.lines().nth(line_number - 1).unwrap_or("");
@@ -95,8 +105,11 @@ fn run_audit(
         .collect::<Result<_, Error>>()?;
     let plan = config.check()?;
     let source = data.display().to_string();
-    let file = File::open(data)
-        .map_err(|e| CliError::Io { action: "read", path: source.clone(), source: e })?;
+    let file = File::open(data).map_err(|e| CliError::Io {
+        action: "read",
+        path: source.clone(),
+        source: e,
+    })?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let counted = count_csv(reading(file, len), &source, &plan)?;
     let report = audit(&plan, &counted, &source, &mut TerminalProgress::default())?;
@@ -107,12 +120,21 @@ fn run_audit(
     match &output.output {
         Some(path) => {
             write_file(path, &render(&report, format))?;
-            let _ = writeln!(io::stderr(), "sextant: wrote {} ({})", path.display(), verdict(&report));
+            let _ = writeln!(
+                io::stderr(),
+                "sextant: wrote {} ({})",
+                path.display(),
+                verdict(&report)
+            );
         }
         None => write_stdout(&render(&report, format)),
     }
     let exit_zero = output.exit_zero || config.exit_zero;
-    Ok(if report.passed || exit_zero { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.passed || exit_zero {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn verdict(report: &FairnessReport) -> String {

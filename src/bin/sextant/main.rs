@@ -1,6 +1,8 @@
 //! The `sextant` command-line tool: parses flags, reads files, calls the core, writes
 //! reports, and maps the outcome to an exit code (0 pass, 1 gate failed, 2 error).
 
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod cli;
 mod commands;
 mod progress;

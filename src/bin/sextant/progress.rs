@@ -41,20 +41,22 @@ impl Progress for TerminalProgress {
 }
 
 /// `reader` of `len` bytes, showing a byte-count bar while it is read when it is large.
-pub fn reading<R: Read>(reader: R, len: u64) -> Box<dyn Read>
-where
-    R: 'static,
-{
+pub fn reading<R: Read + 'static>(reader: R, len: u64) -> Box<dyn Read> {
     if len < MIN_BYTES_FOR_BAR {
         return Box::new(reader);
     }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("   reading [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "   reading [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
-    Box::new(FinishOnEof { inner: bar.wrap_read(reader), bar })
+    Box::new(FinishOnEof {
+        inner: bar.wrap_read(reader),
+        bar,
+    })
 }
 
 /// Clears the bar when the reader reaches its end.

@@ -21,7 +21,7 @@ pub(super) fn render(report: &FairnessReport) -> String {
             Block::Heading(h) => {
                 let tag = if first_heading { "h1" } else { "h2" };
                 first_heading = false;
-                let _ = write!(body, "<{tag}>{}</{tag}>\n", escape_xml(&h));
+                let _ = writeln!(body, "<{tag}>{}</{tag}>", escape_xml(&h));
             }
             Block::Paragraph(p) => {
                 let class = if p.starts_with("PASSED") {
@@ -31,7 +31,7 @@ pub(super) fn render(report: &FairnessReport) -> String {
                 } else {
                     ""
                 };
-                let _ = write!(body, "<p{class}>{}</p>\n", escape_xml(&p));
+                let _ = writeln!(body, "<p{class}>{}</p>", escape_xml(&p));
             }
             Block::Table(t) => body.push_str(&table(&t)),
             Block::List(items) => {
@@ -43,7 +43,7 @@ pub(super) fn render(report: &FairnessReport) -> String {
             }
             Block::Chart(index) => {
                 if let Some(attribute) = report.attributes.get(index) {
-                    let _ = write!(body, "<figure>{}</figure>\n", rate_chart(attribute));
+                    let _ = writeln!(body, "<figure>{}</figure>", rate_chart(attribute));
                 }
             }
         }

@@ -26,9 +26,15 @@ pub(super) fn render(report: &FairnessReport) -> String {
         ));
         let value = with_interval(gate.value, Some(&gate.interval));
         if gate.passed {
-            out.push_str(&format!(">\n      <system-out>value {}</system-out>\n    </testcase>\n", escape_xml(&value)));
+            out.push_str(&format!(
+                ">\n      <system-out>value {}</system-out>\n    </testcase>\n",
+                escape_xml(&value)
+            ));
         } else {
-            let why = gate.reason.clone().unwrap_or_else(|| format!("value {value} is not {op} {}", gate.limit));
+            let why = gate
+                .reason
+                .clone()
+                .unwrap_or_else(|| format!("value {value} is not {op} {}", gate.limit));
             out.push_str(&format!(
                 ">\n      <failure message=\"{}\" type=\"gate\">{}: {}</failure>\n    </testcase>\n",
                 escape_xml(&why),
