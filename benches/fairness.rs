@@ -67,12 +67,9 @@ fn bench_csv(c: &mut Criterion) {
     let mut group = c.benchmark_group("count_csv");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(data.len() as u64));
-    group.bench_function(
-        BenchmarkId::new("2attributes", format!("{rows}rows")),
-        |b| {
-            b.iter(|| count_csv(black_box(&data[..]), "bench", &plan));
-        },
-    );
+    group.bench_function(BenchmarkId::new("2attributes", format!("{rows}rows")), |b| {
+        b.iter(|| count_csv(black_box(&data[..]), "bench", &plan));
+    });
     group.finish();
 }
 

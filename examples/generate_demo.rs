@@ -33,11 +33,7 @@ pub fn demo_csv() -> String {
     let mut out =
         String::from("applicant_id,sex,age_group,income_k,credit_score,repaid,score,approved\n");
     for id in 0..ROWS {
-        let sex = if rng.random::<f64>() < 0.48 {
-            "female"
-        } else {
-            "male"
-        };
+        let sex = if rng.random::<f64>() < 0.48 { "female" } else { "male" };
         let age_draw = rng.random::<f64>();
         let age_group = if age_draw < 0.2 {
             "<25"
@@ -51,9 +47,7 @@ pub fn demo_csv() -> String {
             "25-45" => 52.0,
             _ => 58.0,
         };
-        let income_k = (age_income + 18.0 * credit.sample(&mut rng))
-            .max(8.0)
-            .round();
+        let income_k = (age_income + 18.0 * credit.sample(&mut rng)).max(8.0).round();
         let z = credit.sample(&mut rng);
         let credit_score = (650.0 + 80.0 * z).clamp(300.0, 850.0).round();
         let true_logit = 0.4 + 1.3 * z + 0.015 * (income_k - 50.0);

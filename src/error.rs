@@ -23,10 +23,7 @@ pub struct Location {
 impl Location {
     /// A location in `source`.
     pub fn source(source: &str) -> Self {
-        Location {
-            source: Some(source.to_owned()),
-            ..Location::default()
-        }
+        Location { source: Some(source.to_owned()), ..Location::default() }
     }
 
     /// This location, at `line`.
@@ -193,33 +190,21 @@ impl Error {
     #[cold]
     #[must_use]
     pub fn invalid_option(name: impl Into<String>, message: impl Into<String>) -> Self {
-        ErrorKind::InvalidOption {
-            name: name.into(),
-            message: message.into(),
-        }
-        .into()
+        ErrorKind::InvalidOption { name: name.into(), message: message.into() }.into()
     }
 
     /// An [`ErrorKind::InvalidValue`] error.
     #[cold]
     #[must_use]
     pub fn invalid_value(at: Location, message: impl Into<String>) -> Self {
-        ErrorKind::InvalidValue {
-            at,
-            message: message.into(),
-        }
-        .into()
+        ErrorKind::InvalidValue { at, message: message.into() }.into()
     }
 
     /// An [`ErrorKind::Config`] error.
     #[cold]
     #[must_use]
     pub fn config(source_name: impl Into<String>, message: impl Into<String>) -> Self {
-        ErrorKind::Config {
-            source_name: source_name.into(),
-            message: message.into(),
-        }
-        .into()
+        ErrorKind::Config { source_name: source_name.into(), message: message.into() }.into()
     }
 }
 
@@ -249,11 +234,7 @@ pub fn closest_names<'a>(
         .filter(|(score, _)| *score >= 0.7)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    scored
-        .into_iter()
-        .take(2)
-        .map(|(_, c)| c.to_owned())
-        .collect()
+    scored.into_iter().take(2).map(|(_, c)| c.to_owned()).collect()
 }
 
 #[cfg(test)]
@@ -274,10 +255,7 @@ mod tests {
             suggestions: closest_names("scor", ["score", "label", "sex"]),
         }
         .into();
-        assert_eq!(
-            e.to_string(),
-            "a.csv: no column \"scor\" (did you mean \"score\"?)"
-        );
+        assert_eq!(e.to_string(), "a.csv: no column \"scor\" (did you mean \"score\"?)");
         assert_eq!(e.code(), "unknown_column");
     }
 

@@ -12,10 +12,7 @@
 
 #![deny(missing_docs)]
 // Input data must give typed errors, never a panic (a panic traps a WebAssembly instance).
-#![cfg_attr(
-    not(test),
-    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
-)]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod data;
 pub mod error;

@@ -27,16 +27,9 @@ fn assert_input_error(args: &[&str], needles: &[&str]) {
     let out = sextant(args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(
-        stderr.trim_end().lines().count(),
-        1,
-        "one line expected: {stderr}"
-    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line expected: {stderr}");
     for needle in needles {
-        assert!(
-            stderr.contains(needle),
-            "{args:?}: {stderr:?} lacks {needle:?}"
-        );
+        assert!(stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
     }
 }
 
@@ -44,16 +37,8 @@ const GOOD: &str =
     "label,score,pred,sex,race\n1,0.9,1,F,A\n0,0.2,0,F,B\n1,0.4,0,M,A\n0,0.7,1,M,B\n1,0.8,1,M,A\n";
 
 fn fairness_args<'a>(file: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "fairness",
-        file,
-        "--label",
-        "label",
-        "--score",
-        "score",
-        "--sensitive",
-        "sex",
-    ];
+    let mut args =
+        vec!["fairness", file, "--label", "label", "--score", "score", "--sensitive", "sex"];
     args.extend_from_slice(extra);
     args
 }
@@ -62,10 +47,7 @@ fn fairness_args<'a>(file: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 fn bad_input_gets_a_one_line_error_with_exit_2() {
     let dir = scratch("bad_input");
     let missing = dir.join("missing.csv").display().to_string();
-    assert_input_error(
-        &fairness_args(&missing, &[]),
-        &["missing.csv", "cannot read"],
-    );
+    assert_input_error(&fairness_args(&missing, &[]), &["missing.csv", "cannot read"]);
 
     let cases: [(&str, &[u8], &[&str]); 10] = [
         (
@@ -74,11 +56,7 @@ fn bad_input_gets_a_one_line_error_with_exit_2() {
             &["not_utf8.csv", "line 2", "column \"sex\"", "UTF-8"],
         ),
         ("empty.csv", b"", &["empty.csv", "empty"]),
-        (
-            "header_only.csv",
-            b"label,score,sex\n",
-            &["header_only.csv", "no data rows"],
-        ),
+        ("header_only.csv", b"label,score,sex\n", &["header_only.csv", "no data rows"]),
         (
             "ragged.csv",
             b"label,score,sex\n1,0.5,F\n0,0.1\n",
@@ -87,11 +65,7 @@ fn bad_input_gets_a_one_line_error_with_exit_2() {
         (
             "unknown.csv",
             b"label,scores,sex\n1,0.5,F\n",
-            &[
-                "unknown.csv",
-                "no column \"score\"",
-                "did you mean \"scores\"",
-            ],
+            &["unknown.csv", "no column \"score\"", "did you mean \"scores\""],
         ),
         (
             "three_labels.csv",
@@ -101,32 +75,17 @@ fn bad_input_gets_a_one_line_error_with_exit_2() {
         (
             "text_score.csv",
             b"label,score,sex\n1,high,F\n",
-            &[
-                "text_score.csv",
-                "line 2",
-                "column \"score\"",
-                "\"high\" is not a number",
-            ],
+            &["text_score.csv", "line 2", "column \"score\"", "\"high\" is not a number"],
         ),
         (
             "nan_score.csv",
             b"label,score,sex\n1,0.5,F\n0,NaN,M\n",
-            &[
-                "nan_score.csv",
-                "line 3",
-                "column \"score\"",
-                "not a finite number",
-            ],
+            &["nan_score.csv", "line 3", "column \"score\"", "not a finite number"],
         ),
         (
             "empty_group.csv",
             b"label,score,sex\n1,0.5,F\n0,0.1,\n",
-            &[
-                "empty_group.csv",
-                "line 3",
-                "column \"sex\"",
-                "empty sensitive value",
-            ],
+            &["empty_group.csv", "line 3", "column \"sex\"", "empty sensitive value"],
         ),
         (
             "one_group.csv",
@@ -139,15 +98,8 @@ fn bad_input_gets_a_one_line_error_with_exit_2() {
         assert_input_error(&fairness_args(&file, &[]), needles);
     }
     let file = write(&dir, "inf.csv", b"label,score,sex\n1,inf,F\n0,0.1,M\n");
-    assert_input_error(
-        &fairness_args(&file, &[]),
-        &["inf.csv", "line 2", "not a finite number"],
-    );
-    let file = write(
-        &dir,
-        "named.csv",
-        b"label,score,sex\nyes,0.5,F\nno,0.1,M\nmaybe,0.3,M\n",
-    );
+    assert_input_error(&fairness_args(&file, &[]), &["inf.csv", "line 2", "not a finite number"]);
+    let file = write(&dir, "named.csv", b"label,score,sex\nyes,0.5,F\nno,0.1,M\nmaybe,0.3,M\n");
     assert_input_error(
         &fairness_args(&file, &["--positive-label", "yes"]),
         &["named.csv", "line 4", "\"maybe\" is a third value"],
@@ -166,10 +118,7 @@ fn bad_options_get_a_one_line_error_with_exit_2() {
         &fairness_args(&file, &["--max", "demographic_parity_diff=0.1"]),
         &["did you mean demographic_parity_difference"],
     );
-    assert_input_error(
-        &fairness_args(&file, &["--min", "disparate_impact=0.8"]),
-        &["privileged"],
-    );
+    assert_input_error(&fairness_args(&file, &["--min", "disparate_impact=0.8"]), &["privileged"]);
     assert_input_error(
         &fairness_args(&file, &["--privileged", "sex=X"]),
         &["sex=\"X\" does not occur", "\"F\", \"M\""],
@@ -178,10 +127,7 @@ fn bad_options_get_a_one_line_error_with_exit_2() {
         &fairness_args(&file, &["--favorable-label", "7"]),
         &["\"7\" is not a label value"],
     );
-    assert_input_error(
-        &fairness_args(&file, &["--format", "pdf"]),
-        &["\"pdf\" is not one of"],
-    );
+    assert_input_error(&fairness_args(&file, &["--format", "pdf"]), &["\"pdf\" is not one of"]);
     // Conflicting flags are usage errors from the argument parser: exit 2 as well.
     let out = sextant(&fairness_args(&file, &["--pred", "pred"]));
     assert_eq!(out.status.code(), Some(2));
@@ -193,15 +139,9 @@ fn gates_decide_the_exit_code() {
     let dir = scratch("gates");
     let file = write(&dir, "good.csv", GOOD.as_bytes());
     // Selection rates: F 0.5, M 2/3 → demographic parity difference 1/6.
-    let pass = sextant(&fairness_args(
-        &file,
-        &["--max", "demographic_parity_difference=0.2"],
-    ));
+    let pass = sextant(&fairness_args(&file, &["--max", "demographic_parity_difference=0.2"]));
     assert_eq!(pass.status.code(), Some(0));
-    let fail = sextant(&fairness_args(
-        &file,
-        &["--max", "demographic_parity_difference=0.1"],
-    ));
+    let fail = sextant(&fairness_args(&file, &["--max", "demographic_parity_difference=0.1"]));
     assert_eq!(fail.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&fail.stdout).contains("FAILED: 1 of 1 gates failed."));
     let report_only = sextant(&fairness_args(
@@ -248,9 +188,7 @@ fn json_follows_the_fairness_schema() {
         .contains("no label negatives"));
     let dpd = &attributes[0]["metrics"]["demographic_parity_difference"];
     assert!((dpd["between_groups"].as_f64().unwrap_or(0.0) - 1.0 / 6.0).abs() < 1e-15);
-    assert!(
-        attributes[0]["metrics"]["equalized_odds_difference"]["to_overall"]["mean"].is_number()
-    );
+    assert!(attributes[0]["metrics"]["equalized_odds_difference"]["to_overall"]["mean"].is_number());
     let comparison = &attributes[0]["privileged_comparison"];
     assert!((comparison["disparate_impact"].as_f64().unwrap_or(0.0) - 0.75).abs() < 1e-15);
     assert_eq!(comparison["four_fifths_rule"]["passed"], false);
@@ -287,12 +225,7 @@ fn bootstrap_is_deterministic_for_a_seed() {
 fn every_format_renders() {
     let dir = scratch("formats");
     let file = write(&dir, "good.csv", GOOD.as_bytes());
-    let gate = [
-        "--max",
-        "demographic_parity_difference=0.1",
-        "--bootstrap",
-        "50",
-    ];
+    let gate = ["--max", "demographic_parity_difference=0.1", "--bootstrap", "50"];
     let render = |format: &str| {
         let mut extra = gate.to_vec();
         extra.extend(["--format", format]);
@@ -301,10 +234,7 @@ fn every_format_renders() {
     assert!(render("text").contains("demographic_parity_difference"));
     assert!(render("markdown").contains("| group | count |"));
     let junit = render("junit");
-    assert!(
-        junit.contains("<testcase") && junit.contains("<failure"),
-        "{junit}"
-    );
+    assert!(junit.contains("<testcase") && junit.contains("<failure"), "{junit}");
     let html = render("html");
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
     assert!(
@@ -315,29 +245,17 @@ fn every_format_renders() {
     let out_file = dir.join("report.json");
     let out = sextant(&fairness_args(
         &file,
-        &[
-            "--format",
-            "json",
-            "--output",
-            &out_file.display().to_string(),
-        ],
+        &["--format", "json", "--output", &out_file.display().to_string()],
     ));
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
-    assert!(std::fs::read_to_string(&out_file)
-        .unwrap_or_default()
-        .contains("sextant.fairness/v1"));
+    assert!(std::fs::read_to_string(&out_file).unwrap_or_default().contains("sextant.fairness/v1"));
 }
 
 #[test]
 fn the_demo_audit_config_runs() {
     let out = sextant(&["audit", "datasets/demo/audit.toml", "--format", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
     assert_eq!(report["rows"], 20_000);
     // The injected disparity against applicants under 25 is caught.
@@ -345,10 +263,7 @@ fn the_demo_audit_config_runs() {
     let age = &report["attributes"][1];
     assert_eq!(age["attribute"], "age_group");
     assert!(
-        age["metrics"]["demographic_parity_difference"]["default"]
-            .as_f64()
-            .unwrap_or(0.0)
-            > 0.2
+        age["metrics"]["demographic_parity_difference"]["default"].as_f64().unwrap_or(0.0) > 0.2
     );
     assert!(repo().join("target/demo-report/fairness.html").exists());
 }

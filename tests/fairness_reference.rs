@@ -13,10 +13,7 @@ const TOLERANCE: f64 = 1e-12;
 
 /// Reference attribute key → the CLI's `--sensitive` spec over the predictions CSV.
 fn sensitive_spec(key: &str) -> String {
-    key.split("_x_")
-        .map(|a| format!("sensitive_{a}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    key.split("_x_").map(|a| format!("sensitive_{a}")).collect::<Vec<_>>().join("&")
 }
 
 fn load(path: &Path) -> Value {
@@ -27,10 +24,7 @@ fn load(path: &Path) -> Value {
 fn run(reference_dir: &Path, reference: &Value, extra: &[String]) -> Value {
     let file = reference["predictions_file"].as_str().unwrap_or_default();
     let data = reference_dir.join(file).display().to_string();
-    let attributes = reference["attributes"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let attributes = reference["attributes"].as_object().cloned().unwrap_or_default();
     let mut args: Vec<String> = [
         "fairness",
         &data,
@@ -58,18 +52,10 @@ fn check_fairlearn(reference_dir: &Path, file: &str) {
     let reference = load(&reference_dir.join(file));
     let report = run(reference_dir, &reference, &[]);
     let overall = &reference["overall"];
-    assert_close(
-        &report["overall"],
-        overall,
-        TOLERANCE,
-        &format!("{file} overall"),
-    );
+    assert_close(&report["overall"], overall, TOLERANCE, &format!("{file} overall"));
     assert_eq!(report["rows"], overall["count"], "{file} rows");
 
-    let attributes = reference["attributes"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let attributes = reference["attributes"].as_object().cloned().unwrap_or_default();
     let reported = report["attributes"].as_array().cloned().unwrap_or_default();
     assert_eq!(reported.len(), attributes.len());
     for (key, expected) in &attributes {
@@ -87,11 +73,7 @@ fn check_fairlearn(reference_dir: &Path, file: &str) {
         );
         let groups = expected["groups"].as_array().cloned().unwrap_or_default();
         let actual_groups = actual["groups"].as_array().cloned().unwrap_or_default();
-        assert_eq!(
-            actual_groups.len(),
-            groups.len(),
-            "{where_}: number of groups"
-        );
+        assert_eq!(actual_groups.len(), groups.len(), "{where_}: number of groups");
         for (expected_group, actual_group) in groups.iter().zip(&actual_groups) {
             let values: Vec<&str> = expected_group["group"]
                 .as_array()
@@ -114,10 +96,7 @@ fn check_fairlearn(reference_dir: &Path, file: &str) {
 fn check_aif360(reference_dir: &Path, file: &str) {
     let reference = load(&reference_dir.join(file));
     for entry in reference["aif360_style"].as_array().into_iter().flatten() {
-        let attribute = format!(
-            "sensitive_{}",
-            entry["attribute"].as_str().unwrap_or_default()
-        );
+        let attribute = format!("sensitive_{}", entry["attribute"].as_str().unwrap_or_default());
         let privileged = entry["privileged_values"][0].as_str().unwrap_or_default();
         let favorable = entry["favorable_label"].to_string();
         let extra = [
@@ -135,18 +114,8 @@ fn check_aif360(reference_dir: &Path, file: &str) {
             .find(|a| a["attribute"] == json!(attribute))
             .map(|a| a["privileged_comparison"].clone())
             .unwrap_or(Value::Null);
-        assert_close(
-            &actual,
-            &entry["formula"],
-            TOLERANCE,
-            &format!("{where_} formula"),
-        );
-        assert_close(
-            &actual,
-            &entry["aif360"],
-            TOLERANCE,
-            &format!("{where_} aif360"),
-        );
+        assert_close(&actual, &entry["formula"], TOLERANCE, &format!("{where_} formula"));
+        assert_close(&actual, &entry["aif360"], TOLERANCE, &format!("{where_} aif360"));
         assert_close(
             &actual["privileged"],
             &entry["privileged"],
@@ -182,10 +151,7 @@ fn check_all(test: &str, check: fn(&Path, &str)) {
             checked += 1;
         }
     }
-    assert!(
-        checked >= 5,
-        "expected the five reference fairness files, found {checked}"
-    );
+    assert!(checked >= 5, "expected the five reference fairness files, found {checked}");
 }
 
 #[test]

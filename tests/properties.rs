@@ -15,10 +15,7 @@ const RACES: [&str; 3] = ["A", "B", "C"];
 type Row = (usize, usize, bool, bool);
 
 fn rows(max: usize) -> impl Strategy<Value = Vec<Row>> {
-    prop::collection::vec(
-        (0..SEXES.len(), 0..RACES.len(), any::<bool>(), any::<bool>()),
-        1..max,
-    )
+    prop::collection::vec((0..SEXES.len(), 0..RACES.len(), any::<bool>(), any::<bool>()), 1..max)
 }
 
 fn count(rows: &[Row]) -> GroupCounts {

@@ -29,17 +29,12 @@ pub struct BinaryCodec {
 impl BinaryCodec {
     /// A codec whose positive value is `positive`, or 0/1 numbers when `None`.
     pub fn new(positive: Option<&str>) -> Self {
-        BinaryCodec {
-            positive: positive.map(|p| p.as_bytes().to_vec()),
-            negative: None,
-        }
+        BinaryCodec { positive: positive.map(|p| p.as_bytes().to_vec()), negative: None }
     }
 
     /// The positive value as reported (`"1"` for numeric labels).
     pub fn positive_name(&self) -> String {
-        self.positive
-            .as_deref()
-            .map_or_else(|| "1".to_owned(), lossy)
+        self.positive.as_deref().map_or_else(|| "1".to_owned(), lossy)
     }
 
     /// The negative value as reported (`"0"` for numeric labels), if one was seen.
@@ -93,9 +88,7 @@ fn read_numeric(cell: &[u8]) -> Result<bool, BinaryError> {
         b"0" => return Ok(false),
         _ => {}
     }
-    let text = std::str::from_utf8(cell)
-        .map_err(|_| BinaryError::NotBinary)?
-        .trim();
+    let text = std::str::from_utf8(cell).map_err(|_| BinaryError::NotBinary)?.trim();
     if text.eq_ignore_ascii_case("true") {
         return Ok(true);
     }
@@ -116,13 +109,9 @@ mod tests {
     #[test]
     fn numeric_spellings_are_accepted() {
         let mut c = BinaryCodec::new(None);
-        for (cell, expected) in [
-            ("1", true),
-            ("0", false),
-            ("1.0", true),
-            ("-1", false),
-            ("True", true),
-        ] {
+        for (cell, expected) in
+            [("1", true), ("0", false), ("1.0", true), ("-1", false), ("True", true)]
+        {
             assert_eq!(c.read(cell.as_bytes()), Ok(expected), "{cell}");
         }
         assert_eq!(c.read(b"yes"), Err(BinaryError::NotBinary));
@@ -134,10 +123,7 @@ mod tests {
         let mut c = BinaryCodec::new(Some(">50K"));
         assert_eq!(c.read(b"<=50K"), Ok(false));
         assert_eq!(c.read(b">50K"), Ok(true));
-        assert!(matches!(
-            c.read(b"unknown"),
-            Err(BinaryError::ThirdValue { .. })
-        ));
+        assert!(matches!(c.read(b"unknown"), Err(BinaryError::ThirdValue { .. })));
         assert_eq!(c.negative_name().as_deref(), Some("<=50K"));
         assert_eq!(c.classify_name("<=50K"), Some(false));
         assert_eq!(c.classify_name("other"), None);

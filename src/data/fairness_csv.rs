@@ -34,29 +34,18 @@ struct Columns {
 /// values, a non-numeric/NaN/inf score, an empty sensitive value, a non-UTF-8 value, or an
 /// attribute with a single group.
 pub fn count_csv<R: Read>(reader: R, source: &str, plan: &AuditPlan) -> Result<CountedData> {
-    let mut csv = ReaderBuilder::new()
-        .has_headers(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(reader);
-    let header = csv
-        .byte_headers()
-        .map_err(|e| csv_error(source, &e))?
-        .clone();
+    let mut csv =
+        ReaderBuilder::new().has_headers(true).buffer_capacity(1 << 16).from_reader(reader);
+    let header = csv.byte_headers().map_err(|e| csv_error(source, &e))?.clone();
     if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-        return Err(ErrorKind::Empty {
-            source_name: source.to_owned(),
-        }
-        .into());
+        return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
     }
     let names: Vec<String> = header
         .iter()
         .map(|h| {
-            std::str::from_utf8(h).map(str::to_owned).map_err(|_| {
-                ErrorKind::NotUtf8 {
-                    at: Location::source(source).at_line(1),
-                }
-                .into()
-            })
+            std::str::from_utf8(h)
+                .map(str::to_owned)
+                .map_err(|_| ErrorKind::NotUtf8 { at: Location::source(source).at_line(1) }.into())
         })
         .collect::<Result<_>>()?;
     let columns = Columns {
@@ -73,24 +62,14 @@ pub fn count_csv<R: Read>(reader: R, source: &str, plan: &AuditPlan) -> Result<C
     let mut table = JointTable::default();
     let mut record = ByteRecord::new();
     let mut key = Vec::new();
-    while csv
-        .read_byte_record(&mut record)
-        .map_err(|e| csv_error(source, &e))?
-    {
+    while csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))? {
         let line = record.position().map_or(0, csv::Position::line);
-        let at = |column: usize| {
-            Location::source(source)
-                .at_line(line)
-                .in_column(&names[column])
-        };
-        let label = read_binary(&mut codec, &record[columns.label], &plan.label, || {
-            at(columns.label)
-        })?;
+        let at = |column: usize| Location::source(source).at_line(line).in_column(&names[column]);
+        let label =
+            read_binary(&mut codec, &record[columns.label], &plan.label, || at(columns.label))?;
         let prediction = match &plan.outcome {
             Outcome::Prediction { column } => {
-                read_binary(&mut codec, &record[columns.outcome], column, || {
-                    at(columns.outcome)
-                })?
+                read_binary(&mut codec, &record[columns.outcome], column, || at(columns.outcome))?
             }
             Outcome::Score { threshold, .. } => {
                 read_score(&record[columns.outcome], || at(columns.outcome))? >= *threshold
@@ -109,10 +88,7 @@ pub fn count_csv<R: Read>(reader: R, source: &str, plan: &AuditPlan) -> Result<C
         counts.add_row(label, prediction);
     }
     if table.rows() == 0 {
-        return Err(ErrorKind::NoRows {
-            source_name: source.to_owned(),
-        }
-        .into());
+        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
     }
 
     let mut counts = GroupCounts::new(plan.sensitive_columns.clone());
@@ -129,9 +105,7 @@ pub fn count_csv<R: Read>(reader: R, source: &str, plan: &AuditPlan) -> Result<C
                 format!(
                     "\"{value}\" is not a label value of {source} (labels are {} and {})",
                     codec.positive_name(),
-                    codec
-                        .negative_name()
-                        .unwrap_or_else(|| "nothing else".into())
+                    codec.negative_name().unwrap_or_else(|| "nothing else".into())
                 ),
             )
         })?,
@@ -227,10 +201,7 @@ fn sensitive_values(
 }
 
 fn find_column(names: &[String], wanted: &str, source: &str) -> Result<usize> {
-    let mut matches = names
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.as_str() == wanted);
+    let mut matches = names.iter().enumerate().filter(|(_, n)| n.as_str() == wanted);
     match (matches.next(), matches.next()) {
         (Some((i, _)), None) => Ok(i),
         (Some(_), Some(_)) => Err(ErrorKind::DuplicateColumn {
@@ -274,16 +245,10 @@ fn read_score(cell: &[u8], at: impl FnOnce() -> Location) -> Result<f64> {
     let text = std::str::from_utf8(cell).unwrap_or("");
     match text.trim().parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(x),
-        Ok(x) => Err(Error::invalid_value(
-            at(),
-            format!("score {x} is not a finite number"),
-        )),
+        Ok(x) => Err(Error::invalid_value(at(), format!("score {x} is not a finite number"))),
         Err(_) => Err(Error::invalid_value(
             at(),
-            format!(
-                "score \"{}\" is not a number",
-                String::from_utf8_lossy(cell)
-            ),
+            format!("score \"{}\" is not a number", String::from_utf8_lossy(cell)),
         )),
     }
 }
@@ -293,11 +258,7 @@ fn check_several_groups(counts: &GroupCounts, plan: &AuditPlan, source: &str) ->
         let indices = counts.column_indices(&attribute.columns)?;
         let groups = counts.marginal(&indices);
         if groups.len() < 2 {
-            let only = groups
-                .keys()
-                .next()
-                .map(|k| k.join("&"))
-                .unwrap_or_default();
+            let only = groups.keys().next().map(|k| k.join("&")).unwrap_or_default();
             return Err(Error::invalid_value(
                 Location::source(source).in_column(&attribute.name),
                 format!(
@@ -315,9 +276,7 @@ fn csv_error(source: &str, error: &csv::Error) -> Error {
         at = at.at_line(position.line());
     }
     let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("row has {len} fields, but the header has {expected_len}")
         }
         csv::ErrorKind::Io(e) => format!("cannot read: {e}"),
@@ -351,30 +310,14 @@ mod tests {
     #[test]
     fn counts_rows_per_group() {
         let counted = count_csv("y,p,g\n1,1,a\n0,1,a\n1,0,b\n".as_bytes(), "t.csv", &plan());
-        let counts = counted
-            .map(|c| c.counts.overall())
-            .map_err(|e| e.to_string());
-        assert_eq!(
-            counts,
-            Ok(Confusion {
-                tp: 1,
-                fp: 1,
-                tn: 0,
-                fn_: 1
-            })
-        );
+        let counts = counted.map(|c| c.counts.overall()).map_err(|e| e.to_string());
+        assert_eq!(counts, Ok(Confusion { tp: 1, fp: 1, tn: 0, fn_: 1 }));
     }
 
     #[test]
     fn bad_input_names_source_line_and_column() {
-        assert_eq!(
-            error(""),
-            "t.csv: the file is empty (expected a header row)"
-        );
-        assert_eq!(
-            error("y,p,g\n"),
-            "t.csv: the file has a header but no data rows"
-        );
+        assert_eq!(error(""), "t.csv: the file is empty (expected a header row)");
+        assert_eq!(error("y,p,g\n"), "t.csv: the file has a header but no data rows");
         assert_eq!(error("y,p,h\n1,1,a\n"), "t.csv: no column \"g\"");
         assert_eq!(
             error("y,p,g\n1,1,a\n1,1\n"),
@@ -396,13 +339,8 @@ mod tests {
     fn byte_order_marks_crlf_and_quotes_are_read() {
         let data = "\u{feff}y,p,g\r\n1,1,\"a, b\"\r\n0,1,c\r\n";
         let counted = count_csv(data.as_bytes(), "t.csv", &plan()).map_err(|e| e.to_string());
-        let groups = counted.map(|c| {
-            c.counts
-                .cells()
-                .keys()
-                .map(|k| k[0].clone())
-                .collect::<Vec<_>>()
-        });
+        let groups =
+            counted.map(|c| c.counts.cells().keys().map(|k| k[0].clone()).collect::<Vec<_>>());
         assert_eq!(groups, Ok(vec!["a, b".to_owned(), "c".to_owned()]));
     }
 
@@ -414,12 +352,7 @@ mod tests {
     #[test]
     fn non_utf8_values_are_rejected() {
         let data = b"y,p,g\n1,1,a\n0,1,\xff\xfe\n";
-        let e = count_csv(&data[..], "t.csv", &plan())
-            .map(|_| ())
-            .map_err(|e| e.to_string());
-        assert_eq!(
-            e,
-            Err("t.csv, line 3, column \"g\": not valid UTF-8 text".into())
-        );
+        let e = count_csv(&data[..], "t.csv", &plan()).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(e, Err("t.csv, line 3, column \"g\": not valid UTF-8 text".into()));
     }
 }

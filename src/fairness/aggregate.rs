@@ -31,11 +31,7 @@ pub fn difference(values: &[f64], overall: Option<f64>, method: Method) -> Aggre
         }
         Method::ToOverall => {
             let overall = overall.ok_or("the overall value is undefined")?;
-            values
-                .iter()
-                .map(|v| (v - overall).abs())
-                .reduce(f64::max)
-                .ok_or(NO_GROUPS)
+            values.iter().map(|v| (v - overall).abs()).reduce(f64::max).ok_or(NO_GROUPS)
         }
     }
 }
@@ -91,10 +87,7 @@ mod tests {
     #[test]
     fn all_zero_groups_make_the_ratio_undefined_but_not_the_difference() {
         let rates = [0.0, 0.0];
-        assert_eq!(
-            difference(&rates, Some(0.0), Method::BetweenGroups),
-            Ok(0.0)
-        );
+        assert_eq!(difference(&rates, Some(0.0), Method::BetweenGroups), Ok(0.0));
         assert!(ratio(&rates, Some(0.0), Method::BetweenGroups).is_err());
         assert!(ratio(&rates, Some(0.0), Method::ToOverall).is_err());
     }

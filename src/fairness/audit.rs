@@ -47,28 +47,16 @@ pub fn audit(
     let overall_counts = data.counts.overall();
     let mut overall = group_report("all".into(), &overall_counts, plan.policy);
     if let Some(settings) = &plan.bootstrap {
-        progress.start(
-            "bootstrap",
-            u64::from(settings.resamples) * (plan.attributes.len() as u64 + 1),
-        );
-        overall.intervals = Some(overall_intervals(
-            &overall_counts,
-            settings,
-            plan.policy,
-            progress,
-        ));
+        progress
+            .start("bootstrap", u64::from(settings.resamples) * (plan.attributes.len() as u64 + 1));
+        overall.intervals =
+            Some(overall_intervals(&overall_counts, settings, plan.policy, progress));
     }
     let favorable = favorable_label_name(plan, data);
     let mut attributes = Vec::with_capacity(plan.attributes.len());
     for (index, attribute) in plan.attributes.iter().enumerate() {
-        let report = attribute_report(
-            plan,
-            data,
-            attribute,
-            &favorable,
-            index as u64 + 1,
-            progress,
-        )?;
+        let report =
+            attribute_report(plan, data, attribute, &favorable, index as u64 + 1, progress)?;
         attributes.push(report);
     }
     progress.finish();
@@ -83,16 +71,12 @@ pub fn audit(
             negative: data.negative_label.clone(),
         },
         outcome: match &plan.outcome {
-            Outcome::Prediction { column } => OutcomeInfo {
-                column: column.clone(),
-                kind: "prediction",
-                threshold: None,
-            },
-            Outcome::Score { column, threshold } => OutcomeInfo {
-                column: column.clone(),
-                kind: "score",
-                threshold: Some(*threshold),
-            },
+            Outcome::Prediction { column } => {
+                OutcomeInfo { column: column.clone(), kind: "prediction", threshold: None }
+            }
+            Outcome::Score { column, threshold } => {
+                OutcomeInfo { column: column.clone(), kind: "score", threshold: Some(*threshold) }
+            }
         },
         policy: plan.policy,
         bootstrap: plan.bootstrap,
@@ -119,10 +103,7 @@ fn group_report(group: String, counts: &Confusion, policy: UndefinedPolicy) -> G
             let reason = match policy {
                 UndefinedPolicy::Strict => r.undefined_reason().to_owned(),
                 UndefinedPolicy::FairlearnCompat => {
-                    format!(
-                        "{}; counted as 0.0 (fairlearn compatibility)",
-                        r.undefined_reason()
-                    )
+                    format!("{}; counted as 0.0 (fairlearn compatibility)", r.undefined_reason())
                 }
             };
             undefined.insert(r.name(), reason);
@@ -155,10 +136,7 @@ fn rate_intervals(
     samples: &mut SampleSet,
     confidence: f64,
 ) -> BTreeMap<&'static str, Option<[f64; 2]>> {
-    Rate::ALL
-        .into_iter()
-        .map(|r| (r.name(), samples.next_interval(confidence)))
-        .collect()
+    Rate::ALL.into_iter().map(|r| (r.name(), samples.next_interval(confidence))).collect()
 }
 
 fn overall_intervals(
@@ -189,10 +167,7 @@ fn attribute_values(
     favorable_is_positive: bool,
     policy: UndefinedPolicy,
 ) -> AttributeValues {
-    let mut overall = Confusion::default();
-    for g in groups {
-        overall.add(g);
-    }
+    let overall: Confusion = groups.iter().sum();
     AttributeValues {
         metrics: compute(groups, &overall, policy),
         aif360: privileged.map(|p| Sides::split(p, &overall, favorable_is_positive).metrics()),
@@ -225,12 +200,10 @@ fn attribute_report(
         .map(|(key, c)| group_report(key.join("&"), c, plan.policy))
         .collect();
     let mut undefined = BTreeMap::new();
-    let metrics = values
-        .metrics
-        .map(|path, leaf| defined(path, leaf, &mut undefined));
+    let metrics = values.metrics.map(|path, leaf| defined(path, leaf, &mut undefined));
     let mut privileged_comparison = match (privileged_index, &values.aif360) {
         (Some(i), Some(aif360)) => {
-            let sides = Sides::split(&counts[i], &sum(&counts), data.favorable_is_positive);
+            let sides = Sides::split(&counts[i], &counts.iter().sum(), data.favorable_is_positive);
             let (privileged, unprivileged) = sides.summaries();
             let mut why = BTreeMap::new();
             let metrics = aif360.map(|name, leaf| defined(name, leaf, &mut why));
@@ -283,14 +256,6 @@ fn attribute_report(
     })
 }
 
-fn sum(groups: &[Confusion]) -> Confusion {
-    let mut total = Confusion::default();
-    for g in groups {
-        total.add(g);
-    }
-    total
-}
-
 fn defined(path: &str, leaf: &Leaf, undefined: &mut BTreeMap<String, String>) -> Option<f64> {
     match leaf {
         Ok(v) => Some(*v),
@@ -306,20 +271,13 @@ fn privileged_group_index(
     attribute: &Attribute,
     keys: &[&GroupKey],
 ) -> Result<Option<usize>> {
-    let Some(privileged) = plan
-        .privileged
-        .iter()
-        .find(|p| p.attribute == attribute.name)
-    else {
+    let Some(privileged) = plan.privileged.iter().find(|p| p.attribute == attribute.name) else {
         return Ok(None);
     };
     match keys.iter().position(|k| **k == privileged.values) {
         Some(i) => Ok(Some(i)),
         None => {
-            let groups: Vec<String> = keys
-                .iter()
-                .map(|k| format!("\"{}\"", k.join("&")))
-                .collect();
+            let groups: Vec<String> = keys.iter().map(|k| format!("\"{}\"", k.join("&"))).collect();
             Err(Error::invalid_option(
                 "privileged",
                 format!(
@@ -400,10 +358,7 @@ fn bootstrap_attribute(
         progress.advance(1);
     }
     let confidence = settings.confidence;
-    let groups = counts
-        .iter()
-        .map(|_| rate_intervals(&mut samples, confidence))
-        .collect();
+    let groups = counts.iter().map(|_| rate_intervals(&mut samples, confidence)).collect();
     let metrics = Metrics::map(&compute(&[], &Confusion::default(), policy), |_, _| {
         samples.next_interval(confidence)
     });
@@ -412,11 +367,7 @@ fn bootstrap_attribute(
             .metrics()
             .map(|_, _| samples.next_interval(confidence))
     });
-    AttributeIntervals {
-        groups,
-        metrics,
-        aif360,
-    }
+    AttributeIntervals { groups, metrics, aif360 }
 }
 
 fn evaluate_gates(plan: &AuditPlan, attributes: &[AttributeReport]) -> Vec<GateResult> {
@@ -424,11 +375,7 @@ fn evaluate_gates(plan: &AuditPlan, attributes: &[AttributeReport]) -> Vec<GateR
     for gate in &plan.gates {
         let is_fairlearn = METRIC_NAMES.contains(&gate.metric.as_str());
         for attribute in attributes {
-            if gate
-                .attribute
-                .as_ref()
-                .is_some_and(|a| *a != attribute.attribute)
-            {
+            if gate.attribute.as_ref().is_some_and(|a| *a != attribute.attribute) {
                 continue;
             }
             let (value, interval) = if is_fairlearn {
@@ -436,15 +383,10 @@ fn evaluate_gates(plan: &AuditPlan, attributes: &[AttributeReport]) -> Vec<GateR
                     .metric_intervals
                     .as_ref()
                     .and_then(|m| m.headline(&gate.metric).copied().flatten());
-                (
-                    attribute.metrics.headline(&gate.metric).copied().flatten(),
-                    interval,
-                )
+                (attribute.metrics.headline(&gate.metric).copied().flatten(), interval)
             } else if let Some(c) = &attribute.privileged_comparison {
-                let interval = c
-                    .intervals
-                    .as_ref()
-                    .and_then(|m| m.get(&gate.metric).copied().flatten());
+                let interval =
+                    c.intervals.as_ref().and_then(|m| m.get(&gate.metric).copied().flatten());
                 (c.metrics.get(&gate.metric).copied().flatten(), interval)
             } else if gate.attribute.is_none() {
                 continue; // an AIF360 gate for every attribute applies where a privileged group is named

@@ -38,12 +38,7 @@ pub fn resample(counts: &Confusion, rng: &mut ChaCha8Rng) -> Confusion {
         remaining_rows -= drawn[i];
         remaining_weight -= cell;
     }
-    Confusion {
-        tp: drawn[0],
-        fp: drawn[1],
-        tn: drawn[2],
-        fn_: drawn[3],
-    }
+    Confusion { tp: drawn[0], fp: drawn[1], tn: drawn[2], fn_: drawn[3] }
 }
 
 #[allow(clippy::cast_precision_loss)] // counts stay far below 2^53
@@ -65,11 +60,7 @@ pub fn percentile_interval(samples: &mut [f64], confidence: f64) -> Option<[f64;
 }
 
 /// numpy's default `quantile` (method "linear") of sorted data.
-#[allow(
-    clippy::cast_precision_loss,
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss
-)]
+#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     let position = q * (sorted.len() - 1) as f64;
     let below = position.floor() as usize;
@@ -106,10 +97,8 @@ impl SampleSet {
     /// The interval of the next statistic, in recording order (call in the same order as
     /// [`SampleSet::record`] after a [`SampleSet::next_resample`]).
     pub fn next_interval(&mut self, confidence: f64) -> Option<[f64; 2]> {
-        let interval = self
-            .samples
-            .get_mut(self.cursor)
-            .and_then(|s| percentile_interval(s, confidence));
+        let interval =
+            self.samples.get_mut(self.cursor).and_then(|s| percentile_interval(s, confidence));
         self.cursor += 1;
         interval
     }
@@ -121,12 +110,7 @@ mod tests {
 
     #[test]
     fn resamples_keep_the_group_size_and_empty_cells() {
-        let counts = Confusion {
-            tp: 40,
-            fp: 0,
-            tn: 55,
-            fn_: 5,
-        };
+        let counts = Confusion { tp: 40, fp: 0, tn: 55, fn_: 5 };
         let mut rng = stream(7, 0);
         for _ in 0..200 {
             let r = resample(&counts, &mut rng);
@@ -137,12 +121,7 @@ mod tests {
 
     #[test]
     fn resample_means_match_cell_frequencies() {
-        let counts = Confusion {
-            tp: 300,
-            fp: 100,
-            tn: 500,
-            fn_: 100,
-        };
+        let counts = Confusion { tp: 300, fp: 100, tn: 500, fn_: 100 };
         let mut rng = stream(1, 0);
         let mut total = Confusion::default();
         for _ in 0..2000 {
@@ -155,18 +134,9 @@ mod tests {
 
     #[test]
     fn same_seed_same_draws() {
-        let counts = Confusion {
-            tp: 3,
-            fp: 10,
-            tn: 50,
-            fn_: 7,
-        };
-        let a: Vec<_> = (0..5)
-            .scan(stream(9, 2), |rng, _| Some(resample(&counts, rng)))
-            .collect();
-        let b: Vec<_> = (0..5)
-            .scan(stream(9, 2), |rng, _| Some(resample(&counts, rng)))
-            .collect();
+        let counts = Confusion { tp: 3, fp: 10, tn: 50, fn_: 7 };
+        let a: Vec<_> = (0..5).scan(stream(9, 2), |rng, _| Some(resample(&counts, rng))).collect();
+        let b: Vec<_> = (0..5).scan(stream(9, 2), |rng, _| Some(resample(&counts, rng))).collect();
         assert_eq!(a, b);
     }
 

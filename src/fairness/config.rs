@@ -320,9 +320,7 @@ impl AuditConfig {
                     ));
                 }
                 non_empty("pred", column)?;
-                Ok(Outcome::Prediction {
-                    column: column.clone(),
-                })
+                Ok(Outcome::Prediction { column: column.clone() })
             }
             (None, Some(column)) => {
                 non_empty("score", column)?;
@@ -333,27 +331,19 @@ impl AuditConfig {
                         format!("{threshold} is outside [0, 1]"),
                     ));
                 }
-                Ok(Outcome::Score {
-                    column: column.clone(),
-                    threshold,
-                })
+                Ok(Outcome::Score { column: column.clone(), threshold })
             }
         }
     }
 
     fn attributes(&self) -> Result<Vec<Attribute>> {
         if self.sensitive.is_empty() {
-            return Err(Error::invalid_option(
-                "sensitive",
-                "name at least one sensitive column",
-            ));
+            return Err(Error::invalid_option("sensitive", "name at least one sensitive column"));
         }
         let mut attributes: Vec<Attribute> = Vec::new();
         for spec in &self.sensitive {
-            let columns: Vec<String> = spec
-                .split(INTERSECTION_SEPARATOR)
-                .map(|c| c.trim().to_owned())
-                .collect();
+            let columns: Vec<String> =
+                spec.split(INTERSECTION_SEPARATOR).map(|c| c.trim().to_owned()).collect();
             if columns.iter().any(String::is_empty) {
                 return Err(Error::invalid_option(
                     "sensitive",
@@ -398,10 +388,8 @@ impl AuditConfig {
                     ),
                 ));
             };
-            let values: Vec<String> = value
-                .split(INTERSECTION_SEPARATOR)
-                .map(str::to_owned)
-                .collect();
+            let values: Vec<String> =
+                value.split(INTERSECTION_SEPARATOR).map(str::to_owned).collect();
             if values.len() != found.columns.len() {
                 return Err(Error::invalid_option(
                     "privileged",
@@ -418,10 +406,7 @@ impl AuditConfig {
                     format!("\"{}\" has more than one privileged group", found.name),
                 ));
             }
-            groups.push(PrivilegedGroup {
-                attribute: found.name.clone(),
-                values,
-            });
+            groups.push(PrivilegedGroup { attribute: found.name.clone(), values });
         }
         Ok(groups)
     }
@@ -449,11 +434,7 @@ impl AuditConfig {
                 format!("{confidence} is outside (0, 1)"),
             ));
         }
-        Ok(Some(BootstrapSettings {
-            resamples,
-            confidence,
-            seed: self.seed.unwrap_or(0),
-        }))
+        Ok(Some(BootstrapSettings { resamples, confidence, seed: self.seed.unwrap_or(0) }))
     }
 
     fn checked_gates(&self, attributes: &[Attribute], has_privileged: bool) -> Result<Vec<Gate>> {
@@ -530,10 +511,8 @@ fn check_gate_metric(gate: &Gate, has_privileged: bool) -> Result<()> {
     let is_fairlearn = METRIC_NAMES.contains(&gate.metric.as_str());
     let is_aif360 = AIF360_METRIC_NAMES.contains(&gate.metric.as_str());
     if !is_fairlearn && !is_aif360 {
-        let suggestions = closest_names(
-            &gate.metric,
-            METRIC_NAMES.into_iter().chain(AIF360_METRIC_NAMES),
-        );
+        let suggestions =
+            closest_names(&gate.metric, METRIC_NAMES.into_iter().chain(AIF360_METRIC_NAMES));
         let hint = if suggestions.is_empty() {
             String::new()
         } else {
@@ -573,40 +552,18 @@ mod tests {
     #[test]
     fn intersections_and_columns_are_parsed() {
         let plan = config().check().map_err(|e| e.to_string());
-        let plan = plan
-            .as_ref()
-            .map(|p| (&p.attributes[1].name, &p.sensitive_columns));
-        assert_eq!(
-            plan,
-            Ok((
-                &"sex&race".to_owned(),
-                &vec!["sex".to_owned(), "race".to_owned()]
-            ))
-        );
+        let plan = plan.as_ref().map(|p| (&p.attributes[1].name, &p.sensitive_columns));
+        assert_eq!(plan, Ok((&"sex&race".to_owned(), &vec!["sex".to_owned(), "race".to_owned()])));
     }
 
     #[test]
     fn conflicting_or_missing_options_are_named() {
-        let both = AuditConfig {
-            score: Some("s".into()),
-            ..config()
-        };
-        assert!(both
-            .check()
-            .is_err_and(|e| e.to_string().contains("pred/score")));
-        let bad_threshold = AuditConfig {
-            pred: None,
-            score: Some("s".into()),
-            threshold: Some(1.5),
-            ..config()
-        };
-        assert!(bad_threshold
-            .check()
-            .is_err_and(|e| e.to_string().contains("threshold")));
-        let threshold_with_pred = AuditConfig {
-            threshold: Some(0.3),
-            ..config()
-        };
+        let both = AuditConfig { score: Some("s".into()), ..config() };
+        assert!(both.check().is_err_and(|e| e.to_string().contains("pred/score")));
+        let bad_threshold =
+            AuditConfig { pred: None, score: Some("s".into()), threshold: Some(1.5), ..config() };
+        assert!(bad_threshold.check().is_err_and(|e| e.to_string().contains("threshold")));
+        let threshold_with_pred = AuditConfig { threshold: Some(0.3), ..config() };
         assert!(threshold_with_pred.check().is_err());
     }
 
@@ -614,14 +571,8 @@ mod tests {
     fn unknown_gate_metrics_get_suggestions() {
         let mut c = config();
         c.max.insert("demographic_parity_diff".into(), 0.1);
-        let message = c
-            .check()
-            .map(|_| String::new())
-            .unwrap_or_else(|e| e.to_string());
-        assert!(
-            message.contains("did you mean demographic_parity_difference"),
-            "{message}"
-        );
+        let message = c.check().map(|_| String::new()).unwrap_or_else(|e| e.to_string());
+        assert!(message.contains("did you mean demographic_parity_difference"), "{message}");
     }
 
     #[test]

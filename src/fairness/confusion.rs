@@ -116,6 +116,17 @@ impl Confusion {
         self.fn_ += other.fn_;
     }
 
+    /// These counts without `part`'s (a group's complement within the whole).
+    /// `part` must be contained in `self`; cells never go below zero.
+    pub fn minus(&self, part: &Confusion) -> Confusion {
+        Confusion {
+            tp: self.tp.saturating_sub(part.tp),
+            fp: self.fp.saturating_sub(part.fp),
+            tn: self.tn.saturating_sub(part.tn),
+            fn_: self.fn_.saturating_sub(part.fn_),
+        }
+    }
+
     /// Number of rows counted.
     pub fn count(&self) -> u64 {
         self.tp + self.fp + self.tn + self.fn_
@@ -134,12 +145,7 @@ impl Confusion {
     /// The confusion as seen when the *negative* label is the outcome of interest
     /// (AIF360's favourable label 0): positives and negatives swap roles.
     pub fn flipped(&self) -> Confusion {
-        Confusion {
-            tp: self.tn,
-            fp: self.fn_,
-            tn: self.tp,
-            fn_: self.fp,
-        }
+        Confusion { tp: self.tn, fp: self.fn_, tn: self.tp, fn_: self.fp }
     }
 
     /// `rate`, or `None` when its denominator is zero.
@@ -166,6 +172,16 @@ impl Confusion {
     }
 }
 
+impl<'a> std::iter::Sum<&'a Confusion> for Confusion {
+    fn sum<I: Iterator<Item = &'a Confusion>>(iter: I) -> Self {
+        let mut total = Confusion::default();
+        for c in iter {
+            total.add(c);
+        }
+        total
+    }
+}
+
 #[allow(clippy::cast_precision_loss)] // counts stay far below 2^53
 fn ratio_of_counts(numerator: u64, denominator: u64) -> Option<f64> {
     (denominator > 0).then(|| numerator as f64 / denominator as f64)
@@ -177,12 +193,7 @@ mod tests {
 
     #[test]
     fn rates_follow_their_definitions() {
-        let c = Confusion {
-            tp: 3,
-            fp: 1,
-            tn: 4,
-            fn_: 2,
-        };
+        let c = Confusion { tp: 3, fp: 1, tn: 4, fn_: 2 };
         assert_eq!(c.rate(Rate::SelectionRate), Some(0.4));
         assert_eq!(c.rate(Rate::Tpr), Some(0.6));
         assert_eq!(c.rate(Rate::Fpr), Some(0.2));
@@ -195,28 +206,15 @@ mod tests {
 
     #[test]
     fn zero_denominators_are_undefined_unless_fairlearn_compat() {
-        let c = Confusion {
-            tp: 0,
-            fp: 2,
-            tn: 1,
-            fn_: 0,
-        };
+        let c = Confusion { tp: 0, fp: 2, tn: 1, fn_: 0 };
         assert_eq!(c.rate(Rate::Tpr), None);
         assert_eq!(c.rate_with(Rate::Tpr, UndefinedPolicy::Strict), None);
-        assert_eq!(
-            c.rate_with(Rate::Tpr, UndefinedPolicy::FairlearnCompat),
-            Some(0.0)
-        );
+        assert_eq!(c.rate_with(Rate::Tpr, UndefinedPolicy::FairlearnCompat), Some(0.0));
     }
 
     #[test]
     fn flipping_swaps_the_outcome_of_interest() {
-        let c = Confusion {
-            tp: 3,
-            fp: 1,
-            tn: 4,
-            fn_: 2,
-        };
+        let c = Confusion { tp: 3, fp: 1, tn: 4, fn_: 2 };
         let f = c.flipped();
         assert_eq!(f.rate(Rate::Tpr), c.rate(Rate::Tnr));
         assert_eq!(f.rate(Rate::Fpr), c.rate(Rate::Fnr));
@@ -225,12 +223,7 @@ mod tests {
 
     #[test]
     fn json_uses_the_key_fn() {
-        let c = Confusion {
-            tp: 1,
-            fp: 2,
-            tn: 3,
-            fn_: 4,
-        };
+        let c = Confusion { tp: 1, fp: 2, tn: 3, fn_: 4 };
         let json = serde_json::to_string(&c).unwrap_or_default();
         assert_eq!(json, r#"{"tp":1,"fp":2,"tn":3,"fn":4}"#);
     }

@@ -23,10 +23,7 @@ pub struct GroupCounts {
 impl GroupCounts {
     /// An empty state over `columns`.
     pub fn new(columns: Vec<String>) -> Self {
-        GroupCounts {
-            columns,
-            cells: BTreeMap::new(),
-        }
+        GroupCounts { columns, cells: BTreeMap::new() }
     }
 
     /// The sensitive columns, in the order of every key.
@@ -89,11 +86,7 @@ impl GroupCounts {
 
     /// Counts over every row.
     pub fn overall(&self) -> Confusion {
-        let mut total = Confusion::default();
-        for counts in self.cells.values() {
-            total.add(counts);
-        }
-        total
+        self.cells.values().sum()
     }
 
     /// The position of each of `columns` among this state's columns, or the first
@@ -105,19 +98,16 @@ impl GroupCounts {
         columns
             .iter()
             .map(|wanted| {
-                self.columns
-                    .iter()
-                    .position(|c| c == wanted)
-                    .ok_or_else(|| {
-                        ErrorKind::InvalidOption {
-                            name: "attribute".into(),
-                            message: format!(
-                                "column \"{wanted}\" is not a counted sensitive column {:?}",
-                                self.columns
-                            ),
-                        }
-                        .into()
-                    })
+                self.columns.iter().position(|c| c == wanted).ok_or_else(|| {
+                    ErrorKind::InvalidOption {
+                        name: "attribute".into(),
+                        message: format!(
+                            "column \"{wanted}\" is not a counted sensitive column {:?}",
+                            self.columns
+                        ),
+                    }
+                    .into()
+                })
             })
             .collect()
     }
@@ -178,12 +168,7 @@ pub fn count_codes(
     }
     Ok(cells
         .chunks_exact(4)
-        .map(|c| Confusion {
-            tn: c[0],
-            fp: c[1],
-            fn_: c[2],
-            tp: c[3],
-        })
+        .map(|c| Confusion { tn: c[0], fp: c[1], fn_: c[2], tp: c[3] })
         .collect())
 }
 
@@ -208,24 +193,8 @@ mod tests {
             ("M", "A", false, false),
         ]);
         let by_sex = s.marginal(&[0]);
-        assert_eq!(
-            by_sex[&vec!["F".to_owned()]],
-            Confusion {
-                tp: 1,
-                fp: 1,
-                tn: 0,
-                fn_: 0
-            }
-        );
-        assert_eq!(
-            by_sex[&vec!["M".to_owned()]],
-            Confusion {
-                tp: 0,
-                fp: 0,
-                tn: 1,
-                fn_: 1
-            }
-        );
+        assert_eq!(by_sex[&vec!["F".to_owned()]], Confusion { tp: 1, fp: 1, tn: 0, fn_: 0 });
+        assert_eq!(by_sex[&vec!["M".to_owned()]], Confusion { tp: 0, fp: 0, tn: 1, fn_: 1 });
         assert_eq!(s.overall().count(), 4);
     }
 
@@ -242,24 +211,8 @@ mod tests {
         let preds = [1, 1, 0, 1, 0];
         let groups = [0, 0, 1, 1, 1];
         let counts = count_codes(&labels, &preds, &groups, 2).unwrap_or_default();
-        assert_eq!(
-            counts[0],
-            Confusion {
-                tp: 1,
-                fp: 1,
-                tn: 0,
-                fn_: 0
-            }
-        );
-        assert_eq!(
-            counts[1],
-            Confusion {
-                tp: 1,
-                fp: 0,
-                tn: 1,
-                fn_: 1
-            }
-        );
+        assert_eq!(counts[0], Confusion { tp: 1, fp: 1, tn: 0, fn_: 0 });
+        assert_eq!(counts[1], Confusion { tp: 1, fp: 0, tn: 1, fn_: 1 });
         assert!(count_codes(&labels, &preds, &groups, 1).is_err());
     }
 }

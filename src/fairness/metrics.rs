@@ -104,9 +104,7 @@ impl<T> EqualizedOdds<T> {
     fn map<U>(&self, path: &str, f: &mut impl FnMut(&str, &T) -> U) -> EqualizedOdds<U> {
         EqualizedOdds {
             default: f(&format!("{path}.default"), &self.default),
-            between_groups: self
-                .between_groups
-                .map(&format!("{path}.between_groups"), f),
+            between_groups: self.between_groups.map(&format!("{path}.between_groups"), f),
             to_overall: self.to_overall.map(&format!("{path}.to_overall"), f),
         }
     }
@@ -136,9 +134,7 @@ impl<T> Metrics<T> {
             equal_opportunity_difference: self
                 .equal_opportunity_difference
                 .map("equal_opportunity_difference", f),
-            equal_opportunity_ratio: self
-                .equal_opportunity_ratio
-                .map("equal_opportunity_ratio", f),
+            equal_opportunity_ratio: self.equal_opportunity_ratio.map("equal_opportunity_ratio", f),
             equalized_odds_difference: self
                 .equalized_odds_difference
                 .map("equalized_odds_difference", f),
@@ -179,10 +175,7 @@ fn rate_values(
     rate: Rate,
     policy: UndefinedPolicy,
 ) -> (Vec<f64>, Option<f64>) {
-    let values = groups
-        .iter()
-        .filter_map(|g| g.rate_with(rate, policy))
-        .collect();
+    let values = groups.iter().filter_map(|g| g.rate_with(rate, policy)).collect();
     (values, overall.rate_with(rate, policy))
 }
 
@@ -212,10 +205,7 @@ fn by_agg(tpr: Leaf, fpr: Leaf, worst: fn(f64, f64) -> f64) -> ByAgg<Leaf> {
     let none = "neither the TPR nor the FPR aggregate is defined";
     #[allow(clippy::cast_precision_loss)]
     let mean = (!defined.is_empty()).then(|| defined.iter().sum::<f64>() / defined.len() as f64);
-    ByAgg {
-        worst_case: defined.iter().copied().reduce(worst).ok_or(none),
-        mean: mean.ok_or(none),
-    }
+    ByAgg { worst_case: defined.iter().copied().reduce(worst).ok_or(none), mean: mean.ok_or(none) }
 }
 
 fn equalized_odds(
@@ -275,10 +265,7 @@ mod tests {
         let m = compute(&groups, &overall, UndefinedPolicy::Strict);
         assert_eq!(m.tpr_difference.between_groups, Ok(0.5));
         assert_eq!(m.fpr_difference.between_groups, Ok(0.5));
-        assert_eq!(
-            m.equalized_odds_difference.between_groups.worst_case,
-            Ok(0.5)
-        );
+        assert_eq!(m.equalized_odds_difference.between_groups.worst_case, Ok(0.5));
         assert_eq!(m.equalized_odds_ratio.between_groups.worst_case, Ok(0.0));
         assert_eq!(m.equalized_odds_ratio.between_groups.mean, Ok(0.25));
     }

@@ -106,55 +106,29 @@ impl Sides {
     /// Splits `overall` into `privileged` and the rest; `favorable_is_positive` says
     /// whether the favourable label is the positive one.
     pub fn split(privileged: &Confusion, overall: &Confusion, favorable_is_positive: bool) -> Self {
-        let unprivileged = Confusion {
-            tp: overall.tp - privileged.tp,
-            fp: overall.fp - privileged.fp,
-            tn: overall.tn - privileged.tn,
-            fn_: overall.fn_ - privileged.fn_,
-        };
+        let unprivileged = overall.minus(privileged);
         if favorable_is_positive {
-            Sides {
-                privileged: *privileged,
-                unprivileged,
-            }
+            Sides { privileged: *privileged, unprivileged }
         } else {
-            Sides {
-                privileged: privileged.flipped(),
-                unprivileged: unprivileged.flipped(),
-            }
+            Sides { privileged: privileged.flipped(), unprivileged: unprivileged.flipped() }
         }
     }
 
     /// Summaries of both sides (privileged first).
     pub fn summaries(&self) -> (SideSummary, SideSummary) {
-        (
-            SideSummary::of(&self.privileged),
-            SideSummary::of(&self.unprivileged),
-        )
+        (SideSummary::of(&self.privileged), SideSummary::of(&self.unprivileged))
     }
 
     /// The AIF360 metrics, each `Err(reason)` when undefined.
     pub fn metrics(&self) -> Aif360Metrics<Result<f64, &'static str>> {
         let p = &self.privileged;
         let u = &self.unprivileged;
-        let sel_p = p
-            .rate(Rate::SelectionRate)
-            .ok_or("the privileged group is empty");
-        let sel_u = u
-            .rate(Rate::SelectionRate)
-            .ok_or("the unprivileged group is empty");
-        let tpr_p = p
-            .rate(Rate::Tpr)
-            .ok_or("the privileged group has no favourable labels");
-        let tpr_u = u
-            .rate(Rate::Tpr)
-            .ok_or("the unprivileged group has no favourable labels");
-        let fpr_p = p
-            .rate(Rate::Fpr)
-            .ok_or("the privileged group has no unfavourable labels");
-        let fpr_u = u
-            .rate(Rate::Fpr)
-            .ok_or("the unprivileged group has no unfavourable labels");
+        let sel_p = p.rate(Rate::SelectionRate).ok_or("the privileged group is empty");
+        let sel_u = u.rate(Rate::SelectionRate).ok_or("the unprivileged group is empty");
+        let tpr_p = p.rate(Rate::Tpr).ok_or("the privileged group has no favourable labels");
+        let tpr_u = u.rate(Rate::Tpr).ok_or("the unprivileged group has no favourable labels");
+        let fpr_p = p.rate(Rate::Fpr).ok_or("the privileged group has no unfavourable labels");
+        let fpr_u = u.rate(Rate::Fpr).ok_or("the unprivileged group has no unfavourable labels");
         let disparate_impact = match (sel_u, sel_p) {
             (Ok(_), Ok(0.0)) => Err("no favourable predictions in the privileged group (x/0)"),
             (Ok(u), Ok(p)) => Ok(u / p),
@@ -179,18 +153,8 @@ mod tests {
 
     #[test]
     fn metrics_follow_the_aif360_formulas() {
-        let privileged = Confusion {
-            tp: 30,
-            fp: 10,
-            tn: 50,
-            fn_: 10,
-        };
-        let mut overall = Confusion {
-            tp: 10,
-            fp: 5,
-            tn: 70,
-            fn_: 15,
-        };
+        let privileged = Confusion { tp: 30, fp: 10, tn: 50, fn_: 10 };
+        let mut overall = Confusion { tp: 10, fp: 5, tn: 70, fn_: 15 };
         overall.add(&privileged);
         let m = Sides::split(&privileged, &overall, true).metrics();
         // unprivileged: sel 0.15, tpr 0.4, fpr 0.0666…; privileged: sel 0.4, tpr 0.75, fpr 1/6
@@ -203,12 +167,7 @@ mod tests {
 
     #[test]
     fn favourable_negative_label_flips_the_rates() {
-        let privileged = Confusion {
-            tp: 30,
-            fp: 10,
-            tn: 50,
-            fn_: 10,
-        };
+        let privileged = Confusion { tp: 30, fp: 10, tn: 50, fn_: 10 };
         let overall = privileged;
         let sides = Sides::split(&privileged, &overall, false);
         assert_eq!(sides.privileged.rate(Rate::SelectionRate), Some(0.6));

@@ -56,17 +56,12 @@ pub fn assert_close(
     use serde_json::Value;
     match (expected, actual) {
         (Value::Number(e), Value::Number(a)) => {
-            let (e, a) = (
-                e.as_f64().unwrap_or(f64::NAN),
-                a.as_f64().unwrap_or(f64::NAN),
-            );
+            let (e, a) = (e.as_f64().unwrap_or(f64::NAN), a.as_f64().unwrap_or(f64::NAN));
             assert!((e - a).abs() <= tolerance, "{path}: expected {e}, got {a}");
         }
         (Value::Object(e), Value::Object(a)) => {
             for (key, value) in e {
-                let got = a
-                    .get(key)
-                    .unwrap_or_else(|| panic!("{path}.{key}: missing"));
+                let got = a.get(key).unwrap_or_else(|| panic!("{path}.{key}: missing"));
                 assert_close(got, value, tolerance, &format!("{path}.{key}"));
             }
         }

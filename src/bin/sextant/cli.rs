@@ -38,12 +38,7 @@ pub struct FairnessArgs {
     #[arg(long, value_name = "VALUE")]
     pub positive_label: Option<String>,
     /// Prediction column (0/1, or the label's two values).
-    #[arg(
-        long,
-        value_name = "COL",
-        required_unless_present = "score",
-        conflicts_with = "score"
-    )]
+    #[arg(long, value_name = "COL", required_unless_present = "score", conflicts_with = "score")]
     pub pred: Option<String>,
     /// Score column; a row is predicted positive when score >= --threshold.
     #[arg(long, value_name = "COL")]
@@ -108,13 +103,10 @@ pub struct OutputArgs {
 }
 
 fn parse_gate(text: &str) -> Result<(String, f64), String> {
-    let (metric, limit) = text
-        .split_once('=')
-        .ok_or_else(|| format!("\"{text}\" is not METRIC=LIMIT"))?;
-    let limit: f64 = limit
-        .trim()
-        .parse()
-        .map_err(|_| format!("limit \"{limit}\" is not a number"))?;
+    let (metric, limit) =
+        text.split_once('=').ok_or_else(|| format!("\"{text}\" is not METRIC=LIMIT"))?;
+    let limit: f64 =
+        limit.trim().parse().map_err(|_| format!("limit \"{limit}\" is not a number"))?;
     Ok((metric.trim().to_owned(), limit))
 }
 

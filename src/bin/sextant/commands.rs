@@ -58,10 +58,7 @@ fn audit_command(args: &AuditArgs) -> Result<ExitCode, CliError> {
     let config = parse_config(&text, &path.display().to_string())?;
     let base = path.parent().unwrap_or(Path::new("."));
     let data = config.data.clone().ok_or_else(|| {
-        Error::config(
-            path.display().to_string(),
-            "missing key `data` (the CSV to audit)",
-        )
+        Error::config(path.display().to_string(), "missing key `data` (the CSV to audit)")
     })?;
     run_audit(&config, &base.join(data), base, &args.output)
 }
@@ -69,12 +66,7 @@ fn audit_command(args: &AuditArgs) -> Result<ExitCode, CliError> {
 /// Parses an audit config, with errors on one line naming the line and the key.
 fn parse_config(text: &str, source: &str) -> Result<AuditConfig, Error> {
     toml::from_str(text).map_err(|e| {
-        let mut message = e
-            .message()
-            .lines()
-            .next()
-            .unwrap_or("invalid TOML")
-            .to_owned();
+        let mut message = e.message().lines().next().unwrap_or("invalid TOML").to_owned();
         let Some(span) = e.span() else {
             return Error::config(source, message);
         };
@@ -120,21 +112,13 @@ fn run_audit(
     match &output.output {
         Some(path) => {
             write_file(path, &render(&report, format))?;
-            let _ = writeln!(
-                io::stderr(),
-                "sextant: wrote {} ({})",
-                path.display(),
-                verdict(&report)
-            );
+            let _ =
+                writeln!(io::stderr(), "sextant: wrote {} ({})", path.display(), verdict(&report));
         }
         None => write_stdout(&render(&report, format)),
     }
     let exit_zero = output.exit_zero || config.exit_zero;
-    Ok(if report.passed || exit_zero {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(if report.passed || exit_zero { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn verdict(report: &FairnessReport) -> String {

@@ -53,10 +53,7 @@ pub fn reading<R: Read + 'static>(reader: R, len: u64) -> Box<dyn Read> {
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
-    Box::new(FinishOnEof {
-        inner: bar.wrap_read(reader),
-        bar,
-    })
+    Box::new(FinishOnEof { inner: bar.wrap_read(reader), bar })
 }
 
 /// Clears the bar when the reader reaches its end.

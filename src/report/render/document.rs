@@ -44,14 +44,9 @@ pub fn with_interval(value: Option<f64>, interval: Option<&Interval>) -> String 
 
 /// The report as a document.
 pub fn layout(report: &FairnessReport) -> Vec<Block> {
-    let mut blocks = vec![Block::Heading(format!(
-        "Sextant fairness audit: {}",
-        report.source
-    ))];
+    let mut blocks = vec![Block::Heading(format!("Sextant fairness audit: {}", report.source))];
     blocks.push(Block::Paragraph(summary_line(report)));
-    blocks.push(Block::Table(group_table(std::slice::from_ref(
-        &report.overall,
-    ))));
+    blocks.push(Block::Table(group_table(std::slice::from_ref(&report.overall))));
     if !report.gates.is_empty() {
         blocks.push(Block::Heading("Gates".into()));
         blocks.push(Block::Table(gate_table(report)));
@@ -103,16 +98,8 @@ pub fn verdict(report: &FairnessReport) -> String {
 
 /// The group table; TNR and FNR (complements of TPR and FPR) are left to the JSON.
 fn group_table(groups: &[GroupReport]) -> Table {
-    let headers = [
-        "group",
-        "count",
-        "base_rate",
-        "selection_rate",
-        "tpr",
-        "fpr",
-        "precision",
-        "accuracy",
-    ];
+    let headers =
+        ["group", "count", "base_rate", "selection_rate", "tpr", "fpr", "precision", "accuracy"];
     let rows = groups
         .iter()
         .map(|g| {
@@ -130,10 +117,7 @@ fn group_table(groups: &[GroupReport]) -> Table {
             ]
         })
         .collect();
-    Table {
-        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-        rows,
-    }
+    Table { headers: headers.iter().map(|h| (*h).to_owned()).collect(), rows }
 }
 
 fn gate_table(report: &FairnessReport) -> Table {
@@ -146,11 +130,7 @@ fn gate_table(report: &FairnessReport) -> Table {
                 Bound::Min => ">=",
             };
             vec![
-                if g.passed {
-                    "PASS".into()
-                } else {
-                    "FAIL".into()
-                },
+                if g.passed { "PASS".into() } else { "FAIL".into() },
                 g.name.clone(),
                 g.attribute.clone(),
                 with_interval(g.value, Some(&g.interval)),
@@ -186,46 +166,24 @@ fn metric_table(metrics: &Metrics<Option<f64>>, intervals: Option<&Metrics<Inter
         ($label:expr, $name:ident, $agg:ident) => {
             vec![
                 $label.to_owned(),
-                cell(&|m| m.$name.between_groups.$agg, &|m| {
-                    m.$name.between_groups.$agg
-                }),
+                cell(&|m| m.$name.between_groups.$agg, &|m| m.$name.between_groups.$agg),
                 cell(&|m| m.$name.to_overall.$agg, &|m| m.$name.to_overall.$agg),
             ]
         };
     }
     let rows = vec![
-        row!(
-            "demographic_parity_difference",
-            demographic_parity_difference
-        ),
+        row!("demographic_parity_difference", demographic_parity_difference),
         row!("demographic_parity_ratio", demographic_parity_ratio),
         row!("equal_opportunity_difference", equal_opportunity_difference),
         row!("equal_opportunity_ratio", equal_opportunity_ratio),
-        agg_row!(
-            "equalized_odds_difference (worst_case)",
-            equalized_odds_difference,
-            worst_case
-        ),
-        agg_row!(
-            "equalized_odds_difference (mean)",
-            equalized_odds_difference,
-            mean
-        ),
-        agg_row!(
-            "equalized_odds_ratio (worst_case)",
-            equalized_odds_ratio,
-            worst_case
-        ),
+        agg_row!("equalized_odds_difference (worst_case)", equalized_odds_difference, worst_case),
+        agg_row!("equalized_odds_difference (mean)", equalized_odds_difference, mean),
+        agg_row!("equalized_odds_ratio (worst_case)", equalized_odds_ratio, worst_case),
         agg_row!("equalized_odds_ratio (mean)", equalized_odds_ratio, mean),
         row!("fpr_difference", fpr_difference),
         row!("fpr_ratio", fpr_ratio),
     ];
-    Table {
-        headers: ["metric", "between_groups", "to_overall"]
-            .map(str::to_owned)
-            .to_vec(),
-        rows,
-    }
+    Table { headers: ["metric", "between_groups", "to_overall"].map(str::to_owned).to_vec(), rows }
 }
 
 fn attribute_blocks(index: usize, attribute: &AttributeReport) -> Vec<Block> {
@@ -233,10 +191,7 @@ fn attribute_blocks(index: usize, attribute: &AttributeReport) -> Vec<Block> {
         Block::Heading(format!("Attribute: {}", attribute.attribute)),
         Block::Table(group_table(&attribute.groups)),
         Block::Chart(index),
-        Block::Table(metric_table(
-            &attribute.metrics,
-            attribute.metric_intervals.as_ref(),
-        )),
+        Block::Table(metric_table(&attribute.metrics, attribute.metric_intervals.as_ref())),
     ];
     if let Some(c) = &attribute.privileged_comparison {
         blocks.push(Block::Paragraph(format!(
@@ -248,10 +203,7 @@ fn attribute_blocks(index: usize, attribute: &AttributeReport) -> Vec<Block> {
             .iter()
             .map(|name| {
                 let value = c.metrics.get(name).copied().flatten();
-                vec![
-                    (*name).to_owned(),
-                    with_interval(value, interval(name).as_ref()),
-                ]
+                vec![(*name).to_owned(), with_interval(value, interval(name).as_ref())]
             })
             .collect();
         let rule = match c.four_fifths_rule.passed {
@@ -259,28 +211,15 @@ fn attribute_blocks(index: usize, attribute: &AttributeReport) -> Vec<Block> {
             Some(false) => "FAIL",
             None => "n/a",
         };
-        rows.push(vec![
-            "four_fifths_rule (disparate_impact >= 0.8)".into(),
-            rule.into(),
-        ]);
-        blocks.push(Block::Table(Table {
-            headers: vec!["metric".into(), "value".into()],
-            rows,
-        }));
+        rows.push(vec!["four_fifths_rule (disparate_impact >= 0.8)".into(), rule.into()]);
+        blocks.push(Block::Table(Table { headers: vec!["metric".into(), "value".into()], rows }));
     }
     let mut notes: Vec<String> = attribute.warnings.clone();
     notes.extend(
-        attribute
-            .undefined
-            .iter()
-            .map(|(path, why)| format!("{path} is undefined: {why}")),
+        attribute.undefined.iter().map(|(path, why)| format!("{path} is undefined: {why}")),
     );
     if let Some(c) = &attribute.privileged_comparison {
-        notes.extend(
-            c.undefined
-                .iter()
-                .map(|(name, why)| format!("{name} is undefined: {why}")),
-        );
+        notes.extend(c.undefined.iter().map(|(name, why)| format!("{name} is undefined: {why}")));
     }
     if !notes.is_empty() {
         blocks.push(Block::List(notes));

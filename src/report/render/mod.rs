@@ -42,17 +42,13 @@ impl FromStr for Format {
     type Err = Error;
 
     fn from_str(name: &str) -> Result<Self> {
-        Format::ALL
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, f)| *f)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Format::ALL.iter().map(|(n, _)| *n).collect();
-                Error::invalid_option(
-                    "format",
-                    format!("\"{name}\" is not one of {}", names.join(", ")),
-                )
-            })
+        Format::ALL.iter().find(|(n, _)| *n == name).map(|(_, f)| *f).ok_or_else(|| {
+            let names: Vec<&str> = Format::ALL.iter().map(|(n, _)| *n).collect();
+            Error::invalid_option(
+                "format",
+                format!("\"{name}\" is not one of {}", names.join(", ")),
+            )
+        })
     }
 }
 

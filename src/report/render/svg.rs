@@ -32,24 +32,9 @@ enum Marker {
 }
 
 const SERIES: [Series; 3] = [
-    Series {
-        name: "selection_rate",
-        colour: "#0072B2",
-        marker: Marker::Circle,
-        offset: -8.0,
-    },
-    Series {
-        name: "tpr",
-        colour: "#E69F00",
-        marker: Marker::Triangle,
-        offset: 0.0,
-    },
-    Series {
-        name: "fpr",
-        colour: "#009E73",
-        marker: Marker::Square,
-        offset: 8.0,
-    },
+    Series { name: "selection_rate", colour: "#0072B2", marker: Marker::Circle, offset: -8.0 },
+    Series { name: "tpr", colour: "#E69F00", marker: Marker::Triangle, offset: 0.0 },
+    Series { name: "fpr", colour: "#009E73", marker: Marker::Square, offset: 8.0 },
 ];
 
 fn value_of(group: &GroupReport, name: &str) -> Option<f64> {
@@ -66,10 +51,9 @@ fn x_of(rate: f64) -> f64 {
 
 fn marker(out: &mut String, marker: Marker, x: f64, y: f64, colour: &str) {
     let _ = match marker {
-        Marker::Circle => write!(
-            out,
-            r#"<circle cx="{x:.1}" cy="{y:.1}" r="4.5" fill="{colour}"/>"#
-        ),
+        Marker::Circle => {
+            write!(out, r#"<circle cx="{x:.1}" cy="{y:.1}" r="4.5" fill="{colour}"/>"#)
+        }
         Marker::Triangle => write!(
             out,
             r#"<path d="M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z" fill="{colour}"/>"#,
@@ -104,12 +88,7 @@ pub fn rate_chart(attribute: &AttributeReport) -> String {
     let mut legend_x = LABEL_WIDTH;
     for s in &SERIES {
         marker(&mut out, s.marker, legend_x, 16.0, s.colour);
-        let _ = write!(
-            out,
-            r#"<text x="{:.1}" y="20">{}</text>"#,
-            legend_x + 9.0,
-            s.name
-        );
+        let _ = write!(out, r#"<text x="{:.1}" y="20">{}</text>"#, legend_x + 9.0, s.name);
         legend_x += 120.0;
     }
     // Grid and axis.
@@ -135,12 +114,7 @@ pub fn rate_chart(attribute: &AttributeReport) -> String {
         );
         for s in &SERIES {
             let sy = y + s.offset;
-            let interval = group
-                .intervals
-                .as_ref()
-                .and_then(|i| i.get(s.name))
-                .copied()
-                .flatten();
+            let interval = group.intervals.as_ref().and_then(|i| i.get(s.name)).copied().flatten();
             if let Some([lo, hi]) = interval {
                 let _ = write!(
                     out,

@@ -43,11 +43,8 @@ fn aligned(table: &Table) -> String {
         }
     }
     let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}", w = *w))
-            .collect();
+        let padded: Vec<String> =
+            cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}", w = *w)).collect();
         format!("  {}\n", padded.join("  ").trim_end())
     };
     let mut out = line(&table.headers);
