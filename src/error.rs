@@ -129,6 +129,26 @@ pub enum ErrorKind {
         /// What is wrong, naming the key.
         message: String,
     },
+    /// A model file that cannot be used.
+    #[error("{source_name}: {message}")]
+    Model {
+        /// The model's name (a path, or `<model>`).
+        source_name: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A model operator Sextant cannot evaluate.
+    #[error("{source_name}: unsupported operator {op_type} (node \"{node}\"){}", if .hint.is_empty() { String::new() } else { format!("; {}", .hint) })]
+    UnsupportedOperator {
+        /// The model's name.
+        source_name: String,
+        /// The operator, with its domain when not the default one (`ai.onnx.ml:SVMClassifier`).
+        op_type: String,
+        /// The node's name.
+        node: String,
+        /// What to do instead, if anything.
+        hint: String,
+    },
     /// Two states that count different things cannot be merged.
     #[error("cannot merge counts over columns {left:?} with counts over columns {right:?}")]
     MergeMismatch {
@@ -161,6 +181,8 @@ impl ErrorKind {
             ErrorKind::InvalidValue { .. } => "invalid_value",
             ErrorKind::InvalidOption { .. } => "invalid_option",
             ErrorKind::Config { .. } => "invalid_config",
+            ErrorKind::Model { .. } => "invalid_model",
+            ErrorKind::UnsupportedOperator { .. } => "unsupported_operator",
             ErrorKind::MergeMismatch { .. } => "merge_mismatch",
         }
     }
@@ -198,6 +220,13 @@ impl Error {
     #[must_use]
     pub fn invalid_value(at: Location, message: impl Into<String>) -> Self {
         ErrorKind::InvalidValue { at, message: message.into() }.into()
+    }
+
+    /// An [`ErrorKind::Model`] error.
+    #[cold]
+    #[must_use]
+    pub fn model(source_name: impl Into<String>, message: impl Into<String>) -> Self {
+        ErrorKind::Model { source_name: source_name.into(), message: message.into() }.into()
     }
 
     /// An [`ErrorKind::Config`] error.

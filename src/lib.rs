@@ -17,6 +17,7 @@
 pub mod data;
 pub mod error;
 pub mod fairness;
+pub mod model;
 pub mod progress;
 pub mod report;
 

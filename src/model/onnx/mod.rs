@@ -1,0 +1,333 @@
+//! ONNX models, evaluated by Sextant's own small executor.
+//!
+//! Loading decodes the protobuf ([`proto`]), picks the model's float output (a classifier's
+//! probabilities, a regressor's values; through a ZipMap to its input), keeps only the nodes
+//! that output needs, and compiles each into an [`ops::Op`]. Evaluation runs those ops over
+//! row batches. This covers what skl2onnx exports for scikit-learn pipelines (ONNX-ML
+//! preprocessing, linear models, tree ensembles) and dense networks; any other operator is a
+//! clear error naming it and its node.
+
+mod attributes;
+mod ops;
+mod proto;
+mod value;
+
+use std::collections::HashMap;
+
+use prost::Message;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::Model;
+use ops::{CompileError, Op};
+use proto::{data_type, GraphProto, ModelProto, NodeProto};
+use value::{tensor_from_proto, Value};
+
+/// Where an op reads an input from.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    /// The graph input.
+    Input,
+    /// An initializer.
+    Const(usize),
+    /// The output of step `n`.
+    Step(usize),
+}
+
+#[derive(Debug, Clone)]
+struct Step {
+    op: Op,
+    inputs: Vec<Slot>,
+    node: String,
+}
+
+/// A compiled ONNX model.
+#[derive(Debug, Clone)]
+pub struct OnnxModel {
+    source: String,
+    n_features: Option<usize>,
+    feature_names: Option<Vec<String>>,
+    float32_input: bool,
+    constants: Vec<Value>,
+    steps: Vec<Step>,
+    output: Slot,
+    n_outputs: usize,
+    classifier: bool,
+    accepts_missing: bool,
+}
+
+fn op_label(node: &NodeProto) -> String {
+    if node.domain.is_empty() || node.domain == "ai.onnx" {
+        node.op_type.clone()
+    } else {
+        format!("{}:{}", node.domain, node.op_type)
+    }
+}
+
+impl OnnxModel {
+    /// Decodes and compiles an ONNX model; `source` names it in errors.
+    ///
+    /// # Errors
+    /// Unreadable bytes, a graph with several inputs or a non-float input, an unsupported
+    /// operator (named with its node), or a malformed node.
+    pub fn from_bytes(bytes: &[u8], source: &str) -> Result<Self> {
+        let model = ModelProto::decode(bytes)
+            .map_err(|e| Error::model(source, format!("not an ONNX model ({e})")))?;
+        let graph = model.graph.as_ref().filter(|g| !g.node.is_empty()).ok_or_else(|| {
+            Error::model(
+                source,
+                "not an ONNX model (no graph); expected a .onnx file or a coefficients JSON",
+            )
+        })?;
+        let initializers: HashMap<&str, usize> =
+            graph.initializer.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+        let inputs: Vec<_> =
+            graph.input.iter().filter(|i| !initializers.contains_key(i.name.as_str())).collect();
+        let [input] = inputs.as_slice() else {
+            let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+            return Err(Error::model(
+                source,
+                format!("the model has {} inputs ({}); Sextant scores models with one input of shape [N, features]", names.len(), names.join(", ")),
+            ));
+        };
+        let tensor = input.r#type.as_ref().and_then(|t| t.tensor_type.as_ref());
+        let elem_type = tensor.map_or(0, |t| t.elem_type);
+        if elem_type != data_type::FLOAT && elem_type != data_type::DOUBLE {
+            return Err(Error::model(
+                source,
+                format!("input \"{}\" has element type {elem_type}; Sextant needs a float or double input", input.name),
+            ));
+        }
+        let dims: Vec<Option<i64>> = tensor
+            .and_then(|t| t.shape.as_ref())
+            .map(|s| s.dim.iter().map(|d| d.dim_value).collect())
+            .unwrap_or_default();
+        let n_features = match dims.as_slice() {
+            [_, Some(m)] => usize::try_from(*m).ok(),
+            [_, None] | [] => None,
+            other => {
+                return Err(Error::model(
+                    source,
+                    format!(
+                        "input \"{}\" has {} dimensions; expected [N, features]",
+                        input.name,
+                        other.len()
+                    ),
+                ))
+            }
+        };
+        let feature_names =
+            model.metadata_props.iter().find(|p| p.key == "feature_names").map(|p| {
+                serde_json::from_str::<Vec<String>>(&p.value)
+                    .unwrap_or_else(|_| p.value.split(',').map(|s| s.trim().to_owned()).collect())
+            });
+
+        let (output_name, classifier) = choose_output(graph, source)?;
+        let needed = needed_nodes(graph, &output_name);
+        let mut constants = Vec::new();
+        let mut const_slots: HashMap<&str, usize> = HashMap::new();
+        for t in &graph.initializer {
+            let tensor = tensor_from_proto(t).map_err(|e| Error::model(source, e))?;
+            const_slots.insert(t.name.as_str(), constants.len());
+            constants.push(Value::Const(tensor));
+        }
+        let mut names: HashMap<&str, Slot> = HashMap::new();
+        names.insert(input.name.as_str(), Slot::Input);
+        for (name, i) in &const_slots {
+            names.insert(name, Slot::Const(*i));
+        }
+        let mut steps = Vec::new();
+        for node in graph.node.iter().zip(&needed).filter(|(_, n)| **n).map(|(node, _)| node) {
+            let inputs: Vec<Slot> = node
+                .input
+                .iter()
+                .filter(|name| !name.is_empty())
+                .map(|name| {
+                    names.get(name.as_str()).copied().ok_or_else(|| {
+                        Error::model(
+                            source,
+                            format!(
+                                "node \"{}\" reads \"{name}\", which no earlier node produces",
+                                node.name
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let constant = |i: usize| match inputs.get(i) {
+                Some(Slot::Const(c)) => match &constants[*c] {
+                    Value::Const(t) => Some(t.clone()),
+                    Value::Batch { .. } => None,
+                },
+                _ => None,
+            };
+            let op = ops::compile(node, constant).map_err(|e| match e {
+                CompileError::Unsupported { hint } => Error::from(ErrorKind::UnsupportedOperator {
+                    source_name: source.to_owned(),
+                    op_type: op_label(node),
+                    node: node.name.clone(),
+                    hint: hint.to_owned(),
+                }),
+                CompileError::Invalid(message) => Error::model(
+                    source,
+                    format!("node \"{}\" ({}): {message}", node.name, op_label(node)),
+                ),
+            })?;
+            // Only the first output of a node carries values Sextant uses (the second output of
+            // a classifier is its probabilities; see `choose_output`).
+            let probabilities_second = matches!(&op, Op::Linear(l) if l.classes.is_some())
+                || (node.op_type == "TreeEnsembleClassifier");
+            for (k, name) in node.output.iter().enumerate() {
+                if (probabilities_second && k == 1) || (!probabilities_second && k == 0) {
+                    names.insert(name.as_str(), Slot::Step(steps.len()));
+                }
+            }
+            steps.push(Step { op, inputs, node: node.name.clone() });
+        }
+        let output = names.get(output_name.as_str()).copied().ok_or_else(|| {
+            Error::model(source, format!("no node produces the output \"{output_name}\""))
+        })?;
+        let accepts_missing = steps.iter().any(|s| match &s.op {
+            Op::Imputer { .. } => true,
+            Op::Trees(t) => t.tracks_missing,
+            _ => false,
+        });
+        let mut model = OnnxModel {
+            source: source.to_owned(),
+            n_features,
+            feature_names,
+            float32_input: elem_type == data_type::FLOAT,
+            constants,
+            steps,
+            output,
+            n_outputs: 0,
+            classifier,
+            accepts_missing,
+        };
+        model.n_outputs = model.probe_width()?;
+        Ok(model)
+    }
+
+    /// The output width, from one all-zero row.
+    fn probe_width(&self) -> Result<usize> {
+        let width =
+            self.n_features.or_else(|| self.feature_names.as_ref().map(Vec::len)).unwrap_or(1);
+        let values = self.run(&vec![0.0; width], 1)?;
+        Ok(values.len())
+    }
+
+    fn run(&self, rows: &[f64], n_rows: usize) -> Result<Vec<f64>> {
+        let cols = rows.len() / n_rows.max(1);
+        let input = Value::batch(
+            cols,
+            if self.float32_input {
+                rows.iter().map(|&x| f64::from(x as f32)).collect()
+            } else {
+                rows.to_vec()
+            },
+        );
+        let mut results: Vec<Value> = Vec::with_capacity(self.steps.len());
+        for step in &self.steps {
+            let inputs: Vec<&Value> = step
+                .inputs
+                .iter()
+                .map(|slot| match slot {
+                    Slot::Input => &input,
+                    Slot::Const(i) => &self.constants[*i],
+                    Slot::Step(i) => &results[*i],
+                })
+                .collect();
+            let value = step
+                .op
+                .run(&inputs, n_rows)
+                .map_err(|e| Error::model(&self.source, format!("node \"{}\": {e}", step.node)))?;
+            results.push(value);
+        }
+        let output = match self.output {
+            Slot::Input => &input,
+            Slot::Const(i) => &self.constants[i],
+            Slot::Step(i) => &results[i],
+        };
+        match output {
+            Value::Batch { data, .. } => Ok(data.clone()),
+            Value::Const(_) => {
+                Err(Error::model(&self.source, "the output does not depend on the input"))
+            }
+        }
+    }
+}
+
+/// The graph output Sextant scores: the first float tensor output (through a ZipMap to its
+/// input), and whether it is a classifier's probabilities.
+fn choose_output(graph: &GraphProto, source: &str) -> Result<(String, bool)> {
+    for output in &graph.output {
+        let producer = graph.node.iter().find(|n| n.output.contains(&output.name));
+        let elem_type =
+            output.r#type.as_ref().and_then(|t| t.tensor_type.as_ref()).map(|t| t.elem_type);
+        let classifier = |n: &NodeProto| n.op_type.ends_with("Classifier");
+        match (elem_type, producer) {
+            (Some(data_type::FLOAT | data_type::DOUBLE), p) => {
+                let is_classifier = output.name.contains("prob")
+                    || p.is_some_and(classifier)
+                    || graph.node.iter().any(classifier);
+                return Ok((output.name.clone(), is_classifier));
+            }
+            (_, Some(zipmap)) if zipmap.op_type == "ZipMap" => {
+                if let Some(input) = zipmap.input.first() {
+                    return Ok((input.clone(), true));
+                }
+            }
+            _ => {}
+        }
+    }
+    Err(Error::model(source, "the model has no float output to score"))
+}
+
+/// Which nodes the value `output` depends on.
+fn needed_nodes(graph: &GraphProto, output: &str) -> Vec<bool> {
+    let mut needed = vec![false; graph.node.len()];
+    let mut wanted: Vec<&str> = vec![output];
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    while let Some(name) = wanted.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        if let Some(i) = graph.node.iter().position(|n| n.output.iter().any(|o| o == name)) {
+            needed[i] = true;
+            wanted.extend(graph.node[i].input.iter().map(String::as_str));
+        }
+    }
+    needed
+}
+
+impl Model for OnnxModel {
+    fn n_features(&self) -> Option<usize> {
+        self.n_features
+    }
+
+    fn feature_names(&self) -> Option<&[String]> {
+        self.feature_names.as_deref()
+    }
+
+    fn n_outputs(&self) -> usize {
+        self.n_outputs
+    }
+
+    fn is_classifier(&self) -> bool {
+        self.classifier
+    }
+
+    fn accepts_missing(&self) -> bool {
+        self.accepts_missing
+    }
+
+    fn predict(&self, rows: &[f64], n_features: usize) -> Result<Vec<f64>> {
+        if let Some(m) = self.n_features.filter(|&m| m != n_features) {
+            return Err(Error::invalid_option(
+                "features",
+                format!("the model takes {m} features, the rows have {n_features}"),
+            ));
+        }
+        let n_rows = rows.len() / n_features.max(1);
+        self.run(rows, n_rows)
+    }
+}

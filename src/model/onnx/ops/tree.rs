@@ -1,0 +1,337 @@
+//! TreeEnsembleClassifier and TreeEnsembleRegressor (ONNX-ML), evaluated from flat node
+//! arrays: each row walks each tree once, so a row costs O(trees × depth), not O(nodes) as
+//! in tract's implementation. Thresholds compare in f32, as onnxruntime does for float
+//! models, so branch decisions match it exactly.
+
+use std::collections::HashMap;
+
+use crate::model::onnx::attributes::NodeAttributes;
+use crate::model::onnx::ops::arith::sigmoid;
+use crate::model::onnx::ops::linear::PostTransform;
+use crate::model::onnx::value::Value;
+
+/// How a node decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Leaf,
+    Leq,
+    Lt,
+    Gte,
+    Gt,
+    Eq,
+    Neq,
+}
+
+impl Mode {
+    fn parse(name: &str) -> Result<Self, String> {
+        Ok(match name {
+            "LEAF" => Mode::Leaf,
+            "BRANCH_LEQ" => Mode::Leq,
+            "BRANCH_LT" => Mode::Lt,
+            "BRANCH_GTE" => Mode::Gte,
+            "BRANCH_GT" => Mode::Gt,
+            "BRANCH_EQ" => Mode::Eq,
+            "BRANCH_NEQ" => Mode::Neq,
+            other => return Err(format!("unknown node mode {other}")),
+        })
+    }
+}
+
+/// How leaf values of several trees combine (regressors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Aggregate {
+    Sum,
+    Average,
+    Min,
+    Max,
+}
+
+/// What the ensemble outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Regressor(Aggregate),
+    /// `single_score`: a binary classifier whose leaves only score class 0.
+    Classifier {
+        single_score: bool,
+        weights_all_positive: bool,
+    },
+}
+
+/// A compiled tree ensemble.
+#[derive(Debug, Clone)]
+pub struct TreeEnsemble {
+    roots: Vec<usize>,
+    mode: Vec<Mode>,
+    feature: Vec<usize>,
+    threshold: Vec<f32>,
+    true_child: Vec<usize>,
+    false_child: Vec<usize>,
+    missing_true: Vec<bool>,
+    /// Leaf weights of node `i`: `weights[leaf_start[i]..leaf_start[i + 1]]`.
+    leaf_start: Vec<usize>,
+    weights: Vec<(usize, f64)>,
+    outputs: usize,
+    base_values: Vec<f64>,
+    post: PostTransform,
+    kind: Kind,
+    /// The largest feature index read, plus one.
+    pub features_needed: usize,
+    /// Whether a NaN input follows a defined branch somewhere (the model handles missing values).
+    pub tracks_missing: bool,
+}
+
+fn index(values: &[i64], what: &str) -> Result<Vec<usize>, String> {
+    values.iter().map(|&v| usize::try_from(v).map_err(|_| format!("negative {what} {v}"))).collect()
+}
+
+impl TreeEnsemble {
+    /// Compiles a TreeEnsembleClassifier (`classifier`) or TreeEnsembleRegressor node.
+    pub fn compile(attrs: &NodeAttributes<'_>, classifier: bool) -> Result<Self, String> {
+        let tree_ids = attrs.ints("nodes_treeids");
+        let node_ids = attrs.ints("nodes_nodeids");
+        let n = tree_ids.len();
+        let modes: Vec<Mode> = attrs
+            .strings("nodes_modes")
+            .iter()
+            .map(|m| Mode::parse(m))
+            .collect::<Result<_, _>>()?;
+        let feature = index(attrs.ints("nodes_featureids"), "feature id")?;
+        #[allow(clippy::cast_possible_truncation)]
+        let threshold: Vec<f32> = attrs.floats("nodes_values")?.iter().map(|&v| v as f32).collect();
+        let true_ids = attrs.ints("nodes_truenodeids");
+        let false_ids = attrs.ints("nodes_falsenodeids");
+        let mut missing_true: Vec<bool> =
+            attrs.ints("nodes_missing_value_tracks_true").iter().map(|&m| m != 0).collect();
+        if missing_true.is_empty() {
+            missing_true = vec![false; n];
+        }
+        if n == 0 {
+            return Err(attrs.missing("nodes_treeids"));
+        }
+        for (name, len) in [
+            ("nodes_nodeids", node_ids.len()),
+            ("nodes_modes", modes.len()),
+            ("nodes_featureids", feature.len()),
+            ("nodes_values", threshold.len()),
+            ("nodes_truenodeids", true_ids.len()),
+            ("nodes_falsenodeids", false_ids.len()),
+            ("nodes_missing_value_tracks_true", missing_true.len()),
+        ] {
+            if len != n {
+                return Err(format!("{name} has {len} entries for {n} nodes"));
+            }
+        }
+        let position: HashMap<(i64, i64), usize> =
+            (0..n).map(|i| ((tree_ids[i], node_ids[i]), i)).collect();
+        let child = |i: usize, id: i64| -> Result<usize, String> {
+            if modes[i] == Mode::Leaf {
+                return Ok(i);
+            }
+            position.get(&(tree_ids[i], id)).copied().ok_or_else(|| {
+                format!("tree {} node {} points to missing node {id}", tree_ids[i], node_ids[i])
+            })
+        };
+        let true_child: Vec<usize> =
+            (0..n).map(|i| child(i, true_ids[i])).collect::<Result<_, _>>()?;
+        let false_child: Vec<usize> =
+            (0..n).map(|i| child(i, false_ids[i])).collect::<Result<_, _>>()?;
+
+        let prefix = if classifier { "class" } else { "target" };
+        let leaf_trees = attrs.ints(&format!("{prefix}_treeids"));
+        let leaf_nodes = attrs.ints(&format!("{prefix}_nodeids"));
+        let leaf_outputs = index(attrs.ints(&format!("{prefix}_ids")), "output id")?;
+        let leaf_weights = attrs.floats(&format!("{prefix}_weights"))?;
+        if [leaf_nodes.len(), leaf_outputs.len(), leaf_weights.len()]
+            .iter()
+            .any(|&l| l != leaf_trees.len())
+        {
+            return Err(format!("the {prefix}_* attributes differ in length"));
+        }
+        let outputs = if classifier {
+            attrs.ints("classlabels_int64s").len().max(attrs.strings("classlabels_strings").len())
+        } else {
+            usize::try_from(attrs.int("n_targets", 1))
+                .map_err(|_| "negative n_targets".to_owned())?
+        };
+        let mut per_node: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+        for k in 0..leaf_trees.len() {
+            let node = position.get(&(leaf_trees[k], leaf_nodes[k])).copied().ok_or_else(|| {
+                format!("a weight refers to missing node {}/{}", leaf_trees[k], leaf_nodes[k])
+            })?;
+            if leaf_outputs[k] >= outputs.max(1) {
+                return Err(format!("weight for output {} of {outputs}", leaf_outputs[k]));
+            }
+            per_node[node].push((leaf_outputs[k], leaf_weights[k]));
+        }
+        let mut leaf_start = Vec::with_capacity(n + 1);
+        let mut weights = Vec::new();
+        for w in &per_node {
+            leaf_start.push(weights.len());
+            weights.extend_from_slice(w);
+        }
+        leaf_start.push(weights.len());
+
+        let roots = find_roots(tree_ids, &modes, &true_child, &false_child)?;
+        let kind = if classifier {
+            Kind::Classifier {
+                single_score: outputs == 2 && leaf_outputs.iter().all(|&o| o == 0),
+                weights_all_positive: leaf_weights.iter().all(|&w| w >= 0.0),
+            }
+        } else {
+            Kind::Regressor(match attrs.string("aggregate_function", "SUM").as_str() {
+                "SUM" => Aggregate::Sum,
+                "AVERAGE" => Aggregate::Average,
+                "MIN" => Aggregate::Min,
+                "MAX" => Aggregate::Max,
+                other => return Err(format!("aggregate_function {other} is not supported")),
+            })
+        };
+        let branch = |i: &usize| modes[*i] != Mode::Leaf;
+        Ok(TreeEnsemble {
+            features_needed: (0..n).filter(branch).map(|i| feature[i] + 1).max().unwrap_or(0),
+            tracks_missing: (0..n).filter(branch).any(|i| missing_true[i]),
+            roots,
+            mode: modes,
+            feature,
+            threshold,
+            true_child,
+            false_child,
+            missing_true,
+            leaf_start,
+            weights,
+            outputs: outputs.max(1),
+            base_values: attrs.floats("base_values")?,
+            post: PostTransform::parse(&attrs.string("post_transform", "NONE"))?,
+            kind,
+        })
+    }
+
+    #[inline]
+    fn leaf(&self, row: &[f32], root: usize) -> usize {
+        let mut i = root;
+        loop {
+            let mode = self.mode[i];
+            if mode == Mode::Leaf {
+                return i;
+            }
+            let x = row[self.feature[i]];
+            let t = self.threshold[i];
+            let go_true = if x.is_nan() {
+                self.missing_true[i]
+            } else {
+                match mode {
+                    Mode::Leq => x <= t,
+                    Mode::Lt => x < t,
+                    Mode::Gte => x >= t,
+                    Mode::Gt => x > t,
+                    Mode::Eq => x == t,
+                    Mode::Neq | Mode::Leaf => x != t,
+                }
+            };
+            i = if go_true { self.true_child[i] } else { self.false_child[i] };
+        }
+    }
+
+    /// The outputs for a batch whose width covers every feature the trees read.
+    pub fn apply(&self, v: &Value) -> Result<Value, String> {
+        let Value::Batch { cols, data } = v else {
+            return Err("expects a batch, not a constant".into());
+        };
+        if *cols < self.features_needed {
+            return Err(format!(
+                "the trees read feature {} of a {cols}-column input",
+                self.features_needed - 1
+            ));
+        }
+        let rows = data.len() / (*cols).max(1);
+        let mut out = Vec::with_capacity(rows * self.outputs);
+        #[allow(clippy::cast_possible_truncation)]
+        let mut row32 = vec![0f32; *cols];
+        let mut scores = vec![0.0; self.outputs];
+        for row in data.chunks_exact((*cols).max(1)) {
+            #[allow(clippy::cast_possible_truncation)]
+            row32.iter_mut().zip(row).for_each(|(a, b)| *a = *b as f32);
+            self.scores(&row32, &mut scores);
+            out.extend_from_slice(&scores);
+        }
+        Ok(Value::batch(self.outputs, out))
+    }
+
+    fn scores(&self, row: &[f32], scores: &mut [f64]) {
+        let min_max = matches!(self.kind, Kind::Regressor(Aggregate::Min | Aggregate::Max));
+        scores.iter_mut().for_each(|s| *s = if min_max { f64::NAN } else { 0.0 });
+        for &root in &self.roots {
+            let leaf = self.leaf(row, root);
+            for &(output, weight) in &self.weights[self.leaf_start[leaf]..self.leaf_start[leaf + 1]]
+            {
+                let s = &mut scores[output];
+                *s = match self.kind {
+                    Kind::Regressor(Aggregate::Min) => s.min(weight),
+                    Kind::Regressor(Aggregate::Max) => s.max(weight),
+                    _ => *s + weight,
+                };
+            }
+        }
+        if let Kind::Regressor(Aggregate::Average) = self.kind {
+            #[allow(clippy::cast_precision_loss)]
+            let trees = self.roots.len() as f64;
+            scores.iter_mut().for_each(|s| *s /= trees);
+        }
+        match self.kind {
+            Kind::Classifier { single_score: true, weights_all_positive } => {
+                let s = scores[0] + self.base_values.first().copied().unwrap_or(0.0);
+                let (negative, positive) = match self.post {
+                    PostTransform::Logistic => (sigmoid(-s), sigmoid(s)),
+                    PostTransform::None if weights_all_positive => (1.0 - s, s),
+                    PostTransform::None => (-s, s),
+                    PostTransform::Softmax | PostTransform::SoftmaxZero => {
+                        let e = (2.0 * s).exp();
+                        (1.0 / (1.0 + e), e / (1.0 + e))
+                    }
+                };
+                scores[0] = negative;
+                scores[1] = positive;
+            }
+            _ => {
+                for (s, b) in scores.iter_mut().zip(&self.base_values) {
+                    *s += b;
+                }
+                self.post.apply(scores, self.outputs);
+            }
+        }
+    }
+}
+
+/// Each tree's root (the one node of the tree no other node points to), checking that every
+/// tree is a tree: no node reached twice, no cycle.
+fn find_roots(
+    tree_ids: &[i64],
+    modes: &[Mode],
+    true_child: &[usize],
+    false_child: &[usize],
+) -> Result<Vec<usize>, String> {
+    let n = tree_ids.len();
+    let mut is_child = vec![false; n];
+    for i in (0..n).filter(|&i| modes[i] != Mode::Leaf) {
+        is_child[true_child[i]] = true;
+        is_child[false_child[i]] = true;
+    }
+    let roots: Vec<usize> = (0..n).filter(|&i| !is_child[i]).collect();
+    let mut seen = vec![false; n];
+    for &root in &roots {
+        let mut stack = vec![root];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                return Err(format!("node {i} of tree {} is reached twice", tree_ids[i]));
+            }
+            if modes[i] != Mode::Leaf {
+                stack.push(true_child[i]);
+                stack.push(false_child[i]);
+            }
+        }
+    }
+    if seen.iter().any(|s| !s) {
+        return Err("some tree nodes form a cycle".into());
+    }
+    Ok(roots)
+}
