@@ -3,3 +3,4 @@
 
 pub mod binary;
 pub mod fairness_csv;
+pub mod scoring;

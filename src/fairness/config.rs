@@ -44,6 +44,9 @@ pub const DEFAULT_CONFIDENCE: f64 = 0.95;
 /// | `gates` | none | gates for one attribute: `{metric, attribute, max or min}` |
 /// | `exit_zero` | false | report failed gates without failing (CLI) |
 /// | `outputs` | none | report files `{format, path}` (CLI) |
+/// | `model` | none | a model that scores `data` into the column `score` (CLI) |
+/// | `features` / `ignore` | model's names / none | the model's input columns |
+/// | `model_output` | positive class | which model output is the score |
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditConfig {
@@ -100,6 +103,18 @@ pub struct AuditConfig {
     /// Report files to write.
     #[serde(default)]
     pub outputs: Vec<OutputEntry>,
+    /// A model (ONNX or coefficients JSON) that scores `data` first (CLI and audit config).
+    #[serde(default)]
+    pub model: Option<String>,
+    /// The model's input columns (default: its feature names, or all columns not ignored).
+    #[serde(default)]
+    pub features: Option<Vec<String>>,
+    /// Columns that are not model inputs.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// The model output to audit (default: the positive-class probability).
+    #[serde(default, alias = "modelOutput")]
+    pub model_output: Option<usize>,
 }
 
 /// One gate of the `gates` list.
@@ -303,7 +318,20 @@ impl AuditConfig {
     }
 
     fn outcome(&self) -> Result<Outcome> {
-        match (&self.pred, &self.score) {
+        if self.model.is_some() && self.pred.is_some() {
+            return Err(Error::invalid_option(
+                "pred",
+                "with a model, the model's score is the prediction: drop pred (set threshold instead)",
+            ));
+        }
+        if self.model.is_some() && self.score.as_deref().is_some_and(|s| s != "score") {
+            return Err(Error::invalid_option(
+                "score",
+                "with a model, the scored column is \"score\"",
+            ));
+        }
+        let model_score = self.model.as_ref().map(|_| "score".to_owned());
+        match (&self.pred, model_score.as_ref().or(self.score.as_ref())) {
             (Some(_), Some(_)) => Err(Error::invalid_option(
                 "pred/score",
                 "give either a prediction column (pred) or a score column (score), not both",

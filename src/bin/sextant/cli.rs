@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Audit predictions in a CSV for group fairness.
     Fairness(Box<FairnessArgs>),
+    /// Score a CSV with a model: writes the rows with `score` and `pred` added.
+    Predict(PredictArgs),
     /// Run the audit a TOML config declares (the CI entry point).
     #[command(long_about = AUDIT_HELP)]
     Audit(AuditArgs),
@@ -78,6 +80,37 @@ pub struct FairnessArgs {
     pub output: OutputArgs,
 }
 
+/// `sextant predict`.
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// The model: an ONNX file (skl2onnx export) or a coefficients JSON.
+    #[arg(long, value_name = "MODEL")]
+    pub model: PathBuf,
+    /// CSV file with a header row.
+    #[arg(long, value_name = "DATA.csv")]
+    pub data: PathBuf,
+    /// The model's input columns, in order [default: the model's feature names, or every
+    /// column not ignored].
+    #[arg(long, value_name = "a,b,c", value_delimiter = ',', conflicts_with = "ignore")]
+    pub features: Option<Vec<String>>,
+    /// Columns that are not model inputs (ids, labels, sensitive attributes).
+    #[arg(long, value_name = "id,other", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// The model output written as `score` [default: the positive-class probability of a
+    /// binary classifier, else 0].
+    #[arg(long, value_name = "K")]
+    pub output: Option<usize>,
+    /// `pred = score >= T`.
+    #[arg(long, value_name = "T", default_value_t = 0.5)]
+    pub threshold: f64,
+    /// csv (the input columns plus score and pred) or json (one record per row).
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = ["csv", "json"])]
+    pub format: String,
+    /// Write to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+}
+
 /// `sextant audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
@@ -116,6 +149,9 @@ Keys are the long flags of `sextant fairness` in snake_case; paths are relative 
 config file. Unknown keys are errors.
 
     data = \"predictions.csv\"            # required
+    model = \"model.onnx\"                # optional: score data with a model first
+    features = [\"age\", \"income\"]       # its input columns (default: the model's names)
+    ignore = [\"id\"]                     # or: columns that are not inputs
     label = \"label\"                     # required
     positive_label = \"1\"                # optional
     pred = \"pred\"                       # or: score = \"score\" and threshold = 0.5

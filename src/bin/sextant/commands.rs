@@ -7,10 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sextant::data::fairness_csv::count_csv;
+use sextant::data::scoring::{score_csv, ScoringOptions};
+use sextant::fairness::config::DEFAULT_THRESHOLD;
+use sextant::model::load_model;
 use sextant::report::render::{render, Format};
 use sextant::{audit, AuditConfig, Error, FairnessReport};
 
-use crate::cli::{AuditArgs, Command, FairnessArgs, OutputArgs};
+use crate::cli::{AuditArgs, Command, FairnessArgs, OutputArgs, PredictArgs};
 use crate::progress::{reading, TerminalProgress};
 use crate::CliError;
 
@@ -21,8 +24,67 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
             let config = fairness_config(&args);
             run_audit(&config, &args.data, Path::new("."), &args.output)
         }
+        Command::Predict(args) => predict_command(&args),
         Command::Audit(args) => audit_command(&args),
     }
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|source| CliError::Io {
+        action: "read",
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn open_file(path: &Path) -> Result<Box<dyn io::Read>, CliError> {
+    let file = File::open(path).map_err(|source| CliError::Io {
+        action: "read",
+        path: path.display().to_string(),
+        source,
+    })?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    Ok(reading(file, len))
+}
+
+fn predict_command(args: &PredictArgs) -> Result<ExitCode, CliError> {
+    let model = load_model(&read_file(&args.model)?, &args.model.display().to_string())?;
+    let options = ScoringOptions {
+        features: args.features.clone(),
+        ignore: args.ignore.clone(),
+        output: args.output,
+        threshold: args.threshold,
+        json: args.format == "json",
+    };
+    let source = args.data.display().to_string();
+    let data = open_file(&args.data)?;
+    match &args.output_file {
+        Some(path) => {
+            let file = File::create(path).map_err(|source| CliError::Io {
+                action: "write",
+                path: path.display().to_string(),
+                source,
+            })?;
+            let summary =
+                score_csv(data, io::BufWriter::new(file), &source, model.as_ref(), &options)?;
+            let _ = writeln!(
+                io::stderr(),
+                "sextant: scored {} rows into {}",
+                summary.rows,
+                path.display()
+            );
+        }
+        None => {
+            score_csv(
+                data,
+                ClosedPipeIsFine(io::stdout().lock()),
+                &source,
+                model.as_ref(),
+                &options,
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn fairness_config(args: &FairnessArgs) -> AuditConfig {
@@ -44,7 +106,7 @@ fn fairness_config(args: &FairnessArgs) -> AuditConfig {
         min: args.min.iter().cloned().collect(),
         gates: Vec::new(),
         exit_zero: args.output.exit_zero,
-        outputs: Vec::new(),
+        ..AuditConfig::default()
     }
 }
 
@@ -97,13 +159,24 @@ fn run_audit(
         .collect::<Result<_, Error>>()?;
     let plan = config.check()?;
     let source = data.display().to_string();
-    let file = File::open(data).map_err(|e| CliError::Io {
-        action: "read",
-        path: source.clone(),
-        source: e,
-    })?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let counted = count_csv(reading(file, len), &source, &plan)?;
+    let counted = match &config.model {
+        None => count_csv(open_file(data)?, &source, &plan)?,
+        Some(model_path) => {
+            // Score first (into memory), then audit the scored rows.
+            let model_path = base.join(model_path);
+            let model = load_model(&read_file(&model_path)?, &model_path.display().to_string())?;
+            let options = ScoringOptions {
+                features: config.features.clone(),
+                ignore: config.ignore.clone(),
+                output: config.model_output,
+                threshold: config.threshold.unwrap_or(DEFAULT_THRESHOLD),
+                json: false,
+            };
+            let mut scored = Vec::new();
+            score_csv(open_file(data)?, &mut scored, &source, model.as_ref(), &options)?;
+            count_csv(scored.as_slice(), &source, &plan)?
+        }
+    };
     let report = audit(&plan, &counted, &source, &mut TerminalProgress::default())?;
 
     for (format, path) in &outputs {
@@ -138,6 +211,26 @@ fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
         path: path.display().to_string(),
         source,
     })
+}
+
+/// A writer for stdout that treats a closed pipe (`sextant … | head`) as the reader having
+/// seen enough: later output is dropped, and the command still succeeds.
+struct ClosedPipeIsFine<W>(W);
+
+impl<W: Write> Write for ClosedPipeIsFine<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.0.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(buf.len()),
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.0.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
 }
 
 /// Writes to stdout; a closed pipe (`sextant … | head`) is not an error.

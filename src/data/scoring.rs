@@ -1,0 +1,355 @@
+//! Scores a CSV with a model, streaming: reads rows in batches, picks the model's feature
+//! columns, evaluates the model, and writes each input row with `score` and `pred` added.
+//!
+//! The caller hands in a reader and a writer; nothing here knows about files.
+
+use std::io::{Read, Write};
+
+use csv::{ReaderBuilder, StringRecord, WriterBuilder};
+use serde::Serialize;
+
+use crate::error::{closest_names, Error, ErrorKind, Location, Result};
+use crate::model::{default_output, Model};
+
+/// Rows evaluated per model call.
+const BATCH_ROWS: usize = 4096;
+
+/// How to score.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScoringOptions {
+    /// The model's input columns, in order; default: the model's feature names, or every
+    /// column not ignored.
+    pub features: Option<Vec<String>>,
+    /// Columns never used as features.
+    pub ignore: Vec<String>,
+    /// The model output to report; default: the positive-class probability of a binary
+    /// classifier, else output 0.
+    pub output: Option<usize>,
+    /// `pred = score >= threshold`.
+    pub threshold: f64,
+    /// Write JSON records instead of CSV.
+    pub json: bool,
+}
+
+/// What scoring did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoringSummary {
+    /// Rows scored.
+    pub rows: usize,
+    /// The feature columns used, in model order.
+    pub features: Vec<String>,
+    /// The model output reported as `score`.
+    pub output: usize,
+}
+
+/// The columns of `header` the model reads, in model order.
+///
+/// # Errors
+/// When a named column is missing (with suggestions), or the number or names of the columns
+/// do not match what the model expects (listing what it expects).
+pub fn resolve_features(
+    header: &[String],
+    model: &dyn Model,
+    options: &ScoringOptions,
+    source: &str,
+) -> Result<Vec<usize>> {
+    for name in &options.ignore {
+        find(header, name, source)?;
+    }
+    let names: Vec<String> = match (&options.features, model.feature_names()) {
+        (Some(given), _) => given.clone(),
+        (None, Some(model_names)) => model_names.to_vec(),
+        (None, None) => header.iter().filter(|h| !options.ignore.contains(h)).cloned().collect(),
+    };
+    if let (Some(expected), Some(_)) = (model.feature_names(), &options.features) {
+        if expected != names.as_slice() {
+            return Err(Error::invalid_option(
+                "features",
+                format!("the model's features are {}; got {}", expected.join(","), names.join(",")),
+            ));
+        }
+    }
+    if let Some(m) = model.n_features().filter(|&m| m != names.len()) {
+        return Err(Error::invalid_option(
+            "features",
+            format!(
+                "the model takes {m} features but {} columns were chosen ({}); choose them with --features a,b,c or drop some with --ignore",
+                names.len(),
+                names.join(",")
+            ),
+        ));
+    }
+    names.iter().map(|n| find(header, n, source)).collect()
+}
+
+fn find(header: &[String], name: &str, source: &str) -> Result<usize> {
+    header.iter().position(|h| h == name).ok_or_else(|| {
+        ErrorKind::UnknownColumn {
+            source_name: source.to_owned(),
+            column: name.to_owned(),
+            suggestions: closest_names(name, header.iter().map(String::as_str)),
+        }
+        .into()
+    })
+}
+
+/// Parses one feature cell. Empty cells and `NaN` are missing values, allowed only when the
+/// model handles them; infinities never are.
+pub fn parse_feature(
+    cell: &str,
+    allow_missing: bool,
+    at: impl FnOnce() -> Location,
+) -> Result<f64> {
+    let text = cell.trim();
+    let value = if text.is_empty() { Ok(f64::NAN) } else { text.parse::<f64>() };
+    match value {
+        Ok(x) if x.is_finite() => Ok(x),
+        Ok(x) if x.is_nan() && allow_missing => Ok(x),
+        Ok(x) if x.is_nan() => Err(Error::invalid_value(
+            at(),
+            "missing value (empty or NaN), and the model does not impute missing values",
+        )),
+        Ok(x) => Err(Error::invalid_value(at(), format!("{x} is not a finite number"))),
+        Err(_) => Err(Error::invalid_value(at(), format!("\"{cell}\" is not a number"))),
+    }
+}
+
+/// One scored row as a JSON object: the input columns in file order (as text), then
+/// `score` and `pred`.
+struct JsonRecord<'a> {
+    header: &'a [String],
+    fields: &'a [String],
+    score: f64,
+    pred: u8,
+}
+
+impl Serialize for JsonRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for (h, f) in
+            self.header.iter().zip(self.fields).filter(|(h, _)| *h != "score" && *h != "pred")
+        {
+            map.serialize_entry(h, f)?;
+        }
+        map.serialize_entry("score", &self.score)?;
+        map.serialize_entry("pred", &self.pred)?;
+        map.end()
+    }
+}
+
+/// Scores every row of `reader` with `model` and writes the rows with `score` and `pred` to
+/// `writer` (as CSV, replacing existing `score`/`pred` columns, or as JSON records).
+///
+/// # Errors
+/// Bad CSV, unknown or mismatched feature columns, non-numeric or non-finite features (row
+/// and column named), an output index the model does not have, or a failed write.
+pub fn score_csv<R: Read, W: Write>(
+    reader: R,
+    writer: W,
+    source: &str,
+    model: &dyn Model,
+    options: &ScoringOptions,
+) -> Result<ScoringSummary> {
+    if !(0.0..=1.0).contains(&options.threshold) {
+        return Err(Error::invalid_option(
+            "threshold",
+            format!("{} is outside [0, 1]", options.threshold),
+        ));
+    }
+    let output = options.output.unwrap_or_else(|| default_output(model));
+    if output >= model.n_outputs() {
+        return Err(Error::invalid_option(
+            "output",
+            format!("the model has outputs 0..{}, not {output}", model.n_outputs()),
+        ));
+    }
+    let mut csv = ReaderBuilder::new().from_reader(reader);
+    let header: Vec<String> = csv
+        .headers()
+        .map_err(|e| {
+            Error::from(ErrorKind::Csv { at: Location::source(source), message: e.to_string() })
+        })?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    if header.is_empty() || header.iter().all(String::is_empty) {
+        return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
+    }
+    let features = resolve_features(&header, model, options, source)?;
+    let score_at = header.iter().position(|h| h == "score");
+    let pred_at = header.iter().position(|h| h == "pred");
+    let mut out_header = header.clone();
+    if score_at.is_none() {
+        out_header.push("score".into());
+    }
+    if pred_at.is_none() {
+        out_header.push("pred".into());
+    }
+
+    let mut sink = Sink::new(writer, options.json, &out_header)?;
+    let mut records: Vec<StringRecord> = Vec::with_capacity(BATCH_ROWS);
+    let mut matrix: Vec<f64> = Vec::with_capacity(BATCH_ROWS * features.len());
+    let mut rows = 0;
+    let mut record = StringRecord::new();
+    loop {
+        let more = csv.read_record(&mut record).map_err(|e| csv_error(source, &e))?;
+        if more {
+            let line = record.position().map_or(0, csv::Position::line);
+            for &c in &features {
+                let at = || Location::source(source).at_line(line).in_column(&header[c]);
+                matrix.push(parse_feature(&record[c], model.accepts_missing(), at)?);
+            }
+            records.push(record.clone());
+        }
+        if records.len() == BATCH_ROWS || (!more && !records.is_empty()) {
+            let outputs = model.predict(&matrix, features.len())?;
+            for (record, out) in records.iter().zip(outputs.chunks_exact(model.n_outputs())) {
+                let score = out[output];
+                let mut fields: Vec<String> = record.iter().map(str::to_owned).collect();
+                let pred = u8::from(score >= options.threshold);
+                set_or_push(&mut fields, score_at, score.to_string());
+                set_or_push(&mut fields, pred_at, pred.to_string());
+                sink.write(&out_header, &fields, score, pred, source)?;
+            }
+            rows += records.len();
+            records.clear();
+            matrix.clear();
+        }
+        if !more {
+            break;
+        }
+    }
+    if rows == 0 {
+        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
+    }
+    sink.finish(source)?;
+    Ok(ScoringSummary {
+        rows,
+        features: features.iter().map(|&c| header[c].clone()).collect(),
+        output,
+    })
+}
+
+fn set_or_push(fields: &mut Vec<String>, at: Option<usize>, value: String) {
+    match at {
+        Some(i) => fields[i] = value,
+        None => fields.push(value),
+    }
+}
+
+/// Writes scored rows as CSV or as a JSON array of records.
+enum Sink<W: Write> {
+    Csv(Box<csv::Writer<W>>),
+    Json { writer: W, first: bool },
+}
+
+fn write_error(source: &str, e: &dyn std::fmt::Display) -> Error {
+    Error::from(ErrorKind::Csv {
+        at: Location::source(source),
+        message: format!("cannot write the output: {e}"),
+    })
+}
+
+impl<W: Write> Sink<W> {
+    fn new(writer: W, json: bool, header: &[String]) -> Result<Self> {
+        if json {
+            return Ok(Sink::Json { writer, first: true });
+        }
+        let mut csv = WriterBuilder::new().from_writer(writer);
+        csv.write_record(header).map_err(|e| write_error("output", &e))?;
+        Ok(Sink::Csv(Box::new(csv)))
+    }
+
+    fn write(
+        &mut self,
+        header: &[String],
+        fields: &[String],
+        score: f64,
+        pred: u8,
+        source: &str,
+    ) -> Result<()> {
+        match self {
+            Sink::Csv(csv) => csv.write_record(fields).map_err(|e| write_error(source, &e)),
+            Sink::Json { writer, first } => {
+                let record = serde_json::to_string(&JsonRecord { header, fields, score, pred })
+                    .map_err(|e| write_error(source, &e))?;
+                let prefix = if *first { "[\n" } else { ",\n" };
+                *first = false;
+                writer
+                    .write_all(prefix.as_bytes())
+                    .and_then(|()| writer.write_all(record.as_bytes()))
+                    .map_err(|e| write_error(source, &e))
+            }
+        }
+    }
+
+    fn finish(self, source: &str) -> Result<()> {
+        match self {
+            Sink::Csv(mut csv) => csv.flush().map_err(|e| write_error(source, &e)),
+            Sink::Json { mut writer, first } => {
+                let end: &[u8] = if first { b"[]\n" } else { b"\n]\n" };
+                writer
+                    .write_all(end)
+                    .and_then(|()| writer.flush())
+                    .map_err(|e| write_error(source, &e))
+            }
+        }
+    }
+}
+
+fn csv_error(source: &str, error: &csv::Error) -> Error {
+    let mut at = Location::source(source);
+    if let Some(position) = error.position() {
+        at = at.at_line(position.line());
+    }
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("row has {len} fields, but the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".to_owned(),
+        _ => error.to_string(),
+    };
+    ErrorKind::Csv { at, message }.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::coefficients::LinearModel;
+
+    fn model() -> LinearModel {
+        LinearModel::new(vec!["a".into(), "b".into()], vec![1.0, -1.0], 0.0, true)
+    }
+
+    fn score(csv: &str, options: &ScoringOptions) -> std::result::Result<String, String> {
+        let mut out = Vec::new();
+        score_csv(csv.as_bytes(), &mut out, "t.csv", &model(), options)
+            .map_err(|e| e.to_string())?;
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    #[test]
+    fn rows_get_score_and_pred() {
+        let options = ScoringOptions { threshold: 0.5, ..ScoringOptions::default() };
+        let out = score("id,b,a\n7,0,0\n8,0,2\n", &options);
+        assert_eq!(out, Ok("id,b,a,score,pred\n7,0,0,0.5,1\n8,0,2,0.8807970779778823,1\n".into()));
+    }
+
+    #[test]
+    fn bad_cells_name_line_and_column() {
+        let options = ScoringOptions { threshold: 0.5, ..ScoringOptions::default() };
+        assert_eq!(
+            score("a,b\n1,x\n", &options),
+            Err("t.csv, line 2, column \"b\": \"x\" is not a number".into())
+        );
+        assert!(score("a,b\n1,\n", &options).is_err_and(|e| e.contains("missing value")));
+        assert!(score("a,b\n1,inf\n", &options).is_err_and(|e| e.contains("not a finite number")));
+        assert!(score("a,c\n1,2\n", &options).is_err_and(|e| e.contains("no column \"b\"")));
+        let wrong =
+            ScoringOptions { features: Some(vec!["b".into(), "a".into()]), ..options.clone() };
+        assert!(
+            score("a,b\n1,2\n", &wrong).is_err_and(|e| e.contains("the model's features are a,b"))
+        );
+    }
+}

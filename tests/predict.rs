@@ -1,0 +1,182 @@
+//! `sextant predict` and model-driven audits end to end: scoring, piping into the audit,
+//! and a one-line error for every kind of bad model or input.
+
+mod common;
+
+use std::path::Path;
+
+use common::{repo, sextant};
+
+fn scratch(test: &str) -> std::path::PathBuf {
+    let dir = repo().join("target/test-scratch").join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap_or_else(|e| panic!("{e}"));
+    path.display().to_string()
+}
+
+fn assert_error(args: &[&str], needles: &[&str]) {
+    let out = sextant(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line expected: {stderr}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
+    }
+}
+
+const DEMO_MODEL: &str = "datasets/demo/credit_model.json";
+const DEMO_DATA: &str = "datasets/demo/loans.csv";
+
+#[test]
+fn predict_adds_score_and_pred_to_every_row() {
+    let out =
+        sextant(&["predict", "--model", DEMO_MODEL, "--data", DEMO_DATA, "--threshold", "0.6"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("applicant_id,sex,age_group,income_k,credit_score,repaid,score,approved,pred")
+    );
+    let first: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    // 1/(1+exp(-(-10.91 + 0.015*49 + 0.01625*601)))
+    let expected = 1.0 / (1.0 + (-(-10.91 + 0.015 * 49.0 + 0.01625 * 601.0_f64)).exp());
+    assert!((first[6].parse::<f64>().unwrap_or(0.0) - expected).abs() < 1e-12, "{first:?}");
+    assert_eq!(first[8], "0");
+    assert_eq!(text.lines().count(), 20_001);
+
+    let json = sextant(&[
+        "predict", "--model", DEMO_MODEL, "--data", DEMO_DATA, "--format", "json", "--output", "0",
+    ]);
+    let records: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap_or_default();
+    let p0 = records[0]["score"].as_f64().unwrap_or(0.0);
+    assert!((p0 - (1.0 - expected)).abs() < 1e-12, "output 0 is the negative class: {p0}");
+    assert_eq!(records[0]["applicant_id"], "0");
+}
+
+#[test]
+fn scored_output_feeds_the_fairness_audit() {
+    let dir = scratch("predict_pipe");
+    let scored = dir.join("scored.csv").display().to_string();
+    let out =
+        sextant(&["predict", "--model", DEMO_MODEL, "--data", DEMO_DATA, "--output-file", &scored]);
+    assert_eq!(out.status.code(), Some(0));
+    let report = common::sextant_json(&[
+        "fairness",
+        &scored,
+        "--label",
+        "repaid",
+        "--pred",
+        "pred",
+        "--sensitive",
+        "sex",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["rows"], 20_000);
+
+    // The same audit from a config that names the model and the raw data.
+    let config = write(
+        &dir,
+        "audit.toml",
+        format!(
+            "data = \"{}\"\nmodel = \"{}\"\nlabel = \"repaid\"\nsensitive = [\"sex\"]\n",
+            repo().join(DEMO_DATA).display(),
+            repo().join(DEMO_MODEL).display()
+        )
+        .as_bytes(),
+    );
+    let via_config = sextant(&["audit", &config, "--format", "json"]);
+    assert_eq!(
+        via_config.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&via_config.stderr)
+    );
+    let from_config: serde_json::Value =
+        serde_json::from_slice(&via_config.stdout).unwrap_or_default();
+    assert_eq!(from_config["attributes"][0]["metrics"], report["attributes"][0]["metrics"]);
+    assert_eq!(from_config["outcome"]["column"], "score");
+}
+
+#[test]
+fn bad_models_and_inputs_get_one_line_errors() {
+    let dir = scratch("predict_bad");
+    let bad = repo().join("tests/fixtures/models/bad");
+    let model = |name: &str| bad.join(format!("{name}.onnx")).display().to_string();
+    let two = write(&dir, "two.csv", b"a,b\n1,2\n");
+    let missing = dir.join("missing.onnx").display().to_string();
+    assert_error(
+        &["predict", "--model", &missing, "--data", &two],
+        &["missing.onnx", "cannot read"],
+    );
+    let junk = write(&dir, "junk.onnx", b"\x01\x02 this is not protobuf \xff\xff\xff");
+    assert_error(
+        &["predict", "--model", &junk, "--data", &two],
+        &["junk.onnx", "not an ONNX model"],
+    );
+    let empty = write(&dir, "empty.onnx", b"");
+    assert_error(&["predict", "--model", &empty, "--data", &two], &["empty.onnx", "empty"]);
+    assert_error(
+        &["predict", "--model", &model("unsupported_operator"), "--data", &two],
+        &["unsupported operator Hardmax", "node \"hardmax_node\""],
+    );
+    assert_error(
+        &["predict", "--model", &model("two_inputs"), "--data", &two],
+        &["2 inputs", "input, other"],
+    );
+    assert_error(
+        &["predict", "--model", &model("int_input"), "--data", &two],
+        &["element type 7", "float"],
+    );
+
+    let fixture = repo().join("tests/fixtures/models/random_forest.onnx").display().to_string();
+    assert_error(
+        &["predict", "--model", &fixture, "--data", &two],
+        &["takes 6 features but 2 columns"],
+    );
+    let six = |row: &str| format!("f0,f1,f2,f3,f4,f5\n0,0,0,0,0,0\n{row}\n");
+    for (row, needles) in [
+        ("1,2,x,4,5,6", &["line 3", "column \"f2\"", "\"x\" is not a number"][..]),
+        ("1,2,3,inf,5,6", &["line 3", "column \"f3\"", "not a finite number"][..]),
+        ("1,2,3,4,,6", &["line 3", "column \"f4\"", "missing value"][..]),
+        ("1,2,3,4,5,NaN", &["line 3", "column \"f5\"", "missing value"][..]),
+    ] {
+        let data = write(&dir, "six.csv", six(row).as_bytes());
+        assert_error(&["predict", "--model", &fixture, "--data", &data], needles);
+    }
+    let data = write(&dir, "six.csv", six("1,2,3,4,5,6").as_bytes());
+    assert_error(
+        &["predict", "--model", &fixture, "--data", &data, "--output", "2"],
+        &["outputs 0..2, not 2"],
+    );
+    assert_error(&["predict", "--model", DEMO_MODEL, "--data", &data], &["no column \"income_k\""]);
+    assert_error(
+        &[
+            "predict",
+            "--model",
+            DEMO_MODEL,
+            "--data",
+            DEMO_DATA,
+            "--features",
+            "credit_score,income_k",
+        ],
+        &["the model's features are income_k,credit_score"],
+    );
+}
+
+#[test]
+fn models_that_impute_accept_missing_values() {
+    let dir = scratch("predict_missing");
+    let model = repo().join("tests/fixtures/models/onehot_pipeline.onnx").display().to_string();
+    let data = write(&dir, "rows.csv", b"num0,num1,cat0,cat1\n0.5,-1,,2\n0.1,0.2,3,NaN\n");
+    let out = sextant(&["predict", "--model", &model, "--data", &data]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+}
