@@ -141,5 +141,5 @@ fn fixtures_reproduce_onnxruntime() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 5, "expected five fixture models");
+    assert_eq!(checked, 6, "expected six fixture models");
 }

@@ -57,16 +57,30 @@ enum Kind {
     },
 }
 
+/// One node, packed so that a step of a walk touches one cache line.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    threshold: f32,
+    feature: u32,
+    /// `[false child, true child]`, indexed by the comparison (no branch to mispredict).
+    children: [u32; 2],
+    mode: Mode,
+    missing_true: bool,
+}
+
+/// Rows evaluated together, tree by tree, so each tree's nodes stay in cache.
+const BLOCK_ROWS: usize = 64;
+
+/// Rows walking one tree in lockstep.
+const LANES: usize = 8;
+
 /// A compiled tree ensemble.
 #[derive(Debug, Clone)]
 pub struct TreeEnsemble {
     roots: Vec<usize>,
-    mode: Vec<Mode>,
-    feature: Vec<usize>,
-    threshold: Vec<f32>,
-    true_child: Vec<usize>,
-    false_child: Vec<usize>,
-    missing_true: Vec<bool>,
+    nodes: Vec<Node>,
+    /// Every branch is `BRANCH_LEQ` with no missing-value tracking.
+    all_leq: bool,
     /// Leaf weights of node `i`: `weights[leaf_start[i]..leaf_start[i + 1]]`.
     leaf_start: Vec<usize>,
     weights: Vec<(usize, f64)>,
@@ -187,16 +201,25 @@ impl TreeEnsemble {
             })
         };
         let branch = |i: &usize| modes[*i] != Mode::Leaf;
+        let narrow = |v: usize| u32::try_from(v).map_err(|_| format!("index {v} is too large"));
+        let nodes = (0..n)
+            .map(|i| {
+                Ok(Node {
+                    threshold: threshold[i],
+                    feature: narrow(feature[i])?,
+                    children: [narrow(false_child[i])?, narrow(true_child[i])?],
+                    mode: modes[i],
+                    missing_true: missing_true[i],
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let all_leq = (0..n).filter(branch).all(|i| modes[i] == Mode::Leq && !missing_true[i]);
         Ok(TreeEnsemble {
+            all_leq,
             features_needed: (0..n).filter(branch).map(|i| feature[i] + 1).max().unwrap_or(0),
             tracks_missing: (0..n).filter(branch).any(|i| missing_true[i]),
             roots,
-            mode: modes,
-            feature,
-            threshold,
-            true_child,
-            false_child,
-            missing_true,
+            nodes,
             leaf_start,
             weights,
             outputs: outputs.max(1),
@@ -206,29 +229,49 @@ impl TreeEnsemble {
         })
     }
 
+    /// Whether a walk at `node` with value `x` goes to the true child.
     #[inline]
-    fn leaf(&self, row: &[f32], root: usize) -> usize {
-        let mut i = root;
-        loop {
-            let mode = self.mode[i];
-            if mode == Mode::Leaf {
-                return i;
-            }
-            let x = row[self.feature[i]];
-            let t = self.threshold[i];
-            let go_true = if x.is_nan() {
-                self.missing_true[i]
-            } else {
-                match mode {
-                    Mode::Leq => x <= t,
-                    Mode::Lt => x < t,
-                    Mode::Gte => x >= t,
-                    Mode::Gt => x > t,
-                    Mode::Eq => x == t,
-                    Mode::Neq | Mode::Leaf => x != t,
+    fn goes_true(node: &Node, x: f32) -> bool {
+        let t = node.threshold;
+        match node.mode {
+            _ if x.is_nan() => node.missing_true,
+            Mode::Leq => x <= t,
+            Mode::Lt => x < t,
+            Mode::Gte => x >= t,
+            Mode::Gt => x > t,
+            Mode::Eq => x == t,
+            Mode::Neq | Mode::Leaf => x != t,
+        }
+    }
+
+    /// The leaves reached from `root` by up to [`LANES`] rows, walked in lockstep so that the
+    /// rows' independent chains of node loads overlap instead of waiting on each other.
+    ///
+    /// `ALL_LEQ`: every branch is `BRANCH_LEQ` without missing-value tracking (scikit-learn's
+    /// trees), where `x <= t` alone decides (NaN goes to the false child, as it must).
+    #[inline]
+    fn leaves<const ALL_LEQ: bool>(
+        &self,
+        rows: &[f32],
+        cols: usize,
+        root: usize,
+        leaves: &mut [usize; LANES],
+    ) {
+        let lanes = rows.len() / cols.max(1);
+        leaves[..lanes].fill(root);
+        let mut moving = true;
+        while moving {
+            moving = false;
+            for (k, leaf) in leaves[..lanes].iter_mut().enumerate() {
+                let node = &self.nodes[*leaf];
+                if node.mode != Mode::Leaf {
+                    let x = rows[k * cols + node.feature as usize];
+                    let go_true =
+                        if ALL_LEQ { x <= node.threshold } else { Self::goes_true(node, x) };
+                    *leaf = node.children[usize::from(go_true)] as usize;
+                    moving = true;
                 }
-            };
-            i = if go_true { self.true_child[i] } else { self.false_child[i] };
+            }
         }
     }
 
@@ -244,34 +287,55 @@ impl TreeEnsemble {
             ));
         }
         let rows = data.len() / (*cols).max(1);
-        let mut out = Vec::with_capacity(rows * self.outputs);
+        let mut out = vec![0.0; rows * self.outputs];
         #[allow(clippy::cast_possible_truncation)]
-        let mut row32 = vec![0f32; *cols];
-        let mut scores = vec![0.0; self.outputs];
-        for row in data.chunks_exact((*cols).max(1)) {
-            #[allow(clippy::cast_possible_truncation)]
-            row32.iter_mut().zip(row).for_each(|(a, b)| *a = *b as f32);
-            self.scores(&row32, &mut scores);
-            out.extend_from_slice(&scores);
+        let block32: Vec<f32> = data.iter().map(|&x| x as f32).collect();
+        for (rows32, scores) in
+            block32.chunks(BLOCK_ROWS * cols).zip(out.chunks_mut(BLOCK_ROWS * self.outputs))
+        {
+            self.block_scores(rows32, *cols, scores);
         }
         Ok(Value::batch(self.outputs, out))
     }
 
-    fn scores(&self, row: &[f32], scores: &mut [f64]) {
+    /// Scores a block of rows tree by tree, then finalises each row.
+    fn block_scores(&self, rows: &[f32], cols: usize, scores: &mut [f64]) {
         let min_max = matches!(self.kind, Kind::Regressor(Aggregate::Min | Aggregate::Max));
         scores.iter_mut().for_each(|s| *s = if min_max { f64::NAN } else { 0.0 });
+        let mut leaves = [0usize; LANES];
         for &root in &self.roots {
-            let leaf = self.leaf(row, root);
-            for &(output, weight) in &self.weights[self.leaf_start[leaf]..self.leaf_start[leaf + 1]]
+            for (lane_rows, lane_scores) in
+                rows.chunks(LANES * cols.max(1)).zip(scores.chunks_mut(LANES * self.outputs))
             {
-                let s = &mut scores[output];
-                *s = match self.kind {
-                    Kind::Regressor(Aggregate::Min) => s.min(weight),
-                    Kind::Regressor(Aggregate::Max) => s.max(weight),
-                    _ => *s + weight,
-                };
+                if self.all_leq {
+                    self.leaves::<true>(lane_rows, cols, root, &mut leaves);
+                } else {
+                    self.leaves::<false>(lane_rows, cols, root, &mut leaves);
+                }
+                for (&leaf, row_scores) in
+                    leaves.iter().zip(lane_scores.chunks_exact_mut(self.outputs))
+                {
+                    for &(output, weight) in
+                        &self.weights[self.leaf_start[leaf]..self.leaf_start[leaf + 1]]
+                    {
+                        let s = &mut row_scores[output];
+                        *s = match self.kind {
+                            Kind::Regressor(Aggregate::Min) => s.min(weight),
+                            Kind::Regressor(Aggregate::Max) => s.max(weight),
+                            _ => *s + weight,
+                        };
+                    }
+                }
             }
         }
+        for row_scores in scores.chunks_exact_mut(self.outputs) {
+            self.finalize(row_scores);
+        }
+    }
+
+    /// Turns one row's summed leaf values into outputs: averages, base values, binary
+    /// expansion and the post-transform, as onnxruntime does.
+    fn finalize(&self, scores: &mut [f64]) {
         if let Kind::Regressor(Aggregate::Average) = self.kind {
             #[allow(clippy::cast_precision_loss)]
             let trees = self.roots.len() as f64;
