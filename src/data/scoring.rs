@@ -5,7 +5,7 @@
 
 use std::io::{Read, Write};
 
-use csv::{ReaderBuilder, StringRecord, WriterBuilder};
+use csv::{ByteRecord, ReaderBuilder, WriterBuilder};
 use serde::Serialize;
 
 use crate::error::{closest_names, Error, ErrorKind, Location, Result};
@@ -188,32 +188,37 @@ pub fn score_csv<R: Read, W: Write>(
     }
 
     let mut sink = Sink::new(writer, options.json, &out_header)?;
-    let mut records: Vec<StringRecord> = Vec::with_capacity(BATCH_ROWS);
+    // A pool of records reused batch after batch; `filled` of them hold the current batch.
+    let mut records: Vec<ByteRecord> = Vec::with_capacity(BATCH_ROWS);
+    let mut filled = 0;
     let mut matrix: Vec<f64> = Vec::with_capacity(BATCH_ROWS * features.len());
     let mut rows = 0;
-    let mut record = StringRecord::new();
+    let columns = Columns { score: score_at, pred: pred_at };
     loop {
-        let more = csv.read_record(&mut record).map_err(|e| csv_error(source, &e))?;
+        if filled == records.len() {
+            records.push(ByteRecord::new());
+        }
+        let more = csv.read_byte_record(&mut records[filled]).map_err(|e| csv_error(source, &e))?;
         if more {
+            let record = &records[filled];
             let line = record.position().map_or(0, csv::Position::line);
             for &c in &features {
                 let at = || Location::source(source).at_line(line).in_column(&header[c]);
-                matrix.push(parse_feature(&record[c], model.accepts_missing(), at)?);
+                let cell = std::str::from_utf8(&record[c])
+                    .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at() }))?;
+                matrix.push(parse_feature(cell, model.accepts_missing(), at)?);
             }
-            records.push(record.clone());
+            filled += 1;
         }
-        if records.len() == BATCH_ROWS || (!more && !records.is_empty()) {
+        if filled == BATCH_ROWS || (!more && filled > 0) {
             let outputs = model.predict(&matrix, features.len())?;
-            for (record, out) in records.iter().zip(outputs.chunks_exact(model.n_outputs())) {
-                let score = out[output];
-                let mut fields: Vec<String> = record.iter().map(str::to_owned).collect();
-                let pred = u8::from(score >= options.threshold);
-                set_or_push(&mut fields, score_at, score.to_string());
-                set_or_push(&mut fields, pred_at, pred.to_string());
-                sink.write(&out_header, &fields, score, pred, source)?;
+            for (record, out) in
+                records[..filled].iter().zip(outputs.chunks_exact(model.n_outputs()))
+            {
+                sink.write(&out_header, record, &columns, out[output], options.threshold, source)?;
             }
-            rows += records.len();
-            records.clear();
+            rows += filled;
+            filled = 0;
             matrix.clear();
         }
         if !more {
@@ -231,11 +236,10 @@ pub fn score_csv<R: Read, W: Write>(
     })
 }
 
-fn set_or_push(fields: &mut Vec<String>, at: Option<usize>, value: String) {
-    match at {
-        Some(i) => fields[i] = value,
-        None => fields.push(value),
-    }
+/// Where the input already has `score` / `pred` columns (their values are replaced).
+struct Columns {
+    score: Option<usize>,
+    pred: Option<usize>,
 }
 
 /// Writes scored rows as CSV or as a JSON array of records.
@@ -264,16 +268,30 @@ impl<W: Write> Sink<W> {
     fn write(
         &mut self,
         header: &[String],
-        fields: &[String],
+        record: &ByteRecord,
+        columns: &Columns,
         score: f64,
-        pred: u8,
+        threshold: f64,
         source: &str,
     ) -> Result<()> {
+        let pred = u8::from(score >= threshold);
+        let score_text = score.to_string();
+        let pred_text = pred.to_string();
+        let mut fields: Vec<&[u8]> = record.iter().collect();
+        for (at, text) in [(columns.score, &score_text), (columns.pred, &pred_text)] {
+            match at {
+                Some(i) => fields[i] = text.as_bytes(),
+                None => fields.push(text.as_bytes()),
+            }
+        }
         match self {
-            Sink::Csv(csv) => csv.write_record(fields).map_err(|e| write_error(source, &e)),
+            Sink::Csv(csv) => csv.write_record(&fields).map_err(|e| write_error(source, &e)),
             Sink::Json { writer, first } => {
-                let record = serde_json::to_string(&JsonRecord { header, fields, score, pred })
-                    .map_err(|e| write_error(source, &e))?;
+                let fields: Vec<String> =
+                    fields.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+                let record =
+                    serde_json::to_string(&JsonRecord { header, fields: &fields, score, pred })
+                        .map_err(|e| write_error(source, &e))?;
                 let prefix = if *first { "[\n" } else { ",\n" };
                 *first = false;
                 writer

@@ -22,6 +22,9 @@ use ops::{CompileError, Op};
 use proto::{data_type, GraphProto, ModelProto, NodeProto};
 use value::{tensor_from_proto, Value};
 
+/// Rows evaluated per pass through the graph.
+const CHUNK_ROWS: usize = 1024;
+
 /// Where an op reads an input from.
 #[derive(Debug, Clone, Copy)]
 enum Slot {
@@ -327,7 +330,12 @@ impl Model for OnnxModel {
                 format!("the model takes {m} features, the rows have {n_features}"),
             ));
         }
-        let n_rows = rows.len() / n_features.max(1);
-        self.run(rows, n_rows)
+        // Chunks keep every intermediate value small and in cache; one giant batch would
+        // spend its time page-faulting fresh allocations.
+        let mut out = Vec::with_capacity(rows.len() / n_features.max(1) * self.n_outputs);
+        for chunk in rows.chunks(CHUNK_ROWS * n_features.max(1)) {
+            out.extend(self.run(chunk, chunk.len() / n_features.max(1))?);
+        }
+        Ok(out)
     }
 }
