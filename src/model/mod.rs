@@ -6,8 +6,10 @@
 
 pub mod coefficients;
 pub mod onnx;
+#[cfg(feature = "tract")]
+pub mod tract_graph;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// A model: evaluates batches of rows.
 pub trait Model: Send + Sync {
@@ -45,6 +47,40 @@ pub fn load_model(bytes: &[u8], source: &str) -> Result<Box<dyn Model>> {
     match first {
         None => Err(Error::model(source, "the model file is empty")),
         Some(b'{') => Ok(Box::new(coefficients::LinearModel::from_json(bytes, source)?)),
-        Some(_) => Ok(Box::new(onnx::OnnxModel::from_bytes(bytes, source)?)),
+        Some(_) => match onnx::OnnxModel::from_bytes(bytes, source) {
+            Ok(model) => Ok(Box::new(model)),
+            Err(e) if matches!(e.kind(), ErrorKind::UnsupportedOperator { .. }) => {
+                beyond_executor(bytes, source, e)
+            }
+            Err(e) => Err(e),
+        },
     }
+}
+
+/// A graph with an operator Sextant's executor lacks: tract gets a try (feature `tract`).
+#[cfg(feature = "tract")]
+fn beyond_executor(bytes: &[u8], source: &str, unsupported: Error) -> Result<Box<dyn Model>> {
+    let (_, scored) = onnx::inspect(bytes, source)?;
+    match tract_graph::TractModel::from_bytes(bytes, source, scored) {
+        Ok(model) => Ok(Box::new(model)),
+        Err(tract_error) => match unsupported.into_kind() {
+            ErrorKind::UnsupportedOperator { source_name, op_type, node, hint } => {
+                let why = tract_error.to_string();
+                let tract_says = why.strip_prefix(&format!("{source}: ")).unwrap_or(&why);
+                let hint = if hint.is_empty() {
+                    tract_says.to_owned()
+                } else {
+                    format!("{hint}; {tract_says}")
+                };
+                Err(ErrorKind::UnsupportedOperator { source_name, op_type, node, hint }.into())
+            }
+            other => Err(other.into()),
+        },
+    }
+}
+
+/// A graph with an operator Sextant's executor lacks (build without tract).
+#[cfg(not(feature = "tract"))]
+fn beyond_executor(_bytes: &[u8], _source: &str, unsupported: Error) -> Result<Box<dyn Model>> {
+    Err(unsupported)
 }

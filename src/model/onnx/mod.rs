@@ -73,58 +73,14 @@ impl OnnxModel {
     /// Unreadable bytes, a graph with several inputs or a non-float input, an unsupported
     /// operator (named with its node), or a malformed node.
     pub fn from_bytes(bytes: &[u8], source: &str) -> Result<Self> {
-        let model = ModelProto::decode(bytes)
-            .map_err(|e| Error::model(source, format!("not an ONNX model ({e})")))?;
-        let graph = model.graph.as_ref().filter(|g| !g.node.is_empty()).ok_or_else(|| {
-            Error::model(
-                source,
-                "not an ONNX model (no graph); expected a .onnx file or a coefficients JSON",
-            )
-        })?;
-        let initializers: HashMap<&str, usize> =
-            graph.initializer.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
-        let inputs: Vec<_> =
-            graph.input.iter().filter(|i| !initializers.contains_key(i.name.as_str())).collect();
-        let [input] = inputs.as_slice() else {
-            let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
-            return Err(Error::model(
-                source,
-                format!("the model has {} inputs ({}); Sextant scores models with one input of shape [N, features]", names.len(), names.join(", ")),
-            ));
+        let (model, scored) = inspect(bytes, source)?;
+        let Some(graph) = model.graph.as_ref() else {
+            return Err(Error::model(source, "not an ONNX model (no graph)"));
         };
-        let tensor = input.r#type.as_ref().and_then(|t| t.tensor_type.as_ref());
-        let elem_type = tensor.map_or(0, |t| t.elem_type);
-        if elem_type != data_type::FLOAT && elem_type != data_type::DOUBLE {
-            return Err(Error::model(
-                source,
-                format!("input \"{}\" has element type {elem_type}; Sextant needs a float or double input", input.name),
-            ));
-        }
-        let dims: Vec<Option<i64>> = tensor
-            .and_then(|t| t.shape.as_ref())
-            .map(|s| s.dim.iter().map(|d| d.dim_value).collect())
-            .unwrap_or_default();
-        let n_features = match dims.as_slice() {
-            [_, Some(m)] => usize::try_from(*m).ok(),
-            [_, None] | [] => None,
-            other => {
-                return Err(Error::model(
-                    source,
-                    format!(
-                        "input \"{}\" has {} dimensions; expected [N, features]",
-                        input.name,
-                        other.len()
-                    ),
-                ))
-            }
-        };
-        let feature_names =
-            model.metadata_props.iter().find(|p| p.key == "feature_names").map(|p| {
-                serde_json::from_str::<Vec<String>>(&p.value)
-                    .unwrap_or_else(|_| p.value.split(',').map(|s| s.trim().to_owned()).collect())
-            });
-
-        let (output_name, classifier) = choose_output(graph, source)?;
+        let input = scored.input.as_str();
+        let (output_name, classifier) = (scored.name.clone(), scored.classifier);
+        let (n_features, feature_names) = (scored.n_features, scored.feature_names.clone());
+        let elem_type = if scored.float32_input { data_type::FLOAT } else { data_type::DOUBLE };
         let needed = needed_nodes(graph, &output_name);
         let mut constants = Vec::new();
         let mut const_slots: HashMap<&str, usize> = HashMap::new();
@@ -134,7 +90,7 @@ impl OnnxModel {
             constants.push(Value::Const(tensor));
         }
         let mut names: HashMap<&str, Slot> = HashMap::new();
-        names.insert(input.name.as_str(), Slot::Input);
+        names.insert(input, Slot::Input);
         for (name, i) in &const_slots {
             names.insert(name, Slot::Const(*i));
         }
@@ -257,6 +213,95 @@ impl OnnxModel {
             }
         }
     }
+}
+
+/// What Sextant reads from a graph: its one float input and the output it scores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredOutput {
+    /// The input's name.
+    pub input: String,
+    /// Features per row, when the input's shape fixes it.
+    pub n_features: Option<usize>,
+    /// Feature names from the model's metadata (`feature_names`), if any.
+    pub feature_names: Option<Vec<String>>,
+    /// Whether the input is float32 (else float64).
+    pub float32_input: bool,
+    /// The scored value's name.
+    pub name: String,
+    /// Its position among the graph outputs (`None` when read through a ZipMap).
+    pub index: Option<usize>,
+    /// Whether it holds class probabilities.
+    pub classifier: bool,
+}
+
+/// Decodes `bytes` and finds the graph's input and scored output.
+///
+/// # Errors
+/// Unreadable bytes, several inputs, a non-float input, or no float output.
+pub fn inspect(bytes: &[u8], source: &str) -> Result<(ModelProto, ScoredOutput)> {
+    let model = ModelProto::decode(bytes)
+        .map_err(|e| Error::model(source, format!("not an ONNX model ({e})")))?;
+    let graph = model.graph.as_ref().filter(|g| !g.node.is_empty()).ok_or_else(|| {
+        Error::model(
+            source,
+            "not an ONNX model (no graph); expected a .onnx file or a coefficients JSON",
+        )
+    })?;
+    let initializers: std::collections::HashSet<&str> =
+        graph.initializer.iter().map(|t| t.name.as_str()).collect();
+    let inputs: Vec<_> =
+        graph.input.iter().filter(|i| !initializers.contains(i.name.as_str())).collect();
+    let [input] = inputs.as_slice() else {
+        let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+        return Err(Error::model(
+            source,
+            format!("the model has {} inputs ({}); Sextant scores models with one input of shape [N, features]", names.len(), names.join(", ")),
+        ));
+    };
+    let tensor = input.r#type.as_ref().and_then(|t| t.tensor_type.as_ref());
+    let elem_type = tensor.map_or(0, |t| t.elem_type);
+    if elem_type != data_type::FLOAT && elem_type != data_type::DOUBLE {
+        return Err(Error::model(
+            source,
+            format!(
+                "input \"{}\" has element type {elem_type}; Sextant needs a float or double input",
+                input.name
+            ),
+        ));
+    }
+    let dims: Vec<Option<i64>> = tensor
+        .and_then(|t| t.shape.as_ref())
+        .map(|s| s.dim.iter().map(|d| d.dim_value).collect())
+        .unwrap_or_default();
+    let n_features = match dims.as_slice() {
+        [_, Some(m)] => usize::try_from(*m).ok(),
+        [_, None] | [] => None,
+        other => {
+            return Err(Error::model(
+                source,
+                format!(
+                    "input \"{}\" has {} dimensions; expected [N, features]",
+                    input.name,
+                    other.len()
+                ),
+            ))
+        }
+    };
+    let feature_names = model.metadata_props.iter().find(|p| p.key == "feature_names").map(|p| {
+        serde_json::from_str::<Vec<String>>(&p.value)
+            .unwrap_or_else(|_| p.value.split(',').map(|s| s.trim().to_owned()).collect())
+    });
+    let (name, classifier) = choose_output(graph, source)?;
+    let scored = ScoredOutput {
+        input: input.name.clone(),
+        n_features,
+        feature_names,
+        float32_input: elem_type == data_type::FLOAT,
+        index: graph.output.iter().position(|o| o.name == name),
+        name,
+        classifier,
+    };
+    Ok((model, scored))
 }
 
 /// The graph output Sextant scores: the first float tensor output (through a ZipMap to its
