@@ -3,35 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::{repo, sextant, sextant_json};
-
-/// A scratch directory for this test's files.
-fn scratch(test: &str) -> PathBuf {
-    let dir = repo().join("target/test-scratch").join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    dir
-}
-
-fn write(dir: &Path, name: &str, content: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap_or_else(|e| panic!("{e}"));
-    path.display().to_string()
-}
-
-/// Runs `sextant fairness FILE` with a score column, expects exit 2 and a one-line error
-/// containing every one of `needles`.
-fn assert_input_error(args: &[&str], needles: &[&str]) {
-    let out = sextant(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "one line expected: {stderr}");
-    for needle in needles {
-        assert!(stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
-    }
-}
+use common::{assert_error, repo, scratch, sextant, sextant_json, write};
 
 const GOOD: &str =
     "label,score,pred,sex,race\n1,0.9,1,F,A\n0,0.2,0,F,B\n1,0.4,0,M,A\n0,0.7,1,M,B\n1,0.8,1,M,A\n";
@@ -47,7 +19,7 @@ fn fairness_args<'a>(file: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 fn bad_input_gets_a_one_line_error_with_exit_2() {
     let dir = scratch("bad_input");
     let missing = dir.join("missing.csv").display().to_string();
-    assert_input_error(&fairness_args(&missing, &[]), &["missing.csv", "cannot read"]);
+    assert_error(&fairness_args(&missing, &[]), &["missing.csv", "cannot read"]);
 
     let cases: [(&str, &[u8], &[&str]); 10] = [
         (
@@ -95,12 +67,12 @@ fn bad_input_gets_a_one_line_error_with_exit_2() {
     ];
     for (name, content, needles) in cases {
         let file = write(&dir, name, content);
-        assert_input_error(&fairness_args(&file, &[]), needles);
+        assert_error(&fairness_args(&file, &[]), needles);
     }
     let file = write(&dir, "inf.csv", b"label,score,sex\n1,inf,F\n0,0.1,M\n");
-    assert_input_error(&fairness_args(&file, &[]), &["inf.csv", "line 2", "not a finite number"]);
+    assert_error(&fairness_args(&file, &[]), &["inf.csv", "line 2", "not a finite number"]);
     let file = write(&dir, "named.csv", b"label,score,sex\nyes,0.5,F\nno,0.1,M\nmaybe,0.3,M\n");
-    assert_input_error(
+    assert_error(
         &fairness_args(&file, &["--positive-label", "yes"]),
         &["named.csv", "line 4", "\"maybe\" is a third value"],
     );
@@ -110,24 +82,24 @@ fn bad_input_gets_a_one_line_error_with_exit_2() {
 fn bad_options_get_a_one_line_error_with_exit_2() {
     let dir = scratch("bad_options");
     let file = write(&dir, "good.csv", GOOD.as_bytes());
-    assert_input_error(
+    assert_error(
         &fairness_args(&file, &["--threshold", "1.5"]),
         &["threshold", "1.5 is outside [0, 1]"],
     );
-    assert_input_error(
+    assert_error(
         &fairness_args(&file, &["--max", "demographic_parity_diff=0.1"]),
         &["did you mean demographic_parity_difference"],
     );
-    assert_input_error(&fairness_args(&file, &["--min", "disparate_impact=0.8"]), &["privileged"]);
-    assert_input_error(
+    assert_error(&fairness_args(&file, &["--min", "disparate_impact=0.8"]), &["privileged"]);
+    assert_error(
         &fairness_args(&file, &["--privileged", "sex=X"]),
         &["sex=\"X\" does not occur", "\"F\", \"M\""],
     );
-    assert_input_error(
+    assert_error(
         &fairness_args(&file, &["--favorable-label", "7"]),
         &["\"7\" is not a label value"],
     );
-    assert_input_error(&fairness_args(&file, &["--format", "pdf"]), &["\"pdf\" is not one of"]);
+    assert_error(&fairness_args(&file, &["--format", "pdf"]), &["\"pdf\" is not one of"]);
     // Conflicting flags are usage errors from the argument parser: exit 2 as well.
     let out = sextant(&fairness_args(&file, &["--pred", "pred"]));
     assert_eq!(out.status.code(), Some(2));
@@ -281,6 +253,6 @@ fn malformed_audit_configs_name_the_key() {
     ];
     for (i, (toml, needles)) in cases.iter().enumerate() {
         let config = write(&dir, &format!("audit{i}.toml"), toml.as_bytes());
-        assert_input_error(&["audit", &config], needles);
+        assert_error(&["audit", &config], needles);
     }
 }

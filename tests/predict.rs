@@ -3,32 +3,7 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{repo, sextant};
-
-fn scratch(test: &str) -> std::path::PathBuf {
-    let dir = repo().join("target/test-scratch").join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    dir
-}
-
-fn write(dir: &Path, name: &str, content: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap_or_else(|e| panic!("{e}"));
-    path.display().to_string()
-}
-
-fn assert_error(args: &[&str], needles: &[&str]) {
-    let out = sextant(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "one line expected: {stderr}");
-    for needle in needles {
-        assert!(stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
-    }
-}
+use common::{assert_error, repo, scratch, sextant, write};
 
 const DEMO_MODEL: &str = "datasets/demo/credit_model.json";
 const DEMO_DATA: &str = "datasets/demo/loans.csv";

@@ -12,6 +12,7 @@ use std::io::Read;
 use csv::{ByteRecord, ReaderBuilder};
 
 use crate::data::binary::{BinaryCodec, BinaryError};
+use crate::data::csv_error;
 use crate::error::{closest_names, Error, ErrorKind, Location, Result};
 use crate::fairness::audit::CountedData;
 use crate::fairness::config::{AuditPlan, Outcome};
@@ -268,21 +269,6 @@ fn check_several_groups(counts: &GroupCounts, plan: &AuditPlan, source: &str) ->
         }
     }
     Ok(())
-}
-
-fn csv_error(source: &str, error: &csv::Error) -> Error {
-    let mut at = Location::source(source);
-    if let Some(position) = error.position() {
-        at = at.at_line(position.line());
-    }
-    let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("row has {len} fields, but the header has {expected_len}")
-        }
-        csv::ErrorKind::Io(e) => format!("cannot read: {e}"),
-        _ => error.to_string(),
-    };
-    ErrorKind::Csv { at, message }.into()
 }
 
 #[cfg(test)]

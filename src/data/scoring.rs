@@ -8,6 +8,7 @@ use std::io::{Read, Write};
 use csv::{ByteRecord, ReaderBuilder, WriterBuilder};
 use serde::Serialize;
 
+use crate::data::csv_error;
 use crate::error::{closest_names, Error, ErrorKind, Location, Result};
 use crate::model::{default_output, Model};
 
@@ -314,21 +315,6 @@ impl<W: Write> Sink<W> {
             }
         }
     }
-}
-
-fn csv_error(source: &str, error: &csv::Error) -> Error {
-    let mut at = Location::source(source);
-    if let Some(position) = error.position() {
-        at = at.at_line(position.line());
-    }
-    let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("row has {len} fields, but the header has {expected_len}")
-        }
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".to_owned(),
-        _ => error.to_string(),
-    };
-    ErrorKind::Csv { at, message }.into()
 }
 
 #[cfg(test)]

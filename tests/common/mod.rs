@@ -74,3 +74,29 @@ pub fn assert_close(
         (e, a) => assert_eq!(a, e, "{path}"),
     }
 }
+
+/// A fresh scratch directory for `test`'s files, under `target/test-scratch`.
+pub fn scratch(test: &str) -> PathBuf {
+    let dir = repo().join("target/test-scratch").join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+/// Writes `content` to `dir/name` and returns the path as a string.
+pub fn write(dir: &Path, name: &str, content: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap_or_else(|e| panic!("{e}"));
+    path.display().to_string()
+}
+
+/// Runs `sextant args`, expecting exit 2 and a one-line error containing every needle.
+pub fn assert_error(args: &[&str], needles: &[&str]) {
+    let out = sextant(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line expected: {stderr}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
+    }
+}
