@@ -16,6 +16,7 @@
 
 pub mod data;
 pub mod error;
+pub mod explain;
 pub mod fairness;
 pub mod model;
 pub mod progress;

@@ -23,3 +23,4 @@ pub(crate) fn csv_error(source: &str, error: &csv::Error) -> Error {
     };
     ErrorKind::Csv { at, message }.into()
 }
+pub mod features;

@@ -51,18 +51,19 @@ pub struct ScoringSummary {
 pub fn resolve_features(
     header: &[String],
     model: &dyn Model,
-    options: &ScoringOptions,
+    features: Option<&[String]>,
+    ignore: &[String],
     source: &str,
 ) -> Result<Vec<usize>> {
-    for name in &options.ignore {
+    for name in ignore {
         find(header, name, source)?;
     }
-    let names: Vec<String> = match (&options.features, model.feature_names()) {
-        (Some(given), _) => given.clone(),
+    let names: Vec<String> = match (features, model.feature_names()) {
+        (Some(given), _) => given.to_vec(),
         (None, Some(model_names)) => model_names.to_vec(),
-        (None, None) => header.iter().filter(|h| !options.ignore.contains(h)).cloned().collect(),
+        (None, None) => header.iter().filter(|h| !ignore.contains(h)).cloned().collect(),
     };
-    if let (Some(expected), Some(_)) = (model.feature_names(), &options.features) {
+    if let (Some(expected), Some(_)) = (model.feature_names(), features) {
         if expected != names.as_slice() {
             return Err(Error::invalid_option(
                 "features",
@@ -177,7 +178,8 @@ pub fn score_csv<R: Read, W: Write>(
     if header.is_empty() || header.iter().all(String::is_empty) {
         return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
     }
-    let features = resolve_features(&header, model, options, source)?;
+    let features =
+        resolve_features(&header, model, options.features.as_deref(), &options.ignore, source)?;
     let score_at = header.iter().position(|h| h == "score");
     let pred_at = header.iter().position(|h| h == "pred");
     let mut out_header = header.clone();

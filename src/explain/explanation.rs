@@ -1,0 +1,56 @@
+//! The SHAP result: the `sextant.shap/v1` JSON document, as Rust types.
+
+use serde::Serialize;
+
+/// The schema identifier of [`ShapExplanation`].
+pub const SHAP_SCHEMA: &str = "sextant.shap/v1";
+
+/// Shapley values of several rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShapExplanation {
+    /// Always [`SHAP_SCHEMA`].
+    pub schema: &'static str,
+    /// `"exact"` or `"permutation"`.
+    pub method: &'static str,
+    /// Feature names, in value order.
+    pub feature_names: Vec<String>,
+    /// The background-averaged output, E[f(X)].
+    pub base_value: f64,
+    /// The model output explained.
+    pub output: usize,
+    /// Background rows used.
+    pub background_rows: usize,
+    /// The seed of background subsampling and permutations.
+    pub seed: u64,
+    /// One entry per explained row, in input order.
+    pub rows: Vec<ShapRow>,
+}
+
+/// The explanation of one row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShapRow {
+    /// f(x).
+    pub prediction: f64,
+    /// One Shapley value per feature; `base_value + Σ values = prediction`.
+    pub values: Vec<f64>,
+    /// One standard error per value (permutation sampling with at least two permutations;
+    /// `null` for exact values).
+    pub std_errors: Option<Vec<f64>>,
+    /// The row's feature values.
+    pub data: Vec<f64>,
+}
+
+impl ShapExplanation {
+    /// The global view: mean |value| per feature over the rows.
+    pub fn mean_abs(&self) -> Vec<f64> {
+        let mut total = vec![0.0; self.feature_names.len()];
+        for row in &self.rows {
+            for (t, v) in total.iter_mut().zip(&row.values) {
+                *t += v.abs();
+            }
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let n = self.rows.len().max(1) as f64;
+        total.iter().map(|t| t / n).collect()
+    }
+}
