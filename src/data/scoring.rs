@@ -43,7 +43,8 @@ pub struct ScoringSummary {
     pub output: usize,
 }
 
-/// The columns of `header` the model reads, in model order.
+/// The columns of `header` the model reads, in model order. `ignore` may name columns this
+/// file lacks (explained rows and a background often differ in their id columns).
 ///
 /// # Errors
 /// When a named column is missing (with suggestions), or the number or names of the columns
@@ -55,9 +56,6 @@ pub fn resolve_features(
     ignore: &[String],
     source: &str,
 ) -> Result<Vec<usize>> {
-    for name in ignore {
-        find(header, name, source)?;
-    }
     let names: Vec<String> = match (features, model.feature_names()) {
         (Some(given), _) => given.to_vec(),
         (None, Some(model_names)) => model_names.to_vec(),

@@ -23,6 +23,9 @@ pub enum Command {
     Fairness(Box<FairnessArgs>),
     /// Score a CSV with a model: writes the rows with `score` and `pred` added.
     Predict(PredictArgs),
+    /// Explain a model's predictions.
+    #[command(subcommand)]
+    Explain(ExplainCommand),
     /// Run the audit a TOML config declares (the CI entry point).
     #[command(long_about = AUDIT_HELP)]
     Audit(AuditArgs),
@@ -105,6 +108,60 @@ pub struct PredictArgs {
     pub threshold: f64,
     /// csv (the input columns plus score and pred) or json (one record per row).
     #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = ["csv", "json"])]
+    pub format: String,
+    /// Write to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+}
+
+/// `sextant explain`.
+#[derive(Debug, Subcommand)]
+pub enum ExplainCommand {
+    /// Shapley values (shap's ExactExplainer or PermutationExplainer) for each row.
+    Shap(ShapArgs),
+}
+
+/// `sextant explain shap`.
+#[derive(Debug, Args)]
+pub struct ShapArgs {
+    /// The model: an ONNX file or a coefficients JSON.
+    #[arg(long, value_name = "MODEL")]
+    pub model: PathBuf,
+    /// The rows to explain (CSV).
+    #[arg(long, value_name = "ROWS.csv")]
+    pub data: PathBuf,
+    /// Background rows (CSV, same feature columns); at most --background-size are kept.
+    #[arg(long, value_name = "BG.csv")]
+    pub background: PathBuf,
+    /// Background rows kept (subsampled with the seed).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub background_size: usize,
+    /// Exact Shapley values over all 2^M coalitions (M ≤ 20).
+    #[arg(long, conflicts_with_all = ["max_evals", "permutations", "tolerance"])]
+    pub exact: bool,
+    /// Model evaluations per row, as shap's max_evals [default: 500].
+    #[arg(long, value_name = "N", conflicts_with = "permutations")]
+    pub max_evals: Option<usize>,
+    /// Antithetic permutations per row (instead of --max-evals).
+    #[arg(long, value_name = "N")]
+    pub permutations: Option<usize>,
+    /// Stop sampling a row once every standard error is below T.
+    #[arg(long, value_name = "T")]
+    pub tolerance: Option<f64>,
+    /// Seed of background subsampling and permutations.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+    /// The model output explained [default: the positive-class probability].
+    #[arg(long, value_name = "K")]
+    pub output: Option<usize>,
+    /// The model's input columns, in order.
+    #[arg(long, value_name = "a,b,c", value_delimiter = ',', conflicts_with = "ignore")]
+    pub features: Option<Vec<String>>,
+    /// Columns that are not model inputs.
+    #[arg(long, value_name = "id,other", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// text or json (`sextant.shap/v1`).
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
     /// Write to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]

@@ -7,13 +7,18 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sextant::data::fairness_csv::count_csv;
+use sextant::data::features::read_features;
 use sextant::data::scoring::{score_csv, ScoringOptions};
+use sextant::explain::shap::{explain_shap, Budget, ShapParams, DEFAULT_MAX_EVALS};
 use sextant::fairness::config::DEFAULT_THRESHOLD;
 use sextant::model::load_model;
+use sextant::report::render::explanation::{shap_json, shap_text};
 use sextant::report::render::{render, Format};
 use sextant::{audit, AuditConfig, Error, FairnessReport};
 
-use crate::cli::{AuditArgs, Command, FairnessArgs, OutputArgs, PredictArgs};
+use crate::cli::{
+    AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs, ShapArgs,
+};
 use crate::progress::{reading, TerminalProgress};
 use crate::CliError;
 
@@ -25,6 +30,7 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
             run_audit(&config, &args.data, Path::new("."), &args.output)
         }
         Command::Predict(args) => predict_command(&args),
+        Command::Explain(ExplainCommand::Shap(args)) => explain_shap_command(&args),
         Command::Audit(args) => audit_command(&args),
     }
 }
@@ -45,6 +51,59 @@ fn open_file(path: &Path) -> Result<Box<dyn io::Read>, CliError> {
     })?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     Ok(reading(file, len))
+}
+
+fn explain_shap_command(args: &ShapArgs) -> Result<ExitCode, CliError> {
+    let model = load_model(&read_file(&args.model)?, &args.model.display().to_string())?;
+    let read = |path: &Path| -> Result<_, CliError> {
+        let matrix = read_features(
+            open_file(path)?,
+            &path.display().to_string(),
+            model.as_ref(),
+            args.features.as_deref(),
+            &args.ignore,
+        )?;
+        Ok(matrix)
+    };
+    let rows = read(&args.data)?;
+    let background = read(&args.background)?;
+    if rows.names != background.names {
+        return Err(Error::invalid_option(
+            "background",
+            format!(
+                "its feature columns ({}) differ from the rows' ({})",
+                background.names.join(","),
+                rows.names.join(",")
+            ),
+        )
+        .into());
+    }
+    let params = ShapParams {
+        exact: args.exact,
+        budget: match (args.permutations, args.max_evals) {
+            (Some(p), _) => Budget::Permutations(p),
+            (None, m) => Budget::MaxEvals(m.unwrap_or(DEFAULT_MAX_EVALS)),
+        },
+        tolerance: args.tolerance,
+        seed: args.seed,
+        output: args.output,
+        max_background: args.background_size,
+    };
+    let explanation = explain_shap(
+        model.as_ref(),
+        rows.names,
+        &rows.values,
+        &background.values,
+        &params,
+        &mut TerminalProgress::default(),
+    )?;
+    let text =
+        if args.format == "json" { shap_json(&explanation) } else { shap_text(&explanation) };
+    match &args.output_file {
+        Some(path) => write_file(path, &text)?,
+        None => write_stdout(&text),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn predict_command(args: &PredictArgs) -> Result<ExitCode, CliError> {

@@ -1,6 +1,7 @@
 //! Renders a [`FairnessReport`] in the formats the CLI and the WASM API offer.
 
 pub mod document;
+pub mod explanation;
 mod html;
 mod junit;
 mod markdown;

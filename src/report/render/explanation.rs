@@ -1,0 +1,49 @@
+//! Renders SHAP explanations: the `sextant.shap/v1` JSON, and aligned text tables (per row,
+//! features by |value|, then the global mean |value|).
+
+use crate::explain::explanation::ShapExplanation;
+
+/// The explanation as pretty-printed JSON, ending in a newline.
+pub fn shap_json(explanation: &ShapExplanation) -> String {
+    // Only strings, numbers and sequences: serde_json always serialises them.
+    let mut json = serde_json::to_string_pretty(explanation).unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// The explanation as text.
+pub fn shap_text(e: &ShapExplanation) -> String {
+    let width = e.feature_names.iter().map(|n| n.chars().count()).max().unwrap_or(7).max(7);
+    let mut out = format!(
+        "SHAP ({} Shapley values) of output {} over {} background rows; base value E[f(X)] = {:.6}\n",
+        e.method, e.output, e.background_rows, e.base_value
+    );
+    for (r, row) in e.rows.iter().enumerate() {
+        out.push_str(&format!("\nrow {r}: f(x) = {:.6}\n", row.prediction));
+        out.push_str(&format!(
+            "  {:<width$}  {:>14}  {:>12}  {:>10}\n",
+            "feature", "value", "shap", "std error"
+        ));
+        let mut order: Vec<usize> = (0..row.values.len()).collect();
+        order.sort_by(|&a, &b| row.values[b].abs().total_cmp(&row.values[a].abs()).then(a.cmp(&b)));
+        for j in order {
+            let se =
+                row.std_errors.as_ref().map_or_else(|| "-".to_owned(), |s| format!("{:.6}", s[j]));
+            out.push_str(&format!(
+                "  {:<width$}  {:>14}  {:>+12.6}  {:>10}\n",
+                e.feature_names[j],
+                format!("{}", row.data[j]),
+                row.values[j],
+                se
+            ));
+        }
+    }
+    out.push_str(&format!("\nmean |SHAP value| over {} rows\n", e.rows.len()));
+    let means = e.mean_abs();
+    let mut order: Vec<usize> = (0..means.len()).collect();
+    order.sort_by(|&a, &b| means[b].total_cmp(&means[a]).then(a.cmp(&b)));
+    for j in order {
+        out.push_str(&format!("  {:<width$}  {:.6}\n", e.feature_names[j], means[j]));
+    }
+    out
+}

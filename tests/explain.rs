@@ -1,0 +1,287 @@
+//! `sextant explain shap` end to end, the Shapley axioms on synthetic models, and a
+//! one-line error for each kind of bad input.
+
+mod common;
+
+use common::{assert_error, scratch, sextant, write};
+use proptest::prelude::*;
+use sextant::explain::shap::{explain_shap, Budget, ShapParams};
+use sextant::model::coefficients::LinearModel;
+use sextant::progress::NoProgress;
+
+fn linear_json(weights: &[f64], intercept: f64) -> String {
+    let names: Vec<String> = (0..weights.len()).map(|i| format!("\"x{i}\"")).collect();
+    let weights: Vec<String> = weights.iter().map(f64::to_string).collect();
+    format!(
+        "{{\"feature_names\": [{}], \"coef_raw\": [{}], \"intercept_raw\": {intercept}, \"link\": \"identity\"}}",
+        names.join(","),
+        weights.join(",")
+    )
+}
+
+fn csv(rows: &[&[f64]]) -> String {
+    let width = rows.first().map_or(0, |r| r.len());
+    let mut out: String = (0..width).map(|i| format!("x{i}")).collect::<Vec<_>>().join(",");
+    out.push('\n');
+    for row in rows {
+        out.push_str(&row.iter().map(f64::to_string).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn cli_explains_a_linear_model_exactly() {
+    let dir = scratch("explain_linear");
+    let model = write(&dir, "model.json", linear_json(&[2.0, -1.0, 0.5], 0.25).as_bytes());
+    let rows = write(&dir, "rows.csv", csv(&[&[1.0, 2.0, 3.0], &[0.0, 0.0, 0.0]]).as_bytes());
+    let background = write(&dir, "bg.csv", csv(&[&[0.0, 1.0, 1.0], &[2.0, 3.0, 1.0]]).as_bytes());
+    for method in [&["--exact"][..], &["--permutations", "3"][..]] {
+        let mut args = vec![
+            "explain",
+            "shap",
+            "--model",
+            &model,
+            "--data",
+            &rows,
+            "--background",
+            &background,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(method);
+        let report = common::sextant_json(&args);
+        assert_eq!(report["schema"], "sextant.shap/v1");
+        // φᵢ = wᵢ (xᵢ − mean of the background's xᵢ); background means 1, 2, 1.
+        let values: Vec<f64> = report["rows"][0]["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_f64())
+            .collect();
+        for (v, expected) in values.iter().zip([0.0, 0.0, 1.0]) {
+            assert!((v - expected).abs() < 1e-12, "{method:?}: {values:?}");
+        }
+        assert!(
+            (report["base_value"].as_f64().unwrap_or(0.0) - (0.25 + 2.0 - 2.0 + 0.5)).abs() < 1e-12
+        );
+    }
+    let text = sextant(&[
+        "explain",
+        "shap",
+        "--model",
+        &model,
+        "--data",
+        &rows,
+        "--background",
+        &background,
+    ]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("mean |SHAP value|"));
+}
+
+#[test]
+fn bad_explain_input_gets_one_line_errors() {
+    let dir = scratch("explain_bad");
+    let model = write(&dir, "model.json", linear_json(&[1.0, 1.0], 0.0).as_bytes());
+    let rows = write(&dir, "rows.csv", b"x0,x1\n1,2\n");
+    let args = |bg: &str, extra: &[&str]| {
+        let mut a = vec![
+            "explain".to_owned(),
+            "shap".into(),
+            "--model".into(),
+            model.clone(),
+            "--data".into(),
+            rows.clone(),
+            "--background".into(),
+            bg.to_owned(),
+        ];
+        a.extend(extra.iter().map(|s| (*s).to_owned()));
+        a
+    };
+    let run = |a: Vec<String>, needles: &[&str]| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        assert_error(&a, needles);
+    };
+    let empty = write(&dir, "empty_bg.csv", b"x0,x1\n");
+    run(args(&empty, &[]), &["empty_bg.csv", "no data rows"]);
+    let other = write(&dir, "other_bg.csv", b"x0,z\n1,2\n");
+    run(args(&other, &[]), &["other_bg.csv", "no column \"x1\""]);
+    let good = write(&dir, "bg.csv", b"x0,x1\n0,0\n3,1\n");
+    run(args(&good, &["--max-evals", "4"]), &["max-evals", "4 is too low", "2 * 2 + 1 = 5"]);
+    let nan = write(&dir, "nan_bg.csv", b"x0,x1\n0,NaN\n");
+    run(args(&nan, &[]), &["nan_bg.csv", "line 2", "column \"x1\"", "missing value"]);
+    let inf = write(&dir, "inf_bg.csv", b"x0,x1\n0,inf\n");
+    run(args(&inf, &[]), &["inf_bg.csv", "line 2", "column \"x1\"", "not a finite number"]);
+    run(args(&good, &["--tolerance=-1"]), &["tolerance", "not a positive number"]);
+
+    let wide = write(&dir, "wide.json", linear_json(&[1.0; 21], 0.0).as_bytes());
+    let wide_rows = write(&dir, "wide.csv", csv(&[&[1.0; 21]]).as_bytes());
+    assert_error(
+        &[
+            "explain",
+            "shap",
+            "--model",
+            &wide,
+            "--data",
+            &wide_rows,
+            "--background",
+            &wide_rows,
+            "--exact",
+        ],
+        &["2^21 coalitions", "at most 20 features"],
+    );
+}
+
+/// A model with an interaction: f(x) = w·x + c·x₀·x₁ + d·x₂² (x₃ is unused).
+struct Synthetic {
+    w: [f64; 4],
+    c: f64,
+    d: f64,
+}
+
+impl sextant::model::Model for Synthetic {
+    fn n_features(&self) -> Option<usize> {
+        Some(4)
+    }
+    fn feature_names(&self) -> Option<&[String]> {
+        None
+    }
+    fn n_outputs(&self) -> usize {
+        1
+    }
+    fn is_classifier(&self) -> bool {
+        false
+    }
+    fn accepts_missing(&self) -> bool {
+        false
+    }
+    fn predict(&self, rows: &[f64], n: usize) -> sextant::Result<Vec<f64>> {
+        Ok(rows
+            .chunks_exact(n)
+            .map(|r| {
+                self.w[0] * r[0]
+                    + self.w[1] * r[1]
+                    + self.w[2] * r[2]
+                    + self.c * r[0] * r[1]
+                    + self.d * r[2] * r[2]
+            })
+            .collect())
+    }
+}
+
+fn shap(
+    model: &dyn sextant::model::Model,
+    x: &[f64],
+    background: &[f64],
+    exact: bool,
+) -> (f64, Vec<f64>) {
+    let names = (0..4).map(|i| format!("x{i}")).collect();
+    let params = ShapParams { exact, budget: Budget::Permutations(1), ..ShapParams::default() };
+    let e = explain_shap(model, names, x, background, &params, &mut NoProgress)
+        .unwrap_or_else(|e| panic!("{e}"));
+    (e.base_value, e.rows[0].values.clone())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn shapley_axioms_hold(
+        w in prop::array::uniform4(-3.0..3.0f64),
+        c in -2.0..2.0f64,
+        d in -2.0..2.0f64,
+        x in prop::array::uniform4(-2.0..2.0f64),
+        background in prop::collection::vec(-2.0..2.0f64, 8..40),
+    ) {
+        let background: Vec<f64> = background[..background.len() / 4 * 4].to_vec();
+        let model = Synthetic { w, c, d };
+        let (base, exact) = shap(&model, &x, &background, true);
+        let fx = sextant::model::Model::predict(&model, &x, 4).unwrap_or_default()[0];
+        // Efficiency.
+        prop_assert!((base + exact.iter().sum::<f64>() - fx).abs() < 1e-9);
+        // Dummy: the unused feature gets exactly 0.
+        prop_assert_eq!(exact[3], 0.0);
+        // One antithetic permutation is exact for models with at most pairwise interactions.
+        let (_, sampled) = shap(&model, &x, &background, false);
+        for (s, e) in sampled.iter().zip(&exact) {
+            prop_assert!((s - e).abs() < 1e-9, "{:?} vs {:?}", sampled, exact);
+        }
+        // Linearity: the values of a sum of models are the sums of their values.
+        let other = Synthetic { w: [1.0, -2.0, 0.5, 0.0], c: 0.0, d: 0.3 };
+        let sum = Synthetic { w: [w[0] + 1.0, w[1] - 2.0, w[2] + 0.5, w[3]], c, d: d + 0.3 };
+        let (_, other_values) = shap(&other, &x, &background, true);
+        let (_, sum_values) = shap(&sum, &x, &background, true);
+        for j in 0..4 {
+            prop_assert!((sum_values[j] - exact[j] - other_values[j]).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn linear_models_get_weight_times_centred_value(
+        weights in prop::collection::vec(-3.0..3.0f64, 3),
+        x in prop::collection::vec(-5.0..5.0f64, 3),
+        background in prop::collection::vec(-5.0..5.0f64, 3..60),
+    ) {
+        let background: Vec<f64> = background[..background.len() / 3 * 3].to_vec();
+        let model = LinearModel::new(vec!["a".into(), "b".into(), "c".into()], weights.clone(), 0.7, false);
+        let params = ShapParams { exact: true, ..ShapParams::default() };
+        let e = explain_shap(&model, vec!["a".into(), "b".into(), "c".into()], &x, &background, &params, &mut NoProgress).unwrap_or_else(|e| panic!("{e}"));
+        let n = background.len() / 3;
+        for j in 0..3 {
+            let mean = background.iter().skip(j).step_by(3).sum::<f64>() / n as f64;
+            prop_assert!((e.rows[0].values[j] - weights[j] * (x[j] - mean)).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn symmetric_features_get_equal_values(
+        a in -2.0..2.0f64,
+        background in prop::collection::vec(-2.0..2.0f64, 2..20),
+    ) {
+        // f = x₀·x₁ + x₀ + x₁ is symmetric in x₀ and x₁; with x₀ = x₁ and a background
+        // symmetric under the swap, they get the same value.
+        let model = Synthetic { w: [1.0, 1.0, 0.0, 0.0], c: 1.0, d: 0.0 };
+        let rows: Vec<f64> = background.iter().zip(background.iter().rev()).flat_map(|(p, q)| [*p, *q, 0.0, 0.0]).collect();
+        let mirrored: Vec<f64> = rows.chunks(4).flat_map(|r| [r[1], r[0], 0.0, 0.0]).collect();
+        let both: Vec<f64> = rows.iter().chain(&mirrored).copied().collect();
+        let (_, values) = shap(&model, &[a, a, 0.0, 0.0], &both, true);
+        prop_assert!((values[0] - values[1]).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn permutation_results_depend_only_on_the_seed() {
+    let dir = scratch("explain_determinism");
+    let model = write(&dir, "model.json", linear_json(&[1.0, -2.0, 0.5, 3.0], 0.1).as_bytes());
+    let rows: Vec<Vec<f64>> =
+        (0..40).map(|i| (0..4).map(|j| f64::from((i * 7 + j * 3) % 11) - 5.0).collect()).collect();
+    let refs: Vec<&[f64]> = rows.iter().map(Vec::as_slice).collect();
+    let data = write(&dir, "rows.csv", csv(&refs).as_bytes());
+    let run = |seed: &str, threads: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sextant"))
+            .args([
+                "explain",
+                "shap",
+                "--model",
+                &model,
+                "--data",
+                &data,
+                "--background",
+                &data,
+                "--permutations",
+                "5",
+                "--seed",
+                seed,
+                "--format",
+                "json",
+            ])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let parallel = run("7", "4");
+    assert!(parallel.contains("sextant.shap/v1"));
+    assert_eq!(parallel, run("7", "1"), "threads must not change results");
+    assert_ne!(parallel, run("8", "4"), "the seed must matter");
+}
