@@ -22,10 +22,17 @@ fn bench_shap(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(ROWS as u64));
     let path = format!("{}/tests/fixtures/models/gb_classifier.onnx", env!("CARGO_MANIFEST_DIR"));
-    let gbc = load_model(&std::fs::read(&path).unwrap_or_default(), "gb_classifier").unwrap_or_else(|e| panic!("{e}"));
+    let gbc = load_model(&std::fs::read(&path).unwrap_or_default(), "gb_classifier")
+        .unwrap_or_else(|e| panic!("{e}"));
     let names12: Vec<String> = (0..12).map(|i| format!("f{i}")).collect();
-    let logistic = LinearModel::new(names12.clone(), (0..12).map(|i| f64::from(i) * 0.1 - 0.5).collect(), 0.2, true);
-    let cases: [(&str, &dyn Model, usize); 2] = [("logistic-12features", &logistic, 12), ("gbc-50trees-6features", gbc.as_ref(), 6)];
+    let logistic = LinearModel::new(
+        names12.clone(),
+        (0..12).map(|i| f64::from(i) * 0.1 - 0.5).collect(),
+        0.2,
+        true,
+    );
+    let cases: [(&str, &dyn Model, usize); 2] =
+        [("logistic-12features", &logistic, 12), ("gbc-50trees-6features", gbc.as_ref(), 6)];
     for (label, model, n) in cases {
         let names: Vec<String> = (0..n).map(|i| format!("f{i}")).collect();
         let rows = data(ROWS, n, 1);
@@ -33,7 +40,16 @@ fn bench_shap(c: &mut Criterion) {
         for (method, exact) in [("permutation-max_evals500", false), ("exact", true)] {
             let params = ShapParams { exact, ..ShapParams::default() };
             group.bench_function(BenchmarkId::new(label, format!("{method}-{ROWS}rows")), |b| {
-                b.iter(|| explain_shap(model, names.clone(), black_box(&rows), &background, &params, &mut NoProgress));
+                b.iter(|| {
+                    explain_shap(
+                        model,
+                        names.clone(),
+                        black_box(&rows),
+                        &background,
+                        &params,
+                        &mut NoProgress,
+                    )
+                });
             });
         }
     }

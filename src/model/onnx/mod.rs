@@ -80,7 +80,6 @@ impl OnnxModel {
         let input = scored.input.as_str();
         let (output_name, classifier) = (scored.name.clone(), scored.classifier);
         let (n_features, feature_names) = (scored.n_features, scored.feature_names.clone());
-        let elem_type = if scored.float32_input { data_type::FLOAT } else { data_type::DOUBLE };
         let needed = needed_nodes(graph, &output_name);
         let mut constants = Vec::new();
         let mut const_slots: HashMap<&str, usize> = HashMap::new();
@@ -154,7 +153,7 @@ impl OnnxModel {
             source: source.to_owned(),
             n_features,
             feature_names,
-            float32_input: elem_type == data_type::FLOAT,
+            float32_input: scored.float32_input,
             constants,
             steps,
             output,
