@@ -44,13 +44,7 @@ pub fn read_features<R: Read>(
     let mut record = ByteRecord::new();
     let mut n_rows = 0;
     while csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))? {
-        let line = record.position().map_or(0, csv::Position::line);
-        for &c in &columns {
-            let at = || Location::source(source).at_line(line).in_column(&header[c]);
-            let cell = std::str::from_utf8(&record[c])
-                .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at() }))?;
-            values.push(parse_feature(cell, model.accepts_missing(), at)?);
-        }
+        push_features(&record, &columns, &header, source, model.accepts_missing(), &mut values)?;
         n_rows += 1;
     }
     if n_rows == 0 {
@@ -61,4 +55,40 @@ pub fn read_features<R: Read>(
         values,
         n_rows,
     })
+}
+
+/// The header row of a CSV.
+///
+/// # Errors
+/// Bad CSV, or an empty file.
+pub(crate) fn read_header<R: Read>(csv: &mut csv::Reader<R>, source: &str) -> Result<Vec<String>> {
+    let header: Vec<String> =
+        csv.headers().map_err(|e| csv_error(source, &e))?.iter().map(str::to_owned).collect();
+    if header.iter().all(String::is_empty) {
+        return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
+    }
+    Ok(header)
+}
+
+/// Appends the values of `record`'s feature `columns` to `out`.
+///
+/// # Errors
+/// A cell that is not UTF-8, not a number, infinite, or missing where the model does not
+/// impute (line and column named).
+pub(crate) fn push_features(
+    record: &ByteRecord,
+    columns: &[usize],
+    header: &[String],
+    source: &str,
+    allow_missing: bool,
+    out: &mut Vec<f64>,
+) -> Result<()> {
+    let line = record.position().map_or(0, csv::Position::line);
+    for &c in columns {
+        let at = || Location::source(source).at_line(line).in_column(&header[c]);
+        let cell = std::str::from_utf8(&record[c])
+            .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at() }))?;
+        out.push(parse_feature(cell, allow_missing, at)?);
+    }
+    Ok(())
 }

@@ -9,6 +9,7 @@ use csv::{ByteRecord, ReaderBuilder, WriterBuilder};
 use serde::Serialize;
 
 use crate::data::csv_error;
+use crate::data::features::{push_features, read_header};
 use crate::error::{closest_names, Error, ErrorKind, Location, Result};
 use crate::model::{default_output, Model};
 
@@ -165,17 +166,7 @@ pub fn score_csv<R: Read, W: Write>(
         ));
     }
     let mut csv = ReaderBuilder::new().from_reader(reader);
-    let header: Vec<String> = csv
-        .headers()
-        .map_err(|e| {
-            Error::from(ErrorKind::Csv { at: Location::source(source), message: e.to_string() })
-        })?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    if header.is_empty() || header.iter().all(String::is_empty) {
-        return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
-    }
+    let header = read_header(&mut csv, source)?;
     let features =
         resolve_features(&header, model, options.features.as_deref(), &options.ignore, source)?;
     let score_at = header.iter().position(|h| h == "score");
@@ -201,14 +192,14 @@ pub fn score_csv<R: Read, W: Write>(
         }
         let more = csv.read_byte_record(&mut records[filled]).map_err(|e| csv_error(source, &e))?;
         if more {
-            let record = &records[filled];
-            let line = record.position().map_or(0, csv::Position::line);
-            for &c in &features {
-                let at = || Location::source(source).at_line(line).in_column(&header[c]);
-                let cell = std::str::from_utf8(&record[c])
-                    .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at() }))?;
-                matrix.push(parse_feature(cell, model.accepts_missing(), at)?);
-            }
+            push_features(
+                &records[filled],
+                &features,
+                &header,
+                source,
+                model.accepts_missing(),
+                &mut matrix,
+            )?;
             filled += 1;
         }
         if filled == BATCH_ROWS || (!more && filled > 0) {
