@@ -160,8 +160,8 @@ pub struct ShapArgs {
     /// Columns that are not model inputs.
     #[arg(long, value_name = "id,other", value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// text or json (`sextant.shap/v1`).
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    /// text, json (`sextant.shap/v1`) or html (bar chart, beeswarm, waterfalls).
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "html"])]
     pub format: String,
     /// Write to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]

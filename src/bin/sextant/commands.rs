@@ -12,7 +12,7 @@ use sextant::data::scoring::{score_csv, ScoringOptions};
 use sextant::explain::shap::{explain_shap, Budget, ShapParams, DEFAULT_MAX_EVALS};
 use sextant::fairness::config::DEFAULT_THRESHOLD;
 use sextant::model::load_model;
-use sextant::report::render::explanation::{shap_json, shap_text};
+use sextant::report::render::explanation::{shap_html, shap_json, shap_text};
 use sextant::report::render::{render, Format};
 use sextant::{audit, AuditConfig, Error, FairnessReport};
 
@@ -97,8 +97,11 @@ fn explain_shap_command(args: &ShapArgs) -> Result<ExitCode, CliError> {
         &params,
         &mut TerminalProgress::default(),
     )?;
-    let text =
-        if args.format == "json" { shap_json(&explanation) } else { shap_text(&explanation) };
+    let text = match args.format.as_str() {
+        "json" => shap_json(&explanation),
+        "html" => shap_html(&explanation),
+        _ => shap_text(&explanation),
+    };
     match &args.output_file {
         Some(path) => write_file(path, &text)?,
         None => write_stdout(&text),

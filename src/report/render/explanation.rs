@@ -1,5 +1,6 @@
-//! Renders SHAP explanations: the `sextant.shap/v1` JSON, and aligned text tables (per row,
-//! features by |value|, then the global mean |value|).
+//! Renders SHAP explanations: the `sextant.shap/v1` JSON, aligned text tables (per row,
+//! features by |value|, then the global mean |value|), and a self-contained HTML report with
+//! the charts of [`super::shap_svg`].
 
 use crate::explain::explanation::ShapExplanation;
 
@@ -46,4 +47,33 @@ pub fn shap_text(e: &ShapExplanation) -> String {
         out.push_str(&format!("  {:<width$}  {:.6}\n", e.feature_names[j], means[j]));
     }
     out
+}
+
+/// Rows drawn as waterfalls in the HTML report.
+const MAX_WATERFALLS: usize = 20;
+
+/// A self-contained HTML report: global bar chart, beeswarm, and a waterfall per row.
+pub fn shap_html(e: &ShapExplanation) -> String {
+    use crate::report::render::escape_xml;
+    use crate::report::render::shap_svg::{bar, beeswarm, waterfall};
+    let mut body = format!(
+        "<h1>SHAP explanation</h1>\n<p>{} Shapley values of model output {} for {} rows, against {} background rows; base value E[f(X)] = {:.6}.</p>\n",
+        escape_xml(e.method),
+        e.output,
+        e.rows.len(),
+        e.background_rows,
+        e.base_value
+    );
+    body.push_str(&format!("<figure>{}</figure>\n<figure>{}</figure>\n", bar(e), beeswarm(e)));
+    for (r, row) in e.rows.iter().enumerate().take(MAX_WATERFALLS) {
+        body.push_str(&format!("<figure>{}</figure>\n", waterfall(e, row, &format!("row {r}"))));
+    }
+    if e.rows.len() > MAX_WATERFALLS {
+        body.push_str(&format!(
+            "<p>Waterfalls of the first {MAX_WATERFALLS} rows; the JSON has all of them.</p>\n"
+        ));
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>SHAP explanation</title>\n<style>body{{font-family:system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#222}}svg{{max-width:100%;height:auto}}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )
 }

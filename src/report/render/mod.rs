@@ -5,6 +5,7 @@ pub mod explanation;
 mod html;
 mod junit;
 mod markdown;
+pub mod shap_svg;
 pub mod svg;
 mod text;
 
