@@ -227,6 +227,7 @@ fn attribute_report(
     let mut metric_intervals = None;
     if let Some(settings) = &plan.bootstrap {
         let intervals = bootstrap_attribute(
+            &values,
             &counts,
             privileged_index,
             data.favorable_is_positive,
@@ -325,7 +326,10 @@ struct AttributeIntervals {
     aif360: Option<Aif360Metrics<Option<[f64; 2]>>>,
 }
 
+/// Intervals for every value of `observed` (the full-data values, whose shape the intervals
+/// take) from resamples of the groups' `counts`.
 fn bootstrap_attribute(
+    observed: &AttributeValues,
     counts: &[Confusion],
     privileged_index: Option<usize>,
     favorable_is_positive: bool,
@@ -359,14 +363,8 @@ fn bootstrap_attribute(
     }
     let confidence = settings.confidence;
     let groups = counts.iter().map(|_| rate_intervals(&mut samples, confidence)).collect();
-    let metrics = Metrics::map(&compute(&[], &Confusion::default(), policy), |_, _| {
-        samples.next_interval(confidence)
-    });
-    let aif360 = privileged_index.map(|_| {
-        Sides::split(&Confusion::default(), &Confusion::default(), true)
-            .metrics()
-            .map(|_, _| samples.next_interval(confidence))
-    });
+    let metrics = observed.metrics.map(|_, _| samples.next_interval(confidence));
+    let aif360 = observed.aif360.as_ref().map(|m| m.map(|_, _| samples.next_interval(confidence)));
     AttributeIntervals { groups, metrics, aif360 }
 }
 
