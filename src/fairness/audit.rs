@@ -229,8 +229,7 @@ fn attribute_report(
         let intervals = bootstrap_attribute(
             &values,
             &counts,
-            privileged_index,
-            data.favorable_is_positive,
+            privileged_index.map(|i| (i, data.favorable_is_positive)),
             plan.policy,
             settings,
             stream_id,
@@ -327,12 +326,12 @@ struct AttributeIntervals {
 }
 
 /// Intervals for every value of `observed` (the full-data values, whose shape the intervals
-/// take) from resamples of the groups' `counts`.
+/// take) from resamples of the groups' `counts`; `privileged` is the privileged group's
+/// index and whether the favourable label is the positive one.
 fn bootstrap_attribute(
     observed: &AttributeValues,
     counts: &[Confusion],
-    privileged_index: Option<usize>,
-    favorable_is_positive: bool,
+    privileged: Option<(usize, bool)>,
     policy: UndefinedPolicy,
     settings: &BootstrapSettings,
     stream_id: u64,
@@ -350,8 +349,8 @@ fn bootstrap_attribute(
         }
         let values = attribute_values(
             &drawn,
-            privileged_index.map(|i| &drawn[i]),
-            favorable_is_positive,
+            privileged.map(|(i, _)| &drawn[i]),
+            privileged.is_none_or(|(_, favorable_is_positive)| favorable_is_positive),
             policy,
         );
         values.metrics.map(|_, leaf| samples.record(leaf.ok()));
