@@ -21,6 +21,7 @@ pub mod fairness;
 pub mod model;
 pub mod progress;
 pub mod report;
+pub mod stats;
 
 pub use error::{Error, ErrorKind, Location, Result};
 pub use fairness::audit::{audit, CountedData};

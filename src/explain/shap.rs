@@ -6,10 +6,11 @@ use crate::explain::exact::exact_values;
 use crate::explain::explanation::{ShapExplanation, ShapRow, SHAP_SCHEMA};
 use crate::explain::masked::MaskedModel;
 use crate::explain::masker::{IndependentMasker, DEFAULT_MAX_SAMPLES};
+use crate::explain::parallel::explain_rows;
 use crate::explain::permutation::permutation_values;
-use crate::fairness::bootstrap::stream;
 use crate::model::{default_output, Model};
 use crate::progress::Progress;
+use crate::stats::stream;
 
 /// shap's default evaluation budget per row.
 pub const DEFAULT_MAX_EVALS: usize = 500;
@@ -62,9 +63,6 @@ impl Default for ShapParams {
         }
     }
 }
-
-/// Rows explained between two progress reports.
-const ROWS_PER_REPORT: usize = 8;
 
 /// Explains `rows` (row-major, one value per name in `feature_names`) against `background`.
 ///
@@ -133,14 +131,7 @@ pub fn explain_shap(
             })
         }
     };
-    progress.start("explaining", n_rows as u64);
-    let mut explained = Vec::with_capacity(n_rows);
-    for start in (0..n_rows).step_by(ROWS_PER_REPORT) {
-        let end = (start + ROWS_PER_REPORT).min(n_rows);
-        explained.extend(map_rows(start..end, &explain_row)?);
-        progress.advance((end - start) as u64);
-    }
-    progress.finish();
+    let explained = explain_rows(n_rows, progress, &explain_row)?;
     Ok(ShapExplanation {
         schema: SHAP_SCHEMA,
         method: if params.exact { "exact" } else { "permutation" },
@@ -151,20 +142,4 @@ pub fn explain_shap(
         seed: params.seed,
         rows: explained,
     })
-}
-
-/// `f` over `rows`, in parallel natively (rayon) and in order everywhere.
-#[cfg(not(target_arch = "wasm32"))]
-fn map_rows<T: Send>(
-    rows: std::ops::Range<usize>,
-    f: &(dyn Fn(usize) -> Result<T> + Sync),
-) -> Result<Vec<T>> {
-    use rayon::prelude::*;
-    rows.into_par_iter().map(f).collect()
-}
-
-/// `f` over `rows`, in order.
-#[cfg(target_arch = "wasm32")]
-fn map_rows<T>(rows: std::ops::Range<usize>, f: &dyn Fn(usize) -> Result<T>) -> Result<Vec<T>> {
-    rows.map(f).collect()
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::fairness::bootstrap::{resample, stream, SampleSet};
+use crate::fairness::bootstrap::{resample, SampleSet};
 use crate::fairness::config::{Attribute, AuditPlan, BootstrapSettings, Bound, Outcome};
 use crate::fairness::confusion::{Confusion, Rate, UndefinedPolicy};
 use crate::fairness::counts::{GroupCounts, GroupKey};
@@ -17,6 +17,7 @@ use crate::report::fairness::{
     AttributeReport, FairnessReport, FourFifthsRule, GateResult, GroupReport, LabelInfo,
     OutcomeInfo, PrivilegedComparison, FAIRNESS_SCHEMA,
 };
+use crate::stats::stream;
 
 /// The four-fifths rule's threshold on disparate impact.
 pub const FOUR_FIFTHS: f64 = 0.8;

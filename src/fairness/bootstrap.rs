@@ -5,19 +5,11 @@
 //! replacement, but it costs O(groups × resamples) instead of O(rows × resamples).
 //! Intervals are percentile intervals with numpy's default (linear) interpolation.
 
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 
 use crate::fairness::confusion::Confusion;
-
-/// The random number generator of one bootstrap stream: seeded and portable (ChaCha8), so
-/// a seed gives the same resamples natively and in WebAssembly.
-pub fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(stream);
-    rng
-}
+use crate::stats::quantile;
 
 /// One resample of a group of `counts.count()` rows: a multinomial draw of the four cells,
 /// made as a chain of conditional binomials.
@@ -59,16 +51,6 @@ pub fn percentile_interval(samples: &mut [f64], confidence: f64) -> Option<[f64;
     Some([quantile(samples, tail), quantile(samples, 1.0 - tail)])
 }
 
-/// numpy's default `quantile` (method "linear") of sorted data.
-#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let position = q * (sorted.len() - 1) as f64;
-    let below = position.floor() as usize;
-    let above = (below + 1).min(sorted.len() - 1);
-    let fraction = position - below as f64;
-    sorted[below] + (sorted[above] - sorted[below]) * fraction
-}
-
 /// Collects the defined values of a fixed set of statistics over resamples.
 #[derive(Debug, Clone, Default)]
 pub struct SampleSet {
@@ -107,6 +89,7 @@ impl SampleSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::stream;
 
     #[test]
     fn resamples_keep_the_group_size_and_empty_cells() {

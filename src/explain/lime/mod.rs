@@ -1,0 +1,260 @@
+//! LIME tabular explanations, as lime 0.2.0.1's `LimeTabularExplainer` computes them with
+//! `discretize_continuous=True`: for each row, a neighbourhood is drawn from the training
+//! data's bin and category frequencies ([`space`], [`neighbourhood`]), the model scores it,
+//! and a kernel-weighted ridge regression on the binary "same bin as the row" features
+//! ([`ridge`]) is the explanation. `repeats` runs several seeds and reports each weight's
+//! spread ([`explanation`]).
+
+pub mod explanation;
+pub mod neighbourhood;
+pub mod ridge;
+pub mod space;
+
+use crate::error::{closest_names, Error, ErrorKind, Result};
+use crate::explain::parallel::explain_rows;
+use crate::model::{default_output, Model};
+use crate::progress::Progress;
+use crate::stats::stream;
+use explanation::{summarise, LimeExplanation, LimeRow, Surrogate, LIME_SCHEMA};
+use neighbourhood::sample;
+use ridge::{FeatureSelection, WeightedDesign};
+use space::{learn_space, Discretizer, FeatureSpace};
+
+/// lime's default neighbourhood size.
+pub const DEFAULT_NUM_SAMPLES: usize = 5000;
+
+/// LIME parameters.
+///
+/// # Parameters
+/// | Name | Default | Purpose |
+/// |---|---|---|
+/// | `categorical` | none | features whose values are categories, not quantities |
+/// | `discretizer` | quartile | bins of the continuous features |
+/// | `num_samples` | 5000 | neighbourhood size |
+/// | `kernel_width` | 0.75·√M | width of the exponential kernel |
+/// | `num_features` | M (all) | features kept in the surrogate |
+/// | `feature_selection` | auto | how they are chosen |
+/// | `repeats` | 1 | runs with seeds `seed`, `seed + 1`, …, averaged |
+/// | `seed` | 0 | sampling |
+/// | `output` | positive class | the model output explained |
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimeParams {
+    /// Categorical feature names.
+    pub categorical: Vec<String>,
+    /// Binning of continuous features.
+    pub discretizer: Discretizer,
+    /// Samples per neighbourhood (the row itself included).
+    pub num_samples: usize,
+    /// Kernel width; `None` for lime's 0.75·√M.
+    pub kernel_width: Option<f64>,
+    /// Features per surrogate; `None` for all.
+    pub num_features: Option<usize>,
+    /// Feature selection.
+    pub feature_selection: FeatureSelection,
+    /// Runs per row.
+    pub repeats: usize,
+    /// Seed of the first run.
+    pub seed: u64,
+    /// Output explained (default: the positive class of a binary classifier).
+    pub output: Option<usize>,
+}
+
+impl Default for LimeParams {
+    fn default() -> Self {
+        LimeParams {
+            categorical: Vec::new(),
+            discretizer: Discretizer::Quartile,
+            num_samples: DEFAULT_NUM_SAMPLES,
+            kernel_width: None,
+            num_features: None,
+            feature_selection: FeatureSelection::Auto,
+            repeats: 1,
+            seed: 0,
+            output: None,
+        }
+    }
+}
+
+/// Explains `rows` (row-major, one value per name in `feature_names`) with neighbourhoods
+/// drawn from `training`'s distribution.
+///
+/// # Errors
+/// A bad parameter, an unknown categorical feature, training data that is empty, not finite
+/// or has a constant column, a row whose category never occurs in training, or a failing
+/// model call.
+pub fn explain_lime(
+    model: &dyn Model,
+    feature_names: Vec<String>,
+    rows: &[f64],
+    training: &[f64],
+    params: &LimeParams,
+    progress: &mut dyn Progress,
+) -> Result<LimeExplanation> {
+    let m = feature_names.len();
+    let output = checked_output(model, params.output)?;
+    let settings = Settings::check(params, m)?;
+    let categorical = categorical_mask(&feature_names, &params.categorical)?;
+    let space = learn_space(training, &feature_names, &categorical, params.discretizer)?;
+    let n_rows = rows.len() / m.max(1);
+    let explain_row = |r: usize| -> Result<LimeRow> {
+        let x = &rows[r * m..(r + 1) * m];
+        let codes = instance_codes(&space, x, r)?;
+        let runs = (0..params.repeats as u64)
+            .map(|k| {
+                let mut rng = stream(params.seed.wrapping_add(k), r as u64 + 1);
+                let neighbourhood =
+                    sample(&space, x, &codes, params.num_samples, settings.kernel_width, &mut rng);
+                let outputs = model.predict(&neighbourhood.inputs, m)?;
+                let y: Vec<f64> =
+                    outputs.chunks_exact(model.n_outputs()).map(|o| o[output]).collect();
+                Ok(surrogate(&neighbourhood.binary, &y, &neighbourhood.weights, &settings, m))
+            })
+            .collect::<Result<Vec<Surrogate>>>()?;
+        let descriptions = space.iter().zip(&codes).map(|(s, &c)| s.describe(c)).collect();
+        Ok(summarise(&runs, &feature_names, descriptions, x.to_vec()))
+    };
+    let explained = explain_rows(n_rows, progress, &explain_row)?;
+    Ok(LimeExplanation {
+        schema: LIME_SCHEMA,
+        output,
+        discretizer: params.discretizer.name(),
+        categorical: feature_names
+            .iter()
+            .zip(&categorical)
+            .filter(|(_, &c)| c)
+            .map(|(n, _)| n.clone())
+            .collect(),
+        num_samples: params.num_samples,
+        kernel_width: settings.kernel_width,
+        feature_selection: params.feature_selection.name(),
+        num_features: settings.num_features,
+        repeats: params.repeats,
+        seed: params.seed,
+        feature_names,
+        rows: explained,
+    })
+}
+
+/// The validated numeric settings of a run.
+struct Settings {
+    kernel_width: f64,
+    num_features: usize,
+    selection: FeatureSelection,
+}
+
+impl Settings {
+    #[allow(clippy::cast_precision_loss)]
+    fn check(params: &LimeParams, m: usize) -> Result<Settings> {
+        if params.num_samples < 2 {
+            return Err(Error::invalid_option(
+                "num-samples",
+                format!(
+                    "{} is too few: the neighbourhood needs at least 2 samples",
+                    params.num_samples
+                ),
+            ));
+        }
+        if params.repeats == 0 {
+            return Err(Error::invalid_option("repeats", "at least one run is needed"));
+        }
+        let kernel_width = params.kernel_width.unwrap_or(0.75 * (m as f64).sqrt());
+        if !(kernel_width.is_finite() && kernel_width > 0.0) {
+            return Err(Error::invalid_option(
+                "kernel-width",
+                format!("{kernel_width} is not a positive number"),
+            ));
+        }
+        let num_features = params.num_features.unwrap_or(m);
+        if num_features == 0 || num_features > m {
+            return Err(Error::invalid_option(
+                "num-features",
+                format!("{num_features} is out of range: the model has {m} features"),
+            ));
+        }
+        Ok(Settings { kernel_width, num_features, selection: params.feature_selection })
+    }
+}
+
+fn checked_output(model: &dyn Model, output: Option<usize>) -> Result<usize> {
+    let output = output.unwrap_or_else(|| default_output(model));
+    if output >= model.n_outputs() {
+        return Err(Error::invalid_option(
+            "output",
+            format!("the model has outputs 0..{}, not {output}", model.n_outputs()),
+        ));
+    }
+    Ok(output)
+}
+
+/// Which features are categorical; every given name must be a feature.
+fn categorical_mask(feature_names: &[String], categorical: &[String]) -> Result<Vec<bool>> {
+    if let Some(unknown) = categorical.iter().find(|c| !feature_names.contains(c)) {
+        return Err(ErrorKind::UnknownColumn {
+            source_name: "the model's features".to_owned(),
+            column: unknown.clone(),
+            suggestions: closest_names(unknown, feature_names.iter().map(String::as_str)),
+        }
+        .into());
+    }
+    Ok(feature_names.iter().map(|n| categorical.contains(n)).collect())
+}
+
+/// The row's bin or category per feature; a category never seen in training is an error.
+fn instance_codes(space: &[FeatureSpace], x: &[f64], row: usize) -> Result<Vec<f64>> {
+    space
+        .iter()
+        .zip(x)
+        .map(|(feature, &value)| {
+            if !value.is_finite() {
+                return Err(Error::invalid_option(
+                    "data",
+                    format!(
+                        "row {}, column `{}`: {value} is not a finite number",
+                        row + 1,
+                        feature.name
+                    ),
+                ));
+            }
+            let code = feature.code_of(value);
+            if feature.knows(code) {
+                Ok(code)
+            } else {
+                Err(Error::invalid_option(
+                    "data",
+                    format!(
+                        "row {}, column `{}`: category {value} never occurs in the training data",
+                        row + 1,
+                        feature.name
+                    ),
+                ))
+            }
+        })
+        .collect()
+}
+
+/// lime's `explain_instance_with_data`: select features, fit the ridge surrogate (alpha 1),
+/// and score it on the neighbourhood.
+fn surrogate(
+    binary: &[f64],
+    y: &[f64],
+    weights: &[f64],
+    settings: &Settings,
+    m: usize,
+) -> Surrogate {
+    let design = WeightedDesign::new(binary, y, weights, m);
+    let instance = &binary[..m];
+    let used = design.select(settings.selection, settings.num_features, instance);
+    let fit = design.fit(&used, 1.0);
+    let mut feature_weights = vec![None; m];
+    for (&j, &c) in used.iter().zip(&fit.coef) {
+        feature_weights[j] = Some(c);
+    }
+    Surrogate {
+        prediction: y[0],
+        local_prediction: fit.intercept
+            + used.iter().zip(&fit.coef).map(|(&j, c)| c * instance[j]).sum::<f64>(),
+        intercept: fit.intercept,
+        score: design.score(&used, &fit),
+        weights: feature_weights,
+    }
+}

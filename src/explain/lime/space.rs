@@ -1,0 +1,368 @@
+//! LIME's interpretable space, learnt from the training data as lime 0.2.0.1's
+//! `LimeTabularExplainer` does with `discretize_continuous=True`: every continuous feature is
+//! cut into quartile (or decile) bins, every categorical feature keeps its values, and each
+//! feature remembers how often each bin or value occurs in training, so that samples can be
+//! drawn from those frequencies and mapped back to model inputs.
+
+use std::str::FromStr;
+
+use rand::Rng;
+
+use crate::error::{Error, Result};
+use crate::stats::{quantile, standard_normal};
+
+/// How continuous features are cut into bins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Discretizer {
+    /// Bins at the 25th, 50th and 75th percentiles (lime's default).
+    #[default]
+    Quartile,
+    /// Bins at the 10th, 20th, …, 90th percentiles.
+    Decile,
+}
+
+impl Discretizer {
+    /// The percentiles (as fractions) the bins are cut at.
+    fn cuts(self) -> Vec<f64> {
+        match self {
+            Discretizer::Quartile => vec![0.25, 0.5, 0.75],
+            Discretizer::Decile => (1..10).map(|i| f64::from(i) / 10.0).collect(),
+        }
+    }
+
+    /// The name used in flags, configs and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Discretizer::Quartile => "quartile",
+            Discretizer::Decile => "decile",
+        }
+    }
+}
+
+impl FromStr for Discretizer {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "quartile" => Ok(Discretizer::Quartile),
+            "decile" => Ok(Discretizer::Decile),
+            other => Err(Error::invalid_option(
+                "discretizer",
+                format!("unknown discretizer `{other}` (expected quartile or decile)"),
+            )),
+        }
+    }
+}
+
+/// The training rows of one bin of a continuous feature.
+#[derive(Debug, Clone, PartialEq)]
+struct Bin {
+    /// The bin's lower edge (the training minimum for the first bin).
+    min: f64,
+    /// The bin's upper edge (the training maximum for the last bin).
+    max: f64,
+    /// Mean of the training values in the bin (0 when empty).
+    mean: f64,
+    /// Their standard deviation, plus lime's 1e-11.
+    std: f64,
+}
+
+/// Bins of a continuous feature.
+#[derive(Debug, Clone, PartialEq)]
+struct Binning {
+    /// Distinct cut points, ascending: bin `i` holds `boundaries[i-1] < x <= boundaries[i]`.
+    boundaries: Vec<f64>,
+    /// One per bin (`boundaries.len() + 1`).
+    bins: Vec<Bin>,
+}
+
+impl Binning {
+    /// numpy's `searchsorted(boundaries, x)`: the number of boundaries below `x`.
+    fn bin_of(&self, x: f64) -> usize {
+        self.boundaries.partition_point(|&b| b < x)
+    }
+
+    /// lime's label of bin `bin`: "age <= 28.00", "28.00 < age <= 37.00", "age > 48.00".
+    fn describe(&self, name: &str, bin: usize) -> String {
+        let b = &self.boundaries;
+        if bin == 0 {
+            format!("{name} <= {:.2}", b[0])
+        } else if bin == b.len() {
+            format!("{name} > {:.2}", b[bin - 1])
+        } else {
+            format!("{:.2} < {name} <= {:.2}", b[bin - 1], b[bin])
+        }
+    }
+
+    /// A model input drawn from bin `bin`: lime's truncated normal around the bin's training
+    /// mean, within the bin's edges.
+    fn draw_value(&self, bin: usize, rng: &mut impl Rng) -> f64 {
+        let Bin { min, max, mean, std } = self.bins[bin];
+        let (low, high) = ((min - mean) / std, (max - mean) / std);
+        if low == high {
+            // lime 0.2.0.1 returns the standardised edge here, not a value of the feature
+            // (0 when the bin holds one repeated value): kept so that numbers match lime.
+            return low;
+        }
+        // The mean lies inside the bin and the bin is at least two standard deviations wide,
+        // so about half of all normal draws land in it; the cap only guards rounding.
+        for _ in 0..1000 {
+            let z = standard_normal(rng);
+            if (low..=high).contains(&z) {
+                return mean + std * z;
+            }
+        }
+        mean.clamp(min, max)
+    }
+}
+
+/// One feature of the interpretable space.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureSpace {
+    /// The feature's name.
+    pub name: String,
+    /// The codes a sample can take (category values, or bin indices as numbers), ascending,
+    /// each occurring in training.
+    codes: Vec<f64>,
+    /// Cumulative training frequencies of `codes`, ending at 1.
+    cumulative: Vec<f64>,
+    /// Bins of a continuous feature; `None` for a categorical one.
+    binning: Option<Binning>,
+}
+
+impl FeatureSpace {
+    /// The code of a model input: its bin, or its category.
+    pub fn code_of(&self, x: f64) -> f64 {
+        match &self.binning {
+            #[allow(clippy::cast_precision_loss)]
+            Some(binning) => binning.bin_of(x) as f64,
+            None => x,
+        }
+    }
+
+    /// Whether training saw this code.
+    pub fn knows(&self, code: f64) -> bool {
+        self.codes.contains(&code)
+    }
+
+    /// lime's description of the instance's code: a bin range, or "name=value".
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    pub fn describe(&self, code: f64) -> String {
+        match &self.binning {
+            Some(binning) => binning.describe(&self.name, code as usize),
+            // lime prints int(value) for category codes.
+            None => format!("{}={}", self.name, code.trunc()),
+        }
+    }
+
+    /// A code drawn with its training frequency.
+    pub fn draw_code(&self, rng: &mut impl Rng) -> f64 {
+        let u: f64 = rng.random();
+        let i = self.cumulative.partition_point(|&c| c <= u).min(self.codes.len() - 1);
+        self.codes[i]
+    }
+
+    /// A model input with code `code`.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    pub fn draw_value(&self, code: f64, rng: &mut impl Rng) -> f64 {
+        match &self.binning {
+            Some(binning) => binning.draw_value(code as usize, rng),
+            None => code,
+        }
+    }
+}
+
+/// Learns the interpretable space of each feature from row-major `training` rows.
+///
+/// # Errors
+/// No training rows, a value that is not finite (its row and column named), or a constant
+/// column (nothing to contrast the instance with).
+pub fn learn_space(
+    training: &[f64],
+    names: &[String],
+    categorical: &[bool],
+    discretizer: Discretizer,
+) -> Result<Vec<FeatureSpace>> {
+    let m = names.len();
+    let n_rows = training.len().checked_div(m).unwrap_or(0);
+    if n_rows == 0 {
+        return Err(Error::invalid_option("training", "the training data has no rows"));
+    }
+    if let Some(i) = training.iter().position(|v| !v.is_finite()) {
+        return Err(Error::invalid_option(
+            "training",
+            format!(
+                "row {}, column `{}`: {} is not a finite number; LIME needs complete training data",
+                i / m + 1,
+                names[i % m],
+                training[i]
+            ),
+        ));
+    }
+    (0..m)
+        .map(|j| {
+            let mut column: Vec<f64> = training.iter().skip(j).step_by(m).copied().collect();
+            column.sort_by(f64::total_cmp);
+            if column[0] == column[n_rows - 1] {
+                return Err(Error::invalid_option(
+                    "training",
+                    format!(
+                        "column `{}` is constant ({}) in the training data: LIME cannot sample around it",
+                        names[j], column[0]
+                    ),
+                ));
+            }
+            Ok(if categorical[j] {
+                categorical_space(&names[j], &column)
+            } else {
+                binned_space(&names[j], &column, discretizer)
+            })
+        })
+        .collect()
+}
+
+/// A categorical feature: its distinct values and their frequencies.
+fn categorical_space(name: &str, sorted: &[f64]) -> FeatureSpace {
+    let (codes, counts) = runs(sorted.iter().copied());
+    FeatureSpace { name: name.to_owned(), codes, cumulative: cumulative(&counts), binning: None }
+}
+
+/// A continuous feature: bins at the discretizer's percentiles, with their training stats.
+#[allow(clippy::cast_precision_loss)]
+fn binned_space(name: &str, sorted: &[f64], discretizer: Discretizer) -> FeatureSpace {
+    let mut boundaries: Vec<f64> =
+        discretizer.cuts().iter().map(|&q| quantile(sorted, q)).collect();
+    boundaries.dedup();
+    let mut binning = Binning { boundaries, bins: Vec::new() };
+    let n_bins = binning.boundaries.len() + 1;
+    let mut members: Vec<Vec<f64>> = vec![Vec::new(); n_bins];
+    for &x in sorted {
+        members[binning.bin_of(x)].push(x);
+    }
+    let edges = |i: usize| {
+        let b = &binning.boundaries;
+        let min = if i == 0 { sorted[0] } else { b[i - 1] };
+        let max = if i == b.len() { sorted[sorted.len() - 1] } else { b[i] };
+        (min, max)
+    };
+    binning.bins = (0..n_bins)
+        .map(|i| {
+            let (min, max) = edges(i);
+            let values = &members[i];
+            let (mean, std) = if values.is_empty() {
+                (0.0, 0.0)
+            } else {
+                let n = values.len() as f64;
+                let mean = values.iter().sum::<f64>() / n;
+                (mean, (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt())
+            };
+            Bin { min, max, mean, std: std + 1e-11 }
+        })
+        .collect();
+    let (codes, counts) = runs(sorted.iter().map(|&x| binning.bin_of(x) as f64));
+    FeatureSpace {
+        name: name.to_owned(),
+        codes,
+        cumulative: cumulative(&counts),
+        binning: Some(binning),
+    }
+}
+
+/// The distinct values of an ascending sequence and how often each occurs.
+fn runs(sorted: impl Iterator<Item = f64>) -> (Vec<f64>, Vec<usize>) {
+    let (mut values, mut counts): (Vec<f64>, Vec<usize>) = (Vec::new(), Vec::new());
+    for x in sorted {
+        match counts.last_mut() {
+            Some(count) if values.last() == Some(&x) => *count += 1,
+            _ => {
+                values.push(x);
+                counts.push(1);
+            }
+        }
+    }
+    (values, counts)
+}
+
+/// Cumulative frequencies of `counts`, normalised so the last is exactly 1.
+#[allow(clippy::cast_precision_loss)]
+fn cumulative(counts: &[usize]) -> Vec<f64> {
+    let total: usize = counts.iter().sum();
+    let mut running = 0;
+    counts
+        .iter()
+        .map(|&c| {
+            running += c;
+            running as f64 / total as f64
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::stream;
+
+    fn space(values: &[f64], categorical: bool) -> FeatureSpace {
+        let names = vec!["age".to_owned()];
+        learn_space(values, &names, &[categorical], Discretizer::Quartile)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .remove(0)
+    }
+
+    #[test]
+    fn quartile_bins_are_described_like_lime() {
+        let ages: Vec<f64> = (1..=100).map(f64::from).collect();
+        let s = space(&ages, false);
+        // np.percentile(1..100, [25, 50, 75]) = [25.75, 50.5, 75.25]
+        assert_eq!(s.describe(s.code_of(10.0)), "age <= 25.75");
+        assert_eq!(s.describe(s.code_of(50.5)), "25.75 < age <= 50.50");
+        assert_eq!(s.describe(s.code_of(80.0)), "age > 75.25");
+    }
+
+    #[test]
+    fn repeated_cut_points_merge_bins() {
+        let mut values = vec![0.0; 80];
+        values.extend((1..=20).map(f64::from));
+        let s = space(&values, false);
+        assert_eq!(s.describe(s.code_of(0.0)), "age <= 0.00");
+        assert_eq!(s.describe(s.code_of(3.0)), "age > 0.00");
+    }
+
+    #[test]
+    fn draws_follow_training_frequencies_and_stay_in_their_bin() {
+        let values: Vec<f64> = (0..1000).map(|i| f64::from(i % 10)).collect();
+        let s = space(&values, false);
+        let mut rng = stream(1, 1);
+        let mut first_bin = 0;
+        for _ in 0..4000 {
+            let code = s.draw_code(&mut rng);
+            let x = s.draw_value(code, &mut rng);
+            assert_eq!(s.code_of(x), code, "{x} drawn for bin {code}");
+            first_bin += usize::from(code == 0.0);
+        }
+        // The first quartile bin (x <= 2.25) holds 30% of the training rows.
+        assert!((1000..1400).contains(&first_bin), "{first_bin}");
+    }
+
+    #[test]
+    fn categories_are_named_by_their_code() {
+        let s = space(&[0.0, 1.0, 1.0, 2.0], true);
+        assert_eq!(s.describe(1.0), "age=1");
+        assert!(s.knows(2.0) && !s.knows(3.0));
+    }
+
+    #[test]
+    fn constant_and_non_finite_training_columns_are_rejected() {
+        let names = vec!["a".to_owned(), "b".to_owned()];
+        let constant =
+            learn_space(&[1.0, 5.0, 2.0, 5.0], &names, &[false, false], Discretizer::Quartile);
+        assert!(constant.is_err_and(|e| e.to_string().contains("`b` is constant")));
+        let infinite = learn_space(
+            &[1.0, 5.0, f64::INFINITY, 4.0],
+            &names,
+            &[false, false],
+            Discretizer::Quartile,
+        );
+        assert!(infinite.is_err_and(|e| e.to_string().contains("row 2, column `a`")));
+    }
+}
