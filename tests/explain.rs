@@ -3,32 +3,11 @@
 
 mod common;
 
-use common::{assert_error, scratch, sextant, write};
+use common::{assert_error, csv, linear_json, scratch, sextant, write};
 use proptest::prelude::*;
 use sextant::explain::shap::{explain_shap, Budget, ShapParams};
 use sextant::model::coefficients::LinearModel;
 use sextant::progress::NoProgress;
-
-fn linear_json(weights: &[f64], intercept: f64) -> String {
-    let names: Vec<String> = (0..weights.len()).map(|i| format!("\"x{i}\"")).collect();
-    let weights: Vec<String> = weights.iter().map(f64::to_string).collect();
-    format!(
-        "{{\"feature_names\": [{}], \"coef_raw\": [{}], \"intercept_raw\": {intercept}, \"link\": \"identity\"}}",
-        names.join(","),
-        weights.join(",")
-    )
-}
-
-fn csv(rows: &[&[f64]]) -> String {
-    let width = rows.first().map_or(0, |r| r.len());
-    let mut out: String = (0..width).map(|i| format!("x{i}")).collect::<Vec<_>>().join(",");
-    out.push('\n');
-    for row in rows {
-        out.push_str(&row.iter().map(f64::to_string).collect::<Vec<_>>().join(","));
-        out.push('\n');
-    }
-    out
-}
 
 #[test]
 fn cli_explains_a_linear_model_exactly() {

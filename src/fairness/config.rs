@@ -10,6 +10,7 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
 use crate::error::{closest_names, Error, Result};
+use crate::explain::plan::ExplanationsConfig;
 use crate::fairness::confusion::UndefinedPolicy;
 use crate::fairness::metrics::METRIC_NAMES;
 use crate::fairness::privileged::AIF360_METRIC_NAMES;
@@ -47,6 +48,7 @@ pub const DEFAULT_CONFIDENCE: f64 = 0.95;
 /// | `model` | none | a model that scores `data` into the column `score` (CLI) |
 /// | `features` / `ignore` | model's names / none | the model's input columns |
 /// | `model_output` | positive class | which model output is the score |
+/// | `explanations` | none | rows to explain by SHAP and LIME ([`ExplanationsConfig`]) |
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditConfig {
@@ -115,6 +117,9 @@ pub struct AuditConfig {
     /// The model output to audit (default: the positive-class probability).
     #[serde(default, alias = "modelOutput")]
     pub model_output: Option<usize>,
+    /// Rows to explain with SHAP and LIME; their charts join the HTML report.
+    #[serde(default)]
+    pub explanations: Option<ExplanationsConfig>,
 }
 
 /// One gate of the `gates` list.

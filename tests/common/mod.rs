@@ -100,3 +100,26 @@ pub fn assert_error(args: &[&str], needles: &[&str]) {
         assert!(stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
     }
 }
+
+/// A coefficients model f(x) = weights·x + intercept over features x0, x1, ….
+pub fn linear_json(weights: &[f64], intercept: f64) -> String {
+    let names: Vec<String> = (0..weights.len()).map(|i| format!("\"x{i}\"")).collect();
+    let weights: Vec<String> = weights.iter().map(f64::to_string).collect();
+    format!(
+        "{{\"feature_names\": [{}], \"coef_raw\": [{}], \"intercept_raw\": {intercept}, \"link\": \"identity\"}}",
+        names.join(","),
+        weights.join(",")
+    )
+}
+
+/// A CSV with columns x0, x1, … holding `rows`.
+pub fn csv(rows: &[&[f64]]) -> String {
+    let width = rows.first().map_or(0, |r| r.len());
+    let mut out: String = (0..width).map(|i| format!("x{i}")).collect::<Vec<_>>().join(",");
+    out.push('\n');
+    for row in rows {
+        out.push_str(&row.iter().map(f64::to_string).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
+}

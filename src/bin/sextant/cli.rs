@@ -119,17 +119,16 @@ pub struct PredictArgs {
 pub enum ExplainCommand {
     /// Shapley values (shap's ExactExplainer or PermutationExplainer) for each row.
     Shap(ShapArgs),
+    /// LIME local linear surrogates (lime's LimeTabularExplainer) for each row.
+    Lime(LimeArgs),
 }
 
 /// `sextant explain shap`.
 #[derive(Debug, Args)]
 pub struct ShapArgs {
-    /// The model: an ONNX file or a coefficients JSON.
-    #[arg(long, value_name = "MODEL")]
-    pub model: PathBuf,
-    /// The rows to explain (CSV).
-    #[arg(long, value_name = "ROWS.csv")]
-    pub data: PathBuf,
+    /// Model, rows and output.
+    #[command(flatten)]
+    pub common: ExplainArgs,
     /// Background rows (CSV, same feature columns); at most --background-size are kept.
     #[arg(long, value_name = "BG.csv")]
     pub background: PathBuf,
@@ -148,7 +147,51 @@ pub struct ShapArgs {
     /// Stop sampling a row once every standard error is below T.
     #[arg(long, value_name = "T")]
     pub tolerance: Option<f64>,
-    /// Seed of background subsampling and permutations.
+}
+
+/// `sextant explain lime`.
+#[derive(Debug, Args)]
+pub struct LimeArgs {
+    /// Model, rows and output.
+    #[command(flatten)]
+    pub common: ExplainArgs,
+    /// Training rows (CSV, same feature columns): their bins and frequencies shape the
+    /// neighbourhoods.
+    #[arg(long, value_name = "TRAIN.csv")]
+    pub training: PathBuf,
+    /// Features whose values are category codes.
+    #[arg(long, value_name = "a,b", value_delimiter = ',')]
+    pub categorical: Vec<String>,
+    /// Bins of the continuous features: quartile or decile.
+    #[arg(long, value_name = "KIND", default_value = "quartile")]
+    pub discretizer: String,
+    /// Neighbourhood samples per row.
+    #[arg(long, value_name = "N", default_value_t = 5000)]
+    pub num_samples: usize,
+    /// Kernel width [default: 0.75·√(number of features)].
+    #[arg(long, value_name = "W")]
+    pub kernel_width: Option<f64>,
+    /// Features kept in each surrogate [default: all].
+    #[arg(long, value_name = "K")]
+    pub num_features: Option<usize>,
+    /// How they are chosen: auto, forward, highest_weights or none.
+    #[arg(long, value_name = "HOW", default_value = "auto")]
+    pub feature_selection: String,
+    /// Runs per row, with seeds S, S+1, …: weights are their mean, with a standard deviation.
+    #[arg(long, value_name = "R", default_value_t = 1)]
+    pub repeats: usize,
+}
+
+/// Flags shared by the explainers.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The model: an ONNX file or a coefficients JSON.
+    #[arg(long, value_name = "MODEL")]
+    pub model: PathBuf,
+    /// The rows to explain (CSV).
+    #[arg(long, value_name = "ROWS.csv")]
+    pub data: PathBuf,
+    /// Seed of all sampling.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
     /// The model output explained [default: the positive-class probability].
@@ -160,7 +203,7 @@ pub struct ShapArgs {
     /// Columns that are not model inputs.
     #[arg(long, value_name = "id,other", value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// text, json (`sextant.shap/v1`) or html (bar chart, beeswarm, waterfalls).
+    /// text, json (`sextant.shap/v1` or `sextant.lime/v1`) or html (charts).
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "html"])]
     pub format: String,
     /// Write to FILE instead of standard output.
@@ -235,5 +278,16 @@ config file. Unknown keys are errors.
     [[outputs]]                         # report files
     format = \"junit\"                    # text, json, markdown, junit, html
     path = \"fairness.xml\"
+
+    [explanations]                      # optional: SHAP and LIME in the HTML report
+    model = \"model.onnx\"                # default: the top-level model
+    rows = [0, 1, 2]                    # data rows to explain (default: the first 5)
+    background = \"train.csv\"           # SHAP background, LIME training (default: data)
+    methods = [\"shap\", \"lime\"]
+    seed = 0
+    max_evals = 500                     # SHAP budget per row
+    categorical = [\"region\"]           # LIME: category-code features
+    repeats = 5                         # LIME: runs per row, for weight spreads
+    num_samples = 5000                  # LIME: neighbourhood size
 
 Exit codes: 0 every gate passed, 1 a gate failed, 2 usage or input error.";

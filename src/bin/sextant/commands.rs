@@ -7,18 +7,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sextant::data::fairness_csv::count_csv;
-use sextant::data::features::read_features;
 use sextant::data::scoring::{score_csv, ScoringOptions};
-use sextant::explain::shap::{explain_shap, Budget, ShapParams, DEFAULT_MAX_EVALS};
+use sextant::explain::plan::Explanations;
 use sextant::fairness::config::DEFAULT_THRESHOLD;
 use sextant::model::load_model;
-use sextant::report::render::explanation::{shap_html, shap_json, shap_text};
-use sextant::report::render::{render, Format};
+use sextant::report::render::{audit_html, render, Format};
 use sextant::{audit, AuditConfig, Error, FairnessReport};
 
-use crate::cli::{
-    AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs, ShapArgs,
-};
+use crate::cli::{AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs};
+use crate::explain;
 use crate::progress::{reading, TerminalProgress};
 use crate::CliError;
 
@@ -30,12 +27,13 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
             run_audit(&config, &args.data, Path::new("."), &args.output)
         }
         Command::Predict(args) => predict_command(&args),
-        Command::Explain(ExplainCommand::Shap(args)) => explain_shap_command(&args),
+        Command::Explain(ExplainCommand::Shap(args)) => explain::shap_command(&args),
+        Command::Explain(ExplainCommand::Lime(args)) => explain::lime_command(&args),
         Command::Audit(args) => audit_command(&args),
     }
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|source| CliError::Io {
         action: "read",
         path: path.display().to_string(),
@@ -43,7 +41,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     })
 }
 
-fn open_file(path: &Path) -> Result<Box<dyn io::Read>, CliError> {
+pub(crate) fn open_file(path: &Path) -> Result<Box<dyn io::Read>, CliError> {
     let file = File::open(path).map_err(|source| CliError::Io {
         action: "read",
         path: path.display().to_string(),
@@ -51,62 +49,6 @@ fn open_file(path: &Path) -> Result<Box<dyn io::Read>, CliError> {
     })?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     Ok(reading(file, len))
-}
-
-fn explain_shap_command(args: &ShapArgs) -> Result<ExitCode, CliError> {
-    let model = load_model(&read_file(&args.model)?, &args.model.display().to_string())?;
-    let read = |path: &Path| -> Result<_, CliError> {
-        let matrix = read_features(
-            open_file(path)?,
-            &path.display().to_string(),
-            model.as_ref(),
-            args.features.as_deref(),
-            &args.ignore,
-        )?;
-        Ok(matrix)
-    };
-    let rows = read(&args.data)?;
-    let background = read(&args.background)?;
-    if rows.names != background.names {
-        return Err(Error::invalid_option(
-            "background",
-            format!(
-                "its feature columns ({}) differ from the rows' ({})",
-                background.names.join(","),
-                rows.names.join(",")
-            ),
-        )
-        .into());
-    }
-    let params = ShapParams {
-        exact: args.exact,
-        budget: match (args.permutations, args.max_evals) {
-            (Some(p), _) => Budget::Permutations(p),
-            (None, m) => Budget::MaxEvals(m.unwrap_or(DEFAULT_MAX_EVALS)),
-        },
-        tolerance: args.tolerance,
-        seed: args.seed,
-        output: args.output,
-        max_background: args.background_size,
-    };
-    let explanation = explain_shap(
-        model.as_ref(),
-        rows.names,
-        &rows.values,
-        &background.values,
-        &params,
-        &mut TerminalProgress::default(),
-    )?;
-    let text = match args.format.as_str() {
-        "json" => shap_json(&explanation),
-        "html" => shap_html(&explanation),
-        _ => shap_text(&explanation),
-    };
-    match &args.output_file {
-        Some(path) => write_file(path, &text)?,
-        None => write_stdout(&text),
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn predict_command(args: &PredictArgs) -> Result<ExitCode, CliError> {
@@ -240,17 +182,25 @@ fn run_audit(
         }
     };
     let report = audit(&plan, &counted, &source, &mut TerminalProgress::default())?;
+    let explanations = match &config.explanations {
+        Some(section) => explain::audit_explanations(section, config, data, base)?,
+        None => Explanations::default(),
+    };
+    let render = |format: Format| match format {
+        Format::Html => audit_html(&report, explanations.shap.as_ref(), explanations.lime.as_ref()),
+        other => render(&report, other),
+    };
 
     for (format, path) in &outputs {
-        write_file(path, &render(&report, *format))?;
+        write_file(path, &render(*format))?;
     }
     match &output.output {
         Some(path) => {
-            write_file(path, &render(&report, format))?;
+            write_file(path, &render(format))?;
             let _ =
                 writeln!(io::stderr(), "sextant: wrote {} ({})", path.display(), verdict(&report));
         }
-        None => write_stdout(&render(&report, format)),
+        None => write_stdout(&render(format)),
     }
     let exit_zero = output.exit_zero || config.exit_zero;
     Ok(if report.passed || exit_zero { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -260,7 +210,7 @@ fn verdict(report: &FairnessReport) -> String {
     sextant::report::render::document::verdict(report)
 }
 
-fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
+pub(crate) fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
             action: "create the directory of",
@@ -296,6 +246,6 @@ impl<W: Write> Write for ClosedPipeIsFine<W> {
 }
 
 /// Writes to stdout; a closed pipe (`sextant … | head`) is not an error.
-fn write_stdout(content: &str) {
+pub(crate) fn write_stdout(content: &str) {
     let _ = io::stdout().lock().write_all(content.as_bytes());
 }

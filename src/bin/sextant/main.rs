@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod explain;
 mod progress;
 
 use std::io::Write;

@@ -13,7 +13,22 @@ th,td{border:1px solid #ccc;padding:0.25rem 0.5rem;text-align:left}th{background
 .pass{color:#05662f;font-weight:600}.fail{color:#a00;font-weight:600}svg{max-width:100%;height:auto}\
 @media (max-width:700px){table{font-size:0.8rem}}";
 
+/// `body` in a self-contained page: inline CSS, and a Content-Security-Policy that forbids
+/// scripts and every other origin.
+pub fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        escape_xml(title)
+    )
+}
+
+/// The fairness report as a page.
 pub(super) fn render(report: &FairnessReport) -> String {
+    page(&format!("Sextant fairness audit: {}", report.source), &body(report))
+}
+
+/// The fairness report's headings, tables and charts.
+pub(super) fn body(report: &FairnessReport) -> String {
     let mut body = String::new();
     let mut first_heading = true;
     for block in layout(report) {
@@ -48,10 +63,7 @@ pub(super) fn render(report: &FairnessReport) -> String {
             }
         }
     }
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>Sextant fairness audit: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        escape_xml(&report.source)
-    )
+    body
 }
 
 fn table(t: &Table) -> String {

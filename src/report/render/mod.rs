@@ -1,10 +1,15 @@
-//! Renders a [`FairnessReport`] in the formats the CLI and the WASM API offer.
+//! Renders results in the formats the CLI and the WASM API offer: a [`FairnessReport`] as
+//! text, JSON, markdown, JUnit or HTML; SHAP and LIME explanations as text, JSON or HTML; and
+//! an audit page holding the fairness report with its explanations.
 
+mod chart;
 pub mod document;
-pub mod explanation;
-mod html;
+pub mod html;
 mod junit;
+pub mod lime;
+pub mod lime_svg;
 mod markdown;
+pub mod shap;
 pub mod shap_svg;
 pub mod svg;
 mod text;
@@ -12,6 +17,8 @@ mod text;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::explain::explanation::ShapExplanation;
+use crate::explain::lime::explanation::LimeExplanation;
 use crate::report::fairness::FairnessReport;
 
 /// An output format.
@@ -65,11 +72,28 @@ pub fn render(report: &FairnessReport, format: Format) -> String {
     }
 }
 
+/// The fairness report and its explanations in one self-contained HTML page.
+pub fn audit_html(
+    report: &FairnessReport,
+    shap: Option<&ShapExplanation>,
+    lime: Option<&LimeExplanation>,
+) -> String {
+    let mut body = html::body(report);
+    body.push_str(&shap.map(shap::shap_section).unwrap_or_default());
+    body.push_str(&lime.map(lime::lime_section).unwrap_or_default());
+    html::page(&format!("Sextant fairness audit: {}", report.source), &body)
+}
+
 /// The report as pretty-printed `sextant.fairness/v1` JSON, ending in a newline.
 pub fn to_json(report: &FairnessReport) -> String {
-    // The report holds only strings, numbers, booleans, sequences and string-keyed maps,
-    // which serde_json always serialises.
-    let mut json = serde_json::to_string_pretty(report).unwrap_or_default();
+    pretty_json(report)
+}
+
+/// A result document as pretty-printed JSON, ending in a newline. Every result holds only
+/// strings, numbers, booleans, sequences and string-keyed maps, which serde_json always
+/// serialises.
+pub(crate) fn pretty_json(document: &impl serde::Serialize) -> String {
+    let mut json = serde_json::to_string_pretty(document).unwrap_or_default();
     json.push('\n');
     json
 }

@@ -1,36 +1,14 @@
-//! SVG charts of SHAP explanations, shared by the CLI's HTML report and (later) the browser
-//! page: a waterfall per row, a bar chart of mean |value|, and a beeswarm. Colours are
+//! SVG charts of SHAP explanations, shared by the CLI's HTML report and the browser page: a waterfall per row, a bar chart of mean |value|, and a beeswarm. Colours are
 //! Okabe–Ito (vermillion pushes the output up, blue pushes it down); no scripts.
 
 use std::fmt::Write;
 
 use crate::explain::explanation::{ShapExplanation, ShapRow};
+use crate::report::render::chart::{open, scale, BAR, DOWN, LABEL, TOP, UP};
 use crate::report::render::escape_xml;
 
-const WIDTH: f64 = 680.0;
-const LABEL: f64 = 200.0;
-const MARGIN: f64 = 30.0;
-const BAR: f64 = 24.0;
-const TOP: f64 = 36.0;
 /// Features drawn individually; the rest are summed into one bar or row.
 pub const MAX_DISPLAY: usize = 10;
-
-const UP: &str = "#D55E00";
-const DOWN: &str = "#0072B2";
-
-fn open(out: &mut String, height: f64, title: &str) {
-    let _ = write!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0}" width="{WIDTH}" height="{height:.0}" role="img" aria-label="{t}" font-family="system-ui, sans-serif" font-size="12"><title>{t}</title><text x="{LABEL}" y="18" font-weight="600">{t}</text>"#,
-        t = escape_xml(title)
-    );
-}
-
-/// Maps [lo, hi] onto the plot's x range.
-fn scale(lo: f64, hi: f64) -> impl Fn(f64) -> f64 {
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    move |v| LABEL + (v - lo) / span * (WIDTH - LABEL - MARGIN)
-}
 
 /// Features by decreasing importance, the first `MAX_DISPLAY - 1` kept when there are more.
 fn top(importance: &[f64]) -> (Vec<usize>, Vec<usize>) {

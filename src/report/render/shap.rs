@@ -3,13 +3,13 @@
 //! the charts of [`super::shap_svg`].
 
 use crate::explain::explanation::ShapExplanation;
+use crate::report::render::html::page;
+use crate::report::render::shap_svg::{bar, beeswarm, waterfall};
+use crate::report::render::{escape_xml, pretty_json};
 
 /// The explanation as pretty-printed JSON, ending in a newline.
 pub fn shap_json(explanation: &ShapExplanation) -> String {
-    // Only strings, numbers and sequences: serde_json always serialises them.
-    let mut json = serde_json::to_string_pretty(explanation).unwrap_or_default();
-    json.push('\n');
-    json
+    pretty_json(explanation)
 }
 
 /// The explanation as text.
@@ -54,10 +54,14 @@ const MAX_WATERFALLS: usize = 20;
 
 /// A self-contained HTML report: global bar chart, beeswarm, and a waterfall per row.
 pub fn shap_html(e: &ShapExplanation) -> String {
-    use crate::report::render::escape_xml;
-    use crate::report::render::shap_svg::{bar, beeswarm, waterfall};
+    page("SHAP explanation", &format!("<h1>SHAP explanation</h1>\n{}", shap_section(e)))
+}
+
+/// The SHAP part of an HTML report (also embedded in audit reports): a summary line, the
+/// global bar chart, the beeswarm, and a waterfall per row.
+pub fn shap_section(e: &ShapExplanation) -> String {
     let mut body = format!(
-        "<h1>SHAP explanation</h1>\n<p>{} Shapley values of model output {} for {} rows, against {} background rows; base value E[f(X)] = {:.6}.</p>\n",
+        "<section>\n<h2>SHAP values</h2>\n<p>{} Shapley values of model output {} for {} rows, against {} background rows; base value E[f(X)] = {:.6}.</p>\n",
         escape_xml(e.method),
         e.output,
         e.rows.len(),
@@ -73,7 +77,6 @@ pub fn shap_html(e: &ShapExplanation) -> String {
             "<p>Waterfalls of the first {MAX_WATERFALLS} rows; the JSON has all of them.</p>\n"
         ));
     }
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>SHAP explanation</title>\n<style>body{{font-family:system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#222}}svg{{max-width:100%;height:auto}}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
-    )
+    body.push_str("</section>\n");
+    body
 }

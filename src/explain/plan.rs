@@ -1,0 +1,137 @@
+//! The `[explanations]` section of an audit config: which rows of the audited data to
+//! explain, with which model, against which background, by SHAP and/or LIME. The adapters
+//! read the files; [`ExplanationsConfig::run`] explains.
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::explain::explanation::ShapExplanation;
+use crate::explain::lime::explanation::LimeExplanation;
+use crate::explain::lime::{explain_lime, LimeParams};
+use crate::explain::shap::{explain_shap, Budget, ShapParams, DEFAULT_MAX_EVALS};
+use crate::model::Model;
+use crate::progress::Progress;
+
+/// Rows explained when the config names none.
+pub const DEFAULT_ROWS: usize = 5;
+
+/// Explanations to add to an audit report.
+///
+/// # Parameters
+/// | Name | Default | Purpose |
+/// |---|---|---|
+/// | `model` | the audit's `model` | the model explained (ONNX or coefficients JSON) |
+/// | `features` / `ignore` | the audit's | the model's input columns |
+/// | `rows` | the first 5 | 0-based data-row indices of the audited data to explain |
+/// | `background` | the audited data | SHAP background and LIME training rows (a CSV) |
+/// | `methods` | `["shap", "lime"]` | which explainers run |
+/// | `seed` | 0 | sampling seed of both |
+/// | `max_evals` | 500 | SHAP permutation budget per row |
+/// | `categorical` | none | LIME: features whose values are category codes |
+/// | `repeats` | 1 | LIME: runs per row (weights get a standard deviation) |
+/// | `num_samples` | 5000 | LIME: neighbourhood size |
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplanationsConfig {
+    /// The model explained (default: the audit's model).
+    #[serde(default)]
+    pub model: Option<String>,
+    /// The model's input columns (default: the audit's).
+    #[serde(default)]
+    pub features: Option<Vec<String>>,
+    /// Columns that are not model inputs (default: the audit's).
+    #[serde(default)]
+    pub ignore: Option<Vec<String>>,
+    /// Data-row indices to explain.
+    #[serde(default)]
+    pub rows: Option<Vec<usize>>,
+    /// Background / training CSV (default: the audited data).
+    #[serde(default)]
+    pub background: Option<String>,
+    /// `"shap"` and/or `"lime"`.
+    #[serde(default)]
+    pub methods: Option<Vec<String>>,
+    /// Sampling seed.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// SHAP budget per row.
+    #[serde(default, alias = "maxEvals")]
+    pub max_evals: Option<usize>,
+    /// LIME categorical features.
+    #[serde(default)]
+    pub categorical: Vec<String>,
+    /// LIME runs per row.
+    #[serde(default)]
+    pub repeats: Option<usize>,
+    /// LIME neighbourhood size.
+    #[serde(default, alias = "numSamples")]
+    pub num_samples: Option<usize>,
+}
+
+/// The explanations of an audit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Explanations {
+    /// SHAP values, when asked for.
+    pub shap: Option<ShapExplanation>,
+    /// LIME surrogates, when asked for.
+    pub lime: Option<LimeExplanation>,
+}
+
+impl ExplanationsConfig {
+    /// Explains the chosen rows of `data` (row-major, columns `names`) with `model`,
+    /// against `background` (same columns).
+    ///
+    /// # Errors
+    /// An unknown method, a row index past the data, or an explainer's error.
+    pub fn run(
+        &self,
+        model: &dyn Model,
+        names: &[String],
+        data: &[f64],
+        background: &[f64],
+        progress: &mut dyn Progress,
+    ) -> Result<Explanations> {
+        let m = names.len().max(1);
+        let n_rows = data.len() / m;
+        let indices = self.rows.clone().unwrap_or_else(|| (0..DEFAULT_ROWS.min(n_rows)).collect());
+        if let Some(bad) = indices.iter().find(|&&i| i >= n_rows) {
+            return Err(Error::invalid_option(
+                "explanations.rows",
+                format!("row {bad} is past the data's {n_rows} rows (indices start at 0)"),
+            ));
+        }
+        let rows: Vec<f64> =
+            indices.iter().flat_map(|&i| &data[i * m..(i + 1) * m]).copied().collect();
+        let methods = self.methods.clone().unwrap_or_else(|| vec!["shap".into(), "lime".into()]);
+        if let Some(unknown) = methods.iter().find(|m| !matches!(m.as_str(), "shap" | "lime")) {
+            return Err(Error::invalid_option(
+                "explanations.methods",
+                format!("unknown method `{unknown}` (expected shap or lime)"),
+            ));
+        }
+        let seed = self.seed.unwrap_or(0);
+        let mut explanations = Explanations::default();
+        if methods.iter().any(|m| m == "shap") {
+            let params = ShapParams {
+                budget: Budget::MaxEvals(self.max_evals.unwrap_or(DEFAULT_MAX_EVALS)),
+                seed,
+                ..ShapParams::default()
+            };
+            explanations.shap =
+                Some(explain_shap(model, names.to_vec(), &rows, background, &params, progress)?);
+        }
+        if methods.iter().any(|m| m == "lime") {
+            let defaults = LimeParams::default();
+            let params = LimeParams {
+                categorical: self.categorical.clone(),
+                repeats: self.repeats.unwrap_or(defaults.repeats),
+                num_samples: self.num_samples.unwrap_or(defaults.num_samples),
+                seed,
+                ..defaults
+            };
+            explanations.lime =
+                Some(explain_lime(model, names.to_vec(), &rows, background, &params, progress)?);
+        }
+        Ok(explanations)
+    }
+}

@@ -1,0 +1,121 @@
+//! `sextant explain lime` end to end: the `sextant.lime/v1` contract, what a surrogate of a
+//! known model must show, determinism, and a one-line error for each kind of bad input.
+
+mod common;
+
+use common::{assert_error, csv, linear_json, scratch, sextant_json, write};
+
+/// Training rows: x0 and x1 spread over 0..40, x2 a category code in {0, 1, 2}.
+fn training() -> String {
+    let rows: Vec<Vec<f64>> = (0..400)
+        .map(|i| vec![f64::from(i % 40), f64::from((i * 7) % 40), f64::from(i % 3)])
+        .collect();
+    let refs: Vec<&[f64]> = rows.iter().map(Vec::as_slice).collect();
+    csv(&refs)
+}
+
+fn lime_args<'a>(
+    model: &'a str,
+    rows: &'a str,
+    training: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args =
+        vec!["explain", "lime", "--model", model, "--data", rows, "--training", training];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn cli_explains_a_linear_model_with_lime() {
+    let dir = scratch("lime_cli");
+    // f = 0.05·x0 − 0.02·x1; x2 (categorical) is unused.
+    let model = write(&dir, "model.json", linear_json(&[0.05, -0.02, 0.0], 0.1).as_bytes());
+    let rows = write(&dir, "rows.csv", csv(&[&[35.0, 5.0, 1.0], &[3.0, 30.0, 2.0]]).as_bytes());
+    let training = write(&dir, "train.csv", training().as_bytes());
+    let json = sextant_json(&lime_args(
+        &model,
+        &rows,
+        &training,
+        &["--categorical", "x2", "--repeats", "3", "--format", "json"],
+    ));
+    assert_eq!(json["schema"], "sextant.lime/v1");
+    assert_eq!(json["repeats"], 3);
+    assert_eq!(json["categorical"], serde_json::json!(["x2"]));
+    let explained = json["rows"].as_array().cloned().unwrap_or_default();
+    assert_eq!(explained.len(), 2);
+    let first = &explained[0];
+    assert!((first["prediction"].as_f64().unwrap_or(0.0) - (0.1 + 1.75 - 0.1)).abs() < 1e-12);
+    for key in ["local_prediction", "intercept", "score"] {
+        assert!(first[key].is_f64(), "{key}: {first}");
+    }
+    let weights = first["weights"].as_array().cloned().unwrap_or_default();
+    assert_eq!(weights.len(), 3);
+    // Largest |weight| first: x0 in its top bin pushes the output up; the unused x2 does not.
+    assert_eq!(weights[0]["feature"], "x0");
+    assert_eq!(weights[0]["description"], "x0 > 29.25");
+    assert!(weights[0]["weight"].as_f64().unwrap_or(0.0) > 0.5);
+    assert!(weights[0]["std"].as_f64().unwrap_or(-1.0) >= 0.0);
+    let unused = weights.iter().find(|w| w["feature"] == "x2").cloned().unwrap_or_default();
+    assert_eq!(unused["description"], "x2=1");
+    assert!(unused["weight"].as_f64().unwrap_or(1.0).abs() < 0.01, "{unused}");
+    let x1 = weights.iter().find(|w| w["feature"] == "x1").cloned().unwrap_or_default();
+    assert_eq!(x1["description"], "x1 <= 9.75");
+    assert!(x1["weight"].as_f64().unwrap_or(0.0) > 0.0, "low x1 raises f: {x1}");
+
+    let html = common::sextant(&lime_args(&model, &rows, &training, &["--format", "html"]));
+    let html = String::from_utf8_lossy(&html.stdout);
+    assert!(html.contains("<svg") && html.contains("x0 &gt; 29.25"), "{html}");
+    let text = common::sextant(&lime_args(&model, &rows, &training, &[]));
+    assert!(String::from_utf8_lossy(&text.stdout).contains("R²"));
+}
+
+#[test]
+fn lime_results_depend_only_on_the_seed() {
+    let dir = scratch("lime_seed");
+    let model = write(&dir, "model.json", linear_json(&[0.05, -0.02, 0.3], 0.1).as_bytes());
+    let training = write(&dir, "train.csv", training().as_bytes());
+    let run = |seed: &str, threads: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sextant"))
+            .args(lime_args(&model, &training, &training, &["--num-samples", "300"]))
+            .args(["--seed", seed, "--format", "json"])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let parallel = run("3", "4");
+    assert!(parallel.contains("sextant.lime/v1"), "{parallel}");
+    assert_eq!(parallel, run("3", "1"), "threads must not change results");
+    assert_ne!(parallel, run("4", "4"), "the seed must matter");
+}
+
+#[test]
+fn bad_lime_input_gets_one_line_errors() {
+    let dir = scratch("lime_bad");
+    let model = write(&dir, "model.json", linear_json(&[1.0, 1.0, 1.0], 0.0).as_bytes());
+    let rows = write(&dir, "rows.csv", b"x0,x1,x2\n1,2,1\n");
+    let good = write(&dir, "train.csv", training().as_bytes());
+    let run = |training: &str, extra: &[&str], needles: &[&str]| {
+        assert_error(&lime_args(&model, &rows, training, extra), needles);
+    };
+    let empty = write(&dir, "empty.csv", b"x0,x1,x2\n");
+    run(&empty, &[], &["empty.csv", "no data rows"]);
+    let other = write(&dir, "other.csv", b"x0,x1,z\n1,2,3\n");
+    run(&other, &[], &["other.csv", "no column \"x2\""]);
+    let constant = write(&dir, "constant.csv", b"x0,x1,x2\n1,2,0\n3,2,1\n");
+    run(&constant, &[], &["column `x1` is constant"]);
+    let nan = write(&dir, "nan.csv", b"x0,x1,x2\n1,2,0\n3,NaN,1\n");
+    run(&nan, &[], &["nan.csv", "line 3", "column \"x1\"", "missing value"]);
+    let inf = write(&dir, "inf.csv", b"x0,x1,x2\n1,2,0\n3,-inf,1\n");
+    run(&inf, &[], &["inf.csv", "line 3", "not a finite number"]);
+    let unseen = write(&dir, "unseen.csv", b"x0,x1,x2\n1,2,0\n3,4,2\n");
+    run(&unseen, &["--categorical", "x2"], &["row 1, column `x2`", "category 1 never occurs"]);
+    run(&good, &["--categorical", "x9"], &["no column \"x9\""]);
+    run(&good, &["--discretizer", "entropy"], &["unknown discretizer `entropy`"]);
+    run(&good, &["--feature-selection", "lasso"], &["unknown feature selection `lasso`"]);
+    run(&good, &["--num-samples", "1"], &["num-samples", "at least 2"]);
+    run(&good, &["--repeats", "0"], &["repeats", "at least one run"]);
+    run(&good, &["--num-features", "4"], &["num-features", "the model has 3 features"]);
+    run(&good, &["--kernel-width", "0"], &["kernel-width", "not a positive number"]);
+}
