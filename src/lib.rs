@@ -18,6 +18,7 @@ pub mod data;
 pub mod error;
 pub mod explain;
 pub mod fairness;
+pub mod math;
 pub mod model;
 pub mod progress;
 pub mod report;

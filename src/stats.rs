@@ -36,14 +36,28 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-/// One draw from the standard normal distribution (Marsaglia's polar method).
-pub fn standard_normal(rng: &mut impl Rng) -> f64 {
-    loop {
-        let u = 2.0 * rng.random::<f64>() - 1.0;
-        let v = 2.0 * rng.random::<f64>() - 1.0;
-        let s = u * u + v * v;
-        if s > 0.0 && s < 1.0 {
-            return u * (-2.0 * libm::log(s) / s).sqrt();
+/// Standard normal draws by Marsaglia's polar method, which makes them in pairs: the
+/// second of each pair is kept for the next call.
+#[derive(Debug, Clone, Default)]
+pub struct StandardNormal {
+    spare: Option<f64>,
+}
+
+impl StandardNormal {
+    /// One draw.
+    pub fn sample(&mut self, rng: &mut impl Rng) -> f64 {
+        if let Some(z) = self.spare.take() {
+            return z;
+        }
+        loop {
+            let u = 2.0 * rng.random::<f64>() - 1.0;
+            let v = 2.0 * rng.random::<f64>() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                let factor = (-2.0 * libm::log(s) / s).sqrt();
+                self.spare = Some(v * factor);
+                return u * factor;
+            }
         }
     }
 }
@@ -65,7 +79,8 @@ mod tests {
     #[test]
     fn normal_draws_have_unit_variance() {
         let mut rng = stream(3, 1);
-        let draws: Vec<f64> = (0..20_000).map(|_| standard_normal(&mut rng)).collect();
+        let mut normal = StandardNormal::default();
+        let draws: Vec<f64> = (0..20_000).map(|_| normal.sample(&mut rng)).collect();
         let mean = draws.iter().sum::<f64>() / 20_000.0;
         let variance = draws.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / 20_000.0;
         assert!(mean.abs() < 0.03 && (variance - 1.0).abs() < 0.05, "{mean} {variance}");

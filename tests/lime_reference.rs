@@ -1,6 +1,6 @@
-//! LIME explanations reproduce lime 0.2.0.1 on `../shared/reference/*/lime.json`: every
-//! weight, the intercept, the local prediction and the score lie within lime's own spread
-//! across ten seeds (mean ± max(4·std, 0.01)), the top-3 features are lime's (up to swaps
+//! LIME explanations reproduce lime 0.2.0.1 on `../shared/reference/*/lime.json`: averaged
+//! over ten seeds like the reference, every weight, the intercept, the local prediction and
+//! the score lie within lime's own spread across its ten seeds (mean ± max(4·std, 0.01)), the top-3 features are lime's (up to swaps
 //! between features lime itself cannot separate), and the bins
 //! are described as lime describes them. Skipped, with a printed notice, when `../shared`
 //! is absent.
@@ -117,7 +117,9 @@ fn lime_weights_are_within_limes_spread_across_seeds() {
                 .unwrap_or_default();
         let categorical = strings(&reference["categorical_features"]);
         for model in ["logreg", "gbc"] {
-            let ours = explain(&dir, &reference, model, 1);
+            // The mean of ten runs, as lime's reference is the mean of ten seeds: a single run
+            // lands outside lime's 4·std about once in 300 checks, by chance alone.
+            let ours = explain(&dir, &reference, model, 10);
             let expected =
                 reference["models"][model]["rows"].as_array().cloned().unwrap_or_default();
             assert_eq!(ours.rows.len(), expected.len());

@@ -328,7 +328,9 @@ mod tests {
     fn rows_get_score_and_pred() {
         let options = ScoringOptions { threshold: 0.5, ..ScoringOptions::default() };
         let out = score("id,b,a\n7,0,0\n8,0,2\n", &options);
-        assert_eq!(out, Ok("id,b,a,score,pred\n7,0,0,0.5,1\n8,0,2,0.8807970779778823,1\n".into()));
+        let expected =
+            format!("id,b,a,score,pred\n7,0,0,0.5,1\n8,0,2,{},1\n", crate::math::sigmoid(2.0));
+        assert_eq!(out, Ok(expected));
     }
 
     #[test]

@@ -22,6 +22,10 @@ impl MaskedModel<'_> {
     /// background rows with the masked-off features taken from them. Masks are evaluated in
     /// as few model calls as memory allows.
     ///
+    /// The masked copy of the background is updated from one mask to the next only in the
+    /// features that change, so a permutation walk (one feature per step) costs a copy of
+    /// the block per mask, not a rebuild.
+    ///
     /// # Errors
     /// A failing model call.
     pub fn values(&self, x: &[f64], masks: &[Vec<bool>]) -> Result<Vec<f64>> {
@@ -31,10 +35,24 @@ impl MaskedModel<'_> {
         let mut values = Vec::with_capacity(masks.len());
         let mut rows =
             Vec::with_capacity(masks_per_call.min(masks.len()) * n_background * n_features);
+        let background = self.masker.rows();
+        let mut block = background.to_vec();
+        let mut state = vec![false; n_features];
         for chunk in masks.chunks(masks_per_call) {
             rows.clear();
             for mask in chunk {
-                self.masker.fill(x, mask, &mut rows);
+                for j in 0..n_features {
+                    if mask[j] == state[j] {
+                        continue;
+                    }
+                    let columns =
+                        block.chunks_exact_mut(n_features).zip(background.chunks_exact(n_features));
+                    for (row, original) in columns {
+                        row[j] = if mask[j] { x[j] } else { original[j] };
+                    }
+                    state[j] = mask[j];
+                }
+                rows.extend_from_slice(&block);
             }
             let outputs = self.model.predict(&rows, n_features)?;
             let width = self.model.n_outputs();

@@ -70,14 +70,6 @@ impl IndependentMasker {
         &self.rows
     }
 
-    /// Appends one masked copy of `x` per background row to `out`: feature `j` is `x[j]` when
-    /// `on[j]`, else the background row's value.
-    pub fn fill(&self, x: &[f64], on: &[bool], out: &mut Vec<f64>) {
-        for row in self.rows.chunks_exact(self.n_features) {
-            out.extend(row.iter().zip(x).zip(on).map(|((b, v), on)| if *on { *v } else { *b }));
-        }
-    }
-
     /// Which features of `x` differ from some background row (the others cannot change the
     /// output and get a value of 0, as in shap).
     pub fn varying(&self, x: &[f64]) -> Vec<usize> {

@@ -5,6 +5,7 @@
 use rand::Rng;
 
 use crate::explain::lime::space::FeatureSpace;
+use crate::stats::StandardNormal;
 
 /// Samples around one instance, row-major with one column per feature.
 #[derive(Debug, Clone)]
@@ -36,6 +37,7 @@ pub fn sample(
     binary.extend(std::iter::repeat_n(1.0, m));
     inputs.extend_from_slice(x);
     weights.push(1.0);
+    let mut normal = StandardNormal::default();
     for _ in 1..n_samples {
         let mut differing = 0u32;
         for (feature, &own) in space.iter().zip(codes) {
@@ -43,7 +45,7 @@ pub fn sample(
             let same = code == own;
             differing += u32::from(!same);
             binary.push(f64::from(u8::from(same)));
-            inputs.push(feature.draw_value(code, rng));
+            inputs.push(feature.draw_value(code, rng, &mut normal));
         }
         weights.push(kernel(f64::from(differing).sqrt(), kernel_width));
     }
@@ -52,7 +54,7 @@ pub fn sample(
 
 /// lime's default kernel: sqrt(exp(−d² / width²)).
 fn kernel(distance: f64, width: f64) -> f64 {
-    libm::exp(-(distance * distance) / (width * width)).sqrt()
+    crate::math::exp(-(distance * distance) / (width * width)).sqrt()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use rand::Rng;
 
 use crate::error::{Error, Result};
-use crate::stats::{quantile, standard_normal};
+use crate::stats::{quantile, StandardNormal};
 
 /// How continuous features are cut into bins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -96,7 +96,7 @@ impl Binning {
 
     /// A model input drawn from bin `bin`: lime's truncated normal around the bin's training
     /// mean, within the bin's edges.
-    fn draw_value(&self, bin: usize, rng: &mut impl Rng) -> f64 {
+    fn draw_value(&self, bin: usize, rng: &mut impl Rng, normal: &mut StandardNormal) -> f64 {
         let Bin { min, max, mean, std } = self.bins[bin];
         let (low, high) = ((min - mean) / std, (max - mean) / std);
         if low == high {
@@ -107,7 +107,7 @@ impl Binning {
         // The mean lies inside the bin and the bin is at least two standard deviations wide,
         // so about half of all normal draws land in it; the cap only guards rounding.
         for _ in 0..1000 {
-            let z = standard_normal(rng);
+            let z = normal.sample(rng);
             if (low..=high).contains(&z) {
                 return mean + std * z;
             }
@@ -162,11 +162,11 @@ impl FeatureSpace {
         self.codes[i]
     }
 
-    /// A model input with code `code`.
+    /// A model input with code `code` (`normal` draws the position inside a bin).
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    pub fn draw_value(&self, code: f64, rng: &mut impl Rng) -> f64 {
+    pub fn draw_value(&self, code: f64, rng: &mut impl Rng, normal: &mut StandardNormal) -> f64 {
         match &self.binning {
-            Some(binning) => binning.draw_value(code as usize, rng),
+            Some(binning) => binning.draw_value(code as usize, rng, normal),
             None => code,
         }
     }
@@ -332,11 +332,11 @@ mod tests {
     fn draws_follow_training_frequencies_and_stay_in_their_bin() {
         let values: Vec<f64> = (0..1000).map(|i| f64::from(i % 10)).collect();
         let s = space(&values, false);
-        let mut rng = stream(1, 1);
+        let (mut rng, mut normal) = (stream(1, 1), StandardNormal::default());
         let mut first_bin = 0;
         for _ in 0..4000 {
             let code = s.draw_code(&mut rng);
-            let x = s.draw_value(code, &mut rng);
+            let x = s.draw_value(code, &mut rng, &mut normal);
             assert_eq!(s.code_of(x), code, "{x} drawn for bin {code}");
             first_bin += usize::from(code == 0.0);
         }

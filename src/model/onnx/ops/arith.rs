@@ -84,18 +84,13 @@ pub enum Unary {
     Neg,
 }
 
-/// The logistic function.
-pub fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
 impl Unary {
     fn apply(self, x: f64) -> f64 {
         match self {
             Unary::Relu => x.max(0.0),
-            Unary::Sigmoid => sigmoid(x),
-            Unary::Tanh => x.tanh(),
-            Unary::Exp => x.exp(),
+            Unary::Sigmoid => crate::math::sigmoid(x),
+            Unary::Tanh => crate::math::tanh(x),
+            Unary::Exp => crate::math::exp(x),
             Unary::Abs => x.abs(),
             Unary::Neg => -x,
         }
@@ -121,7 +116,7 @@ pub fn softmax_rows(data: &mut [f64], cols: usize) {
         let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let mut total = 0.0;
         for x in row.iter_mut() {
-            *x = (*x - max).exp();
+            *x = crate::math::exp(*x - max);
             total += *x;
         }
         for x in row.iter_mut() {

@@ -1,6 +1,7 @@
 //! LinearClassifier and LinearRegressor (ONNX-ML), and the post-transforms classifiers share.
 
-use crate::model::onnx::ops::arith::{sigmoid, softmax_rows};
+use crate::math::sigmoid;
+use crate::model::onnx::ops::arith::softmax_rows;
 use crate::model::onnx::value::Value;
 
 /// A classifier's or regressor's `post_transform`.
@@ -41,7 +42,7 @@ impl PostTransform {
                     let mut total = 0.0;
                     for s in row.iter_mut() {
                         if *s != 0.0 {
-                            *s = (*s - max).exp();
+                            *s = crate::math::exp(*s - max);
                             total += *s;
                         }
                     }

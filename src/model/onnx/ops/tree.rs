@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::math::sigmoid;
 use crate::model::onnx::attributes::NodeAttributes;
-use crate::model::onnx::ops::arith::sigmoid;
 use crate::model::onnx::ops::linear::PostTransform;
 use crate::model::onnx::value::Value;
 
@@ -349,7 +349,7 @@ impl TreeEnsemble {
                     PostTransform::None if weights_all_positive => (1.0 - s, s),
                     PostTransform::None => (-s, s),
                     PostTransform::Softmax | PostTransform::SoftmaxZero => {
-                        let e = (2.0 * s).exp();
+                        let e = crate::math::exp(2.0 * s);
                         (1.0 / (1.0 + e), e / (1.0 + e))
                     }
                 };

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds Sextant's explainer timing example (release), installs shap, lime and scikit-learn
+# into target/bench-venv, and times Sextant against shap and lime on the same models, rows,
+# background and budget (a few minutes). Results: bench-out/explainers-vs-python.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet --example explain_timing
+venv=target/bench-venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet shap==0.51.0 lime==0.2.0.1 scikit-learn skl2onnx pandas numpy
+"$venv/bin/python" bench/compare_explainers.py target/release/examples/explain_timing bench-out

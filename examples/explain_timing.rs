@@ -1,0 +1,106 @@
+//! Times Sextant's explainers against the bare model on the same work, for
+//! `bench/compare_explainers.py`: permutation SHAP per row (shap's default budget), the model
+//! alone on as many rows as SHAP sends it (in the same batch sizes), and LIME per row.
+//!
+//! usage: cargo run --release --example explain_timing -- MODEL ROWS.csv BACKGROUND.csv TRAIN.csv
+//! Prints one JSON object. Run it with RAYON_NUM_THREADS=1 for single-thread figures.
+
+use std::time::Instant;
+
+use sextant::data::features::{read_features, FeatureMatrix};
+use sextant::explain::lime::{explain_lime, LimeParams};
+use sextant::explain::shap::{explain_shap, ShapParams};
+use sextant::model::{load_model, Model};
+use sextant::progress::NoProgress;
+
+/// Model rows per call, as the SHAP explainer batches them.
+const ROWS_PER_CALL: usize = 32_768;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [model_path, rows_path, background_path, training_path] = args.as_slice() else {
+        return Err("usage: explain_timing MODEL ROWS.csv BACKGROUND.csv TRAIN.csv".into());
+    };
+    let model = load_model(&std::fs::read(model_path)?, model_path)?;
+    let read = |path: &str| -> Result<FeatureMatrix, Box<dyn std::error::Error>> {
+        Ok(read_features(std::fs::File::open(path)?, path, model.as_ref(), None, &[])?)
+    };
+    let (rows, background, training) =
+        (read(rows_path)?, read(background_path)?, read(training_path)?);
+    let n_rows = rows.n_rows as f64;
+
+    let start = Instant::now();
+    let shap = explain_shap(
+        model.as_ref(),
+        rows.names.clone(),
+        &rows.values,
+        &background.values,
+        &ShapParams::default(),
+        &mut NoProgress,
+    )?;
+    let shap_seconds = start.elapsed().as_secs_f64();
+
+    // The floor: the model alone on as many rows as SHAP evaluated, in the same batches.
+    let m = rows.names.len();
+    let bg_rows = background.n_rows.min(100);
+    let varying = m; // continuous data: every feature varies
+    let per_row = (500 / (2 * varying + 1)) * (2 * varying + 1) * bg_rows + bg_rows + 1;
+    let floor_seconds =
+        model_floor(model.as_ref(), &background.values[..bg_rows * m], m, per_row * rows.n_rows)?;
+
+    let start = Instant::now();
+    let lime = explain_lime(
+        model.as_ref(),
+        rows.names.clone(),
+        &rows.values,
+        &training.values,
+        &LimeParams::default(),
+        &mut NoProgress,
+    )?;
+    let lime_seconds = start.elapsed().as_secs_f64();
+
+    let shap_values: Vec<&Vec<f64>> = shap.rows.iter().map(|r| &r.values).collect();
+    let lime_weights: Vec<Vec<(String, f64)>> = lime
+        .rows
+        .iter()
+        .map(|r| r.weights.iter().map(|w| (w.feature.clone(), w.weight)).collect())
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({
+            "rows": rows.n_rows,
+            "model_rows_per_row": per_row,
+            "shap_ms_per_row": shap_seconds * 1e3 / n_rows,
+            "model_floor_ms_per_row": floor_seconds * 1e3 / n_rows,
+            "lime_ms_per_row": lime_seconds * 1e3 / n_rows,
+            "shap_values": shap_values,
+            "lime_weights": lime_weights,
+        })
+    );
+    Ok(())
+}
+
+/// Seconds the model takes on `total` rows (copies of the background) in batches of
+/// [`ROWS_PER_CALL`], the rows built beforehand.
+fn model_floor(
+    model: &dyn Model,
+    background: &[f64],
+    m: usize,
+    total: usize,
+) -> Result<f64, Box<dyn std::error::Error>> {
+    let batch: Vec<f64> = background
+        .iter()
+        .copied()
+        .cycle()
+        .take(ROWS_PER_CALL / (background.len() / m) * background.len())
+        .collect();
+    let batch_rows = batch.len() / m;
+    let start = Instant::now();
+    let mut done = 0;
+    while done < total {
+        let take = batch_rows.min(total - done);
+        std::hint::black_box(model.predict(&batch[..take * m], m)?);
+        done += take;
+    }
+    Ok(start.elapsed().as_secs_f64())
+}
