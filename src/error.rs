@@ -149,6 +149,9 @@ pub enum ErrorKind {
         /// What to do instead, if anything.
         hint: String,
     },
+    /// The caller cancelled the work (an `AbortSignal` in JavaScript).
+    #[error("cancelled")]
+    Cancelled,
     /// Two states that count different things cannot be merged.
     #[error("cannot merge counts over columns {left:?} with counts over columns {right:?}")]
     MergeMismatch {
@@ -184,6 +187,7 @@ impl ErrorKind {
             ErrorKind::Model { .. } => "invalid_model",
             ErrorKind::UnsupportedOperator { .. } => "unsupported_operator",
             ErrorKind::MergeMismatch { .. } => "merge_mismatch",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 }

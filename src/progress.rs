@@ -1,7 +1,7 @@
 //! Progress reporting for long work, without tying the core to a terminal or a browser.
 //!
 //! The CLI implements [`Progress`] with a progress bar, the WASM bindings with a JS
-//! callback; [`NoProgress`] ignores everything.
+//! callback and an `AbortSignal`; [`NoProgress`] ignores everything.
 
 /// Receives progress of a long computation.
 pub trait Progress {
@@ -11,6 +11,11 @@ pub trait Progress {
     fn advance(&mut self, steps: u64);
     /// The work is done.
     fn finish(&mut self);
+    /// Whether the caller asked to stop (checked between steps; the work then fails with
+    /// [`crate::ErrorKind::Cancelled`]).
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Ignores progress.

@@ -1,7 +1,7 @@
 //! Explaining many rows: in parallel natively (rayon), in order in WebAssembly, with the
 //! same results either way because each row draws from its own random stream.
 
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
 use crate::progress::Progress;
 
 /// Rows explained between two progress reports.
@@ -44,6 +44,9 @@ fn explain_rows_with<T>(
         let end = (start + ROWS_PER_REPORT).min(n_rows);
         explained.extend(map(start..end)?);
         progress.advance((end - start) as u64);
+        if progress.cancelled() {
+            return Err(ErrorKind::Cancelled.into());
+        }
     }
     progress.finish();
     Ok(explained)

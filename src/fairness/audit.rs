@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::fairness::bootstrap::{resample, SampleSet};
 use crate::fairness::config::{Attribute, AuditPlan, BootstrapSettings, Bound, Outcome};
 use crate::fairness::confusion::{Confusion, Rate, UndefinedPolicy};
@@ -59,6 +59,9 @@ pub fn audit(
         let report =
             attribute_report(plan, data, attribute, &favorable, index as u64 + 1, progress)?;
         attributes.push(report);
+        if progress.cancelled() {
+            return Err(ErrorKind::Cancelled.into());
+        }
     }
     progress.finish();
     let gates = evaluate_gates(plan, &attributes);

@@ -11,8 +11,20 @@ pub mod tract_graph;
 
 use crate::error::{Error, ErrorKind, Result};
 
+/// `Send + Sync` natively, where rows are explained on several threads; nothing in
+/// WebAssembly, where a model may be a JavaScript function (which is neither).
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSendSync: Send + Sync {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send + Sync> MaybeSendSync for T {}
+/// `Send + Sync` natively; nothing in WebAssembly.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSendSync {}
+#[cfg(target_arch = "wasm32")]
+impl<T> MaybeSendSync for T {}
+
 /// A model: evaluates batches of rows.
-pub trait Model: Send + Sync {
+pub trait Model: MaybeSendSync {
     /// The number of input features, when the model declares it.
     fn n_features(&self) -> Option<usize>;
     /// The input features' names, when the model carries them.

@@ -2,4 +2,5 @@
 //! (text, markdown, JUnit XML, self-contained HTML with SVG charts).
 
 pub mod fairness;
+pub mod json;
 pub mod render;

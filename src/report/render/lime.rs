@@ -5,15 +5,15 @@ use std::fmt::Write;
 
 use crate::explain::lime::explanation::LimeExplanation;
 use crate::report::render::html::page;
+use crate::report::render::json_line;
 use crate::report::render::lime_svg::signed_bar;
-use crate::report::render::pretty_json;
 
 /// Rows drawn as charts in the HTML report.
 const MAX_CHARTS: usize = 20;
 
-/// The explanation as pretty-printed JSON, ending in a newline.
+/// The explanation as JSON (as `JSON.stringify` writes it), ending in a newline.
 pub fn lime_json(explanation: &LimeExplanation) -> String {
-    pretty_json(explanation)
+    json_line(explanation)
 }
 
 /// The explanation as text.

@@ -84,16 +84,15 @@ pub fn audit_html(
     html::page(&format!("Sextant fairness audit: {}", report.source), &body)
 }
 
-/// The report as pretty-printed `sextant.fairness/v1` JSON, ending in a newline.
+/// The report as `sextant.fairness/v1` JSON (as `JSON.stringify` writes it), ending in a
+/// newline.
 pub fn to_json(report: &FairnessReport) -> String {
-    pretty_json(report)
+    json_line(report)
 }
 
-/// A result document as pretty-printed JSON, ending in a newline. Every result holds only
-/// strings, numbers, booleans, sequences and string-keyed maps, which serde_json always
-/// serialises.
-pub(crate) fn pretty_json(document: &impl serde::Serialize) -> String {
-    let mut json = serde_json::to_string_pretty(document).unwrap_or_default();
+/// A result document as JSON (as `JSON.stringify` writes it), ending in a newline.
+pub(crate) fn json_line(document: &impl serde::Serialize) -> String {
+    let mut json = crate::report::json::to_json(document);
     json.push('\n');
     json
 }

@@ -5,11 +5,11 @@
 use crate::explain::explanation::ShapExplanation;
 use crate::report::render::html::page;
 use crate::report::render::shap_svg::{bar, beeswarm, waterfall};
-use crate::report::render::{escape_xml, pretty_json};
+use crate::report::render::{escape_xml, json_line};
 
-/// The explanation as pretty-printed JSON, ending in a newline.
+/// The explanation as JSON (as `JSON.stringify` writes it), ending in a newline.
 pub fn shap_json(explanation: &ShapExplanation) -> String {
-    pretty_json(explanation)
+    json_line(explanation)
 }
 
 /// The explanation as text.

@@ -1,0 +1,48 @@
+// The `sextant` package: Sextant's fairness audits and explanations, compiled to WebAssembly.
+// Every function mirrors a CLI command and returns the object the CLI prints as JSON (the
+// same bytes under JSON.stringify). Types: index.d.ts. Call `await init()` once first.
+import initWasm, * as wasm from './sextant_wasm.js';
+
+let loading;
+let loaded = false;
+
+/**
+ * Loads the WebAssembly module (once). In browsers it is fetched next to this file; in Node
+ * it is read from disk. `source` may give the module's bytes, a URL or a Response instead.
+ */
+export function init(source) {
+  if (!loading) {
+    loading = (async () => {
+      let moduleOrPath = source;
+      if (moduleOrPath === undefined) {
+        const url = new URL('./sextant_wasm_bg.wasm', import.meta.url);
+        if (url.protocol === 'file:') {
+          const { readFile } = await import('node:fs/promises');
+          moduleOrPath = await readFile(url);
+        } else {
+          moduleOrPath = url;
+        }
+      }
+      await initWasm({ module_or_path: moduleOrPath });
+      loaded = true;
+    })();
+  }
+  return loading;
+}
+
+function ready() {
+  if (!loaded) {
+    const error = new Error('sextant is not initialised: call and await init() first');
+    error.code = 'not_initialised';
+    throw error;
+  }
+  return wasm;
+}
+
+export const version = () => ready().version();
+export const fairness = (options) => ready().fairness(options);
+export const audit = (config) => ready().audit(config);
+export const explainShap = (options) => ready().explainShap(options);
+export const explainLime = (options) => ready().explainLime(options);
+export const renderHtml = (report) => ready().renderHtml(report);
+export const renderSvg = (chart) => ready().renderSvg(chart);

@@ -1,0 +1,84 @@
+//! The option objects of `explainShap` and `explainLime`: the CLI's long flags in
+//! camelCase, translated into the core's parameters.
+
+use serde::Deserialize;
+use sextant::explain::lime::{LimeParams, DEFAULT_NUM_SAMPLES};
+use sextant::explain::masker::DEFAULT_MAX_SAMPLES;
+use sextant::explain::shap::{Budget, ShapParams, DEFAULT_MAX_EVALS};
+use sextant::Result;
+
+/// `explainShap` options besides `model`, `data`, `background`, `onProgress`, `signal`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ShapOptions {
+    /// The model's input columns.
+    pub features: Option<Vec<String>>,
+    /// Columns that are not inputs.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    exact: Option<bool>,
+    max_evals: Option<usize>,
+    permutations: Option<usize>,
+    tolerance: Option<f64>,
+    seed: Option<u64>,
+    output: Option<usize>,
+    background_size: Option<usize>,
+}
+
+impl ShapOptions {
+    /// The core's parameters, with the CLI's defaults.
+    pub fn params(&self) -> ShapParams {
+        ShapParams {
+            exact: self.exact.unwrap_or(false),
+            budget: match (self.permutations, self.max_evals) {
+                (Some(p), _) => Budget::Permutations(p),
+                (None, m) => Budget::MaxEvals(m.unwrap_or(DEFAULT_MAX_EVALS)),
+            },
+            tolerance: self.tolerance,
+            seed: self.seed.unwrap_or(0),
+            output: self.output,
+            max_background: self.background_size.unwrap_or(DEFAULT_MAX_SAMPLES),
+        }
+    }
+}
+
+/// `explainLime` options besides `model`, `data`, `training`, `onProgress`, `signal`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LimeOptions {
+    /// The model's input columns.
+    pub features: Option<Vec<String>>,
+    /// Columns that are not inputs.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    categorical: Vec<String>,
+    discretizer: Option<String>,
+    num_samples: Option<usize>,
+    kernel_width: Option<f64>,
+    num_features: Option<usize>,
+    feature_selection: Option<String>,
+    repeats: Option<usize>,
+    seed: Option<u64>,
+    output: Option<usize>,
+}
+
+impl LimeOptions {
+    /// The core's parameters, with the CLI's defaults.
+    ///
+    /// # Errors
+    /// An unknown discretizer or feature selection.
+    pub fn params(&self) -> Result<LimeParams> {
+        Ok(LimeParams {
+            categorical: self.categorical.clone(),
+            discretizer: self.discretizer.as_deref().unwrap_or("quartile").parse()?,
+            num_samples: self.num_samples.unwrap_or(DEFAULT_NUM_SAMPLES),
+            kernel_width: self.kernel_width,
+            num_features: self.num_features,
+            feature_selection: self.feature_selection.as_deref().unwrap_or("auto").parse()?,
+            repeats: self.repeats.unwrap_or(1),
+            seed: self.seed.unwrap_or(0),
+            output: self.output,
+        })
+    }
+}
