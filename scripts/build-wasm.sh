@@ -17,7 +17,9 @@ if [ -x node_modules/.bin/wasm-opt ]; then
 else
   echo "build-wasm: node_modules/.bin/wasm-opt not found (npm install); the .wasm is not optimised" >&2
 fi
-cp wasm/js/*.js wasm/js/*.d.ts pkg/
+cp wasm/js/*.js wasm/js/*.d.ts wasm/js/README.md pkg/
+# wasm-bindgen's own declarations type everything as `any`; index.d.ts replaces them.
+rm -f pkg/sextant_wasm.d.ts pkg/sextant_wasm_bg.wasm.d.ts
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 cat > pkg/package.json <<JSON
 {
@@ -32,7 +34,7 @@ cat > pkg/package.json <<JSON
     ".": { "types": "./index.d.ts", "default": "./index.js" },
     "./worker": { "types": "./worker.d.ts", "default": "./worker.js" }
   },
-  "files": ["index.js", "index.d.ts", "worker.js", "worker.d.ts", "worker-thread.js", "sextant_wasm.js", "sextant_wasm_bg.wasm"],
+  "files": ["index.js", "index.d.ts", "worker.js", "worker.d.ts", "worker-thread.js", "sextant_wasm.js", "sextant_wasm_bg.wasm", "README.md"],
   "sideEffects": false
 }
 JSON

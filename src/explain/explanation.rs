@@ -1,17 +1,17 @@
 //! The SHAP result: the `sextant.shap/v1` JSON document, as Rust types.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The schema identifier of [`ShapExplanation`].
 pub const SHAP_SCHEMA: &str = "sextant.shap/v1";
 
 /// Shapley values of several rows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShapExplanation {
     /// Always [`SHAP_SCHEMA`].
-    pub schema: &'static str,
+    pub schema: String,
     /// `"exact"` or `"permutation"`.
-    pub method: &'static str,
+    pub method: String,
     /// Feature names, in value order.
     pub feature_names: Vec<String>,
     /// The background-averaged output, E[f(X)].
@@ -27,7 +27,7 @@ pub struct ShapExplanation {
 }
 
 /// The explanation of one row.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShapRow {
     /// f(x).
     pub prediction: f64,

@@ -133,8 +133,8 @@ pub fn explain_shap(
     };
     let explained = explain_rows(n_rows, progress, &explain_row)?;
     Ok(ShapExplanation {
-        schema: SHAP_SCHEMA,
-        method: if params.exact { "exact" } else { "permutation" },
+        schema: SHAP_SCHEMA.to_owned(),
+        method: if params.exact { "exact" } else { "permutation" }.to_owned(),
         feature_names,
         base_value,
         output,

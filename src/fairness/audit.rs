@@ -66,7 +66,7 @@ pub fn audit(
     progress.finish();
     let gates = evaluate_gates(plan, &attributes);
     Ok(FairnessReport {
-        schema: FAIRNESS_SCHEMA,
+        schema: FAIRNESS_SCHEMA.to_owned(),
         source: source.to_owned(),
         rows: overall_counts.count(),
         label: LabelInfo {
@@ -75,12 +75,16 @@ pub fn audit(
             negative: data.negative_label.clone(),
         },
         outcome: match &plan.outcome {
-            Outcome::Prediction { column } => {
-                OutcomeInfo { column: column.clone(), kind: "prediction", threshold: None }
-            }
-            Outcome::Score { column, threshold } => {
-                OutcomeInfo { column: column.clone(), kind: "score", threshold: Some(*threshold) }
-            }
+            Outcome::Prediction { column } => OutcomeInfo {
+                column: column.clone(),
+                kind: "prediction".to_owned(),
+                threshold: None,
+            },
+            Outcome::Score { column, threshold } => OutcomeInfo {
+                column: column.clone(),
+                kind: "score".to_owned(),
+                threshold: Some(*threshold),
+            },
         },
         policy: plan.policy,
         bootstrap: plan.bootstrap,
@@ -110,7 +114,7 @@ fn group_report(group: String, counts: &Confusion, policy: UndefinedPolicy) -> G
                     format!("{}; counted as 0.0 (fairlearn compatibility)", r.undefined_reason())
                 }
             };
-            undefined.insert(r.name(), reason);
+            undefined.insert(r.name().to_owned(), reason);
         }
     }
     GroupReport {
@@ -136,11 +140,11 @@ fn record_rates(samples: &mut SampleSet, counts: &Confusion, policy: UndefinedPo
     }
 }
 
-fn rate_intervals(
-    samples: &mut SampleSet,
-    confidence: f64,
-) -> BTreeMap<&'static str, Option<[f64; 2]>> {
-    Rate::ALL.into_iter().map(|r| (r.name(), samples.next_interval(confidence))).collect()
+fn rate_intervals(samples: &mut SampleSet, confidence: f64) -> BTreeMap<String, Option<[f64; 2]>> {
+    Rate::ALL
+        .into_iter()
+        .map(|r| (r.name().to_owned(), samples.next_interval(confidence)))
+        .collect()
 }
 
 fn overall_intervals(
@@ -148,7 +152,7 @@ fn overall_intervals(
     settings: &BootstrapSettings,
     policy: UndefinedPolicy,
     progress: &mut dyn Progress,
-) -> BTreeMap<&'static str, Option<[f64; 2]>> {
+) -> BTreeMap<String, Option<[f64; 2]>> {
     let mut rng = stream(settings.seed, 0);
     let mut samples = SampleSet::default();
     for _ in 0..settings.resamples {
@@ -324,7 +328,7 @@ fn undefined_rate_warnings(groups: &[GroupReport], policy: UndefinedPolicy) -> V
 }
 
 struct AttributeIntervals {
-    groups: Vec<BTreeMap<&'static str, Option<[f64; 2]>>>,
+    groups: Vec<BTreeMap<String, Option<[f64; 2]>>>,
     metrics: Metrics<Option<[f64; 2]>>,
     aif360: Option<Aif360Metrics<Option<[f64; 2]>>>,
 }

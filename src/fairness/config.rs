@@ -227,7 +227,7 @@ pub struct PrivilegedGroup {
 }
 
 /// Whether a gate bounds a metric from above or below.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bound {
     /// The value must be at most the limit.
@@ -250,7 +250,7 @@ pub struct Gate {
 }
 
 /// Bootstrap settings.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, Deserialize)]
 pub struct BootstrapSettings {
     /// Number of resamples.
     pub resamples: u32,

@@ -3,10 +3,10 @@
 //! A [`Confusion`] is the whole per-group state: every metric of the audit is a function of
 //! these four counts, which is why counts from different shards can simply be added.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The four cells of a binary confusion matrix.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Confusion {
     /// Label positive, predicted positive.
     pub tp: u64,
@@ -20,7 +20,7 @@ pub struct Confusion {
 }
 
 /// How rates with a zero denominator are treated.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UndefinedPolicy {
     /// Undefined rates are `None` and left out of aggregates (Sextant's default).
@@ -31,7 +31,7 @@ pub enum UndefinedPolicy {
 }
 
 /// The rates reported per group, named as fairlearn names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rate {
     /// P(y = 1).

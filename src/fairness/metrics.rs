@@ -5,14 +5,14 @@
 //! [`Metrics<T>`] is generic over its leaf so that the same shape carries values
 //! (`Option<f64>`), bootstrap samples and confidence intervals (`Option<[f64; 2]>`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::fairness::aggregate::{difference, ratio, Aggregate, Method};
 use crate::fairness::confusion::{Confusion, Rate, UndefinedPolicy};
 
 /// `{default, between_groups, to_overall}`; `default` is fairlearn's default call
 /// (`method="between_groups"`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Defaulted<T> {
     /// The value of a call with fairlearn's defaults.
     pub default: T,
@@ -23,7 +23,7 @@ pub struct Defaulted<T> {
 }
 
 /// `{worst_case, mean}`: fairlearn's `agg` over the TPR and FPR aggregates.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ByAgg<T> {
     /// `agg="worst_case"`: the larger difference, or the smaller ratio.
     pub worst_case: T,
@@ -32,7 +32,7 @@ pub struct ByAgg<T> {
 }
 
 /// Equalized odds: `{default, between_groups: {worst_case, mean}, to_overall: {…}}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EqualizedOdds<T> {
     /// fairlearn's defaults: `between_groups`, `worst_case`.
     pub default: T,
@@ -43,7 +43,7 @@ pub struct EqualizedOdds<T> {
 }
 
 /// `{between_groups, to_overall}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ByMethod<T> {
     /// `method="between_groups"`.
     pub between_groups: T,
@@ -52,7 +52,7 @@ pub struct ByMethod<T> {
 }
 
 /// Every fairlearn aggregate Sextant reports for one attribute.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[allow(missing_docs)] // the field names are fairlearn's function names
 pub struct Metrics<T> {
     pub demographic_parity_difference: Defaulted<T>,

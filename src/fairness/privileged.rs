@@ -4,12 +4,12 @@
 //! Rates treat the favourable label as the positive one: with favourable label 0, "TPR" is
 //! P(ŷ = 0 | y = 0). Differences are signed, unprivileged minus privileged.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::fairness::confusion::{Confusion, Rate};
 
 /// The five AIF360 metrics; `None` when a denominator is zero.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Aif360Metrics<T> {
     /// P(ŷ = fav | unprivileged) / P(ŷ = fav | privileged).
     pub disparate_impact: T,
@@ -67,7 +67,7 @@ impl<T> Aif360Metrics<T> {
 }
 
 /// One side of the comparison, with rates relative to the favourable label.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SideSummary {
     /// Rows on this side.
     pub count: u64,

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::fairness::config::{BootstrapSettings, Bound};
 use crate::fairness::confusion::{Confusion, UndefinedPolicy};
@@ -20,10 +20,10 @@ pub const FAIRNESS_SCHEMA: &str = "sextant.fairness/v1";
 pub type Interval = Option<[f64; 2]>;
 
 /// A complete fairness audit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FairnessReport {
     /// Always [`FAIRNESS_SCHEMA`].
-    pub schema: &'static str,
+    pub schema: String,
     /// The data's name (path or `<data>`).
     pub source: String,
     /// Rows audited.
@@ -47,7 +47,7 @@ pub struct FairnessReport {
 }
 
 /// The label column and its two values.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LabelInfo {
     /// The column.
     pub column: String,
@@ -58,18 +58,18 @@ pub struct LabelInfo {
 }
 
 /// The prediction or score column.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeInfo {
     /// The column.
     pub column: String,
     /// `"prediction"` or `"score"`.
-    pub kind: &'static str,
+    pub kind: String,
     /// The decision threshold of a score.
     pub threshold: Option<f64>,
 }
 
 /// Counts and rates of one group (or of all rows).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupReport {
     /// The group's values joined by `&` (`"all"` for the overall row).
     pub group: String,
@@ -94,13 +94,13 @@ pub struct GroupReport {
     /// The confusion counts.
     pub confusion: Confusion,
     /// Rate name → why it is undefined (or was counted as 0.0 under fairlearn-compat).
-    pub undefined: BTreeMap<&'static str, String>,
+    pub undefined: BTreeMap<String, String>,
     /// Rate name → bootstrap interval, when bootstrapped.
-    pub intervals: Option<BTreeMap<&'static str, Interval>>,
+    pub intervals: Option<BTreeMap<String, Interval>>,
 }
 
 /// Everything computed for one attribute.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttributeReport {
     /// The attribute: a column, or columns joined by `&`.
     pub attribute: String,
@@ -121,7 +121,7 @@ pub struct AttributeReport {
 }
 
 /// AIF360-style metrics of a privileged group against all other rows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrivilegedComparison {
     /// The privileged group's values joined by `&`.
     pub privileged_group: String,
@@ -143,7 +143,7 @@ pub struct PrivilegedComparison {
 }
 
 /// The EEOC four-fifths rule of thumb.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FourFifthsRule {
     /// 0.8.
     pub threshold: f64,
@@ -152,7 +152,7 @@ pub struct FourFifthsRule {
 }
 
 /// One gate's verdict on one attribute.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GateResult {
     /// The metric.
     pub name: String,

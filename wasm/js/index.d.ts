@@ -1,0 +1,280 @@
+// Types of the `sextant` package. Option keys are the CLI's long flags in camelCase; results
+// are the JSON documents the CLI prints (sextant.fairness/v1, sextant.shap/v1,
+// sextant.lime/v1), so JSON.stringify(result) equals the CLI's output.
+
+/** Loads the WebAssembly module once; call and await it before anything else. */
+export function init(source?: BufferSource | URL | Response | string): Promise<void>;
+/** The package version (equal to the CLI's). */
+export function version(): string;
+/** A fairness audit, as `sextant fairness`. */
+export function fairness(options: FairnessOptions): FairnessReport;
+/** An audit from the same config as `sextant audit` (the model, if any, scores `data` first). */
+export function audit(config: AuditConfig): FairnessReport;
+/** Shapley values, as `sextant explain shap`. */
+export function explainShap(options: ShapOptions): ShapExplanation;
+/** LIME surrogates, as `sextant explain lime`. */
+export function explainLime(options: LimeOptions): LimeExplanation;
+/** The CLI's self-contained HTML report of a result, or of several together. */
+export function renderHtml(report: FairnessReport | ShapExplanation | LimeExplanation | CombinedReport): string;
+/** One SVG chart of a result (the charts of the HTML report). */
+export function renderSvg(chart: ChartRequest): string;
+
+/** Every error thrown is an `Error` with one of these stable codes. */
+export type ErrorCode =
+  | 'csv' | 'not_utf8' | 'empty_input' | 'no_rows' | 'unknown_column' | 'duplicate_column'
+  | 'invalid_value' | 'invalid_option' | 'invalid_config' | 'invalid_model'
+  | 'unsupported_operator' | 'merge_mismatch' | 'cancelled' | 'not_initialised' | 'internal';
+export interface SextantError extends Error { code: ErrorCode }
+
+/** A CSV file: its text, its bytes, or named columns of equal length. */
+export type CsvData =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | { columns: Record<string, ArrayLike<number> | ArrayLike<string> | ArrayLike<number | string | boolean | null>> };
+
+/** Progress of long work, reported to `onProgress`. */
+export interface ProgressEvent { what: string; done: number; total: number }
+
+/** Options of every long computation. */
+export interface LongWork {
+  /** Called as the work advances (bootstrap resamples, explained rows). */
+  onProgress?: (progress: ProgressEvent) => void;
+  /** When aborted, the work stops at its next step with an error of code `cancelled`. */
+  signal?: AbortSignal;
+}
+
+export type LabelValue = string | number | boolean;
+
+/** A gate on one attribute (or every attribute when `attribute` is absent). */
+export interface GateOption { metric: string; attribute?: string; max?: number; min?: number }
+
+export interface FairnessOptions extends LongWork {
+  /** The predictions to audit. */
+  data: CsvData;
+  /** The name of the data in the report and in errors (the CLI uses the file path). Default "data". */
+  source?: string;
+  label: string;
+  positiveLabel?: LabelValue;
+  pred?: string;
+  score?: string;
+  threshold?: number;
+  /** Columns, or intersections written `a&b`. */
+  sensitive: string | string[];
+  /** `column=value` (or `a&b=x&y`), one per attribute. */
+  privileged?: string | string[];
+  favorableLabel?: LabelValue;
+  bootstrap?: number;
+  confidence?: number;
+  seed?: number;
+  fairlearnCompat?: boolean;
+  /** Upper limits per metric, e.g. `{demographic_parity_difference: 0.1}`. */
+  max?: Record<string, number>;
+  /** Lower limits per metric, e.g. `{disparate_impact: 0.8}`. */
+  min?: Record<string, number>;
+  gates?: GateOption[];
+}
+
+export interface AuditConfig extends FairnessOptions {
+  /** A model that scores `data` into the column `score` first. */
+  model?: OnnxBytes | Coefficients;
+  features?: string[];
+  ignore?: string[];
+  modelOutput?: number;
+}
+
+export type OnnxBytes = Uint8Array | ArrayBuffer;
+
+/** A linear or logistic model given by its coefficients. */
+export interface Coefficients {
+  feature_names: string[];
+  coef_raw: number[];
+  intercept_raw: number;
+  /** "logistic" (the default with `classes`) or "identity". */
+  link?: 'logistic' | 'identity';
+  classes?: Array<string | number>;
+}
+
+/** Called with row-major rows; returns `nRows × outputs` values, row-major. */
+export type PredictFunction = (rows: Float64Array, nRows: number, nCols: number) => Float64Array | number[];
+
+export type ModelInput = OnnxBytes | Coefficients | PredictFunction;
+
+interface ExplainOptions extends LongWork {
+  model: ModelInput;
+  /** The rows to explain. */
+  data: CsvData;
+  /** The model's input columns, in order (default: the model's names, else all not ignored). */
+  features?: string[];
+  ignore?: string[];
+  seed?: number;
+  /** The model output explained (default: the positive class of a binary classifier). */
+  output?: number;
+}
+
+export interface ShapOptions extends ExplainOptions {
+  background: CsvData;
+  backgroundSize?: number;
+  exact?: boolean;
+  maxEvals?: number;
+  permutations?: number;
+  tolerance?: number;
+}
+
+export interface LimeOptions extends ExplainOptions {
+  training: CsvData;
+  categorical?: string[];
+  discretizer?: 'quartile' | 'decile';
+  numSamples?: number;
+  kernelWidth?: number;
+  numFeatures?: number;
+  featureSelection?: 'auto' | 'forward' | 'highest_weights' | 'none';
+  repeats?: number;
+}
+
+export type Interval = [number, number] | null;
+export type RateName = 'base_rate' | 'selection_rate' | 'tpr' | 'fpr' | 'tnr' | 'fnr' | 'precision' | 'accuracy';
+
+export interface Confusion { tp: number; fp: number; tn: number; fn: number }
+
+export interface GroupReport {
+  group: string;
+  count: number;
+  base_rate: number | null;
+  selection_rate: number | null;
+  tpr: number | null;
+  fpr: number | null;
+  tnr: number | null;
+  fnr: number | null;
+  precision: number | null;
+  accuracy: number | null;
+  confusion: Confusion;
+  /** Why a rate is null, by rate name. */
+  undefined: Partial<Record<RateName, string>>;
+  intervals: Partial<Record<RateName, Interval>> | null;
+}
+
+export interface ByMethod<T> { between_groups: T; to_overall: T }
+export interface Defaulted<T> extends ByMethod<T> { default: T }
+export interface ByAgg<T> { worst_case: T; mean: T }
+export interface EqualizedOdds<T> { default: T; between_groups: ByAgg<T>; to_overall: ByAgg<T> }
+
+export interface Metrics<T> {
+  demographic_parity_difference: Defaulted<T>;
+  demographic_parity_ratio: Defaulted<T>;
+  equal_opportunity_difference: Defaulted<T>;
+  equal_opportunity_ratio: Defaulted<T>;
+  equalized_odds_difference: EqualizedOdds<T>;
+  equalized_odds_ratio: EqualizedOdds<T>;
+  tpr_difference: ByMethod<T>;
+  fpr_difference: ByMethod<T>;
+  tpr_ratio: ByMethod<T>;
+  fpr_ratio: ByMethod<T>;
+}
+
+export interface SideSummary {
+  count: number;
+  favorable_prediction_rate: number | null;
+  tpr: number | null;
+  fpr: number | null;
+  base_rate: number | null;
+}
+
+export interface Aif360Metrics<T> {
+  disparate_impact: T;
+  statistical_parity_difference: T;
+  average_odds_difference: T;
+  average_abs_odds_difference: T;
+  equal_opportunity_difference: T;
+}
+
+export interface PrivilegedComparison extends Aif360Metrics<number | null> {
+  privileged_group: string;
+  favorable_label: string;
+  privileged: SideSummary;
+  unprivileged: SideSummary;
+  intervals: Aif360Metrics<Interval> | null;
+  four_fifths_rule: { threshold: number; passed: boolean | null };
+  undefined: Record<string, string>;
+}
+
+export interface AttributeReport {
+  attribute: string;
+  columns: string[];
+  groups: GroupReport[];
+  metrics: Metrics<number | null>;
+  metric_intervals: Metrics<Interval> | null;
+  undefined: Record<string, string>;
+  warnings: string[];
+  privileged_comparison: PrivilegedComparison | null;
+}
+
+export interface GateResult {
+  name: string;
+  attribute: string;
+  bound: 'max' | 'min';
+  value: number | null;
+  limit: number;
+  interval: Interval;
+  passed: boolean;
+  reason: string | null;
+}
+
+/** `sextant.fairness/v1`. */
+export interface FairnessReport {
+  schema: 'sextant.fairness/v1';
+  source: string;
+  rows: number;
+  label: { column: string; positive: string; negative: string | null };
+  outcome: { column: string; kind: 'prediction' | 'score'; threshold: number | null };
+  policy: 'strict' | 'fairlearn_compat';
+  bootstrap: { resamples: number; confidence: number; seed: number } | null;
+  overall: GroupReport;
+  attributes: AttributeReport[];
+  gates: GateResult[];
+  passed: boolean;
+}
+
+/** `sextant.shap/v1`. */
+export interface ShapExplanation {
+  schema: 'sextant.shap/v1';
+  method: 'exact' | 'permutation';
+  feature_names: string[];
+  base_value: number;
+  output: number;
+  background_rows: number;
+  seed: number;
+  rows: Array<{ prediction: number; values: number[]; std_errors: number[] | null; data: number[] }>;
+}
+
+/** `sextant.lime/v1`. */
+export interface LimeExplanation {
+  schema: 'sextant.lime/v1';
+  feature_names: string[];
+  output: number;
+  discretizer: 'quartile' | 'decile';
+  categorical: string[];
+  num_samples: number;
+  kernel_width: number;
+  feature_selection: 'auto' | 'forward' | 'highest_weights' | 'none';
+  num_features: number;
+  repeats: number;
+  seed: number;
+  rows: Array<{
+    prediction: number;
+    local_prediction: number;
+    intercept: number;
+    score: number;
+    weights: Array<{ feature: string; description: string; weight: number; std: number | null }>;
+    data: number[];
+  }>;
+}
+
+/** A fairness report with its explanations, rendered as one page. */
+export interface CombinedReport { fairness: FairnessReport; shap?: ShapExplanation; lime?: LimeExplanation }
+
+export type ChartRequest =
+  | { kind: 'rates'; report: FairnessReport; attribute: string | number }
+  | { kind: 'waterfall'; report: ShapExplanation; row: number }
+  | { kind: 'bar' | 'beeswarm'; report: ShapExplanation }
+  | { kind: 'lime'; report: LimeExplanation; row: number };

@@ -50,8 +50,11 @@ pub fn split_options<T: DeserializeOwned>(
         values.push(Reflect::get(&rest, &(*key).into()).unwrap_or(JsValue::UNDEFINED));
         let _ = Reflect::delete_property(&rest, &(*key).into());
     }
-    let parsed = serde_wasm_bindgen::from_value(rest.into())
+    // Through a JSON value: serde-wasm-bindgen only looks up a struct's own fields, so
+    // unknown keys (typos) would pass silently.
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(rest.into())
         .map_err(|e| option_error(what, &e.to_string()))?;
+    let parsed = serde_json::from_value(json).map_err(|e| option_error(what, &e.to_string()))?;
     Ok((parsed, values))
 }
 

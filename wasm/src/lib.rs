@@ -7,6 +7,7 @@ mod convert;
 mod js_model;
 mod js_progress;
 mod options;
+mod render;
 
 use sextant::data::fairness_csv::count_csv;
 use sextant::data::features::{read_features, FeatureMatrix};
@@ -180,3 +181,20 @@ fn read_inputs(
     let model = model.into_model(first_row)?;
     Ok(Inputs { model, rows, reference })
 }
+
+/// A self-contained HTML report of a result object (fairness, SHAP or LIME, by its
+/// `schema`), or of `{fairness, shap, lime}` together: the CLI's HTML renderer.
+#[wasm_bindgen(js_name = renderHtml)]
+pub fn render_html(report: JsValue) -> Result<String, JsValue> {
+    render::html(&report)
+}
+
+/// One SVG chart: `{kind: "rates", report, attribute}` (a fairness attribute's group rates),
+/// `{kind: "waterfall" | "lime", report, row}`, or `{kind: "bar" | "beeswarm", report}`.
+#[wasm_bindgen(js_name = renderSvg)]
+pub fn render_svg(chart: JsValue) -> Result<String, JsValue> {
+    render::svg(&chart)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,22 +1,22 @@
 //! The LIME result: the `sextant.lime/v1` JSON document, as Rust types, and how the runs
 //! of several seeds (`repeats`) are summarised into one weight and spread per feature.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The schema identifier of [`LimeExplanation`].
 pub const LIME_SCHEMA: &str = "sextant.lime/v1";
 
 /// LIME explanations of several rows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LimeExplanation {
     /// Always [`LIME_SCHEMA`].
-    pub schema: &'static str,
+    pub schema: String,
     /// Model input names, in model order.
     pub feature_names: Vec<String>,
     /// The model output explained.
     pub output: usize,
     /// `"quartile"` or `"decile"`.
-    pub discretizer: &'static str,
+    pub discretizer: String,
     /// Features treated as categorical.
     pub categorical: Vec<String>,
     /// Neighbourhood samples per run.
@@ -24,7 +24,7 @@ pub struct LimeExplanation {
     /// The kernel width used.
     pub kernel_width: f64,
     /// `"auto"`, `"forward"`, `"highest_weights"` or `"none"`.
-    pub feature_selection: &'static str,
+    pub feature_selection: String,
     /// Features kept in each surrogate.
     pub num_features: usize,
     /// Runs per row (seeds `seed`, `seed + 1`, …).
@@ -36,7 +36,7 @@ pub struct LimeExplanation {
 }
 
 /// The explanation of one row, averaged over the runs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LimeRow {
     /// The model's output for the row.
     pub prediction: f64,
@@ -53,7 +53,7 @@ pub struct LimeRow {
 }
 
 /// One interpretable feature of a row's surrogate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LimeWeight {
     /// The model input it is built from.
     pub feature: String,

@@ -115,9 +115,9 @@ pub fn explain_lime(
     };
     let explained = explain_rows(n_rows, progress, &explain_row)?;
     Ok(LimeExplanation {
-        schema: LIME_SCHEMA,
+        schema: LIME_SCHEMA.to_owned(),
         output,
-        discretizer: params.discretizer.name(),
+        discretizer: params.discretizer.name().to_owned(),
         categorical: feature_names
             .iter()
             .zip(&categorical)
@@ -126,7 +126,7 @@ pub fn explain_lime(
             .collect(),
         num_samples: params.num_samples,
         kernel_width: settings.kernel_width,
-        feature_selection: params.feature_selection.name(),
+        feature_selection: params.feature_selection.name().to_owned(),
         num_features: settings.num_features,
         repeats: params.repeats,
         seed: params.seed,

@@ -62,7 +62,7 @@ pub fn shap_html(e: &ShapExplanation) -> String {
 pub fn shap_section(e: &ShapExplanation) -> String {
     let mut body = format!(
         "<section>\n<h2>SHAP values</h2>\n<p>{} Shapley values of model output {} for {} rows, against {} background rows; base value E[f(X)] = {:.6}.</p>\n",
-        escape_xml(e.method),
+        escape_xml(&e.method),
         e.output,
         e.rows.len(),
         e.background_rows,

@@ -1,0 +1,20 @@
+// Types of `sextant/worker`: the package's API on a Web Worker, returning Promises.
+import type {
+  AuditConfig, ChartRequest, CombinedReport, FairnessOptions, FairnessReport, LimeExplanation,
+  LimeOptions, ShapExplanation, ShapOptions,
+} from './index.js';
+
+export class SextantWorker {
+  /** `url`: where worker-thread.js is served from (default: next to worker.js). */
+  constructor(options?: { url?: URL | string });
+  version(): Promise<string>;
+  fairness(options: FairnessOptions): Promise<FairnessReport>;
+  audit(config: AuditConfig): Promise<FairnessReport>;
+  /** `model` must be ONNX bytes or coefficients (a function cannot cross to the worker). */
+  explainShap(options: ShapOptions): Promise<ShapExplanation>;
+  explainLime(options: LimeOptions): Promise<LimeExplanation>;
+  renderHtml(report: FairnessReport | ShapExplanation | LimeExplanation | CombinedReport): Promise<string>;
+  renderSvg(chart: ChartRequest): Promise<string>;
+  /** Stops the worker; pending calls reject with code `cancelled`. */
+  terminate(): void;
+}

@@ -1,0 +1,82 @@
+// `sextant/worker`: the sextant API off the main thread. Each call goes to a module Web Worker
+// that runs the WebAssembly, and returns a Promise; `onProgress` callbacks are forwarded and
+// an aborted `signal` terminates the worker (a fresh one serves the next call), so a page
+// never freezes. Predict functions cannot cross to a worker: give ONNX bytes or coefficients.
+
+/** A worker running sextant; methods mirror the package's functions, returning Promises. */
+export class SextantWorker {
+  /** @param {{url?: URL | string}} [options] where worker-thread.js is served from. */
+  constructor(options = {}) {
+    this.url = options.url ?? new URL('./worker-thread.js', import.meta.url);
+    this.worker = null;
+    this.pending = new Map();
+    this.nextId = 1;
+  }
+
+  version() { return this.call('version', undefined); }
+  fairness(options) { return this.call('fairness', options); }
+  audit(config) { return this.call('audit', config); }
+  explainShap(options) { return this.call('explainShap', options); }
+  explainLime(options) { return this.call('explainLime', options); }
+  renderHtml(report) { return this.call('renderHtml', report); }
+  renderSvg(chart) { return this.call('renderSvg', chart); }
+
+  /** Stops the worker; pending calls reject with code `cancelled`. */
+  terminate() {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    for (const { reject } of this.pending.values()) reject(coded('the worker was terminated', 'cancelled'));
+    this.pending.clear();
+  }
+
+  start() {
+    if (this.worker) return this.worker;
+    this.worker = new Worker(this.url, { type: 'module' });
+    this.worker.onmessage = ({ data }) => {
+      const call = this.pending.get(data.id);
+      if (!call) return;
+      if (data.progress) {
+        call.onProgress?.(data.progress);
+        return;
+      }
+      this.pending.delete(data.id);
+      if (data.error) call.reject(coded(data.error.message, data.error.code));
+      else call.resolve(data.result);
+    };
+    this.worker.onerror = (event) => {
+      const error = coded(`the sextant worker failed: ${event.message ?? 'unknown error'}`, 'internal');
+      for (const { reject } of this.pending.values()) reject(error);
+      this.pending.clear();
+      this.worker = null;
+    };
+    return this.worker;
+  }
+
+  call(name, options) {
+    let message = options;
+    let onProgress;
+    let signal;
+    if (options && typeof options === 'object' && !ArrayBuffer.isView(options)) {
+      ({ onProgress, signal, ...message } = options);
+      if (typeof message.model === 'function') {
+        return Promise.reject(coded('a predict function cannot be sent to a worker: pass ONNX bytes or coefficients', 'invalid_option'));
+      }
+    }
+    if (signal?.aborted) return Promise.reject(coded('cancelled', 'cancelled'));
+    const id = this.nextId++;
+    const worker = this.start();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress });
+      signal?.addEventListener('abort', () => {
+        if (this.pending.has(id)) this.terminate();
+      }, { once: true });
+      worker.postMessage({ id, name, options: message, progress: typeof onProgress === 'function' });
+    });
+  }
+}
+
+function coded(message, code) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}

@@ -1,0 +1,105 @@
+//! `renderHtml` and `renderSvg`: result objects back into the core's types, then the same
+//! renderers as the CLI's HTML report.
+
+use js_sys::Reflect;
+use serde::de::DeserializeOwned;
+use sextant::explain::explanation::{ShapExplanation, SHAP_SCHEMA};
+use sextant::explain::lime::explanation::{LimeExplanation, LIME_SCHEMA};
+use sextant::report::fairness::{FairnessReport, FAIRNESS_SCHEMA};
+use sextant::report::render::lime::lime_html;
+use sextant::report::render::lime_svg::signed_bar;
+use sextant::report::render::shap::shap_html;
+use sextant::report::render::shap_svg::{bar, beeswarm, waterfall};
+use sextant::report::render::svg::rate_chart;
+use sextant::report::render::{audit_html, render, Format};
+use wasm_bindgen::JsValue;
+
+use crate::convert::option_error;
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn parse<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| option_error(what, &format!("not a {what} result object: {e}")))
+}
+
+/// The HTML page of a result, or of `{fairness, shap, lime}`.
+pub fn html(report: &JsValue) -> Result<String, JsValue> {
+    if !report.is_object() {
+        return Err(option_error("report", "expected a result object"));
+    }
+    let schema = get(report, "schema").as_string();
+    match schema.as_deref() {
+        Some(FAIRNESS_SCHEMA) => {
+            Ok(render(&parse::<FairnessReport>(report.clone(), "fairness")?, Format::Html))
+        }
+        Some(SHAP_SCHEMA) => Ok(shap_html(&parse::<ShapExplanation>(report.clone(), "shap")?)),
+        Some(LIME_SCHEMA) => Ok(lime_html(&parse::<LimeExplanation>(report.clone(), "lime")?)),
+        Some(other) => Err(option_error("report", &format!("unknown schema `{other}`"))),
+        None => {
+            let fairness: FairnessReport = parse(get(report, "fairness"), "fairness")?;
+            let optional = |key: &str| {
+                let value = get(report, key);
+                (!value.is_undefined() && !value.is_null()).then_some(value)
+            };
+            let shap = optional("shap").map(|v| parse::<ShapExplanation>(v, "shap")).transpose()?;
+            let lime = optional("lime").map(|v| parse::<LimeExplanation>(v, "lime")).transpose()?;
+            Ok(audit_html(&fairness, shap.as_ref(), lime.as_ref()))
+        }
+    }
+}
+
+/// One chart of a result.
+pub fn svg(chart: &JsValue) -> Result<String, JsValue> {
+    let kind = get(chart, "kind").as_string().unwrap_or_default();
+    let report = get(chart, "report");
+    let row_index = || -> Result<usize, JsValue> {
+        let row = get(chart, "row").as_f64().unwrap_or(0.0);
+        if row < 0.0 || row.fract() != 0.0 {
+            return Err(option_error("row", &format!("{row} is not a row index")));
+        }
+        Ok(row as usize)
+    };
+    let missing_row = |n: usize| option_error("row", &format!("the result has {n} rows"));
+    match kind.as_str() {
+        "rates" => {
+            let fairness: FairnessReport = parse(report, "fairness")?;
+            let wanted = get(chart, "attribute");
+            let attribute = fairness
+                .attributes
+                .iter()
+                .enumerate()
+                .find(|(i, a)| {
+                    wanted.as_string().as_deref() == Some(&a.attribute)
+                        || wanted.as_f64() == Some(*i as f64)
+                })
+                .map(|(_, a)| a)
+                .ok_or_else(|| option_error("attribute", "no such attribute in the report"))?;
+            Ok(rate_chart(attribute))
+        }
+        "waterfall" | "bar" | "beeswarm" => {
+            let shap: ShapExplanation = parse(report, "shap")?;
+            Ok(match kind.as_str() {
+                "bar" => bar(&shap),
+                "beeswarm" => beeswarm(&shap),
+                _ => {
+                    let r = row_index()?;
+                    let row = shap.rows.get(r).ok_or_else(|| missing_row(shap.rows.len()))?;
+                    waterfall(&shap, row, &format!("row {r}"))
+                }
+            })
+        }
+        "lime" => {
+            let lime: LimeExplanation = parse(report, "lime")?;
+            let r = row_index()?;
+            let row = lime.rows.get(r).ok_or_else(|| missing_row(lime.rows.len()))?;
+            Ok(signed_bar(row, &format!("row {r}")))
+        }
+        other => Err(option_error(
+            "kind",
+            &format!("unknown chart `{other}` (expected rates, waterfall, bar, beeswarm or lime)"),
+        )),
+    }
+}
