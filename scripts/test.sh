@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: formatting, lints, the native test suite (unit,
-# integration, property, CLI and reference tests, plus one pass of each benchmark), and
-# the WebAssembly build of the core. Reference tests print "SKIPPED" when ../shared is absent.
+# integration, property, CLI and reference tests, plus one pass of each benchmark), the
+# WebAssembly bindings in Node and headless Chromium (wasm-bindgen-test), and the built npm
+# package in Node (node:test) with its TypeScript declarations. Reference tests print
+# "SKIPPED" when ../shared is absent. Needs what .ci/run installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,12 +13,16 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   step "installing the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+for tool in wasm-bindgen wasm-bindgen-test-runner node chromedriver; do
+  command -v "$tool" > /dev/null || { echo "missing $tool: run bash .ci/run once (it installs the toolchain)" >&2; exit 2; }
+done
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy"
+step "cargo clippy (core, CLI, bindings)"
 cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy -p sextant-wasm --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 
 if [ ! -d ../shared/reference ]; then
   echo "NOTE: ../shared/reference is absent: the reference tests print SKIPPED (visible with --nocapture) and pass."
@@ -25,7 +31,17 @@ fi
 step "cargo test (native: unit, integration, properties, CLI, references, benches once)"
 cargo test --all-targets
 
-step "core builds for wasm32-unknown-unknown"
-cargo build --lib --no-default-features --target wasm32-unknown-unknown --quiet
+step "WASM bindings in Node (wasm-bindgen-test)"
+cargo test -p sextant-wasm --target wasm32-unknown-unknown
+
+step "WASM bindings in headless Chromium (wasm-bindgen-test)"
+cargo test -p sextant-wasm --target wasm32-unknown-unknown --features browser-tests
+
+step "npm package: build pkg/, then test it in Node as a user imports it"
+[ -d node_modules/binaryen ] || npm ci --no-audit --no-fund
+bash scripts/build-wasm.sh
+ln -sfn ../pkg node_modules/sextant
+node --test wasm/js/test/*.test.mjs
+node_modules/.bin/tsc -p wasm/js/test/tsconfig.json
 
 step "all tests passed"

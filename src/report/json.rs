@@ -41,8 +41,14 @@ pub fn js_number(value: f64) -> String {
     if value == 0.0 {
         return "0".to_owned();
     }
-    // Rust's `{:e}` gives the shortest round-trip digits: "-1.2345e-7".
-    let scientific = format!("{value:e}");
+    // Rust's `{:e}` gives the shortest round-trip digits: "-1.2345e-7". When two such digit
+    // strings are equally close to the value, JavaScript takes the even one and Rust may not:
+    // formatting to that many digits rounds half to even, so prefer it when it round-trips.
+    let shortest = format!("{value:e}");
+    let n_digits =
+        shortest.split('e').next().unwrap_or("").chars().filter(char::is_ascii_digit).count();
+    let nearest = format!("{value:.*e}", n_digits.saturating_sub(1));
+    let scientific = if nearest.parse::<f64>() == Ok(value) { nearest } else { shortest };
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let (sign, mantissa) = mantissa.strip_prefix('-').map_or(("", mantissa), |m| ("-", m));
@@ -56,7 +62,7 @@ pub fn js_number(value: f64) -> String {
     } else if -6 < n && n <= 0 {
         format!("0.{}{digits}", "0".repeat((-n) as usize))
     } else {
-        let exponent_sign = if n - 1 >= 0 { "+" } else { "-" };
+        let exponent_sign = if n > 0 { "+" } else { "-" };
         let (first, rest) = digits.split_at(1);
         let fraction = if rest.is_empty() { String::new() } else { format!(".{rest}") };
         format!("{first}{fraction}e{exponent_sign}{}", (n - 1).abs())
@@ -84,6 +90,8 @@ mod tests {
             (1.5e-7, "1.5e-7"),
             (-2.5e-10, "-2.5e-10"),
             (0.8807970779778825, "0.8807970779778825"),
+            // Exactly halfway between two 17-digit strings: JavaScript takes the even one.
+            (f64::from(-1.596_595_8_f32), "-1.5965957641601562"),
             (f64::MAX, "1.7976931348623157e+308"),
             (5e-324, "5e-324"),
             (f64::NAN, "null"),

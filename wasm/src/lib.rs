@@ -63,7 +63,12 @@ fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
     } else {
         &["data", "source", "onProgress", "signal"]
     };
-    let (config, values): (AuditConfig, _) = split_options(options, taken, "options")?;
+    let (mut config, values): (AuditConfig, _) = split_options(options, taken, "options")?;
+    if with_model && !values[4].is_undefined() {
+        // The model is bytes or an object here, not a path; naming one tells the plan that
+        // scores come from it.
+        config.model = Some("model".to_owned());
+    }
     if config.explanations.is_some() {
         return Err(option_error(
             "explanations",

@@ -1,0 +1,112 @@
+// Every kind of bad input of the fairness audit, the models and the explainers, fed through
+// JavaScript: each throws an Error with a stable code and the core's message, and the
+// WebAssembly instance keeps working afterwards (no trap). Also progress, cancellation,
+// column input and predict functions.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { init, fairness, explainShap, explainLime, renderSvg } from 'sextant';
+import { bytes } from './helpers.mjs';
+
+before(() => init());
+
+const PREDICTIONS = 'label,pred,score,sex\n1,1,0.9,F\n0,1,0.7,F\n1,0,0.2,F\n1,1,0.8,M\n0,0,0.1,M\n0,0,0.3,M\n1,1,0.6,M\n0,1,0.9,F\n';
+const base = { data: PREDICTIONS, label: 'label', pred: 'pred', sensitive: 'sex' };
+const model = { feature_names: ['a', 'b'], coef_raw: [0.5, -1.0], intercept_raw: 0.2 };
+const rows = 'a,b\n1,2\n3,0\n';
+const background = 'a,b\n0,0\n1,1\n2,0\n4,3\n';
+
+function throwsCoded(call, code, needle) {
+  assert.throws(call, (error) => {
+    assert.ok(error instanceof Error, 'an Error');
+    assert.equal(error.code, code, error.message);
+    if (needle) assert.match(error.message, needle);
+    return true;
+  });
+}
+
+test('fairness: each bad input is a coded Error', () => {
+  throwsCoded(() => fairness({ ...base, data: '' }), 'empty_input');
+  throwsCoded(() => fairness({ ...base, data: 'label,pred,sex\n' }), 'no_rows');
+  throwsCoded(() => fairness({ ...base, label: 'lable' }), 'unknown_column', /did you mean "label"/);
+  throwsCoded(() => fairness({ ...base, data: 'label,pred,sex,sex\n1,1,F,F\n' }), 'duplicate_column');
+  throwsCoded(() => fairness({ ...base, data: 'label,pred,sex\n1,1,F\n2,1,M\n3,0,F\n' }), 'invalid_value', /line 3/);
+  throwsCoded(() => fairness({ ...base, data: 'label,pred,sex\n1,1\n' }), 'csv');
+  throwsCoded(() => fairness({ ...base, data: new Uint8Array([0x6c, 0xff, 0xfe, 0x0a]) }), 'not_utf8');
+  throwsCoded(() => fairness({ ...base, pred: undefined }), 'invalid_option');
+  throwsCoded(() => fairness({ ...base, pred: undefined, score: 'score', threshold: 1.5 }), 'invalid_option');
+  throwsCoded(() => fairness({ ...base, max: { demographic_parity_diff: 0.1 } }), 'invalid_option', /demographic_parity_difference/);
+  throwsCoded(() => fairness({ ...base, privileged: 'sex=X' }), 'invalid_option');
+  throwsCoded(() => fairness({ ...base, bootstrap: 10, confidence: 1.5 }), 'invalid_option');
+  throwsCoded(() => fairness({ ...base, colour: 'red' }), 'invalid_option', /colour/);
+  throwsCoded(() => fairness({ ...base, data: 42 }), 'invalid_option');
+  throwsCoded(() => fairness({ ...base, data: { columns: { label: [1, 0], pred: [1], sex: ['F', 'M'] } } }), 'invalid_option', /pred/);
+  assert.equal(fairness(base).schema, 'sextant.fairness/v1', 'the instance still works');
+});
+
+test('models: bad bytes, unsupported operators and mismatched features are coded Errors', () => {
+  const options = { data: rows, background };
+  throwsCoded(() => explainShap({ ...options, model: new Uint8Array([1, 2, 3, 4]) }), 'invalid_model');
+  throwsCoded(() => explainShap({ ...options, model: { coef_raw: [1] } }), 'invalid_model');
+  throwsCoded(() => explainShap({ ...options, model: 'model.onnx' }), 'invalid_option');
+  throwsCoded(() => explainShap({ ...options, model: bytes('tests/fixtures/models/bad/unsupported_operator.onnx') }), 'unsupported_operator');
+  throwsCoded(() => explainShap({ ...options, model, features: ['a', 'c'] }), 'invalid_option');
+  throwsCoded(() => explainShap({ ...options, model: () => { throw new Error('boom'); } }), 'invalid_model', /boom/);
+  throwsCoded(() => explainShap({ ...options, model: (r, n) => new Float64Array(n + 1) }), 'invalid_model');
+  assert.equal(explainShap({ ...options, model, permutations: 1 }).schema, 'sextant.shap/v1');
+});
+
+test('explainers: each bad input is a coded Error', () => {
+  throwsCoded(() => explainShap({ model, data: rows, background: 'a,b\n' }), 'no_rows');
+  throwsCoded(() => explainShap({ model, data: rows, background: 'a,c\n1,2\n' }), 'unknown_column');
+  throwsCoded(() => explainShap({ model, data: 'a,b\n1,NaN\n', background }), 'invalid_value', /missing value/);
+  throwsCoded(() => explainShap({ model, data: 'a,b\n1,inf\n', background }), 'invalid_value', /not a finite number/);
+  throwsCoded(() => explainShap({ model, data: rows, background, maxEvals: 4 }), 'invalid_option', /2 \* 2 \+ 1 = 5/);
+  const wide = { feature_names: Array.from({ length: 21 }, (_, i) => `x${i}`), coef_raw: Array(21).fill(1), intercept_raw: 0 };
+  const wideRows = `${wide.feature_names.join(',')}\n${Array(21).fill(1).join(',')}\n`;
+  throwsCoded(() => explainShap({ model: wide, data: wideRows, background: wideRows, exact: true }), 'invalid_option', /at most 20 features/);
+  throwsCoded(() => explainShap({ model, data: rows, background, tolerance: -1 }), 'invalid_option');
+  throwsCoded(() => explainLime({ model, data: rows, training: 'a,b\n1,2\n3,2\n' }), 'invalid_option', /constant/);
+  throwsCoded(() => explainLime({ model, data: rows, training: background, categorical: ['b'] }), 'invalid_option', /never occurs/);
+  throwsCoded(() => explainLime({ model, data: rows, training: background, discretizer: 'entropy' }), 'invalid_option');
+  throwsCoded(() => explainLime({ model, data: rows, training: background, numSamples: 1 }), 'invalid_option');
+  throwsCoded(() => renderSvg({ kind: 'pie', report: {} }), 'invalid_option');
+  assert.equal(explainLime({ model, data: rows, training: background, numSamples: 100 }).schema, 'sextant.lime/v1');
+});
+
+test('columns give the report CSV gives', () => {
+  const columns = {
+    label: new Float64Array([1, 0, 1, 1, 0, 0, 1, 0]), pred: [1, 1, 0, 1, 0, 0, 1, 1],
+    score: [0.9, 0.7, 0.2, 0.8, 0.1, 0.3, 0.6, 0.9], sex: ['F', 'F', 'F', 'M', 'M', 'M', 'M', 'F'],
+  };
+  assert.deepEqual(fairness({ ...base, data: { columns } }), fairness(base));
+});
+
+test('a predict function is called with large batches and gives the coefficients model\'s values', () => {
+  let calls = 0;
+  let largest = 0;
+  const predict = (r, n, c) => {
+    calls += 1;
+    largest = Math.max(largest, n);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) out[i] = 0.2 + 0.5 * r[i * c] - 1.0 * r[i * c + 1];
+    return out;
+  };
+  const linear = { ...model, link: 'identity' };
+  const options = { data: rows, background, permutations: 4, seed: 1 };
+  const viaFunction = explainShap({ ...options, model: predict });
+  const viaCoefficients = explainShap({ ...options, model: linear });
+  assert.deepEqual(viaFunction.rows.map((r) => r.values), viaCoefficients.rows.map((r) => r.values));
+  assert.ok(largest >= 4 * (2 * 2 + 1), `batches of ${largest} rows in ${calls} calls`);
+});
+
+test('onProgress reports and an aborted signal cancels', () => {
+  const events = [];
+  fairness({ ...base, bootstrap: 50, onProgress: (p) => events.push(p) });
+  assert.ok(events.length > 10 && events.at(-1).done === events.at(-1).total && events[0].what === 'bootstrap');
+  const controller = new AbortController();
+  controller.abort();
+  throwsCoded(() => explainShap({ model, data: rows, background, signal: controller.signal }), 'cancelled');
+  const midway = new AbortController();
+  throwsCoded(() => fairness({ ...base, bootstrap: 100, signal: midway.signal, onProgress: () => midway.abort() }), 'cancelled');
+  assert.equal(fairness(base).passed, true);
+});

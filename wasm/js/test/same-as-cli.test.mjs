@@ -1,0 +1,106 @@
+// The built package, imported as a user imports it, gives byte for byte the CLI's JSON:
+// JSON.stringify(result) equals `sextant … --format json` for fairness, audits, SHAP and LIME,
+// on the demo data and (when ../shared is present) on the reference datasets.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { init, version, fairness, audit, explainShap, explainLime, renderHtml } from 'sextant';
+import { at, bytes, cli, reference, repo, text } from './helpers.mjs';
+
+before(() => init());
+
+test('version is the crate version', () => {
+  const cargo = text('Cargo.toml').match(/^version = "(.*)"$/m)[1];
+  assert.equal(version(), cargo);
+});
+
+test('fairness on the demo data equals the CLI, with bootstrap, privileged group and gates', () => {
+  const source = 'datasets/demo/loans.csv';
+  const ours = fairness({
+    data: text(source), source, label: 'repaid', score: 'score', threshold: 0.5,
+    sensitive: ['sex', 'age_group', 'sex&age_group'], privileged: ['sex=male', 'age_group=25-45'],
+    bootstrap: 300, confidence: 0.9, seed: 7,
+    max: { demographic_parity_difference: 0.1 }, min: { disparate_impact: 0.8 },
+  });
+  const theirs = cli(['fairness', source, '--label', 'repaid', '--score', 'score', '--threshold', '0.5',
+    '--sensitive', 'sex', '--sensitive', 'age_group', '--sensitive', 'sex&age_group',
+    '--privileged', 'sex=male', '--privileged', 'age_group=25-45', '--bootstrap', '300',
+    '--confidence', '0.9', '--seed', '7', '--max', 'demographic_parity_difference=0.1',
+    '--min', 'disparate_impact=0.8', '--format', 'json']);
+  assert.equal(JSON.stringify(ours), theirs);
+  assert.equal(renderHtml(ours).trimEnd(), cli(['fairness', source, '--label', 'repaid', '--score', 'score',
+    '--sensitive', 'sex', '--sensitive', 'age_group', '--sensitive', 'sex&age_group',
+    '--privileged', 'sex=male', '--privileged', 'age_group=25-45', '--bootstrap', '300',
+    '--confidence', '0.9', '--seed', '7', '--max', 'demographic_parity_difference=0.1',
+    '--min', 'disparate_impact=0.8', '--format', 'html']), 'renderHtml is the CLI\'s HTML');
+});
+
+test('an audit config with a model equals `sextant audit`', () => {
+  const dir = at('target/test-scratch/node-audit');
+  mkdirSync(dir, { recursive: true });
+  const config = path.join(dir, 'audit.toml');
+  const data = at('datasets/demo/loans.csv');
+  writeFileSync(config, `data = "${data}"\nmodel = "${at('datasets/demo/credit_model.json')}"\nlabel = "repaid"\n`
+    + `sensitive = ["sex", "age_group"]\nthreshold = 0.4\n[max]\nequalized_odds_difference = 0.2\n`);
+  const ours = audit({
+    data: readFileSync(data), source: data, model: JSON.parse(text('datasets/demo/credit_model.json')),
+    label: 'repaid', sensitive: ['sex', 'age_group'], threshold: 0.4, max: { equalized_odds_difference: 0.2 },
+  });
+  assert.equal(JSON.stringify(ours), cli(['audit', config, '--format', 'json']));
+});
+
+test('SHAP and LIME on the demo model equal the CLI', () => {
+  const rowsFile = at('target/test-scratch/node-rows.csv');
+  writeFileSync(rowsFile, text('datasets/demo/loans.csv').split('\n').slice(0, 6).join('\n') + '\n');
+  const model = JSON.parse(text('datasets/demo/credit_model.json'));
+  const background = text('datasets/demo/loans.csv');
+  const shap = explainShap({ model, data: readFileSync(rowsFile, 'utf8'), background, maxEvals: 50, seed: 3 });
+  assert.equal(JSON.stringify(shap), cli(['explain', 'shap', '--model', 'datasets/demo/credit_model.json',
+    '--data', rowsFile, '--background', 'datasets/demo/loans.csv', '--max-evals', '50', '--seed', '3', '--format', 'json']));
+  const lime = explainLime({ model, data: readFileSync(rowsFile, 'utf8'), training: background, repeats: 3, seed: 2 });
+  assert.equal(JSON.stringify(lime), cli(['explain', 'lime', '--model', 'datasets/demo/credit_model.json',
+    '--data', rowsFile, '--training', 'datasets/demo/loans.csv', '--repeats', '3', '--seed', '2', '--format', 'json']));
+});
+
+test('SHAP through an ONNX model equals the CLI', () => {
+  const fixture = 'tests/fixtures/models/gb_classifier';
+  const ignore = ['onnxruntime_0', 'onnxruntime_1', 'sklearn_0', 'sklearn_1'];
+  const data = text(`${fixture}.expected.csv`);
+  const ours = explainShap({ model: bytes(`${fixture}.onnx`), data, background: data, ignore, permutations: 2, seed: 9 });
+  assert.equal(JSON.stringify(ours), cli(['explain', 'shap', '--model', `${fixture}.onnx`, '--data', `${fixture}.expected.csv`,
+    '--background', `${fixture}.expected.csv`, '--ignore', ignore.join(','), '--permutations', '2', '--seed', '9', '--format', 'json']));
+});
+
+test('reference datasets: fairness, SHAP and LIME equal the CLI', (t) => {
+  const dir = reference('adult', t.name);
+  if (!dir) return;
+  const predictions = path.join(dir, 'predictions_logreg.csv');
+  const pred = 'pred';
+  const ours = fairness({ data: readFileSync(predictions), source: predictions, label: 'label', pred,
+    sensitive: ['sensitive_sex', 'sensitive_race', 'sensitive_sex&sensitive_race'], privileged: 'sensitive_sex=Male' });
+  assert.equal(JSON.stringify(ours), cli(['fairness', predictions, '--label', 'label', '--pred', pred,
+    '--sensitive', 'sensitive_sex', '--sensitive', 'sensitive_race', '--sensitive', 'sensitive_sex&sensitive_race',
+    '--privileged', 'sensitive_sex=Male', '--format', 'json']));
+
+  const rows = path.join(dir, 'shap_rows.csv');
+  const background = path.join(dir, 'shap_background.csv');
+  const ignore = ['test_row', 'train_row', 'source_row'];
+  const shap = explainShap({ model: new Uint8Array(readFileSync(path.join(dir, 'logreg.onnx'))),
+    data: readFileSync(rows), background: readFileSync(background), ignore, exact: true });
+  assert.equal(JSON.stringify(shap), cli(['explain', 'shap', '--model', path.join(dir, 'logreg.onnx'), '--data', rows,
+    '--background', background, '--ignore', ignore.join(','), '--exact', '--format', 'json']));
+  const expected = JSON.parse(readFileSync(path.join(dir, 'shap_values.json'), 'utf8')).models.logreg.exact.values;
+  shap.rows.forEach((row, r) => row.values.forEach((v, j) => assert.ok(Math.abs(v - expected[r][j]) < 1e-6)));
+
+  const lime = JSON.parse(readFileSync(path.join(dir, 'lime.json'), 'utf8'));
+  const features = lime.feature_names;
+  const limeRows = readFileSync(rows, 'utf8').split('\n').slice(0, 3).join('\n') + '\n';
+  const limeFile = path.join(repo, 'target/test-scratch/node-lime-rows.csv');
+  writeFileSync(limeFile, limeRows);
+  const ourLime = explainLime({ model: new Uint8Array(readFileSync(path.join(dir, 'gbc.onnx'))), data: limeRows,
+    training: readFileSync(path.join(dir, 'train.csv')), features, categorical: lime.categorical_features, repeats: 2 });
+  assert.equal(JSON.stringify(ourLime), cli(['explain', 'lime', '--model', path.join(dir, 'gbc.onnx'), '--data', limeFile,
+    '--training', path.join(dir, 'train.csv'), '--features', features.join(','),
+    '--categorical', lime.categorical_features.join(','), '--repeats', '2', '--format', 'json']));
+});
