@@ -3,19 +3,15 @@
 # integration, property, CLI and reference tests, plus one pass of each benchmark), the
 # WebAssembly bindings in Node and headless Chromium (wasm-bindgen-test), and the built npm
 # package in Node (node:test) with its TypeScript declarations. Reference tests print
-# "SKIPPED" when ../shared is absent. Needs what .ci/run installs.
+# "SKIPPED" when ../shared is absent. Missing tools are installed first
+# (scripts/install-tools.sh: the first run on a fresh machine takes a few minutes more).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-  step "installing the wasm32-unknown-unknown target"
-  rustup target add wasm32-unknown-unknown
-fi
-for tool in wasm-bindgen wasm-bindgen-test-runner node chromedriver; do
-  command -v "$tool" > /dev/null || { echo "missing $tool: run bash .ci/run once (it installs the toolchain)" >&2; exit 2; }
-done
+step "tools (installs what is missing)"
+bash scripts/install-tools.sh
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -38,7 +34,6 @@ step "WASM bindings in headless Chromium (wasm-bindgen-test)"
 cargo test -p sextant-wasm --target wasm32-unknown-unknown --features browser-tests
 
 step "npm package: build pkg/, then test it in Node as a user imports it"
-[ -d node_modules/binaryen ] || npm ci --no-audit --no-fund
 bash scripts/build-wasm.sh
 ln -sfn ../pkg node_modules/sextant
 node --test wasm/js/test/*.test.mjs
