@@ -1,0 +1,71 @@
+// `sextant/worker` in headless Chromium (playwright-core with Debian's /usr/bin/chromium):
+// a call runs in a Web Worker and resolves to the CLI's JSON, progress events arrive, an
+// abort rejects with code `cancelled` and the next call still works, and a predict function
+// is refused. No request leaves 127.0.0.1.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { cli, repo } from './helpers.mjs';
+
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.csv': 'text/csv', '.html': 'text/html', '.json': 'application/json' };
+let server;
+let browser;
+let base;
+
+before(async () => {
+  server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    const file = path.join(repo, pathname === '/' ? 'wasm/js/test/worker-page.html' : pathname);
+    if (!file.startsWith(repo) || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    response.end(readFileSync(file));
+  }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+test('the worker runs calls off the main thread with the CLI\'s numbers, progress and abort', async () => {
+  const page = await browser.newPage();
+  const requests = [];
+  page.on('request', (request) => requests.push(request.url()));
+  await page.goto(`${base}/`);
+  const result = await page.evaluate(async () => {
+    const { SextantWorker } = await import('/pkg/worker.js');
+    const worker = new SextantWorker();
+    const data = await (await fetch('/datasets/demo/loans.csv')).text();
+    const options = { data, source: 'datasets/demo/loans.csv', label: 'repaid', score: 'score', sensitive: ['sex', 'age_group'], bootstrap: 200, seed: 4 };
+    const events = [];
+    const report = await worker.fairness({ ...options, onProgress: (event) => events.push(event) });
+    const controller = new AbortController();
+    const aborted = worker.fairness({ ...options, bootstrap: 100000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const abortCode = await aborted.then(() => 'resolved', (error) => error.code);
+    const afterAbort = await worker.version();
+    const functionCode = await worker.explainShap({ model: () => [0], data: 'a\n1\n', background: 'a\n1\n' }).then(() => 'resolved', (error) => error.code);
+    const badCode = await worker.fairness({ ...options, label: 'nope' }).then(() => 'resolved', (error) => error.code);
+    worker.terminate();
+    return { report: JSON.stringify(report), events: events.length, lastEvent: events.at(-1), abortCode, afterAbort, functionCode, badCode };
+  });
+  assert.equal(result.report, cli(['fairness', 'datasets/demo/loans.csv', '--label', 'repaid', '--score', 'score',
+    '--sensitive', 'sex', '--sensitive', 'age_group', '--bootstrap', '200', '--seed', '4', '--format', 'json']));
+  assert.ok(result.events > 10, `${result.events} progress events`);
+  assert.equal(result.lastEvent.done, result.lastEvent.total);
+  assert.equal(result.abortCode, 'cancelled');
+  assert.match(result.afterAbort, /^\d+\.\d+\.\d+$/);
+  assert.equal(result.functionCode, 'invalid_option');
+  assert.equal(result.badCode, 'unknown_column');
+  assert.deepEqual(requests.filter((url) => !url.startsWith(base)), [], 'every request stays on 127.0.0.1');
+  await page.close();
+});
