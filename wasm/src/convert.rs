@@ -52,8 +52,12 @@ pub fn split_options<T: DeserializeOwned>(
     }
     // Through a JSON value: serde-wasm-bindgen only looks up a struct's own fields, so
     // unknown keys (typos) would pass silently.
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(rest.into())
+    let mut json: serde_json::Value = serde_wasm_bindgen::from_value(rest.into())
         .map_err(|e| option_error(what, &e.to_string()))?;
+    // `{privileged: undefined}` or `null` means "not given", as in JavaScript APIs generally.
+    if let Some(object) = json.as_object_mut() {
+        object.retain(|_, value| !value.is_null());
+    }
     let parsed = serde_json::from_value(json).map_err(|e| option_error(what, &e.to_string()))?;
     Ok((parsed, values))
 }

@@ -73,6 +73,11 @@ test('explainers: each bad input is a coded Error', () => {
   assert.equal(explainLime({ model, data: rows, training: background, numSamples: 100 }).schema, 'sextant.lime/v1');
 });
 
+test('undefined and null options count as not given', () => {
+  const given = fairness(base);
+  assert.deepEqual(fairness({ ...base, privileged: undefined, favorableLabel: null, score: undefined, bootstrap: null }), given);
+});
+
 test('columns give the report CSV gives', () => {
   const columns = {
     label: new Float64Array([1, 0, 1, 1, 0, 0, 1, 0]), pred: [1, 1, 0, 1, 0, 0, 1, 1],
