@@ -1,0 +1,336 @@
+// The audit page: reads a CSV (and a model) locally, runs the fairness audit and the
+// explanations in a Web Worker (sextant/worker) with progress and cancel, and renders the
+// results with the package's own renderers. Nothing is sent anywhere.
+import { init, renderHtml, renderSvg } from '/pkg/index.js';
+import { SextantWorker } from '/pkg/worker.js';
+import { renderReport } from './report.js';
+
+const $ = (id) => document.getElementById(id);
+const worker = new SextantWorker();
+const state = { bytes: null, name: '', columns: [], kinds: {}, report: null, shap: null, lime: null, model: null, controller: null, text: null };
+const ready = init();
+
+// ---- reading data -------------------------------------------------------------------------
+
+/** Splits one CSV line (quotes respected). */
+function splitLine(line) {
+  const cells = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { cells.push(cell); cell = ''; } else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/** Column names and kinds ('binary', 'score', 'number', 'text') from the first rows. */
+function detectColumns(bytes) {
+  const head = new TextDecoder().decode(bytes.subarray(0, 1 << 16));
+  const lines = head.split(/\r?\n/).slice(0, 201).filter((l) => l.length > 0);
+  const columns = splitLine(lines[0] ?? '');
+  const rows = lines.slice(1, -1).map(splitLine);
+  const kinds = {};
+  columns.forEach((name, j) => {
+    const values = rows.map((r) => r[j]).filter((v) => v !== undefined && v !== '');
+    const numbers = values.map(Number);
+    if (values.length && numbers.every((n) => Number.isFinite(n))) {
+      const distinct = new Set(numbers);
+      kinds[name] = [...distinct].every((n) => n === 0 || n === 1) ? 'binary'
+        : numbers.every((n) => n >= 0 && n <= 1) ? 'score' : 'number';
+    } else kinds[name] = 'text';
+  });
+  return { columns, kinds };
+}
+
+function fill(select, names, chosen, { keepFirst = false } = {}) {
+  const first = keepFirst ? [...select.options].slice(0, 1) : [];
+  select.replaceChildren(...first);
+  for (const name of names) select.append(new Option(name, name, false, chosen.includes(name)));
+}
+
+const pick = (names, pattern) => names.find((n) => pattern.test(n));
+
+async function loadData(bytes, name) {
+  state.bytes = bytes;
+  state.name = name;
+  state.text = null;
+  state.report = null;
+  const { columns, kinds } = detectColumns(bytes);
+  state.columns = columns;
+  state.kinds = kinds;
+  const binary = columns.filter((c) => kinds[c] === 'binary');
+  const unit = columns.filter((c) => kinds[c] === 'score');
+  const label = pick(binary, /^(label|y|target|truth|actual|repaid|outcome)$/i) ?? binary[0];
+  const pred = pick(binary.filter((c) => c !== label), /pred|decision|approved/i);
+  const score = pick(unit, /score|prob/i) ?? unit[0];
+  fill($('label-column'), columns, [label]);
+  fill($('prediction-column'), columns.filter((c) => c !== label), pred && !score ? [pred] : [], { keepFirst: true });
+  fill($('score-column'), columns.filter((c) => c !== label), score ? [score] : [], { keepFirst: true });
+  const sensitive = columns.filter((c) => kinds[c] === 'text' && /sex|gender|race|age|ethnic|group|religion|nation/i.test(c));
+  fill($('sensitive-columns'), columns, sensitive.length ? sensitive : columns.filter((c) => kinds[c] === 'text').slice(0, 1));
+  fill($('feature-columns'), columns.filter((c) => kinds[c] !== 'text'), []);
+  $('data-status').textContent = `${name}: ${bytes.length.toLocaleString()} bytes, ${columns.length} columns (${columns.join(', ')}).`;
+  $('run-audit').disabled = false;
+  renderRowsTable();
+  updateExplainButtons();
+  renderReport($('report'), null);
+  $('export-json').disabled = true;
+  $('export-html').disabled = true;
+}
+
+async function readFile(file) {
+  return new Uint8Array(await file.arrayBuffer());
+}
+
+// ---- the audit ----------------------------------------------------------------------------
+
+const selected = (select) => [...select.selectedOptions].map((o) => o.value).filter(Boolean);
+
+function auditOptions() {
+  const sensitive = selected($('sensitive-columns'));
+  if (sensitive.length > 1 && $('intersection').checked) sensitive.push(sensitive.join('&'));
+  const options = { data: state.bytes, source: state.name, label: $('label-column').value, sensitive };
+  const pred = $('prediction-column').value;
+  const score = $('score-column').value;
+  if (score && !pred) {
+    options.score = score;
+    options.threshold = Number($('threshold').value);
+  } else options.pred = pred;
+  const privileged = $('privileged').value.trim();
+  if (privileged) options.privileged = privileged;
+  const bootstrap = Number($('bootstrap').value);
+  if (bootstrap > 0) options.bootstrap = bootstrap;
+  const max = {};
+  const min = {};
+  if ($('gate-dp').value !== '') max.demographic_parity_difference = Number($('gate-dp').value);
+  if ($('gate-eo').value !== '') max.equalized_odds_difference = Number($('gate-eo').value);
+  if ($('gate-di').value !== '') min.disparate_impact = Number($('gate-di').value);
+  if (Object.keys(max).length) options.max = max;
+  if (Object.keys(min).length) options.min = min;
+  return options;
+}
+
+/** Runs `call` on the worker with the progress bar and the Cancel button. */
+async function withProgress(label, call) {
+  state.controller?.abort();
+  const controller = new AbortController();
+  state.controller = controller;
+  $('error').hidden = true;
+  $('work').hidden = false;
+  $('progress-label').textContent = label;
+  $('progress').removeAttribute('value');
+  const onProgress = ({ what, done, total }) => {
+    $('progress-label').textContent = `${label} (${what})`;
+    $('progress').max = Math.max(total, 1);
+    $('progress').value = done;
+  };
+  try {
+    return await call({ onProgress, signal: controller.signal });
+  } catch (error) {
+    if (error.code !== 'cancelled' || state.controller === controller) showError(error);
+    return null;
+  } finally {
+    if (state.controller === controller) {
+      $('work').hidden = true;
+      state.controller = null;
+    }
+  }
+}
+
+function showError(error) {
+  $('error').hidden = false;
+  $('error').textContent = error.code === 'cancelled' ? 'Cancelled.' : `Error (${error.code ?? 'unknown'}): ${error.message}`;
+}
+
+async function runAudit() {
+  if (!state.bytes) return;
+  const started = performance.now();
+  const report = await withProgress('Auditing', (extra) => worker.fairness({ ...auditOptions(), ...extra }));
+  if (!report) return;
+  await ready;
+  state.report = report;
+  renderReport($('report'), report, { renderSvg });
+  $('report').dataset.seconds = ((performance.now() - started) / 1000).toFixed(3);
+  $('export-json').disabled = false;
+  $('export-html').disabled = false;
+}
+
+// ---- explanations -------------------------------------------------------------------------
+
+function dataText() {
+  state.text ??= new TextDecoder().decode(state.bytes);
+  return state.text;
+}
+
+/** The header line and data rows `indices` (0-based) as a CSV. */
+function rowsCsv(indices) {
+  const text = dataText();
+  const wanted = new Set(indices);
+  const last = Math.max(...indices);
+  const lines = [];
+  let start = text.indexOf('\n') + 1;
+  const header = text.slice(0, start);
+  for (let row = 0; row <= last && start > 0 && start < text.length; row += 1) {
+    const end = text.indexOf('\n', start);
+    if (wanted.has(row)) lines.push(text.slice(start, end < 0 ? text.length : end + 1));
+    start = end < 0 ? text.length : end + 1;
+  }
+  return header + lines.map((l) => (l.endsWith('\n') ? l : `${l}\n`)).join('');
+}
+
+function renderRowsTable() {
+  const table = document.createElement('table');
+  const csv = splitLine(dataText().slice(0, 1 << 16).split('\n', 1)[0]);
+  table.createCaption().textContent = 'The first rows: click one (or press Enter on it) to explain it';
+  table.createTHead().insertRow().append(...['#', ...csv].map((name) => Object.assign(document.createElement('th'), { textContent: name })));
+  const body = table.createTBody();
+  dataText().slice(0, 1 << 16).split('\n').slice(1, 11).filter(Boolean).forEach((line, index) => {
+    const row = body.insertRow();
+    row.tabIndex = 0;
+    row.dataset.row = String(index);
+    row.append(...[String(index), ...splitLine(line)].map((v) => Object.assign(document.createElement('td'), { textContent: v })));
+    const choose = () => { $('row-index').value = String(index); markRow(); };
+    row.addEventListener('click', choose);
+    row.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); choose(); } });
+  });
+  $('rows-table').replaceChildren(table);
+  markRow();
+}
+
+function markRow() {
+  for (const row of $('rows-table').querySelectorAll('tr[data-row]')) row.classList.toggle('selected', row.dataset.row === $('row-index').value);
+}
+
+function updateExplainButtons() {
+  const ok = Boolean(state.bytes && state.model);
+  $('run-shap').disabled = !ok;
+  $('run-lime').disabled = !ok;
+}
+
+async function loadModel(file) {
+  const bytes = await readFile(file);
+  if (file.name.endsWith('.json')) {
+    state.model = JSON.parse(new TextDecoder().decode(bytes));
+    const names = state.model.feature_names ?? [];
+    for (const option of $('feature-columns').options) option.selected = names.includes(option.value);
+  } else state.model = bytes;
+  updateExplainButtons();
+}
+
+function explainOptions() {
+  const features = selected($('feature-columns'));
+  return { model: state.model, ...(features.length ? { features } : { ignore: state.columns.filter((c) => state.kinds[c] === 'text') }) };
+}
+
+function figure(svg, caption) {
+  const node = document.createElement('figure');
+  node.innerHTML = svg;
+  if (caption) node.append(Object.assign(document.createElement('figcaption'), { textContent: caption }));
+  return node;
+}
+
+async function runShap() {
+  const row = Number($('row-index').value);
+  const sample = Array.from({ length: Number($('shap-rows').value) }, (_, i) => i).filter((i) => i !== row);
+  const shap = await withProgress('SHAP', (extra) => worker.explainShap({
+    ...explainOptions(), data: rowsCsv([row, ...sample]), background: state.bytes, ...extra,
+  }));
+  if (!shap) return;
+  await ready;
+  // The chosen row comes first in rowsCsv only when it is the smallest index: find it by data.
+  const order = [row, ...sample].sort((a, b) => a - b);
+  const index = order.indexOf(row);
+  state.shap = shap;
+  const section = document.createElement('section');
+  section.id = 'shap-results';
+  section.append(Object.assign(document.createElement('h3'), { textContent: `SHAP (${shap.method}) for row ${row}` }),
+    figure(renderSvg({ kind: 'waterfall', report: shap, row: index }), `Waterfall of row ${row}`),
+    figure(renderSvg({ kind: 'bar', report: shap }), `Mean |SHAP value| over ${shap.rows.length} rows`),
+    figure(renderSvg({ kind: 'beeswarm', report: shap })));
+  section.dataset.values = JSON.stringify(shap.rows[index].values);
+  $('explanations').querySelector('#shap-results')?.remove();
+  $('explanations').prepend(section);
+}
+
+async function runLime() {
+  const row = Number($('row-index').value);
+  const lime = await withProgress('LIME', (extra) => worker.explainLime({
+    ...explainOptions(), data: rowsCsv([row]), training: state.bytes, repeats: Number($('lime-repeats').value), ...extra,
+  }));
+  if (!lime) return;
+  await ready;
+  state.lime = lime;
+  const section = document.createElement('section');
+  section.id = 'lime-results';
+  const table = document.createElement('table');
+  table.createCaption().textContent = `LIME weights over ${lime.repeats} runs (mean ± standard deviation)`;
+  for (const w of lime.rows[0].weights) {
+    const tr = table.insertRow();
+    tr.append(...[w.description, w.weight.toFixed(4), w.std === null ? '—' : `± ${w.std.toFixed(4)}`]
+      .map((v) => Object.assign(document.createElement('td'), { textContent: v })));
+  }
+  section.append(Object.assign(document.createElement('h3'), { textContent: `LIME for row ${row}` }),
+    figure(renderSvg({ kind: 'lime', report: lime, row: 0 })), table);
+  $('explanations').querySelector('#lime-results')?.remove();
+  $('explanations').append(section);
+}
+
+// ---- exports ------------------------------------------------------------------------------
+
+function download(name, type, content) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// ---- wiring -------------------------------------------------------------------------------
+
+let thresholdTimer;
+$('threshold').addEventListener('input', () => {
+  $('threshold-value').value = Number($('threshold').value).toFixed(2);
+  clearTimeout(thresholdTimer);
+  if (state.report && $('score-column').value && !$('prediction-column').value) thresholdTimer = setTimeout(runAudit, 150);
+});
+$('data-file').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  if (file) await loadData(await readFile(file), file.name);
+});
+const zone = $('drop-zone');
+zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+zone.addEventListener('drop', async (e) => {
+  e.preventDefault();
+  zone.classList.remove('over');
+  const file = e.dataTransfer.files[0];
+  if (file) await loadData(await readFile(file), file.name);
+});
+$('load-demo').addEventListener('click', async () => {
+  const bytes = new Uint8Array(await (await fetch('/datasets/demo/loans.csv')).arrayBuffer());
+  await loadData(bytes, 'datasets/demo/loans.csv');
+  state.model = await (await fetch('/datasets/demo/credit_model.json')).json();
+  for (const option of $('feature-columns').options) option.selected = state.model.feature_names.includes(option.value);
+  $('privileged').value = 'sex=male';
+  updateExplainButtons();
+});
+$('model-file').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  if (file) await loadModel(file);
+});
+$('row-index').addEventListener('input', markRow);
+$('run-audit').addEventListener('click', runAudit);
+$('run-shap').addEventListener('click', runShap);
+$('run-lime').addEventListener('click', runLime);
+$('cancel').addEventListener('click', () => state.controller?.abort());
+$('export-json').addEventListener('click', () => download('sextant-fairness.json', 'application/json', `${JSON.stringify(state.report)}\n`));
+$('export-html').addEventListener('click', async () => {
+  await ready;
+  download('sextant-report.html', 'text/html', renderHtml({ fairness: state.report, shap: state.shap ?? undefined, lime: state.lime ?? undefined }));
+});

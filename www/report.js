@@ -1,0 +1,131 @@
+// Renders a `sextant.fairness/v1` report into the DOM, for the audit page and for dashboards:
+// `renderReport(element, report, {renderSvg})` or the custom element
+// `<sextant-report>` (set its `report` property; it uses the sextant package's renderSvg for
+// the charts once `element.renderSvg` is set or the package has been imported and initialised).
+// Every number is shown with its exact value in `data-value`, and undefined values say why.
+
+const RATES = [
+  ['count', 'Count'], ['base_rate', 'Base rate'], ['selection_rate', 'Selection rate'], ['tpr', 'TPR'],
+  ['fpr', 'FPR'], ['precision', 'Precision'], ['accuracy', 'Accuracy'],
+];
+const HEADLINES = [
+  ['demographic_parity_difference', 'Demographic parity difference'],
+  ['demographic_parity_ratio', 'Demographic parity ratio'],
+  ['equal_opportunity_difference', 'Equal opportunity difference'],
+  ['equal_opportunity_ratio', 'Equal opportunity ratio'],
+  ['equalized_odds_difference', 'Equalized odds difference'],
+  ['equalized_odds_ratio', 'Equalized odds ratio'],
+];
+const AIF360 = [
+  ['disparate_impact', 'Disparate impact'], ['statistical_parity_difference', 'Statistical parity difference'],
+  ['average_odds_difference', 'Average odds difference'], ['equal_opportunity_difference', 'Equal opportunity difference'],
+];
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value !== undefined && value !== null) node.setAttribute(key, String(value));
+  }
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return node;
+}
+
+const format = (value) => (Number.isInteger(value) ? String(value) : value.toFixed(4));
+
+/** A table cell for a number that may be undefined (with its reason) or have an interval. */
+function valueCell(value, reason, interval, data) {
+  if (value === null || value === undefined) {
+    return el('td', { class: 'undefined', title: reason ?? 'undefined', 'data-value': 'null', ...data }, 'undefined');
+  }
+  const cell = el('td', { 'data-value': String(value), ...data }, format(value));
+  if (interval) cell.append(' ', el('span', { class: 'interval' }, `[${format(interval[0])}, ${format(interval[1])}]`));
+  return cell;
+}
+
+function badge(gate) {
+  return el('span', { class: `badge ${gate.passed ? 'pass' : 'fail'}`, title: gate.reason ?? `${gate.bound} ${gate.limit}` },
+    `${gate.passed ? 'PASS' : 'FAIL'} (${gate.bound} ${gate.limit})`);
+}
+
+function groupTable(attribute) {
+  const head = el('tr', {}, el('th', { scope: 'col' }, 'Group'), ...RATES.map(([, label]) => el('th', { scope: 'col' }, label)));
+  const rows = attribute.groups.map((group) => el('tr', {},
+    el('th', { scope: 'row' }, group.group),
+    ...RATES.map(([rate]) => valueCell(group[rate], group.undefined[rate], group.intervals?.[rate],
+      { 'data-attribute': attribute.attribute, 'data-group': group.group, 'data-rate': rate }))));
+  return el('div', { class: 'table-wrap' }, el('table', {}, el('caption', {}, `Groups of ${attribute.attribute}`), el('thead', {}, head), el('tbody', {}, ...rows)));
+}
+
+function metricTable(attribute, gates) {
+  const rows = HEADLINES.map(([name, label]) => {
+    const metric = attribute.metrics[name];
+    const interval = attribute.metric_intervals?.[name]?.default ?? null;
+    const reason = attribute.undefined[`${name}.between_groups`] ?? attribute.undefined[name];
+    const gate = gates.find((g) => g.attribute === attribute.attribute && g.name === name);
+    return el('tr', {}, el('th', { scope: 'row' }, label),
+      valueCell(metric.default, reason, interval, { 'data-attribute': attribute.attribute, 'data-metric': name }),
+      el('td', {}, gate ? badge(gate) : ''));
+  });
+  return el('table', {}, el('caption', {}, 'fairlearn aggregates (between groups)'),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Metric'), el('th', { scope: 'col' }, 'Value'), el('th', { scope: 'col' }, 'Gate'))),
+    el('tbody', {}, ...rows));
+}
+
+function privilegedTable(attribute, gates) {
+  const comparison = attribute.privileged_comparison;
+  const rows = AIF360.map(([name, label]) => {
+    const gate = gates.find((g) => g.attribute === attribute.attribute && g.name === name);
+    return el('tr', {}, el('th', { scope: 'row' }, label),
+      valueCell(comparison[name], comparison.undefined[name], comparison.intervals?.[name],
+        { 'data-attribute': attribute.attribute, 'data-aif360': name }),
+      el('td', {}, gate ? badge(gate) : ''));
+  });
+  const rule = comparison.four_fifths_rule;
+  const verdict = rule.passed === null ? el('span', { class: 'undefined' }, 'undefined')
+    : el('span', { class: `badge ${rule.passed ? 'pass' : 'fail'}` }, rule.passed ? 'PASS' : 'FAIL');
+  return el('div', {},
+    el('table', {}, el('caption', {}, `AIF360: ${comparison.privileged_group} (privileged) against the rest, favourable label ${comparison.favorable_label}`),
+      el('tbody', {}, ...rows)),
+    el('p', {}, 'Four-fifths rule (disparate impact ≥ 0.8): ', verdict));
+}
+
+/** Renders `report` into `element`, replacing its content. */
+export function renderReport(element, report, { renderSvg } = {}) {
+  element.replaceChildren();
+  if (!report) return;
+  const failed = report.gates.filter((g) => !g.passed).length;
+  const verdict = report.gates.length === 0 ? 'No gates were set.'
+    : failed === 0 ? `PASSED: all ${report.gates.length} gates passed.` : `FAILED: ${failed} of ${report.gates.length} gates failed.`;
+  element.append(
+    el('p', { class: `verdict ${failed ? 'fail' : 'pass'}`, id: 'verdict' }, verdict),
+    el('p', {}, `${report.rows} rows of ${report.source}; label ${report.label.column} (positive ${report.label.positive}); `
+      + (report.outcome.kind === 'score' ? `score ${report.outcome.column} ≥ ${report.outcome.threshold}` : `prediction ${report.outcome.column}`)
+      + (report.bootstrap ? `; ${report.bootstrap.resamples} bootstrap resamples, ${report.bootstrap.confidence * 100}% intervals` : '')),
+  );
+  for (const attribute of report.attributes) {
+    const section = el('section', { class: 'attribute', 'data-attribute': attribute.attribute },
+      el('h3', {}, `Attribute: ${attribute.attribute}`), groupTable(attribute), metricTable(attribute, report.gates));
+    if (attribute.privileged_comparison) section.append(privilegedTable(attribute, report.gates));
+    if (renderSvg) {
+      const figure = el('figure', {});
+      figure.innerHTML = renderSvg({ kind: 'rates', report, attribute: attribute.attribute });
+      section.append(figure);
+    }
+    if (attribute.warnings.length) section.append(el('ul', { class: 'warnings' }, ...attribute.warnings.map((w) => el('li', {}, w))));
+    element.append(section);
+  }
+}
+
+/** `<sextant-report>`: set `renderSvg` (optional) and `report`. */
+export class SextantReport extends HTMLElement {
+  set report(value) {
+    this._report = value;
+    renderReport(this, value, { renderSvg: this.renderSvg });
+  }
+
+  get report() {
+    return this._report;
+  }
+}
+
+if (!customElements.get('sextant-report')) customElements.define('sextant-report', SextantReport);
