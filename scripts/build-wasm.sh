@@ -18,6 +18,8 @@ else
   echo "build-wasm: node_modules/.bin/wasm-opt not found (npm install); the .wasm is not optimised" >&2
 fi
 cp wasm/js/*.js wasm/js/*.d.ts wasm/js/README.md pkg/
+# The report element the audit page uses, for dashboards: `sextant/report`.
+cp www/report.js pkg/report.js
 # wasm-bindgen's own declarations type everything as `any`; index.d.ts replaces them.
 rm -f pkg/sextant_wasm.d.ts pkg/sextant_wasm_bg.wasm.d.ts
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
@@ -32,9 +34,10 @@ cat > pkg/package.json <<JSON
   "types": "./index.d.ts",
   "exports": {
     ".": { "types": "./index.d.ts", "default": "./index.js" },
-    "./worker": { "types": "./worker.d.ts", "default": "./worker.js" }
+    "./worker": { "types": "./worker.d.ts", "default": "./worker.js" },
+    "./report": { "types": "./report.d.ts", "default": "./report.js" }
   },
-  "files": ["index.js", "index.d.ts", "worker.js", "worker.d.ts", "worker-thread.js", "sextant_wasm.js", "sextant_wasm_bg.wasm", "README.md"],
+  "files": ["index.js", "index.d.ts", "worker.js", "worker.d.ts", "worker-thread.js", "report.js", "report.d.ts", "sextant_wasm.js", "sextant_wasm_bg.wasm", "README.md"],
   "sideEffects": false
 }
 JSON

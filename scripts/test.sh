@@ -2,7 +2,8 @@
 # Runs every test of the repository: formatting, lints, the native test suite (unit,
 # integration, property, CLI and reference tests, plus one pass of each benchmark), the
 # WebAssembly bindings in Node and headless Chromium (wasm-bindgen-test), and the built npm
-# package in Node (node:test) with its TypeScript declarations. Reference tests print
+# package in Node (node:test) with its TypeScript declarations, and the audit page end to end
+# in headless Chromium (Playwright). Reference tests print
 # "SKIPPED" when ../shared is absent. Missing tools are installed first
 # (scripts/install-tools.sh: the first run on a fresh machine takes a few minutes more).
 set -euo pipefail
@@ -38,5 +39,8 @@ bash scripts/build-wasm.sh
 ln -sfn ../pkg node_modules/sextant
 node --test wasm/js/test/*.test.mjs
 node_modules/.bin/tsc -p wasm/js/test/tsconfig.json
+
+step "the audit page in headless Chromium (Playwright; screenshots in target/screenshots/)"
+node --test www/test/*.test.mjs
 
 step "all tests passed"

@@ -7,7 +7,7 @@ import { renderReport } from './report.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new SextantWorker();
-const state = { bytes: null, name: '', columns: [], kinds: {}, report: null, shap: null, lime: null, model: null, controller: null, text: null };
+const state = { bytes: null, name: '', columns: [], kinds: {}, report: null, shap: null, lime: null, model: null, background: null, controller: null, text: null };
 const ready = init();
 
 // ---- reading data -------------------------------------------------------------------------
@@ -60,6 +60,9 @@ async function loadData(bytes, name) {
   state.name = name;
   state.text = null;
   state.report = null;
+  state.shap = null;
+  state.lime = null;
+  $('explanations').replaceChildren();
   const { columns, kinds } = detectColumns(bytes);
   state.columns = columns;
   state.kinds = kinds;
@@ -238,7 +241,8 @@ async function runShap() {
   const row = Number($('row-index').value);
   const sample = Array.from({ length: Number($('shap-rows').value) }, (_, i) => i).filter((i) => i !== row);
   const shap = await withProgress('SHAP', (extra) => worker.explainShap({
-    ...explainOptions(), data: rowsCsv([row, ...sample]), background: state.bytes, ...extra,
+    ...explainOptions(), data: rowsCsv([row, ...sample]), background: state.background ?? state.bytes,
+    ...($('shap-exact').checked ? { exact: true } : {}), ...extra,
   }));
   if (!shap) return;
   await ready;
@@ -260,7 +264,7 @@ async function runShap() {
 async function runLime() {
   const row = Number($('row-index').value);
   const lime = await withProgress('LIME', (extra) => worker.explainLime({
-    ...explainOptions(), data: rowsCsv([row]), training: state.bytes, repeats: Number($('lime-repeats').value), ...extra,
+    ...explainOptions(), data: rowsCsv([row]), training: state.background ?? state.bytes, repeats: Number($('lime-repeats').value), ...extra,
   }));
   if (!lime) return;
   await ready;
@@ -323,6 +327,10 @@ $('load-demo').addEventListener('click', async () => {
 $('model-file').addEventListener('change', async (e) => {
   const file = e.target.files[0];
   if (file) await loadModel(file);
+});
+$('background-file').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  state.background = file ? await readFile(file) : null;
 });
 $('row-index').addEventListener('input', markRow);
 $('run-audit').addEventListener('click', runAudit);

@@ -116,8 +116,8 @@ export function renderReport(element, report, { renderSvg } = {}) {
   }
 }
 
-/** `<sextant-report>`: set `renderSvg` (optional) and `report`. */
-export class SextantReport extends HTMLElement {
+/** `<sextant-report>`: set `renderSvg` (optional) and `report`. Undefined outside a browser. */
+export const SextantReport = typeof HTMLElement === 'undefined' ? undefined : class SextantReport extends HTMLElement {
   set report(value) {
     this._report = value;
     renderReport(this, value, { renderSvg: this.renderSvg });
@@ -126,6 +126,6 @@ export class SextantReport extends HTMLElement {
   get report() {
     return this._report;
   }
-}
+};
 
-if (!customElements.get('sextant-report')) customElements.define('sextant-report', SextantReport);
+if (SextantReport && !customElements.get('sextant-report')) customElements.define('sextant-report', SextantReport);

@@ -3,6 +3,7 @@
 import { init, fairness, audit, explainShap, explainLime, renderHtml, renderSvg, version } from 'sextant';
 import type { FairnessReport, ShapExplanation, LimeExplanation, SextantError } from 'sextant';
 import { SextantWorker } from 'sextant/worker';
+import { renderReport, SextantReport } from 'sextant/report';
 
 export async function useEverything(csv: string, onnx: Uint8Array): Promise<string> {
   await init();
@@ -34,4 +35,11 @@ export async function useEverything(csv: string, onnx: Uint8Array): Promise<stri
     console.log(code);
   }
   return `${version()} ${dp} ${fromColumns.rows} ${audited.passed} ${first} ${viaFunction.method} ${weight} ${html.length} ${svg.length} ${remote.rows}`;
+}
+
+export function embed(element: HTMLElement, report: FairnessReport): void {
+  renderReport(element, report, { renderSvg });
+  const custom = document.createElement('sextant-report') as SextantReport;
+  custom.renderSvg = renderSvg;
+  custom.report = report;
 }
