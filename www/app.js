@@ -100,7 +100,7 @@ function auditOptions() {
   const options = { data: state.bytes, source: state.name, label: $('label-column').value, sensitive };
   const pred = $('prediction-column').value;
   const score = $('score-column').value;
-  if (score && !pred) {
+  if (score) {
     options.score = score;
     options.threshold = Number($('threshold').value);
   } else options.pred = pred;
@@ -332,6 +332,9 @@ $('background-file').addEventListener('change', async (e) => {
   const file = e.target.files[0];
   state.background = file ? await readFile(file) : null;
 });
+// A prediction and a score exclude each other: the one chosen last is audited.
+$('score-column').addEventListener('change', () => { if ($('score-column').value) $('prediction-column').value = ''; });
+$('prediction-column').addEventListener('change', () => { if ($('prediction-column').value) $('score-column').value = ''; });
 $('row-index').addEventListener('input', markRow);
 $('run-audit').addEventListener('click', runAudit);
 $('run-shap').addEventListener('click', runShap);
