@@ -188,11 +188,13 @@ function rowsCsv(indices) {
 
 function renderRowsTable() {
   const table = document.createElement('table');
-  const csv = splitLine(dataText().slice(0, 1 << 16).split('\n', 1)[0]);
+  // Only the start of the file: decoding all of a large file is left to the explanations.
+  const head = new TextDecoder().decode(state.bytes.subarray(0, 1 << 16));
+  const csv = splitLine(head.split('\n', 1)[0]);
   table.createCaption().textContent = 'The first rows: click one (or press Enter on it) to explain it';
   table.createTHead().insertRow().append(...['#', ...csv].map((name) => Object.assign(document.createElement('th'), { textContent: name })));
   const body = table.createTBody();
-  dataText().slice(0, 1 << 16).split('\n').slice(1, 11).filter(Boolean).forEach((line, index) => {
+  head.split('\n').slice(1, 11).filter(Boolean).forEach((line, index) => {
     const row = body.insertRow();
     row.tabIndex = 0;
     row.dataset.row = String(index);
