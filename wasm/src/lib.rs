@@ -64,7 +64,8 @@ fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
         &["data", "source", "onProgress", "signal"]
     };
     let (mut config, values): (AuditConfig, _) = split_options(options, taken, "options")?;
-    if with_model && !values[4].is_undefined() {
+    let model_given = with_model && !(values[4].is_undefined() || values[4].is_null());
+    if model_given {
         // The model is bytes or an object here, not a path; naming one tells the plan that
         // scores come from it.
         config.model = Some("model".to_owned());
@@ -79,7 +80,7 @@ fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
     let mut progress = JsProgress::new(&values[2], &values[3]);
     let mut bytes = csv_bytes(&values[0], "data")?;
     let plan = config.check().map_err(|e| js_error(&e))?;
-    if with_model && !values[4].is_undefined() {
+    if model_given {
         let model = model_option(&values[4])?;
         let ModelOption::Loaded(model) = model else {
             return Err(option_error(
