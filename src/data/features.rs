@@ -21,6 +21,26 @@ pub struct FeatureMatrix {
     pub n_rows: usize,
 }
 
+impl FeatureMatrix {
+    /// Checks that `other` (named by the option `name`) has this matrix's feature columns.
+    ///
+    /// # Errors
+    /// Different columns, named in the message.
+    pub fn check_same_columns(&self, other: &FeatureMatrix, name: &str) -> Result<()> {
+        if self.names == other.names {
+            return Ok(());
+        }
+        Err(Error::invalid_option(
+            name,
+            format!(
+                "its feature columns ({}) differ from the rows' ({})",
+                other.names.join(","),
+                self.names.join(",")
+            ),
+        ))
+    }
+}
+
 /// Reads the columns `model` takes from a CSV (chosen as `sextant predict` chooses them).
 ///
 /// # Errors

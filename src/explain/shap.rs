@@ -8,7 +8,7 @@ use crate::explain::masked::MaskedModel;
 use crate::explain::masker::{IndependentMasker, DEFAULT_MAX_SAMPLES};
 use crate::explain::parallel::explain_rows;
 use crate::explain::permutation::permutation_values;
-use crate::model::{default_output, Model};
+use crate::model::{checked_output, Model};
 use crate::progress::Progress;
 use crate::stats::stream;
 
@@ -78,13 +78,7 @@ pub fn explain_shap(
     progress: &mut dyn Progress,
 ) -> Result<ShapExplanation> {
     let n = feature_names.len();
-    let output = params.output.unwrap_or_else(|| default_output(model));
-    if output >= model.n_outputs() {
-        return Err(Error::invalid_option(
-            "output",
-            format!("the model has outputs 0..{}, not {output}", model.n_outputs()),
-        ));
-    }
+    let output = checked_output(model, params.output)?;
     if let Some(t) = params.tolerance.filter(|t| !(t.is_finite() && *t > 0.0)) {
         return Err(Error::invalid_option("tolerance", format!("{t} is not a positive number")));
     }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
+use crate::data::scoring::ScoringOptions;
 use crate::error::{closest_names, Error, Result};
 use crate::explain::plan::ExplanationsConfig;
 use crate::fairness::confusion::UndefinedPolicy;
@@ -286,6 +287,17 @@ pub struct AuditPlan {
 }
 
 impl AuditConfig {
+    /// How `model` scores `data` before the audit: its columns, its output, the threshold.
+    pub fn scoring_options(&self) -> ScoringOptions {
+        ScoringOptions {
+            features: self.features.clone(),
+            ignore: self.ignore.clone(),
+            output: self.model_output,
+            threshold: self.threshold.unwrap_or(DEFAULT_THRESHOLD),
+            json: false,
+        }
+    }
+
     /// Validates the configuration.
     ///
     /// # Errors

@@ -49,6 +49,21 @@ pub fn default_output(model: &dyn Model) -> usize {
     usize::from(model.is_classifier() && model.n_outputs() == 2)
 }
 
+/// The output to explain: `output`, or the model's default; it must exist.
+///
+/// # Errors
+/// An output index past the model's outputs.
+pub fn checked_output(model: &dyn Model, output: Option<usize>) -> Result<usize> {
+    let output = output.unwrap_or_else(|| default_output(model));
+    if output >= model.n_outputs() {
+        return Err(Error::invalid_option(
+            "output",
+            format!("the model has outputs 0..{}, not {output}", model.n_outputs()),
+        ));
+    }
+    Ok(output)
+}
+
 /// Loads a model from its bytes: a coefficients JSON object, or an ONNX file. `source`
 /// names it in errors.
 ///

@@ -11,10 +11,9 @@ mod render;
 
 use sextant::data::fairness_csv::count_csv;
 use sextant::data::features::{read_features, FeatureMatrix};
-use sextant::data::scoring::{score_csv, ScoringOptions};
+use sextant::data::scoring::score_csv;
 use sextant::explain::lime::explain_lime;
 use sextant::explain::shap::explain_shap;
-use sextant::fairness::config::DEFAULT_THRESHOLD;
 use sextant::model::Model;
 use sextant::{AuditConfig, CountedData};
 use wasm_bindgen::prelude::*;
@@ -88,13 +87,7 @@ fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
                 "an audit's model must be ONNX bytes or a coefficients object",
             ));
         };
-        let scoring = ScoringOptions {
-            features: config.features.clone(),
-            ignore: config.ignore.clone(),
-            output: config.model_output,
-            threshold: config.threshold.unwrap_or(DEFAULT_THRESHOLD),
-            json: false,
-        };
+        let scoring = config.scoring_options();
         let mut scored = Vec::new();
         score_csv(bytes.as_slice(), &mut scored, &source, model.as_ref(), &scoring)
             .map_err(|e| js_error(&e))?;
@@ -173,16 +166,7 @@ fn read_inputs(
     };
     let rows = read(&values[1], "data")?;
     let reference = read(&values[2], reference_name)?;
-    if rows.names != reference.names {
-        return Err(option_error(
-            reference_name,
-            &format!(
-                "its feature columns ({}) differ from the rows' ({})",
-                reference.names.join(","),
-                rows.names.join(",")
-            ),
-        ));
-    }
+    rows.check_same_columns(&reference, reference_name).map_err(|e| js_error(&e))?;
     let first_row = &rows.values[..rows.names.len()];
     let model = model.into_model(first_row)?;
     Ok(Inputs { model, rows, reference })

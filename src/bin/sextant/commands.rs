@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use sextant::data::fairness_csv::count_csv;
 use sextant::data::scoring::{score_csv, ScoringOptions};
 use sextant::explain::plan::Explanations;
-use sextant::fairness::config::DEFAULT_THRESHOLD;
 use sextant::model::load_model;
 use sextant::report::render::{audit_html, render, Format};
 use sextant::{audit, AuditConfig, Error, FairnessReport};
@@ -169,13 +168,7 @@ fn run_audit(
             // Score first (into memory), then audit the scored rows.
             let model_path = base.join(model_path);
             let model = load_model(&read_file(&model_path)?, &model_path.display().to_string())?;
-            let options = ScoringOptions {
-                features: config.features.clone(),
-                ignore: config.ignore.clone(),
-                output: config.model_output,
-                threshold: config.threshold.unwrap_or(DEFAULT_THRESHOLD),
-                json: false,
-            };
+            let options = config.scoring_options();
             let mut scored = Vec::new();
             score_csv(open_file(data)?, &mut scored, &source, model.as_ref(), &options)?;
             count_csv(scored.as_slice(), &source, &plan)?

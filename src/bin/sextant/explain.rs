@@ -139,17 +139,7 @@ fn read_inputs(common: &ExplainArgs, other: &Path, other_flag: &str) -> Result<I
     };
     let rows = read(&common.data)?;
     let reference = read(other)?;
-    if rows.names != reference.names {
-        return Err(Error::invalid_option(
-            other_flag,
-            format!(
-                "its feature columns ({}) differ from the rows' ({})",
-                reference.names.join(","),
-                rows.names.join(",")
-            ),
-        )
-        .into());
-    }
+    rows.check_same_columns(&reference, other_flag)?;
     Ok((model, rows, reference))
 }
 

@@ -12,7 +12,7 @@ pub mod space;
 
 use crate::error::{closest_names, Error, ErrorKind, Result};
 use crate::explain::parallel::explain_rows;
-use crate::model::{default_output, Model};
+use crate::model::{checked_output, Model};
 use crate::progress::Progress;
 use crate::stats::stream;
 use explanation::{summarise, LimeExplanation, LimeRow, Surrogate, LIME_SCHEMA};
@@ -173,17 +173,6 @@ impl Settings {
         }
         Ok(Settings { kernel_width, num_features, selection: params.feature_selection })
     }
-}
-
-fn checked_output(model: &dyn Model, output: Option<usize>) -> Result<usize> {
-    let output = output.unwrap_or_else(|| default_output(model));
-    if output >= model.n_outputs() {
-        return Err(Error::invalid_option(
-            "output",
-            format!("the model has outputs 0..{}, not {output}", model.n_outputs()),
-        ));
-    }
-    Ok(output)
 }
 
 /// Which features are categorical; every given name must be a feature.

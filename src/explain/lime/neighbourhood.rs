@@ -64,11 +64,10 @@ mod tests {
     use crate::stats::stream;
 
     #[test]
-    fn the_instance_comes_first_and_weights_fall_with_distance() {
+    fn the_instance_comes_first_and_weights_fall_with_distance() -> crate::Result<()> {
         let names = vec!["a".to_owned(), "b".to_owned()];
         let training: Vec<f64> = (0..200).flat_map(|i| [f64::from(i), f64::from(i % 3)]).collect();
-        let space = learn_space(&training, &names, &[false, true], Discretizer::Quartile)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let space = learn_space(&training, &names, &[false, true], Discretizer::Quartile)?;
         let x = [150.0, 2.0];
         let codes: Vec<f64> = space.iter().zip(&x).map(|(s, &v)| s.code_of(v)).collect();
         let n = sample(&space, &x, &codes, 500, 1.0, &mut stream(0, 1));
@@ -81,5 +80,6 @@ mod tests {
             let same_bin = space[0].code_of(n.inputs[2 * i]) == codes[0];
             assert_eq!(same_bin, n.binary[2 * i] == 1.0, "row {i}");
         }
+        Ok(())
     }
 }

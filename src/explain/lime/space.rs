@@ -302,36 +302,36 @@ mod tests {
     use super::*;
     use crate::stats::stream;
 
-    fn space(values: &[f64], categorical: bool) -> FeatureSpace {
+    fn space(values: &[f64], categorical: bool) -> Result<FeatureSpace> {
         let names = vec!["age".to_owned()];
-        learn_space(values, &names, &[categorical], Discretizer::Quartile)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .remove(0)
+        Ok(learn_space(values, &names, &[categorical], Discretizer::Quartile)?.remove(0))
     }
 
     #[test]
-    fn quartile_bins_are_described_like_lime() {
+    fn quartile_bins_are_described_like_lime() -> Result<()> {
         let ages: Vec<f64> = (1..=100).map(f64::from).collect();
-        let s = space(&ages, false);
+        let s = space(&ages, false)?;
         // np.percentile(1..100, [25, 50, 75]) = [25.75, 50.5, 75.25]
         assert_eq!(s.describe(s.code_of(10.0)), "age <= 25.75");
         assert_eq!(s.describe(s.code_of(50.5)), "25.75 < age <= 50.50");
         assert_eq!(s.describe(s.code_of(80.0)), "age > 75.25");
+        Ok(())
     }
 
     #[test]
-    fn repeated_cut_points_merge_bins() {
+    fn repeated_cut_points_merge_bins() -> Result<()> {
         let mut values = vec![0.0; 80];
         values.extend((1..=20).map(f64::from));
-        let s = space(&values, false);
+        let s = space(&values, false)?;
         assert_eq!(s.describe(s.code_of(0.0)), "age <= 0.00");
         assert_eq!(s.describe(s.code_of(3.0)), "age > 0.00");
+        Ok(())
     }
 
     #[test]
-    fn draws_follow_training_frequencies_and_stay_in_their_bin() {
+    fn draws_follow_training_frequencies_and_stay_in_their_bin() -> Result<()> {
         let values: Vec<f64> = (0..1000).map(|i| f64::from(i % 10)).collect();
-        let s = space(&values, false);
+        let s = space(&values, false)?;
         let (mut rng, mut normal) = (stream(1, 1), StandardNormal::default());
         let mut first_bin = 0;
         for _ in 0..4000 {
@@ -342,13 +342,15 @@ mod tests {
         }
         // The first quartile bin (x <= 2.25) holds 30% of the training rows.
         assert!((1000..1400).contains(&first_bin), "{first_bin}");
+        Ok(())
     }
 
     #[test]
-    fn categories_are_named_by_their_code() {
-        let s = space(&[0.0, 1.0, 1.0, 2.0], true);
+    fn categories_are_named_by_their_code() -> Result<()> {
+        let s = space(&[0.0, 1.0, 1.0, 2.0], true)?;
         assert_eq!(s.describe(1.0), "age=1");
         assert!(s.knows(2.0) && !s.knows(3.0));
+        Ok(())
     }
 
     #[test]
