@@ -3,6 +3,7 @@
 //! (MatMul, Gemm, Add, Relu, Sigmoid, Softmax, …) over row batches.
 
 pub mod arith;
+pub mod leq_forest;
 pub mod linalg;
 pub mod linear;
 pub mod preprocess;

@@ -1,12 +1,14 @@
 //! TreeEnsembleClassifier and TreeEnsembleRegressor (ONNX-ML), evaluated from flat node
 //! arrays: each row walks each tree once, so a row costs O(trees × depth), not O(nodes) as
 //! in tract's implementation. Thresholds compare in f32, as onnxruntime does for float
-//! models, so branch decisions match it exactly.
+//! models, so branch decisions match it exactly. scikit-learn's trees (only `BRANCH_LEQ`)
+//! take the faster walk of [`LeqForest`].
 
 use std::collections::HashMap;
 
 use crate::math::sigmoid;
 use crate::model::onnx::attributes::NodeAttributes;
+use crate::model::onnx::ops::leq_forest::{Branch, LeqForest, LANES};
 use crate::model::onnx::ops::linear::PostTransform;
 use crate::model::onnx::value::Value;
 
@@ -68,19 +70,17 @@ struct Node {
     missing_true: bool,
 }
 
-/// Rows evaluated together, tree by tree, so each tree's nodes stay in cache.
-const BLOCK_ROWS: usize = 64;
-
-/// Rows walking one tree in lockstep.
-const LANES: usize = 8;
-
 /// A compiled tree ensemble.
 #[derive(Debug, Clone)]
 pub struct TreeEnsemble {
     roots: Vec<usize>,
     nodes: Vec<Node>,
-    /// Every branch is `BRANCH_LEQ` with no missing-value tracking.
-    all_leq: bool,
+    /// The same trees for the fast walk, when every branch is `BRANCH_LEQ` with no
+    /// missing-value tracking.
+    leq_forest: Option<LeqForest>,
+    /// Per node, the sum of its leaf weights, when every weight scores output 0 and trees
+    /// combine by sum or average (so a row's score is one sum).
+    leaf_sums: Option<Vec<f64>>,
     /// Leaf weights of node `i`: `weights[leaf_start[i]..leaf_start[i + 1]]`.
     leaf_start: Vec<usize>,
     weights: Vec<(usize, f64)>,
@@ -214,8 +214,27 @@ impl TreeEnsemble {
             })
             .collect::<Result<Vec<_>, String>>()?;
         let all_leq = (0..n).filter(branch).all(|i| modes[i] == Mode::Leq && !missing_true[i]);
+        let leq_forest = all_leq.then(|| {
+            let branches: Vec<Option<Branch>> = nodes
+                .iter()
+                .zip(&modes)
+                .map(|(node, mode)| {
+                    (*mode != Mode::Leaf).then_some(Branch {
+                        feature: node.feature,
+                        threshold: node.threshold,
+                        children: node.children,
+                    })
+                })
+                .collect();
+            LeqForest::new(&branches, &roots)
+        });
+        let one_sum = !matches!(kind, Kind::Regressor(Aggregate::Min | Aggregate::Max))
+            && leaf_outputs.iter().all(|&o| o == 0);
+        let leaf_sums = one_sum
+            .then(|| per_node.iter().map(|w| w.iter().map(|&(_, weight)| weight).sum()).collect());
         Ok(TreeEnsemble {
-            all_leq,
+            leq_forest,
+            leaf_sums,
             features_needed: (0..n).filter(branch).map(|i| feature[i] + 1).max().unwrap_or(0),
             tracks_missing: (0..n).filter(branch).any(|i| missing_true[i]),
             roots,
@@ -244,35 +263,25 @@ impl TreeEnsemble {
         }
     }
 
-    /// The leaves reached from `root` by up to [`LANES`] rows, walked in lockstep so that the
+    /// The leaves reached from `root` by [`LANES`] rows, walked in lockstep so that the
     /// rows' independent chains of node loads overlap instead of waiting on each other.
-    ///
-    /// `ALL_LEQ`: every branch is `BRANCH_LEQ` without missing-value tracking (scikit-learn's
-    /// trees), where `x <= t` alone decides (NaN goes to the false child, as it must).
     #[inline]
-    fn leaves<const ALL_LEQ: bool>(
-        &self,
-        rows: &[f32],
-        cols: usize,
-        root: usize,
-        leaves: &mut [usize; LANES],
-    ) {
-        let lanes = rows.len() / cols.max(1);
-        leaves[..lanes].fill(root);
+    fn leaves(&self, rows: &[f32], cols: usize, root: usize) -> [u32; LANES] {
+        #[allow(clippy::cast_possible_truncation)]
+        let mut leaves = [root as u32; LANES];
         let mut moving = true;
         while moving {
             moving = false;
-            for (k, leaf) in leaves[..lanes].iter_mut().enumerate() {
-                let node = &self.nodes[*leaf];
+            for (k, leaf) in leaves.iter_mut().enumerate() {
+                let node = &self.nodes[*leaf as usize];
                 if node.mode != Mode::Leaf {
                     let x = rows[k * cols + node.feature as usize];
-                    let go_true =
-                        if ALL_LEQ { x <= node.threshold } else { Self::goes_true(node, x) };
-                    *leaf = node.children[usize::from(go_true)] as usize;
+                    *leaf = node.children[usize::from(Self::goes_true(node, x))];
                     moving = true;
                 }
             }
         }
+        leaves
     }
 
     /// The outputs for a batch whose width covers every feature the trees read.
@@ -287,49 +296,54 @@ impl TreeEnsemble {
             ));
         }
         let rows = data.len() / (*cols).max(1);
-        let mut out = vec![0.0; rows * self.outputs];
+        // Whole groups of LANES rows (the padding rows are scored and dropped).
+        let padded = rows.div_ceil(LANES) * LANES;
         #[allow(clippy::cast_possible_truncation)]
-        let block32: Vec<f32> = data.iter().map(|&x| x as f32).collect();
-        for (rows32, scores) in
-            block32.chunks(BLOCK_ROWS * cols).zip(out.chunks_mut(BLOCK_ROWS * self.outputs))
+        let mut rows32: Vec<f32> = data.iter().map(|&x| x as f32).collect();
+        rows32.resize(padded * cols, 0.0);
+        let mut out = vec![0.0; padded * self.outputs];
+        for (lane_rows, lane_scores) in
+            rows32.chunks(LANES * (*cols).max(1)).zip(out.chunks_mut(LANES * self.outputs))
         {
-            self.block_scores(rows32, *cols, scores);
+            self.lane_scores(lane_rows, *cols, lane_scores);
+        }
+        out.truncate(rows * self.outputs);
+        for row_scores in out.chunks_exact_mut(self.outputs) {
+            self.finalize(row_scores);
         }
         Ok(Value::batch(self.outputs, out))
     }
 
-    /// Scores a block of rows tree by tree, then finalises each row.
-    fn block_scores(&self, rows: &[f32], cols: usize, scores: &mut [f64]) {
+    /// The summed (or min/max) leaf values of [`LANES`] rows, before [`Self::finalize`].
+    fn lane_scores(&self, rows: &[f32], cols: usize, scores: &mut [f64]) {
+        if let (Some(forest), Some(sums)) = (&self.leq_forest, &self.leaf_sums) {
+            let total = forest.sums(rows, cols, sums);
+            for (row_scores, t) in scores.chunks_exact_mut(self.outputs).zip(total) {
+                row_scores[0] = t;
+            }
+            return;
+        }
         let min_max = matches!(self.kind, Kind::Regressor(Aggregate::Min | Aggregate::Max));
         scores.iter_mut().for_each(|s| *s = if min_max { f64::NAN } else { 0.0 });
-        let mut leaves = [0usize; LANES];
-        for &root in &self.roots {
-            for (lane_rows, lane_scores) in
-                rows.chunks(LANES * cols.max(1)).zip(scores.chunks_mut(LANES * self.outputs))
+        for (tree, &root) in self.roots.iter().enumerate() {
+            let leaves = match &self.leq_forest {
+                Some(forest) => forest.leaves(rows, cols, tree),
+                None => self.leaves(rows, cols, root),
+            };
+            for (leaf, row_scores) in leaves.into_iter().zip(scores.chunks_exact_mut(self.outputs))
             {
-                if self.all_leq {
-                    self.leaves::<true>(lane_rows, cols, root, &mut leaves);
-                } else {
-                    self.leaves::<false>(lane_rows, cols, root, &mut leaves);
-                }
-                for (&leaf, row_scores) in
-                    leaves.iter().zip(lane_scores.chunks_exact_mut(self.outputs))
+                let leaf = leaf as usize;
+                for &(output, weight) in
+                    &self.weights[self.leaf_start[leaf]..self.leaf_start[leaf + 1]]
                 {
-                    for &(output, weight) in
-                        &self.weights[self.leaf_start[leaf]..self.leaf_start[leaf + 1]]
-                    {
-                        let s = &mut row_scores[output];
-                        *s = match self.kind {
-                            Kind::Regressor(Aggregate::Min) => s.min(weight),
-                            Kind::Regressor(Aggregate::Max) => s.max(weight),
-                            _ => *s + weight,
-                        };
-                    }
+                    let s = &mut row_scores[output];
+                    *s = match self.kind {
+                        Kind::Regressor(Aggregate::Min) => s.min(weight),
+                        Kind::Regressor(Aggregate::Max) => s.max(weight),
+                        _ => *s + weight,
+                    };
                 }
             }
-        }
-        for row_scores in scores.chunks_exact_mut(self.outputs) {
-            self.finalize(row_scores);
         }
     }
 
@@ -399,3 +413,7 @@ fn find_roots(
     }
     Ok(roots)
 }
+
+#[cfg(test)]
+#[path = "tree_tests.rs"]
+mod tests;
