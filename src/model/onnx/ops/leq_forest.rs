@@ -171,7 +171,7 @@ impl CompleteTree {
             for (lane, i) in at.iter_mut().enumerate() {
                 let b = *i as usize;
                 let x = rows[lane * cols + self.features[b] as usize];
-                *i = 2 * *i + 1 + u32::from(!(x <= self.thresholds[b]));
+                *i = 2 * *i + 2 - u32::from(x <= self.thresholds[b]);
             }
         }
         let first_leaf = (1u32 << self.depth) - 1;
