@@ -149,7 +149,7 @@ fn check_fixtures(dir: &Path) -> usize {
 #[test]
 fn fixtures_reproduce_onnxruntime() {
     let checked = check_fixtures(&common::repo().join("tests/fixtures/models"));
-    assert_eq!(checked, 6, "expected six fixture models");
+    assert_eq!(checked, 8, "expected eight fixture models");
 }
 
 /// A graph with an operator Sextant's executor lacks (LeakyRelu) runs through tract.

@@ -8,6 +8,7 @@
 //! clear error naming it and its node.
 
 mod attributes;
+mod linear_pipeline;
 mod ops;
 mod proto;
 mod value;
@@ -18,6 +19,7 @@ use prost::Message;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Model;
+use linear_pipeline::LinearPipeline;
 use ops::{CompileError, Op};
 use proto::{data_type, GraphProto, ModelProto, NodeProto};
 use value::{tensor_from_proto, Value};
@@ -26,7 +28,7 @@ use value::{tensor_from_proto, Value};
 const CHUNK_ROWS: usize = 1024;
 
 /// Where an op reads an input from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
     /// The graph input.
     Input,
@@ -56,6 +58,8 @@ pub struct OnnxModel {
     n_outputs: usize,
     classifier: bool,
     accepts_missing: bool,
+    /// The fast path, when the graph is scalers and a linear model.
+    linear_pipeline: Option<LinearPipeline>,
 }
 
 fn op_label(node: &NodeProto) -> String {
@@ -149,6 +153,14 @@ impl OnnxModel {
             Op::Trees(t) => t.tracks_missing,
             _ => false,
         });
+        let chained = output == Slot::Step(steps.len().saturating_sub(1))
+            && steps.iter().enumerate().all(|(k, step)| match step.inputs.as_slice() {
+                [Slot::Input] => k == 0,
+                [Slot::Step(previous)] => *previous + 1 == k,
+                _ => false,
+            });
+        let linear_pipeline =
+            LinearPipeline::detect(steps.iter().map(|s| &s.op), chained, scored.float32_input);
         let mut model = OnnxModel {
             source: source.to_owned(),
             n_features,
@@ -160,6 +172,7 @@ impl OnnxModel {
             n_outputs: 0,
             classifier,
             accepts_missing,
+            linear_pipeline,
         };
         model.n_outputs = model.probe_width()?;
         Ok(model)
@@ -373,6 +386,9 @@ impl Model for OnnxModel {
                 "features",
                 format!("the model takes {m} features, the rows have {n_features}"),
             ));
+        }
+        if let Some(pipeline) = &self.linear_pipeline {
+            return pipeline.predict(rows, n_features).map_err(|e| Error::model(&self.source, e));
         }
         // Chunks keep every intermediate value small and in cache; one giant batch would
         // spend its time page-faulting fresh allocations.

@@ -11,7 +11,7 @@ fn batch(v: &Value) -> Result<(usize, &[f64]), String> {
 }
 
 /// A per-column parameter list: one value for every column, or one for all.
-fn per_column(values: &[f64], cols: usize, what: &str) -> Result<Vec<f64>, String> {
+pub fn per_column(values: &[f64], cols: usize, what: &str) -> Result<Vec<f64>, String> {
     match values.len() {
         1 => Ok(vec![values[0]; cols]),
         n if n == cols => Ok(values.to_vec()),
@@ -24,18 +24,31 @@ pub fn scaler(v: &Value, offset: &[f64], scale: &[f64]) -> Result<Value, String>
     let (cols, data) = batch(v)?;
     let offset = per_column(offset, cols, "offset")?;
     let scale = per_column(scale, cols, "scale")?;
-    let out = data
-        .chunks_exact(cols.max(1))
-        .flat_map(|row| row.iter().zip(offset.iter().zip(&scale)).map(|(x, (o, s))| (x - o) * s))
-        .collect();
+    let mut out = data.to_vec();
+    scale_rows(&mut out, &offset, &scale);
     Ok(Value::batch(cols, out))
+}
+
+/// `(x − offset) × scale` in place, over rows as wide as `offset` and `scale`.
+pub fn scale_rows(rows: &mut [f64], offset: &[f64], scale: &[f64]) {
+    for row in rows.chunks_exact_mut(offset.len().max(1)) {
+        for ((x, o), s) in row.iter_mut().zip(offset).zip(scale) {
+            *x = (*x - o) * s;
+        }
+    }
 }
 
 /// Row normalisation: `MAX`, `L1` or `L2` (a zero row stays zero).
 pub fn normalizer(v: &Value, norm: &str) -> Result<Value, String> {
     let (cols, data) = batch(v)?;
     let mut out = data.to_vec();
-    for row in out.chunks_exact_mut(cols.max(1)) {
+    normalize_rows(&mut out, cols, norm)?;
+    Ok(Value::batch(cols, out))
+}
+
+/// Row normalisation in place, over rows `cols` wide.
+pub fn normalize_rows(rows: &mut [f64], cols: usize, norm: &str) -> Result<(), String> {
+    for row in rows.chunks_exact_mut(cols.max(1)) {
         let n = match norm {
             "MAX" => row.iter().fold(0.0_f64, |m, x| m.max(x.abs())),
             "L1" => row.iter().map(|x| x.abs()).sum(),
@@ -46,7 +59,7 @@ pub fn normalizer(v: &Value, norm: &str) -> Result<Value, String> {
             row.iter_mut().for_each(|x| *x /= n);
         }
     }
-    Ok(Value::batch(cols, out))
+    Ok(())
 }
 
 /// Replaces `replaced` (NaN matches NaN) by the column's imputed value.
