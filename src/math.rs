@@ -33,26 +33,48 @@ pub fn exp(x: f64) -> f64 {
 }
 
 /// e^x for x in [-708, 709], without branches.
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 fn exp_in_range(x: f64) -> f64 {
-    // k = round(x·N/ln2), by adding and subtracting 1.5·2^52 (exact IEEE arithmetic, and
-    // no call to a rounding routine on targets without SSE4.1).
-    let k = (x * (N as f64 / std::f64::consts::LN_2) + ROUNDER) - ROUNDER;
+    exp_from_table(table(), x)
+}
+
+/// e^x for x in [-708, 709] from the table of 2^(i/N): integer work only through bit
+/// patterns and logical shifts, so a loop over many x vectorises.
+#[inline(always)]
+#[allow(clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+fn exp_from_table(table: &[f64; N], x: f64) -> f64 {
+    // k = round(x·N/ln2), by adding 1.5·2^52 (exact IEEE arithmetic): the sum's low
+    // mantissa bits then hold k itself, read without a float-to-integer conversion.
+    let shifted = x * (N as f64 / std::f64::consts::LN_2) + ROUNDER;
+    let k = shifted - ROUNDER;
     let r = (x - k * LN2_N_HI) - k * LN2_N_LO;
     // e^r for |r| ≤ 0.0028: the Taylor series to r^5 is exact to 2^-62.
     let p = r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0)))));
-    let k = k as i64;
-    let (octave, index) = (k.div_euclid(N as i64), k.rem_euclid(N as i64) as usize);
-    // octave is in [-1022, 1023] here, so 2^octave is normal and built from its bits.
-    let scale = f64::from_bits(((octave + 1023) as u64) << 52);
-    let t = table()[index];
+    let k = shifted.to_bits().wrapping_sub(ROUNDER.to_bits()) as i64;
+    // k ≥ −1022·N here, so k + 1023·N ≥ 0 and its octave is a logical shift away; 2^octave
+    // is normal and built from its bits.
+    let biased = (k + 1023 * N as i64) as u64;
+    let scale = f64::from_bits((biased >> N.trailing_zeros()) << 52);
+    let t = table[(biased % N as u64) as usize];
     (t + t * p) * scale
 }
 
 /// The logistic function 1 / (1 + e^-x), without branches. Below x = -709 it returns
 /// about 1.2e-308 instead of the even smaller true value.
 pub fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + exp_in_range((-x).clamp(-708.0, 709.0)))
+    logistic(table(), x)
+}
+
+/// [`sigmoid`] of each value, in place.
+pub fn sigmoid_in_place(values: &mut [f64]) {
+    let table = table();
+    for v in values {
+        *v = logistic(table, *v);
+    }
+}
+
+#[inline(always)]
+fn logistic(table: &[f64; N], x: f64) -> f64 {
+    1.0 / (1.0 + exp_from_table(table, (-x).clamp(-708.0, 709.0)))
 }
 
 /// tanh(x), from the portable libm.

@@ -83,7 +83,7 @@ pub fn explain_shap(
         return Err(Error::invalid_option("tolerance", format!("{t} is not a positive number")));
     }
     let masker = IndependentMasker::new(background, n, params.max_background, params.seed)?;
-    let masked = MaskedModel { model, masker: &masker, output };
+    let masked = MaskedModel::new(model, &masker, output);
     if params.budget == Budget::Permutations(0) {
         return Err(Error::invalid_option("permutations", "at least one permutation is needed"));
     }

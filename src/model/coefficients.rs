@@ -9,6 +9,7 @@
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::model::additive::{dot_products, AdditiveScore, ScoreLink};
 use crate::model::Model;
 
 #[derive(Deserialize)]
@@ -115,36 +116,37 @@ impl Model for LinearModel {
             ));
         }
         let width = self.n_outputs();
-        let mut out = vec![0.0; rows.len() / n_features.max(1) * width];
-        let rows = rows.chunks_exact(n_features.max(1));
-        if self.logistic {
-            // Linear scores first, then the logistic in a separate loop that vectorises.
-            for (row, o) in rows.zip(out.chunks_exact_mut(width)) {
-                o[1] = self.intercept + dot(row, &self.weights);
-            }
-            for o in out.chunks_exact_mut(width) {
-                let p = crate::math::sigmoid(o[1]);
-                o[0] = 1.0 - p;
-                o[1] = p;
-            }
-        } else {
-            for (row, o) in rows.zip(out.iter_mut()) {
-                *o = self.intercept + dot(row, &self.weights);
-            }
-        }
+        let mut scores = vec![0.0; rows.len() / n_features.max(1)];
+        dot_products(rows, &self.weights, &mut scores);
+        let mut out = vec![0.0; scores.len() * width];
+        self.link().write_rows(self.intercept, &mut scores, &mut out);
         Ok(out)
+    }
+
+    fn additive(&self) -> Option<&dyn AdditiveScore> {
+        Some(self)
     }
 }
 
-/// x·w with four running sums, which lets the compiler vectorise it.
-fn dot(x: &[f64], w: &[f64]) -> f64 {
-    let mut sums = [0.0; 4];
-    let (x4, w4) = (x.chunks_exact(4), w.chunks_exact(4));
-    let tail: f64 = x4.remainder().iter().zip(w4.remainder()).map(|(a, b)| a * b).sum();
-    for (a, b) in x4.zip(w4) {
-        for k in 0..4 {
-            sums[k] += a[k] * b[k];
+impl LinearModel {
+    fn link(&self) -> ScoreLink {
+        if self.logistic {
+            ScoreLink::Logistic
+        } else {
+            ScoreLink::Identity
         }
     }
-    (sums[0] + sums[1]) + (sums[2] + sums[3]) + tail
+}
+
+impl AdditiveScore for LinearModel {
+    fn terms(&self, feature: usize, values: &[f64], terms: &mut [f64]) {
+        let w = self.weights.get(feature).copied().unwrap_or(0.0);
+        for (t, v) in terms.iter_mut().zip(values) {
+            *t = v * w;
+        }
+    }
+
+    fn outputs(&self, sums: &mut [f64], output: usize) {
+        self.link().apply(self.intercept, sums, output);
+    }
 }

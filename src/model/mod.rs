@@ -4,12 +4,14 @@
 //! networks, evaluated by Sextant's own executor, see [`onnx`]) and coefficient JSON files of
 //! linear and logistic models ([`coefficients`]). [`load_model`] tells them apart by content.
 
+pub mod additive;
 pub mod coefficients;
 pub mod onnx;
 #[cfg(feature = "tract")]
 pub mod tract_graph;
 
 use crate::error::{Error, ErrorKind, Result};
+use additive::AdditiveScore;
 
 /// `Send + Sync` natively, where rows are explained on several threads; nothing in
 /// WebAssembly, where a model may be a JavaScript function (which is neither).
@@ -41,6 +43,12 @@ pub trait Model: MaybeSendSync {
     /// # Errors
     /// When the width does not match the model, or an operator fails on the data.
     fn predict(&self, rows: &[f64], n_features: usize) -> Result<Vec<f64>>;
+
+    /// The model as an additive score, when it is one (linear and logistic models): lets
+    /// explainers add precomputed per-feature terms instead of evaluating whole rows.
+    fn additive(&self) -> Option<&dyn AdditiveScore> {
+        None
+    }
 }
 
 /// The default output column: the positive class's probability for a binary classifier,

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use prost::Message;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::additive::AdditiveScore;
 use crate::model::Model;
 use linear_pipeline::LinearPipeline;
 use ops::{CompileError, Op};
@@ -378,6 +379,10 @@ impl Model for OnnxModel {
 
     fn accepts_missing(&self) -> bool {
         self.accepts_missing
+    }
+
+    fn additive(&self) -> Option<&dyn AdditiveScore> {
+        self.linear_pipeline.as_ref().and_then(LinearPipeline::additive)
     }
 
     fn predict(&self, rows: &[f64], n_features: usize) -> Result<Vec<f64>> {

@@ -1,6 +1,7 @@
 //! LinearClassifier and LinearRegressor (ONNX-ML), and the post-transforms classifiers share.
 
-use crate::math::sigmoid;
+use crate::math::sigmoid_in_place;
+use crate::model::additive::{dot_products, ScoreLink};
 use crate::model::onnx::ops::arith::softmax_rows;
 use crate::model::onnx::value::Value;
 
@@ -33,7 +34,7 @@ impl PostTransform {
     pub fn apply(self, scores: &mut [f64], cols: usize) {
         match self {
             PostTransform::None => {}
-            PostTransform::Logistic => scores.iter_mut().for_each(|s| *s = sigmoid(*s)),
+            PostTransform::Logistic => sigmoid_in_place(scores),
             PostTransform::Softmax => softmax_rows(scores, cols),
             PostTransform::SoftmaxZero => {
                 for row in scores.chunks_exact_mut(cols.max(1)) {
@@ -106,22 +107,9 @@ impl Linear {
         let cols = cols.max(1);
         let width = self.width();
         scores.resize(rows.len() / cols, 0.0);
-        if let Some((w, intercept)) = self.binary_score(cols) {
-            // Two classes from one score s: (1 − σ(s), σ(s)) under the logistic, else (−s, s)
-            // through the post-transform.
+        if let Some((w, intercept, link)) = self.single_score(cols) {
             dot_products(rows, w, scores);
-            for (o, s) in out.chunks_exact_mut(2).zip(scores.iter()) {
-                let s = intercept + s;
-                if self.post == PostTransform::Logistic {
-                    let p = sigmoid(s);
-                    (o[0], o[1]) = (1.0 - p, p);
-                } else {
-                    (o[0], o[1]) = (-s, s);
-                }
-            }
-            if self.post != PostTransform::Logistic {
-                self.post.apply(out, width);
-            }
+            link.write_rows(intercept, scores, out);
             return Ok(());
         }
         for (t, w) in self.coefficients.chunks_exact(cols).enumerate() {
@@ -135,49 +123,30 @@ impl Linear {
         Ok(())
     }
 
-    /// For a binary classifier, the positive class's coefficients and intercept, when the
-    /// negative class's score is minus that one: a single set of coefficients, or two that
-    /// are exact negatives (as scikit-learn's logistic regression exports). Negation is exact
-    /// in floating point, so the one score gives both bit for bit.
-    fn binary_score(&self, cols: usize) -> Option<(&[f64], f64)> {
-        if self.classes != Some(2) {
-            return None;
-        }
+    /// The coefficients, intercept and link of a model whose outputs all come from one
+    /// score: a regressor with one target, or a binary classifier whose negative class
+    /// scores minus the positive one (one set of coefficients, or two that are exact
+    /// negatives, as scikit-learn's logistic regression exports). Negation is exact in
+    /// floating point, so the one score gives every output bit for bit.
+    pub fn single_score(&self, cols: usize) -> Option<(&[f64], f64, ScoreLink)> {
         let intercept = |t: usize| self.intercepts.get(t).copied().unwrap_or(0.0);
-        match self.targets {
-            1 => Some((&self.coefficients, intercept(0))),
-            2 => {
+        let link = match self.post {
+            PostTransform::Logistic => ScoreLink::Logistic,
+            PostTransform::None => ScoreLink::Mirrored,
+            PostTransform::Softmax | PostTransform::SoftmaxZero => return None,
+        };
+        match (self.classes, self.targets) {
+            (None, 1) if self.post == PostTransform::None => {
+                Some((&self.coefficients, intercept(0), ScoreLink::Identity))
+            }
+            (Some(2), 1) => Some((&self.coefficients, intercept(0), link)),
+            (Some(2), 2) => {
                 let (negative, positive) = self.coefficients.split_at(cols);
                 let mirrored = negative.iter().zip(positive).all(|(n, p)| *n == -p)
                     && intercept(0) == -intercept(1);
-                mirrored.then_some((positive, intercept(1)))
+                mirrored.then_some((positive, intercept(1), link))
             }
             _ => None,
         }
-    }
-}
-
-/// Rows whose dot products are summed side by side: each row's sum is a chain of dependent
-/// additions, and interleaving rows keeps the adder busy.
-const INTERLEAVED_ROWS: usize = 8;
-
-/// `scores[r] = Σ_j rows[r][j] · w[j]`, summed in feature order as a plain loop would.
-fn dot_products(rows: &[f64], w: &[f64], scores: &mut [f64]) {
-    let cols = w.len().max(1);
-    let mut blocks = rows.chunks_exact(INTERLEAVED_ROWS * cols);
-    let mut outs = scores.chunks_exact_mut(INTERLEAVED_ROWS);
-    for (block, out) in (&mut blocks).zip(&mut outs) {
-        let rows: [&[f64]; INTERLEAVED_ROWS] =
-            std::array::from_fn(|r| &block[r * cols..(r + 1) * cols]);
-        let mut sums = [0.0; INTERLEAVED_ROWS];
-        for (j, &wj) in w.iter().enumerate() {
-            for (sum, row) in sums.iter_mut().zip(rows) {
-                *sum += row[j] * wj;
-            }
-        }
-        out.copy_from_slice(&sums);
-    }
-    for (row, out) in blocks.remainder().chunks_exact(cols).zip(outs.into_remainder()) {
-        *out = row.iter().zip(w).fold(0.0, |sum, (x, w)| sum + x * w);
     }
 }
