@@ -14,7 +14,7 @@ use crate::error::{closest_names, Error, ErrorKind, Result};
 use crate::explain::parallel::explain_rows;
 use crate::model::{checked_output, Model};
 use crate::progress::Progress;
-use crate::stats::stream;
+use crate::stats::fast_stream;
 use explanation::{summarise, LimeExplanation, LimeRow, Surrogate, LIME_SCHEMA};
 use neighbourhood::sample;
 use ridge::{FeatureSelection, WeightedDesign};
@@ -101,7 +101,7 @@ pub fn explain_lime(
         let codes = instance_codes(&space, x, r)?;
         let runs = (0..params.repeats as u64)
             .map(|k| {
-                let mut rng = stream(params.seed.wrapping_add(k), r as u64 + 1);
+                let mut rng = fast_stream(params.seed.wrapping_add(k), r as u64 + 1);
                 let neighbourhood =
                     sample(&space, x, &codes, params.num_samples, settings.kernel_width, &mut rng);
                 let outputs = model.predict(&neighbourhood.inputs, m)?;

@@ -37,7 +37,7 @@ pub fn sample(
     binary.extend(std::iter::repeat_n(1.0, m));
     inputs.extend_from_slice(x);
     weights.push(1.0);
-    let mut normal = StandardNormal::default();
+    let normal = StandardNormal::default();
     for _ in 1..n_samples {
         let mut differing = 0u32;
         for (feature, &own) in space.iter().zip(codes) {
@@ -45,7 +45,7 @@ pub fn sample(
             let same = code == own;
             differing += u32::from(!same);
             binary.push(f64::from(u8::from(same)));
-            inputs.push(feature.draw_value(code, rng, &mut normal));
+            inputs.push(feature.draw_value(code, rng, &normal));
         }
         weights.push(kernel(f64::from(differing).sqrt(), kernel_width));
     }

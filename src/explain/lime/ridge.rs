@@ -102,11 +102,12 @@ impl WeightedDesign {
             }
             let dy = yi - y_mean;
             yty += wi * dy * dy;
-            for i in 0..m {
-                let wc = wi * centred[i];
-                xty[i] += wc * dy;
-                for j in i..m {
-                    gram[i * m + j] += wc * centred[j];
+            // The whole square (it vectorises); the lower half is then mirrored from the upper.
+            for ((gram_row, &c), xty) in gram.chunks_exact_mut(m).zip(&centred).zip(&mut xty) {
+                let wc = wi * c;
+                *xty += wc * dy;
+                for (g, &c) in gram_row.iter_mut().zip(&centred) {
+                    *g += wc * c;
                 }
             }
         }

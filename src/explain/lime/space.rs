@@ -65,6 +65,15 @@ struct Bin {
     mean: f64,
     /// Their standard deviation, plus lime's 1e-11.
     std: f64,
+    /// The edges standardised by `mean` and `std`: where the truncated normal is cut.
+    low: f64,
+    high: f64,
+}
+
+impl Bin {
+    fn new(min: f64, max: f64, mean: f64, std: f64) -> Self {
+        Bin { min, max, mean, std, low: (min - mean) / std, high: (max - mean) / std }
+    }
 }
 
 /// Bins of a continuous feature.
@@ -96,9 +105,8 @@ impl Binning {
 
     /// A model input drawn from bin `bin`: lime's truncated normal around the bin's training
     /// mean, within the bin's edges.
-    fn draw_value(&self, bin: usize, rng: &mut impl Rng, normal: &mut StandardNormal) -> f64 {
-        let Bin { min, max, mean, std } = self.bins[bin];
-        let (low, high) = ((min - mean) / std, (max - mean) / std);
+    fn draw_value(&self, bin: usize, rng: &mut impl Rng, normal: &StandardNormal) -> f64 {
+        let Bin { min, max, mean, std, low, high } = self.bins[bin];
         if low == high {
             // lime 0.2.0.1 returns the standardised edge here, not a value of the feature
             // (0 when the bin holds one repeated value): kept so that numbers match lime.
@@ -158,13 +166,15 @@ impl FeatureSpace {
     /// A code drawn with its training frequency.
     pub fn draw_code(&self, rng: &mut impl Rng) -> f64 {
         let u: f64 = rng.random();
-        let i = self.cumulative.partition_point(|&c| c <= u).min(self.codes.len() - 1);
+        // Counting (rather than a binary search) has no branch to mispredict on these few
+        // entries; the last cumulative frequency is 1, above every u.
+        let i = self.cumulative.iter().filter(|&&c| c <= u).count().min(self.codes.len() - 1);
         self.codes[i]
     }
 
     /// A model input with code `code` (`normal` draws the position inside a bin).
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    pub fn draw_value(&self, code: f64, rng: &mut impl Rng, normal: &mut StandardNormal) -> f64 {
+    pub fn draw_value(&self, code: f64, rng: &mut impl Rng, normal: &StandardNormal) -> f64 {
         match &self.binning {
             Some(binning) => binning.draw_value(code as usize, rng, normal),
             None => code,
@@ -256,7 +266,7 @@ fn binned_space(name: &str, sorted: &[f64], discretizer: Discretizer) -> Feature
                 let mean = values.iter().sum::<f64>() / n;
                 (mean, (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt())
             };
-            Bin { min, max, mean, std: std + 1e-11 }
+            Bin::new(min, max, mean, std + 1e-11)
         })
         .collect();
     let (codes, counts) = runs(sorted.iter().map(|&x| binning.bin_of(x) as f64));
@@ -332,11 +342,11 @@ mod tests {
     fn draws_follow_training_frequencies_and_stay_in_their_bin() -> Result<()> {
         let values: Vec<f64> = (0..1000).map(|i| f64::from(i % 10)).collect();
         let s = space(&values, false)?;
-        let (mut rng, mut normal) = (stream(1, 1), StandardNormal::default());
+        let (mut rng, normal) = (stream(1, 1), StandardNormal::default());
         let mut first_bin = 0;
         for _ in 0..4000 {
             let code = s.draw_code(&mut rng);
-            let x = s.draw_value(code, &mut rng, &mut normal);
+            let x = s.draw_value(code, &mut rng, &normal);
             assert_eq!(s.code_of(x), code, "{x} drawn for bin {code}");
             first_bin += usize::from(code == 0.0);
         }
