@@ -1,14 +1,16 @@
 //! The fast walk for the trees scikit-learn exports: every branch is `x <= threshold` with no
-//! missing-value tracking. Nodes are 16 bytes (four to a cache line), a leaf points to itself
-//! on both sides, and each tree is walked for exactly its depth by [`LANES`] rows at once, with
-//! neither a branch on the node kind nor a data-dependent loop exit: the rows' chains of node
-//! loads overlap, and the compiler keeps the lanes in registers.
+//! missing-value tracking. Shallow forests (gradient boosting) are stored complete and
+//! breadth-first, every tree padded to the same depth and laid end to end, with the leaf
+//! values at the bottom positions: a walk is arithmetic on a position (`2i + 1` or `2i + 2`),
+//! with neither child pointers nor a branch on the node kind, and the common depths are
+//! compiled with the depth fixed so that the loops unroll. Deeper forests use linked nodes.
+//! Either way [`LANES`] rows walk a tree together, so their chains of loads overlap.
 
 /// Rows walking one tree together.
 pub const LANES: usize = 8;
 
-/// One node: a leaf has an infinite threshold and itself as both children, so walking past
-/// it stays put (a NaN input takes the false child, which is the leaf again).
+/// One linked node: a leaf has an infinite threshold and itself as both children, so
+/// walking past it stays put (a NaN input takes the false child, which is the leaf again).
 #[derive(Debug, Clone, Copy)]
 #[repr(C)]
 struct Node {
@@ -18,33 +20,37 @@ struct Node {
     children: [u32; 2],
 }
 
-/// Trees up to this depth are stored complete (breadth-first, no child pointers).
+/// Forests up to this depth are stored complete.
 const MAX_COMPLETE_DEPTH: u32 = 10;
 
-/// One tree stored complete: branch `i` has children `2i + 1` (true) and `2i + 2` (false),
-/// and a leaf above the last level is a branch with an infinite threshold whose subtree
-/// ends, on every side, in copies of it.
+/// Trees stored complete, all `depth` deep: in tree `t`, branch `i` (of `2^depth − 1`) has
+/// children `2i + 1` (true) and `2i + 2` (false). A leaf above the last level is a branch
+/// with an infinite threshold whose subtree ends, on every side, in copies of it.
 #[derive(Debug, Clone)]
-struct CompleteTree {
+struct CompleteTrees {
     depth: u32,
-    /// Branches, breadth-first: `2^depth − 1` of them.
+    /// Per tree, its branches breadth-first.
     features: Vec<u32>,
     thresholds: Vec<f32>,
-    /// The original leaf node at each of the `2^depth` bottom positions.
+    /// Per tree, the original leaf node at each of the `2^depth` bottom positions.
     leaves: Vec<u32>,
+    /// The same positions' leaf values, when given.
+    values: Option<Vec<f64>>,
 }
 
-/// A forest laid out for [`LeqForest::leaves`].
+/// A forest laid out for [`LeqForest::leaves`] and [`LeqForest::sums`], with the values
+/// `sums` adds up per node, when given.
 #[derive(Debug, Clone)]
-pub struct LeqForest(Layout);
+pub struct LeqForest(Layout, Option<Vec<f64>>);
 
 #[derive(Debug, Clone)]
 enum Layout {
-    /// Every tree at most [`MAX_COMPLETE_DEPTH`] deep (gradient boosting's shallow trees).
-    Complete(Vec<CompleteTree>),
-    /// Deeper trees (random forests): nodes with child pointers, and per tree its root and
-    /// depth.
-    Linked { nodes: Vec<Node>, trees: Vec<(u32, u32)> },
+    Complete(CompleteTrees),
+    /// Nodes with child pointers, and per tree its root and depth.
+    Linked {
+        nodes: Vec<Node>,
+        trees: Vec<(u32, u32)>,
+    },
 }
 
 /// A branch as the ONNX attributes give it: `None` for a leaf.
@@ -69,57 +75,108 @@ fn depth(nodes: &[Option<Branch>], root: usize) -> u32 {
     deepest
 }
 
-impl CompleteTree {
-    fn new(nodes: &[Option<Branch>], root: usize, depth: u32) -> Self {
+impl CompleteTrees {
+    fn new(nodes: &[Option<Branch>], roots: &[usize], depth: u32, values: Option<&[f64]>) -> Self {
         let branches = (1usize << depth) - 1;
-        let mut tree = CompleteTree {
+        let mut trees = CompleteTrees {
             depth,
-            features: vec![0; branches],
-            thresholds: vec![f32::INFINITY; branches],
-            leaves: vec![0; branches + 1],
+            features: vec![0; branches * roots.len()],
+            thresholds: vec![f32::INFINITY; branches * roots.len()],
+            leaves: vec![0; (branches + 1) * roots.len()],
+            values: None,
         };
-        let mut stack = vec![(0usize, root)];
-        while let Some((position, node)) = stack.pop() {
-            if position >= branches {
-                #[allow(clippy::cast_possible_truncation)]
-                let leaf = node as u32;
-                tree.leaves[position - branches] = leaf;
-                continue;
-            }
-            let [false_child, true_child] = match &nodes[node] {
-                Some(b) => {
-                    tree.features[position] = b.feature;
-                    tree.thresholds[position] = b.threshold;
-                    b.children.map(|c| c as usize)
+        for (t, &root) in roots.iter().enumerate() {
+            let (first_branch, first_leaf) = (t * branches, t * (branches + 1));
+            let mut stack = vec![(0usize, root)];
+            while let Some((position, node)) = stack.pop() {
+                if position >= branches {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let leaf = node as u32;
+                    trees.leaves[first_leaf + position - branches] = leaf;
+                    continue;
                 }
-                None => [node, node],
-            };
-            stack.push((2 * position + 1, true_child));
-            stack.push((2 * position + 2, false_child));
+                let [false_child, true_child] = match &nodes[node] {
+                    Some(b) => {
+                        trees.features[first_branch + position] = b.feature;
+                        trees.thresholds[first_branch + position] = b.threshold;
+                        b.children.map(|c| c as usize)
+                    }
+                    None => [node, node],
+                };
+                stack.push((2 * position + 1, true_child));
+                stack.push((2 * position + 2, false_child));
+            }
         }
-        tree
+        trees.values = values.map(|v| trees.leaves.iter().map(|&leaf| v[leaf as usize]).collect());
+        trees
+    }
+
+    fn n_trees(&self) -> usize {
+        self.leaves.len() >> self.depth
+    }
+
+    /// The bottom positions (within tree `tree`) of [`LANES`] rows, walking `depth` levels.
+    #[inline(always)]
+    fn positions(&self, depth: u32, rows: &[f32], cols: usize, tree: usize) -> [u32; LANES] {
+        let branches = (1usize << depth) - 1;
+        let features = &self.features[tree * branches..(tree + 1) * branches];
+        let thresholds = &self.thresholds[tree * branches..(tree + 1) * branches];
+        let mut at = [0u32; LANES];
+        for _ in 0..depth {
+            for (lane, i) in at.iter_mut().enumerate() {
+                let b = *i as usize;
+                let x = rows[lane * cols + features[b] as usize];
+                *i = 2 * *i + 2 - u32::from(x <= thresholds[b]);
+            }
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        at.map(|i| i - branches as u32)
+    }
+
+    /// Per lane, the sum over the trees of the values reached, with the depth fixed at
+    /// compile time.
+    fn sums<const DEPTH: u32>(&self, values: &[f64], rows: &[f32], cols: usize) -> [f64; LANES] {
+        let mut total = [0.0; LANES];
+        for (tree, tree_values) in values.chunks_exact(1 << DEPTH).enumerate() {
+            let at = self.positions(DEPTH, rows, cols, tree);
+            for (t, i) in total.iter_mut().zip(at) {
+                *t += tree_values[i as usize];
+            }
+        }
+        total
     }
 }
 
 impl LeqForest {
-    /// Lays out `nodes` (indices as in the ONNX attributes) whose trees start at `roots`.
-    /// The node indices were checked to form trees, so every walk ends at a leaf.
-    pub fn new(nodes: &[Option<Branch>], roots: &[usize]) -> Self {
+    /// Lays out `nodes` (indices as in the ONNX attributes) whose trees start at `roots`;
+    /// `values` (per node) are what [`Self::sums`] adds up, when given. The node indices were
+    /// checked to form trees, so every walk ends at a leaf.
+    pub fn new(nodes: &[Option<Branch>], roots: &[usize], values: Option<Vec<f64>>) -> Self {
         let depths: Vec<u32> = roots.iter().map(|&r| depth(nodes, r)).collect();
-        if depths.iter().all(|&d| d <= MAX_COMPLETE_DEPTH) {
-            Self::complete(nodes, roots, &depths)
-        } else {
-            Self::linked(nodes, roots, &depths)
+        match depths.iter().max() {
+            Some(&deepest) if deepest <= MAX_COMPLETE_DEPTH => {
+                Self::complete(nodes, roots, deepest, values)
+            }
+            _ => Self::linked(nodes, roots, &depths, values),
         }
     }
 
-    fn complete(nodes: &[Option<Branch>], roots: &[usize], depths: &[u32]) -> Self {
-        LeqForest(Layout::Complete(
-            roots.iter().zip(depths).map(|(&r, &d)| CompleteTree::new(nodes, r, d)).collect(),
-        ))
+    fn complete(
+        nodes: &[Option<Branch>],
+        roots: &[usize],
+        depth: u32,
+        values: Option<Vec<f64>>,
+    ) -> Self {
+        let trees = CompleteTrees::new(nodes, roots, depth, values.as_deref());
+        LeqForest(Layout::Complete(trees), values)
     }
 
-    fn linked(nodes: &[Option<Branch>], roots: &[usize], depths: &[u32]) -> Self {
+    fn linked(
+        nodes: &[Option<Branch>],
+        roots: &[usize],
+        depths: &[u32],
+        values: Option<Vec<f64>>,
+    ) -> Self {
         let linked = nodes
             .iter()
             .zip(0u32..)
@@ -132,50 +189,52 @@ impl LeqForest {
             .collect();
         #[allow(clippy::cast_possible_truncation)]
         let trees = roots.iter().zip(depths).map(|(&r, &d)| (r as u32, d)).collect();
-        LeqForest(Layout::Linked { nodes: linked, trees })
+        LeqForest(Layout::Linked { nodes: linked, trees }, values)
     }
 
     /// The leaf tree `tree` sends each of [`LANES`] rows to (`rows` holds exactly that many,
     /// `cols` ≥ 1 wide, and covers every feature the trees read).
     pub fn leaves(&self, rows: &[f32], cols: usize, tree: usize) -> [u32; LANES] {
         match &self.0 {
-            Layout::Complete(trees) => trees[tree].leaves(rows, cols),
+            Layout::Complete(trees) => {
+                let at = trees.positions(trees.depth, rows, cols, tree);
+                let leaves = &trees.leaves[tree << trees.depth..(tree + 1) << trees.depth];
+                at.map(|i| leaves[i as usize])
+            }
             Layout::Linked { nodes, trees } => linked_leaves(nodes, trees[tree], rows, cols),
         }
     }
 
-    /// For each of [`LANES`] rows, the sum over the trees of `leaf_values[leaf]`, tree by
-    /// tree in order.
-    pub fn sums(&self, rows: &[f32], cols: usize, leaf_values: &[f64]) -> [f64; LANES] {
+    /// For each of [`LANES`] rows, the sum over the trees of the values given to
+    /// [`Self::new`] at the leaves reached, tree by tree in order (`None` without values).
+    pub fn sums(&self, rows: &[f32], cols: usize) -> Option<[f64; LANES]> {
+        let node_values = self.1.as_deref()?;
+        Some(match &self.0 {
+            Layout::Complete(trees) => match (&trees.values, trees.depth) {
+                (Some(v), 1) => trees.sums::<1>(v, rows, cols),
+                (Some(v), 2) => trees.sums::<2>(v, rows, cols),
+                (Some(v), 3) => trees.sums::<3>(v, rows, cols),
+                (Some(v), 4) => trees.sums::<4>(v, rows, cols),
+                (Some(v), 5) => trees.sums::<5>(v, rows, cols),
+                (Some(v), 6) => trees.sums::<6>(v, rows, cols),
+                _ => self.sums_by_leaf(rows, cols, node_values),
+            },
+            Layout::Linked { .. } => self.sums_by_leaf(rows, cols, node_values),
+        })
+    }
+
+    fn sums_by_leaf(&self, rows: &[f32], cols: usize, node_values: &[f64]) -> [f64; LANES] {
         let mut total = [0.0; LANES];
-        let mut add = |leaves: [u32; LANES]| {
-            for (t, leaf) in total.iter_mut().zip(leaves) {
-                *t += leaf_values[leaf as usize];
-            }
+        let n_trees = match &self.0 {
+            Layout::Complete(trees) => trees.n_trees(),
+            Layout::Linked { trees, .. } => trees.len(),
         };
-        match &self.0 {
-            Layout::Complete(trees) => trees.iter().for_each(|tree| add(tree.leaves(rows, cols))),
-            Layout::Linked { nodes, trees } => {
-                trees.iter().for_each(|&tree| add(linked_leaves(nodes, tree, rows, cols)));
+        for tree in 0..n_trees {
+            for (t, leaf) in total.iter_mut().zip(self.leaves(rows, cols, tree)) {
+                *t += node_values[leaf as usize];
             }
         }
         total
-    }
-}
-
-impl CompleteTree {
-    #[inline(always)]
-    fn leaves(&self, rows: &[f32], cols: usize) -> [u32; LANES] {
-        let mut at = [0u32; LANES];
-        for _ in 0..self.depth {
-            for (lane, i) in at.iter_mut().enumerate() {
-                let b = *i as usize;
-                let x = rows[lane * cols + self.features[b] as usize];
-                *i = 2 * *i + 2 - u32::from(x <= self.thresholds[b]);
-            }
-        }
-        let first_leaf = (1u32 << self.depth) - 1;
-        at.map(|i| self.leaves[(i - first_leaf) as usize])
     }
 }
 
@@ -238,32 +297,43 @@ mod tests {
     #[test]
     fn both_layouts_reach_the_leaves_of_a_node_by_node_walk() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let mut nodes = Vec::new();
-        let roots: Vec<usize> = (0..30).map(|_| random_tree(&mut rng, &mut nodes, 6)).collect();
-        let depths: Vec<u32> = roots.iter().map(|&r| depth(&nodes, r)).collect();
-        assert!(depths.contains(&6) && depths.iter().any(|&d| d < 6));
-        let layouts = [
-            LeqForest::complete(&nodes, &roots, &depths),
-            LeqForest::linked(&nodes, &roots, &depths),
-        ];
-        let values: Vec<f64> = (0..nodes.len()).map(|_| rng.random_range(-1.0..1.0)).collect();
-        for _ in 0..50 {
-            let rows: Vec<f32> = (0..LANES * COLS)
-                .map(|_| if rng.random_bool(0.05) { f32::NAN } else { rng.random_range(-1.5..1.5) })
-                .collect();
-            let mut expected_sums = [0.0; LANES];
-            for (tree, &root) in roots.iter().enumerate() {
-                let expected: Vec<u32> =
-                    rows.chunks_exact(COLS).map(|row| walk(&nodes, root, row)).collect();
-                for (sum, &leaf) in expected_sums.iter_mut().zip(&expected) {
-                    *sum += values[leaf as usize];
+        // Depth 6 sums with the depth fixed at compile time, depth 8 leaf by leaf.
+        for max_depth in [3, 6, 8] {
+            let mut nodes = Vec::new();
+            let roots: Vec<usize> =
+                (0..30).map(|_| random_tree(&mut rng, &mut nodes, max_depth)).collect();
+            let depths: Vec<u32> = roots.iter().map(|&r| depth(&nodes, r)).collect();
+            assert!(depths.contains(&max_depth) && depths.iter().any(|&d| d < max_depth));
+            let values: Vec<f64> = (0..nodes.len()).map(|_| rng.random_range(-1.0..1.0)).collect();
+            let layouts = [
+                LeqForest::complete(&nodes, &roots, max_depth, Some(values.clone())),
+                LeqForest::linked(&nodes, &roots, &depths, Some(values.clone())),
+            ];
+            for _ in 0..50 {
+                let rows: Vec<f32> =
+                    (0..LANES * COLS)
+                        .map(|_| {
+                            if rng.random_bool(0.05) {
+                                f32::NAN
+                            } else {
+                                rng.random_range(-1.5..1.5)
+                            }
+                        })
+                        .collect();
+                let mut expected_sums = [0.0; LANES];
+                for (tree, &root) in roots.iter().enumerate() {
+                    let expected: Vec<u32> =
+                        rows.chunks_exact(COLS).map(|row| walk(&nodes, root, row)).collect();
+                    for (sum, &leaf) in expected_sums.iter_mut().zip(&expected) {
+                        *sum += values[leaf as usize];
+                    }
+                    for forest in &layouts {
+                        assert_eq!(forest.leaves(&rows, COLS, tree).to_vec(), expected);
+                    }
                 }
                 for forest in &layouts {
-                    assert_eq!(forest.leaves(&rows, COLS, tree).to_vec(), expected);
+                    assert_eq!(forest.sums(&rows, COLS), Some(expected_sums));
                 }
-            }
-            for forest in &layouts {
-                assert_eq!(forest.sums(&rows, COLS, &values), expected_sums);
             }
         }
     }

@@ -76,11 +76,9 @@ pub struct TreeEnsemble {
     roots: Vec<usize>,
     nodes: Vec<Node>,
     /// The same trees for the fast walk, when every branch is `BRANCH_LEQ` with no
-    /// missing-value tracking.
+    /// missing-value tracking; with each node's summed leaf weights when every weight scores
+    /// output 0 and trees combine by sum or average (so a row's score is one sum).
     leq_forest: Option<LeqForest>,
-    /// Per node, the sum of its leaf weights, when every weight scores output 0 and trees
-    /// combine by sum or average (so a row's score is one sum).
-    leaf_sums: Option<Vec<f64>>,
     /// Leaf weights of node `i`: `weights[leaf_start[i]..leaf_start[i + 1]]`.
     leaf_start: Vec<usize>,
     weights: Vec<(usize, f64)>,
@@ -214,6 +212,8 @@ impl TreeEnsemble {
             })
             .collect::<Result<Vec<_>, String>>()?;
         let all_leq = (0..n).filter(branch).all(|i| modes[i] == Mode::Leq && !missing_true[i]);
+        let one_sum = !matches!(kind, Kind::Regressor(Aggregate::Min | Aggregate::Max))
+            && leaf_outputs.iter().all(|&o| o == 0);
         let leq_forest = all_leq.then(|| {
             let branches: Vec<Option<Branch>> = nodes
                 .iter()
@@ -226,15 +226,13 @@ impl TreeEnsemble {
                     })
                 })
                 .collect();
-            LeqForest::new(&branches, &roots)
+            let leaf_sums = one_sum.then(|| {
+                per_node.iter().map(|w| w.iter().map(|&(_, weight)| weight).sum()).collect()
+            });
+            LeqForest::new(&branches, &roots, leaf_sums)
         });
-        let one_sum = !matches!(kind, Kind::Regressor(Aggregate::Min | Aggregate::Max))
-            && leaf_outputs.iter().all(|&o| o == 0);
-        let leaf_sums = one_sum
-            .then(|| per_node.iter().map(|w| w.iter().map(|&(_, weight)| weight).sum()).collect());
         Ok(TreeEnsemble {
             leq_forest,
-            leaf_sums,
             features_needed: (0..n).filter(branch).map(|i| feature[i] + 1).max().unwrap_or(0),
             tracks_missing: (0..n).filter(branch).any(|i| missing_true[i]),
             roots,
@@ -316,8 +314,7 @@ impl TreeEnsemble {
 
     /// The summed (or min/max) leaf values of [`LANES`] rows, before [`Self::finalize`].
     fn lane_scores(&self, rows: &[f32], cols: usize, scores: &mut [f64]) {
-        if let (Some(forest), Some(sums)) = (&self.leq_forest, &self.leaf_sums) {
-            let total = forest.sums(rows, cols, sums);
+        if let Some(total) = self.leq_forest.as_ref().and_then(|f| f.sums(rows, cols)) {
             for (row_scores, t) in scores.chunks_exact_mut(self.outputs).zip(total) {
                 row_scores[0] = t;
             }
