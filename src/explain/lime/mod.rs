@@ -16,7 +16,7 @@ use crate::model::{checked_output, Model};
 use crate::progress::Progress;
 use crate::stats::fast_stream;
 use explanation::{summarise, LimeExplanation, LimeRow, Surrogate, LIME_SCHEMA};
-use neighbourhood::sample;
+use neighbourhood::{sample, with_neighbourhood};
 use ridge::{FeatureSelection, WeightedDesign};
 use space::{learn_space, Discretizer, FeatureSpace};
 
@@ -102,12 +102,14 @@ pub fn explain_lime(
         let runs = (0..params.repeats as u64)
             .map(|k| {
                 let mut rng = fast_stream(params.seed.wrapping_add(k), r as u64 + 1);
-                let neighbourhood =
-                    sample(&space, x, &codes, params.num_samples, settings.kernel_width, &mut rng);
-                let outputs = model.predict(&neighbourhood.inputs, m)?;
-                let y: Vec<f64> =
-                    outputs.chunks_exact(model.n_outputs()).map(|o| o[output]).collect();
-                Ok(surrogate(&neighbourhood.binary, &y, &neighbourhood.weights, &settings, m))
+                with_neighbourhood(|neighbourhood| {
+                    let (n, width) = (params.num_samples, settings.kernel_width);
+                    sample(neighbourhood, &space, x, &codes, n, width, &mut rng);
+                    let outputs = model.predict(&neighbourhood.inputs, m)?;
+                    let y: Vec<f64> =
+                        outputs.chunks_exact(model.n_outputs()).map(|o| o[output]).collect();
+                    Ok(surrogate(&neighbourhood.binary, &y, &neighbourhood.weights, &settings, m))
+                })
             })
             .collect::<Result<Vec<Surrogate>>>()?;
         let descriptions = space.iter().zip(&codes).map(|(s, &c)| s.describe(c)).collect();

@@ -2,13 +2,30 @@
 //! frequencies of the interpretable space, their binary representation ("same bin or
 //! category as the instance"), the model inputs they map back to, and their kernel weights.
 
+use std::cell::RefCell;
+
 use rand::Rng;
 
 use crate::explain::lime::space::FeatureSpace;
 use crate::stats::StandardNormal;
 
+thread_local! {
+    /// Each thread's neighbourhood, refilled row after row: a fresh one per row (about 1 MB
+    /// at lime's 5000 samples) would be page-faulted in anew every time.
+    static NEIGHBOURHOOD: RefCell<Neighbourhood> = RefCell::new(Neighbourhood::default());
+}
+
+/// Runs `f` on this thread's reusable neighbourhood (on a fresh one if it is in use, as when
+/// a JavaScript model calls back into LIME).
+pub fn with_neighbourhood<T>(f: impl FnOnce(&mut Neighbourhood) -> T) -> T {
+    NEIGHBOURHOOD.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut reused) => f(&mut reused),
+        Err(_) => f(&mut Neighbourhood::default()),
+    })
+}
+
 /// Samples around one instance, row-major with one column per feature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Neighbourhood {
     /// 1 where the sample shares the instance's bin or category, else 0. Row 0 is the
     /// instance (all ones).
@@ -19,37 +36,43 @@ pub struct Neighbourhood {
     pub weights: Vec<f64>,
 }
 
-/// Draws `n_samples` samples (the first is `x` itself) around `x`, whose codes in `space`
-/// are `codes`, weighted by lime's exponential kernel of width `kernel_width` on the
+/// Fills `into` with `n_samples` samples (the first is `x` itself) around `x`, whose codes in
+/// `space` are `codes`, weighted by lime's exponential kernel of width `kernel_width` on the
 /// distance between binary rows.
 pub fn sample(
+    into: &mut Neighbourhood,
     space: &[FeatureSpace],
     x: &[f64],
     codes: &[f64],
     n_samples: usize,
     kernel_width: f64,
     rng: &mut impl Rng,
-) -> Neighbourhood {
+) {
     let m = space.len();
-    let mut binary = Vec::with_capacity(n_samples * m);
-    let mut inputs = Vec::with_capacity(n_samples * m);
-    let mut weights = Vec::with_capacity(n_samples);
-    binary.extend(std::iter::repeat_n(1.0, m));
-    inputs.extend_from_slice(x);
-    weights.push(1.0);
+    let Neighbourhood { binary, inputs, weights } = into;
+    for (buffer, len, fill) in [
+        (&mut *binary, n_samples * m, 1.0),
+        (&mut *inputs, n_samples * m, 0.0),
+        (&mut *weights, n_samples, 1.0),
+    ] {
+        buffer.clear();
+        buffer.resize(len, fill);
+    }
+    inputs[..m].copy_from_slice(x);
     let normal = StandardNormal::default();
-    for _ in 1..n_samples {
+    let samples = binary.chunks_exact_mut(m).zip(inputs.chunks_exact_mut(m)).zip(weights);
+    for ((binary_row, input_row), weight) in samples.skip(1) {
         let mut differing = 0u32;
-        for (feature, &own) in space.iter().zip(codes) {
+        let features = space.iter().zip(codes).zip(binary_row).zip(input_row);
+        for (((feature, &own), binary), input) in features {
             let code = feature.draw_code(rng);
             let same = code == own;
             differing += u32::from(!same);
-            binary.push(f64::from(u8::from(same)));
-            inputs.push(feature.draw_value(code, rng, &normal));
+            *binary = f64::from(u8::from(same));
+            *input = feature.draw_value(code, rng, &normal);
         }
-        weights.push(kernel(f64::from(differing).sqrt(), kernel_width));
+        *weight = kernel(f64::from(differing).sqrt(), kernel_width);
     }
-    Neighbourhood { binary, inputs, weights }
 }
 
 /// lime's default kernel: sqrt(exp(−d² / width²)).
@@ -70,7 +93,8 @@ mod tests {
         let space = learn_space(&training, &names, &[false, true], Discretizer::Quartile)?;
         let x = [150.0, 2.0];
         let codes: Vec<f64> = space.iter().zip(&x).map(|(s, &v)| s.code_of(v)).collect();
-        let n = sample(&space, &x, &codes, 500, 1.0, &mut stream(0, 1));
+        let mut n = Neighbourhood::default();
+        sample(&mut n, &space, &x, &codes, 500, 1.0, &mut stream(0, 1));
         assert_eq!(&n.inputs[..2], &x);
         assert_eq!(&n.binary[..2], &[1.0, 1.0]);
         for (i, w) in n.weights.iter().enumerate() {
