@@ -58,6 +58,7 @@ impl std::fmt::Debug for StandardNormal {
 
 impl StandardNormal {
     /// One draw.
+    #[inline(always)]
     pub fn sample(&self, rng: &mut impl Rng) -> f64 {
         let Tables { x, f } = self.tables;
         loop {

@@ -46,8 +46,12 @@ pub fn sample(
     codes: &[f64],
     n_samples: usize,
     kernel_width: f64,
-    rng: &mut impl Rng,
+    generator: &mut (impl Rng + Clone),
 ) {
+    // A local copy of the generator can live in registers through the loop below; draws
+    // through the caller's would store and reload its state every time.
+    let mut local = generator.clone();
+    let rng = &mut local;
     let m = space.len();
     let Neighbourhood { binary, inputs, weights } = into;
     for (buffer, len, fill) in [
@@ -73,6 +77,7 @@ pub fn sample(
         }
         *weight = kernel(f64::from(differing).sqrt(), kernel_width);
     }
+    *generator = local;
 }
 
 /// lime's default kernel: sqrt(exp(−d² / width²)).

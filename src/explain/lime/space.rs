@@ -105,6 +105,7 @@ impl Binning {
 
     /// A model input drawn from bin `bin`: lime's truncated normal around the bin's training
     /// mean, within the bin's edges.
+    #[inline(always)]
     fn draw_value(&self, bin: usize, rng: &mut impl Rng, normal: &StandardNormal) -> f64 {
         let Bin { min, max, mean, std, low, high } = self.bins[bin];
         if low == high {
@@ -164,6 +165,7 @@ impl FeatureSpace {
     }
 
     /// A code drawn with its training frequency.
+    #[inline(always)]
     pub fn draw_code(&self, rng: &mut impl Rng) -> f64 {
         let u: f64 = rng.random();
         // Counting (rather than a binary search) has no branch to mispredict on these few
@@ -174,6 +176,7 @@ impl FeatureSpace {
 
     /// A model input with code `code` (`normal` draws the position inside a bin).
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    #[inline(always)]
     pub fn draw_value(&self, code: f64, rng: &mut impl Rng, normal: &StandardNormal) -> f64 {
         match &self.binning {
             Some(binning) => binning.draw_value(code as usize, rng, normal),
