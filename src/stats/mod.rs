@@ -2,9 +2,10 @@
 //! the portable seeded random streams, numpy's percentile interpolation, and a standard
 //! normal sampler.
 //!
-//! Everything here gives bit-identical results natively and in WebAssembly: the generator
-//! is ChaCha8, and the transcendental functions of the normal sampler come from `libm` and
-//! [`crate::math`], not from the platform's maths library.
+//! Everything here gives bit-identical results natively and in WebAssembly: the generators
+//! are ChaCha8 and Xoshiro256++ (pure integer arithmetic), and the transcendental functions of
+//! the normal sampler come from `libm` and [`crate::math`], not from the platform's maths
+//! library.
 
 mod normal;
 
