@@ -3,8 +3,10 @@
 //! breadth-first, every tree padded to the same depth and laid end to end, with the leaf
 //! values at the bottom positions: a walk is arithmetic on a position (`2i + 1` or `2i + 2`),
 //! with neither child pointers nor a branch on the node kind, and the common depths are
-//! compiled with the depth fixed so that the loops unroll. Deeper forests use linked nodes.
-//! Either way [`LANES`] rows walk a tree together, so their chains of loads overlap.
+//! compiled with the depth fixed so that the loops unroll. Up to depth 4 every branch is
+//! compared for all lanes at once instead (vectorised comparisons), and each lane then picks
+//! its path's outcomes. Deeper forests use linked nodes. Either way [`LANES`] rows go through a
+//! tree together, so their chains of loads overlap.
 
 /// Rows walking one tree together.
 pub const LANES: usize = 8;
@@ -22,6 +24,13 @@ struct Node {
 
 /// Forests up to this depth are stored complete.
 const MAX_COMPLETE_DEPTH: u32 = 10;
+
+/// Forests up to this depth compare every branch for all lanes at once (`2^depth − 1`
+/// comparisons per tree, vectorised) instead of walking each lane's path.
+const MAX_COMPARED_DEPTH: u32 = 4;
+
+/// The widest rows [`CompleteTrees::sums_compared`] transposes on the stack.
+const MAX_COMPARED_COLS: usize = 64;
 
 /// Trees stored complete, all `depth` deep: in tree `t`, branch `i` (of `2^depth − 1`) has
 /// children `2i + 1` (true) and `2i + 2` (false). A leaf above the last level is a branch
@@ -133,6 +142,58 @@ impl CompleteTrees {
         at.map(|i| i - branches as u32)
     }
 
+    /// Per lane, the sum over the trees of the values reached, for trees at most
+    /// [`MAX_COMPARED_DEPTH`] deep and rows at most [`MAX_COMPARED_COLS`] wide. Every branch
+    /// is compared for all lanes at once (the lanes of one feature are contiguous after a
+    /// transposition, so the comparisons vectorise), then each level picks every lane's
+    /// outcome at its position, again for all lanes at once.
+    fn sums_compared<const DEPTH: u32>(
+        &self,
+        values: &[f64],
+        rows: &[f32],
+        cols: usize,
+    ) -> [f64; LANES] {
+        let mut columns = [0.0f32; LANES * MAX_COMPARED_COLS];
+        for (lane, row) in rows.chunks_exact(cols).enumerate() {
+            for (f, &x) in row.iter().enumerate() {
+                columns[f * LANES + lane] = x;
+            }
+        }
+        let branches = (1usize << DEPTH) - 1;
+        let mut total = [0.0; LANES];
+        let mut right = [[0u32; LANES]; (1 << MAX_COMPARED_DEPTH) - 1];
+        let trees = values.chunks_exact(1 << DEPTH).zip(self.features.chunks_exact(branches));
+        for ((tree_values, features), thresholds) in
+            trees.zip(self.thresholds.chunks_exact(branches))
+        {
+            for ((right, &f), &t) in right.iter_mut().zip(features).zip(thresholds) {
+                let column = &columns[f as usize * LANES..(f as usize + 1) * LANES];
+                for (r, &x) in right.iter_mut().zip(column) {
+                    *r = 1 - u32::from(x <= t);
+                }
+            }
+            // Each lane's position within the level: the true child of position a is 2a,
+            // the false one 2a + 1.
+            let mut at = [0u32; LANES];
+            for level in 0..DEPTH {
+                let first = (1usize << level) - 1;
+                let mut went_right = [0u32; LANES];
+                for (k, right) in (0u32..).zip(&right[first..2 * first + 1]) {
+                    for ((w, &a), &r) in went_right.iter_mut().zip(&at).zip(right) {
+                        *w |= r & u32::from(a == k);
+                    }
+                }
+                for (a, w) in at.iter_mut().zip(went_right) {
+                    *a = 2 * *a + w;
+                }
+            }
+            for (t, a) in total.iter_mut().zip(at) {
+                *t += tree_values[a as usize];
+            }
+        }
+        total
+    }
+
     /// Per lane, the sum over the trees of the values reached, with the depth fixed at
     /// compile time.
     fn sums<const DEPTH: u32>(&self, values: &[f64], rows: &[f32], cols: usize) -> [f64; LANES] {
@@ -210,6 +271,17 @@ impl LeqForest {
     pub fn sums(&self, rows: &[f32], cols: usize) -> Option<[f64; LANES]> {
         let node_values = self.1.as_deref()?;
         Some(match &self.0 {
+            Layout::Complete(trees) if cols <= MAX_COMPARED_COLS => {
+                match (&trees.values, trees.depth) {
+                    (Some(v), 1) => trees.sums_compared::<1>(v, rows, cols),
+                    (Some(v), 2) => trees.sums_compared::<2>(v, rows, cols),
+                    (Some(v), 3) => trees.sums_compared::<3>(v, rows, cols),
+                    (Some(v), 4) => trees.sums_compared::<4>(v, rows, cols),
+                    (Some(v), 5) => trees.sums::<5>(v, rows, cols),
+                    (Some(v), 6) => trees.sums::<6>(v, rows, cols),
+                    _ => self.sums_by_leaf(rows, cols, node_values),
+                }
+            }
             Layout::Complete(trees) => match (&trees.values, trees.depth) {
                 (Some(v), 1) => trees.sums::<1>(v, rows, cols),
                 (Some(v), 2) => trees.sums::<2>(v, rows, cols),
@@ -297,7 +369,8 @@ mod tests {
     #[test]
     fn both_layouts_reach_the_leaves_of_a_node_by_node_walk() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        // Depth 6 sums with the depth fixed at compile time, depth 8 leaf by leaf.
+        // Depth 3 compares every branch, depth 6 walks with the depth fixed at compile time,
+        // depth 8 sums leaf by leaf; rows too wide to transpose walk at every depth.
         for max_depth in [3, 6, 8] {
             let mut nodes = Vec::new();
             let roots: Vec<usize> =
@@ -309,9 +382,9 @@ mod tests {
                 LeqForest::complete(&nodes, &roots, max_depth, Some(values.clone())),
                 LeqForest::linked(&nodes, &roots, &depths, Some(values.clone())),
             ];
-            for _ in 0..50 {
+            for cols in (0..50).map(|i| if i % 5 == 0 { 2 * MAX_COMPARED_COLS } else { COLS }) {
                 let rows: Vec<f32> =
-                    (0..LANES * COLS)
+                    (0..LANES * cols)
                         .map(|_| {
                             if rng.random_bool(0.05) {
                                 f32::NAN
@@ -323,16 +396,16 @@ mod tests {
                 let mut expected_sums = [0.0; LANES];
                 for (tree, &root) in roots.iter().enumerate() {
                     let expected: Vec<u32> =
-                        rows.chunks_exact(COLS).map(|row| walk(&nodes, root, row)).collect();
+                        rows.chunks_exact(cols).map(|row| walk(&nodes, root, row)).collect();
                     for (sum, &leaf) in expected_sums.iter_mut().zip(&expected) {
                         *sum += values[leaf as usize];
                     }
                     for forest in &layouts {
-                        assert_eq!(forest.leaves(&rows, COLS, tree).to_vec(), expected);
+                        assert_eq!(forest.leaves(&rows, cols, tree).to_vec(), expected);
                     }
                 }
                 for forest in &layouts {
-                    assert_eq!(forest.sums(&rows, COLS), Some(expected_sums));
+                    assert_eq!(forest.sums(&rows, cols), Some(expected_sums));
                 }
             }
         }
