@@ -8,7 +8,8 @@ max_evals 500, the first 100 training rows as background, the first 20 test rows
 LIME: LimeTabularExplainer(train), 5000 samples, the same 20 rows. Python explains through
 sklearn's predict_proba (the usual way); Sextant through the ONNX export of the same model.
 Sextant runs single-threaded (RAYON_NUM_THREADS=1) and on every core. Every timing is the
-best of REPEATS runs, for Python and Sextant alike: shared machines are noisy.
+best of REPEATS runs after a warm-up run, for Python and Sextant alike (the timing binary does
+the same in-process): shared machines are noisy.
 
 usage: python bench/compare_explainers.py TIMING_BINARY OUT_DIR
 """
@@ -73,14 +74,10 @@ def cpu_name():
 
 
 def sextant(binary, files, threads):
-    """The timing binary's report, each timing the best of REPEATS runs."""
+    """The timing binary's report (it times each explainer as `timed` does)."""
     env = dict(os.environ, RAYON_NUM_THREADS=str(threads))
-    runs = [json.loads(subprocess.run([binary, *files], env=env, check=True, capture_output=True, text=True).stdout)
-            for _ in range(REPEATS)]
-    best = dict(runs[0])
-    for key in [k for k in best if k.endswith("_ms_per_row")]:
-        best[key] = min(run[key] for run in runs)
-    return best
+    out = subprocess.run([binary, *files], env=env, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
 
 
 def main():
