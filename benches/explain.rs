@@ -1,10 +1,12 @@
-//! Criterion benchmarks of SHAP explanations per row at shap's defaults (max_evals 500,
-//! 100 background rows): a logistic model with 12 features, and a 50-tree gradient-boosting
-//! fixture with 6. Run with `cargo bench --bench explain`.
+//! Criterion benchmarks of explanations per row at the Python libraries' defaults: SHAP
+//! (max_evals 500, 100 background rows) and LIME (5000 samples, quartile bins, 1000 training
+//! rows), for a logistic model with 12 features and a 50-tree gradient-boosting fixture with 6.
+//! Run with `cargo bench --bench explain`.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use sextant::explain::lime::{explain_lime, LimeParams};
 use sextant::explain::shap::{explain_shap, ShapParams};
 use sextant::model::coefficients::LinearModel;
 use sextant::model::{load_model, Model};
@@ -17,20 +19,22 @@ fn data(rows: usize, n: usize, seed: u64) -> Vec<f64> {
     (0..rows * n).map(|_| rng.random_range(-2.0..2.0)).collect()
 }
 
-fn bench_shap(c: &mut Criterion) {
-    let mut group = c.benchmark_group("shap");
-    group.sample_size(10);
-    group.throughput(Throughput::Elements(ROWS as u64));
+/// The two benchmarked models: a 12-feature logistic regression and the 50-tree fixture.
+fn models() -> (LinearModel, Box<dyn Model>) {
     let path = format!("{}/tests/fixtures/models/gb_classifier.onnx", env!("CARGO_MANIFEST_DIR"));
     let gbc = load_model(&std::fs::read(&path).unwrap_or_default(), "gb_classifier")
         .unwrap_or_else(|e| panic!("{e}"));
     let names12: Vec<String> = (0..12).map(|i| format!("f{i}")).collect();
-    let logistic = LinearModel::new(
-        names12.clone(),
-        (0..12).map(|i| f64::from(i) * 0.1 - 0.5).collect(),
-        0.2,
-        true,
-    );
+    let logistic =
+        LinearModel::new(names12, (0..12).map(|i| f64::from(i) * 0.1 - 0.5).collect(), 0.2, true);
+    (logistic, gbc)
+}
+
+fn bench_shap(c: &mut Criterion) {
+    let mut group = c.benchmark_group("shap");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(ROWS as u64));
+    let (logistic, gbc) = models();
     let cases: [(&str, &dyn Model, usize); 2] =
         [("logistic-12features", &logistic, 12), ("gbc-50trees-6features", gbc.as_ref(), 6)];
     for (label, model, n) in cases {
@@ -56,5 +60,32 @@ fn bench_shap(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_shap);
+fn bench_lime(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lime");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(ROWS as u64));
+    let (logistic, gbc) = models();
+    let cases: [(&str, &dyn Model, usize); 2] =
+        [("logistic-12features", &logistic, 12), ("gbc-50trees-6features", gbc.as_ref(), 6)];
+    for (label, model, n) in cases {
+        let names: Vec<String> = (0..n).map(|i| format!("f{i}")).collect();
+        let rows = data(ROWS, n, 1);
+        let training = data(1000, n, 3);
+        group.bench_function(BenchmarkId::new(label, format!("5000samples-{ROWS}rows")), |b| {
+            b.iter(|| {
+                explain_lime(
+                    model,
+                    names.clone(),
+                    black_box(&rows),
+                    &training,
+                    &LimeParams::default(),
+                    &mut NoProgress,
+                )
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_shap, bench_lime);
 criterion_main!(benches);
