@@ -1,9 +1,9 @@
 //! The fast path of the commonest classical models: scikit-learn's linear and logistic
-//! models, alone or behind scalers and followed by normalizers (`Scaler → LinearClassifier`,
-//! `LinearClassifier → Normalizer` for a multinomial logistic regression). Rows go through the whole
-//! chain a block at a time in reused buffers, instead of op by op through batch-sized
-//! intermediate values. Each step is the general executor's own function, so the outputs are
-//! bit-identical to it (tested).
+//! models, alone or behind scalers and followed by normalizers (`Scaler → LinearClassifier`;
+//! `LinearClassifier → Normalizer` for a multinomial logistic regression). Rows go through
+//! the whole chain a block at a time in reused buffers, instead of op by op through
+//! batch-sized intermediate values. Each step is the general executor's own function, so the
+//! outputs are bit-identical to it (tested).
 
 use crate::model::additive::{AdditiveScore, ScoreLink};
 use crate::model::onnx::ops::linear::Linear;

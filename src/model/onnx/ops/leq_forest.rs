@@ -154,7 +154,7 @@ impl CompleteTrees {
         cols: usize,
     ) -> [f64; LANES] {
         let mut columns = [0.0f32; LANES * MAX_COMPARED_COLS];
-        for (lane, row) in rows.chunks_exact(cols).enumerate() {
+        for (lane, row) in rows.chunks_exact(cols.max(1)).enumerate() {
             for (f, &x) in row.iter().enumerate() {
                 columns[f * LANES + lane] = x;
             }

@@ -141,7 +141,7 @@ impl Linear {
             }
             (Some(2), 1) => Some((&self.coefficients, intercept(0), link)),
             (Some(2), 2) => {
-                let (negative, positive) = self.coefficients.split_at(cols);
+                let (negative, positive) = self.coefficients.split_at_checked(cols)?;
                 let mirrored = negative.iter().zip(positive).all(|(n, p)| *n == -p)
                     && intercept(0) == -intercept(1);
                 mirrored.then_some((positive, intercept(1), link))
