@@ -3,7 +3,10 @@
 //! rows), for a logistic model with 12 features and a 50-tree gradient-boosting fixture with 6.
 //! Run with `cargo bench --bench explain`.
 
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    black_box, criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sextant::explain::lime::{explain_lime, LimeParams};
@@ -30,14 +33,26 @@ fn models() -> (LinearModel, Box<dyn Model>) {
     (logistic, gbc)
 }
 
-fn bench_shap(c: &mut Criterion) {
-    let mut group = c.benchmark_group("shap");
+/// Runs `bench` in group `name` for each model: its label, the model and its feature count.
+fn for_each_model(
+    c: &mut Criterion,
+    name: &str,
+    mut bench: impl FnMut(&mut BenchmarkGroup<'_, WallTime>, &str, &dyn Model, usize),
+) {
+    let mut group = c.benchmark_group(name);
     group.sample_size(10);
     group.throughput(Throughput::Elements(ROWS as u64));
     let (logistic, gbc) = models();
     let cases: [(&str, &dyn Model, usize); 2] =
         [("logistic-12features", &logistic, 12), ("gbc-50trees-6features", gbc.as_ref(), 6)];
     for (label, model, n) in cases {
+        bench(&mut group, label, model, n);
+    }
+    group.finish();
+}
+
+fn bench_shap(c: &mut Criterion) {
+    for_each_model(c, "shap", |group, label, model, n| {
         let names: Vec<String> = (0..n).map(|i| format!("f{i}")).collect();
         let rows = data(ROWS, n, 1);
         let background = data(100, n, 2);
@@ -56,18 +71,11 @@ fn bench_shap(c: &mut Criterion) {
                 });
             });
         }
-    }
-    group.finish();
+    });
 }
 
 fn bench_lime(c: &mut Criterion) {
-    let mut group = c.benchmark_group("lime");
-    group.sample_size(10);
-    group.throughput(Throughput::Elements(ROWS as u64));
-    let (logistic, gbc) = models();
-    let cases: [(&str, &dyn Model, usize); 2] =
-        [("logistic-12features", &logistic, 12), ("gbc-50trees-6features", gbc.as_ref(), 6)];
-    for (label, model, n) in cases {
+    for_each_model(c, "lime", |group, label, model, n| {
         let names: Vec<String> = (0..n).map(|i| format!("f{i}")).collect();
         let rows = data(ROWS, n, 1);
         let training = data(1000, n, 3);
@@ -83,8 +91,7 @@ fn bench_lime(c: &mut Criterion) {
                 )
             });
         });
-    }
-    group.finish();
+    });
 }
 
 criterion_group!(benches, bench_shap, bench_lime);

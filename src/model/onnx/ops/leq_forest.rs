@@ -270,25 +270,19 @@ impl LeqForest {
     /// [`Self::new`] at the leaves reached, tree by tree in order (`None` without values).
     pub fn sums(&self, rows: &[f32], cols: usize) -> Option<[f64; LANES]> {
         let node_values = self.1.as_deref()?;
+        let compare = cols <= MAX_COMPARED_COLS;
         Some(match &self.0 {
-            Layout::Complete(trees) if cols <= MAX_COMPARED_COLS => {
-                match (&trees.values, trees.depth) {
-                    (Some(v), 1) => trees.sums_compared::<1>(v, rows, cols),
-                    (Some(v), 2) => trees.sums_compared::<2>(v, rows, cols),
-                    (Some(v), 3) => trees.sums_compared::<3>(v, rows, cols),
-                    (Some(v), 4) => trees.sums_compared::<4>(v, rows, cols),
-                    (Some(v), 5) => trees.sums::<5>(v, rows, cols),
-                    (Some(v), 6) => trees.sums::<6>(v, rows, cols),
-                    _ => self.sums_by_leaf(rows, cols, node_values),
-                }
-            }
-            Layout::Complete(trees) => match (&trees.values, trees.depth) {
-                (Some(v), 1) => trees.sums::<1>(v, rows, cols),
-                (Some(v), 2) => trees.sums::<2>(v, rows, cols),
-                (Some(v), 3) => trees.sums::<3>(v, rows, cols),
-                (Some(v), 4) => trees.sums::<4>(v, rows, cols),
-                (Some(v), 5) => trees.sums::<5>(v, rows, cols),
-                (Some(v), 6) => trees.sums::<6>(v, rows, cols),
+            Layout::Complete(trees) => match (&trees.values, trees.depth, compare) {
+                (Some(v), 1, true) => trees.sums_compared::<1>(v, rows, cols),
+                (Some(v), 2, true) => trees.sums_compared::<2>(v, rows, cols),
+                (Some(v), 3, true) => trees.sums_compared::<3>(v, rows, cols),
+                (Some(v), 4, true) => trees.sums_compared::<4>(v, rows, cols),
+                (Some(v), 1, _) => trees.sums::<1>(v, rows, cols),
+                (Some(v), 2, _) => trees.sums::<2>(v, rows, cols),
+                (Some(v), 3, _) => trees.sums::<3>(v, rows, cols),
+                (Some(v), 4, _) => trees.sums::<4>(v, rows, cols),
+                (Some(v), 5, _) => trees.sums::<5>(v, rows, cols),
+                (Some(v), 6, _) => trees.sums::<6>(v, rows, cols),
                 _ => self.sums_by_leaf(rows, cols, node_values),
             },
             Layout::Linked { .. } => self.sums_by_leaf(rows, cols, node_values),
