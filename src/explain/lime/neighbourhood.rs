@@ -69,11 +69,11 @@ pub fn sample(
         let mut differing = 0u32;
         let features = space.iter().zip(codes).zip(binary_row).zip(input_row);
         for (((feature, &own), binary), input) in features {
-            let code = feature.draw_code(rng);
+            let (code, value) = feature.draw(rng, &normal);
             let same = code == own;
             differing += u32::from(!same);
             *binary = f64::from(u8::from(same));
-            *input = feature.draw_value(code, rng, &normal);
+            *input = value;
         }
         *weight = kernel(f64::from(differing).sqrt(), kernel_width);
     }

@@ -102,27 +102,6 @@ impl Binning {
             format!("{:.2} < {name} <= {:.2}", b[bin - 1], b[bin])
         }
     }
-
-    /// A model input drawn from bin `bin`: lime's truncated normal around the bin's training
-    /// mean, within the bin's edges.
-    #[inline(always)]
-    fn draw_value(&self, bin: usize, rng: &mut impl Rng, normal: &StandardNormal) -> f64 {
-        let Bin { min, max, mean, std, low, high } = self.bins[bin];
-        if low == high {
-            // lime 0.2.0.1 returns the standardised edge here, not a value of the feature
-            // (0 when the bin holds one repeated value): kept so that numbers match lime.
-            return low;
-        }
-        // The mean lies inside the bin and the bin is at least two standard deviations wide,
-        // so about half of all normal draws land in it; the cap only guards rounding.
-        for _ in 0..1000 {
-            let z = normal.sample(rng);
-            if (low..=high).contains(&z) {
-                return mean + std * z;
-            }
-        }
-        mean.clamp(min, max)
-    }
 }
 
 /// One feature of the interpretable space.
@@ -137,9 +116,71 @@ pub struct FeatureSpace {
     cumulative: Vec<f64>,
     /// Bins of a continuous feature; `None` for a categorical one.
     binning: Option<Binning>,
+    /// How to draw a model input for each of `codes`, in the same order.
+    draws: Vec<Draw>,
+}
+
+/// How a model input is drawn for one code.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Draw {
+    /// Always this value: a category, or lime's standardised edge for a bin whose edges
+    /// coincide once standardised.
+    Fixed(f64),
+    /// lime's truncated normal around a bin's training mean, within its edges.
+    Truncated { mean: f64, std: f64, low: f64, high: f64, min: f64, max: f64 },
+}
+
+impl Draw {
+    #[inline(always)]
+    fn value(self, rng: &mut impl Rng, normal: &StandardNormal) -> f64 {
+        match self {
+            Draw::Fixed(value) => value,
+            Draw::Truncated { mean, std, low, high, min, max } => {
+                // The mean lies inside the bin and the bin is at least two standard
+                // deviations wide, so about half of all normal draws land in it; the cap only
+                // guards rounding.
+                for _ in 0..1000 {
+                    let z = normal.sample(rng);
+                    if (low..=high).contains(&z) {
+                        return mean + std * z;
+                    }
+                }
+                mean.clamp(min, max)
+            }
+        }
+    }
 }
 
 impl FeatureSpace {
+    /// A feature of `codes` (ascending) drawn with `counts`, binned by `binning` if continuous.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn new(name: &str, codes: Vec<f64>, counts: &[usize], binning: Option<Binning>) -> Self {
+        let draws = codes
+            .iter()
+            .map(|&code| match &binning {
+                None => Draw::Fixed(code),
+                Some(binning) => {
+                    let Bin { min, max, mean, std, low, high } = binning.bins[code as usize];
+                    if low == high {
+                        // lime 0.2.0.1 returns the standardised edge here, not a value of the
+                        // feature (0 when the bin holds one repeated value): kept so that
+                        // numbers match lime.
+                        Draw::Fixed(low)
+                    } else {
+                        Draw::Truncated { mean, std, low, high, min, max }
+                    }
+                }
+            })
+            .collect();
+        FeatureSpace {
+            name: name.to_owned(),
+            codes,
+            cumulative: cumulative(counts),
+            binning,
+            draws,
+        }
+    }
+
     /// The code of a model input: its bin, or its category.
     pub fn code_of(&self, x: f64) -> f64 {
         match &self.binning {
@@ -164,24 +205,15 @@ impl FeatureSpace {
         }
     }
 
-    /// A code drawn with its training frequency.
+    /// A code drawn with its training frequency, and a model input with that code (`normal`
+    /// draws the position inside a bin).
     #[inline(always)]
-    pub fn draw_code(&self, rng: &mut impl Rng) -> f64 {
+    pub fn draw(&self, rng: &mut impl Rng, normal: &StandardNormal) -> (f64, f64) {
         let u: f64 = rng.random();
         // Counting (rather than a binary search) has no branch to mispredict on these few
         // entries; the last cumulative frequency is 1, above every u.
         let i = self.cumulative.iter().filter(|&&c| c <= u).count().min(self.codes.len() - 1);
-        self.codes[i]
-    }
-
-    /// A model input with code `code` (`normal` draws the position inside a bin).
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    #[inline(always)]
-    pub fn draw_value(&self, code: f64, rng: &mut impl Rng, normal: &StandardNormal) -> f64 {
-        match &self.binning {
-            Some(binning) => binning.draw_value(code as usize, rng, normal),
-            None => code,
-        }
+        (self.codes[i], self.draws[i].value(rng, normal))
     }
 }
 
@@ -237,7 +269,7 @@ pub fn learn_space(
 /// A categorical feature: its distinct values and their frequencies.
 fn categorical_space(name: &str, sorted: &[f64]) -> FeatureSpace {
     let (codes, counts) = runs(sorted.iter().copied());
-    FeatureSpace { name: name.to_owned(), codes, cumulative: cumulative(&counts), binning: None }
+    FeatureSpace::new(name, codes, &counts, None)
 }
 
 /// A continuous feature: bins at the discretizer's percentiles, with their training stats.
@@ -273,12 +305,7 @@ fn binned_space(name: &str, sorted: &[f64], discretizer: Discretizer) -> Feature
         })
         .collect();
     let (codes, counts) = runs(sorted.iter().map(|&x| binning.bin_of(x) as f64));
-    FeatureSpace {
-        name: name.to_owned(),
-        codes,
-        cumulative: cumulative(&counts),
-        binning: Some(binning),
-    }
+    FeatureSpace::new(name, codes, &counts, Some(binning))
 }
 
 /// The distinct values of an ascending sequence and how often each occurs.
@@ -348,8 +375,7 @@ mod tests {
         let (mut rng, normal) = (stream(1, 1), StandardNormal::default());
         let mut first_bin = 0;
         for _ in 0..4000 {
-            let code = s.draw_code(&mut rng);
-            let x = s.draw_value(code, &mut rng, &normal);
+            let (code, x) = s.draw(&mut rng, &normal);
             assert_eq!(s.code_of(x), code, "{x} drawn for bin {code}");
             first_bin += usize::from(code == 0.0);
         }
