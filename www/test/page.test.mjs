@@ -6,25 +6,16 @@
 // of each view go to target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../serve.mjs';
+import { cli, reference, repo } from '../../wasm/js/test/helpers.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(repo, 'target/screenshots');
-const reference = path.resolve(repo, '../shared/reference/adult');
 let server;
 let base;
 let browser;
-
-function cli(args) {
-  const run = spawnSync(process.env.SEXTANT_BIN ?? path.join(repo, 'target/debug/sextant'), args, { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (run.status !== 0 && run.status !== 1) throw new Error(run.stderr);
-  return run.stdout.replace(/\n$/, '');
-}
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
@@ -55,6 +46,11 @@ function assertLocal({ requests, errors }) {
 }
 
 /** The exact numbers the report shows, keyed like the JSON. */
+/** Waits until the page has read a data file (the audit can run). */
+async function dataLoaded(page) {
+  await page.waitForFunction(() => !document.getElementById('run-audit').disabled);
+}
+
 async function shownValues(page) {
   return page.$$eval('[data-value]', (cells) => cells.map((c) => ({ ...c.dataset })));
 }
@@ -63,7 +59,7 @@ test('the demo audit shows and exports the CLI\'s numbers; the slider re-audits'
   const session = await open();
   const { page } = session;
   await page.click('#load-demo');
-  await page.waitForFunction(() => !document.getElementById('run-audit').disabled);
+  await dataLoaded(page);
   await page.screenshot({ path: path.join(shots, '1-data-loaded.png') });
   assert.equal(await page.inputValue('#label-column'), 'repaid');
   assert.equal(await page.inputValue('#score-column'), 'score');
@@ -115,7 +111,7 @@ test('the page is usable on a narrow screen and by keyboard', async () => {
   const { page } = session;
   await page.focus('#load-demo');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => !document.getElementById('run-audit').disabled);
+  await dataLoaded(page);
   await page.focus('#run-audit');
   await page.keyboard.press('Enter');
   await page.waitForSelector('#verdict');
@@ -126,23 +122,20 @@ test('the page is usable on a narrow screen and by keyboard', async () => {
   await page.close();
 });
 
-test('the reference Adult predictions give fairlearn\'s numbers', async (t) => {
-  if (!existsSync(reference)) {
-    t.diagnostic('SKIPPED: ../shared (reference data) is absent in this checkout');
-    console.log('SKIPPED reference page test: ../shared is absent');
-    return;
-  }
+test('the reference Adult predictions give fairlearn\'s numbers', async () => {
+  const adult = reference('adult', 'reference page test');
+  if (!adult) return;
   const session = await open();
   const { page } = session;
-  await page.setInputFiles('#data-file', path.join(reference, 'predictions_logreg.csv'));
-  await page.waitForFunction(() => !document.getElementById('run-audit').disabled);
+  await page.setInputFiles('#data-file', path.join(adult, 'predictions_logreg.csv'));
+  await dataLoaded(page);
   await page.selectOption('#label-column', 'label');
   await page.selectOption('#score-column', '');
   await page.selectOption('#prediction-column', 'pred');
   await page.selectOption('#sensitive-columns', ['sensitive_sex', 'sensitive_race']);
   await page.click('#run-audit');
   await page.waitForSelector('#verdict');
-  const fairlearn = JSON.parse(readFileSync(path.join(reference, 'fairness_logreg.json'), 'utf8'));
+  const fairlearn = JSON.parse(readFileSync(path.join(adult, 'fairness_logreg.json'), 'utf8'));
   const shown = await shownValues(page);
   for (const [name, column] of [['sex', 'sensitive_sex'], ['race', 'sensitive_race']]) {
     const attribute = fairlearn.attributes[name];
@@ -163,18 +156,16 @@ test('the reference Adult predictions give fairlearn\'s numbers', async (t) => {
   await page.close();
 });
 
-test('SHAP on the reference ONNX model gives shap\'s exact values', async (t) => {
-  if (!existsSync(reference)) {
-    console.log('SKIPPED reference SHAP page test: ../shared is absent');
-    return;
-  }
+test('SHAP on the reference ONNX model gives shap\'s exact values', async () => {
+  const adult = reference('adult', 'reference SHAP page test');
+  if (!adult) return;
   const session = await open();
   const { page } = session;
-  await page.setInputFiles('#data-file', path.join(reference, 'shap_rows.csv'));
-  await page.waitForFunction(() => !document.getElementById('run-audit').disabled);
-  await page.setInputFiles('#model-file', path.join(reference, 'logreg.onnx'));
-  await page.setInputFiles('#background-file', path.join(reference, 'shap_background.csv'));
-  const names = JSON.parse(readFileSync(path.join(reference, 'lime.json'), 'utf8')).feature_names;
+  await page.setInputFiles('#data-file', path.join(adult, 'shap_rows.csv'));
+  await dataLoaded(page);
+  await page.setInputFiles('#model-file', path.join(adult, 'logreg.onnx'));
+  await page.setInputFiles('#background-file', path.join(adult, 'shap_background.csv'));
+  const names = JSON.parse(readFileSync(path.join(adult, 'lime.json'), 'utf8')).feature_names;
   await page.selectOption('#feature-columns', names);
   await page.check('#shap-exact');
   await page.fill('#shap-rows', '1');
@@ -183,7 +174,7 @@ test('SHAP on the reference ONNX model gives shap\'s exact values', async (t) =>
   await page.click('#run-shap');
   await page.waitForSelector('#shap-results svg');
   const values = JSON.parse(await page.getAttribute('#shap-results', 'data-values'));
-  const expected = JSON.parse(readFileSync(path.join(reference, 'shap_values.json'), 'utf8')).models.logreg.exact.values[2];
+  const expected = JSON.parse(readFileSync(path.join(adult, 'shap_values.json'), 'utf8')).models.logreg.exact.values[2];
   values.forEach((v, j) => assert.ok(Math.abs(v - expected[j]) < 1e-6, `${names[j]}: ${v} vs ${expected[j]}`));
   await page.screenshot({ path: path.join(shots, '6-shap-reference.png'), fullPage: true });
   assertLocal(session);

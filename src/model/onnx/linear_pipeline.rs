@@ -5,7 +5,7 @@
 //! batch-sized intermediate values. Each step is the general executor's own function, so the
 //! outputs are bit-identical to it (tested).
 
-use crate::model::additive::{AdditiveScore, ScoreLink};
+use crate::model::additive::AdditiveScore;
 use crate::model::onnx::ops::linear::Linear;
 use crate::model::onnx::ops::preprocess::{normalize_rows, per_column, scale_rows};
 use crate::model::onnx::ops::Op;
@@ -22,9 +22,9 @@ pub struct LinearPipeline {
     linear: Linear,
     /// Each normalizer's norm, in order.
     norms: Vec<String>,
-    /// The single score's weights, intercept and link, when the outputs come from one
-    /// score and no normalizer follows (see [`AdditiveScore`]).
-    score: Option<(Vec<f64>, f64, ScoreLink)>,
+    /// Whether the pipeline is an [`AdditiveScore`]: the linear model's outputs come from
+    /// one score, no normalizer follows, and the scalers fit its width.
+    additive: bool,
 }
 
 impl LinearPipeline {
@@ -54,16 +54,13 @@ impl LinearPipeline {
         let cols = linear.coefficients.len() / linear.targets.max(1);
         let scalers_fit =
             scalers.iter().flat_map(|(o, s)| [o, s]).all(|p| p.len() == 1 || p.len() == cols);
-        let score = linear
-            .single_score(cols)
-            .filter(|_| norms.is_empty() && scalers_fit)
-            .map(|(w, intercept, link)| (w.to_vec(), intercept, link));
-        Some(LinearPipeline { float32_input, scalers, linear, norms, score })
+        let additive = linear.single_score().is_some() && norms.is_empty() && scalers_fit;
+        Some(LinearPipeline { float32_input, scalers, linear, norms, additive })
     }
 
     /// The pipeline as an additive score, when it is one.
     pub fn additive(&self) -> Option<&dyn AdditiveScore> {
-        self.score.as_ref().map(|_| self as &dyn AdditiveScore)
+        self.additive.then_some(self as &dyn AdditiveScore)
     }
 
     /// The outputs for `rows` (`cols` wide), as the general executor computes them.
@@ -101,7 +98,8 @@ impl LinearPipeline {
 
 impl AdditiveScore for LinearPipeline {
     fn terms(&self, feature: usize, values: &[f64], terms: &mut [f64]) {
-        let w = self.score.as_ref().and_then(|(w, _, _)| w.get(feature)).copied().unwrap_or(0.0);
+        let w = self.linear.single_score().and_then(|(w, _, _)| w.get(feature)).copied();
+        let w = w.unwrap_or(0.0);
         let at = |p: &[f64]| p.get(feature).or(p.first()).copied().unwrap_or(0.0);
         for (t, &v) in terms.iter_mut().zip(values) {
             #[allow(clippy::cast_possible_truncation)]
@@ -114,8 +112,8 @@ impl AdditiveScore for LinearPipeline {
     }
 
     fn outputs(&self, sums: &mut [f64], output: usize) {
-        if let Some((_, intercept, link)) = &self.score {
-            link.apply(*intercept, sums, output);
+        if let Some((_, intercept, link)) = self.linear.single_score() {
+            link.apply(intercept, sums, output);
         }
     }
 }

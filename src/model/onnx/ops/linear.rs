@@ -69,9 +69,33 @@ pub struct Linear {
     pub post: PostTransform,
     /// For a classifier: the number of classes (a binary classifier may have one target).
     pub classes: Option<usize>,
+    /// When every output comes from one score (see [`Linear::single_score`]).
+    single: Option<SingleScore>,
+}
+
+/// Where a linear model's one score comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct SingleScore {
+    /// Where its coefficients start in `coefficients` (they run to the end).
+    start: usize,
+    intercept: f64,
+    link: ScoreLink,
 }
 
 impl Linear {
+    /// A linear model; whether its outputs come from one score is worked out once, here.
+    pub fn new(
+        coefficients: Vec<f64>,
+        intercepts: Vec<f64>,
+        targets: usize,
+        post: PostTransform,
+        classes: Option<usize>,
+    ) -> Self {
+        let mut linear = Linear { coefficients, intercepts, targets, post, classes, single: None };
+        linear.single = linear.find_single_score();
+        linear
+    }
+
     /// Output width.
     pub fn width(&self) -> usize {
         self.classes.unwrap_or(self.targets).max(self.targets)
@@ -107,7 +131,7 @@ impl Linear {
         let cols = cols.max(1);
         let width = self.width();
         scores.resize(rows.len() / cols, 0.0);
-        if let Some((w, intercept, link)) = self.single_score(cols) {
+        if let Some((w, intercept, link)) = self.single_score() {
             dot_products(rows, w, scores);
             link.write_rows(intercept, scores, out);
             return Ok(());
@@ -128,23 +152,31 @@ impl Linear {
     /// scores minus the positive one (one set of coefficients, or two that are exact
     /// negatives, as scikit-learn's logistic regression exports). Negation is exact in
     /// floating point, so the one score gives every output bit for bit.
-    pub fn single_score(&self, cols: usize) -> Option<(&[f64], f64, ScoreLink)> {
+    pub fn single_score(&self) -> Option<(&[f64], f64, ScoreLink)> {
+        let SingleScore { start, intercept, link } = self.single?;
+        Some((self.coefficients.get(start..)?, intercept, link))
+    }
+
+    fn find_single_score(&self) -> Option<SingleScore> {
         let intercept = |t: usize| self.intercepts.get(t).copied().unwrap_or(0.0);
         let link = match self.post {
             PostTransform::Logistic => ScoreLink::Logistic,
             PostTransform::None => ScoreLink::Mirrored,
             PostTransform::Softmax | PostTransform::SoftmaxZero => return None,
         };
+        let single = |start: usize, intercept: f64, link| SingleScore { start, intercept, link };
         match (self.classes, self.targets) {
             (None, 1) if self.post == PostTransform::None => {
-                Some((&self.coefficients, intercept(0), ScoreLink::Identity))
+                Some(single(0, intercept(0), ScoreLink::Identity))
             }
-            (Some(2), 1) => Some((&self.coefficients, intercept(0), link)),
+            (Some(2), 1) => Some(single(0, intercept(0), link)),
             (Some(2), 2) => {
-                let (negative, positive) = self.coefficients.split_at_checked(cols)?;
-                let mirrored = negative.iter().zip(positive).all(|(n, p)| *n == -p)
+                let cols = self.coefficients.len() / 2;
+                let (negative, positive) = self.coefficients.split_at(cols);
+                let mirrored = negative.len() == positive.len()
+                    && negative.iter().zip(positive).all(|(n, p)| *n == -p)
                     && intercept(0) == -intercept(1);
-                mirrored.then_some((positive, intercept(1), link))
+                mirrored.then(|| single(cols, intercept(1), link))
             }
             _ => None,
         }

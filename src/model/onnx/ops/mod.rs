@@ -185,13 +185,13 @@ fn linear_op(attrs: &NodeAttributes<'_>, classes: Option<usize>) -> Result<Op, S
             usize::try_from(attrs.int("targets", 1)).map_err(|_| "negative targets".to_owned())?
         }
     };
-    Ok(Op::Linear(Linear {
+    Ok(Op::Linear(Linear::new(
         coefficients,
         intercepts,
         targets,
-        post: PostTransform::parse(&attrs.string("post_transform", "NONE"))?,
+        PostTransform::parse(&attrs.string("post_transform", "NONE"))?,
         classes,
-    }))
+    )))
 }
 
 fn constant_values(v: &Value) -> Result<&[f64], String> {
