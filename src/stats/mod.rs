@@ -1,18 +1,20 @@
 //! Small numerical building blocks shared by the fairness bootstrap and the explainers:
-//! the portable seeded random streams, numpy's percentile interpolation, and a standard
-//! normal sampler.
+//! the portable seeded random streams, numpy's percentile interpolation, a standard normal
+//! sampler and an alias table for drawing indices with given frequencies.
 //!
 //! Everything here gives bit-identical results natively and in WebAssembly: the generators
 //! are ChaCha8 and Xoshiro256++ (pure integer arithmetic), and the transcendental functions of
 //! the normal sampler come from `libm` and [`crate::math`], not from the platform's maths
 //! library.
 
+mod alias;
 mod normal;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+pub use alias::AliasTable;
 pub use normal::StandardNormal;
 
 /// The random number generator of one stream of a seeded computation (a bootstrap, an

@@ -59,22 +59,45 @@ impl std::fmt::Debug for StandardNormal {
 impl StandardNormal {
     /// One draw.
     #[inline(always)]
-    pub fn sample(&self, rng: &mut impl Rng) -> f64 {
+    pub fn sample(&self, rng: &mut (impl Rng + Clone)) -> f64 {
+        let (layer, z) = self.candidate(rng.next_u64());
+        if z.abs() < self.tables.x[layer + 1] {
+            z
+        } else {
+            // Through a copy: were the generator itself passed out of line, it would live in
+            // memory rather than in registers on the common path too.
+            let mut copy = rng.clone();
+            let z = self.outside_the_rectangle(&mut copy, layer, z);
+            *rng = copy;
+            z
+        }
+    }
+
+    /// A layer and a point under its rectangle, from 64 random bits.
+    #[inline(always)]
+    fn candidate(&self, bits: u64) -> (usize, f64) {
+        let layer = (bits & 0xff) as usize;
+        // A uniform in [−1, 1) from the top 52 bits, built exactly from its bit pattern.
+        let u = 2.0 * (f64::from_bits((bits >> 12) | 0x3ff0_0000_0000_0000) - 1.0) - 1.0;
+        (layer, u * self.tables.x[layer])
+    }
+
+    /// The rare rest of [`Self::sample`] (about 1% of draws) when `z` in `layer` is not
+    /// inside the layer below: out of line, so the common path keeps its registers.
+    #[cold]
+    #[inline(never)]
+    fn outside_the_rectangle(&self, rng: &mut impl Rng, mut layer: usize, mut z: f64) -> f64 {
         let Tables { x, f } = self.tables;
         loop {
-            let bits = rng.next_u64();
-            let layer = (bits & 0xff) as usize;
-            // A uniform in [−1, 1) from the top 52 bits, built exactly from its bit pattern.
-            let u = 2.0 * (f64::from_bits((bits >> 12) | 0x3ff0_0000_0000_0000) - 1.0) - 1.0;
-            let z = u * x[layer];
-            if z.abs() < x[layer + 1] {
-                return z;
-            }
             if layer == 0 {
-                return tail(rng, u < 0.0);
+                return tail(rng, z < 0.0);
             }
             let height = f[layer + 1] + (f[layer] - f[layer + 1]) * rng.random::<f64>();
             if height < density(z) {
+                return z;
+            }
+            (layer, z) = self.candidate(rng.next_u64());
+            if z.abs() < x[layer + 1] {
                 return z;
             }
         }

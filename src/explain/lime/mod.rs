@@ -108,7 +108,7 @@ pub fn explain_lime(
                     let outputs = model.predict(&neighbourhood.inputs, m)?;
                     let y: Vec<f64> =
                         outputs.chunks_exact(model.n_outputs()).map(|o| o[output]).collect();
-                    Ok(surrogate(&neighbourhood.binary, &y, &neighbourhood.weights, &settings, m))
+                    Ok(surrogate(&mut neighbourhood.binary, &y, &neighbourhood.weights, &settings))
                 })
             })
             .collect::<Result<Vec<Surrogate>>>()?;
@@ -224,26 +224,19 @@ fn instance_codes(space: &[FeatureSpace], x: &[f64], row: usize) -> Result<Vec<f
 }
 
 /// lime's `explain_instance_with_data`: select features, fit the ridge surrogate (alpha 1),
-/// and score it on the neighbourhood.
-fn surrogate(
-    binary: &[f64],
-    y: &[f64],
-    weights: &[f64],
-    settings: &Settings,
-    m: usize,
-) -> Surrogate {
-    let design = WeightedDesign::new(binary, y, weights, m);
-    let instance = &binary[..m];
-    let used = design.select(settings.selection, settings.num_features, instance);
+/// and score it on the neighbourhood. `binary` (column-major) is centred in place.
+fn surrogate(binary: &mut [f64], y: &[f64], weights: &[f64], settings: &Settings) -> Surrogate {
+    let design = WeightedDesign::centring(binary, y, weights);
+    let used = design.select(settings.selection, settings.num_features);
     let fit = design.fit(&used, 1.0);
-    let mut feature_weights = vec![None; m];
+    let mut feature_weights = vec![None; design.n_features()];
     for (&j, &c) in used.iter().zip(&fit.coef) {
         feature_weights[j] = Some(c);
     }
     Surrogate {
         prediction: y[0],
-        local_prediction: fit.intercept
-            + used.iter().zip(&fit.coef).map(|(&j, c)| c * instance[j]).sum::<f64>(),
+        // The instance's binary row is all ones.
+        local_prediction: fit.intercept + fit.coef.iter().sum::<f64>(),
         intercept: fit.intercept,
         score: design.score(&used, &fit),
         weights: feature_weights,

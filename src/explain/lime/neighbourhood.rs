@@ -24,13 +24,17 @@ pub fn with_neighbourhood<T>(f: impl FnOnce(&mut Neighbourhood) -> T) -> T {
     })
 }
 
-/// Samples around one instance, row-major with one column per feature.
+/// Samples drawn at a time, feature after feature: one feature's tables stay in registers
+/// through a block, and its columns are written contiguously.
+const BLOCK: usize = 256;
+
+/// Samples around one instance.
 #[derive(Debug, Clone, Default)]
 pub struct Neighbourhood {
-    /// 1 where the sample shares the instance's bin or category, else 0. Row 0 is the
-    /// instance (all ones).
+    /// Column-major, one column of `weights.len()` samples per feature: 1 where the sample
+    /// shares the instance's bin or category, else 0. Sample 0 is the instance (all ones).
     pub binary: Vec<f64>,
-    /// The model inputs of the samples. Row 0 is the instance itself.
+    /// Row-major, one row per sample: the model inputs. Row 0 is the instance itself.
     pub inputs: Vec<f64>,
     /// The kernel weight of each sample.
     pub weights: Vec<f64>,
@@ -48,36 +52,41 @@ pub fn sample(
     kernel_width: f64,
     generator: &mut (impl Rng + Clone),
 ) {
-    // A local copy of the generator can live in registers through the loop below; draws
-    // through the caller's would store and reload its state every time.
-    let mut local = generator.clone();
-    let rng = &mut local;
     let m = space.len();
     let Neighbourhood { binary, inputs, weights } = into;
-    for (buffer, len, fill) in [
-        (&mut *binary, n_samples * m, 1.0),
-        (&mut *inputs, n_samples * m, 0.0),
-        (&mut *weights, n_samples, 1.0),
-    ] {
-        buffer.clear();
-        buffer.resize(len, fill);
-    }
+    // Every entry is written below: resizing without clearing skips refilling the buffers.
+    binary.resize(n_samples * m, 0.0);
+    inputs.resize(n_samples * m, 0.0);
+    weights.resize(n_samples, 0.0);
     inputs[..m].copy_from_slice(x);
+    // A sample's distance is the root of how many features differ: m + 1 possible weights.
+    #[allow(clippy::cast_precision_loss)]
+    let kernel_of: Vec<f64> = (0..=m).map(|d| kernel((d as f64).sqrt(), kernel_width)).collect();
+    weights[0] = kernel_of[0];
     let normal = StandardNormal::default();
-    let samples = binary.chunks_exact_mut(m).zip(inputs.chunks_exact_mut(m)).zip(weights);
-    for ((binary_row, input_row), weight) in samples.skip(1) {
-        let mut differing = 0u32;
-        let features = space.iter().zip(codes).zip(binary_row).zip(input_row);
-        for (((feature, &own), binary), input) in features {
-            let (code, value) = feature.draw(rng, &normal);
-            let same = code == own;
-            differing += u32::from(!same);
-            *binary = f64::from(u8::from(same));
-            *input = value;
+    let mut differing = [0usize; BLOCK];
+    // One feature's values for a block, feature after feature, before they are transposed
+    // into the row-major inputs.
+    let mut values = vec![0.0; BLOCK * m];
+    for start in (1..n_samples).step_by(BLOCK) {
+        let len = BLOCK.min(n_samples - start);
+        let differing = &mut differing[..len];
+        differing.fill(0);
+        let columns = binary.chunks_exact_mut(n_samples).zip(values.chunks_exact_mut(BLOCK));
+        for ((feature, &own), (column, values)) in space.iter().zip(codes).zip(columns) {
+            column[0] = 1.0;
+            let column = &mut column[start..start + len];
+            feature.draw_into(own, generator, &normal, column, &mut values[..len], differing);
         }
-        *weight = kernel(f64::from(differing).sqrt(), kernel_width);
+        for (k, row) in inputs[start * m..(start + len) * m].chunks_exact_mut(m).enumerate() {
+            for (input, feature_values) in row.iter_mut().zip(values.chunks_exact(BLOCK)) {
+                *input = feature_values[k];
+            }
+        }
+        for (weight, &d) in weights[start..start + len].iter_mut().zip(&*differing) {
+            *weight = kernel_of[d];
+        }
     }
-    *generator = local;
 }
 
 /// lime's default kernel: sqrt(exp(−d² / width²)).
@@ -101,13 +110,16 @@ mod tests {
         let mut n = Neighbourhood::default();
         sample(&mut n, &space, &x, &codes, 500, 1.0, &mut stream(0, 1));
         assert_eq!(&n.inputs[..2], &x);
-        assert_eq!(&n.binary[..2], &[1.0, 1.0]);
+        let column = |j: usize| &n.binary[j * 500..(j + 1) * 500];
+        assert_eq!((column(0)[0], column(1)[0]), (1.0, 1.0));
         for (i, w) in n.weights.iter().enumerate() {
-            let differing = n.binary[2 * i..2 * i + 2].iter().filter(|&&b| b == 0.0).count();
+            let differing = (0..2).filter(|&j| column(j)[i] == 0.0).count();
             let expected = [1.0, (-0.5f64).exp(), (-1.0f64).exp()][differing];
             assert!((w - expected).abs() < 1e-15, "row {i}");
             let same_bin = space[0].code_of(n.inputs[2 * i]) == codes[0];
-            assert_eq!(same_bin, n.binary[2 * i] == 1.0, "row {i}");
+            assert_eq!(same_bin, column(0)[i] == 1.0, "row {i}");
+            let same_category = n.inputs[2 * i + 1] == codes[1];
+            assert_eq!(same_category, column(1)[i] == 1.0, "row {i}");
         }
         Ok(())
     }

@@ -79,44 +79,41 @@ pub struct WeightedDesign {
 }
 
 impl WeightedDesign {
-    /// The design of row-major `x` (`m` columns), target `y` and sample weights `w`.
-    pub fn new(x: &[f64], y: &[f64], w: &[f64], m: usize) -> Self {
+    /// The design of the column-major `columns` (one of `w.len()` values per feature), target
+    /// `y` and sample weights `w`. The columns are centred in place on their weighted means.
+    pub fn centring(columns: &mut [f64], y: &[f64], w: &[f64]) -> Self {
+        let n = w.len();
+        let m = columns.len().checked_div(n).unwrap_or(0);
         let total: f64 = w.iter().sum();
-        let mut means = vec![0.0; m];
-        let mut y_mean = 0.0;
-        for ((row, &yi), &wi) in x.chunks_exact(m).zip(y).zip(w) {
-            for (mean, &v) in means.iter_mut().zip(row) {
-                *mean += wi * v;
-            }
-            y_mean += wi * yi;
+        let y_mean = dot(w, y) / total;
+        let dy: Vec<f64> = y.iter().map(|yi| yi - y_mean).collect();
+        let mut weighted: Vec<f64> = w.iter().zip(&dy).map(|(wi, d)| wi * d).collect();
+        let yty = dot(&weighted, &dy);
+        let mut means = Vec::with_capacity(m);
+        for column in columns.chunks_exact_mut(n) {
+            let mean = dot(w, column) / total;
+            column.iter_mut().for_each(|v| *v -= mean);
+            means.push(mean);
         }
-        means.iter_mut().for_each(|mean| *mean /= total);
-        y_mean /= total;
         let mut gram = vec![0.0; m * m];
-        let mut xty = vec![0.0; m];
-        let mut yty = 0.0;
-        let mut centred = vec![0.0; m];
-        for ((row, &yi), &wi) in x.chunks_exact(m).zip(y).zip(w) {
-            for ((c, &v), mean) in centred.iter_mut().zip(row).zip(&means) {
-                *c = v - mean;
+        let mut xty = Vec::with_capacity(m);
+        for (j, column) in columns.chunks_exact(n).enumerate() {
+            for ((v, wi), c) in weighted.iter_mut().zip(w).zip(column) {
+                *v = wi * c;
             }
-            let dy = yi - y_mean;
-            yty += wi * dy * dy;
-            // The whole square (it vectorises); the lower half is then mirrored from the upper.
-            for ((gram_row, &c), xty) in gram.chunks_exact_mut(m).zip(&centred).zip(&mut xty) {
-                let wc = wi * c;
-                *xty += wc * dy;
-                for (g, &c) in gram_row.iter_mut().zip(&centred) {
-                    *g += wc * c;
-                }
-            }
-        }
-        for i in 0..m {
-            for j in 0..i {
-                gram[i * m + j] = gram[j * m + i];
+            xty.push(dot(&weighted, &dy));
+            for (k, other) in columns.chunks_exact(n).enumerate().skip(j) {
+                let g = dot(&weighted, other);
+                gram[j * m + k] = g;
+                gram[k * m + j] = g;
             }
         }
         WeightedDesign { m, means, y_mean, gram, xty, yty }
+    }
+
+    /// The number of features.
+    pub fn n_features(&self) -> usize {
+        self.m
     }
 
     /// The ridge fit on `features`: argmin Σ w (y − b − x·c)² + alpha‖c‖².
@@ -155,8 +152,9 @@ impl WeightedDesign {
         }
     }
 
-    /// lime's feature selection of at most `k` features; `x0` is the instance's row.
-    pub fn select(&self, method: FeatureSelection, k: usize, x0: &[f64]) -> Vec<usize> {
+    /// lime's feature selection of at most `k` features. (lime ranks highest weights by
+    /// coefficient times the instance's binary value, which is always 1.)
+    pub fn select(&self, method: FeatureSelection, k: usize) -> Vec<usize> {
         match method {
             FeatureSelection::None => (0..self.m).collect(),
             FeatureSelection::Auto if k <= 6 => self.forward_selection(k),
@@ -164,8 +162,7 @@ impl WeightedDesign {
             FeatureSelection::Auto | FeatureSelection::HighestWeights => {
                 let all: Vec<usize> = (0..self.m).collect();
                 let fit = self.fit(&all, 0.01);
-                let mut ranked: Vec<(usize, f64)> =
-                    fit.coef.iter().zip(x0).map(|(c, x)| c * x).enumerate().collect();
+                let mut ranked: Vec<(usize, f64)> = fit.coef.into_iter().enumerate().collect();
                 ranked.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
                 ranked.into_iter().take(k).map(|(i, _)| i).collect()
             }
@@ -191,6 +188,20 @@ impl WeightedDesign {
         }
         used
     }
+}
+
+/// Σ aᵢbᵢ over the common length, with four interleaved partial sums (so the loop
+/// vectorises) added in a fixed order: the same bits on every platform.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = a4.remainder().iter().zip(b4.remainder()).map(|(x, y)| x * y).sum();
+    let mut partial = [0.0; 4];
+    for (x, y) in a4.zip(b4) {
+        for k in 0..4 {
+            partial[k] += x[k] * y[k];
+        }
+    }
+    (partial[0] + partial[1]) + (partial[2] + partial[3]) + tail
 }
 
 /// Solves the symmetric positive semi-definite system `a x = b` (row-major `a`) by Cholesky
@@ -232,9 +243,9 @@ mod tests {
 
     /// y = 1 + 2 x₀ − 3 x₁ exactly, with uneven weights.
     fn exact_design() -> WeightedDesign {
-        let x = [0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 2.0, 1.0];
-        let y: Vec<f64> = x.chunks(2).map(|r| 1.0 + 2.0 * r[0] - 3.0 * r[1]).collect();
-        WeightedDesign::new(&x, &y, &[1.0, 0.5, 2.0, 0.25, 1.0], 2)
+        let mut x = [0.0, 1.0, 0.0, 1.0, 2.0, 0.0, 0.0, 1.0, 1.0, 1.0];
+        let y: Vec<f64> = (0..5).map(|i| 1.0 + 2.0 * x[i] - 3.0 * x[5 + i]).collect();
+        WeightedDesign::centring(&mut x, &y, &[1.0, 0.5, 2.0, 0.25, 1.0])
     }
 
     #[test]
@@ -264,9 +275,9 @@ mod tests {
 
     #[test]
     fn duplicated_columns_do_not_break_the_solve() {
-        let x = [0.0, 0.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0];
+        let mut x = [0.0, 1.0, 2.0, 3.0, 0.0, 1.0, 2.0, 3.0];
         let y = [1.0, 3.0, 5.0, 7.0];
-        let d = WeightedDesign::new(&x, &y, &[1.0; 4], 2);
+        let d = WeightedDesign::centring(&mut x, &y, &[1.0; 4]);
         let fit = d.fit(&[0, 1], 0.0);
         assert!(fit.coef.iter().all(|c| c.is_finite()));
         assert!((d.score(&[0, 1], &fit) - 1.0).abs() < 1e-12);
@@ -279,9 +290,9 @@ mod tests {
         // x₁ has the larger weight in the joint fit.
         let alone = d.fit(&[0], 0.0);
         assert!((d.score(&[0], &alone) - 0.49276018099547514).abs() < 1e-12);
-        assert_eq!(d.select(FeatureSelection::Forward, 1, &[1.0, 1.0]), vec![0]);
-        assert_eq!(d.select(FeatureSelection::Auto, 1, &[1.0, 1.0]), vec![0]);
-        assert_eq!(d.select(FeatureSelection::HighestWeights, 1, &[1.0, 1.0]), vec![1]);
-        assert_eq!(d.select(FeatureSelection::None, 1, &[1.0, 1.0]), vec![0, 1]);
+        assert_eq!(d.select(FeatureSelection::Forward, 1), vec![0]);
+        assert_eq!(d.select(FeatureSelection::Auto, 1), vec![0]);
+        assert_eq!(d.select(FeatureSelection::HighestWeights, 1), vec![1]);
+        assert_eq!(d.select(FeatureSelection::None, 1), vec![0, 1]);
     }
 }

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use rand::Rng;
 
 use crate::error::{Error, Result};
-use crate::stats::{quantile, StandardNormal};
+use crate::stats::{quantile, AliasTable, StandardNormal};
 
 /// How continuous features are cut into bins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -112,8 +112,8 @@ pub struct FeatureSpace {
     /// The codes a sample can take (category values, or bin indices as numbers), ascending,
     /// each occurring in training.
     codes: Vec<f64>,
-    /// Cumulative training frequencies of `codes`, ending at 1.
-    cumulative: Vec<f64>,
+    /// Draws an index of `codes` with its training frequency.
+    frequencies: AliasTable,
     /// Bins of a continuous feature; `None` for a categorical one.
     binning: Option<Binning>,
     /// How to draw a model input for each of `codes`, in the same order.
@@ -132,7 +132,7 @@ enum Draw {
 
 impl Draw {
     #[inline(always)]
-    fn value(self, rng: &mut impl Rng, normal: &StandardNormal) -> f64 {
+    fn value(self, rng: &mut (impl Rng + Clone), normal: &StandardNormal) -> f64 {
         match self {
             Draw::Fixed(value) => value,
             Draw::Truncated { mean, std, low, high, min, max } => {
@@ -175,7 +175,7 @@ impl FeatureSpace {
         FeatureSpace {
             name: name.to_owned(),
             codes,
-            cumulative: cumulative(counts),
+            frequencies: AliasTable::new(counts),
             binning,
             draws,
         }
@@ -205,15 +205,31 @@ impl FeatureSpace {
         }
     }
 
-    /// A code drawn with its training frequency, and a model input with that code (`normal`
-    /// draws the position inside a bin).
-    #[inline(always)]
-    pub fn draw(&self, rng: &mut impl Rng, normal: &StandardNormal) -> (f64, f64) {
-        let u: f64 = rng.random();
-        // Counting (rather than a binary search) has no branch to mispredict on these few
-        // entries; the last cumulative frequency is 1, above every u.
-        let i = self.cumulative.iter().filter(|&&c| c <= u).count().min(self.codes.len() - 1);
-        (self.codes[i], self.draws[i].value(rng, normal))
+    /// Draws one sample of this feature per entry of `binary`: a code with its training
+    /// frequency, marked in `binary` (1 if it is `own`, else 0, and counted in `differing`),
+    /// and a model input with that code, written to `inputs` (`normal` draws the position
+    /// inside a bin).
+    pub fn draw_into(
+        &self,
+        own: f64,
+        generator: &mut (impl Rng + Clone),
+        normal: &StandardNormal,
+        binary: &mut [f64],
+        inputs: &mut [f64],
+        differing: &mut [usize],
+    ) {
+        // A local copy of the generator can live in registers through the loop below; draws
+        // through the caller's would store and reload its state every time.
+        let mut rng = generator.clone();
+        let own = self.codes.iter().position(|&c| c == own);
+        for ((binary, input), differing) in binary.iter_mut().zip(inputs).zip(differing) {
+            let i = self.frequencies.pick(rng.next_u64());
+            let same = own == Some(i);
+            *differing += usize::from(!same);
+            *binary = f64::from(u8::from(same));
+            *input = self.draws[i].value(&mut rng, normal);
+        }
+        *generator = rng;
     }
 }
 
@@ -323,20 +339,6 @@ fn runs(sorted: impl Iterator<Item = f64>) -> (Vec<f64>, Vec<usize>) {
     (values, counts)
 }
 
-/// Cumulative frequencies of `counts`, normalised so the last is exactly 1.
-#[allow(clippy::cast_precision_loss)]
-fn cumulative(counts: &[usize]) -> Vec<f64> {
-    let total: usize = counts.iter().sum();
-    let mut running = 0;
-    counts
-        .iter()
-        .map(|&c| {
-            running += c;
-            running as f64 / total as f64
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,11 +375,14 @@ mod tests {
         let values: Vec<f64> = (0..1000).map(|i| f64::from(i % 10)).collect();
         let s = space(&values, false)?;
         let (mut rng, normal) = (stream(1, 1), StandardNormal::default());
+        let (mut binary, mut inputs, mut differing) = (vec![0.0; 4000], vec![0.0; 4000], [0; 4000]);
+        s.draw_into(0.0, &mut rng, &normal, &mut binary, &mut inputs, &mut differing);
         let mut first_bin = 0;
-        for _ in 0..4000 {
-            let (code, x) = s.draw(&mut rng, &normal);
-            assert_eq!(s.code_of(x), code, "{x} drawn for bin {code}");
-            first_bin += usize::from(code == 0.0);
+        for ((&same, &x), &differs) in binary.iter().zip(&inputs).zip(&differing) {
+            let in_first_bin = s.code_of(x) == 0.0;
+            assert_eq!(same == 1.0, in_first_bin, "{x}");
+            assert_eq!(differs, usize::from(!in_first_bin), "{x}");
+            first_bin += usize::from(in_first_bin);
         }
         // The first quartile bin (x <= 2.25) holds 30% of the training rows.
         assert!((1000..1400).contains(&first_bin), "{first_bin}");
