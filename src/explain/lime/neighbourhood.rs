@@ -108,7 +108,10 @@ mod tests {
         let x = [150.0, 2.0];
         let codes: Vec<f64> = space.iter().zip(&x).map(|(s, &v)| s.code_of(v)).collect();
         let mut n = Neighbourhood::default();
+        // A reused neighbourhood: every entry of the smaller second one must be rewritten.
+        sample(&mut n, &space, &x, &codes, 700, 1.0, &mut stream(0, 2));
         sample(&mut n, &space, &x, &codes, 500, 1.0, &mut stream(0, 1));
+        assert_eq!((n.binary.len(), n.inputs.len(), n.weights.len()), (1000, 1000, 500));
         assert_eq!(&n.inputs[..2], &x);
         let column = |j: usize| &n.binary[j * 500..(j + 1) * 500];
         assert_eq!((column(0)[0], column(1)[0]), (1.0, 1.0));
