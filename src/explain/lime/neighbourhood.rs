@@ -63,6 +63,10 @@ pub fn sample(
     #[allow(clippy::cast_precision_loss)]
     let kernel_of: Vec<f64> = (0..=m).map(|d| kernel((d as f64).sqrt(), kernel_width)).collect();
     weights[0] = kernel_of[0];
+    for column in binary.chunks_exact_mut(n_samples) {
+        column[0] = 1.0;
+    }
+    let own: Vec<Option<usize>> = space.iter().zip(codes).map(|(f, &c)| f.index_of(c)).collect();
     let normal = StandardNormal::default();
     let mut differing = [0usize; BLOCK];
     // One feature's values for a block, feature after feature, before they are transposed
@@ -73,8 +77,7 @@ pub fn sample(
         let differing = &mut differing[..len];
         differing.fill(0);
         let columns = binary.chunks_exact_mut(n_samples).zip(values.chunks_exact_mut(BLOCK));
-        for ((feature, &own), (column, values)) in space.iter().zip(codes).zip(columns) {
-            column[0] = 1.0;
+        for ((feature, &own), (column, values)) in space.iter().zip(&own).zip(columns) {
             let column = &mut column[start..start + len];
             feature.draw_into(own, generator, &normal, column, &mut values[..len], differing);
         }

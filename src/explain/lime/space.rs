@@ -192,7 +192,12 @@ impl FeatureSpace {
 
     /// Whether training saw this code.
     pub fn knows(&self, code: f64) -> bool {
-        self.codes.contains(&code)
+        self.index_of(code).is_some()
+    }
+
+    /// Where `code` is among the codes training saw.
+    pub fn index_of(&self, code: f64) -> Option<usize> {
+        self.codes.iter().position(|&c| c == code)
     }
 
     /// lime's description of the instance's code: a bin range, or "name=value".
@@ -206,12 +211,13 @@ impl FeatureSpace {
     }
 
     /// Draws one sample of this feature per entry of `binary`: a code with its training
-    /// frequency, marked in `binary` (1 if it is `own`, else 0, and counted in `differing`),
+    /// frequency, marked in `binary` (1 if it is the instance's, whose index is `own`, else
+    /// 0, and counted in `differing`),
     /// and a model input with that code, written to `inputs` (`normal` draws the position
     /// inside a bin).
     pub fn draw_into(
         &self,
-        own: f64,
+        own: Option<usize>,
         generator: &mut (impl Rng + Clone),
         normal: &StandardNormal,
         binary: &mut [f64],
@@ -221,7 +227,6 @@ impl FeatureSpace {
         // A local copy of the generator can live in registers through the loop below; draws
         // through the caller's would store and reload its state every time.
         let mut rng = generator.clone();
-        let own = self.codes.iter().position(|&c| c == own);
         for ((binary, input), differing) in binary.iter_mut().zip(inputs).zip(differing) {
             let i = self.frequencies.pick(rng.next_u64());
             let same = own == Some(i);
@@ -376,7 +381,7 @@ mod tests {
         let s = space(&values, false)?;
         let (mut rng, normal) = (stream(1, 1), StandardNormal::default());
         let (mut binary, mut inputs, mut differing) = (vec![0.0; 4000], vec![0.0; 4000], [0; 4000]);
-        s.draw_into(0.0, &mut rng, &normal, &mut binary, &mut inputs, &mut differing);
+        s.draw_into(s.index_of(0.0), &mut rng, &normal, &mut binary, &mut inputs, &mut differing);
         let mut first_bin = 0;
         for ((&same, &x), &differs) in binary.iter().zip(&inputs).zip(&differing) {
             let in_first_bin = s.code_of(x) == 0.0;
