@@ -6,6 +6,8 @@
 
 use std::str::FromStr;
 
+use wide::f64x4;
+
 use crate::error::{Error, Result};
 
 /// How the features of the surrogate are chosen (lime's `feature_selection`).
@@ -190,18 +192,18 @@ impl WeightedDesign {
     }
 }
 
-/// Σ aᵢbᵢ over the common length, with four interleaved partial sums (so the loop
-/// vectorises) added in a fixed order: the same bits on every platform.
+/// Σ aᵢbᵢ over equal lengths, with four interleaved partial sums (one vector) added in a
+/// fixed order: the same bits on every platform.
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
     let tail: f64 = a4.remainder().iter().zip(b4.remainder()).map(|(x, y)| x * y).sum();
-    let mut partial = [0.0; 4];
+    let lanes = |x: &[f64]| f64x4::new([x[0], x[1], x[2], x[3]]);
+    let mut partial = f64x4::ZERO;
     for (x, y) in a4.zip(b4) {
-        for k in 0..4 {
-            partial[k] += x[k] * y[k];
-        }
+        partial += lanes(x) * lanes(y);
     }
-    (partial[0] + partial[1]) + (partial[2] + partial[3]) + tail
+    let [p0, p1, p2, p3] = partial.to_array();
+    (p0 + p1) + (p2 + p3) + tail
 }
 
 /// Solves the symmetric positive semi-definite system `a x = b` (row-major `a`) by Cholesky

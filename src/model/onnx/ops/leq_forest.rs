@@ -8,6 +8,8 @@
 //! its path's outcomes. Deeper forests use linked nodes. Either way [`LANES`] rows go through a
 //! tree together, so their chains of loads overlap.
 
+use wide::{f32x8, u32x8};
+
 /// Rows walking one tree together.
 pub const LANES: usize = 8;
 
@@ -45,6 +47,11 @@ struct CompleteTrees {
     leaves: Vec<u32>,
     /// The same positions' leaf values, when given.
     values: Option<Vec<f64>>,
+    /// The thresholds in every lane, for forests at most [`MAX_COMPARED_DEPTH`] deep.
+    lane_thresholds: Vec<f32x8>,
+    /// Per branch position, the bottom positions a false outcome leaves reachable, in every
+    /// lane.
+    kept_if_false: [u32x8; (1 << MAX_COMPARED_DEPTH) - 1],
 }
 
 /// A forest laid out for [`LeqForest::leaves`] and [`LeqForest::sums`], with the values
@@ -54,7 +61,7 @@ pub struct LeqForest(Layout, Option<Vec<f64>>);
 
 #[derive(Debug, Clone)]
 enum Layout {
-    Complete(CompleteTrees),
+    Complete(Box<CompleteTrees>),
     /// Nodes with child pointers, and per tree its root and depth.
     Linked {
         nodes: Vec<Node>,
@@ -84,6 +91,21 @@ fn depth(nodes: &[Option<Branch>], root: usize) -> u32 {
     deepest
 }
 
+/// Per branch of a complete tree `depth` ≤ [`MAX_COMPARED_DEPTH`] deep (breadth-first), the
+/// bottom positions still reachable when it is false: every bit but those of its true
+/// (left) subtree's leaves.
+fn leaves_kept_by_false_branches(depth: u32) -> [u32; (1 << MAX_COMPARED_DEPTH) - 1] {
+    let mut kept = [u32::MAX; (1 << MAX_COMPARED_DEPTH) - 1];
+    for level in 0..depth {
+        let half = 1u32 << (depth - level - 1);
+        let first = (1usize << level) - 1;
+        for (k, kept) in (0u32..).zip(&mut kept[first..2 * first + 1]) {
+            *kept = !(((1u32 << half) - 1) << (2 * k * half));
+        }
+    }
+    kept
+}
+
 impl CompleteTrees {
     fn new(nodes: &[Option<Branch>], roots: &[usize], depth: u32, values: Option<&[f64]>) -> Self {
         let branches = (1usize << depth) - 1;
@@ -93,6 +115,9 @@ impl CompleteTrees {
             thresholds: vec![f32::INFINITY; branches * roots.len()],
             leaves: vec![0; (branches + 1) * roots.len()],
             values: None,
+            lane_thresholds: Vec::new(),
+            kept_if_false: leaves_kept_by_false_branches(depth.min(MAX_COMPARED_DEPTH))
+                .map(u32x8::splat),
         };
         for (t, &root) in roots.iter().enumerate() {
             let (first_branch, first_leaf) = (t * branches, t * (branches + 1));
@@ -115,6 +140,9 @@ impl CompleteTrees {
                 stack.push((2 * position + 1, true_child));
                 stack.push((2 * position + 2, false_child));
             }
+        }
+        if depth <= MAX_COMPARED_DEPTH {
+            trees.lane_thresholds = trees.thresholds.iter().map(|&t| f32x8::splat(t)).collect();
         }
         trees.values = values.map(|v| trees.leaves.iter().map(|&leaf| v[leaf as usize]).collect());
         trees
@@ -145,50 +173,37 @@ impl CompleteTrees {
     /// Per lane, the sum over the trees of the values reached, for trees at most
     /// [`MAX_COMPARED_DEPTH`] deep and rows at most [`MAX_COMPARED_COLS`] wide. Every branch
     /// is compared for all lanes at once (the lanes of one feature are contiguous after a
-    /// transposition, so the comparisons vectorise), then each level picks every lane's
-    /// outcome at its position, again for all lanes at once.
+    /// transposition, so the comparisons vectorise), as in QuickScorer (Lucchese et al.,
+    /// SIGIR 2015): each lane keeps a bit per leaf, a false branch clears the bits of the
+    /// leaves left of it (its true subtree), and the leftmost leaf still set is the one the
+    /// walk reaches.
     fn sums_compared<const DEPTH: u32>(
         &self,
         values: &[f64],
         rows: &[f32],
         cols: usize,
     ) -> [f64; LANES] {
-        let mut columns = [0.0f32; LANES * MAX_COMPARED_COLS];
+        let mut columns = [[0.0f32; LANES]; MAX_COMPARED_COLS];
         for (lane, row) in rows.chunks_exact(cols.max(1)).enumerate() {
-            for (f, &x) in row.iter().enumerate() {
-                columns[f * LANES + lane] = x;
+            for (column, &x) in columns.iter_mut().zip(row) {
+                column[lane] = x;
             }
         }
+        let columns = columns.map(f32x8::new);
         let branches = (1usize << DEPTH) - 1;
         let mut total = [0.0; LANES];
-        let mut right = [[0u32; LANES]; (1 << MAX_COMPARED_DEPTH) - 1];
         let trees = values.chunks_exact(1 << DEPTH).zip(self.features.chunks_exact(branches));
         for ((tree_values, features), thresholds) in
-            trees.zip(self.thresholds.chunks_exact(branches))
+            trees.zip(self.lane_thresholds.chunks_exact(branches))
         {
-            for ((right, &f), &t) in right.iter_mut().zip(features).zip(thresholds) {
-                let column = &columns[f as usize * LANES..(f as usize + 1) * LANES];
-                for (r, &x) in right.iter_mut().zip(column) {
-                    *r = 1 - u32::from(x <= t);
-                }
+            let mut reachable = u32x8::splat(u32::MAX);
+            for ((&f, &t), &kept) in features.iter().zip(thresholds).zip(&self.kept_if_false) {
+                let column = columns[f as usize % MAX_COMPARED_COLS];
+                let is_true = column.simd_le(t).to_bits();
+                reachable &= is_true | kept;
             }
-            // Each lane's position within the level: the true child of position a is 2a,
-            // the false one 2a + 1.
-            let mut at = [0u32; LANES];
-            for level in 0..DEPTH {
-                let first = (1usize << level) - 1;
-                let mut went_right = [0u32; LANES];
-                for (k, right) in (0u32..).zip(&right[first..2 * first + 1]) {
-                    for ((w, &a), &r) in went_right.iter_mut().zip(&at).zip(right) {
-                        *w |= r & u32::from(a == k);
-                    }
-                }
-                for (a, w) in at.iter_mut().zip(went_right) {
-                    *a = 2 * *a + w;
-                }
-            }
-            for (t, a) in total.iter_mut().zip(at) {
-                *t += tree_values[a as usize];
+            for (t, r) in total.iter_mut().zip(reachable.to_array()) {
+                *t += tree_values[(r.trailing_zeros() as usize) & branches];
             }
         }
         total
@@ -229,7 +244,7 @@ impl LeqForest {
         values: Option<Vec<f64>>,
     ) -> Self {
         let trees = CompleteTrees::new(nodes, roots, depth, values.as_deref());
-        LeqForest(Layout::Complete(trees), values)
+        LeqForest(Layout::Complete(Box::new(trees)), values)
     }
 
     fn linked(
@@ -363,9 +378,9 @@ mod tests {
     #[test]
     fn both_layouts_reach_the_leaves_of_a_node_by_node_walk() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        // Depth 3 compares every branch, depth 6 walks with the depth fixed at compile time,
-        // depth 8 sums leaf by leaf; rows too wide to transpose walk at every depth.
-        for max_depth in [3, 6, 8] {
+        // Depths 1 to 4 compare every branch, depth 6 walks with the depth fixed at compile
+        // time, depth 8 sums leaf by leaf; rows too wide to transpose walk at every depth.
+        for max_depth in [1, 2, 3, 4, 6, 8] {
             let mut nodes = Vec::new();
             let roots: Vec<usize> =
                 (0..30).map(|_| random_tree(&mut rng, &mut nodes, max_depth)).collect();
