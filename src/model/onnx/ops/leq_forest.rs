@@ -4,8 +4,8 @@
 //! values at the bottom positions: a walk is arithmetic on a position (`2i + 1` or `2i + 2`),
 //! with neither child pointers nor a branch on the node kind, and the common depths are
 //! compiled with the depth fixed so that the loops unroll. Up to depth 4 every branch is
-//! compared for all lanes at once instead (vectorised comparisons), and each lane then picks
-//! its path's outcomes. Deeper forests use linked nodes. Either way [`LANES`] rows go through a
+//! compared for all lanes at once instead, in explicit vectors, and a mask of the leaves each
+//! lane can still reach gives its leaf (QuickScorer). Deeper forests use linked nodes. Either way [`LANES`] rows go through a
 //! tree together, so their chains of loads overlap.
 
 use wide::{f32x8, u32x8};
