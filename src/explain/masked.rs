@@ -108,20 +108,33 @@ impl<'a> MaskedModel<'a> {
         }
         #[allow(clippy::cast_precision_loss)]
         let scale = 1.0 / n_background as f64;
+        // prefix[j]: each background row's Σ of the terms of features before j, summed from 0
+        // in feature order as the model sums them. Consecutive masks share the prefix up to
+        // their first difference, which is all that is summed again.
+        let n_features = x.len();
+        let mut prefix = vec![0.0; (n_features + 1) * n_background];
         let mut sums = vec![0.0; n_background];
+        let mut previous: Option<&[bool]> = None;
         masks
             .iter()
             .map(|mask| {
-                sums.fill(0.0);
+                let first_change = previous.map_or(0, |p| {
+                    p.iter().zip(mask).position(|(a, b)| a != b).unwrap_or(n_features)
+                });
+                previous = Some(mask);
                 let features =
                     mask.iter().zip(&own).zip(background_terms.chunks_exact(n_background));
-                for ((&on, &term), column) in features {
+                for (j, ((&on, &term), column)) in features.enumerate().skip(first_change) {
+                    let (before, after) = prefix.split_at_mut((j + 1) * n_background);
+                    let (before, after) = (&before[j * n_background..], &mut after[..n_background]);
                     if on {
-                        sums.iter_mut().for_each(|s| *s += term);
+                        after.iter_mut().zip(before).for_each(|(s, b)| *s = b + term);
                     } else {
-                        sums.iter_mut().zip(column).for_each(|(s, t)| *s += t);
+                        let terms = before.iter().zip(column);
+                        after.iter_mut().zip(terms).for_each(|(s, (b, t))| *s = b + t);
                     }
                 }
+                sums.copy_from_slice(&prefix[n_features * n_background..]);
                 additive.outputs(&mut sums, self.output);
                 sums.iter().sum::<f64>() * scale
             })
@@ -188,15 +201,20 @@ mod tests {
         let background: Vec<f64> = (0..37 * 6).map(|_| rng.random_range(-3.0..3.0)).collect();
         let masker = IndependentMasker::new(&background, 6, 100, 0)?;
         let x: Vec<f64> = (0..6).map(|_| rng.random_range(-3.0..3.0)).collect();
-        let masks: Vec<Vec<bool>> =
-            (0..64).map(|i| (0..6).map(|j| (i >> j) & 1 == 1).collect()).collect();
+        // Every coalition, counting first from the first feature, then from the last (so that
+        // consecutive masks share prefixes of every length), then one repeated.
+        let mut masks: Vec<Vec<bool>> = (0..64)
+            .map(|i| (0..6).map(|j| (i >> j) & 1 == 1).collect())
+            .chain((0..64).map(|i| (0..6).map(|j| (i >> (5 - j)) & 1 == 1).collect()))
+            .collect();
+        masks.push(masks[127].clone());
         for model in &models {
             assert!(model.additive().is_some());
             for output in 0..model.n_outputs() {
                 let fast = MaskedModel::new(model.as_ref(), &masker, output).values(&x, &masks)?;
                 let rows_only = RowsOnly(model.as_ref());
                 let general = MaskedModel::new(&rows_only, &masker, output).values(&x, &masks)?;
-                assert_eq!(fast.len(), 64);
+                assert_eq!(fast.len(), 129);
                 assert!(
                     fast.iter().zip(&general).all(|(a, b)| a.to_bits() == b.to_bits()),
                     "output {output}: {fast:?} vs {general:?}"
