@@ -5,8 +5,8 @@
 //! with neither child pointers nor a branch on the node kind, and the common depths are
 //! compiled with the depth fixed so that the loops unroll. Up to depth 4 every branch is
 //! compared for all lanes at once instead, in explicit vectors, and a mask of the leaves each
-//! lane can still reach gives its leaf (QuickScorer). Deeper forests use linked nodes. Either way [`LANES`] rows go through a
-//! tree together, so their chains of loads overlap.
+//! lane can still reach gives its leaf (QuickScorer). Deeper forests use linked nodes. Either
+//! way [`LANES`] rows go through a tree together, so their chains of loads overlap.
 
 use wide::{f32x8, u32x8};
 
@@ -198,6 +198,8 @@ impl CompleteTrees {
         {
             let mut reachable = u32x8::splat(u32::MAX);
             for ((&f, &t), &kept) in features.iter().zip(thresholds).zip(&self.kept_if_false) {
+                // Features are below `cols` ≤ MAX_COMPARED_COLS: the remainder never wraps,
+                // and it spares a bounds check per branch.
                 let column = columns[f as usize % MAX_COMPARED_COLS];
                 let is_true = column.simd_le(t).to_bits();
                 reachable &= is_true | kept;
