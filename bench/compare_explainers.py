@@ -30,7 +30,7 @@ from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 ROWS = 20
-REPEATS = 3
+REPEATS = 7
 
 
 def timed(fn):

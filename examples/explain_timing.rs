@@ -18,7 +18,7 @@ use sextant::progress::NoProgress;
 const ROWS_PER_CALL: usize = 32_768;
 
 /// Timed runs per measurement (after one warm-up run).
-const REPEATS: usize = 3;
+const REPEATS: usize = 7;
 
 /// The result of `run` and the best of [`REPEATS`] timings of it, after a warm-up run.
 fn best_of<T>(
