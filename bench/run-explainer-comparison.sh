@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds Sextant's explainer timing example (release), installs shap, lime and scikit-learn
 # into target/bench-venv, and times Sextant against shap and lime on the same models, rows,
-# background and budget (a few minutes). Results: bench-out/explainers-vs-python.md.
+# background and budget, in five rounds (about five minutes). Results:
+# bench-out/explainers-vs-python.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --example explain_timing
