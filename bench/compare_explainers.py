@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 ROWS = 20
 REPEATS = 7
 # Rounds of timing both tools, one after the other: the shared machine switches between two
-# speeds every few seconds, and each tool's best round is its time at the faster one.
+# speeds from time to time, and each tool's best round is its time at the faster one.
 ROUNDS = 5
 
 
