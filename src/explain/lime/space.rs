@@ -212,9 +212,8 @@ impl FeatureSpace {
 
     /// Draws one sample of this feature per entry of `binary`: a code with its training
     /// frequency, marked in `binary` (1 if it is the instance's, whose index is `own`, else
-    /// 0, and counted in `differing`),
-    /// and a model input with that code, written to `inputs` (`normal` draws the position
-    /// inside a bin).
+    /// 0, and counted in `differing`), and a model input with that code, written to `inputs`
+    /// (`normal` draws the position inside a bin).
     pub fn draw_into(
         &self,
         own: Option<usize>,

@@ -49,9 +49,6 @@ struct CompleteTrees {
     values: Option<Vec<f64>>,
     /// The thresholds in every lane, for forests at most [`MAX_COMPARED_DEPTH`] deep.
     lane_thresholds: Vec<f32x8>,
-    /// Per branch position, the bottom positions a false outcome leaves reachable, in every
-    /// lane.
-    kept_if_false: [u32x8; (1 << MAX_COMPARED_DEPTH) - 1],
 }
 
 /// A forest laid out for [`LeqForest::leaves`] and [`LeqForest::sums`], with the values
@@ -61,7 +58,7 @@ pub struct LeqForest(Layout, Option<Vec<f64>>);
 
 #[derive(Debug, Clone)]
 enum Layout {
-    Complete(Box<CompleteTrees>),
+    Complete(CompleteTrees),
     /// Nodes with child pointers, and per tree its root and depth.
     Linked {
         nodes: Vec<Node>,
@@ -116,8 +113,6 @@ impl CompleteTrees {
             leaves: vec![0; (branches + 1) * roots.len()],
             values: None,
             lane_thresholds: Vec::new(),
-            kept_if_false: leaves_kept_by_false_branches(depth.min(MAX_COMPARED_DEPTH))
-                .map(u32x8::splat),
         };
         for (t, &root) in roots.iter().enumerate() {
             let (first_branch, first_leaf) = (t * branches, t * (branches + 1));
@@ -191,13 +186,14 @@ impl CompleteTrees {
         }
         let columns = columns.map(f32x8::new);
         let branches = (1usize << DEPTH) - 1;
+        let kept_if_false = leaves_kept_by_false_branches(DEPTH).map(u32x8::splat);
         let mut total = [0.0; LANES];
         let trees = values.chunks_exact(1 << DEPTH).zip(self.features.chunks_exact(branches));
         for ((tree_values, features), thresholds) in
             trees.zip(self.lane_thresholds.chunks_exact(branches))
         {
             let mut reachable = u32x8::splat(u32::MAX);
-            for ((&f, &t), &kept) in features.iter().zip(thresholds).zip(&self.kept_if_false) {
+            for ((&f, &t), &kept) in features.iter().zip(thresholds).zip(&kept_if_false) {
                 // Features are below `cols` ≤ MAX_COMPARED_COLS: the remainder never wraps,
                 // and it spares a bounds check per branch.
                 let column = columns[f as usize % MAX_COMPARED_COLS];
@@ -246,7 +242,7 @@ impl LeqForest {
         values: Option<Vec<f64>>,
     ) -> Self {
         let trees = CompleteTrees::new(nodes, roots, depth, values.as_deref());
-        LeqForest(Layout::Complete(Box::new(trees)), values)
+        LeqForest(Layout::Complete(trees), values)
     }
 
     fn linked(
