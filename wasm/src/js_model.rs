@@ -128,7 +128,7 @@ impl JsFunctionModel {
             ));
         }
         let outputs = Float64Array::new(&result).to_vec();
-        if n_rows > 0 && outputs.len() % n_rows != 0 {
+        if n_rows > 0 && !outputs.len().is_multiple_of(n_rows) {
             return Err(Error::model(
                 "model",
                 format!("the predict function returned {} values for {n_rows} rows", outputs.len()),

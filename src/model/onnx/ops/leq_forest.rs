@@ -4,11 +4,15 @@
 //! values at the bottom positions: a walk is arithmetic on a position (`2i + 1` or `2i + 2`),
 //! with neither child pointers nor a branch on the node kind, and the common depths are
 //! compiled with the depth fixed so that the loops unroll. Up to depth 4 every branch is
-//! compared for all lanes at once instead, in explicit vectors, and a mask of the leaves each
-//! lane can still reach gives its leaf (QuickScorer). Deeper forests use linked nodes. Either
-//! way [`LANES`] rows go through a tree together, so their chains of loads overlap.
+//! compared for all lanes at once instead, in explicit vectors (AVX2 where the processor has
+//! it, see [`avx2`]), and a mask of the leaves each lane can still reach gives its leaf
+//! (QuickScorer). Deeper forests use linked nodes. Either way [`LANES`] rows go through a
+//! tree together, so their chains of loads overlap.
 
 use wide::{f32x8, u32x8};
+
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 
 /// Rows walking one tree together.
 pub const LANES: usize = 8;
@@ -103,6 +107,20 @@ fn leaves_kept_by_false_branches(depth: u32) -> [u32; (1 << MAX_COMPARED_DEPTH) 
     kept
 }
 
+/// [`LANES`] rows of at most [`MAX_COMPARED_COLS`] columns, one array of lanes per column.
+type Columns = [[f32; LANES]; MAX_COMPARED_COLS];
+
+/// Transposes [`LANES`] rows, `cols` wide (at most [`MAX_COMPARED_COLS`]), into columns.
+fn transpose(rows: &[f32], cols: usize) -> Columns {
+    let mut columns = [[0.0f32; LANES]; MAX_COMPARED_COLS];
+    for (lane, row) in rows.chunks_exact(cols.max(1)).enumerate() {
+        for (column, &x) in columns.iter_mut().zip(row) {
+            column[lane] = x;
+        }
+    }
+    columns
+}
+
 impl CompleteTrees {
     fn new(nodes: &[Option<Branch>], roots: &[usize], depth: u32, values: Option<&[f64]>) -> Self {
         let branches = (1usize << depth) - 1;
@@ -171,19 +189,30 @@ impl CompleteTrees {
     /// transposition, so the comparisons vectorise), as in QuickScorer (Lucchese et al.,
     /// SIGIR 2015): each lane keeps a bit per leaf, a false branch clears the bits of the
     /// leaves left of it (its true subtree), and the leftmost leaf still set is the one the
-    /// walk reaches.
+    /// walk reaches. In AVX2 where the processor has it, else in portable vectors.
     fn sums_compared<const DEPTH: u32>(
         &self,
         values: &[f64],
         rows: &[f32],
         cols: usize,
     ) -> [f64; LANES] {
-        let mut columns = [[0.0f32; LANES]; MAX_COMPARED_COLS];
-        for (lane, row) in rows.chunks_exact(cols.max(1)).enumerate() {
-            for (column, &x) in columns.iter_mut().zip(row) {
-                column[lane] = x;
-            }
+        let columns = transpose(rows, cols);
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor supports AVX2, the only requirement of the function.
+            return unsafe {
+                avx2::sums_compared::<DEPTH>(&self.features, &self.thresholds, values, &columns)
+            };
         }
+        self.sums_compared_portably::<DEPTH>(values, &columns)
+    }
+
+    /// [`Self::sums_compared`] in `wide`'s vectors: SSE2 on x86-64, simd128 in WebAssembly.
+    fn sums_compared_portably<const DEPTH: u32>(
+        &self,
+        values: &[f64],
+        columns: &Columns,
+    ) -> [f64; LANES] {
         let columns = columns.map(f32x8::new);
         let branches = (1usize << DEPTH) - 1;
         let kept_if_false = leaves_kept_by_false_branches(DEPTH).map(u32x8::splat);
@@ -373,11 +402,28 @@ mod tests {
         leaf
     }
 
+    /// The portable compare-every-branch walk, which `sums` skips where AVX2 is present:
+    /// `None` where it does not apply.
+    fn portable_sums(forest: &LeqForest, rows: &[f32], cols: usize) -> Option<[f64; LANES]> {
+        let (Layout::Complete(trees), true) = (&forest.0, cols <= MAX_COMPARED_COLS) else {
+            return None;
+        };
+        let (values, columns) = (trees.values.as_deref()?, transpose(rows, cols));
+        Some(match trees.depth {
+            1 => trees.sums_compared_portably::<1>(values, &columns),
+            2 => trees.sums_compared_portably::<2>(values, &columns),
+            3 => trees.sums_compared_portably::<3>(values, &columns),
+            4 => trees.sums_compared_portably::<4>(values, &columns),
+            _ => return None,
+        })
+    }
+
     #[test]
     fn both_layouts_reach_the_leaves_of_a_node_by_node_walk() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        // Depths 1 to 4 compare every branch, depth 6 walks with the depth fixed at compile
-        // time, depth 8 sums leaf by leaf; rows too wide to transpose walk at every depth.
+        // Depths 1 to 4 compare every branch (in AVX2 where the processor has it, and
+        // portably), depth 6 walks with the depth fixed at compile time, depth 8 sums leaf by
+        // leaf; rows too wide to transpose walk at every depth.
         for max_depth in [1, 2, 3, 4, 6, 8] {
             let mut nodes = Vec::new();
             let roots: Vec<usize> =
@@ -413,6 +459,9 @@ mod tests {
                 }
                 for forest in &layouts {
                     assert_eq!(forest.sums(&rows, cols), Some(expected_sums));
+                }
+                if let Some(portable) = portable_sums(&layouts[0], &rows, cols) {
+                    assert_eq!(portable, expected_sums);
                 }
             }
         }
