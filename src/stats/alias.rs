@@ -43,15 +43,16 @@ impl AliasTable {
         AliasTable { slots }
     }
 
-    /// The index drawn by the 64-bit uniform `bits`: the high half picks a slot, the low
-    /// half decides between the slot and its alias.
+    /// The index drawn by the 32-bit uniform `bits`. Their product with the number of slots
+    /// picks a slot by its high half; its low half, uniform within the slot (to within one
+    /// part in 2^32 per slot), decides between the slot and its alias.
     #[inline(always)]
     #[allow(clippy::cast_possible_truncation)]
-    pub fn pick(&self, bits: u64) -> usize {
-        let slot = (((bits >> 32) * self.slots.len() as u64) >> 32) as usize;
-        match self.slots.get(slot) {
-            Some(&Slot { threshold, alias }) if (bits & 0xffff_ffff) >= threshold => alias,
-            _ => slot,
+    pub fn pick(&self, bits: u32) -> usize {
+        let scaled = u64::from(bits) * self.slots.len() as u64;
+        match self.slots.get((scaled >> 32) as usize) {
+            Some(&Slot { threshold, alias }) if (scaled & 0xffff_ffff) >= threshold => alias,
+            _ => (scaled >> 32) as usize,
         }
     }
 }
@@ -88,7 +89,7 @@ mod tests {
         let mut rng = crate::stats::stream(3, 0);
         let mut seen = [0usize; 5];
         for _ in 0..100_000 {
-            seen[table.pick(rng.next_u64())] += 1;
+            seen[table.pick(rng.next_u32())] += 1;
         }
         assert_eq!((seen[0], seen[3]), (0, 0));
         for (i, expected) in [(1, 30_000), (2, 10_000), (4, 60_000)] {

@@ -131,19 +131,22 @@ enum Draw {
 }
 
 impl Draw {
+    /// A value, whose first normal candidate (if it needs one) comes from the 32 random bits
+    /// `bits`, and any further randomness from `rng`.
     #[inline(always)]
-    fn value(self, rng: &mut (impl Rng + Clone), normal: &StandardNormal) -> f64 {
+    fn value(self, bits: u32, rng: &mut (impl Rng + Clone), normal: &StandardNormal) -> f64 {
         match self {
             Draw::Fixed(value) => value,
             Draw::Truncated { mean, std, low, high, min, max } => {
                 // The mean lies inside the bin and the bin is at least two standard
                 // deviations wide, so about half of all normal draws land in it; the cap only
                 // guards rounding.
+                let mut z = normal.sample_from(bits, rng);
                 for _ in 0..1000 {
-                    let z = normal.sample(rng);
                     if (low..=high).contains(&z) {
                         return mean + std * z;
                     }
+                    z = normal.sample(rng);
                 }
                 mean.clamp(min, max)
             }
@@ -227,11 +230,15 @@ impl FeatureSpace {
         // through the caller's would store and reload its state every time.
         let mut rng = generator.clone();
         for ((binary, input), differing) in binary.iter_mut().zip(inputs).zip(differing) {
-            let i = self.frequencies.pick(rng.next_u64());
+            // One 64-bit draw serves both the code (high half) and, most often, its value.
+            let bits = rng.next_u64();
+            #[allow(clippy::cast_possible_truncation)]
+            let (high, low) = ((bits >> 32) as u32, bits as u32);
+            let i = self.frequencies.pick(high);
             let same = own == Some(i);
             *differing += usize::from(!same);
             *binary = f64::from(u8::from(same));
-            *input = self.draws[i].value(&mut rng, normal);
+            *input = self.draws[i].value(low, &mut rng, normal);
         }
         *generator = rng;
     }
