@@ -58,7 +58,9 @@ fn cli_explains_a_linear_model_with_lime() {
     assert!(weights[0]["std"].as_f64().unwrap_or(-1.0) >= 0.0);
     let unused = weights.iter().find(|w| w["feature"] == "x2").cloned().unwrap_or_default();
     assert_eq!(unused["description"], "x2=1");
-    assert!(unused["weight"].as_f64().unwrap_or(1.0).abs() < 0.01, "{unused}");
+    // Its weight is sampling noise, about 0.011 per run here (a standard error of 0.0065 for
+    // the mean of 3 runs), while x0 and x1 weigh about 1 and 0.4.
+    assert!(unused["weight"].as_f64().unwrap_or(1.0).abs() < 0.05, "{unused}");
     let x1 = weights.iter().find(|w| w["feature"] == "x1").cloned().unwrap_or_default();
     assert_eq!(x1["description"], "x1 <= 9.75");
     assert!(x1["weight"].as_f64().unwrap_or(0.0) > 0.0, "low x1 raises f: {x1}");

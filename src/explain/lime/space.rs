@@ -54,35 +54,13 @@ impl FromStr for Discretizer {
     }
 }
 
-/// The training rows of one bin of a continuous feature.
-#[derive(Debug, Clone, PartialEq)]
-struct Bin {
-    /// The bin's lower edge (the training minimum for the first bin).
-    min: f64,
-    /// The bin's upper edge (the training maximum for the last bin).
-    max: f64,
-    /// Mean of the training values in the bin (0 when empty).
-    mean: f64,
-    /// Their standard deviation, plus lime's 1e-11.
-    std: f64,
-    /// The edges standardised by `mean` and `std`: where the truncated normal is cut.
-    low: f64,
-    high: f64,
-}
-
-impl Bin {
-    fn new(min: f64, max: f64, mean: f64, std: f64) -> Self {
-        Bin { min, max, mean, std, low: (min - mean) / std, high: (max - mean) / std }
-    }
-}
-
 /// Bins of a continuous feature.
 #[derive(Debug, Clone, PartialEq)]
 struct Binning {
     /// Distinct cut points, ascending: bin `i` holds `boundaries[i-1] < x <= boundaries[i]`.
     boundaries: Vec<f64>,
-    /// One per bin (`boundaries.len() + 1`).
-    bins: Vec<Bin>,
+    /// One per bin (`boundaries.len() + 1`): the truncated normal of its training values.
+    bins: Vec<Draw>,
 }
 
 impl Binning {
@@ -120,37 +98,45 @@ pub struct FeatureSpace {
     draws: Vec<Draw>,
 }
 
-/// How a model input is drawn for one code.
+/// How a model input is drawn for one code: lime's truncated normal around a bin's training
+/// mean, within its edges, or a fixed value (a category, or lime's standardised edge for a
+/// bin whose edges coincide once standardised) as a normal of zero width and no edges. One
+/// shape for both keeps the sampling loop free of a branch on the kind.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Draw {
-    /// Always this value: a category, or lime's standardised edge for a bin whose edges
-    /// coincide once standardised.
-    Fixed(f64),
-    /// lime's truncated normal around a bin's training mean, within its edges.
-    Truncated { mean: f64, std: f64, low: f64, high: f64, min: f64, max: f64 },
+struct Draw {
+    mean: f64,
+    std: f64,
+    /// The edges, standardised by `mean` and `std`.
+    low: f64,
+    high: f64,
 }
 
 impl Draw {
-    /// A value, whose first normal candidate (if it needs one) comes from the 32 random bits
-    /// `bits`, and any further randomness from `rng`.
+    fn fixed(value: f64) -> Self {
+        Draw { mean: value, std: 0.0, low: f64::NEG_INFINITY, high: f64::INFINITY }
+    }
+
+    /// The normal of a bin's training values (`mean`, `std`) cut at its edges `min`, `max`.
+    fn truncated(min: f64, max: f64, mean: f64, std: f64) -> Self {
+        Draw { mean, std, low: (min - mean) / std, high: (max - mean) / std }
+    }
+
+    /// A value, whose first normal candidate comes from the 32 random bits `bits`, and any
+    /// further randomness from `rng`.
     #[inline(always)]
     fn value(self, bits: u32, rng: &mut (impl Rng + Clone), normal: &StandardNormal) -> f64 {
-        match self {
-            Draw::Fixed(value) => value,
-            Draw::Truncated { mean, std, low, high, min, max } => {
-                // The mean lies inside the bin and the bin is at least two standard
-                // deviations wide, so about half of all normal draws land in it; the cap only
-                // guards rounding.
-                let mut z = normal.sample_from(bits, rng);
-                for _ in 0..1000 {
-                    if (low..=high).contains(&z) {
-                        return mean + std * z;
-                    }
-                    z = normal.sample(rng);
-                }
-                mean.clamp(min, max)
+        let Draw { mean, std, low, high } = self;
+        // The mean lies inside the bin and the bin is at least two standard deviations wide,
+        // so about half of all normal draws land in it; the cap only guards rounding. (A
+        // fixed value accepts any candidate: `mean + 0·z` is `mean`.)
+        let mut z = normal.sample_from(bits, rng);
+        for _ in 0..1000 {
+            if (low..=high).contains(&z) {
+                return mean + std * z;
             }
+            z = normal.sample(rng);
         }
+        mean
     }
 }
 
@@ -161,16 +147,16 @@ impl FeatureSpace {
         let draws = codes
             .iter()
             .map(|&code| match &binning {
-                None => Draw::Fixed(code),
+                None => Draw::fixed(code),
                 Some(binning) => {
-                    let Bin { min, max, mean, std, low, high } = binning.bins[code as usize];
-                    if low == high {
+                    let bin = binning.bins[code as usize];
+                    if bin.low == bin.high {
                         // lime 0.2.0.1 returns the standardised edge here, not a value of the
                         // feature (0 when the bin holds one repeated value): kept so that
                         // numbers match lime.
-                        Draw::Fixed(low)
+                        Draw::fixed(bin.low)
                     } else {
-                        Draw::Truncated { mean, std, low, high, min, max }
+                        bin
                     }
                 }
             })
@@ -328,7 +314,7 @@ fn binned_space(name: &str, sorted: &[f64], discretizer: Discretizer) -> Feature
                 let mean = values.iter().sum::<f64>() / n;
                 (mean, (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt())
             };
-            Bin::new(min, max, mean, std + 1e-11)
+            Draw::truncated(min, max, mean, std + 1e-11)
         })
         .collect();
     let (codes, counts) = runs(sorted.iter().map(|&x| binning.bin_of(x) as f64));
