@@ -110,15 +110,14 @@ fn leaves_kept_by_false_branches(depth: u32) -> [u32; (1 << MAX_COMPARED_DEPTH) 
 /// [`LANES`] rows of at most [`MAX_COMPARED_COLS`] columns, one array of lanes per column.
 type Columns = [[f32; LANES]; MAX_COMPARED_COLS];
 
-/// Transposes [`LANES`] rows, `cols` wide (at most [`MAX_COMPARED_COLS`]), into columns.
-fn transpose(rows: &[f32], cols: usize) -> Columns {
-    let mut columns = [[0.0f32; LANES]; MAX_COMPARED_COLS];
+/// Transposes [`LANES`] rows, `cols` wide (at most [`MAX_COMPARED_COLS`]), into the first
+/// `cols` of `columns`, in place: returned by value, the array would be copied once more.
+fn transpose(rows: &[f32], cols: usize, columns: &mut Columns) {
     for (lane, row) in rows.chunks_exact(cols.max(1)).enumerate() {
         for (column, &x) in columns.iter_mut().zip(row) {
             column[lane] = x;
         }
     }
-    columns
 }
 
 impl CompleteTrees {
@@ -196,7 +195,8 @@ impl CompleteTrees {
         rows: &[f32],
         cols: usize,
     ) -> [f64; LANES] {
-        let columns = transpose(rows, cols);
+        let mut columns = [[0.0; LANES]; MAX_COMPARED_COLS];
+        transpose(rows, cols, &mut columns);
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor supports AVX2, the only requirement of the function.
@@ -408,7 +408,9 @@ mod tests {
         let (Layout::Complete(trees), true) = (&forest.0, cols <= MAX_COMPARED_COLS) else {
             return None;
         };
-        let (values, columns) = (trees.values.as_deref()?, transpose(rows, cols));
+        let mut columns = [[0.0; LANES]; MAX_COMPARED_COLS];
+        transpose(rows, cols, &mut columns);
+        let values = trees.values.as_deref()?;
         Some(match trees.depth {
             1 => trees.sums_compared_portably::<1>(values, &columns),
             2 => trees.sums_compared_portably::<2>(values, &columns),
