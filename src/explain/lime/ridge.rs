@@ -92,39 +92,74 @@ impl WeightedDesign {
             // SAFETY: the processor supports AVX2, the only requirement of the function.
             return unsafe { avx2::centring(columns, y, w) };
         }
-        Self::centring_with(columns, y, w, dot)
+        Self::centring_with(columns, y, w, accumulate)
     }
 
-    /// [`Self::centring`] with the dot product `dot`, inlined into each compilation.
+    /// [`Self::centring`] with `accumulate` adding products into four partial sums, inlined
+    /// into each compilation. The Gram matrix is summed block of samples after block, each
+    /// block's columns read once from memory for every pair of features (in L1 rather than
+    /// once per pair); each pair still adds its products in order, so the sums are those of
+    /// one dot product per pair.
     #[inline(always)]
     fn centring_with(
         columns: &mut [f64],
         y: &[f64],
         w: &[f64],
-        dot: impl Fn(&[f64], &[f64]) -> f64,
+        accumulate: impl Fn(&mut [f64; 4], &[f64], &[f64]),
     ) -> Self {
+        let dot = |a: &[f64], b: &[f64]| {
+            let mut partial = [0.0; 4];
+            accumulate(&mut partial, a, b);
+            finish(partial, a, b)
+        };
         let n = w.len();
         let m = columns.len().checked_div(n).unwrap_or(0);
         let total: f64 = w.iter().sum();
         let y_mean = dot(w, y) / total;
         let dy: Vec<f64> = y.iter().map(|yi| yi - y_mean).collect();
-        let mut weighted: Vec<f64> = w.iter().zip(&dy).map(|(wi, d)| wi * d).collect();
-        let yty = dot(&weighted, &dy);
+        let weighted_dy: Vec<f64> = w.iter().zip(&dy).map(|(wi, d)| wi * d).collect();
+        let yty = dot(&weighted_dy, &dy);
         let mut means = Vec::with_capacity(m);
         for column in columns.chunks_exact_mut(n) {
             let mean = dot(w, column) / total;
             column.iter_mut().for_each(|v| *v -= mean);
             means.push(mean);
         }
+        // Per pair j ≤ k, and per feature against the target: four partial sums.
+        let mut partial = vec![[0.0; 4]; m * m];
+        let mut partial_y = vec![[0.0; 4]; m];
+        let whole = n - n % 4;
+        let mut weighted = vec![0.0; m * GRAM_BLOCK];
+        for start in (0..whole).step_by(GRAM_BLOCK) {
+            let block = start..whole.min(start + GRAM_BLOCK);
+            let (w_block, len) = (&w[block.clone()], block.len());
+            for (column, weighted) in
+                columns.chunks_exact(n).zip(weighted.chunks_exact_mut(GRAM_BLOCK))
+            {
+                for ((v, wi), c) in weighted.iter_mut().zip(w_block).zip(&column[block.clone()]) {
+                    *v = wi * c;
+                }
+            }
+            for (j, weighted) in weighted.chunks_exact(GRAM_BLOCK).enumerate() {
+                let weighted = &weighted[..len];
+                accumulate(&mut partial_y[j], weighted, &dy[block.clone()]);
+                for (k, other) in columns.chunks_exact(n).enumerate().skip(j) {
+                    accumulate(&mut partial[j * m + k], weighted, &other[block.clone()]);
+                }
+            }
+        }
+        let tail = whole..n;
+        let mut weighted = vec![0.0; tail.len()];
         let mut gram = vec![0.0; m * m];
         let mut xty = Vec::with_capacity(m);
         for (j, column) in columns.chunks_exact(n).enumerate() {
-            for ((v, wi), c) in weighted.iter_mut().zip(w).zip(column) {
+            for ((v, wi), c) in weighted.iter_mut().zip(&w[tail.clone()]).zip(&column[tail.clone()])
+            {
                 *v = wi * c;
             }
-            xty.push(dot(&weighted, &dy));
+            xty.push(finish(partial_y[j], &weighted, &dy[tail.clone()]));
             for (k, other) in columns.chunks_exact(n).enumerate().skip(j) {
-                let g = dot(&weighted, other);
+                let g = finish(partial[j * m + k], &weighted, &other[tail.clone()]);
                 gram[j * m + k] = g;
                 gram[k * m + j] = g;
             }
@@ -211,17 +246,29 @@ impl WeightedDesign {
     }
 }
 
-/// Σ aᵢbᵢ over equal lengths, with four interleaved partial sums (one vector) added in a
-/// fixed order: the same bits on every platform ([`avx2`] computes the same sums).
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+/// Samples per block of the Gram matrix: a block of twelve features' columns (24 KB) stays
+/// in L1 while every pair of them is summed.
+const GRAM_BLOCK: usize = 256;
+
+/// Adds aᵢbᵢ over the whole groups of four of `a` and `b` (equal lengths) into `partial`,
+/// the products at i mod 4 = l into lane l, in order: one vector per step ([`avx2`] adds
+/// the same sums).
+fn accumulate(partial: &mut [f64; 4], a: &[f64], b: &[f64]) {
+    let lanes = |x: &[f64]| f64x4::new([x[0], x[1], x[2], x[3]]);
+    let mut sums = f64x4::new(*partial);
+    for (x, y) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
+        sums += lanes(x) * lanes(y);
+    }
+    *partial = sums.to_array();
+}
+
+/// Σ aᵢbᵢ from the four partial sums of its groups of four and the products of the last
+/// `a.len() % 4` elements of `a` and `b`, added in a fixed order: the same bits on every
+/// platform.
+fn finish(partial: [f64; 4], a: &[f64], b: &[f64]) -> f64 {
     let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
     let tail: f64 = a4.remainder().iter().zip(b4.remainder()).map(|(x, y)| x * y).sum();
-    let lanes = |x: &[f64]| f64x4::new([x[0], x[1], x[2], x[3]]);
-    let mut partial = f64x4::ZERO;
-    for (x, y) in a4.zip(b4) {
-        partial += lanes(x) * lanes(y);
-    }
-    let [p0, p1, p2, p3] = partial.to_array();
+    let [p0, p1, p2, p3] = partial;
     (p0 + p1) + (p2 + p3) + tail
 }
 
@@ -303,7 +350,7 @@ mod tests {
         let y: Vec<f64> = (0..n).map(|i| noise(3 * i + 1)).collect();
         let w: Vec<f64> = (0..n).map(|i| 0.1 + noise(5 * i + 2)).collect();
         let (mut a, mut b) = (columns.clone(), columns);
-        let portable = WeightedDesign::centring_with(&mut a, &y, &w, dot);
+        let portable = WeightedDesign::centring_with(&mut a, &y, &w, accumulate);
         assert_eq!(WeightedDesign::centring(&mut b, &y, &w), portable);
         assert_eq!(a, b);
     }
