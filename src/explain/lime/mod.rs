@@ -108,7 +108,7 @@ pub fn explain_lime(
                     let outputs = model.predict(&neighbourhood.inputs, m)?;
                     let y: Vec<f64> =
                         outputs.chunks_exact(model.n_outputs()).map(|o| o[output]).collect();
-                    Ok(surrogate(&mut neighbourhood.binary, &y, &neighbourhood.weights, &settings))
+                    Ok(surrogate(&neighbourhood.binary, &y, &neighbourhood.weights, &settings))
                 })
             })
             .collect::<Result<Vec<Surrogate>>>()?;
@@ -224,8 +224,8 @@ fn instance_codes(space: &[FeatureSpace], x: &[f64], row: usize) -> Result<Vec<f
 }
 
 /// lime's `explain_instance_with_data`: select features, fit the ridge surrogate (alpha 1),
-/// and score it on the neighbourhood. `binary` (column-major) is centred in place.
-fn surrogate(binary: &mut [f64], y: &[f64], weights: &[f64], settings: &Settings) -> Surrogate {
+/// and score it on the neighbourhood (`binary` column-major).
+fn surrogate(binary: &[f64], y: &[f64], weights: &[f64], settings: &Settings) -> Surrogate {
     let design = WeightedDesign::centring(binary, y, weights);
     let used = design.select(settings.selection, settings.num_features);
     let fit = design.fit(&used, 1.0);

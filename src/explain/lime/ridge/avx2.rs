@@ -12,7 +12,7 @@ use super::WeightedDesign;
 
 /// [`WeightedDesign::centring`], compiled for AVX2.
 #[target_feature(enable = "avx2")]
-pub(super) fn centring(columns: &mut [f64], y: &[f64], w: &[f64]) -> WeightedDesign {
+pub(super) fn centring(columns: &[f64], y: &[f64], w: &[f64]) -> WeightedDesign {
     WeightedDesign::centring_with(columns, y, w, |partial, a, b| accumulate(partial, a, b))
 }
 
