@@ -110,6 +110,16 @@ fn leaves_kept_by_false_branches(depth: u32) -> [u32; (1 << MAX_COMPARED_DEPTH) 
 /// [`LANES`] rows of at most [`MAX_COMPARED_COLS`] columns, one array of lanes per column.
 type Columns = [[f32; LANES]; MAX_COMPARED_COLS];
 
+/// Room for [`LeqForest::sums`] to transpose rows in, reused from call to call of a batch
+/// (rather than a fresh 2 KB zeroed for every [`LANES`] rows).
+pub struct Scratch(Box<Columns>);
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch(Box::new([[0.0; LANES]; MAX_COMPARED_COLS]))
+    }
+}
+
 /// Transposes [`LANES`] rows, `cols` wide (at most [`MAX_COMPARED_COLS`]), into the first
 /// `cols` of `columns`, in place: returned by value, the array would be copied once more.
 fn transpose(rows: &[f32], cols: usize, columns: &mut Columns) {
@@ -194,17 +204,19 @@ impl CompleteTrees {
         values: &[f64],
         rows: &[f32],
         cols: usize,
+        columns: &mut Columns,
     ) -> [f64; LANES] {
-        let mut columns = [[0.0; LANES]; MAX_COMPARED_COLS];
-        transpose(rows, cols, &mut columns);
+        // Columns past `cols` may hold an earlier call's rows: no feature reads them.
+        transpose(rows, cols, columns);
+        let columns = &*columns;
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor supports AVX2, the only requirement of the function.
             return unsafe {
-                avx2::sums_compared::<DEPTH>(&self.features, &self.thresholds, values, &columns)
+                avx2::sums_compared::<DEPTH>(&self.features, &self.thresholds, values, columns)
             };
         }
-        self.sums_compared_portably::<DEPTH>(values, &columns)
+        self.sums_compared_portably::<DEPTH>(values, columns)
     }
 
     /// [`Self::sums_compared`] in `wide`'s vectors: SSE2 on x86-64, simd128 in WebAssembly.
@@ -310,15 +322,16 @@ impl LeqForest {
 
     /// For each of [`LANES`] rows, the sum over the trees of the values given to
     /// [`Self::new`] at the leaves reached, tree by tree in order (`None` without values).
-    pub fn sums(&self, rows: &[f32], cols: usize) -> Option<[f64; LANES]> {
+    pub fn sums(&self, rows: &[f32], cols: usize, scratch: &mut Scratch) -> Option<[f64; LANES]> {
+        let columns = &mut *scratch.0;
         let node_values = self.1.as_deref()?;
         let compare = cols <= MAX_COMPARED_COLS;
         Some(match &self.0 {
             Layout::Complete(trees) => match (&trees.values, trees.depth, compare) {
-                (Some(v), 1, true) => trees.sums_compared::<1>(v, rows, cols),
-                (Some(v), 2, true) => trees.sums_compared::<2>(v, rows, cols),
-                (Some(v), 3, true) => trees.sums_compared::<3>(v, rows, cols),
-                (Some(v), 4, true) => trees.sums_compared::<4>(v, rows, cols),
+                (Some(v), 1, true) => trees.sums_compared::<1>(v, rows, cols, columns),
+                (Some(v), 2, true) => trees.sums_compared::<2>(v, rows, cols, columns),
+                (Some(v), 3, true) => trees.sums_compared::<3>(v, rows, cols, columns),
+                (Some(v), 4, true) => trees.sums_compared::<4>(v, rows, cols, columns),
                 (Some(v), 1, _) => trees.sums::<1>(v, rows, cols),
                 (Some(v), 2, _) => trees.sums::<2>(v, rows, cols),
                 (Some(v), 3, _) => trees.sums::<3>(v, rows, cols),
@@ -437,6 +450,8 @@ mod tests {
                 LeqForest::complete(&nodes, &roots, max_depth, Some(values.clone())),
                 LeqForest::linked(&nodes, &roots, &depths, Some(values.clone())),
             ];
+            // One scratch for every call: a call must not read what an earlier one left.
+            let mut scratch = Scratch::default();
             for cols in (0..50).map(|i| if i % 5 == 0 { 2 * MAX_COMPARED_COLS } else { COLS }) {
                 let rows: Vec<f32> =
                     (0..LANES * cols)
@@ -460,7 +475,7 @@ mod tests {
                     }
                 }
                 for forest in &layouts {
-                    assert_eq!(forest.sums(&rows, cols), Some(expected_sums));
+                    assert_eq!(forest.sums(&rows, cols, &mut scratch), Some(expected_sums));
                 }
                 if let Some(portable) = portable_sums(&layouts[0], &rows, cols) {
                     assert_eq!(portable, expected_sums);

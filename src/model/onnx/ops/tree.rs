@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::math::sigmoid;
 use crate::model::onnx::attributes::NodeAttributes;
-use crate::model::onnx::ops::leq_forest::{Branch, LeqForest, LANES};
+use crate::model::onnx::ops::leq_forest::{Branch, LeqForest, Scratch, LANES};
 use crate::model::onnx::ops::linear::PostTransform;
 use crate::model::onnx::value::Value;
 
@@ -300,10 +300,11 @@ impl TreeEnsemble {
         let mut rows32: Vec<f32> = data.iter().map(|&x| x as f32).collect();
         rows32.resize(padded * cols, 0.0);
         let mut out = vec![0.0; padded * self.outputs];
+        let mut scratch = Scratch::default();
         for (lane_rows, lane_scores) in
             rows32.chunks(LANES * (*cols).max(1)).zip(out.chunks_mut(LANES * self.outputs))
         {
-            self.lane_scores(lane_rows, *cols, lane_scores);
+            self.lane_scores(lane_rows, *cols, lane_scores, &mut scratch);
         }
         out.truncate(rows * self.outputs);
         for row_scores in out.chunks_exact_mut(self.outputs) {
@@ -313,8 +314,8 @@ impl TreeEnsemble {
     }
 
     /// The summed (or min/max) leaf values of [`LANES`] rows, before [`Self::finalize`].
-    fn lane_scores(&self, rows: &[f32], cols: usize, scores: &mut [f64]) {
-        if let Some(total) = self.leq_forest.as_ref().and_then(|f| f.sums(rows, cols)) {
+    fn lane_scores(&self, rows: &[f32], cols: usize, scores: &mut [f64], scratch: &mut Scratch) {
+        if let Some(total) = self.leq_forest.as_ref().and_then(|f| f.sums(rows, cols, scratch)) {
             for (row_scores, t) in scores.chunks_exact_mut(self.outputs).zip(total) {
                 row_scores[0] = t;
             }
