@@ -1,6 +1,6 @@
 //! Walker's alias method (in Vose's construction): draws an index with probability
-//! proportional to integer counts from one 64-bit random number, in constant time whatever
-//! the number of indices. LIME picks every sampled bin or category this way.
+//! proportional to integer counts from 32 random bits, in constant time whatever the number
+//! of indices. LIME picks every sampled bin or category this way.
 //!
 //! The table is built with integer arithmetic only, so it is the same on every platform.
 

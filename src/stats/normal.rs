@@ -1,5 +1,5 @@
-//! Standard normal draws by the ziggurat method (Marsaglia and Tsang, 2000): one 64-bit
-//! draw and two table reads for about 99% of samples, against a logarithm and a square root
+//! Standard normal draws by the ziggurat method (Marsaglia and Tsang, 2000): 32 random bits
+//! and two table reads for about 99% of samples, against a logarithm and a square root
 //! per pair for the polar method. The tables are built on first use with `libm` and the
 //! portable [`crate::math::exp`], so the draws are the same bits natively and in WebAssembly.
 

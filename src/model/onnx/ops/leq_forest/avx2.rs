@@ -2,8 +2,10 @@
 //! x86-64 processors that have them (detected at run time; the portable walk of the parent
 //! module runs everywhere else). One instruction compares a branch for all eight lanes where
 //! SSE2 needs two, and each lane's leaf is found in vectors too: the lowest bit still
-//! reachable, converted to a float, has the leaf's position as its exponent. The sums are
-//! added in the same order as the portable walk's, so they are the same bits.
+//! reachable, converted to a float, has the leaf's position as its exponent. Trees of eight
+//! leaves then pick each lane's value by permuting theirs in registers; other depths read the
+//! values one by one. The sums are added in the same order as the portable walk's, so they
+//! are the same bits.
 
 use std::arch::x86_64::{
     __m256d, __m256i, _mm256_add_pd, _mm256_and_si256, _mm256_blendv_ps, _mm256_castpd256_pd128,
