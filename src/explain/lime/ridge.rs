@@ -357,6 +357,16 @@ mod tests {
         let w: Vec<f64> = (0..n).map(|i| 0.1 + noise(5 * i + 2)).collect();
         let portable = WeightedDesign::centring_with(&columns, &y, &w, accumulate);
         assert_eq!(WeightedDesign::centring(&columns, &y, &w), portable);
+        // Summed in blocks of samples, the Gram matrix is still Σ w (xⱼ − x̄ⱼ)(xₖ − x̄ₖ).
+        let total: f64 = w.iter().sum();
+        let column = |j: usize| &columns[j * n..(j + 1) * n];
+        let mean = |j: usize| column(j).iter().zip(&w).map(|(x, wi)| wi * x).sum::<f64>() / total;
+        for (j, k) in (0..m).flat_map(|j| (0..m).map(move |k| (j, k))) {
+            let (mj, mk) = (mean(j), mean(k));
+            let direct: f64 =
+                (0..n).map(|i| w[i] * (column(j)[i] - mj) * (column(k)[i] - mk)).sum();
+            assert!((portable.gram[j * m + k] - direct).abs() < 1e-9, "({j}, {k})");
+        }
     }
 
     #[test]
