@@ -14,6 +14,8 @@
 // Input data must give typed errors, never a panic (a panic traps a WebAssembly instance).
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 pub mod data;
 pub mod error;
 pub mod explain;

@@ -3,12 +3,10 @@
 //! each, where SSE2 needs two. The four partial sums and the order they are added in are
 //! those of the portable compilation, so the design is the same bits.
 
-use std::arch::x86_64::{
-    _mm256_add_pd, _mm256_castpd256_pd128, _mm256_extractf128_pd, _mm256_mul_pd, _mm256_setr_pd,
-    _mm_cvtsd_f64, _mm_unpackhi_pd,
-};
+use std::arch::x86_64::{_mm256_add_pd, _mm256_mul_pd};
 
 use super::WeightedDesign;
+use crate::avx2::{four, lanes};
 
 /// [`WeightedDesign::centring`], compiled for AVX2.
 #[target_feature(enable = "avx2")]
@@ -19,16 +17,9 @@ pub(super) fn centring(columns: &[f64], y: &[f64], w: &[f64]) -> WeightedDesign 
 /// The portable `accumulate`: aᵢbᵢ over whole groups of four into lane i mod 4, in order.
 #[target_feature(enable = "avx2")]
 fn accumulate(partial: &mut [f64; 4], a: &[f64], b: &[f64]) {
-    let lanes = |x: &[f64]| _mm256_setr_pd(x[0], x[1], x[2], x[3]);
-    let mut sums = lanes(partial);
+    let mut sums = four(partial);
     for (x, y) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
-        sums = _mm256_add_pd(sums, _mm256_mul_pd(lanes(x), lanes(y)));
+        sums = _mm256_add_pd(sums, _mm256_mul_pd(four(x), four(y)));
     }
-    let (low, high) = (_mm256_castpd256_pd128(sums), _mm256_extractf128_pd::<1>(sums));
-    *partial = [
-        _mm_cvtsd_f64(low),
-        _mm_cvtsd_f64(_mm_unpackhi_pd(low, low)),
-        _mm_cvtsd_f64(high),
-        _mm_cvtsd_f64(_mm_unpackhi_pd(high, high)),
-    ];
+    *partial = lanes(sums);
 }

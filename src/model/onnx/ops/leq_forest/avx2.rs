@@ -8,16 +8,16 @@
 //! are the same bits.
 
 use std::arch::x86_64::{
-    __m256d, __m256i, _mm256_add_pd, _mm256_and_si256, _mm256_blendv_ps, _mm256_castpd256_pd128,
-    _mm256_castpd_ps, _mm256_castps_pd, _mm256_castps_si256, _mm256_castsi256_ps, _mm256_cmp_ps,
-    _mm256_cvtepi32_ps, _mm256_extract_epi32, _mm256_extractf128_pd, _mm256_or_si256,
-    _mm256_permutevar8x32_epi32, _mm256_permutevar8x32_ps, _mm256_set1_epi32, _mm256_set1_ps,
-    _mm256_setr_epi32, _mm256_setr_pd, _mm256_setr_ps, _mm256_setzero_pd, _mm256_setzero_si256,
-    _mm256_slli_epi32, _mm256_srli_epi32, _mm256_sub_epi32, _mm_cvtsd_f64, _mm_unpackhi_pd,
-    _CMP_LE_OQ,
+    __m256d, __m256i, _mm256_add_pd, _mm256_and_si256, _mm256_blendv_ps, _mm256_castpd_ps,
+    _mm256_castps_pd, _mm256_castps_si256, _mm256_castsi256_ps, _mm256_cmp_ps, _mm256_cvtepi32_ps,
+    _mm256_extract_epi32, _mm256_or_si256, _mm256_permutevar8x32_epi32, _mm256_permutevar8x32_ps,
+    _mm256_set1_epi32, _mm256_set1_ps, _mm256_setr_epi32, _mm256_setr_pd, _mm256_setr_ps,
+    _mm256_setzero_pd, _mm256_setzero_si256, _mm256_slli_epi32, _mm256_srli_epi32,
+    _mm256_sub_epi32, _CMP_LE_OQ,
 };
 
 use super::{leaves_kept_by_false_branches, Columns, LANES, MAX_COMPARED_COLS};
+use crate::avx2::{four, lanes};
 
 /// The exponent of 1.0 in the bits of an f32.
 const F32_EXPONENT_BIAS: i32 = 127;
@@ -101,8 +101,7 @@ fn loaded_leaf_values(tree_values: &[f64], leaves: __m256i) -> [__m256d; 2] {
 #[target_feature(enable = "avx2")]
 fn permuted_leaf_values(tree_values: &[f64], leaves: __m256i) -> [__m256d; 2] {
     let v = tree_values;
-    let low = _mm256_castpd_ps(_mm256_setr_pd(v[0], v[1], v[2], v[3]));
-    let high = _mm256_castpd_ps(_mm256_setr_pd(v[4], v[5], v[6], v[7]));
+    let (low, high) = (_mm256_castpd_ps(four(v)), _mm256_castpd_ps(four(&v[4..])));
     let half = |spread: __m256i| {
         // Each leaf k of four lanes, twice: the 32-bit halves 2k and 2k + 1 of its value
         // (the permutation reads the low three bits, so k mod 4 within a vector).
@@ -119,17 +118,5 @@ fn permuted_leaf_values(tree_values: &[f64], leaves: __m256i) -> [__m256d; 2] {
     [
         half(_mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3)),
         half(_mm256_setr_epi32(4, 4, 5, 5, 6, 6, 7, 7)),
-    ]
-}
-
-/// The four lanes of `v`.
-#[target_feature(enable = "avx2")]
-fn lanes(v: __m256d) -> [f64; 4] {
-    let (low, high) = (_mm256_castpd256_pd128(v), _mm256_extractf128_pd::<1>(v));
-    [
-        _mm_cvtsd_f64(low),
-        _mm_cvtsd_f64(_mm_unpackhi_pd(low, low)),
-        _mm_cvtsd_f64(high),
-        _mm_cvtsd_f64(_mm_unpackhi_pd(high, high)),
     ]
 }
