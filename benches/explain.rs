@@ -9,17 +9,17 @@ use criterion::{
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sextant::explain::lime::{explain_lime, LimeParams};
-use sextant::explain::shap::{explain_shap, ShapParams};
-use sextant::model::coefficients::LinearModel;
-use sextant::model::{load_model, Model};
-use sextant::progress::NoProgress;
+use sextant::{
+    explain_lime, explain_shap, load_model, LimeParams, LinearModel, Model, NoProgress, Rows,
+    ShapParams,
+};
 
 const ROWS: usize = 20;
 
-fn data(rows: usize, n: usize, seed: u64) -> Vec<f64> {
+fn data(rows: usize, n: usize, seed: u64) -> Rows {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    (0..rows * n).map(|_| rng.random_range(-2.0..2.0)).collect()
+    let values = (0..rows * n).map(|_| rng.random_range(-2.0..2.0)).collect();
+    Rows::new(values, n, "data").unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The two benchmarked models: a 12-feature logistic regression and the 50-tree fixture.

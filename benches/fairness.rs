@@ -4,10 +4,10 @@
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sextant::data::fairness_csv::count_csv;
-use sextant::fairness::config::AuditConfig;
-use sextant::fairness::counts::count_codes;
-use sextant::progress::NoProgress;
+use sextant::count_codes;
+use sextant::count_csv;
+use sextant::AuditConfig;
+use sextant::NoProgress;
 use sextant::{audit, CountedData, GroupCounts};
 
 fn columns(rows: usize) -> (Vec<u8>, Vec<u8>, Vec<u32>) {

@@ -8,11 +8,10 @@
 
 use std::time::Instant;
 
-use sextant::data::features::{read_features, FeatureMatrix};
-use sextant::explain::lime::{explain_lime, LimeParams};
-use sextant::explain::shap::{explain_shap, ShapParams};
-use sextant::model::{load_model, Model};
-use sextant::progress::NoProgress;
+use sextant::{
+    explain_lime, explain_shap, load_model, read_features, FeatureMatrix, LimeParams, Model,
+    NoProgress, ShapParams,
+};
 
 /// Model rows per call, as the SHAP explainer batches them.
 const ROWS_PER_CALL: usize = 32_768;
@@ -41,18 +40,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let model = load_model(&std::fs::read(model_path)?, model_path)?;
     let read = |path: &str| -> Result<FeatureMatrix, Box<dyn std::error::Error>> {
-        Ok(read_features(std::fs::File::open(path)?, path, model.as_ref(), None, &[])?)
+        Ok(read_features(std::fs::File::open(path)?, path, &model.input_schema(), None, &[])?)
     };
     let (rows, background, training) =
         (read(rows_path)?, read(background_path)?, read(training_path)?);
-    let n_rows = rows.n_rows as f64;
+    let n_rows = rows.rows.len() as f64;
 
     let (shap, shap_seconds) = best_of(|| {
         Ok(explain_shap(
             model.as_ref(),
             rows.names.clone(),
-            &rows.values,
-            &background.values,
+            &rows.rows,
+            &background.rows,
             &ShapParams::default(),
             &mut NoProgress,
         )?)
@@ -60,19 +59,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The floor: the model alone on as many rows as SHAP evaluated, in the same batches.
     let m = rows.names.len();
-    let bg_rows = background.n_rows.min(100);
+    let bg_rows = background.rows.len().min(100);
     let varying = m; // continuous data: every feature varies
     let per_row = (500 / (2 * varying + 1)) * (2 * varying + 1) * bg_rows + bg_rows + 1;
-    let batch = floor_batch(&background.values[..bg_rows * m], m);
+    let batch = floor_batch(&background.rows.values()[..bg_rows * m], m);
     let ((), floor_seconds) =
-        best_of(|| model_floor(model.as_ref(), &batch, m, per_row * rows.n_rows))?;
+        best_of(|| model_floor(model.as_ref(), &batch, m, per_row * rows.rows.len()))?;
 
     let (lime, lime_seconds) = best_of(|| {
         Ok(explain_lime(
             model.as_ref(),
             rows.names.clone(),
-            &rows.values,
-            &training.values,
+            &rows.rows,
+            &training.rows,
             &LimeParams::default(),
             &mut NoProgress,
         )?)
@@ -87,7 +86,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "{}",
         serde_json::json!({
-            "rows": rows.n_rows,
+            "rows": rows.rows.len(),
             "model_rows_per_row": per_row,
             "shap_ms_per_row": shap_seconds * 1e3 / n_rows,
             "model_floor_ms_per_row": floor_seconds * 1e3 / n_rows,

@@ -28,6 +28,9 @@ fi
 step "cargo test (native: unit, integration, properties, CLI, references, benches once)"
 cargo test --all-targets
 
+step "cargo test --doc (the library examples)"
+cargo test --doc
+
 step "WASM bindings in Node (wasm-bindgen-test)"
 cargo test -p sextant-wasm --target wasm32-unknown-unknown
 

@@ -149,6 +149,14 @@ pub enum ErrorKind {
         /// What to do instead, if anything.
         hint: String,
     },
+    /// An input that cannot be read (a file the adapter opens for the core).
+    #[error("cannot read {source_name}: {message}")]
+    Io {
+        /// The input's name (a path).
+        source_name: String,
+        /// What the system reported.
+        message: String,
+    },
     /// The caller cancelled the work (an `AbortSignal` in JavaScript).
     #[error("cancelled")]
     Cancelled,
@@ -187,6 +195,7 @@ impl ErrorKind {
             ErrorKind::Model { .. } => "invalid_model",
             ErrorKind::UnsupportedOperator { .. } => "unsupported_operator",
             ErrorKind::MergeMismatch { .. } => "merge_mismatch",
+            ErrorKind::Io { .. } => "io",
             ErrorKind::Cancelled => "cancelled",
         }
     }
@@ -241,6 +250,38 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The error with the option it names spelled as an adapter spells options: `spell`
+    /// gets each option word in the name (`num_samples`, both words of `pred/score`, the
+    /// `max` of `max demographic_parity_difference`) and returns it as the user wrote it
+    /// (`--num-samples` on the command line, `numSamples` in JavaScript). The core names
+    /// options by their config keys; errors of other kinds are unchanged.
+    #[must_use]
+    pub fn spell_option(self, spell: impl Fn(&str) -> String) -> Self {
+        match *self.0 {
+            ErrorKind::InvalidOption { name, message } => {
+                let (head, tail) = name.split_once(' ').unwrap_or((&name, ""));
+                let words: Vec<String> = head
+                    .split('/')
+                    .map(|w| {
+                        if !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                            spell(w)
+                        } else {
+                            w.to_owned()
+                        }
+                    })
+                    .collect();
+                let mut name = words.join("/");
+                if !tail.is_empty() {
+                    name = format!("{name} {tail}");
+                }
+                ErrorKind::InvalidOption { name, message }.into()
+            }
+            kind => kind.into(),
+        }
+    }
+}
+
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Self {
         Error(Box::new(kind))
@@ -290,6 +331,21 @@ mod tests {
         .into();
         assert_eq!(e.to_string(), "a.csv: no column \"scor\" (did you mean \"score\"?)");
         assert_eq!(e.code(), "unknown_column");
+    }
+
+    #[test]
+    fn adapters_spell_option_names_their_way() {
+        let flag = |w: &str| format!("--{}", w.replace('_', "-"));
+        let spelled = |name: &str| Error::invalid_option(name, "x").spell_option(flag).to_string();
+        assert_eq!(spelled("num_samples"), "invalid --num-samples: x");
+        assert_eq!(spelled("pred/score"), "invalid --pred/--score: x");
+        assert_eq!(
+            spelled("max demographic_parity_dif"),
+            "invalid --max demographic_parity_dif: x"
+        );
+        assert_eq!(spelled("explanations.rows"), "invalid explanations.rows: x");
+        let csv = Error::invalid_value(Location::source("a.csv"), "bad");
+        assert_eq!(csv.clone().spell_option(flag), csv);
     }
 
     #[test]

@@ -4,30 +4,91 @@
 //! filesystem, a terminal or a browser. The `sextant` CLI (feature `cli`) and the WASM
 //! bindings are thin adapters over it.
 //!
-//! A fairness audit runs in three steps:
-//! 1. [`AuditConfig::check`] validates what the user asked for into an [`AuditPlan`];
-//! 2. [`data::fairness_csv::count_csv`] streams a CSV into the mergeable [`GroupCounts`];
-//! 3. [`fairness::audit::audit`] computes the [`FairnessReport`], which
-//!    [`report::render::render`] turns into text, JSON, markdown, JUnit or HTML.
+//! # Layers
+//! Each module imports only from the layers below it:
+//!
+//! | layer | modules | holds |
+//! |---|---|---|
+//! | 5 | `audit` | the audit document and the one pipeline the adapters run ([`run_audit`]) |
+//! | 4 | [`report`] | renderings of results (text, JSON, markdown, JUnit, HTML, SVG) |
+//! | 3 | `fairness`, `explain` | fairness plans, counts, metrics and report; SHAP and LIME with their results |
+//! | 2 | `model` | models from bytes, and scoring CSV rows with them |
+//! | 1 | `data` | CSV headers, columns, feature rows and the input schema a model needs |
+//! | 0 | `error`, `progress`, `math`, `stats` | errors, progress, numerics |
+//!
+//! Only [`report`] is public as a module; the rest of the library's surface is re-exported
+//! here.
+//!
+//! # An audit
+//! A fairness audit runs in three steps, which [`run_audit`] chains (with a model scoring
+//! the rows and the explanations the document asks for):
+//! 1. [`AuditConfig::check`] validates what the user asked for into a [`FairnessPlan`];
+//! 2. [`count_csv`] streams a CSV into the mergeable [`GroupCounts`];
+//! 3. [`audit()`] computes the [`FairnessReport`], which [`render`] turns into text, JSON,
+//!    markdown, JUnit or HTML.
+//!
+//! ```
+//! use sextant::{audit, count_csv, render, AuditConfig, Format, NoProgress};
+//!
+//! let csv = "label,pred,sex\n1,1,f\n0,1,f\n1,0,m\n0,0,m\n1,1,m\n";
+//! let config = AuditConfig {
+//!     label: "label".into(),
+//!     pred: Some("pred".into()),
+//!     sensitive: vec!["sex".into()],
+//!     ..AuditConfig::default()
+//! };
+//! let plan = config.check()?;
+//! let counted = count_csv(csv.as_bytes(), "loans.csv", &plan)?;
+//! let report = audit(&plan, &counted, "loans.csv", &mut NoProgress)?;
+//! let dpd = report.attributes[0].metrics.demographic_parity_difference.between_groups;
+//! assert_eq!(dpd, Some(1.0 - 1.0 / 3.0));
+//! assert!(render(&report, Format::Json).starts_with("{\"schema\":\"sextant.fairness/v1\""));
+//! # Ok::<(), sextant::Error>(())
+//! ```
 
 #![deny(missing_docs)]
 // Input data must give typed errors, never a panic (a panic traps a WebAssembly instance).
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod audit;
 #[cfg(target_arch = "x86_64")]
 mod avx2;
-pub mod data;
-pub mod error;
-pub mod explain;
-pub mod fairness;
-pub mod math;
-pub mod model;
-pub mod progress;
+mod data;
+mod error;
+mod explain;
+mod fairness;
+mod math;
+mod model;
+mod progress;
 pub mod report;
-pub mod stats;
+mod stats;
 
+pub use audit::{
+    run as run_audit, AuditConfig, AuditInputs, AuditResult, Explanations, ExplanationsConfig,
+    GateEntry, OutputEntry,
+};
+pub use data::features::{read_features, FeatureMatrix, InputSchema};
+pub use data::rows::Rows;
 pub use error::{Error, ErrorKind, Location, Result};
-pub use fairness::audit::{audit, CountedData};
-pub use fairness::config::{AuditConfig, AuditPlan};
-pub use fairness::counts::GroupCounts;
-pub use report::fairness::FairnessReport;
+pub use explain::explanation::{ShapExplanation, ShapRow, SHAP_SCHEMA};
+pub use explain::lime::explanation::{LimeExplanation, LimeRow, LIME_SCHEMA};
+pub use explain::lime::ridge::FeatureSelection;
+pub use explain::lime::space::Discretizer;
+pub use explain::lime::{
+    explain_lime, CheckedLimeParams, LimeExplainer, LimeParams, DEFAULT_NUM_SAMPLES,
+};
+pub use explain::masker::DEFAULT_MAX_SAMPLES as DEFAULT_MAX_BACKGROUND;
+pub use explain::shap::{explain_shap, Budget, CheckedShapParams, ShapParams, DEFAULT_MAX_EVALS};
+pub use fairness::audit::audit;
+pub use fairness::confusion::{Confusion, Rate, UndefinedPolicy};
+pub use fairness::counts::{count_codes, GroupCounts};
+pub use fairness::ingest::{count_csv, CountedData};
+pub use fairness::metrics::{compute, Metrics};
+pub use fairness::plan::FairnessPlan;
+pub use fairness::report::{FairnessReport, FAIRNESS_SCHEMA};
+pub use model::additive::AdditiveScore;
+pub use model::coefficients::LinearModel;
+pub use model::scoring::{score_csv, ScoredFormat, ScoringOptions, ScoringSummary};
+pub use model::{default_output, load_model, MaybeSendSync, Model};
+pub use progress::{NoProgress, Progress};
+pub use report::{render, Format};

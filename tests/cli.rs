@@ -99,7 +99,7 @@ fn bad_options_get_a_one_line_error_with_exit_2() {
         &fairness_args(&file, &["--favorable-label", "7"]),
         &["\"7\" is not a label value"],
     );
-    assert_error(&fairness_args(&file, &["--format", "pdf"]), &["\"pdf\" is not one of"]);
+    assert_error(&fairness_args(&file, &["--format", "pdf"]), &["\"pdf\" is not one of text"]);
     // Conflicting flags are usage errors from the argument parser: exit 2 as well.
     let out = sextant(&fairness_args(&file, &["--pred", "pred"]));
     assert_eq!(out.status.code(), Some(2));
@@ -249,10 +249,73 @@ fn malformed_audit_configs_name_the_key() {
         ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\nbootstrap = \"many\"\n", &["line 5", "bootstrap"]),
         ("label = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\n", &["missing key `data`"]),
         ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\n[[gates]]\nmetric = \"disparate_impact\"\n", &["gates (disparate_impact)", "exactly one of max or min"]),
-        ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\n[[outputs]]\nformat = \"pdf\"\npath = \"x\"\n", &["\"pdf\" is not one of"]),
+        ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\n[[outputs]]\nformat = \"pdf\"\npath = \"x\"\n", &["unknown variant `pdf`, expected one of `text`"]),
     ];
     for (i, (toml, needles)) in cases.iter().enumerate() {
         let config = write(&dir, &format!("audit{i}.toml"), toml.as_bytes());
         assert_error(&["audit", &config], needles);
     }
+}
+
+/// Runs `sextant args` with standard output going to `/dev/full` (every write fails).
+fn sextant_to_full_disk(args: &[&str]) -> std::process::Output {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    let full = full.unwrap_or_else(|e| panic!("/dev/full: {e}"));
+    std::process::Command::new(env!("CARGO_BIN_EXE_sextant"))
+        .args(args)
+        .current_dir(repo())
+        .stdout(full)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sextant: {e}"))
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn write_errors_exit_2_with_a_message() {
+    let data = "datasets/demo/loans.csv";
+    let fairness =
+        ["fairness", data, "--label", "repaid", "--score", "score", "--sensitive", "sex"];
+    let mut to_file = fairness.to_vec();
+    to_file.extend_from_slice(&["--output", "/dev/full"]);
+    assert_error(&to_file, &["cannot write /dev/full"]);
+    for args in [
+        fairness.to_vec(),
+        vec!["predict", "--model", "datasets/demo/credit_model.json", "--data", data],
+        vec![
+            "explain",
+            "lime",
+            "--model",
+            "datasets/demo/credit_model.json",
+            "--data",
+            data,
+            "--training",
+            data,
+            "--num-samples",
+            "50",
+            "--format",
+            "json",
+        ],
+    ] {
+        let out = sextant_to_full_disk(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("No space left on device"), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    }
+}
+
+#[test]
+fn unknown_formats_list_the_valid_ones() {
+    let data = "datasets/demo/loans.csv";
+    let args = ["fairness", data, "--label", "repaid", "--score", "score", "--sensitive", "sex"];
+    let mut xml = args.to_vec();
+    xml.extend_from_slice(&["--format", "xml"]);
+    assert_error(
+        &xml,
+        &["invalid --format: \"xml\" is not one of text, json, markdown, junit, html"],
+    );
+    assert_error(
+        &["predict", "--model", "m", "--data", data, "--format", "parquet"],
+        &["invalid --format: \"parquet\" is not one of csv, json"],
+    );
 }

@@ -5,9 +5,7 @@ mod common;
 
 use common::{assert_error, csv, linear_json, scratch, sextant, write};
 use proptest::prelude::*;
-use sextant::explain::shap::{explain_shap, Budget, ShapParams};
-use sextant::model::coefficients::LinearModel;
-use sextant::progress::NoProgress;
+use sextant::{explain_shap, Budget, LinearModel, NoProgress, Rows, ShapParams};
 
 #[test]
 fn cli_explains_a_linear_model_exactly() {
@@ -118,7 +116,7 @@ struct Synthetic {
     d: f64,
 }
 
-impl sextant::model::Model for Synthetic {
+impl sextant::Model for Synthetic {
     fn n_features(&self) -> Option<usize> {
         Some(4)
     }
@@ -148,15 +146,12 @@ impl sextant::model::Model for Synthetic {
     }
 }
 
-fn shap(
-    model: &dyn sextant::model::Model,
-    x: &[f64],
-    background: &[f64],
-    exact: bool,
-) -> (f64, Vec<f64>) {
+fn shap(model: &dyn sextant::Model, x: &[f64], background: &[f64], exact: bool) -> (f64, Vec<f64>) {
     let names = (0..4).map(|i| format!("x{i}")).collect();
     let params = ShapParams { exact, budget: Budget::Permutations(1), ..ShapParams::default() };
-    let e = explain_shap(model, names, x, background, &params, &mut NoProgress)
+    let rows =
+        |values: &[f64]| Rows::new(values.to_vec(), 4, "rows").unwrap_or_else(|e| panic!("{e}"));
+    let e = explain_shap(model, names, &rows(x), &rows(background), &params, &mut NoProgress)
         .unwrap_or_else(|e| panic!("{e}"));
     (e.base_value, e.rows[0].values.clone())
 }
@@ -175,7 +170,7 @@ proptest! {
         let background: Vec<f64> = background[..background.len() / 4 * 4].to_vec();
         let model = Synthetic { w, c, d };
         let (base, exact) = shap(&model, &x, &background, true);
-        let fx = sextant::model::Model::predict(&model, &x, 4).unwrap_or_default()[0];
+        let fx = sextant::Model::predict(&model, &x, 4).unwrap_or_default()[0];
         // Efficiency.
         prop_assert!((base + exact.iter().sum::<f64>() - fx).abs() < 1e-9);
         // Dummy: the unused feature gets exactly 0.
@@ -204,7 +199,8 @@ proptest! {
         let background: Vec<f64> = background[..background.len() / 3 * 3].to_vec();
         let model = LinearModel::new(vec!["a".into(), "b".into(), "c".into()], weights.clone(), 0.7, false);
         let params = ShapParams { exact: true, ..ShapParams::default() };
-        let e = explain_shap(&model, vec!["a".into(), "b".into(), "c".into()], &x, &background, &params, &mut NoProgress).unwrap_or_else(|e| panic!("{e}"));
+        let rows = |values: Vec<f64>| Rows::new(values, 3, "rows").unwrap_or_else(|e| panic!("{e}"));
+        let e = explain_shap(&model, vec!["a".into(), "b".into(), "c".into()], &rows(x.clone()), &rows(background.clone()), &params, &mut NoProgress).unwrap_or_else(|e| panic!("{e}"));
         let n = background.len() / 3;
         for j in 0..3 {
             let mean = background.iter().skip(j).step_by(3).sum::<f64>() / n as f64;

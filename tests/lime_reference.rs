@@ -11,11 +11,11 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
-use sextant::data::features::read_features;
-use sextant::explain::lime::explanation::{LimeExplanation, LimeRow};
-use sextant::explain::lime::{explain_lime, LimeParams};
-use sextant::model::load_model;
-use sextant::progress::NoProgress;
+use sextant::load_model;
+use sextant::read_features;
+use sextant::NoProgress;
+use sextant::{explain_lime, LimeParams, Rows};
+use sextant::{LimeExplanation, LimeRow};
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect()
@@ -32,21 +32,27 @@ fn explain(dir: &Path, reference: &Value, model_name: &str, repeats: usize) -> L
         .unwrap_or_else(|e| panic!("{e}"));
     let names = strings(&reference["feature_names"]);
     let training_bytes = std::fs::read(dir.join("train.csv")).unwrap_or_default();
-    let training =
-        read_features(training_bytes.as_slice(), "train.csv", model.as_ref(), Some(&names), &[])
-            .unwrap_or_else(|e| panic!("{e}"));
+    let training = read_features(
+        training_bytes.as_slice(),
+        "train.csv",
+        &model.input_schema(),
+        Some(&names),
+        &[],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let rows: Vec<f64> = expected["rows"]
         .as_array()
         .into_iter()
         .flatten()
         .flat_map(|row| numbers(&row["x"]))
         .collect();
+    let rows = Rows::new(rows, names.len(), "rows").unwrap_or_else(|e| panic!("{e}"));
     let params = LimeParams {
         categorical: strings(&reference["categorical_features"]),
         repeats,
         ..LimeParams::default()
     };
-    explain_lime(model.as_ref(), names, &rows, &training.values, &params, &mut NoProgress)
+    explain_lime(model.as_ref(), names, &rows, &training.rows, &params, &mut NoProgress)
         .unwrap_or_else(|e| panic!("{e}"))
 }
 

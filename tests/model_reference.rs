@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use sextant::model::{default_output, load_model, Model};
+use sextant::{default_output, load_model, Model};
 
 /// A CSV read into named f64 columns (empty cells are NaN).
 struct Table {

@@ -3,9 +3,9 @@
 //! hand-split computation.
 
 use proptest::prelude::*;
-use sextant::fairness::confusion::{Confusion, Rate, UndefinedPolicy};
-use sextant::fairness::metrics::compute;
+use sextant::compute;
 use sextant::GroupCounts;
+use sextant::{Confusion, Rate, UndefinedPolicy};
 
 const COLUMNS: [&str; 2] = ["sex", "race"];
 const SEXES: [&str; 2] = ["F", "M"];

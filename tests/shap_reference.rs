@@ -7,11 +7,11 @@ mod common;
 
 use std::path::Path;
 
-use sextant::data::features::read_features;
-use sextant::explain::explanation::ShapExplanation;
-use sextant::explain::shap::{explain_shap, ShapParams};
-use sextant::model::load_model;
-use sextant::progress::NoProgress;
+use sextant::load_model;
+use sextant::read_features;
+use sextant::NoProgress;
+use sextant::ShapExplanation;
+use sextant::{explain_shap, ShapParams};
 
 fn explain(dir: &Path, model_file: &str, exact: bool, limit: usize) -> ShapExplanation {
     let model = load_model(&std::fs::read(dir.join(model_file)).unwrap_or_default(), model_file)
@@ -19,18 +19,19 @@ fn explain(dir: &Path, model_file: &str, exact: bool, limit: usize) -> ShapExpla
     let read = |file: &str, id_column: &str| {
         let ignore = [id_column.to_owned(), "source_row".to_owned()];
         let bytes = std::fs::read(dir.join(file)).unwrap_or_default();
-        read_features(bytes.as_slice(), file, model.as_ref(), None, &ignore)
+        read_features(bytes.as_slice(), file, &model.input_schema(), None, &ignore)
             .unwrap_or_else(|e| panic!("{e}"))
     };
     let rows = read("shap_rows.csv", "test_row");
     let background = read("shap_background.csv", "train_row");
-    let n = rows.names.len();
+    let indices: Vec<usize> = (0..limit).collect();
+    let rows_explained = rows.rows.select(&indices, "rows").unwrap_or_else(|e| panic!("{e}"));
     let params = ShapParams { exact, ..ShapParams::default() };
     explain_shap(
         model.as_ref(),
         rows.names.clone(),
-        &rows.values[..limit * n],
-        &background.values,
+        &rows_explained,
+        &background.rows,
         &params,
         &mut NoProgress,
     )

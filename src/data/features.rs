@@ -1,24 +1,52 @@
-//! Reads the model's feature columns of a CSV into a row-major matrix (explained rows,
-//! backgrounds, training data).
+//! The model's input columns of a CSV: the [`InputSchema`] a model declares, the choice of
+//! columns that fill it ([`resolve_features`], shared by scoring and explaining), and the
+//! cells parsed into a [`FeatureMatrix`] (explained rows, backgrounds, training data).
 
 use std::io::Read;
 
-use csv::{ByteRecord, ReaderBuilder};
+use csv::ByteRecord;
 
-use crate::data::csv_error;
-use crate::data::scoring::{parse_feature, resolve_features};
+use crate::data::header::Header;
+use crate::data::rows::Rows;
+use crate::data::{csv_error, csv_reader};
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::model::Model;
 
-/// Feature values of some rows.
+/// What a model needs of its input columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputSchema {
+    /// The number of input features, when the model declares it.
+    pub n_features: Option<usize>,
+    /// The features' names, when the model carries them.
+    pub feature_names: Option<Vec<String>>,
+    /// Whether missing values (empty cells, `NaN`) are meaningful to the model (it imputes
+    /// or routes them).
+    pub accepts_missing: bool,
+}
+
+/// One number per CSV record, computed from the record's cells: a model scoring its
+/// feature columns (implemented in `model::scoring`), seen from readers that must not
+/// depend on models.
+pub(crate) trait ScoreRecords {
+    /// Chooses the columns to read in `header`.
+    ///
+    /// # Errors
+    /// Columns that are missing, repeated or do not fit the model.
+    fn bind(&mut self, header: &Header) -> Result<()>;
+
+    /// Appends one score per record to `scores`.
+    ///
+    /// # Errors
+    /// A cell that cannot be read (line and column named), or a failing model call.
+    fn score(&mut self, records: &[ByteRecord], scores: &mut Vec<f64>) -> Result<()>;
+}
+
+/// Feature values of some rows, with their column names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeatureMatrix {
     /// Column names, in model order.
     pub names: Vec<String>,
-    /// Values, row-major.
-    pub values: Vec<f64>,
-    /// Number of rows.
-    pub n_rows: usize,
+    /// The rows, one value per name.
+    pub rows: Rows,
 }
 
 impl FeatureMatrix {
@@ -41,74 +69,121 @@ impl FeatureMatrix {
     }
 }
 
-/// Reads the columns `model` takes from a CSV (chosen as `sextant predict` chooses them).
+/// The columns of `header` that fill `schema`, in model order: `features` when given, else
+/// the model's feature names, else every column not in `ignore`. `ignore` may name columns
+/// this file lacks (explained rows and a background often differ in their id columns).
 ///
 /// # Errors
-/// Bad CSV, unknown or mismatched columns, a header without rows, and non-numeric or
-/// non-finite values (line and column named; missing values only where the model imputes).
-pub fn read_features<R: Read>(
-    reader: R,
-    source: &str,
-    model: &dyn Model,
+/// When a named column is missing or repeated in the header (with suggestions), or the
+/// number or names of the columns do not match the schema (listing what it expects).
+pub fn resolve_features(
+    header: &Header,
+    schema: &InputSchema,
     features: Option<&[String]>,
     ignore: &[String],
-) -> Result<FeatureMatrix> {
-    let mut csv = ReaderBuilder::new().from_reader(reader);
-    let header: Vec<String> =
-        csv.headers().map_err(|e| csv_error(source, &e))?.iter().map(str::to_owned).collect();
-    if header.iter().all(String::is_empty) {
-        return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
+) -> Result<Vec<usize>> {
+    let names: Vec<String> = match (features, &schema.feature_names) {
+        (Some(given), _) => given.to_vec(),
+        (None, Some(model_names)) => model_names.clone(),
+        (None, None) => header.names().iter().filter(|h| !ignore.contains(h)).cloned().collect(),
+    };
+    if let (Some(expected), Some(_)) = (&schema.feature_names, features) {
+        if expected != &names {
+            return Err(Error::invalid_option(
+                "features",
+                format!("the model's features are {}; got {}", expected.join(","), names.join(",")),
+            ));
+        }
     }
-    let columns = resolve_features(&header, model, features, ignore, source)?;
-    let mut values = Vec::new();
-    let mut record = ByteRecord::new();
-    let mut n_rows = 0;
-    while csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))? {
-        push_features(&record, &columns, &header, source, model.accepts_missing(), &mut values)?;
-        n_rows += 1;
+    if let Some(m) = schema.n_features.filter(|&m| m != names.len()) {
+        return Err(Error::invalid_option(
+            "features",
+            format!(
+                "the model takes {m} features but {} columns were chosen ({}); choose them with the features option or leave some out with ignore",
+                names.len(),
+                names.join(",")
+            ),
+        ));
     }
-    if n_rows == 0 {
-        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
+    if names.is_empty() {
+        return Err(Error::invalid_option("features", "no feature columns are left to read"));
     }
-    Ok(FeatureMatrix {
-        names: columns.iter().map(|&c| header[c].clone()).collect(),
-        values,
-        n_rows,
-    })
+    names.iter().map(|n| header.find(n)).collect()
 }
 
-/// The header row of a CSV.
+/// Parses one feature cell. Empty cells and `NaN` are missing values, allowed only when the
+/// model handles them; infinities never are.
 ///
 /// # Errors
-/// Bad CSV, or an empty file.
-pub(crate) fn read_header<R: Read>(csv: &mut csv::Reader<R>, source: &str) -> Result<Vec<String>> {
-    let header: Vec<String> =
-        csv.headers().map_err(|e| csv_error(source, &e))?.iter().map(str::to_owned).collect();
-    if header.iter().all(String::is_empty) {
-        return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
+/// A cell that is not a number, infinite, or missing where `allow_missing` is false; the
+/// error is placed at `at()`.
+pub fn parse_feature(
+    cell: &str,
+    allow_missing: bool,
+    at: impl FnOnce() -> Location,
+) -> Result<f64> {
+    let text = cell.trim();
+    let value = if text.is_empty() { Ok(f64::NAN) } else { text.parse::<f64>() };
+    match value {
+        Ok(x) if x.is_finite() => Ok(x),
+        Ok(x) if x.is_nan() && allow_missing => Ok(x),
+        Ok(x) if x.is_nan() => Err(Error::invalid_value(
+            at(),
+            "missing value (empty or NaN), and the model does not impute missing values",
+        )),
+        Ok(x) => Err(Error::invalid_value(at(), format!("{x} is not a finite number"))),
+        Err(_) => Err(Error::invalid_value(at(), format!("\"{cell}\" is not a number"))),
     }
-    Ok(header)
 }
 
 /// Appends the values of `record`'s feature `columns` to `out`.
 ///
 /// # Errors
-/// A cell that is not UTF-8, not a number, infinite, or missing where the model does not
-/// impute (line and column named).
+/// A cell that is not UTF-8, not a number, infinite, or missing where `allow_missing` is
+/// false (line and column named).
 pub(crate) fn push_features(
     record: &ByteRecord,
     columns: &[usize],
-    header: &[String],
-    source: &str,
+    header: &Header,
     allow_missing: bool,
     out: &mut Vec<f64>,
 ) -> Result<()> {
     let line = record.position().map_or(0, csv::Position::line);
     for &c in columns {
-        let at = || Location::source(source).at_line(line).in_column(&header[c]);
+        let at = || header.at(line, c);
         let cell = std::str::from_utf8(&record[c])
-            .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at() }))?;
+            .map_err(|_| crate::Error::from(ErrorKind::NotUtf8 { at: at() }))?;
         out.push(parse_feature(cell, allow_missing, at)?);
     }
     Ok(())
+}
+
+/// Reads the columns `schema` needs from a CSV (chosen by [`resolve_features`]).
+///
+/// # Errors
+/// Bad CSV, unknown, repeated or mismatched columns, a header without rows, and
+/// non-numeric or non-finite values (line and column named; missing values only where the
+/// schema accepts them).
+pub fn read_features<R: Read>(
+    reader: R,
+    source: &str,
+    schema: &InputSchema,
+    features: Option<&[String]>,
+    ignore: &[String],
+) -> Result<FeatureMatrix> {
+    let mut csv = csv_reader(reader);
+    let header = Header::read(&mut csv, source)?;
+    let columns = resolve_features(&header, schema, features, ignore)?;
+    let mut values = Vec::new();
+    let mut record = ByteRecord::new();
+    while csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))? {
+        push_features(&record, &columns, &header, schema.accepts_missing, &mut values)?;
+    }
+    if values.is_empty() {
+        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
+    }
+    Ok(FeatureMatrix {
+        names: columns.iter().map(|&c| header.name(c).to_owned()).collect(),
+        rows: Rows::new(values, columns.len(), source)?,
+    })
 }

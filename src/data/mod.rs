@@ -1,9 +1,12 @@
-//! Reading user data: CSV bytes in, counted or typed values out. No filesystem here: callers
-//! hand in readers and a name for the source to use in error messages.
+//! Reading user data: CSV bytes in, columns and typed values out. One header reader and one
+//! column lookup ([`header`]), the input schema a model needs and the feature columns that
+//! fill it ([`features`]), and row-major rows of a known width ([`rows`]). No filesystem and
+//! no model here: callers hand in readers and a name for the source to use in errors.
 
-pub mod binary;
-pub mod fairness_csv;
-pub mod scoring;
+pub(crate) mod batch;
+pub mod features;
+pub mod header;
+pub mod rows;
 
 use crate::error::{Error, ErrorKind, Location};
 
@@ -23,4 +26,8 @@ pub(crate) fn csv_error(source: &str, error: &csv::Error) -> Error {
     };
     ErrorKind::Csv { at, message }.into()
 }
-pub mod features;
+
+/// A CSV reader over `reader` with a header row, as every input of Sextant is read.
+pub(crate) fn csv_reader<R: std::io::Read>(reader: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new().has_headers(true).buffer_capacity(1 << 16).from_reader(reader)
+}

@@ -2,7 +2,7 @@
 //! independent masker: φᵢ = Σ_{S ∌ i} |S|!(M−|S|−1)!/M! · (v(S ∪ {i}) − v(S)), where v(S) is
 //! the model's output averaged over the background with the features outside S masked.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::explain::masked::MaskedModel;
 
 /// The most features exact Shapley values are computed for (2^20 coalitions per row).
@@ -27,16 +27,13 @@ fn weight(m: usize, size: usize) -> f64 {
 
 /// Exact Shapley values of `x` (one per feature).
 ///
+/// `x` has at most [`MAX_EXACT_FEATURES`] features ([`crate::explain::shap::ShapParams::check`]
+/// makes sure of it).
+///
 /// # Errors
-/// More than [`MAX_EXACT_FEATURES`] features, or a failing model call.
+/// A failing model call.
 pub fn exact_values(masked: &MaskedModel<'_>, x: &[f64]) -> Result<Vec<f64>> {
     let m = x.len();
-    if m > MAX_EXACT_FEATURES {
-        return Err(Error::invalid_option(
-            "exact",
-            format!("exact Shapley values need 2^{m} coalitions; at most {MAX_EXACT_FEATURES} features are supported (use permutation sampling)"),
-        ));
-    }
     let coalitions = 1usize << m;
     let mut v = Vec::with_capacity(coalitions);
     let mut masks: Vec<Vec<bool>> = Vec::with_capacity(MASKS_PER_BATCH);

@@ -55,11 +55,6 @@ impl IndependentMasker {
         self.rows.len() / self.n_features
     }
 
-    /// Whether there are no background rows (never, once constructed).
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     /// Features per row.
     pub fn n_features(&self) -> usize {
         self.n_features

@@ -14,5 +14,4 @@ pub mod masked;
 pub mod masker;
 pub mod parallel;
 pub mod permutation;
-pub mod plan;
 pub mod shap;

@@ -1,4 +1,4 @@
-//! Runs a checked [`AuditPlan`] on counted data and builds the [`FairnessReport`]:
+//! Runs a checked [`FairnessPlan`] on counted data and builds the [`FairnessReport`]:
 //! group tables, fairlearn aggregates, the AIF360 comparison, bootstrap intervals, gates.
 //!
 //! Everything here is a function of the [`GroupCounts`] state; no row is looked at again.
@@ -7,40 +7,28 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::fairness::bootstrap::{resample, SampleSet};
-use crate::fairness::config::{Attribute, AuditPlan, BootstrapSettings, Bound, Outcome};
 use crate::fairness::confusion::{Confusion, Rate, UndefinedPolicy};
-use crate::fairness::counts::{GroupCounts, GroupKey};
+use crate::fairness::counts::GroupKey;
+use crate::fairness::ingest::CountedData;
 use crate::fairness::metrics::{compute, Leaf, Metrics, METRIC_NAMES};
+use crate::fairness::plan::{Attribute, BootstrapSettings, Bound, FairnessPlan, Outcome};
 use crate::fairness::privileged::{Aif360Metrics, Sides};
-use crate::progress::Progress;
-use crate::report::fairness::{
+use crate::fairness::report::{
     AttributeReport, FairnessReport, FourFifthsRule, GateResult, GroupReport, LabelInfo,
     OutcomeInfo, PrivilegedComparison, FAIRNESS_SCHEMA,
 };
+use crate::progress::Progress;
 use crate::stats::stream;
 
 /// The four-fifths rule's threshold on disparate impact.
 pub const FOUR_FIFTHS: f64 = 0.8;
-
-/// Counted data ready to audit: the mergeable state and how its labels were read.
-#[derive(Debug, Clone)]
-pub struct CountedData {
-    /// The per-group counts.
-    pub counts: GroupCounts,
-    /// The label value that counted as positive.
-    pub positive_label: String,
-    /// The other label value, if one was seen.
-    pub negative_label: Option<String>,
-    /// Whether the favourable label of the privileged comparison is the positive label.
-    pub favorable_is_positive: bool,
-}
 
 /// Audits `data` (named `source` in the report) as `plan` says.
 ///
 /// # Errors
 /// When an attribute's column was not counted, or a privileged group does not occur.
 pub fn audit(
-    plan: &AuditPlan,
+    plan: &FairnessPlan,
     data: &CountedData,
     source: &str,
     progress: &mut dyn Progress,
@@ -95,7 +83,7 @@ pub fn audit(
     })
 }
 
-fn favorable_label_name(plan: &AuditPlan, data: &CountedData) -> String {
+fn favorable_label_name(plan: &FairnessPlan, data: &CountedData) -> String {
     match (&plan.favorable_label, data.favorable_is_positive) {
         (Some(name), _) => name.clone(),
         (None, true) => data.positive_label.clone(),
@@ -183,7 +171,7 @@ fn attribute_values(
 }
 
 fn attribute_report(
-    plan: &AuditPlan,
+    plan: &FairnessPlan,
     data: &CountedData,
     attribute: &Attribute,
     favorable_label: &str,
@@ -275,7 +263,7 @@ fn defined(path: &str, leaf: &Leaf, undefined: &mut BTreeMap<String, String>) ->
 }
 
 fn privileged_group_index(
-    plan: &AuditPlan,
+    plan: &FairnessPlan,
     attribute: &Attribute,
     keys: &[&GroupKey],
 ) -> Result<Option<usize>> {
@@ -375,7 +363,7 @@ fn bootstrap_attribute(
     AttributeIntervals { groups, metrics, aif360 }
 }
 
-fn evaluate_gates(plan: &AuditPlan, attributes: &[AttributeReport]) -> Vec<GateResult> {
+fn evaluate_gates(plan: &FairnessPlan, attributes: &[AttributeReport]) -> Vec<GateResult> {
     let mut results = Vec::new();
     for gate in &plan.gates {
         let is_fairlearn = METRIC_NAMES.contains(&gate.metric.as_str());

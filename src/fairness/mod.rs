@@ -1,11 +1,15 @@
-//! Group fairness: the mergeable per-group counts, fairlearn's and AIF360's metrics on them,
-//! bootstrap intervals, gates, and the audit that ties them into a report.
+//! Group fairness: the checked plan of an audit, the CSV ingest into mergeable per-group
+//! counts, fairlearn's and AIF360's metrics on them, bootstrap intervals, gates, and the
+//! `sextant.fairness/v1` report they make.
 
 pub mod aggregate;
 pub mod audit;
 pub mod bootstrap;
-pub mod config;
 pub mod confusion;
 pub mod counts;
+pub mod ingest;
+pub mod labels;
 pub mod metrics;
+pub mod plan;
 pub mod privileged;
+pub mod report;

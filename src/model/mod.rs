@@ -7,9 +7,11 @@
 pub mod additive;
 pub mod coefficients;
 pub mod onnx;
+pub mod scoring;
 #[cfg(feature = "tract")]
 pub mod tract_graph;
 
+use crate::data::features::InputSchema;
 use crate::error::{Error, ErrorKind, Result};
 use additive::AdditiveScore;
 
@@ -43,6 +45,15 @@ pub trait Model: MaybeSendSync {
     /// # Errors
     /// When the width does not match the model, or an operator fails on the data.
     fn predict(&self, rows: &[f64], n_features: usize) -> Result<Vec<f64>>;
+
+    /// What the model needs of its input columns.
+    fn input_schema(&self) -> InputSchema {
+        InputSchema {
+            n_features: self.n_features(),
+            feature_names: self.feature_names().map(<[String]>::to_vec),
+            accepts_missing: self.accepts_missing(),
+        }
+    }
 
     /// The model as an additive score, when it is one (linear and logistic models): lets
     /// explainers add precomputed per-feature terms instead of evaluating whole rows.

@@ -1,6 +1,15 @@
-//! Reports: the result types every adapter serialises, and their renderings
-//! (text, markdown, JUnit XML, self-contained HTML with SVG charts).
+//! Renderings of the results that the fairness audit and the explainers produce: text,
+//! JSON, markdown, JUnit XML, self-contained HTML and SVG charts. Nothing here computes a
+//! result.
 
-pub mod fairness;
-pub mod json;
-pub mod render;
+mod json;
+mod render;
+
+pub use json::js_number;
+pub use render::document::verdict;
+pub use render::lime::{lime_html, lime_json, lime_text};
+pub use render::lime_svg::signed_bar;
+pub use render::shap::{shap_html, shap_json, shap_text};
+pub use render::shap_svg::{bar, beeswarm, waterfall};
+pub use render::svg::rate_chart;
+pub use render::{audit_html, render, to_json, Format};

@@ -6,13 +6,32 @@
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sextant::report::json::js_number;
+use sextant::report::js_number;
 use sextant::Error;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// A JS `Error` with the core's message and its stable code (`error.code`).
+/// A JS `Error` with the core's message and its stable code (`error.code`); options are
+/// named as JavaScript callers write them (`numSamples`).
 pub fn js_error(error: &Error) -> JsValue {
+    let error = error.clone().spell_option(camel_case);
     coded_error(error.code(), &error.to_string())
+}
+
+/// `num_samples` as `numSamples`.
+fn camel_case(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut upper = false;
+    for c in word.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A JS `Error` with `message` and `code`.

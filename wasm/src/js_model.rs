@@ -3,7 +3,7 @@
 //! with large batches.
 
 use js_sys::{Float64Array, Function, Uint8Array};
-use sextant::model::{load_model, Model};
+use sextant::{load_model, InputSchema, Model};
 use sextant::{Error, Result};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -18,11 +18,11 @@ pub enum ModelOption {
 }
 
 impl ModelOption {
-    /// A stand-in with the model's input shape, for choosing and reading feature columns.
-    pub fn shape(&self) -> &dyn Model {
+    /// What the model needs of its input columns (a function takes any width).
+    pub fn schema(&self) -> InputSchema {
         match self {
-            ModelOption::Loaded(model) => model.as_ref(),
-            ModelOption::Function(_) => &AnyWidth,
+            ModelOption::Loaded(model) => model.input_schema(),
+            ModelOption::Function(_) => InputSchema::default(),
         }
     }
 
@@ -37,56 +37,30 @@ impl ModelOption {
     }
 }
 
+/// The bytes of a model given as ONNX bytes or a coefficients object; `None` for anything
+/// else.
+pub fn model_bytes(value: &JsValue) -> Option<Vec<u8>> {
+    if value.is_instance_of::<Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>() {
+        Some(Uint8Array::new(value).to_vec())
+    } else if value.is_object() && !value.is_function() {
+        js_sys::JSON::stringify(value).ok().and_then(|s| s.as_string()).map(String::into_bytes)
+    } else {
+        None
+    }
+}
+
 /// Reads the `model` option.
 pub fn model_option(value: &JsValue) -> std::result::Result<ModelOption, JsValue> {
     if let Some(function) = value.dyn_ref::<Function>() {
         return Ok(ModelOption::Function(function.clone()));
     }
-    let bytes =
-        if value.is_instance_of::<Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>() {
-            Uint8Array::new(value).to_vec()
-        } else if value.is_object() {
-            js_sys::JSON::stringify(value)
-                .ok()
-                .and_then(|s| s.as_string())
-                .unwrap_or_default()
-                .into_bytes()
-        } else {
-            return Err(option_error(
-                "model",
-                "expected ONNX bytes (Uint8Array), a coefficients object, or a predict function",
-            ));
-        };
+    let Some(bytes) = model_bytes(value) else {
+        return Err(option_error(
+            "model",
+            "expected ONNX bytes (Uint8Array), a coefficients object, or a predict function",
+        ));
+    };
     load_model(&bytes, "model").map(ModelOption::Loaded).map_err(|e| js_error(&e))
-}
-
-/// The input shape of a predict function: any width, no names, no missing values.
-struct AnyWidth;
-
-impl Model for AnyWidth {
-    fn n_features(&self) -> Option<usize> {
-        None
-    }
-
-    fn feature_names(&self) -> Option<&[String]> {
-        None
-    }
-
-    fn n_outputs(&self) -> usize {
-        1
-    }
-
-    fn is_classifier(&self) -> bool {
-        false
-    }
-
-    fn accepts_missing(&self) -> bool {
-        false
-    }
-
-    fn predict(&self, _rows: &[f64], _n_features: usize) -> Result<Vec<f64>> {
-        Err(Error::model("model", "the predict function has not been probed yet"))
-    }
 }
 
 /// A JavaScript predict function.

@@ -2,7 +2,7 @@
 //! and an `AbortSignal` whose `aborted` flag stops the work between steps.
 
 use js_sys::{Function, Object, Reflect};
-use sextant::progress::Progress;
+use sextant::Progress;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Reports to `onProgress` and watches `signal`.

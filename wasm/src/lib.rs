@@ -9,17 +9,18 @@ mod js_progress;
 mod options;
 mod render;
 
-use sextant::data::fairness_csv::count_csv;
-use sextant::data::features::{read_features, FeatureMatrix};
-use sextant::data::scoring::score_csv;
-use sextant::explain::lime::explain_lime;
-use sextant::explain::shap::explain_shap;
-use sextant::model::Model;
-use sextant::{AuditConfig, CountedData};
+use std::io::Read;
+
+use js_sys::{Object, Reflect};
+use sextant::{
+    explain_lime, explain_shap, read_features, AuditConfig, AuditInputs, FeatureMatrix, Format,
+    Model,
+};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use convert::{csv_bytes, js_error, option_error, split_options, to_js};
-use js_model::{model_option, ModelOption};
+use js_model::model_option;
 use js_progress::JsProgress;
 use options::{LimeOptions, ShapOptions};
 
@@ -43,61 +44,145 @@ pub fn version() -> String {
 }
 
 /// A fairness audit: the options of `sextant fairness` (camelCase), with `data` as CSV text,
-/// CSV bytes or `{columns}`. Returns the `sextant.fairness/v1` report.
+/// CSV bytes or `{columns}`. Returns the `sextant.fairness/v1` report, or with `format` the
+/// string `sextant fairness --format` writes.
 #[wasm_bindgen]
 pub fn fairness(options: JsValue) -> Result<JsValue, JsValue> {
     run_audit(&options, false)
 }
 
-/// An audit from the same config object as `sextant audit` (`model` as ONNX bytes or a
-/// coefficients object scores `data` first). Returns the `sextant.fairness/v1` report.
+/// An audit from the same config object as `sextant audit`: `model` (ONNX bytes or a
+/// coefficients object) scores `data` first, and `explanations` (with its `model` and
+/// `background` given as values too) adds SHAP and LIME to the HTML. Returns the
+/// `sextant.fairness/v1` report, or with `format` the string `sextant audit --format`
+/// writes.
 #[wasm_bindgen]
 pub fn audit(config: JsValue) -> Result<JsValue, JsValue> {
     run_audit(&config, true)
 }
 
+/// The values an audit's document names, as JavaScript gave them.
+struct JsInputs {
+    source: String,
+    data: Vec<u8>,
+    model: JsValue,
+    explanation_model: JsValue,
+    background: JsValue,
+}
+
+/// The name under which the document refers to the top-level `model` value.
+const MODEL: &str = "model";
+/// The names of the explanations' own model and background values.
+const EXPLANATION_MODEL: &str = "explanations.model";
+const BACKGROUND: &str = "explanations.background";
+
+impl AuditInputs for JsInputs {
+    fn data_name(&self) -> String {
+        self.source.clone()
+    }
+
+    fn open_data(&mut self) -> sextant::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(self.data.as_slice()))
+    }
+
+    fn model(&mut self, name: &str) -> sextant::Result<(Vec<u8>, String)> {
+        let value = if name == EXPLANATION_MODEL { &self.explanation_model } else { &self.model };
+        let bytes = js_model::model_bytes(value).ok_or_else(|| {
+            sextant::Error::invalid_option(
+                name,
+                "an audit's model must be ONNX bytes or a coefficients object",
+            )
+        })?;
+        Ok((bytes, name.to_owned()))
+    }
+
+    fn open_csv(&mut self, name: &str) -> sextant::Result<(Box<dyn Read + '_>, String)> {
+        let bytes = csv_bytes(&self.background, name).map_err(|_| {
+            sextant::Error::invalid_option(
+                name,
+                "expected CSV text, a Uint8Array of CSV, or {columns: {name: values}}",
+            )
+        })?;
+        Ok((Box::new(std::io::Cursor::new(bytes)), name.to_owned()))
+    }
+}
+
+/// Takes `key` out of the `explanations` object of `options` (a copy), so the document
+/// keeps a name and the adapter the value.
+fn take_explanations_value(options: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    let section = Reflect::get(options, &"explanations".into()).unwrap_or(JsValue::UNDEFINED);
+    if !section.is_object() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    let copy = Object::assign(&Object::new(), section.unchecked_ref());
+    let value = Reflect::get(&copy, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    let _ = Reflect::delete_property(&copy, &key.into());
+    let _ = Reflect::set(options, &"explanations".into(), &copy);
+    Ok(value)
+}
+
 fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
     let taken: &[&str] = if with_model {
-        &["data", "source", "onProgress", "signal", "model", "outputs", "exitZero", "exit_zero"]
+        &[
+            "data",
+            "source",
+            "onProgress",
+            "signal",
+            "format",
+            "model",
+            "outputs",
+            "exitZero",
+            "exit_zero",
+        ]
     } else {
-        &["data", "source", "onProgress", "signal"]
+        &["data", "source", "onProgress", "signal", "format"]
     };
-    let (mut config, values): (AuditConfig, _) = split_options(options, taken, "options")?;
-    let model_given = with_model && !(values[4].is_undefined() || values[4].is_null());
-    if model_given {
-        // The model is bytes or an object here, not a path; naming one tells the plan that
-        // scores come from it.
-        config.model = Some("model".to_owned());
+    if !options.is_object() {
+        return Err(option_error("options", "expected an options object"));
     }
-    if config.explanations.is_some() {
-        return Err(option_error(
-            "explanations",
-            "not available in the WASM API: call explainShap and explainLime",
-        ));
+    let options: JsValue = Object::assign(&Object::new(), options.unchecked_ref()).into();
+    let (explanation_model, background) = if with_model {
+        (
+            take_explanations_value(&options, "model")?,
+            take_explanations_value(&options, "background")?,
+        )
+    } else {
+        (JsValue::UNDEFINED, JsValue::UNDEFINED)
+    };
+    let (mut config, values): (AuditConfig, _) = split_options(&options, taken, "options")?;
+    let given = |v: &JsValue| !(v.is_undefined() || v.is_null());
+    if with_model && given(&values[5]) {
+        config.model = Some(MODEL.to_owned());
     }
-    let source = values[1].as_string().unwrap_or_else(|| "data".to_owned());
+    if let Some(section) = config.explanations.as_mut() {
+        if given(&explanation_model) {
+            section.model = Some(EXPLANATION_MODEL.to_owned());
+        }
+        if given(&background) {
+            section.background = Some(BACKGROUND.to_owned());
+        }
+    }
+    let format = match values.get(4).and_then(JsValue::as_string) {
+        Some(name) => Some(name.parse::<Format>().map_err(|e| js_error(&e))?),
+        None if values.get(4).is_some_and(given) => {
+            return Err(option_error("format", "expected a format name"))
+        }
+        None => None,
+    };
+    let mut inputs = JsInputs {
+        source: values[1].as_string().unwrap_or_else(|| "data".to_owned()),
+        data: csv_bytes(&values[0], "data")?,
+        model: values.get(5).cloned().unwrap_or(JsValue::UNDEFINED),
+        explanation_model,
+        background,
+    };
     let mut progress = JsProgress::new(&values[2], &values[3]);
-    let mut bytes = csv_bytes(&values[0], "data")?;
-    let plan = config.check().map_err(|e| js_error(&e))?;
-    if model_given {
-        let model = model_option(&values[4])?;
-        let ModelOption::Loaded(model) = model else {
-            return Err(option_error(
-                "model",
-                "an audit's model must be ONNX bytes or a coefficients object",
-            ));
-        };
-        let scoring = config.scoring_options();
-        let mut scored = Vec::new();
-        score_csv(bytes.as_slice(), &mut scored, &source, model.as_ref(), &scoring)
-            .map_err(|e| js_error(&e))?;
-        bytes = scored;
+    let result =
+        sextant::run_audit(&config, &mut inputs, &mut progress).map_err(|e| js_error(&e))?;
+    match format {
+        Some(format) => Ok(JsValue::from(result.render(format))),
+        None => to_js(&result.report),
     }
-    let counted: CountedData =
-        count_csv(bytes.as_slice(), &source, &plan).map_err(|e| js_error(&e))?;
-    let report =
-        sextant::audit(&plan, &counted, &source, &mut progress).map_err(|e| js_error(&e))?;
-    to_js(&report)
 }
 
 /// SHAP values, as `sextant explain shap`: `{model, data, background, ...}` where `model` is
@@ -114,8 +199,8 @@ pub fn explain_shap_js(options: JsValue) -> Result<JsValue, JsValue> {
     let explanation = explain_shap(
         inputs.model.as_ref(),
         inputs.rows.names,
-        &inputs.rows.values,
-        &inputs.reference.values,
+        &inputs.rows.rows,
+        &inputs.reference.rows,
         &parsed.params(),
         &mut progress,
     )
@@ -135,8 +220,8 @@ pub fn explain_lime_js(options: JsValue) -> Result<JsValue, JsValue> {
     let explanation = explain_lime(
         inputs.model.as_ref(),
         inputs.rows.names,
-        &inputs.rows.values,
-        &inputs.reference.values,
+        &inputs.rows.rows,
+        &inputs.reference.rows,
         &params,
         &mut progress,
     )
@@ -161,14 +246,13 @@ fn read_inputs(
     let model = model_option(&values[0])?;
     let read = |value: &JsValue, name: &str| -> Result<FeatureMatrix, JsValue> {
         let bytes = csv_bytes(value, name)?;
-        read_features(bytes.as_slice(), name, model.shape(), features, ignore)
+        read_features(bytes.as_slice(), name, &model.schema(), features, ignore)
             .map_err(|e| js_error(&e))
     };
     let rows = read(&values[1], "data")?;
     let reference = read(&values[2], reference_name)?;
     rows.check_same_columns(&reference, reference_name).map_err(|e| js_error(&e))?;
-    let first_row = &rows.values[..rows.names.len()];
-    let model = model.into_model(first_row)?;
+    let model = model.into_model(rows.rows.row(0))?;
     Ok(Inputs { model, rows, reference })
 }
 

@@ -2,10 +2,10 @@
 //! camelCase, translated into the core's parameters.
 
 use serde::Deserialize;
-use sextant::explain::lime::{LimeParams, DEFAULT_NUM_SAMPLES};
-use sextant::explain::masker::DEFAULT_MAX_SAMPLES;
-use sextant::explain::shap::{Budget, ShapParams, DEFAULT_MAX_EVALS};
-use sextant::Result;
+use sextant::{
+    Budget, LimeParams, Result, ShapParams, DEFAULT_MAX_BACKGROUND, DEFAULT_MAX_EVALS,
+    DEFAULT_NUM_SAMPLES,
+};
 
 /// `explainShap` options besides `model`, `data`, `background`, `onProgress`, `signal`.
 #[derive(Debug, Default, Deserialize)]
@@ -37,7 +37,7 @@ impl ShapOptions {
             tolerance: self.tolerance,
             seed: self.seed.unwrap_or(0),
             output: self.output,
-            max_background: self.background_size.unwrap_or(DEFAULT_MAX_SAMPLES),
+            max_background: self.background_size.unwrap_or(DEFAULT_MAX_BACKGROUND),
         }
     }
 }

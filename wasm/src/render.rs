@@ -3,15 +3,13 @@
 
 use js_sys::Reflect;
 use serde::de::DeserializeOwned;
-use sextant::explain::explanation::{ShapExplanation, SHAP_SCHEMA};
-use sextant::explain::lime::explanation::{LimeExplanation, LIME_SCHEMA};
-use sextant::report::fairness::{FairnessReport, FAIRNESS_SCHEMA};
-use sextant::report::render::lime::lime_html;
-use sextant::report::render::lime_svg::signed_bar;
-use sextant::report::render::shap::shap_html;
-use sextant::report::render::shap_svg::{bar, beeswarm, waterfall};
-use sextant::report::render::svg::rate_chart;
-use sextant::report::render::{audit_html, render, Format};
+use sextant::report::{
+    audit_html, bar, beeswarm, lime_html, rate_chart, render, shap_html, signed_bar, waterfall,
+};
+use sextant::{
+    FairnessReport, Format, LimeExplanation, ShapExplanation, FAIRNESS_SCHEMA, LIME_SCHEMA,
+    SHAP_SCHEMA,
+};
 use wasm_bindgen::JsValue;
 
 use crate::convert::option_error;

@@ -2,7 +2,55 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sextant::Format;
+
+/// `--format` of `sextant fairness` and `sextant audit`: the core's report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned tables for a terminal.
+    Text,
+    /// The `sextant.fairness/v1` JSON document.
+    Json,
+    /// GitHub-flavoured markdown (a CI job summary).
+    Markdown,
+    /// JUnit XML, one test case per gate.
+    Junit,
+    /// One self-contained HTML file with SVG charts.
+    Html,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(format: ReportFormat) -> Format {
+        match format {
+            ReportFormat::Text => Format::Text,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Markdown => Format::Markdown,
+            ReportFormat::Junit => Format::Junit,
+            ReportFormat::Html => Format::Html,
+        }
+    }
+}
+
+/// `--format` of `sextant explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Aligned tables.
+    Text,
+    /// `sextant.shap/v1` or `sextant.lime/v1`.
+    Json,
+    /// A self-contained page with charts.
+    Html,
+}
+
+/// `--format` of `sextant predict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoredFormat {
+    /// The input columns plus `score` and `pred`.
+    Csv,
+    /// One JSON record per row.
+    Json,
+}
 
 /// Sextant: audit machine-learning models for group fairness, with the numbers fairlearn
 /// and AIF360 give.
@@ -107,8 +155,8 @@ pub struct PredictArgs {
     #[arg(long, value_name = "T", default_value_t = 0.5)]
     pub threshold: f64,
     /// csv (the input columns plus score and pred) or json (one record per row).
-    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = ["csv", "json"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ScoredFormat::Csv)]
+    pub format: ScoredFormat,
     /// Write to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
@@ -204,8 +252,8 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "id,other", value_delimiter = ',')]
     pub ignore: Vec<String>,
     /// text, json (`sextant.shap/v1` or `sextant.lime/v1`) or html (charts).
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "html"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
     /// Write to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
@@ -224,9 +272,9 @@ pub struct AuditArgs {
 /// Flags shared by the subcommands.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Report format: text, json, markdown, junit or html.
-    #[arg(long, value_name = "FORMAT", default_value = "text")]
-    pub format: String,
+    /// Report format.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -1,37 +1,48 @@
-//! The subcommands: turn flags or a config file into an [`AuditConfig`], run it through the
-//! core, and write the reports. Nothing here computes a metric.
+//! The subcommands: turn flags or a config file into the core's inputs, run the core, and
+//! write what it returns. Nothing here computes a metric or reads a CSV.
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use sextant::data::fairness_csv::count_csv;
-use sextant::data::scoring::{score_csv, ScoringOptions};
-use sextant::explain::plan::Explanations;
-use sextant::model::load_model;
-use sextant::report::render::{audit_html, render, Format};
-use sextant::{audit, AuditConfig, Error, FairnessReport};
+use sextant::load_model;
+use sextant::run_audit;
+use sextant::{score_csv, ScoredFormat as Scored, ScoringOptions};
+use sextant::{AuditConfig, AuditInputs, Error, ErrorKind, Format};
 
-use crate::cli::{AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs};
+use crate::cli::{
+    AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs, ScoredFormat,
+};
 use crate::explain;
+use crate::output::{write_file, write_stdout, ClosedPipeIsFine};
 use crate::progress::{reading, TerminalProgress};
 use crate::CliError;
 
-/// Runs a subcommand and returns its exit code.
-pub fn run(command: Command) -> Result<ExitCode, CliError> {
-    match command {
+/// Runs a subcommand and returns its exit code. Core errors name options as this command
+/// takes them: `--num-samples` for flags, `num_samples` for an audit config's keys.
+pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
+    let flags = !matches!(command, Command::Audit(_));
+    let result = match command {
         Command::Fairness(args) => {
             let config = fairness_config(&args);
-            run_audit(&config, &args.data, Path::new("."), &args.output)
+            let inputs = FileInputs { data: args.data.clone(), base: PathBuf::from(".") };
+            audit_files(&config, inputs, &args.output)
         }
         Command::Predict(args) => predict_command(&args),
         Command::Explain(ExplainCommand::Shap(args)) => explain::shap_command(&args),
         Command::Explain(ExplainCommand::Lime(args)) => explain::lime_command(&args),
         Command::Audit(args) => audit_command(&args),
-    }
+    };
+    result.map_err(|e| match e {
+        CliError::Core(e) if flags => {
+            CliError::Core(e.spell_option(|w| format!("--{}", w.replace('_', "-"))))
+        }
+        other => other,
+    })
 }
 
+/// The bytes of the file at `path`.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|source| CliError::Io {
         action: "read",
@@ -40,7 +51,8 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     })
 }
 
-pub(crate) fn open_file(path: &Path) -> Result<Box<dyn io::Read>, CliError> {
+/// The file at `path`, with a progress bar on a terminal when it is large.
+pub(crate) fn open_file(path: &Path) -> Result<Box<dyn Read>, CliError> {
     let file = File::open(path).map_err(|source| CliError::Io {
         action: "read",
         path: path.display().to_string(),
@@ -50,17 +62,59 @@ pub(crate) fn open_file(path: &Path) -> Result<Box<dyn io::Read>, CliError> {
     Ok(reading(file, len))
 }
 
+/// An audit's inputs as files: the data at `data`, the names in the config relative to
+/// `base` (the config's directory).
+struct FileInputs {
+    data: PathBuf,
+    base: PathBuf,
+}
+
+fn core_io(path: &Path, error: &CliError) -> Error {
+    let message = match error {
+        CliError::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    };
+    ErrorKind::Io { source_name: path.display().to_string(), message }.into()
+}
+
+impl AuditInputs for FileInputs {
+    fn data_name(&self) -> String {
+        self.data.display().to_string()
+    }
+
+    fn open_data(&mut self) -> sextant::Result<Box<dyn Read + '_>> {
+        open_file(&self.data).map_err(|e| core_io(&self.data, &e))
+    }
+
+    fn model(&mut self, name: &str) -> sextant::Result<(Vec<u8>, String)> {
+        let path = self.base.join(name);
+        let bytes = read_file(&path).map_err(|e| core_io(&path, &e))?;
+        Ok((bytes, path.display().to_string()))
+    }
+
+    fn open_csv(&mut self, name: &str) -> sextant::Result<(Box<dyn Read + '_>, String)> {
+        let path = self.base.join(name);
+        let reader = open_file(&path).map_err(|e| core_io(&path, &e))?;
+        Ok((reader, path.display().to_string()))
+    }
+}
+
 fn predict_command(args: &PredictArgs) -> Result<ExitCode, CliError> {
     let model = load_model(&read_file(&args.model)?, &args.model.display().to_string())?;
     let options = ScoringOptions {
         features: args.features.clone(),
         ignore: args.ignore.clone(),
         output: args.output,
-        threshold: args.threshold,
-        json: args.format == "json",
+    };
+    let format = match args.format {
+        ScoredFormat::Csv => Scored::Csv,
+        ScoredFormat::Json => Scored::Json,
     };
     let source = args.data.display().to_string();
     let data = open_file(&args.data)?;
+    let score = |writer: &mut dyn Write| {
+        score_csv(data, writer, &source, model.as_ref(), &options, args.threshold, format)
+    };
     match &args.output_file {
         Some(path) => {
             let file = File::create(path).map_err(|source| CliError::Io {
@@ -68,8 +122,7 @@ fn predict_command(args: &PredictArgs) -> Result<ExitCode, CliError> {
                 path: path.display().to_string(),
                 source,
             })?;
-            let summary =
-                score_csv(data, io::BufWriter::new(file), &source, model.as_ref(), &options)?;
+            let summary = score(&mut io::BufWriter::new(file))?;
             let _ = writeln!(
                 io::stderr(),
                 "sextant: scored {} rows into {}",
@@ -78,13 +131,7 @@ fn predict_command(args: &PredictArgs) -> Result<ExitCode, CliError> {
             );
         }
         None => {
-            score_csv(
-                data,
-                ClosedPipeIsFine(io::stdout().lock()),
-                &source,
-                model.as_ref(),
-                &options,
-            )?;
+            score(&mut ClosedPipeIsFine::new(io::stdout().lock()))?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -125,7 +172,8 @@ fn audit_command(args: &AuditArgs) -> Result<ExitCode, CliError> {
     let data = config.data.clone().ok_or_else(|| {
         Error::config(path.display().to_string(), "missing key `data` (the CSV to audit)")
     })?;
-    run_audit(&config, &base.join(data), base, &args.output)
+    let inputs = FileInputs { data: base.join(data), base: base.to_path_buf() };
+    audit_files(&config, inputs, &args.output)
 }
 
 /// Parses an audit config, with errors on one line naming the line and the key.
@@ -148,97 +196,26 @@ fn parse_config(text: &str, source: &str) -> Result<AuditConfig, Error> {
     })
 }
 
-fn run_audit(
+fn audit_files(
     config: &AuditConfig,
-    data: &Path,
-    base: &Path,
+    mut inputs: FileInputs,
     output: &OutputArgs,
 ) -> Result<ExitCode, CliError> {
-    let format: Format = output.format.parse()?;
-    let outputs: Vec<(Format, PathBuf)> = config
-        .outputs
-        .iter()
-        .map(|o| Ok((o.format.parse::<Format>()?, base.join(&o.path))))
-        .collect::<Result<_, Error>>()?;
-    let plan = config.check()?;
-    let source = data.display().to_string();
-    let counted = match &config.model {
-        None => count_csv(open_file(data)?, &source, &plan)?,
-        Some(model_path) => {
-            // Score first (into memory), then audit the scored rows.
-            let model_path = base.join(model_path);
-            let model = load_model(&read_file(&model_path)?, &model_path.display().to_string())?;
-            let options = config.scoring_options();
-            let mut scored = Vec::new();
-            score_csv(open_file(data)?, &mut scored, &source, model.as_ref(), &options)?;
-            count_csv(scored.as_slice(), &source, &plan)?
-        }
-    };
-    let report = audit(&plan, &counted, &source, &mut TerminalProgress::default())?;
-    let explanations = match &config.explanations {
-        Some(section) => explain::audit_explanations(section, config, data, base)?,
-        None => Explanations::default(),
-    };
-    let render = |format: Format| match format {
-        Format::Html => audit_html(&report, explanations.shap.as_ref(), explanations.lime.as_ref()),
-        other => render(&report, other),
-    };
-
+    let format = Format::from(output.format);
+    let outputs: Vec<(Format, PathBuf)> =
+        config.outputs.iter().map(|o| (o.format, inputs.base.join(&o.path))).collect();
+    let result = run_audit(config, &mut inputs, &mut TerminalProgress::default())?;
     for (format, path) in &outputs {
-        write_file(path, &render(*format))?;
+        write_file(path, &result.render(*format))?;
     }
     match &output.output {
         Some(path) => {
-            write_file(path, &render(format))?;
-            let _ =
-                writeln!(io::stderr(), "sextant: wrote {} ({})", path.display(), verdict(&report));
+            write_file(path, &result.render(format))?;
+            let verdict = sextant::report::verdict(&result.report);
+            let _ = writeln!(io::stderr(), "sextant: wrote {} ({verdict})", path.display());
         }
-        None => write_stdout(&render(format)),
+        None => write_stdout(&result.render(format))?,
     }
     let exit_zero = output.exit_zero || config.exit_zero;
-    Ok(if report.passed || exit_zero { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-fn verdict(report: &FairnessReport) -> String {
-    sextant::report::render::document::verdict(report)
-}
-
-pub(crate) fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
-            action: "create the directory of",
-            path: path.display().to_string(),
-            source,
-        })?;
-    }
-    std::fs::write(path, content).map_err(|source| CliError::Io {
-        action: "write",
-        path: path.display().to_string(),
-        source,
-    })
-}
-
-/// A writer for stdout that treats a closed pipe (`sextant … | head`) as the reader having
-/// seen enough: later output is dropped, and the command still succeeds.
-struct ClosedPipeIsFine<W>(W);
-
-impl<W: Write> Write for ClosedPipeIsFine<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self.0.write(buf) {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(buf.len()),
-            other => other,
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self.0.flush() {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-            other => other,
-        }
-    }
-}
-
-/// Writes to stdout; a closed pipe (`sextant … | head`) is not an error.
-pub(crate) fn write_stdout(content: &str) {
-    let _ = io::stdout().lock().write_all(content.as_bytes());
+    Ok(if result.report.passed || exit_zero { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 mod explain;
+mod output;
 mod progress;
 
 use std::io::Write;
@@ -22,7 +23,7 @@ pub enum CliError {
     /// A file could not be read or written.
     #[error("cannot {action} {path}: {source}")]
     Io {
-        /// "read" or "write".
+        /// "read", "write" or "create the directory of".
         action: &'static str,
         /// The file.
         path: String,
@@ -31,9 +32,48 @@ pub enum CliError {
     },
 }
 
+/// A usage error on one line, as every other error (`invalid --format: "pdf" is not one of
+/// text, json, …`); help and version requests print as clap prints them.
+fn parse_args() -> Result<cli::Cli, String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let error = match cli::Cli::try_parse() {
+        Ok(cli) => return Ok(cli),
+        Err(error) => error,
+    };
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        error.exit();
+    }
+    if let (
+        Some(ContextValue::String(arg)),
+        Some(ContextValue::String(value)),
+        Some(ContextValue::Strings(valid)),
+    ) = (
+        error.get(ContextKind::InvalidArg),
+        error.get(ContextKind::InvalidValue),
+        error.get(ContextKind::ValidValue),
+    ) {
+        let flag = arg.split_whitespace().next().unwrap_or(arg);
+        return Err(format!("invalid {flag}: \"{value}\" is not one of {}", valid.join(", ")));
+    }
+    let text = error.render().to_string();
+    let first = text.lines().next().unwrap_or("invalid arguments");
+    Err(first.strip_prefix("error: ").unwrap_or(first).to_owned())
+}
+
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match commands::run(cli.command) {
+    let cli = match parse_args() {
+        Ok(cli) => cli,
+        Err(message) => {
+            let _ = writeln!(std::io::stderr().lock(), "sextant: error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match commands::run_command(cli.command) {
         Ok(code) => code,
         Err(error) => {
             // A closed stderr leaves nothing to report to; the exit code still says it.

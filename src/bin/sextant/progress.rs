@@ -4,7 +4,7 @@
 use std::io::Read;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sextant::progress::Progress;
+use sextant::Progress;
 
 /// Files smaller than this are read without a bar.
 const MIN_BYTES_FOR_BAR: u64 = 16 << 20;

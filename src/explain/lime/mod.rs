@@ -10,6 +10,7 @@ pub mod neighbourhood;
 pub mod ridge;
 pub mod space;
 
+use crate::data::rows::Rows;
 use crate::error::{closest_names, Error, ErrorKind, Result};
 use crate::explain::parallel::explain_rows;
 use crate::model::{checked_output, Model};
@@ -75,66 +76,181 @@ impl Default for LimeParams {
     }
 }
 
-/// Explains `rows` (row-major, one value per name in `feature_names`) with neighbourhoods
-/// drawn from `training`'s distribution.
+/// [`LimeParams`] checked against a model: every number in range, the output chosen. Made
+/// by [`LimeParams::check`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedLimeParams {
+    params: LimeParams,
+    output: usize,
+    kernel_width: f64,
+    num_features: usize,
+}
+
+impl LimeParams {
+    /// Checks the parameters for `model` with `n_features` inputs, before any work.
+    ///
+    /// # Errors
+    /// An [`crate::ErrorKind::InvalidOption`] naming the parameter: fewer than 2 samples,
+    /// no repeats, a kernel width that is not a positive number, `num_features` outside
+    /// 1..=M, or an output the model does not have.
+    #[allow(clippy::cast_precision_loss)]
+    pub fn check(&self, model: &dyn Model, n_features: usize) -> Result<CheckedLimeParams> {
+        let output = checked_output(model, self.output)?;
+        let m = n_features;
+        if self.num_samples < 2 {
+            return Err(Error::invalid_option(
+                "num_samples",
+                format!(
+                    "{} is too few: the neighbourhood needs at least 2 samples",
+                    self.num_samples
+                ),
+            ));
+        }
+        if self.repeats == 0 {
+            return Err(Error::invalid_option("repeats", "at least one run is needed"));
+        }
+        let kernel_width = self.kernel_width.unwrap_or(0.75 * (m as f64).sqrt());
+        if !(kernel_width.is_finite() && kernel_width > 0.0) {
+            return Err(Error::invalid_option(
+                "kernel_width",
+                format!("{kernel_width} is not a positive number"),
+            ));
+        }
+        let num_features = self.num_features.unwrap_or(m);
+        if num_features == 0 || num_features > m {
+            return Err(Error::invalid_option(
+                "num_features",
+                format!("{num_features} is out of range: the model has {m} features"),
+            ));
+        }
+        Ok(CheckedLimeParams { params: self.clone(), output, kernel_width, num_features })
+    }
+}
+
+/// LIME fitted on its training data: the bins and category frequencies of every feature,
+/// learnt once and reused for every row explained (lime's `LimeTabularExplainer`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimeExplainer {
+    feature_names: Vec<String>,
+    categorical: Vec<bool>,
+    space: Vec<FeatureSpace>,
+    checked: CheckedLimeParams,
+}
+
+impl LimeExplainer {
+    /// Learns the training data's bins (quartiles or deciles of continuous features) and
+    /// category frequencies; `feature_names` names `training`'s columns.
+    ///
+    /// # Errors
+    /// A width that differs from the names, an unknown categorical feature, and training
+    /// data that is empty, not finite or has a constant column.
+    pub fn fit(
+        feature_names: Vec<String>,
+        training: &Rows,
+        checked: &CheckedLimeParams,
+    ) -> Result<LimeExplainer> {
+        if training.width() != feature_names.len() {
+            return Err(Error::invalid_option(
+                "training",
+                format!("{} columns, but {} feature names", training.width(), feature_names.len()),
+            ));
+        }
+        let categorical = categorical_mask(&feature_names, &checked.params.categorical)?;
+        let space = learn_space(
+            training.values(),
+            &feature_names,
+            &categorical,
+            checked.params.discretizer,
+        )?;
+        Ok(LimeExplainer { feature_names, categorical, space, checked: checked.clone() })
+    }
+
+    /// Explains `rows` (the fitted feature columns) with `model`, the model the parameters
+    /// were checked for. Rows are explained in parallel natively; the results equal a
+    /// single-threaded run.
+    ///
+    /// # Errors
+    /// Rows of another width, a value that is not finite, a category never seen in
+    /// training, cancellation, or a failing model call.
+    pub fn explain(
+        &self,
+        model: &dyn Model,
+        rows: &Rows,
+        progress: &mut dyn Progress,
+    ) -> Result<LimeExplanation> {
+        let m = self.feature_names.len();
+        if rows.width() != m {
+            return Err(Error::invalid_option(
+                "data",
+                format!("{} columns, but the explainer was fitted on {m}", rows.width()),
+            ));
+        }
+        let CheckedLimeParams { params, output, kernel_width, num_features } = &self.checked;
+        let output = checked_output(model, Some(*output))?;
+        let settings = Settings {
+            kernel_width: *kernel_width,
+            num_features: *num_features,
+            selection: params.feature_selection,
+        };
+        let space = &self.space;
+        let explain_row = |r: usize| -> Result<LimeRow> {
+            let x = rows.row(r);
+            let codes = instance_codes(space, x, r)?;
+            let runs = (0..params.repeats as u64)
+                .map(|k| {
+                    let mut rng = fast_stream(params.seed.wrapping_add(k), r as u64 + 1);
+                    with_neighbourhood(|neighbourhood| {
+                        let (n, width) = (params.num_samples, settings.kernel_width);
+                        sample(neighbourhood, space, x, &codes, n, width, &mut rng);
+                        let outputs = model.predict(&neighbourhood.inputs, m)?;
+                        let y: Vec<f64> =
+                            outputs.chunks_exact(model.n_outputs()).map(|o| o[output]).collect();
+                        Ok(surrogate(&neighbourhood.binary, &y, &neighbourhood.weights, &settings))
+                    })
+                })
+                .collect::<Result<Vec<Surrogate>>>()?;
+            let descriptions = space.iter().zip(&codes).map(|(s, &c)| s.describe(c)).collect();
+            Ok(summarise(&runs, &self.feature_names, descriptions, x.to_vec()))
+        };
+        let explained = explain_rows(rows.len(), progress, &explain_row)?;
+        Ok(LimeExplanation {
+            schema: LIME_SCHEMA.to_owned(),
+            output,
+            discretizer: params.discretizer.name().to_owned(),
+            categorical: self
+                .feature_names
+                .iter()
+                .zip(&self.categorical)
+                .filter(|(_, &c)| c)
+                .map(|(n, _)| n.clone())
+                .collect(),
+            num_samples: params.num_samples,
+            kernel_width: settings.kernel_width,
+            feature_selection: params.feature_selection.name().to_owned(),
+            num_features: settings.num_features,
+            repeats: params.repeats,
+            seed: params.seed,
+            feature_names: self.feature_names.clone(),
+            rows: explained,
+        })
+    }
+}
+
+/// Checks `params`, fits on `training` and explains `rows`: [`LimeParams::check`],
+/// [`LimeExplainer::fit`] and [`LimeExplainer::explain`] in one call.
 ///
 /// # Errors
-/// A bad parameter, an unknown categorical feature, training data that is empty, not finite
-/// or has a constant column, a row whose category never occurs in training, or a failing
-/// model call.
+/// Those of the three steps.
 pub fn explain_lime(
     model: &dyn Model,
     feature_names: Vec<String>,
-    rows: &[f64],
-    training: &[f64],
+    rows: &Rows,
+    training: &Rows,
     params: &LimeParams,
     progress: &mut dyn Progress,
 ) -> Result<LimeExplanation> {
-    let m = feature_names.len();
-    let output = checked_output(model, params.output)?;
-    let settings = Settings::check(params, m)?;
-    let categorical = categorical_mask(&feature_names, &params.categorical)?;
-    let space = learn_space(training, &feature_names, &categorical, params.discretizer)?;
-    let n_rows = rows.len() / m.max(1);
-    let explain_row = |r: usize| -> Result<LimeRow> {
-        let x = &rows[r * m..(r + 1) * m];
-        let codes = instance_codes(&space, x, r)?;
-        let runs = (0..params.repeats as u64)
-            .map(|k| {
-                let mut rng = fast_stream(params.seed.wrapping_add(k), r as u64 + 1);
-                with_neighbourhood(|neighbourhood| {
-                    let (n, width) = (params.num_samples, settings.kernel_width);
-                    sample(neighbourhood, &space, x, &codes, n, width, &mut rng);
-                    let outputs = model.predict(&neighbourhood.inputs, m)?;
-                    let y: Vec<f64> =
-                        outputs.chunks_exact(model.n_outputs()).map(|o| o[output]).collect();
-                    Ok(surrogate(&neighbourhood.binary, &y, &neighbourhood.weights, &settings))
-                })
-            })
-            .collect::<Result<Vec<Surrogate>>>()?;
-        let descriptions = space.iter().zip(&codes).map(|(s, &c)| s.describe(c)).collect();
-        Ok(summarise(&runs, &feature_names, descriptions, x.to_vec()))
-    };
-    let explained = explain_rows(n_rows, progress, &explain_row)?;
-    Ok(LimeExplanation {
-        schema: LIME_SCHEMA.to_owned(),
-        output,
-        discretizer: params.discretizer.name().to_owned(),
-        categorical: feature_names
-            .iter()
-            .zip(&categorical)
-            .filter(|(_, &c)| c)
-            .map(|(n, _)| n.clone())
-            .collect(),
-        num_samples: params.num_samples,
-        kernel_width: settings.kernel_width,
-        feature_selection: params.feature_selection.name().to_owned(),
-        num_features: settings.num_features,
-        repeats: params.repeats,
-        seed: params.seed,
-        feature_names,
-        rows: explained,
-    })
+    let checked = params.check(model, feature_names.len())?;
+    LimeExplainer::fit(feature_names, training, &checked)?.explain(model, rows, progress)
 }
 
 /// The validated numeric settings of a run.
@@ -142,39 +258,6 @@ struct Settings {
     kernel_width: f64,
     num_features: usize,
     selection: FeatureSelection,
-}
-
-impl Settings {
-    #[allow(clippy::cast_precision_loss)]
-    fn check(params: &LimeParams, m: usize) -> Result<Settings> {
-        if params.num_samples < 2 {
-            return Err(Error::invalid_option(
-                "num-samples",
-                format!(
-                    "{} is too few: the neighbourhood needs at least 2 samples",
-                    params.num_samples
-                ),
-            ));
-        }
-        if params.repeats == 0 {
-            return Err(Error::invalid_option("repeats", "at least one run is needed"));
-        }
-        let kernel_width = params.kernel_width.unwrap_or(0.75 * (m as f64).sqrt());
-        if !(kernel_width.is_finite() && kernel_width > 0.0) {
-            return Err(Error::invalid_option(
-                "kernel-width",
-                format!("{kernel_width} is not a positive number"),
-            ));
-        }
-        let num_features = params.num_features.unwrap_or(m);
-        if num_features == 0 || num_features > m {
-            return Err(Error::invalid_option(
-                "num-features",
-                format!("{num_features} is out of range: the model has {m} features"),
-            ));
-        }
-        Ok(Settings { kernel_width, num_features, selection: params.feature_selection })
-    }
 }
 
 /// Which features are categorical; every given name must be a feature.

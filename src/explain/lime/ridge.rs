@@ -49,7 +49,7 @@ impl FromStr for FeatureSelection {
             "highest_weights" | "highest-weights" => Ok(FeatureSelection::HighestWeights),
             "none" => Ok(FeatureSelection::None),
             other => Err(Error::invalid_option(
-                "feature-selection",
+                "feature_selection",
                 format!(
                     "unknown feature selection `{other}` (expected auto, forward, highest_weights or none)"
                 ),

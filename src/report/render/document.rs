@@ -1,9 +1,9 @@
 //! A fairness report laid out as a document (headings, paragraphs, tables, lists, charts),
 //! so that the text, markdown and HTML renderers share one layout and differ only in syntax.
 
-use crate::fairness::config::Bound;
 use crate::fairness::metrics::Metrics;
-use crate::report::fairness::{AttributeReport, FairnessReport, GroupReport, Interval};
+use crate::fairness::plan::Bound;
+use crate::fairness::report::{AttributeReport, FairnessReport, GroupReport, Interval};
 
 /// A table of pre-formatted cells.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::report::fairness::FairnessReport;
+use crate::fairness::report::FairnessReport;
 use crate::report::render::document::{layout, Block, Table};
 use crate::report::render::escape_xml;
 use crate::report::render::svg::rate_chart;

@@ -1,7 +1,7 @@
 //! JUnit XML rendering: one test case per gate, so CI systems show gate verdicts as tests.
 
-use crate::fairness::config::Bound;
-use crate::report::fairness::FairnessReport;
+use crate::fairness::plan::Bound;
+use crate::fairness::report::FairnessReport;
 use crate::report::render::document::with_interval;
 use crate::report::render::escape_xml;
 

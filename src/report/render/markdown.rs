@@ -1,6 +1,6 @@
 //! Markdown rendering (GitHub-flavoured tables), sized for a CI job summary.
 
-use crate::report::fairness::FairnessReport;
+use crate::fairness::report::FairnessReport;
 use crate::report::render::document::{layout, Block, Table};
 
 pub(super) fn render(report: &FairnessReport) -> String {

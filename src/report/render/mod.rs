@@ -19,10 +19,11 @@ use std::str::FromStr;
 use crate::error::{Error, Result};
 use crate::explain::explanation::ShapExplanation;
 use crate::explain::lime::explanation::LimeExplanation;
-use crate::report::fairness::FairnessReport;
+use crate::fairness::report::FairnessReport;
 
 /// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Aligned tables for a terminal.
     Text,

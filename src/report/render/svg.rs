@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::report::fairness::{AttributeReport, GroupReport};
+use crate::fairness::report::{AttributeReport, GroupReport};
 use crate::report::render::escape_xml;
 
 const WIDTH: f64 = 680.0;

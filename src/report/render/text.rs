@@ -1,6 +1,6 @@
 //! Plain-text rendering: aligned tables for a terminal.
 
-use crate::report::fairness::FairnessReport;
+use crate::fairness::report::FairnessReport;
 use crate::report::render::document::{layout, Block, Table};
 
 pub(super) fn render(report: &FairnessReport) -> String {

@@ -4,25 +4,43 @@
 //! Per row the reader touches only the columns the audit needs: the label and outcome cells
 //! are decoded, and the sensitive cells are looked up, as raw bytes, in one hash table of
 //! observed combinations. Text validation happens once per new combination, not per row.
+//! When a model scores the rows, each batch of records is scored as it is read and counted
+//! at once: nothing but the counts outlives the batch.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
-use csv::{ByteRecord, ReaderBuilder};
+use csv::ByteRecord;
 
-use crate::data::binary::{BinaryCodec, BinaryError};
-use crate::data::csv_error;
-use crate::error::{closest_names, Error, ErrorKind, Location, Result};
-use crate::fairness::audit::CountedData;
-use crate::fairness::config::{AuditPlan, Outcome};
+use crate::data::batch::RecordBatch;
+use crate::data::csv_reader;
+use crate::data::features::ScoreRecords;
+use crate::data::header::Header;
+use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::confusion::Confusion;
 use crate::fairness::counts::GroupCounts;
+use crate::fairness::labels::{BinaryCodec, BinaryError};
+use crate::fairness::plan::{FairnessPlan, Outcome};
 
-/// Column positions of the fields the audit reads.
+/// Counted data ready to audit: the mergeable state and how its labels were read.
+#[derive(Debug, Clone)]
+pub struct CountedData {
+    /// The per-group counts.
+    pub counts: GroupCounts,
+    /// The label value that counted as positive.
+    pub positive_label: String,
+    /// The other label value, if one was seen.
+    pub negative_label: Option<String>,
+    /// Whether the favourable label of the privileged comparison is the positive label.
+    pub favorable_is_positive: bool,
+}
+
+/// Column positions of the fields the audit reads; `outcome` is `None` when a scorer
+/// gives the scores.
 struct Columns {
     label: usize,
-    outcome: usize,
+    outcome: Option<usize>,
     sensitive: Vec<usize>,
 }
 
@@ -31,62 +49,96 @@ struct Columns {
 ///
 /// # Errors
 /// A typed error naming the source, line and column of the first unusable input: an empty
-/// file, a header without rows, an unknown column, a ragged row, a label with more than two
-/// values, a non-numeric/NaN/inf score, an empty sensitive value, a non-UTF-8 value, or an
-/// attribute with a single group.
-pub fn count_csv<R: Read>(reader: R, source: &str, plan: &AuditPlan) -> Result<CountedData> {
-    let mut csv =
-        ReaderBuilder::new().has_headers(true).buffer_capacity(1 << 16).from_reader(reader);
-    let header = csv.byte_headers().map_err(|e| csv_error(source, &e))?.clone();
-    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-        return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
-    }
-    let names: Vec<String> = header
-        .iter()
-        .map(|h| {
-            std::str::from_utf8(h)
-                .map(str::to_owned)
-                .map_err(|_| ErrorKind::NotUtf8 { at: Location::source(source).at_line(1) }.into())
-        })
-        .collect::<Result<_>>()?;
+/// file, a header without rows, an unknown or repeated column, a ragged row, a label with
+/// more than two values, a non-numeric/NaN/inf score, an empty sensitive value, a non-UTF-8
+/// value, or an attribute with a single group.
+pub fn count_csv<R: Read>(reader: R, source: &str, plan: &FairnessPlan) -> Result<CountedData> {
+    count(reader, source, plan, None)
+}
+
+/// As [`count_csv`], with the scores of a [`FairnessPlan`]'s score outcome computed from
+/// each batch of records by `scorer` (a model) instead of read from a column.
+///
+/// # Errors
+/// As [`count_csv`], and the scorer's errors (its feature columns, their cells, the model).
+pub(crate) fn count_scored_csv<R: Read>(
+    reader: R,
+    source: &str,
+    plan: &FairnessPlan,
+    scorer: &mut dyn ScoreRecords,
+) -> Result<CountedData> {
+    count(reader, source, plan, Some(scorer))
+}
+
+fn count<R: Read>(
+    reader: R,
+    source: &str,
+    plan: &FairnessPlan,
+    mut scorer: Option<&mut dyn ScoreRecords>,
+) -> Result<CountedData> {
+    let mut csv = csv_reader(reader);
+    let header = Header::read(&mut csv, source)?;
     let columns = Columns {
-        label: find_column(&names, &plan.label, source)?,
-        outcome: find_column(&names, plan.outcome.column(), source)?,
-        sensitive: plan
-            .sensitive_columns
-            .iter()
-            .map(|c| find_column(&names, c, source))
-            .collect::<Result<_>>()?,
+        label: header.find(&plan.label)?,
+        outcome: match scorer {
+            Some(_) => None,
+            None => Some(header.find(plan.outcome.column())?),
+        },
+        sensitive: plan.sensitive_columns.iter().map(|c| header.find(c)).collect::<Result<_>>()?,
     };
+    if let Some(scorer) = scorer.as_deref_mut() {
+        scorer.bind(&header)?;
+    }
 
     let mut codec = BinaryCodec::new(plan.positive_label.as_deref());
     let mut table = JointTable::default();
-    let mut record = ByteRecord::new();
+    let mut batch = RecordBatch::default();
+    let mut scores = Vec::new();
     let mut key = Vec::new();
-    while csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))? {
-        let line = record.position().map_or(0, csv::Position::line);
-        let at = |column: usize| Location::source(source).at_line(line).in_column(&names[column]);
-        let label =
-            read_binary(&mut codec, &record[columns.label], &plan.label, || at(columns.label))?;
-        let prediction = match &plan.outcome {
-            Outcome::Prediction { column } => {
-                read_binary(&mut codec, &record[columns.outcome], column, || at(columns.outcome))?
-            }
-            Outcome::Score { threshold, .. } => {
-                read_score(&record[columns.outcome], || at(columns.outcome))? >= *threshold
-            }
-        };
-        key.clear();
-        for &c in &columns.sensitive {
-            let cell = &record[c];
-            if cell.is_empty() {
-                return Err(Error::invalid_value(at(c), "empty sensitive value"));
-            }
-            key.extend_from_slice(&u32::try_from(cell.len()).unwrap_or(u32::MAX).to_le_bytes());
-            key.extend_from_slice(cell);
+    while batch.fill(&mut csv, source)? {
+        scores.clear();
+        if let Some(scorer) = scorer.as_deref_mut() {
+            scorer.score(batch.records(), &mut scores)?;
         }
-        let counts = table.entry(&key, || sensitive_values(&record, &columns.sensitive, at))?;
-        counts.add_row(label, prediction);
+        for (i, record) in batch.records().iter().enumerate() {
+            let line = record.position().map_or(0, csv::Position::line);
+            let at = |column: usize| header.at(line, column);
+            let label =
+                read_binary(&mut codec, &record[columns.label], &plan.label, || at(columns.label))?;
+            let prediction = match (&plan.outcome, columns.outcome) {
+                (Outcome::Prediction { column }, Some(c)) => {
+                    read_binary(&mut codec, &record[c], column, || at(c))?
+                }
+                (Outcome::Score { threshold, .. }, Some(c)) => {
+                    read_score(&record[c], || at(c))? >= *threshold
+                }
+                (Outcome::Score { threshold, .. }, None) => {
+                    let score = scores.get(i).copied().unwrap_or(f64::NAN);
+                    if !score.is_finite() {
+                        return Err(Error::invalid_value(
+                            Location::source(source).at_line(line),
+                            format!("the model's score {score} is not a finite number"),
+                        ));
+                    }
+                    score >= *threshold
+                }
+                (Outcome::Prediction { .. }, None) => return Err(Error::invalid_option(
+                    "pred",
+                    "a model's scores are audited as a score with a threshold, not as predictions",
+                )),
+            };
+            key.clear();
+            for &c in &columns.sensitive {
+                let cell = &record[c];
+                if cell.is_empty() {
+                    return Err(Error::invalid_value(at(c), "empty sensitive value"));
+                }
+                key.extend_from_slice(&u32::try_from(cell.len()).unwrap_or(u32::MAX).to_le_bytes());
+                key.extend_from_slice(cell);
+            }
+            let counts = table.entry(&key, || sensitive_values(record, &columns.sensitive, at))?;
+            counts.add_row(label, prediction);
+        }
     }
     if table.rows() == 0 {
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
@@ -102,7 +154,7 @@ pub fn count_csv<R: Read>(reader: R, source: &str, plan: &AuditPlan) -> Result<C
         None => true,
         Some(value) => codec.classify_name(value).ok_or_else(|| {
             Error::invalid_option(
-                "favorable-label",
+                "favorable_label",
                 format!(
                     "\"{value}\" is not a label value of {source} (labels are {} and {})",
                     codec.positive_name(),
@@ -201,24 +253,6 @@ fn sensitive_values(
         .collect()
 }
 
-fn find_column(names: &[String], wanted: &str, source: &str) -> Result<usize> {
-    let mut matches = names.iter().enumerate().filter(|(_, n)| n.as_str() == wanted);
-    match (matches.next(), matches.next()) {
-        (Some((i, _)), None) => Ok(i),
-        (Some(_), Some(_)) => Err(ErrorKind::DuplicateColumn {
-            source_name: source.to_owned(),
-            column: wanted.to_owned(),
-        }
-        .into()),
-        (None, _) => Err(ErrorKind::UnknownColumn {
-            source_name: source.to_owned(),
-            column: wanted.to_owned(),
-            suggestions: closest_names(wanted, names.iter().map(String::as_str)),
-        }
-        .into()),
-    }
-}
-
 fn read_binary(
     codec: &mut BinaryCodec,
     cell: &[u8],
@@ -229,10 +263,10 @@ fn read_binary(
         let value = String::from_utf8_lossy(cell);
         let message = match e {
             BinaryError::NotBinary if value.trim().parse::<f64>().is_ok() => format!(
-                "value \"{value}\" is not 0/1 (for a probability or score column use --score and --threshold)"
+                "value \"{value}\" is not 0/1 (for a probability or score column, audit it as a score with a threshold)"
             ),
             BinaryError::NotBinary => format!(
-                "value \"{value}\" is not 0/1; name the positive value with --positive-label"
+                "value \"{value}\" is not 0/1; name the positive label value (positive_label)"
             ),
             BinaryError::ThirdValue { positive, negative } => format!(
                 "value \"{value}\" is a third value in \"{column}\" (already seen \"{positive}\" and \"{negative}\"); labels and predictions must be binary"
@@ -254,7 +288,7 @@ fn read_score(cell: &[u8], at: impl FnOnce() -> Location) -> Result<f64> {
     }
 }
 
-fn check_several_groups(counts: &GroupCounts, plan: &AuditPlan, source: &str) -> Result<()> {
+fn check_several_groups(counts: &GroupCounts, plan: &FairnessPlan, source: &str) -> Result<()> {
     for attribute in &plan.attributes {
         let indices = counts.column_indices(&attribute.columns)?;
         let groups = counts.marginal(&indices);
@@ -274,9 +308,9 @@ fn check_several_groups(counts: &GroupCounts, plan: &AuditPlan, source: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fairness::config::AuditConfig;
+    use crate::audit::AuditConfig;
 
-    fn plan() -> AuditPlan {
+    fn plan() -> FairnessPlan {
         let config = AuditConfig {
             label: "y".into(),
             pred: Some("p".into()),
@@ -332,7 +366,7 @@ mod tests {
 
     #[test]
     fn probabilities_in_a_prediction_column_point_to_score() {
-        assert!(error("y,p,g\n1,0.73,a\n").contains("use --score"));
+        assert!(error("y,p,g\n1,0.73,a\n").contains("as a score with a threshold"));
     }
 
     #[test]

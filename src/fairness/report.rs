@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::fairness::config::{BootstrapSettings, Bound};
 use crate::fairness::confusion::{Confusion, UndefinedPolicy};
 use crate::fairness::metrics::Metrics;
+use crate::fairness::plan::{BootstrapSettings, Bound};
 use crate::fairness::privileged::{Aif360Metrics, SideSummary};
 
 /// The schema identifier of [`FairnessReport`].

@@ -1,5 +1,6 @@
-//! What a fairness audit is asked to do, as the user writes it (CLI flags, an audit TOML,
-//! a JS object), and its validation into an [`AuditPlan`] the core can run.
+//! The audit document as the user writes it (CLI flags, an audit TOML, a JS object): the
+//! data, the model that scores it, the fairness questions, the gates, the report files and
+//! the explanations; and its validation into a [`FairnessPlan`] the core can run.
 //!
 //! [`AuditConfig`] mirrors the CLI's long flags in `snake_case` (and accepts `camelCase`
 //! aliases for JS); [`AuditConfig::check`] validates it once, like linfa's `ParamGuard`.
@@ -9,21 +10,15 @@ use std::collections::BTreeMap;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
-use crate::data::scoring::ScoringOptions;
-use crate::error::{closest_names, Error, Result};
-use crate::explain::plan::ExplanationsConfig;
+use crate::audit::explanations::ExplanationsConfig;
+use crate::error::{Error, Result};
 use crate::fairness::confusion::UndefinedPolicy;
-use crate::fairness::metrics::METRIC_NAMES;
-use crate::fairness::privileged::AIF360_METRIC_NAMES;
-
-/// Separator of the columns of an intersection (`sex&race`) and of its group values.
-pub const INTERSECTION_SEPARATOR: char = '&';
-
-/// Default decision threshold for a score column.
-pub const DEFAULT_THRESHOLD: f64 = 0.5;
-
-/// Default confidence level of bootstrap intervals.
-pub const DEFAULT_CONFIDENCE: f64 = 0.95;
+use crate::fairness::plan::{
+    Attribute, BootstrapSettings, Bound, FairnessPlan, Gate, Outcome, PrivilegedGroup,
+    DEFAULT_CONFIDENCE, DEFAULT_THRESHOLD, INTERSECTION_SEPARATOR,
+};
+use crate::model::scoring::ScoringOptions;
+use crate::report::Format;
 
 /// A fairness audit as declared by the user.
 ///
@@ -144,8 +139,8 @@ pub struct GateEntry {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutputEntry {
-    /// `text`, `json`, `markdown`, `junit` or `html`.
-    pub format: String,
+    /// The report's format.
+    pub format: Format,
     /// Where to write it.
     pub path: String,
 }
@@ -183,109 +178,6 @@ fn label_value<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<St
     }))
 }
 
-/// How each row's predicted outcome is read.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// A column of 0/1 (or label-valued) predictions.
-    Prediction {
-        /// The column.
-        column: String,
-    },
-    /// A numeric score, positive when `score >= threshold`.
-    Score {
-        /// The column.
-        column: String,
-        /// The decision threshold.
-        threshold: f64,
-    },
-}
-
-impl Outcome {
-    /// The column the outcome is read from.
-    pub fn column(&self) -> &str {
-        match self {
-            Outcome::Prediction { column } | Outcome::Score { column, .. } => column,
-        }
-    }
-}
-
-/// An attribute: one sensitive column, or the intersection of several.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attribute {
-    /// The name in reports: the columns joined by `&`.
-    pub name: String,
-    /// The columns, in the given order.
-    pub columns: Vec<String>,
-}
-
-/// A privileged group of one attribute.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrivilegedGroup {
-    /// The attribute's name.
-    pub attribute: String,
-    /// The group's values, one per column of the attribute.
-    pub values: Vec<String>,
-}
-
-/// Whether a gate bounds a metric from above or below.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Bound {
-    /// The value must be at most the limit.
-    Max,
-    /// The value must be at least the limit.
-    Min,
-}
-
-/// A validated gate.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Gate {
-    /// A fairlearn metric name or an AIF360 metric name.
-    pub metric: String,
-    /// The attribute it applies to; every attribute when `None`.
-    pub attribute: Option<String>,
-    /// Upper or lower bound.
-    pub bound: Bound,
-    /// The limit.
-    pub limit: f64,
-}
-
-/// Bootstrap settings.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, Deserialize)]
-pub struct BootstrapSettings {
-    /// Number of resamples.
-    pub resamples: u32,
-    /// Interval confidence level.
-    pub confidence: f64,
-    /// Seed of the resampling.
-    pub seed: u64,
-}
-
-/// A checked audit: every name parsed, every number in range.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AuditPlan {
-    /// Label column.
-    pub label: String,
-    /// The positive label value, if the user named one.
-    pub positive_label: Option<String>,
-    /// How predictions are read.
-    pub outcome: Outcome,
-    /// Attributes, in the given order.
-    pub attributes: Vec<Attribute>,
-    /// Every sensitive column, each once, in order of first mention.
-    pub sensitive_columns: Vec<String>,
-    /// Privileged groups.
-    pub privileged: Vec<PrivilegedGroup>,
-    /// Favourable label value, if the user named one (defaults to the positive label).
-    pub favorable_label: Option<String>,
-    /// Undefined-rate policy.
-    pub policy: UndefinedPolicy,
-    /// Bootstrap settings, when intervals are asked for.
-    pub bootstrap: Option<BootstrapSettings>,
-    /// Gates.
-    pub gates: Vec<Gate>,
-}
-
 impl AuditConfig {
     /// How `model` scores `data` before the audit: its columns, its output, the threshold.
     pub fn scoring_options(&self) -> ScoringOptions {
@@ -293,8 +185,6 @@ impl AuditConfig {
             features: self.features.clone(),
             ignore: self.ignore.clone(),
             output: self.model_output,
-            threshold: self.threshold.unwrap_or(DEFAULT_THRESHOLD),
-            json: false,
         }
     }
 
@@ -303,7 +193,7 @@ impl AuditConfig {
     /// # Errors
     /// An [`crate::ErrorKind::InvalidOption`] naming the option (as a flag/key) that is
     /// missing, conflicting, out of range or naming an unknown metric.
-    pub fn check(&self) -> Result<AuditPlan> {
+    pub fn check(&self) -> Result<FairnessPlan> {
         let outcome = self.outcome()?;
         let attributes = self.attributes()?;
         let mut sensitive_columns: Vec<String> = Vec::new();
@@ -316,7 +206,7 @@ impl AuditConfig {
         let bootstrap = self.bootstrap_settings()?;
         let gates = self.checked_gates(&attributes, !privileged.is_empty())?;
         non_empty("label", &self.label)?;
-        Ok(AuditPlan {
+        Ok(FairnessPlan {
             label: self.label.clone(),
             positive_label: self.positive_label.clone(),
             outcome,
@@ -528,7 +418,7 @@ impl AuditConfig {
             });
         }
         for gate in &gates {
-            check_gate_metric(gate, has_privileged)?;
+            gate.check(has_privileged)?;
         }
         Ok(gates)
     }
@@ -540,45 +430,6 @@ fn non_empty(name: &str, value: &str) -> Result<()> {
     } else {
         Ok(())
     }
-}
-
-fn check_gate_metric(gate: &Gate, has_privileged: bool) -> Result<()> {
-    let option = match gate.bound {
-        Bound::Max => "max",
-        Bound::Min => "min",
-    };
-    if !gate.limit.is_finite() {
-        return Err(Error::invalid_option(
-            format!("{option} {}", gate.metric),
-            "the limit must be a finite number",
-        ));
-    }
-    let is_fairlearn = METRIC_NAMES.contains(&gate.metric.as_str());
-    let is_aif360 = AIF360_METRIC_NAMES.contains(&gate.metric.as_str());
-    if !is_fairlearn && !is_aif360 {
-        let suggestions =
-            closest_names(&gate.metric, METRIC_NAMES.into_iter().chain(AIF360_METRIC_NAMES));
-        let hint = if suggestions.is_empty() {
-            String::new()
-        } else {
-            format!(" (did you mean {}?)", suggestions.join(" or "))
-        };
-        return Err(Error::invalid_option(
-            option,
-            format!("unknown metric \"{}\"{hint}", gate.metric),
-        ));
-    }
-    // equal_opportunity_difference is both a fairlearn and an AIF360 name; fairlearn's wins.
-    if is_aif360 && !is_fairlearn && !has_privileged {
-        return Err(Error::invalid_option(
-            option,
-            format!(
-                "\"{}\" compares against a privileged group: give privileged COLUMN=VALUE",
-                gate.metric
-            ),
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

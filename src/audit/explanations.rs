@@ -1,9 +1,11 @@
 //! The `[explanations]` section of an audit config: which rows of the audited data to
-//! explain, with which model, against which background, by SHAP and/or LIME. The adapters
-//! read the files; [`ExplanationsConfig::run`] explains.
+//! explain, with which model, against which background, by SHAP and/or LIME.
+//! [`ExplanationsConfig::run`] explains rows already read ([`crate::audit::run`] reads them).
 
 use serde::Deserialize;
 
+use crate::data::features::FeatureMatrix;
+use crate::data::rows::Rows;
 use crate::error::{Error, Result};
 use crate::explain::explanation::ShapExplanation;
 use crate::explain::lime::explanation::LimeExplanation;
@@ -78,49 +80,57 @@ pub struct Explanations {
 }
 
 impl ExplanationsConfig {
-    /// Explains the chosen rows of `data` (row-major, columns `names`) with `model`,
-    /// against `background` (same columns).
+    /// Which explainers run: (SHAP, LIME).
     ///
     /// # Errors
-    /// An unknown method, a row index past the data, or an explainer's error.
-    pub fn run(
-        &self,
-        model: &dyn Model,
-        names: &[String],
-        data: &[f64],
-        background: &[f64],
-        progress: &mut dyn Progress,
-    ) -> Result<Explanations> {
-        let m = names.len().max(1);
-        let n_rows = data.len() / m;
-        let indices = self.rows.clone().unwrap_or_else(|| (0..DEFAULT_ROWS.min(n_rows)).collect());
-        if let Some(bad) = indices.iter().find(|&&i| i >= n_rows) {
-            return Err(Error::invalid_option(
-                "explanations.rows",
-                format!("row {bad} is past the data's {n_rows} rows (indices start at 0)"),
-            ));
-        }
-        let rows: Vec<f64> =
-            indices.iter().flat_map(|&i| &data[i * m..(i + 1) * m]).copied().collect();
-        let methods = self.methods.clone().unwrap_or_else(|| vec!["shap".into(), "lime".into()]);
+    /// A method other than `shap` or `lime`.
+    pub fn methods(&self) -> Result<(bool, bool)> {
+        let Some(methods) = &self.methods else {
+            return Ok((true, true));
+        };
         if let Some(unknown) = methods.iter().find(|m| !matches!(m.as_str(), "shap" | "lime")) {
             return Err(Error::invalid_option(
                 "explanations.methods",
                 format!("unknown method `{unknown}` (expected shap or lime)"),
             ));
         }
+        Ok((methods.iter().any(|m| m == "shap"), methods.iter().any(|m| m == "lime")))
+    }
+
+    /// Explains the chosen rows of `data` with `model`, against `background` (the same
+    /// columns): SHAP's background and LIME's training data.
+    ///
+    /// # Errors
+    /// An unknown method, a row index past the data, or an explainer's error.
+    pub fn run(
+        &self,
+        model: &dyn Model,
+        data: &FeatureMatrix,
+        background: &Rows,
+        progress: &mut dyn Progress,
+    ) -> Result<Explanations> {
+        let (shap, lime) = self.methods()?;
+        let indices =
+            self.rows.clone().unwrap_or_else(|| (0..DEFAULT_ROWS.min(data.rows.len())).collect());
+        let rows = data.rows.select(&indices, "explanations.rows")?;
         let seed = self.seed.unwrap_or(0);
         let mut explanations = Explanations::default();
-        if methods.iter().any(|m| m == "shap") {
+        if shap {
             let params = ShapParams {
                 budget: Budget::MaxEvals(self.max_evals.unwrap_or(DEFAULT_MAX_EVALS)),
                 seed,
                 ..ShapParams::default()
             };
-            explanations.shap =
-                Some(explain_shap(model, names.to_vec(), &rows, background, &params, progress)?);
+            explanations.shap = Some(explain_shap(
+                model,
+                data.names.clone(),
+                &rows,
+                background,
+                &params,
+                progress,
+            )?);
         }
-        if methods.iter().any(|m| m == "lime") {
+        if lime {
             let defaults = LimeParams::default();
             let params = LimeParams {
                 categorical: self.categorical.clone(),
@@ -129,8 +139,14 @@ impl ExplanationsConfig {
                 seed,
                 ..defaults
             };
-            explanations.lime =
-                Some(explain_lime(model, names.to_vec(), &rows, background, &params, progress)?);
+            explanations.lime = Some(explain_lime(
+                model,
+                data.names.clone(),
+                &rows,
+                background,
+                &params,
+                progress,
+            )?);
         }
         Ok(explanations)
     }

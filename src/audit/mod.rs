@@ -1,0 +1,165 @@
+//! The audit: the user's document ([`AuditConfig`], with its `[explanations]`) and the one
+//! pipeline both adapters run, [`run`]: check the document, score the data with the model
+//! (if any) batch by batch straight into the group counts, audit the counts, explain the
+//! chosen rows, and hand back a result that renders in every format.
+//!
+//! The adapters only say where the document's inputs are ([`AuditInputs`]: files in the
+//! CLI, option values in JavaScript) and where the reports go.
+
+pub mod config;
+pub mod explanations;
+
+use std::io::Read;
+
+pub use config::{AuditConfig, GateEntry, OutputEntry};
+pub use explanations::{Explanations, ExplanationsConfig};
+
+use crate::data::features::read_features;
+use crate::error::{Error, Result};
+use crate::fairness::audit::audit;
+use crate::fairness::ingest::{count_csv, count_scored_csv};
+use crate::fairness::report::FairnessReport;
+use crate::model::scoring::RecordScorer;
+use crate::model::{load_model, Model};
+use crate::progress::Progress;
+use crate::report::{audit_html, render, Format};
+
+/// Where an audit's inputs come from. The core names them as the document does; the
+/// adapter opens them (paths relative to the config file in the CLI, option values in
+/// JavaScript). Each input comes with the name errors and reports give it.
+pub trait AuditInputs {
+    /// The audited data's name in reports and errors (a path, or `data`).
+    fn data_name(&self) -> String;
+
+    /// Opens the audited data, a CSV. Called a second time when explanations read rows
+    /// of it, so each call starts from the beginning.
+    ///
+    /// # Errors
+    /// The data cannot be opened.
+    fn open_data(&mut self) -> Result<Box<dyn Read + '_>>;
+
+    /// The bytes of the model the document names `name` (ONNX or coefficients JSON), and
+    /// its name for errors.
+    ///
+    /// # Errors
+    /// The model cannot be read.
+    fn model(&mut self, name: &str) -> Result<(Vec<u8>, String)>;
+
+    /// Opens the CSV the document names `name` (an explanations background), with its name
+    /// for errors.
+    ///
+    /// # Errors
+    /// The file cannot be opened.
+    fn open_csv(&mut self, name: &str) -> Result<(Box<dyn Read + '_>, String)>;
+}
+
+/// What an audit found: the fairness report and the explanations the document asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditResult {
+    /// The `sextant.fairness/v1` report.
+    pub report: FairnessReport,
+    /// SHAP and LIME explanations of the `[explanations]` rows (empty without that section).
+    pub explanations: Explanations,
+}
+
+impl AuditResult {
+    /// The result as `format`: the fairness report, with the explanations' charts in HTML.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Html => audit_html(
+                &self.report,
+                self.explanations.shap.as_ref(),
+                self.explanations.lime.as_ref(),
+            ),
+            other => render(&self.report, other),
+        }
+    }
+}
+
+/// Runs the audit `config` describes on `inputs`.
+///
+/// With a model, each batch of data rows is scored and counted as it is read, so memory is
+/// bounded by the batch and the number of groups, and the counts equal those of auditing
+/// the scored file (`sextant predict` then `sextant fairness --score score`).
+///
+/// # Errors
+/// The document's errors (before any input is read: see [`AuditConfig::check`] and
+/// [`ExplanationsConfig::methods`]), the inputs' (their names, lines and columns), the
+/// model's, an explainer's, or cancellation.
+pub fn run(
+    config: &AuditConfig,
+    inputs: &mut dyn AuditInputs,
+    progress: &mut dyn Progress,
+) -> Result<AuditResult> {
+    let plan = config.check()?;
+    let explanation_model = match &config.explanations {
+        None => None,
+        Some(section) => {
+            section.methods()?;
+            Some(section.model.as_ref().or(config.model.as_ref()).ok_or_else(|| {
+                Error::config(
+                    "[explanations]",
+                    "missing key `model`: give the model to explain in the section or at the top level",
+                )
+            })?)
+        }
+    };
+    let source = inputs.data_name();
+    let model = match &config.model {
+        Some(name) => Some(load(inputs, name)?),
+        None => None,
+    };
+    let counted = match &model {
+        None => count_csv(inputs.open_data()?, &source, &plan)?,
+        Some(model) => {
+            let mut scorer = RecordScorer::new(model.as_ref(), config.scoring_options())?;
+            count_scored_csv(inputs.open_data()?, &source, &plan, &mut scorer)?
+        }
+    };
+    let report = audit(&plan, &counted, &source, progress)?;
+    let explanations = match (&config.explanations, explanation_model) {
+        (Some(section), Some(name)) => {
+            let loaded;
+            let model: &dyn Model = match (&model, &config.model) {
+                (Some(model), Some(top)) if top == name => model.as_ref(),
+                _ => {
+                    loaded = load(inputs, name)?;
+                    loaded.as_ref()
+                }
+            };
+            explain(config, section, model, inputs, &source, progress)?
+        }
+        _ => Explanations::default(),
+    };
+    Ok(AuditResult { report, explanations })
+}
+
+fn load(inputs: &mut dyn AuditInputs, name: &str) -> Result<Box<dyn Model>> {
+    let (bytes, source) = inputs.model(name)?;
+    load_model(&bytes, &source)
+}
+
+/// Reads the rows and the background of `section` and explains them.
+fn explain(
+    config: &AuditConfig,
+    section: &ExplanationsConfig,
+    model: &dyn Model,
+    inputs: &mut dyn AuditInputs,
+    source: &str,
+    progress: &mut dyn Progress,
+) -> Result<Explanations> {
+    let schema = model.input_schema();
+    let features = section.features.as_ref().or(config.features.as_ref()).map(Vec::as_slice);
+    let ignore = section.ignore.as_ref().unwrap_or(&config.ignore);
+    let rows = read_features(inputs.open_data()?, source, &schema, features, ignore)?;
+    let background = match &section.background {
+        Some(name) => {
+            let (reader, name) = inputs.open_csv(name)?;
+            let background = read_features(reader, &name, &schema, features, ignore)?;
+            rows.check_same_columns(&background, "explanations.background")?;
+            background.rows
+        }
+        None => rows.rows.clone(),
+    };
+    section.run(model, &rows, &background, progress)
+}

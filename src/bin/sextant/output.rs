@@ -1,0 +1,76 @@
+//! Writing what the commands produce: files (their directory made first) and standard
+//! output. Every write error is a [`CliError`] (exit 2), except a closed pipe on standard
+//! output (`sextant … | head`), which means the reader has seen enough.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::CliError;
+
+/// Writes `content` to `path`, creating its directory.
+pub(crate) fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+            action: "create the directory of",
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
+    std::fs::write(path, content).map_err(|source| CliError::Io {
+        action: "write",
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Writes `content` to standard output; a closed pipe is not an error, a full disk is.
+pub(crate) fn write_stdout(content: &str) -> Result<(), CliError> {
+    let mut out = ClosedPipeIsFine::new(io::stdout().lock());
+    out.write_all(content.as_bytes()).and_then(|()| out.flush()).map_err(|source| CliError::Io {
+        action: "write",
+        path: "standard output".to_owned(),
+        source,
+    })
+}
+
+/// A writer that treats a closed pipe as the reader having seen enough: later output is
+/// dropped, and the command still succeeds. Other errors pass through.
+pub(crate) struct ClosedPipeIsFine<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W> ClosedPipeIsFine<W> {
+    /// Wraps `inner`.
+    pub(crate) fn new(inner: W) -> Self {
+        ClosedPipeIsFine { inner, closed: false }
+    }
+}
+
+impl<W: Write> Write for ClosedPipeIsFine<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! A checked fairness audit: every column name parsed into attributes, every gate checked
+//! against the known metrics, every number in range. The audit layer builds a
+//! [`FairnessPlan`] from the user's document; nothing here knows that document.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{closest_names, Error, Result};
+use crate::fairness::confusion::UndefinedPolicy;
+use crate::fairness::metrics::METRIC_NAMES;
+use crate::fairness::privileged::AIF360_METRIC_NAMES;
+
+/// Separator of the columns of an intersection (`sex&race`) and of its group values.
+pub const INTERSECTION_SEPARATOR: char = '&';
+
+/// Default decision threshold for a score column.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// Default confidence level of bootstrap intervals.
+pub const DEFAULT_CONFIDENCE: f64 = 0.95;
+
+/// How each row's predicted outcome is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A column of 0/1 (or label-valued) predictions.
+    Prediction {
+        /// The column.
+        column: String,
+    },
+    /// A numeric score, positive when `score >= threshold`.
+    Score {
+        /// The column.
+        column: String,
+        /// The decision threshold.
+        threshold: f64,
+    },
+}
+
+impl Outcome {
+    /// The column the outcome is read from.
+    pub fn column(&self) -> &str {
+        match self {
+            Outcome::Prediction { column } | Outcome::Score { column, .. } => column,
+        }
+    }
+}
+
+/// An attribute: one sensitive column, or the intersection of several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// The name in reports: the columns joined by `&`.
+    pub name: String,
+    /// The columns, in the given order.
+    pub columns: Vec<String>,
+}
+
+/// A privileged group of one attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivilegedGroup {
+    /// The attribute's name.
+    pub attribute: String,
+    /// The group's values, one per column of the attribute.
+    pub values: Vec<String>,
+}
+
+/// Whether a gate bounds a metric from above or below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// The value must be at most the limit.
+    Max,
+    /// The value must be at least the limit.
+    Min,
+}
+
+/// A validated gate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    /// A fairlearn metric name or an AIF360 metric name.
+    pub metric: String,
+    /// The attribute it applies to; every attribute when `None`.
+    pub attribute: Option<String>,
+    /// Upper or lower bound.
+    pub bound: Bound,
+    /// The limit.
+    pub limit: f64,
+}
+
+/// Bootstrap settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BootstrapSettings {
+    /// Number of resamples.
+    pub resamples: u32,
+    /// Interval confidence level.
+    pub confidence: f64,
+    /// Seed of the resampling.
+    pub seed: u64,
+}
+
+/// A checked fairness audit: every name parsed, every number in range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FairnessPlan {
+    /// Label column.
+    pub label: String,
+    /// The positive label value, if the user named one.
+    pub positive_label: Option<String>,
+    /// How predictions are read.
+    pub outcome: Outcome,
+    /// Attributes, in the given order.
+    pub attributes: Vec<Attribute>,
+    /// Every sensitive column, each once, in order of first mention.
+    pub sensitive_columns: Vec<String>,
+    /// Privileged groups.
+    pub privileged: Vec<PrivilegedGroup>,
+    /// Favourable label value, if the user named one (defaults to the positive label).
+    pub favorable_label: Option<String>,
+    /// Undefined-rate policy.
+    pub policy: UndefinedPolicy,
+    /// Bootstrap settings, when intervals are asked for.
+    pub bootstrap: Option<BootstrapSettings>,
+    /// Gates.
+    pub gates: Vec<Gate>,
+}
+
+impl Gate {
+    /// Checks that the gate's metric exists and its limit is finite; an AIF360 metric needs
+    /// a privileged group (`has_privileged`).
+    ///
+    /// # Errors
+    /// An [`crate::ErrorKind::InvalidOption`] naming `max` or `min`: a limit that is not
+    /// finite, an unknown metric (with the closest names), or an AIF360 metric without a
+    /// privileged group.
+    pub fn check(&self, has_privileged: bool) -> Result<()> {
+        let gate = self;
+        let option = match gate.bound {
+            Bound::Max => "max",
+            Bound::Min => "min",
+        };
+        if !gate.limit.is_finite() {
+            return Err(Error::invalid_option(
+                format!("{option} {}", gate.metric),
+                "the limit must be a finite number",
+            ));
+        }
+        let is_fairlearn = METRIC_NAMES.contains(&gate.metric.as_str());
+        let is_aif360 = AIF360_METRIC_NAMES.contains(&gate.metric.as_str());
+        if !is_fairlearn && !is_aif360 {
+            let suggestions =
+                closest_names(&gate.metric, METRIC_NAMES.into_iter().chain(AIF360_METRIC_NAMES));
+            let hint = if suggestions.is_empty() {
+                String::new()
+            } else {
+                format!(" (did you mean {}?)", suggestions.join(" or "))
+            };
+            return Err(Error::invalid_option(
+                option,
+                format!("unknown metric \"{}\"{hint}", gate.metric),
+            ));
+        }
+        // equal_opportunity_difference is both a fairlearn and an AIF360 name; fairlearn's wins.
+        if is_aif360 && !is_fairlearn && !has_privileged {
+            return Err(Error::invalid_option(
+                option,
+                format!(
+                    "\"{}\" compares against a privileged group: give privileged COLUMN=VALUE",
+                    gate.metric
+                ),
+            ));
+        }
+        Ok(())
+    }
+}

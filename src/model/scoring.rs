@@ -1,0 +1,324 @@
+//! Scoring CSV rows with a model. [`RecordScorer`] turns batches of CSV records into one
+//! score per row (the model's feature columns parsed, the model evaluated, one output
+//! picked); [`score_csv`] streams a CSV through it into a scored CSV or JSON (`sextant
+//! predict`), and an audit streams records through the same scorer into its group counts.
+//!
+//! The caller hands in a reader and a writer; nothing here knows about files.
+
+use std::io::{Read, Write};
+
+use csv::{ByteRecord, WriterBuilder};
+use serde::Serialize;
+
+use crate::data::batch::{RecordBatch, BATCH_ROWS};
+use crate::data::csv_reader;
+use crate::data::features::{push_features, resolve_features, ScoreRecords};
+use crate::data::header::Header;
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::model::{checked_output, Model};
+
+/// Which model columns score, and which output is the score.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScoringOptions {
+    /// The model's input columns, in order; default: the model's feature names, or every
+    /// column not ignored.
+    pub features: Option<Vec<String>>,
+    /// Columns never used as features.
+    pub ignore: Vec<String>,
+    /// The model output to report; default: the positive-class probability of a binary
+    /// classifier, else output 0.
+    pub output: Option<usize>,
+}
+
+/// How [`score_csv`] writes scored rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoredFormat {
+    /// The input CSV with `score` and `pred` columns.
+    Csv,
+    /// A JSON array of one object per row.
+    Json,
+}
+
+/// What scoring did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoringSummary {
+    /// Rows scored.
+    pub rows: usize,
+    /// The feature columns used, in model order.
+    pub features: Vec<String>,
+    /// The model output reported as `score`.
+    pub output: usize,
+}
+
+/// A model reading its feature columns from CSV records: one score per record.
+pub struct RecordScorer<'m> {
+    model: &'m dyn Model,
+    options: ScoringOptions,
+    output: usize,
+    columns: Vec<usize>,
+    header: Option<Header>,
+    matrix: Vec<f64>,
+}
+
+impl<'m> RecordScorer<'m> {
+    /// A scorer of `model`'s output `options.output`, not yet bound to a header.
+    ///
+    /// # Errors
+    /// An output index the model does not have.
+    pub fn new(model: &'m dyn Model, options: ScoringOptions) -> Result<Self> {
+        let output = checked_output(model, options.output)?;
+        Ok(RecordScorer {
+            model,
+            options,
+            output,
+            columns: Vec::new(),
+            header: None,
+            matrix: Vec::new(),
+        })
+    }
+
+    /// The model output that is the score.
+    pub fn output(&self) -> usize {
+        self.output
+    }
+
+    /// The feature columns read, in model order (empty before [`ScoreRecords::bind`]).
+    pub fn feature_names(&self) -> Vec<String> {
+        let header = self.header.as_ref();
+        self.columns.iter().map(|&c| header.map_or("", |h| h.name(c)).to_owned()).collect()
+    }
+}
+
+impl ScoreRecords for RecordScorer<'_> {
+    fn bind(&mut self, header: &Header) -> Result<()> {
+        let schema = self.model.input_schema();
+        self.columns = resolve_features(
+            header,
+            &schema,
+            self.options.features.as_deref(),
+            &self.options.ignore,
+        )?;
+        self.header = Some(header.clone());
+        Ok(())
+    }
+
+    fn score(&mut self, records: &[ByteRecord], scores: &mut Vec<f64>) -> Result<()> {
+        let Some(header) = &self.header else {
+            return Err(Error::invalid_option("features", "the scorer was not bound to a header"));
+        };
+        self.matrix.clear();
+        let missing = self.model.accepts_missing();
+        for record in records {
+            push_features(record, &self.columns, header, missing, &mut self.matrix)?;
+        }
+        if records.is_empty() {
+            return Ok(());
+        }
+        let outputs = self.model.predict(&self.matrix, self.columns.len())?;
+        let width = self.model.n_outputs();
+        scores.extend(outputs.chunks_exact(width).map(|o| o[self.output]));
+        Ok(())
+    }
+}
+
+/// Scores every row of `reader` with `model` and writes the rows with `score` and
+/// `pred = score >= threshold` to `writer`: as CSV (replacing existing `score`/`pred`
+/// columns) or as JSON records.
+///
+/// # Errors
+/// Bad CSV, unknown or mismatched feature columns, non-numeric or non-finite features (row
+/// and column named), a threshold outside [0, 1], an output index the model does not have,
+/// or a failed write.
+pub fn score_csv<R: Read, W: Write>(
+    reader: R,
+    writer: W,
+    source: &str,
+    model: &dyn Model,
+    options: &ScoringOptions,
+    threshold: f64,
+    format: ScoredFormat,
+) -> Result<ScoringSummary> {
+    if !(0.0..=1.0).contains(&threshold) {
+        return Err(Error::invalid_option("threshold", format!("{threshold} is outside [0, 1]")));
+    }
+    let mut scorer = RecordScorer::new(model, options.clone())?;
+    let mut csv = csv_reader(reader);
+    let header = Header::read(&mut csv, source)?;
+    scorer.bind(&header)?;
+    let names = header.names();
+    let score_at = names.iter().position(|h| h == "score");
+    let pred_at = names.iter().position(|h| h == "pred");
+    let mut out_header = names.to_vec();
+    if score_at.is_none() {
+        out_header.push("score".into());
+    }
+    if pred_at.is_none() {
+        out_header.push("pred".into());
+    }
+
+    let mut sink = Sink::new(writer, format, &out_header)?;
+    let columns = Columns { score: score_at, pred: pred_at };
+    let mut batch = RecordBatch::default();
+    let mut scores = Vec::with_capacity(BATCH_ROWS);
+    let mut rows = 0;
+    while batch.fill(&mut csv, source)? {
+        scores.clear();
+        scorer.score(batch.records(), &mut scores)?;
+        for (record, &score) in batch.records().iter().zip(&scores) {
+            sink.write(&out_header, record, &columns, score, threshold, source)?;
+        }
+        rows += batch.records().len();
+    }
+    if rows == 0 {
+        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
+    }
+    sink.finish(source)?;
+    Ok(ScoringSummary { rows, features: scorer.feature_names(), output: scorer.output() })
+}
+
+/// One scored row as a JSON object: the input columns in file order (as text), then
+/// `score` and `pred`.
+struct JsonRecord<'a> {
+    header: &'a [String],
+    fields: &'a [String],
+    score: f64,
+    pred: u8,
+}
+
+impl Serialize for JsonRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for (h, f) in
+            self.header.iter().zip(self.fields).filter(|(h, _)| *h != "score" && *h != "pred")
+        {
+            map.serialize_entry(h, f)?;
+        }
+        map.serialize_entry("score", &self.score)?;
+        map.serialize_entry("pred", &self.pred)?;
+        map.end()
+    }
+}
+
+/// Where the input already has `score` / `pred` columns (their values are replaced).
+struct Columns {
+    score: Option<usize>,
+    pred: Option<usize>,
+}
+
+/// Writes scored rows as CSV or as a JSON array of records.
+enum Sink<W: Write> {
+    Csv(Box<csv::Writer<W>>),
+    Json { writer: W, first: bool },
+}
+
+fn write_error(source: &str, e: &dyn std::fmt::Display) -> Error {
+    Error::from(ErrorKind::Csv {
+        at: Location::source(source),
+        message: format!("cannot write the output: {e}"),
+    })
+}
+
+impl<W: Write> Sink<W> {
+    fn new(writer: W, format: ScoredFormat, header: &[String]) -> Result<Self> {
+        if format == ScoredFormat::Json {
+            return Ok(Sink::Json { writer, first: true });
+        }
+        let mut csv = WriterBuilder::new().from_writer(writer);
+        csv.write_record(header).map_err(|e| write_error("output", &e))?;
+        Ok(Sink::Csv(Box::new(csv)))
+    }
+
+    fn write(
+        &mut self,
+        header: &[String],
+        record: &ByteRecord,
+        columns: &Columns,
+        score: f64,
+        threshold: f64,
+        source: &str,
+    ) -> Result<()> {
+        let pred = u8::from(score >= threshold);
+        let score_text = score.to_string();
+        let pred_text = pred.to_string();
+        let mut fields: Vec<&[u8]> = record.iter().collect();
+        for (at, text) in [(columns.score, &score_text), (columns.pred, &pred_text)] {
+            match at {
+                Some(i) => fields[i] = text.as_bytes(),
+                None => fields.push(text.as_bytes()),
+            }
+        }
+        match self {
+            Sink::Csv(csv) => csv.write_record(&fields).map_err(|e| write_error(source, &e)),
+            Sink::Json { writer, first } => {
+                let fields: Vec<String> =
+                    fields.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+                let record =
+                    serde_json::to_string(&JsonRecord { header, fields: &fields, score, pred })
+                        .map_err(|e| write_error(source, &e))?;
+                let prefix = if *first { "[\n" } else { ",\n" };
+                *first = false;
+                writer
+                    .write_all(prefix.as_bytes())
+                    .and_then(|()| writer.write_all(record.as_bytes()))
+                    .map_err(|e| write_error(source, &e))
+            }
+        }
+    }
+
+    fn finish(self, source: &str) -> Result<()> {
+        match self {
+            Sink::Csv(mut csv) => csv.flush().map_err(|e| write_error(source, &e)),
+            Sink::Json { mut writer, first } => {
+                let end: &[u8] = if first { b"[]\n" } else { b"\n]\n" };
+                writer
+                    .write_all(end)
+                    .and_then(|()| writer.flush())
+                    .map_err(|e| write_error(source, &e))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::coefficients::LinearModel;
+
+    fn model() -> LinearModel {
+        LinearModel::new(vec!["a".into(), "b".into()], vec![1.0, -1.0], 0.0, true)
+    }
+
+    fn score(csv: &str, options: &ScoringOptions) -> std::result::Result<String, String> {
+        let mut out = Vec::new();
+        score_csv(csv.as_bytes(), &mut out, "t.csv", &model(), options, 0.5, ScoredFormat::Csv)
+            .map_err(|e| e.to_string())?;
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    #[test]
+    fn rows_get_score_and_pred() {
+        let options = ScoringOptions::default();
+        let out = score("id,b,a\n7,0,0\n8,0,2\n", &options);
+        let expected =
+            format!("id,b,a,score,pred\n7,0,0,0.5,1\n8,0,2,{},1\n", crate::math::sigmoid(2.0));
+        assert_eq!(out, Ok(expected));
+    }
+
+    #[test]
+    fn bad_cells_name_line_and_column() {
+        let options = ScoringOptions::default();
+        assert_eq!(
+            score("a,b\n1,x\n", &options),
+            Err("t.csv, line 2, column \"b\": \"x\" is not a number".into())
+        );
+        assert!(score("a,b\n1,\n", &options).is_err_and(|e| e.contains("missing value")));
+        assert!(score("a,b\n1,inf\n", &options).is_err_and(|e| e.contains("not a finite number")));
+        assert!(score("a,c\n1,2\n", &options).is_err_and(|e| e.contains("no column \"b\"")));
+        let wrong =
+            ScoringOptions { features: Some(vec!["b".into(), "a".into()]), ..options.clone() };
+        assert!(
+            score("a,b\n1,2\n", &wrong).is_err_and(|e| e.contains("the model's features are a,b"))
+        );
+    }
+}
