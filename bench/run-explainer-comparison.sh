@@ -3,6 +3,8 @@
 # into target/bench-venv, and times Sextant against shap and lime on the same models, rows,
 # background and budget, in five rounds (about five minutes). Results:
 # bench-out/explainers-vs-python.md.
+# The venv is shared with the other bench/run-*.sh scripts: whichever runs first creates it,
+# and each installs its own packages on every run (pip skips what is already there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --example explain_timing

@@ -180,6 +180,24 @@ fn suggestion_text(suggestions: &[String]) -> String {
 }
 
 impl ErrorKind {
+    /// Every [`ErrorKind::code`], in declaration order.
+    pub const CODES: [&'static str; 14] = [
+        "csv",
+        "not_utf8",
+        "empty_input",
+        "no_rows",
+        "unknown_column",
+        "duplicate_column",
+        "invalid_value",
+        "invalid_option",
+        "invalid_config",
+        "invalid_model",
+        "unsupported_operator",
+        "io",
+        "cancelled",
+        "merge_mismatch",
+    ];
+
     /// A stable, machine-readable identifier of the kind, e.g. `"unknown_column"`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -346,6 +364,54 @@ mod tests {
         assert_eq!(spelled("explanations.rows"), "invalid explanations.rows: x");
         let csv = Error::invalid_value(Location::source("a.csv"), "bad");
         assert_eq!(csv.clone().spell_option(flag), csv);
+    }
+
+    #[test]
+    fn codes_lists_every_kind() {
+        let at = || Location::source("a");
+        let text = String::new;
+        let kinds = [
+            ErrorKind::Csv { at: at(), message: text() },
+            ErrorKind::NotUtf8 { at: at() },
+            ErrorKind::Empty { source_name: text() },
+            ErrorKind::NoRows { source_name: text() },
+            ErrorKind::UnknownColumn { source_name: text(), column: text(), suggestions: vec![] },
+            ErrorKind::DuplicateColumn { source_name: text(), column: text() },
+            ErrorKind::InvalidValue { at: at(), message: text() },
+            ErrorKind::InvalidOption { name: text(), message: text() },
+            ErrorKind::Config { source_name: text(), message: text() },
+            ErrorKind::Model { source_name: text(), message: text() },
+            ErrorKind::UnsupportedOperator {
+                source_name: text(),
+                op_type: text(),
+                node: text(),
+                hint: text(),
+            },
+            ErrorKind::Io { source_name: text(), message: text() },
+            ErrorKind::Cancelled,
+            ErrorKind::MergeMismatch { left: vec![], right: vec![] },
+        ];
+        // A new kind must be added here (the match is exhaustive) and to CODES.
+        for kind in &kinds {
+            match kind {
+                ErrorKind::Csv { .. }
+                | ErrorKind::NotUtf8 { .. }
+                | ErrorKind::Empty { .. }
+                | ErrorKind::NoRows { .. }
+                | ErrorKind::UnknownColumn { .. }
+                | ErrorKind::DuplicateColumn { .. }
+                | ErrorKind::InvalidValue { .. }
+                | ErrorKind::InvalidOption { .. }
+                | ErrorKind::Config { .. }
+                | ErrorKind::Model { .. }
+                | ErrorKind::UnsupportedOperator { .. }
+                | ErrorKind::Io { .. }
+                | ErrorKind::Cancelled
+                | ErrorKind::MergeMismatch { .. } => {}
+            }
+        }
+        let codes: Vec<&str> = kinds.iter().map(ErrorKind::code).collect();
+        assert_eq!(codes, ErrorKind::CODES);
     }
 
     #[test]

@@ -20,7 +20,7 @@ impl Rows {
         if width == 0 {
             return Err(Error::invalid_option(name, "rows need at least one feature"));
         }
-        if values.len() % width != 0 {
+        if !values.len().is_multiple_of(width) {
             return Err(Error::invalid_option(
                 name,
                 format!(

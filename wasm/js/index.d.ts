@@ -7,9 +7,16 @@ export function init(source?: BufferSource | URL | Response | string): Promise<v
 /** The package version (equal to the CLI's). */
 export function version(): string;
 /** A fairness audit, as `sextant fairness`. */
-export function fairness(options: FairnessOptions): FairnessReport;
-/** An audit from the same config as `sextant audit` (the model, if any, scores `data` first). */
-export function audit(config: AuditConfig): FairnessReport;
+export function fairness(options: FairnessOptions & { format?: undefined }): FairnessReport;
+/** With `format`: the text `sextant fairness --format FORMAT` writes. */
+export function fairness(options: FairnessOptions & { format: ReportFormat }): string;
+/**
+ * An audit from the same config as `sextant audit`: the model, if any, scores `data` first,
+ * and `explanations` adds SHAP and LIME charts to the HTML format.
+ */
+export function audit(config: AuditConfig & { format?: undefined }): FairnessReport;
+/** With `format`: the text `sextant audit --format FORMAT` writes (byte for byte). */
+export function audit(config: AuditConfig & { format: ReportFormat }): string;
 /** Shapley values, as `sextant explain shap`. */
 export function explainShap(options: ShapOptions): ShapExplanation;
 /** LIME surrogates, as `sextant explain lime`. */
@@ -23,7 +30,10 @@ export function renderSvg(chart: ChartRequest): string;
 export type ErrorCode =
   | 'csv' | 'not_utf8' | 'empty_input' | 'no_rows' | 'unknown_column' | 'duplicate_column'
   | 'invalid_value' | 'invalid_option' | 'invalid_config' | 'invalid_model'
-  | 'unsupported_operator' | 'merge_mismatch' | 'cancelled' | 'not_initialised' | 'internal';
+  | 'unsupported_operator' | 'merge_mismatch' | 'io' | 'cancelled' | 'not_initialised' | 'internal';
+
+/** The formats of a fairness report. */
+export type ReportFormat = 'text' | 'json' | 'markdown' | 'junit' | 'html';
 export interface SextantError extends Error { code: ErrorCode }
 
 /** A CSV file: its text, its bytes, or named columns of equal length. */
@@ -81,6 +91,26 @@ export interface AuditConfig extends FairnessOptions {
   features?: string[];
   ignore?: string[];
   modelOutput?: number;
+  /** Rows of `data` to explain with SHAP and LIME (their charts join the HTML format). */
+  explanations?: ExplanationsOption;
+}
+
+/** The `[explanations]` section of an audit config. */
+export interface ExplanationsOption {
+  /** The model explained (default: the audit's `model`). */
+  model?: OnnxBytes | Coefficients;
+  features?: string[];
+  ignore?: string[];
+  /** 0-based indices of the data rows to explain (default: the first 5). */
+  rows?: number[];
+  /** SHAP background and LIME training rows (default: the audited data). */
+  background?: CsvData;
+  methods?: Array<'shap' | 'lime'>;
+  seed?: number;
+  maxEvals?: number;
+  categorical?: string[];
+  repeats?: number;
+  numSamples?: number;
 }
 
 export type OnnxBytes = Uint8Array | ArrayBuffer;

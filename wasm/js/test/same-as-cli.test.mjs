@@ -50,6 +50,23 @@ test('an audit config with a model equals `sextant audit`', () => {
   assert.equal(JSON.stringify(ours), cli(['audit', config, '--format', 'json']));
 });
 
+test('the demo audit with [explanations] gives the bytes of `sextant audit` in every format', () => {
+  const config = {
+    data: readFileSync(at('datasets/demo/loans.csv')), source: 'datasets/demo/loans.csv',
+    label: 'repaid', score: 'score', threshold: 0.5, sensitive: ['sex', 'age_group', 'sex&age_group'],
+    privileged: ['sex=male', 'age_group=25-45'], bootstrap: 1000, confidence: 0.95, seed: 7, exitZero: true,
+    max: { demographic_parity_difference: 0.1, equalized_odds_difference: 0.1 }, min: { disparate_impact: 0.8 },
+    gates: [{ attribute: 'sex&age_group', metric: 'demographic_parity_ratio', min: 0.3 }],
+    explanations: {
+      model: JSON.parse(text('datasets/demo/credit_model.json')), rows: [0, 1, 2, 3], methods: ['shap', 'lime'], repeats: 5,
+    },
+  };
+  for (const format of ['html', 'json', 'text', 'markdown', 'junit']) {
+    assert.equal(audit({ ...config, format }).trimEnd(), cli(['audit', 'datasets/demo/audit.toml', '--format', format]).trimEnd(), format);
+  }
+  assert.equal(JSON.stringify(audit(config)), cli(['audit', 'datasets/demo/audit.toml', '--format', 'json']));
+});
+
 test('SHAP and LIME on the demo model equal the CLI', () => {
   const rowsFile = at('target/test-scratch/node-rows.csv');
   writeFileSync(rowsFile, text('datasets/demo/loans.csv').split('\n').slice(0, 6).join('\n') + '\n');
