@@ -27,24 +27,7 @@
 //! 3. [`audit()`] computes the [`FairnessReport`], which [`render`] turns into text, JSON,
 //!    markdown, JUnit or HTML.
 //!
-//! ```
-//! use sextant::{audit, count_csv, render, AuditConfig, Format, NoProgress};
-//!
-//! let csv = "label,pred,sex\n1,1,f\n0,1,f\n1,0,m\n0,0,m\n1,1,m\n";
-//! let config = AuditConfig {
-//!     label: "label".into(),
-//!     pred: Some("pred".into()),
-//!     sensitive: vec!["sex".into()],
-//!     ..AuditConfig::default()
-//! };
-//! let plan = config.check()?;
-//! let counted = count_csv(csv.as_bytes(), "loans.csv", &plan)?;
-//! let report = audit(&plan, &counted, "loans.csv", &mut NoProgress)?;
-//! let dpd = report.attributes[0].metrics.demographic_parity_difference.between_groups;
-//! assert_eq!(dpd, Some(1.0 - 1.0 / 3.0));
-//! assert!(render(&report, Format::Json).starts_with("{\"schema\":\"sextant.fairness/v1\""));
-//! # Ok::<(), sextant::Error>(())
-//! ```
+//! The README's library example is compiled and run as a doctest.
 
 #![deny(missing_docs)]
 // Input data must give typed errors, never a panic (a panic traps a WebAssembly instance).
@@ -92,3 +75,8 @@ pub use model::scoring::{score_csv, ScoredFormat, ScoringOptions, ScoringSummary
 pub use model::{default_output, load_model, MaybeSendSync, Model};
 pub use progress::{NoProgress, Progress};
 pub use report::{render, Format};
+
+/// The README's code blocks, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
