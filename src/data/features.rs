@@ -152,7 +152,7 @@ pub(crate) fn push_features(
     for &c in columns {
         let at = || header.at(line, c);
         let cell = std::str::from_utf8(&record[c])
-            .map_err(|_| crate::Error::from(ErrorKind::NotUtf8 { at: at() }))?;
+            .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at() }))?;
         out.push(parse_feature(cell, allow_missing, at)?);
     }
     Ok(())

@@ -15,8 +15,8 @@ use crate::cli::{
     AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs, ScoredFormat,
 };
 use crate::explain;
-use crate::output::{write_file, write_stdout, ClosedPipeIsFine};
-use crate::progress::{reading, TerminalProgress};
+use crate::files::{open_file, read_file, write_file, write_stdout, ClosedPipeIsFine};
+use crate::progress::TerminalProgress;
 use crate::CliError;
 
 /// Runs a subcommand and returns its exit code. Core errors name options as this command
@@ -40,26 +40,6 @@ pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
         }
         other => other,
     })
-}
-
-/// The bytes of the file at `path`.
-pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|source| CliError::Io {
-        action: "read",
-        path: path.display().to_string(),
-        source,
-    })
-}
-
-/// The file at `path`, with a progress bar on a terminal when it is large.
-pub(crate) fn open_file(path: &Path) -> Result<Box<dyn Read>, CliError> {
-    let file = File::open(path).map_err(|source| CliError::Io {
-        action: "read",
-        path: path.display().to_string(),
-        source,
-    })?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    Ok(reading(file, len))
 }
 
 /// An audit's inputs as files: the data at `data`, the names in the config relative to

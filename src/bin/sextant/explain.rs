@@ -12,8 +12,7 @@ use sextant::{load_model, Model};
 use sextant::{read_features, FeatureMatrix};
 
 use crate::cli::{ExplainArgs, ExplainFormat, LimeArgs, ShapArgs};
-use crate::commands::{open_file, read_file};
-use crate::output::{write_file, write_stdout};
+use crate::files::{open_file, read_file, write_file, write_stdout};
 use crate::progress::TerminalProgress;
 use crate::CliError;
 

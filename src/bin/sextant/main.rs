@@ -6,7 +6,7 @@
 mod cli;
 mod commands;
 mod explain;
-mod output;
+mod files;
 mod progress;
 
 use std::io::Write;

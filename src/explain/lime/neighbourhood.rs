@@ -104,7 +104,7 @@ mod tests {
     use crate::stats::stream;
 
     #[test]
-    fn the_instance_comes_first_and_weights_fall_with_distance() -> crate::Result<()> {
+    fn the_instance_comes_first_and_weights_fall_with_distance() -> crate::error::Result<()> {
         let names = vec!["a".to_owned(), "b".to_owned()];
         let training: Vec<f64> = (0..200).flat_map(|i| [f64::from(i), f64::from(i % 3)]).collect();
         let space = learn_space(&training, &names, &[false, true], Discretizer::Quartile)?;

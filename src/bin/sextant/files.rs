@@ -1,11 +1,34 @@
-//! Writing what the commands produce: files (their directory made first) and standard
-//! output. Every write error is a [`CliError`] (exit 2), except a closed pipe on standard
-//! output (`sextant … | head`), which means the reader has seen enough.
+//! The CLI's files: reading inputs (with a progress bar when large), writing reports (their
+//! directory made first) and standard output. Every read or write error is a [`CliError`]
+//! (exit 2), except a closed pipe on standard output (`sextant … | head`), which means the
+//! reader has seen enough.
 
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, Read, Write};
 use std::path::Path;
 
+use crate::progress::reading;
 use crate::CliError;
+
+/// The bytes of the file at `path`.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|source| CliError::Io {
+        action: "read",
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// The file at `path`, with a progress bar on a terminal when it is large.
+pub(crate) fn open_file(path: &Path) -> Result<Box<dyn Read>, CliError> {
+    let file = File::open(path).map_err(|source| CliError::Io {
+        action: "read",
+        path: path.display().to_string(),
+        source,
+    })?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    Ok(reading(file, len))
+}
 
 /// Writes `content` to `path`, creating its directory.
 pub(crate) fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
