@@ -263,11 +263,23 @@ async function runShap() {
   $('explanations').prepend(section);
 }
 
+// LIME is fitted on the training data once and kept between clicks, until the model, the
+// training data, the feature columns or the repeats change.
+let fittedLime = { key: null, explainer: null };
+
+function limeExplainer() {
+  const options = { ...explainOptions(), training: state.background ?? state.bytes, repeats: Number($('lime-repeats').value) };
+  const key = [options.model, options.training, JSON.stringify([options.features, options.ignore, options.repeats])];
+  if (!fittedLime.key || key.some((part, i) => part !== fittedLime.key[i])) {
+    fittedLime.explainer?.free();
+    fittedLime = { key, explainer: worker.limeExplainer(options) };
+  }
+  return fittedLime.explainer;
+}
+
 async function runLime() {
   const row = Number($('row-index').value);
-  const lime = await withProgress('LIME', (extra) => worker.explainLime({
-    ...explainOptions(), data: rowsCsv([row]), training: state.background ?? state.bytes, repeats: Number($('lime-repeats').value), ...extra,
-  }));
+  const lime = await withProgress('LIME', (extra) => limeExplainer().explain({ data: rowsCsv([row]), ...extra }));
   if (!lime) return;
   await ready;
   state.lime = lime;

@@ -151,6 +151,22 @@ export interface ShapOptions extends ExplainOptions {
   tolerance?: number;
 }
 
+/** LIME fitted once on `training`, for any number of `explain` calls. */
+export class LimeExplainer {
+  constructor(options: LimeFitOptions);
+  explain(options: LimeExplainOptions): LimeExplanation;
+  /** Releases the explainer's WebAssembly memory. */
+  free(): void;
+}
+
+/** The options of `explainLime` without `data`. */
+export type LimeFitOptions = Omit<LimeOptions, 'data' | 'onProgress' | 'signal'>;
+
+export interface LimeExplainOptions extends LongWork {
+  /** The rows to explain, with the fitted feature columns. */
+  data: CsvData;
+}
+
 export interface LimeOptions extends ExplainOptions {
   training: CsvData;
   categorical?: string[];

@@ -46,3 +46,13 @@ export const explainShap = (options) => ready().explainShap(options);
 export const explainLime = (options) => ready().explainLime(options);
 export const renderHtml = (report) => ready().renderHtml(report);
 export const renderSvg = (chart) => ready().renderSvg(chart);
+
+/**
+ * LIME fitted once on `training` (the options of `explainLime` without `data`), for any
+ * number of `explain({data})` calls. `free()` releases its WebAssembly memory.
+ */
+export class LimeExplainer {
+  constructor(options) { this.inner = new (ready().LimeExplainer)(options); }
+  explain(options) { return this.inner.explain(options); }
+  free() { this.inner.free(); }
+}

@@ -1,7 +1,7 @@
 // Types of `sextant/worker`: the package's API on a Web Worker, returning Promises.
 import type {
   AuditConfig, ChartRequest, CombinedReport, FairnessOptions, FairnessReport, LimeExplanation,
-  LimeOptions, ShapExplanation, ShapOptions,
+  LimeExplainOptions, LimeFitOptions, LimeOptions, ShapExplanation, ShapOptions,
 } from './index.js';
 
 export class SextantWorker {
@@ -15,6 +15,11 @@ export class SextantWorker {
   explainLime(options: LimeOptions): Promise<LimeExplanation>;
   renderHtml(report: FairnessReport | ShapExplanation | LimeExplanation | CombinedReport): Promise<string>;
   renderSvg(chart: ChartRequest): Promise<string>;
+  /** LIME fitted once in the worker, for many `explain` calls (fits again after a cancel). */
+  limeExplainer(options: LimeFitOptions): {
+    explain(options: LimeExplainOptions): Promise<LimeExplanation>;
+    free(): void;
+  };
   /** Stops the worker; pending calls reject with code `cancelled`. */
   terminate(): void;
 }

@@ -11,6 +11,8 @@ export class SextantWorker {
     this.worker = null;
     this.pending = new Map();
     this.nextId = 1;
+    // Counts the threads started: a fitted explainer lives in one thread.
+    this.generation = 0;
   }
 
   version() { return this.call('version', undefined); }
@@ -20,6 +22,34 @@ export class SextantWorker {
   explainLime(options) { return this.call('explainLime', options); }
   renderHtml(report) { return this.call('renderHtml', report); }
   renderSvg(chart) { return this.call('renderSvg', chart); }
+
+  /**
+   * LIME fitted once in the worker on `training` (the options of `explainLime` without
+   * `data`), for any number of `explain({data, onProgress, signal})` calls. When the thread
+   * was stopped in between (a cancelled call), the next `explain` fits again first.
+   */
+  limeExplainer(options) {
+    const { onProgress: _progress, signal: _signal, ...fit } = options;
+    if (typeof fit.model === 'function') {
+      throw coded('a predict function cannot be sent to a worker: pass ONNX bytes or coefficients', 'invalid_option');
+    }
+    const live = (fitting) => fitting && fitting.generation === this.generation && this.worker !== null;
+    let fitting = null;
+    const fitted = async () => {
+      if (!live(fitting)) {
+        const id = this.call('fitLime', fit);
+        fitting = { generation: this.generation, id };
+      }
+      return fitting.id;
+    };
+    return {
+      explain: async (explainOptions) => this.call('explainFitted', { ...explainOptions, id: await fitted() }),
+      free: () => {
+        if (live(fitting)) fitting.id.then((id) => this.call('freeLime', id)).catch(() => {});
+        fitting = null;
+      },
+    };
+  }
 
   /** Stops the worker; pending calls reject with code `cancelled`. */
   terminate() {
@@ -32,6 +62,7 @@ export class SextantWorker {
   start() {
     if (this.worker) return this.worker;
     this.worker = new Worker(this.url, { type: 'module' });
+    this.generation += 1;
     this.worker.onmessage = ({ data }) => {
       const call = this.pending.get(data.id);
       if (!call) return;

@@ -6,6 +6,7 @@
 mod convert;
 mod js_model;
 mod js_progress;
+mod lime;
 mod options;
 mod render;
 
@@ -13,8 +14,7 @@ use std::io::Read;
 
 use js_sys::{Object, Reflect};
 use sextant::{
-    explain_lime, explain_shap, read_features, AuditConfig, AuditInputs, FeatureMatrix, Format,
-    Model,
+    explain_shap, read_features, AuditConfig, AuditInputs, FeatureMatrix, Format, Model,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -22,7 +22,7 @@ use wasm_bindgen::JsCast;
 use convert::{csv_bytes, js_error, option_error, split_options, to_js};
 use js_model::model_option;
 use js_progress::JsProgress;
-use options::{LimeOptions, ShapOptions};
+use options::ShapOptions;
 
 #[wasm_bindgen]
 extern "C" {
@@ -208,35 +208,14 @@ pub fn explain_shap_js(options: JsValue) -> Result<JsValue, JsValue> {
     to_js(&explanation)
 }
 
-/// LIME surrogates, as `sextant explain lime`: `{model, data, training, ...}`. Returns
-/// `sextant.lime/v1`.
-#[wasm_bindgen(js_name = explainLime)]
-pub fn explain_lime_js(options: JsValue) -> Result<JsValue, JsValue> {
-    let (parsed, values): (LimeOptions, _) =
-        split_options(&options, &["model", "data", "training", "onProgress", "signal"], "options")?;
-    let inputs = read_inputs(&values, "training", parsed.features.as_deref(), &parsed.ignore)?;
-    let mut progress = JsProgress::new(&values[3], &values[4]);
-    let params = parsed.params().map_err(|e| js_error(&e))?;
-    let explanation = explain_lime(
-        inputs.model.as_ref(),
-        inputs.rows.names,
-        &inputs.rows.rows,
-        &inputs.reference.rows,
-        &params,
-        &mut progress,
-    )
-    .map_err(|e| js_error(&e))?;
-    to_js(&explanation)
-}
-
-/// The model, the rows to explain and the background or training rows.
+/// The model, the rows to explain and the background.
 struct Inputs {
     model: Box<dyn Model>,
     rows: FeatureMatrix,
     reference: FeatureMatrix,
 }
 
-/// `values` holds the `model`, `data` and reference (background or training) options.
+/// `values` holds the `model`, `data` and `background` options.
 fn read_inputs(
     values: &[JsValue],
     reference_name: &str,

@@ -72,7 +72,7 @@ fn explanations_are_deterministic_and_additive() {
 
     let training = "a,b\n0,0\n1,1\n2,0\n4,3\n5,1\n";
     let lime = json!({"model": model, "data": data, "training": training, "numSamples": 200, "repeats": 2});
-    let lime = rust(&crate::explain_lime_js(js(&lime)).unwrap_or(JsValue::NULL));
+    let lime = rust(&crate::lime::explain_lime_js(js(&lime)).unwrap_or(JsValue::NULL));
     assert_eq!(lime["schema"], "sextant.lime/v1");
     assert_eq!(lime["rows"][0]["weights"].as_array().map(Vec::len), Some(2));
 }
@@ -129,7 +129,7 @@ fn bad_input_throws_coded_errors_and_leaves_the_instance_working() {
     }
     let lime = json!({"model": model, "data": "a,b\n1,2\n", "training": "a,b\n1,2\n3,2\n"});
     assert_eq!(
-        code(&crate::explain_lime_js(js(&lime)).err().unwrap_or(JsValue::NULL)),
+        code(&crate::lime::explain_lime_js(js(&lime)).err().unwrap_or(JsValue::NULL)),
         "invalid_option"
     );
     // Still working after every error.

@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { init, version, fairness, audit, explainShap, explainLime, renderHtml } from 'sextant';
+import { init, version, fairness, audit, explainShap, explainLime, renderHtml, LimeExplainer } from 'sextant';
 import { at, bytes, cli, reference, repo, text } from './helpers.mjs';
 
 before(() => init());
@@ -78,6 +78,15 @@ test('SHAP and LIME on the demo model equal the CLI', () => {
   const lime = explainLime({ model, data: readFileSync(rowsFile, 'utf8'), training: background, repeats: 3, seed: 2 });
   assert.equal(JSON.stringify(lime), cli(['explain', 'lime', '--model', 'datasets/demo/credit_model.json',
     '--data', rowsFile, '--training', 'datasets/demo/loans.csv', '--repeats', '3', '--seed', '2', '--format', 'json']));
+  // Fitted once, explained twice: the same bytes as the one-call explainer each time.
+  const fitted = new LimeExplainer({ model, training: background, repeats: 3, seed: 2 });
+  for (let i = 0; i < 2; i += 1) {
+    assert.equal(JSON.stringify(fitted.explain({ data: readFileSync(rowsFile, 'utf8') })), JSON.stringify(lime));
+  }
+  assert.throws(() => fitted.explain({ data: 'income_k\n5\n' }), (e) => e.code === 'unknown_column' && /credit_score/.test(e.message));
+  assert.throws(() => fitted.explain({ data: readFileSync(rowsFile, 'utf8'), repeats: 2 }), (e) => e.code === 'invalid_option' && /repeats/.test(e.message));
+  assert.equal(JSON.stringify(fitted.explain({ data: readFileSync(rowsFile, 'utf8') })), JSON.stringify(lime), 'usable after errors');
+  fitted.free();
 });
 
 test('SHAP through an ONNX model equals the CLI', () => {

@@ -69,3 +69,32 @@ test('the worker runs calls off the main thread with the CLI\'s numbers, progres
   assert.deepEqual(requests.filter((url) => !url.startsWith(base)), [], 'every request stays on 127.0.0.1');
   await page.close();
 });
+
+test('a LIME explainer fitted in the worker explains many rows, and fits again after a cancel', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  const result = await page.evaluate(async () => {
+    const { SextantWorker } = await import('/pkg/worker.js');
+    const worker = new SextantWorker();
+    const training = await (await fetch('/datasets/demo/loans.csv')).text();
+    const model = await (await fetch('/datasets/demo/credit_model.json')).json();
+    const rows = training.split('\n').slice(0, 3).join('\n') + '\n';
+    const lime = worker.limeExplainer({ model, training, repeats: 2, seed: 5 });
+    const first = JSON.stringify(await lime.explain({ data: rows }));
+    const second = JSON.stringify(await lime.explain({ data: rows }));
+    const once = JSON.stringify(await worker.explainLime({ model, training, data: rows, repeats: 2, seed: 5 }));
+    const controller = new AbortController();
+    const cancelled = lime.explain({ data: training, signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    const cancelCode = await cancelled.then(() => 'resolved', (error) => error.code);
+    const afterCancel = JSON.stringify(await lime.explain({ data: rows }));
+    lime.free();
+    worker.terminate();
+    return { first, second, once, cancelCode, afterCancel };
+  });
+  assert.equal(result.first, result.once, 'fitted equals one call');
+  assert.equal(result.second, result.once);
+  assert.equal(result.cancelCode, 'cancelled');
+  assert.equal(result.afterCancel, result.once, 'refitted in the new thread');
+  await page.close();
+});
