@@ -154,7 +154,7 @@ fn overall_intervals(
 /// Values of one attribute's aggregates; `Err` carries why a value is undefined.
 struct AttributeValues {
     metrics: Metrics<Leaf>,
-    aif360: Option<Aif360Metrics<Leaf>>,
+    aif360: Option<Aif360Metrics<std::result::Result<f64, &'static str>>>,
 }
 
 fn attribute_values(
@@ -195,14 +195,19 @@ fn attribute_report(
         .zip(&counts)
         .map(|(key, c)| group_report(key.join("&"), c, plan.policy))
         .collect();
+    let names: Vec<String> = keys.iter().map(|k| k.join("&")).collect();
     let mut undefined = BTreeMap::new();
-    let metrics = values.metrics.map(|path, leaf| defined(path, leaf, &mut undefined));
+    let metrics = values
+        .metrics
+        .map(|path, leaf| defined(path, leaf.map_err(|why| why.describe(&names)), &mut undefined));
     let mut privileged_comparison = match (privileged_index, &values.aif360) {
         (Some(i), Some(aif360)) => {
             let sides = Sides::split(&counts[i], &counts.iter().sum(), data.favorable_is_positive);
             let (privileged, unprivileged) = sides.summaries();
             let mut why = BTreeMap::new();
-            let metrics = aif360.map(|name, leaf| defined(name, leaf, &mut why));
+            let metrics = aif360.map(|name, leaf| {
+                defined(name, leaf.map_err(|reason| reason.to_owned()), &mut why)
+            });
             Some(PrivilegedComparison {
                 privileged_group: keys[i].join("&"),
                 favorable_label: favorable_label.to_owned(),
@@ -252,11 +257,16 @@ fn attribute_report(
     })
 }
 
-fn defined(path: &str, leaf: &Leaf, undefined: &mut BTreeMap<String, String>) -> Option<f64> {
+/// The value of a leaf, or `None` with its reason recorded under its path.
+fn defined(
+    path: &str,
+    leaf: std::result::Result<f64, String>,
+    undefined: &mut BTreeMap<String, String>,
+) -> Option<f64> {
     match leaf {
-        Ok(v) => Some(*v),
+        Ok(v) => Some(v),
         Err(reason) => {
-            undefined.insert(path.to_owned(), (*reason).to_owned());
+            undefined.insert(path.to_owned(), reason);
             None
         }
     }
@@ -391,10 +401,20 @@ fn evaluate_gates(plan: &FairnessPlan, attributes: &[AttributeReport]) -> Vec<Ga
                 Bound::Min => v >= gate.limit,
             });
             let reason = value.is_none().then(|| {
-                if is_fairlearn || attribute.privileged_comparison.is_some() {
-                    "the metric is undefined for this attribute".to_owned()
+                let why = if is_fairlearn {
+                    ["default", "between_groups"].iter().find_map(|leaf| {
+                        attribute.undefined.get(&format!("{}.{leaf}", gate.metric))
+                    })
                 } else {
-                    "no privileged group is named for this attribute".to_owned()
+                    attribute
+                        .privileged_comparison
+                        .as_ref()
+                        .and_then(|c| c.undefined.get(&gate.metric))
+                };
+                match (why, is_fairlearn || attribute.privileged_comparison.is_some()) {
+                    (Some(why), _) => format!("the metric is undefined: {why}"),
+                    (None, true) => "the metric is undefined for this attribute".to_owned(),
+                    (None, false) => "no privileged group is named for this attribute".to_owned(),
                 }
             });
             results.push(GateResult {

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fairness::aggregate::{difference, ratio, Aggregate, Method};
+use crate::fairness::aggregate::{difference, ratio, Aggregate, Method, RateValues, Undefined};
 use crate::fairness::confusion::{Confusion, Rate, UndefinedPolicy};
 
 /// `{default, between_groups, to_overall}`; `default` is fairlearn's default call
@@ -168,25 +168,30 @@ impl<T> Metrics<T> {
 /// A metric value and, when it is undefined, why.
 pub type Leaf = Aggregate;
 
-/// The groups' values of `rate` under `policy` (undefined ones left out) and the overall one.
+/// The values of `rate` in the groups that define it under `policy`, and the overall one.
 fn rate_values(
     groups: &[Confusion],
     overall: &Confusion,
     rate: Rate,
     policy: UndefinedPolicy,
-) -> (Vec<f64>, Option<f64>) {
-    let values = groups.iter().filter_map(|g| g.rate_with(rate, policy)).collect();
-    (values, overall.rate_with(rate, policy))
+) -> RateValues {
+    RateValues {
+        rate,
+        groups: groups
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| g.rate_with(rate, policy).map(|v| (i, v)))
+            .collect(),
+        overall: overall.rate_with(rate, policy),
+        policy,
+    }
 }
 
 /// The pair of aggregates of one rate, for both methods.
-fn pair(
-    values: &(Vec<f64>, Option<f64>),
-    aggregate: fn(&[f64], Option<f64>, Method) -> Aggregate,
-) -> ByMethod<Leaf> {
+fn pair(values: &RateValues, aggregate: fn(&RateValues, Method) -> Aggregate) -> ByMethod<Leaf> {
     ByMethod {
-        between_groups: aggregate(&values.0, values.1, Method::BetweenGroups),
-        to_overall: aggregate(&values.0, values.1, Method::ToOverall),
+        between_groups: aggregate(values, Method::BetweenGroups),
+        to_overall: aggregate(values, Method::ToOverall),
     }
 }
 
@@ -198,26 +203,54 @@ fn defaulted(p: &ByMethod<Leaf>) -> Defaulted<Leaf> {
     }
 }
 
-/// `worst_case` and `mean` of the TPR and FPR aggregates. Like pandas, an undefined
-/// component is skipped; both undefined leaves the result undefined.
-fn by_agg(tpr: Leaf, fpr: Leaf, worst: fn(f64, f64) -> f64) -> ByAgg<Leaf> {
-    let defined: Vec<f64> = [tpr, fpr].into_iter().filter_map(Result::ok).collect();
-    let none = "neither the TPR nor the FPR aggregate is defined";
-    #[allow(clippy::cast_precision_loss)]
-    let mean = (!defined.is_empty()).then(|| defined.iter().sum::<f64>() / defined.len() as f64);
-    ByAgg { worst_case: defined.iter().copied().reduce(worst).ok_or(none), mean: mean.ok_or(none) }
+/// A part of equalized odds, marked as such when it is undefined.
+fn part(leaf: Leaf) -> Leaf {
+    leaf.map_err(|why| Undefined { part: true, ..why })
+}
+
+/// `worst_case` and `mean` of the TPR and FPR aggregates.
+///
+/// Strict policy: undefined when either part is (naming it). Fairlearn-compat policy: as
+/// fairlearn 0.15, whose `worst_case` is Python's `max`/`min` over the series `[tpr, fpr]`
+/// (a NaN TPR part wins, a NaN FPR part is passed over) and whose `mean` is pandas' (NaN
+/// skipped).
+fn by_agg(
+    tpr: Leaf,
+    fpr: Leaf,
+    worst: fn(f64, f64) -> f64,
+    policy: UndefinedPolicy,
+) -> ByAgg<Leaf> {
+    let (tpr, fpr) = (part(tpr), part(fpr));
+    match policy {
+        UndefinedPolicy::Strict => {
+            let both = tpr.and_then(|t| fpr.map(|f| (t, f)));
+            ByAgg {
+                worst_case: both.map(|(t, f)| worst(t, f)),
+                mean: both.map(|(t, f)| 0.5 * (t + f)),
+            }
+        }
+        UndefinedPolicy::FairlearnCompat => ByAgg {
+            worst_case: tpr.map(|t| fpr.map_or(t, |f| worst(t, f))),
+            mean: match (tpr, fpr) {
+                (Ok(t), Ok(f)) => Ok(0.5 * (t + f)),
+                (Ok(v), Err(_)) | (Err(_), Ok(v)) => Ok(v),
+                (Err(why), Err(_)) => Err(why),
+            },
+        },
+    }
 }
 
 fn equalized_odds(
     tpr: &ByMethod<Leaf>,
     fpr: &ByMethod<Leaf>,
     worst: fn(f64, f64) -> f64,
+    policy: UndefinedPolicy,
 ) -> EqualizedOdds<Leaf> {
-    let between_groups = by_agg(tpr.between_groups, fpr.between_groups, worst);
+    let between_groups = by_agg(tpr.between_groups, fpr.between_groups, worst, policy);
     EqualizedOdds {
         default: between_groups.worst_case,
         between_groups,
-        to_overall: by_agg(tpr.to_overall, fpr.to_overall, worst),
+        to_overall: by_agg(tpr.to_overall, fpr.to_overall, worst, policy),
     }
 }
 
@@ -239,8 +272,13 @@ pub fn compute(
         demographic_parity_ratio: defaulted(&pair(&selection, ratio)),
         equal_opportunity_difference: defaulted(&tpr_difference),
         equal_opportunity_ratio: defaulted(&tpr_ratio),
-        equalized_odds_difference: equalized_odds(&tpr_difference, &fpr_difference, f64::max),
-        equalized_odds_ratio: equalized_odds(&tpr_ratio, &fpr_ratio, f64::min),
+        equalized_odds_difference: equalized_odds(
+            &tpr_difference,
+            &fpr_difference,
+            f64::max,
+            policy,
+        ),
+        equalized_odds_ratio: equalized_odds(&tpr_ratio, &fpr_ratio, f64::min, policy),
         tpr_difference,
         fpr_difference,
         tpr_ratio,
@@ -251,6 +289,7 @@ pub fn compute(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fairness::aggregate::Cause;
 
     fn c(tp: u64, fp: u64, tn: u64, fn_: u64) -> Confusion {
         Confusion { tp, fp, tn, fn_ }
@@ -271,13 +310,31 @@ mod tests {
     }
 
     #[test]
+    fn compat_worst_case_follows_pythons_max_over_tpr_then_fpr() {
+        // Every group's TPR is 0 (so the TPR ratio is 0/0) and the FPRs differ.
+        let groups = [c(0, 1, 1, 1), c(0, 2, 1, 1)];
+        let mut overall = groups[0];
+        overall.add(&groups[1]);
+        let compat = compute(&groups, &overall, UndefinedPolicy::FairlearnCompat);
+        assert!(compat.tpr_ratio.between_groups.is_err());
+        assert!(compat.equalized_odds_ratio.between_groups.worst_case.is_err());
+        let fpr_ratio = compat.fpr_ratio.between_groups;
+        assert_eq!(compat.equalized_odds_ratio.between_groups.mean, fpr_ratio);
+    }
+
+    #[test]
     fn strict_policy_leaves_undefined_groups_out_and_compat_counts_zero() {
         // Group B has no label positives: its TPR is undefined.
         let groups = [c(2, 0, 2, 2), c(0, 1, 3, 0)];
         let mut overall = groups[0];
         overall.add(&groups[1]);
         let strict = compute(&groups, &overall, UndefinedPolicy::Strict);
-        assert_eq!(strict.tpr_difference.between_groups, Ok(0.0));
+        let only_a = Undefined { rate: Rate::Tpr, cause: Cause::OneGroup(0), part: false };
+        assert_eq!(strict.tpr_difference.between_groups, Err(only_a));
+        assert_eq!(strict.tpr_difference.to_overall, Err(only_a));
+        let part = Err(Undefined { part: true, ..only_a });
+        assert_eq!(strict.equalized_odds_difference.between_groups.mean, part);
+        assert_eq!(strict.equalized_odds_ratio.to_overall.worst_case, part);
         let compat = compute(&groups, &overall, UndefinedPolicy::FairlearnCompat);
         assert_eq!(compat.tpr_difference.between_groups, Ok(0.5));
         assert_eq!(compat.tpr_ratio.between_groups, Ok(0.0));
