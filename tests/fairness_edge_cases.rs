@@ -44,7 +44,7 @@ fn fairlearn_compat_reproduces_fairlearn_and_aif360_exactly() {
         let name = table["name"].as_str().unwrap_or_default();
         let (report, _) = audit("edge_cases_compat", &table, &["--fairlearn-compat"]);
         let attribute = &report["attributes"][0];
-        assert_close(&attribute["metrics"], &table["fairlearn"], TOLERANCE, &format!("{name}"));
+        assert_close(&attribute["metrics"], &table["fairlearn"], TOLERANCE, name);
         let aif360 = &attribute["privileged_comparison"];
         assert_close(aif360, &table["aif360"], TOLERANCE, &format!("{name} aif360"));
     }
