@@ -269,11 +269,12 @@ impl Error {
 }
 
 impl Error {
-    /// The error with the option it names spelled as an adapter spells options: `spell`
-    /// gets each option word in the name (`num_samples`, both words of `pred/score`, the
-    /// `max` of `max demographic_parity_difference`) and returns it as the user wrote it
-    /// (`--num-samples` on the command line, `numSamples` in JavaScript). The core names
-    /// options by their config keys; errors of other kinds are unchanged.
+    /// The error with the options it names spelled as an adapter spells options: `spell`
+    /// gets each option word and returns it as the user writes it (`--num-samples` on the
+    /// command line, `numSamples` in JavaScript, `num_samples` in an audit config). The
+    /// core names options by their config keys: in an invalid option's name (each word of
+    /// `pred/score`, the `max` of `max demographic_parity_difference`), and in messages
+    /// between `‹ ›` (`use ‹score› with ‹threshold›`), whose marks go.
     #[must_use]
     pub fn spell_option(self, spell: impl Fn(&str) -> String) -> Self {
         match *self.0 {
@@ -281,23 +282,47 @@ impl Error {
                 let (head, tail) = name.split_once(' ').unwrap_or((&name, ""));
                 let words: Vec<String> = head
                     .split('/')
-                    .map(|w| {
-                        if !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-                            spell(w)
-                        } else {
-                            w.to_owned()
-                        }
-                    })
+                    .map(|w| if is_option_word(w) { spell(w) } else { w.to_owned() })
                     .collect();
                 let mut name = words.join("/");
                 if !tail.is_empty() {
                     name = format!("{name} {tail}");
                 }
-                ErrorKind::InvalidOption { name, message }.into()
+                ErrorKind::InvalidOption { name, message: spell_marked(&message, &spell) }.into()
+            }
+            ErrorKind::InvalidValue { at, message } => {
+                ErrorKind::InvalidValue { at, message: spell_marked(&message, &spell) }.into()
             }
             kind => kind.into(),
         }
     }
+}
+
+/// Whether `word` is an option's config key (`num_samples`).
+fn is_option_word(word: &str) -> bool {
+    !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
+/// `text` with every `‹key›` replaced by `spell(key)`.
+fn spell_marked(text: &str, spell: &impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('‹') {
+        let after = &rest[start + '‹'.len_utf8()..];
+        match after.find('›') {
+            Some(end) if is_option_word(&after[..end]) => {
+                out.push_str(&rest[..start]);
+                out.push_str(&spell(&after[..end]));
+                rest = &after[end + '›'.len_utf8()..];
+            }
+            _ => {
+                out.push_str(&rest[..start + '‹'.len_utf8()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl From<ErrorKind> for Error {
@@ -362,6 +387,8 @@ mod tests {
             "invalid --max demographic_parity_dif: x"
         );
         assert_eq!(spelled("explanations.rows"), "invalid explanations.rows: x");
+        let hint = Error::invalid_value(Location::source("a.csv"), "use ‹score› with ‹threshold›");
+        assert_eq!(hint.spell_option(flag).to_string(), "a.csv: use --score with --threshold");
         let csv = Error::invalid_value(Location::source("a.csv"), "bad");
         assert_eq!(csv.clone().spell_option(flag), csv);
     }

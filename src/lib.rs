@@ -54,7 +54,7 @@ pub use data::features::{read_features, FeatureMatrix, InputSchema};
 pub use data::rows::Rows;
 pub use error::{Error, ErrorKind, Location, Result};
 pub use explain::explanation::{ShapExplanation, ShapRow, SHAP_SCHEMA};
-pub use explain::lime::explanation::{LimeExplanation, LimeRow, LIME_SCHEMA};
+pub use explain::lime::explanation::{LimeExplanation, LimeRow, LimeWeight, LIME_SCHEMA};
 pub use explain::lime::ridge::FeatureSelection;
 pub use explain::lime::space::Discretizer;
 pub use explain::lime::{
@@ -68,7 +68,11 @@ pub use fairness::counts::{count_codes, GroupCounts};
 pub use fairness::ingest::{count_csv, CountedData};
 pub use fairness::metrics::{compute, Metrics};
 pub use fairness::plan::FairnessPlan;
-pub use fairness::report::{FairnessReport, FAIRNESS_SCHEMA};
+pub use fairness::privileged::{Aif360Metrics, SideSummary};
+pub use fairness::report::{
+    AttributeReport, FairnessReport, FourFifthsRule, GateResult, GroupReport, LabelInfo,
+    OutcomeInfo, PrivilegedComparison, FAIRNESS_SCHEMA,
+};
 pub use model::additive::AdditiveScore;
 pub use model::coefficients::LinearModel;
 pub use model::scoring::{score_csv, ScoredFormat, ScoringOptions, ScoringSummary};

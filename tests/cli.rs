@@ -99,7 +99,7 @@ fn bad_options_get_a_one_line_error_with_exit_2() {
         &fairness_args(&file, &["--favorable-label", "7"]),
         &["\"7\" is not a label value"],
     );
-    assert_error(&fairness_args(&file, &["--format", "pdf"]), &["\"pdf\" is not one of text"]);
+    assert_error(&fairness_args(&file, &["--format", "pdf"]), &["\"pdf\" is not one of"]);
     // Conflicting flags are usage errors from the argument parser: exit 2 as well.
     let out = sextant(&fairness_args(&file, &["--pred", "pred"]));
     assert_eq!(out.status.code(), Some(2));
@@ -249,7 +249,7 @@ fn malformed_audit_configs_name_the_key() {
         ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\nbootstrap = \"many\"\n", &["line 5", "bootstrap"]),
         ("label = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\n", &["missing key `data`"]),
         ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\n[[gates]]\nmetric = \"disparate_impact\"\n", &["gates (disparate_impact)", "exactly one of max or min"]),
-        ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\n[[outputs]]\nformat = \"pdf\"\npath = \"x\"\n", &["unknown variant `pdf`, expected one of `text`"]),
+        ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\n[[outputs]]\nformat = \"pdf\"\npath = \"x\"\n", &["\"pdf\" is not one of"]),
     ];
     for (i, (toml, needles)) in cases.iter().enumerate() {
         let config = write(&dir, &format!("audit{i}.toml"), toml.as_bytes());

@@ -25,7 +25,7 @@ use crate::report::Format;
 /// # Parameters
 /// | Name | Default | Purpose |
 /// |---|---|---|
-/// | `data` | — | the data file (CLI/config only; resolved by the adapter) |
+/// | `data` | — | the data: a path in a config file (the CLI resolves it), a value in JavaScript |
 /// | `label` | — | label column |
 /// | `positive_label` | `1` | the label value that counts as positive |
 /// | `pred` / `score` | — | prediction column (0/1), or score column with `threshold` |
@@ -39,9 +39,9 @@ use crate::report::Format;
 /// | `fairlearn_compat` | false | count undefined rates as 0.0, as fairlearn |
 /// | `max` / `min` | none | gates `{metric: limit}` applied to every attribute |
 /// | `gates` | none | gates for one attribute: `{metric, attribute, max or min}` |
-/// | `exit_zero` | false | report failed gates without failing (CLI) |
-/// | `outputs` | none | report files `{format, path}` (CLI) |
-/// | `model` | none | a model that scores `data` into the column `score` (CLI) |
+/// | `exit_zero` | false | report failed gates without failing (CLI only) |
+/// | `outputs` | none | report files `{format, path}` (CLI only) |
+/// | `model` | none | a model whose score of each row is audited (as `score` with `threshold`) |
 /// | `features` / `ignore` | model's names / none | the model's input columns |
 /// | `model_output` | positive class | which model output is the score |
 /// | `explanations` | none | rows to explain by SHAP and LIME ([`ExplanationsConfig`]) |
@@ -179,7 +179,7 @@ fn label_value<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<St
 }
 
 impl AuditConfig {
-    /// How `model` scores `data` before the audit: its columns, its output, the threshold.
+    /// How `model` scores the rows of `data`: its feature columns and its output.
     pub fn scoring_options(&self) -> ScoringOptions {
         ScoringOptions {
             features: self.features.clone(),
@@ -191,7 +191,7 @@ impl AuditConfig {
     /// Validates the configuration.
     ///
     /// # Errors
-    /// An [`crate::ErrorKind::InvalidOption`] naming the option (as a flag/key) that is
+    /// An [`crate::ErrorKind::InvalidOption`] naming the option (by its key) that is
     /// missing, conflicting, out of range or naming an unknown metric.
     pub fn check(&self) -> Result<FairnessPlan> {
         let outcome = self.outcome()?;

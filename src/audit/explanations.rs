@@ -1,6 +1,7 @@
 //! The `[explanations]` section of an audit config: which rows of the audited data to
 //! explain, with which model, against which background, by SHAP and/or LIME.
-//! [`ExplanationsConfig::run`] explains rows already read ([`crate::audit::run`] reads them).
+//! [`ExplanationsConfig::check`] validates it for its model before any data is read;
+//! [`CheckedExplanations::run`] explains the rows `run_audit` reads.
 
 use serde::Deserialize;
 
@@ -9,8 +10,8 @@ use crate::data::rows::Rows;
 use crate::error::{Error, Result};
 use crate::explain::explanation::ShapExplanation;
 use crate::explain::lime::explanation::LimeExplanation;
-use crate::explain::lime::{explain_lime, LimeParams};
-use crate::explain::shap::{explain_shap, Budget, ShapParams, DEFAULT_MAX_EVALS};
+use crate::explain::lime::{CheckedLimeParams, LimeExplainer, LimeParams};
+use crate::explain::shap::{Budget, CheckedShapParams, ShapParams, DEFAULT_MAX_EVALS};
 use crate::model::Model;
 use crate::progress::Progress;
 
@@ -84,7 +85,7 @@ impl ExplanationsConfig {
     ///
     /// # Errors
     /// A method other than `shap` or `lime`.
-    pub fn methods(&self) -> Result<(bool, bool)> {
+    fn methods(&self) -> Result<(bool, bool)> {
         let Some(methods) = &self.methods else {
             return Ok((true, true));
         };
@@ -97,11 +98,56 @@ impl ExplanationsConfig {
         Ok((methods.iter().any(|m| m == "shap"), methods.iter().any(|m| m == "lime")))
     }
 
-    /// Explains the chosen rows of `data` with `model`, against `background` (the same
-    /// columns): SHAP's background and LIME's training data.
+    /// Checks the section for `model` with the feature columns `names`, before any data
+    /// row is read: the methods and every explainer parameter.
     ///
     /// # Errors
-    /// An unknown method, a row index past the data, or an explainer's error.
+    /// An unknown method, or a parameter out of range (see [`ShapParams::check`] and
+    /// [`LimeParams::check`]).
+    pub fn check(&self, model: &dyn Model, names: &[String]) -> Result<CheckedExplanations> {
+        let (shap, lime) = self.methods()?;
+        let seed = self.seed.unwrap_or(0);
+        let shap = shap
+            .then(|| {
+                ShapParams {
+                    budget: Budget::MaxEvals(self.max_evals.unwrap_or(DEFAULT_MAX_EVALS)),
+                    seed,
+                    ..ShapParams::default()
+                }
+                .check(model, names.len())
+            })
+            .transpose()?;
+        let lime = lime
+            .then(|| {
+                let defaults = LimeParams::default();
+                LimeParams {
+                    categorical: self.categorical.clone(),
+                    repeats: self.repeats.unwrap_or(defaults.repeats),
+                    num_samples: self.num_samples.unwrap_or(defaults.num_samples),
+                    seed,
+                    ..defaults
+                }
+                .check(model, names)
+            })
+            .transpose()?;
+        Ok(CheckedExplanations { rows: self.rows.clone(), shap, lime })
+    }
+}
+
+/// An `[explanations]` section checked for its model ([`ExplanationsConfig::check`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedExplanations {
+    rows: Option<Vec<usize>>,
+    shap: Option<CheckedShapParams>,
+    lime: Option<CheckedLimeParams>,
+}
+
+impl CheckedExplanations {
+    /// Explains the chosen rows of `data` with `model` (the model checked for), against
+    /// `background` (the same columns): SHAP's background and LIME's training data.
+    ///
+    /// # Errors
+    /// A row index past the data, or an explainer's error.
     pub fn run(
         &self,
         model: &dyn Model,
@@ -109,45 +155,21 @@ impl ExplanationsConfig {
         background: &Rows,
         progress: &mut dyn Progress,
     ) -> Result<Explanations> {
-        let (shap, lime) = self.methods()?;
         let indices =
             self.rows.clone().unwrap_or_else(|| (0..DEFAULT_ROWS.min(data.rows.len())).collect());
         let rows = data.rows.select(&indices, "explanations.rows")?;
-        let seed = self.seed.unwrap_or(0);
-        let mut explanations = Explanations::default();
-        if shap {
-            let params = ShapParams {
-                budget: Budget::MaxEvals(self.max_evals.unwrap_or(DEFAULT_MAX_EVALS)),
-                seed,
-                ..ShapParams::default()
-            };
-            explanations.shap = Some(explain_shap(
-                model,
-                data.names.clone(),
-                &rows,
-                background,
-                &params,
-                progress,
-            )?);
-        }
-        if lime {
-            let defaults = LimeParams::default();
-            let params = LimeParams {
-                categorical: self.categorical.clone(),
-                repeats: self.repeats.unwrap_or(defaults.repeats),
-                num_samples: self.num_samples.unwrap_or(defaults.num_samples),
-                seed,
-                ..defaults
-            };
-            explanations.lime = Some(explain_lime(
-                model,
-                data.names.clone(),
-                &rows,
-                background,
-                &params,
-                progress,
-            )?);
-        }
-        Ok(explanations)
+        let names = || data.names.clone();
+        let shap = match &self.shap {
+            Some(checked) => Some(checked.explain(model, names(), &rows, background, progress)?),
+            None => None,
+        };
+        let lime = match &self.lime {
+            Some(checked) => Some(
+                LimeExplainer::fit(names(), background, checked)?
+                    .explain(model, &rows, progress)?,
+            ),
+            None => None,
+        };
+        Ok(Explanations { shap, lime })
     }
 }

@@ -12,9 +12,9 @@ pub mod explanations;
 use std::io::Read;
 
 pub use config::{AuditConfig, GateEntry, OutputEntry};
-pub use explanations::{Explanations, ExplanationsConfig};
+pub use explanations::{CheckedExplanations, Explanations, ExplanationsConfig};
 
-use crate::data::features::read_features;
+use crate::data::features::{read_feature_names, read_features};
 use crate::error::{Error, Result};
 use crate::fairness::audit::audit;
 use crate::fairness::ingest::{count_csv, count_scored_csv};
@@ -83,8 +83,9 @@ impl AuditResult {
 /// the scored file (`sextant predict` then `sextant fairness --score score`).
 ///
 /// # Errors
-/// The document's errors (before any input is read: see [`AuditConfig::check`] and
-/// [`ExplanationsConfig::methods`]), the inputs' (their names, lines and columns), the
+/// The document's errors (before any input is read: see [`AuditConfig::check`]), the
+/// explanations' parameters (checked for their model before any row is read or scored: see
+/// [`ExplanationsConfig::check`]), the inputs' (their names, lines and columns), the
 /// model's, an explainer's, or cancellation.
 pub fn run(
     config: &AuditConfig,
@@ -92,44 +93,28 @@ pub fn run(
     progress: &mut dyn Progress,
 ) -> Result<AuditResult> {
     let plan = config.check()?;
-    let explanation_model = match &config.explanations {
-        None => None,
-        Some(section) => {
-            section.methods()?;
-            Some(section.model.as_ref().or(config.model.as_ref()).ok_or_else(|| {
-                Error::config(
-                    "[explanations]",
-                    "missing key `model`: give the model to explain in the section or at the top level",
-                )
-            })?)
-        }
-    };
     let source = inputs.data_name();
     let model = match &config.model {
         Some(name) => Some(load(inputs, name)?),
         None => None,
     };
+    // The explanations are checked for their model before any row is read or scored.
+    let explaining = match &config.explanations {
+        Some(section) => Some(Explaining::check(config, section, model.as_deref(), inputs)?),
+        None => None,
+    };
     let counted = match &model {
         None => count_csv(inputs.open_data()?, &source, &plan)?,
         Some(model) => {
-            let mut scorer = RecordScorer::new(model.as_ref(), config.scoring_options())?;
+            let mut scorer =
+                RecordScorer::new(model.as_ref(), config.scoring_options(), "model_output")?;
             count_scored_csv(inputs.open_data()?, &source, &plan, &mut scorer)?
         }
     };
     let report = audit(&plan, &counted, &source, progress)?;
-    let explanations = match (&config.explanations, explanation_model) {
-        (Some(section), Some(name)) => {
-            let loaded;
-            let model: &dyn Model = match (&model, &config.model) {
-                (Some(model), Some(top)) if top == name => model.as_ref(),
-                _ => {
-                    loaded = load(inputs, name)?;
-                    loaded.as_ref()
-                }
-            };
-            explain(config, section, model, inputs, &source, progress)?
-        }
-        _ => Explanations::default(),
+    let explanations = match &explaining {
+        Some(explaining) => explaining.run(model.as_deref(), inputs, progress)?,
+        None => Explanations::default(),
     };
     Ok(AuditResult { report, explanations })
 }
@@ -139,27 +124,78 @@ fn load(inputs: &mut dyn AuditInputs, name: &str) -> Result<Box<dyn Model>> {
     load_model(&bytes, &source)
 }
 
-/// Reads the rows and the background of `section` and explains them.
-fn explain(
-    config: &AuditConfig,
-    section: &ExplanationsConfig,
-    model: &dyn Model,
-    inputs: &mut dyn AuditInputs,
-    source: &str,
-    progress: &mut dyn Progress,
-) -> Result<Explanations> {
-    let schema = model.input_schema();
-    let features = section.features.as_ref().or(config.features.as_ref()).map(Vec::as_slice);
-    let ignore = section.ignore.as_ref().unwrap_or(&config.ignore);
-    let rows = read_features(inputs.open_data()?, source, &schema, features, ignore)?;
-    let background = match &section.background {
-        Some(name) => {
-            let (reader, name) = inputs.open_csv(name)?;
-            let background = read_features(reader, &name, &schema, features, ignore)?;
-            rows.check_same_columns(&background, "explanations.background")?;
-            background.rows
-        }
-        None => rows.rows.clone(),
-    };
-    section.run(model, &rows, &background, progress)
+/// An `[explanations]` section checked and ready to run: its own model (when it names one
+/// other than the audit's), its feature columns and its checked parameters.
+struct Explaining<'a> {
+    section: &'a ExplanationsConfig,
+    own_model: Option<Box<dyn Model>>,
+    features: Option<&'a [String]>,
+    ignore: &'a [String],
+    checked: CheckedExplanations,
+}
+
+impl<'a> Explaining<'a> {
+    /// Loads the section's model (unless it is the audit's `model`), finds its feature
+    /// columns in the data's header and checks the section.
+    fn check(
+        config: &'a AuditConfig,
+        section: &'a ExplanationsConfig,
+        audit_model: Option<&dyn Model>,
+        inputs: &mut dyn AuditInputs,
+    ) -> Result<Self> {
+        let name = section.model.as_ref().or(config.model.as_ref()).ok_or_else(|| {
+            Error::config(
+                "[explanations]",
+                "missing key `model`: give the model to explain in the section or at the top level",
+            )
+        })?;
+        let own_model = match (audit_model, &config.model) {
+            (Some(_), Some(top)) if top == name => None,
+            _ => Some(load(inputs, name)?),
+        };
+        let features = section.features.as_ref().or(config.features.as_ref()).map(Vec::as_slice);
+        let ignore = section.ignore.as_ref().unwrap_or(&config.ignore);
+        let model = match (&own_model, audit_model) {
+            (Some(own), _) => own.as_ref(),
+            (None, Some(model)) => model,
+            (None, None) => return Err(Error::config("[explanations]", "no model to explain")),
+        };
+        let source = inputs.data_name();
+        let names = read_feature_names(
+            inputs.open_data()?,
+            &source,
+            &model.input_schema(),
+            features,
+            ignore,
+        )?;
+        let checked = section.check(model, &names)?;
+        Ok(Explaining { section, own_model, features, ignore, checked })
+    }
+
+    /// Reads the rows and the background and explains them.
+    fn run(
+        &self,
+        audit_model: Option<&dyn Model>,
+        inputs: &mut dyn AuditInputs,
+        progress: &mut dyn Progress,
+    ) -> Result<Explanations> {
+        let Some(model) = self.own_model.as_deref().or(audit_model) else {
+            return Err(Error::config("[explanations]", "no model to explain"));
+        };
+        let schema = model.input_schema();
+        let source = inputs.data_name();
+        let rows =
+            read_features(inputs.open_data()?, &source, &schema, self.features, self.ignore)?;
+        let background = match &self.section.background {
+            Some(name) => {
+                let (reader, name) = inputs.open_csv(name)?;
+                let background = read_features(reader, &name, &schema, self.features, self.ignore)?;
+                rows.check_same_columns(&background, "explanations.background")?;
+                Some(background.rows)
+            }
+            None => None,
+        };
+        let background = background.as_ref().unwrap_or(&rows.rows);
+        self.checked.run(model, &rows, background, progress)
+    }
 }

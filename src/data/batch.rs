@@ -6,7 +6,7 @@ use std::io::Read;
 use csv::ByteRecord;
 
 use crate::data::csv_error;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Rows per batch (and per model call).
 pub(crate) const BATCH_ROWS: usize = 4096;
@@ -16,26 +16,34 @@ pub(crate) const BATCH_ROWS: usize = 4096;
 pub(crate) struct RecordBatch {
     pool: Vec<ByteRecord>,
     filled: usize,
+    /// A CSV error met while filling, reported once the rows before it have been used, so
+    /// that the first unusable line of the file is the one named.
+    deferred: Option<Error>,
 }
 
 impl RecordBatch {
     /// Reads the next batch of up to [`BATCH_ROWS`] records; false at the end of the input.
     ///
     /// # Errors
-    /// Bad CSV (line named).
+    /// Bad CSV (line named), once the records read before it have been handed out.
     pub(crate) fn fill<R: Read>(&mut self, csv: &mut csv::Reader<R>, source: &str) -> Result<bool> {
+        if let Some(error) = self.deferred.take() {
+            return Err(error);
+        }
         self.filled = 0;
         while self.filled < BATCH_ROWS {
             if self.filled == self.pool.len() {
                 self.pool.push(ByteRecord::new());
             }
-            if !csv
-                .read_byte_record(&mut self.pool[self.filled])
-                .map_err(|e| csv_error(source, &e))?
-            {
-                break;
+            match csv.read_byte_record(&mut self.pool[self.filled]) {
+                Ok(true) => self.filled += 1,
+                Ok(false) => break,
+                Err(e) if self.filled == 0 => return Err(csv_error(source, &e)),
+                Err(e) => {
+                    self.deferred = Some(csv_error(source, &e));
+                    break;
+                }
             }
-            self.filled += 1;
         }
         Ok(self.filled > 0)
     }

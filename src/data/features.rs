@@ -55,14 +55,23 @@ impl FeatureMatrix {
     /// # Errors
     /// Different columns, named in the message.
     pub fn check_same_columns(&self, other: &FeatureMatrix, name: &str) -> Result<()> {
-        if self.names == other.names {
+        self.check_columns(&other.names, name)
+    }
+
+    /// Checks that the columns `names` of the input named by the option `name` are this
+    /// matrix's feature columns.
+    ///
+    /// # Errors
+    /// Different columns, named in the message.
+    pub fn check_columns(&self, names: &[String], name: &str) -> Result<()> {
+        if self.names == names {
             return Ok(());
         }
         Err(Error::invalid_option(
             name,
             format!(
                 "its feature columns ({}) differ from the rows' ({})",
-                other.names.join(","),
+                names.join(","),
                 self.names.join(",")
             ),
         ))
@@ -99,7 +108,7 @@ pub fn resolve_features(
         return Err(Error::invalid_option(
             "features",
             format!(
-                "the model takes {m} features but {} columns were chosen ({}); choose them with the features option or leave some out with ignore",
+                "the model takes {m} features but {} columns were chosen ({}); choose them with ‹features› or leave some out with ‹ignore›",
                 names.len(),
                 names.join(",")
             ),
@@ -156,6 +165,22 @@ pub(crate) fn push_features(
         out.push(parse_feature(cell, allow_missing, at)?);
     }
     Ok(())
+}
+
+/// The names of the columns [`read_features`] would read from a CSV, from its header alone.
+///
+/// # Errors
+/// Bad CSV, an empty input, unknown, repeated or mismatched columns.
+pub fn read_feature_names<R: Read>(
+    reader: R,
+    source: &str,
+    schema: &InputSchema,
+    features: Option<&[String]>,
+    ignore: &[String],
+) -> Result<Vec<String>> {
+    let header = Header::read(&mut csv_reader(reader), source)?;
+    let columns = resolve_features(&header, schema, features, ignore)?;
+    Ok(columns.iter().map(|&c| header.name(c).to_owned()).collect())
 }
 
 /// Reads the columns `schema` needs from a CSV (chosen by [`resolve_features`]).

@@ -67,6 +67,18 @@ impl Header {
         }
     }
 
+    /// The position of the column named `wanted`, if there is one.
+    ///
+    /// # Errors
+    /// [`ErrorKind::DuplicateColumn`] when several columns have that name.
+    pub fn find_optional(&self, wanted: &str) -> Result<Option<usize>> {
+        match self.find(wanted) {
+            Ok(i) => Ok(Some(i)),
+            Err(e) if matches!(e.kind(), ErrorKind::UnknownColumn { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Where a cell of column `index` on `line` is, for error messages.
     pub fn at(&self, line: u64, index: usize) -> Location {
         Location::source(&self.source).at_line(line).in_column(self.name(index))

@@ -26,17 +26,17 @@ pub enum Budget {
     Permutations(usize),
 }
 
-/// SHAP parameters.
+/// SHAP parameters, as the user gives them; [`ShapParams::check`] validates them.
 ///
 /// # Parameters
-/// | Name | Default | Purpose |
-/// |---|---|---|
-/// | `exact` | false | all 2^M coalitions (M ≤ 20) instead of permutation sampling |
-/// | `budget` | `MaxEvals(500)` | permutation budget |
-/// | `tolerance` | none | stop sampling once every standard error is below it |
-/// | `seed` | 0 | background subsampling and permutations |
-/// | `output` | positive class | the model output explained |
-/// | `max_background` | 100 | background rows kept |
+/// | Name | Default | Range | Purpose |
+/// |---|---|---|---|
+/// | `exact` | false | M ≤ 20 when true | all 2^M coalitions instead of permutation sampling |
+/// | `budget` | `MaxEvals(500)` | `max_evals` ≥ 2M′ + 1 (M′: a row's varying features); permutations ≥ 1 | permutation budget |
+/// | `tolerance` | none | > 0, finite | stop sampling once every standard error is below it |
+/// | `seed` | 0 | any | background subsampling and permutations |
+/// | `output` | positive class | 0..outputs | the model output explained |
+/// | `max_background` | 100 | ≥ 1 | background rows kept |
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShapParams {
     /// Exact values instead of sampling.
@@ -66,8 +66,9 @@ impl Default for ShapParams {
     }
 }
 
-/// [`ShapParams`] checked against a model: every number in range, the output chosen.
-/// Made by [`ShapParams::check`]; the explainer takes nothing else.
+/// [`ShapParams`] checked against a model: every number in the ranges of the
+/// [`ShapParams`] table, the output chosen. Made by [`ShapParams::check`]; the explainer
+/// takes nothing else.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedShapParams {
     params: ShapParams,
@@ -80,11 +81,11 @@ impl ShapParams {
     ///
     /// # Errors
     /// An [`crate::ErrorKind::InvalidOption`] naming the parameter: a tolerance that is not
-    /// a positive number, zero permutations, exact values for more than
+    /// a positive number, no background rows, zero permutations, exact values for more than
     /// [`MAX_EXACT_FEATURES`] features, an output the model does not have, or a model with
     /// no features.
     pub fn check(&self, model: &dyn Model, n_features: usize) -> Result<CheckedShapParams> {
-        let output = checked_output(model, self.output)?;
+        let output = checked_output(model, self.output, "output")?;
         if n_features == 0 {
             return Err(Error::invalid_option("features", "the model has no features"));
         }
@@ -92,6 +93,12 @@ impl ShapParams {
             return Err(Error::invalid_option(
                 "tolerance",
                 format!("{t} is not a positive number"),
+            ));
+        }
+        if self.max_background == 0 {
+            return Err(Error::invalid_option(
+                "background_size",
+                "at least one background row is needed",
             ));
         }
         if self.budget == Budget::Permutations(0) {
@@ -152,7 +159,7 @@ impl CheckedShapParams {
         progress: &mut dyn Progress,
     ) -> Result<ShapExplanation> {
         let CheckedShapParams { params, output, n_features: n } = self;
-        let (n, output) = (*n, checked_output(model, Some(*output))?);
+        let (n, output) = (*n, checked_output(model, Some(*output), "output")?);
         for (what, width) in [
             ("data", rows.width()),
             ("background", background.width()),

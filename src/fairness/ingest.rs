@@ -97,10 +97,20 @@ fn count<R: Read>(
     let mut key = Vec::new();
     while batch.fill(&mut csv, source)? {
         scores.clear();
+        // When the scorer fails on the batch, the error is reported at its first failing
+        // row, after the rows before it have been checked: the file's first error wins.
+        let mut failed = None;
         if let Some(scorer) = scorer.as_deref_mut() {
-            scorer.score(batch.records(), &mut scores)?;
+            if let Err(error) = scorer.score(batch.records(), &mut scores) {
+                failed = Some(first_failing_row(scorer, batch.records(), error));
+            }
         }
         for (i, record) in batch.records().iter().enumerate() {
+            if failed.as_ref().is_some_and(|(row, _)| *row == i) {
+                if let Some((_, error)) = failed {
+                    return Err(error);
+                }
+            }
             let line = record.position().map_or(0, csv::Position::line);
             let at = |column: usize| header.at(line, column);
             let label =
@@ -112,8 +122,9 @@ fn count<R: Read>(
                 (Outcome::Score { threshold, .. }, Some(c)) => {
                     read_score(&record[c], || at(c))? >= *threshold
                 }
+                (Outcome::Score { .. }, None) if failed.is_some() => false,
                 (Outcome::Score { threshold, .. }, None) => {
-                    let score = scores.get(i).copied().unwrap_or(f64::NAN);
+                    let score = scores[i];
                     if !score.is_finite() {
                         return Err(Error::invalid_value(
                             Location::source(source).at_line(line),
@@ -138,6 +149,9 @@ fn count<R: Read>(
             }
             let counts = table.entry(&key, || sensitive_values(record, &columns.sensitive, at))?;
             counts.add_row(label, prediction);
+        }
+        if let Some((_, error)) = failed {
+            return Err(error);
         }
     }
     if table.rows() == 0 {
@@ -169,6 +183,23 @@ fn count<R: Read>(
         negative_label: codec.negative_name(),
         favorable_is_positive,
     })
+}
+
+/// The first record of `records` that `scorer` fails on alone, with its error; the batch's
+/// `error` after the last record when none fails alone (the model failed on the batch).
+fn first_failing_row(
+    scorer: &mut dyn ScoreRecords,
+    records: &[ByteRecord],
+    error: Error,
+) -> (usize, Error) {
+    let mut scores = Vec::with_capacity(1);
+    for i in 0..records.len() {
+        scores.clear();
+        if let Err(e) = scorer.score(&records[i..=i], &mut scores) {
+            return (i, e);
+        }
+    }
+    (records.len(), error)
 }
 
 /// A word-at-a-time multiplicative hash (the FxHash recipe): hashing the short keys of
@@ -263,10 +294,10 @@ fn read_binary(
         let value = String::from_utf8_lossy(cell);
         let message = match e {
             BinaryError::NotBinary if value.trim().parse::<f64>().is_ok() => format!(
-                "value \"{value}\" is not 0/1 (for a probability or score column, audit it as a score with a threshold)"
+                "value \"{value}\" is not 0/1 (for a probability or score column use ‹score› and ‹threshold›)"
             ),
             BinaryError::NotBinary => format!(
-                "value \"{value}\" is not 0/1; name the positive label value (positive_label)"
+                "value \"{value}\" is not 0/1; name the positive value with ‹positive_label›"
             ),
             BinaryError::ThirdValue { positive, negative } => format!(
                 "value \"{value}\" is a third value in \"{column}\" (already seen \"{positive}\" and \"{negative}\"); labels and predictions must be binary"
@@ -308,16 +339,50 @@ fn check_several_groups(counts: &GroupCounts, plan: &FairnessPlan, source: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::AuditConfig;
+    use crate::fairness::confusion::UndefinedPolicy;
+    use crate::fairness::plan::Attribute;
+    use crate::model::coefficients::LinearModel;
+    use crate::model::scoring::{RecordScorer, ScoringOptions};
 
     fn plan() -> FairnessPlan {
-        let config = AuditConfig {
+        FairnessPlan {
             label: "y".into(),
-            pred: Some("p".into()),
-            sensitive: vec!["g".into()],
-            ..AuditConfig::default()
+            positive_label: None,
+            outcome: Outcome::Prediction { column: "p".into() },
+            attributes: vec![Attribute { name: "g".into(), columns: vec!["g".into()] }],
+            sensitive_columns: vec!["g".into()],
+            privileged: Vec::new(),
+            favorable_label: None,
+            policy: UndefinedPolicy::Strict,
+            bootstrap: None,
+            gates: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_first_unusable_line_is_named_whatever_its_kind() {
+        // A bad label on line 3 comes before a ragged row on line 4 (read in the same batch).
+        assert!(error("y,p,g\n1,1,a\n2,1,b\n1,1\n").starts_with("t.csv, line 3, column \"y\""));
+        // With a model: a bad label on line 3 comes before a bad feature on line 4, and a bad
+        // feature on line 3 before a bad label on line 4.
+        let model = LinearModel::new(vec!["x".into()], vec![1.0], 0.0, true);
+        let scored = FairnessPlan {
+            outcome: Outcome::Score { column: "score".into(), threshold: 0.5 },
+            ..plan()
         };
-        config.check().unwrap_or_else(|e| unreachable!("{e}"))
+        let run = |csv: &str| {
+            let mut scorer = RecordScorer::new(&model, ScoringOptions::default(), "model_output")
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            match count_scored_csv(csv.as_bytes(), "t.csv", &scored, &mut scorer) {
+                Ok(_) => "no error".to_owned(),
+                Err(e) => e.to_string(),
+            }
+        };
+        let label_first = run("y,g,x\n1,a,0.5\n7,b,1\n0,a,oops\n");
+        assert!(label_first.starts_with("t.csv, line 3, column \"y\""), "{label_first}");
+        let feature_first = run("y,g,x\n1,a,0.5\n1,b,oops\n7,a,1\n");
+        assert!(feature_first.starts_with("t.csv, line 3, column \"x\""), "{feature_first}");
+        assert_eq!(run("y,g,x\n1,a,0.5\n0,b,-1\n"), "no error");
     }
 
     fn error(csv: &str) -> String {
@@ -366,7 +431,7 @@ mod tests {
 
     #[test]
     fn probabilities_in_a_prediction_column_point_to_score() {
-        assert!(error("y,p,g\n1,0.73,a\n").contains("as a score with a threshold"));
+        assert!(error("y,p,g\n1,0.73,a\n").contains("use ‹score› and ‹threshold›"));
     }
 
     #[test]

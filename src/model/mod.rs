@@ -68,15 +68,16 @@ pub fn default_output(model: &dyn Model) -> usize {
     usize::from(model.is_classifier() && model.n_outputs() == 2)
 }
 
-/// The output to explain: `output`, or the model's default; it must exist.
+/// The output to use: `output`, or the model's default; it must exist. `option` names the
+/// option that chose it in errors (`output`, or an audit's `model_output`).
 ///
 /// # Errors
 /// An output index past the model's outputs.
-pub fn checked_output(model: &dyn Model, output: Option<usize>) -> Result<usize> {
+pub fn checked_output(model: &dyn Model, output: Option<usize>, option: &str) -> Result<usize> {
     let output = output.unwrap_or_else(|| default_output(model));
     if output >= model.n_outputs() {
         return Err(Error::invalid_option(
-            "output",
+            option,
             format!("the model has outputs 0..{}, not {output}", model.n_outputs()),
         ));
     }

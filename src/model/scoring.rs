@@ -61,12 +61,14 @@ pub struct RecordScorer<'m> {
 }
 
 impl<'m> RecordScorer<'m> {
-    /// A scorer of `model`'s output `options.output`, not yet bound to a header.
+    /// A scorer of `model`'s output `options.output`, not yet bound to a header;
+    /// `output_option` names that option in errors (`output` for `sextant predict`,
+    /// `model_output` in an audit).
     ///
     /// # Errors
     /// An output index the model does not have.
-    pub fn new(model: &'m dyn Model, options: ScoringOptions) -> Result<Self> {
-        let output = checked_output(model, options.output)?;
+    pub fn new(model: &'m dyn Model, options: ScoringOptions, output_option: &str) -> Result<Self> {
+        let output = checked_output(model, options.output, output_option)?;
         Ok(RecordScorer {
             model,
             options,
@@ -116,6 +118,16 @@ impl ScoreRecords for RecordScorer<'_> {
         }
         let outputs = self.model.predict(&self.matrix, self.columns.len())?;
         let width = self.model.n_outputs();
+        if outputs.len() != records.len() * width {
+            return Err(Error::model(
+                "model",
+                format!(
+                    "the model returned {} values for {} rows of {width} outputs",
+                    outputs.len(),
+                    records.len()
+                ),
+            ));
+        }
         scores.extend(outputs.chunks_exact(width).map(|o| o[self.output]));
         Ok(())
     }
@@ -141,14 +153,13 @@ pub fn score_csv<R: Read, W: Write>(
     if !(0.0..=1.0).contains(&threshold) {
         return Err(Error::invalid_option("threshold", format!("{threshold} is outside [0, 1]")));
     }
-    let mut scorer = RecordScorer::new(model, options.clone())?;
+    let mut scorer = RecordScorer::new(model, options.clone(), "output")?;
     let mut csv = csv_reader(reader);
     let header = Header::read(&mut csv, source)?;
     scorer.bind(&header)?;
-    let names = header.names();
-    let score_at = names.iter().position(|h| h == "score");
-    let pred_at = names.iter().position(|h| h == "pred");
-    let mut out_header = names.to_vec();
+    let score_at = header.find_optional("score")?;
+    let pred_at = header.find_optional("pred")?;
+    let mut out_header = header.names().to_vec();
     if score_at.is_none() {
         out_header.push("score".into());
     }

@@ -35,15 +35,16 @@ export class SextantWorker {
     }
     const live = (fitting) => fitting && fitting.generation === this.generation && this.worker !== null;
     let fitting = null;
-    const fitted = async () => {
+    // Fitting is part of the first explain call: that call's signal cancels it too.
+    const fitted = async (signal) => {
       if (!live(fitting)) {
-        const id = this.call('fitLime', fit);
+        const id = this.call('fitLime', { ...fit, signal });
         fitting = { generation: this.generation, id };
       }
       return fitting.id;
     };
     return {
-      explain: async (explainOptions) => this.call('explainFitted', { ...explainOptions, id: await fitted() }),
+      explain: async (explainOptions) => this.call('explainFitted', { ...explainOptions, id: await fitted(explainOptions?.signal) }),
       free: () => {
         if (live(fitting)) fitting.id.then((id) => this.call('freeLime', id)).catch(() => {});
         fitting = null;

@@ -83,7 +83,18 @@ pub fn split_options<T: DeserializeOwned>(
 
 /// CSV bytes from a data option: CSV text, a `Uint8Array`/`ArrayBuffer` of CSV, or
 /// `{columns: {name: number[] | Float64Array | string[]}}`.
+///
+/// # Errors
+/// A JS `Error` of code `invalid_option` naming the option `name`.
 pub fn csv_bytes(data: &JsValue, name: &str) -> Result<Vec<u8>, JsValue> {
+    csv_data(data, name).map_err(|e| js_error(&e))
+}
+
+/// [`csv_bytes`] with the core's error.
+///
+/// # Errors
+/// An invalid option `name`: neither CSV nor equal-length columns.
+pub fn csv_data(data: &JsValue, name: &str) -> sextant::Result<Vec<u8>> {
     if let Some(text) = data.as_string() {
         return Ok(text.into_bytes());
     }
@@ -94,11 +105,14 @@ pub fn csv_bytes(data: &JsValue, name: &str) -> Result<Vec<u8>, JsValue> {
     if columns.is_object() {
         return columns_csv(&columns, name);
     }
-    Err(option_error(name, "expected CSV text, a Uint8Array of CSV, or {columns: {name: values}}"))
+    Err(Error::invalid_option(
+        name,
+        "expected CSV text, a Uint8Array of CSV, or {columns: {name: values}}",
+    ))
 }
 
 /// Column arrays as CSV text, numbers written as JavaScript writes them.
-fn columns_csv(columns: &JsValue, name: &str) -> Result<Vec<u8>, JsValue> {
+fn columns_csv(columns: &JsValue, name: &str) -> sextant::Result<Vec<u8>> {
     let names: Vec<String> = Object::keys(columns.unchecked_ref::<Object>())
         .iter()
         .filter_map(|k| k.as_string())
@@ -107,15 +121,15 @@ fn columns_csv(columns: &JsValue, name: &str) -> Result<Vec<u8>, JsValue> {
     for column in &names {
         let value = Reflect::get(columns, &column.into()).unwrap_or(JsValue::UNDEFINED);
         if !(Array::is_array(&value) || js_sys::ArrayBuffer::is_view(&value)) {
-            return Err(option_error(name, &format!("column `{column}` is not an array")));
+            return Err(Error::invalid_option(name, format!("column `{column}` is not an array")));
         }
         values.push(Array::from(&value));
     }
     let n_rows = values.first().map_or(0, Array::length);
     if let Some((column, array)) = names.iter().zip(&values).find(|(_, a)| a.length() != n_rows) {
-        return Err(option_error(
+        return Err(Error::invalid_option(
             name,
-            &format!("column `{column}` has {} values, the first column {n_rows}", array.length()),
+            format!("column `{column}` has {} values, the first column {n_rows}", array.length()),
         ));
     }
     let mut csv = names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(",");

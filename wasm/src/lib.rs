@@ -19,7 +19,7 @@ use sextant::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use convert::{csv_bytes, js_error, option_error, split_options, to_js};
+use convert::{csv_bytes, csv_data, js_error, option_error, split_options, to_js};
 use js_model::model_option;
 use js_progress::JsProgress;
 use options::ShapOptions;
@@ -46,6 +46,9 @@ pub fn version() -> String {
 /// A fairness audit: the options of `sextant fairness` (camelCase), with `data` as CSV text,
 /// CSV bytes or `{columns}`. Returns the `sextant.fairness/v1` report, or with `format` the
 /// string `sextant fairness --format` writes.
+///
+/// # Errors
+/// A JS `Error` with a stable `code` (see `index.d.ts`), never a trap.
 #[wasm_bindgen]
 pub fn fairness(options: JsValue) -> Result<JsValue, JsValue> {
     run_audit(&options, false)
@@ -56,6 +59,9 @@ pub fn fairness(options: JsValue) -> Result<JsValue, JsValue> {
 /// `background` given as values too) adds SHAP and LIME to the HTML. Returns the
 /// `sextant.fairness/v1` report, or with `format` the string `sextant audit --format`
 /// writes.
+///
+/// # Errors
+/// A JS `Error` with a stable `code` (see `index.d.ts`), never a trap.
 #[wasm_bindgen]
 pub fn audit(config: JsValue) -> Result<JsValue, JsValue> {
     run_audit(&config, true)
@@ -97,12 +103,7 @@ impl AuditInputs for JsInputs {
     }
 
     fn open_csv(&mut self, name: &str) -> sextant::Result<(Box<dyn Read + '_>, String)> {
-        let bytes = csv_bytes(&self.background, name).map_err(|_| {
-            sextant::Error::invalid_option(
-                name,
-                "expected CSV text, a Uint8Array of CSV, or {columns: {name: values}}",
-            )
-        })?;
+        let bytes = csv_data(&self.background, name)?;
         Ok((Box::new(std::io::Cursor::new(bytes)), name.to_owned()))
     }
 }
@@ -121,6 +122,22 @@ fn take_explanations_value(options: &JsValue, key: &str) -> Result<JsValue, JsVa
     Ok(value)
 }
 
+/// Keys of an audit document that `fairness()` refuses, as `sextant fairness` has no such
+/// flags.
+const AUDIT_ONLY: &[&str] = &[
+    "model",
+    "explanations",
+    "features",
+    "ignore",
+    "modelOutput",
+    "model_output",
+    "outputs",
+    "exitZero",
+    "exit_zero",
+];
+
+/// `fairness()` (`with_model` false) and `audit()`: the options object as an audit
+/// document and its inputs, run by the core.
 fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
     let taken: &[&str] = if with_model {
         &[
@@ -141,6 +158,18 @@ fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
         return Err(option_error("options", "expected an options object"));
     }
     let options: JsValue = Object::assign(&Object::new(), options.unchecked_ref()).into();
+    let given = |v: &JsValue| !(v.is_undefined() || v.is_null());
+    if !with_model {
+        // `sextant fairness` has none of these flags: they are keys of an audit document.
+        for key in AUDIT_ONLY {
+            if given(&Reflect::get(&options, &(*key).into()).unwrap_or(JsValue::UNDEFINED)) {
+                return Err(option_error(
+                    key,
+                    "not an option of fairness(): models, explanations and report files are options of audit()",
+                ));
+            }
+        }
+    }
     let (explanation_model, background) = if with_model {
         (
             take_explanations_value(&options, "model")?,
@@ -150,7 +179,6 @@ fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
         (JsValue::UNDEFINED, JsValue::UNDEFINED)
     };
     let (mut config, values): (AuditConfig, _) = split_options(&options, taken, "options")?;
-    let given = |v: &JsValue| !(v.is_undefined() || v.is_null());
     if with_model && given(&values[5]) {
         config.model = Some(MODEL.to_owned());
     }
@@ -187,6 +215,9 @@ fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
 
 /// SHAP values, as `sextant explain shap`: `{model, data, background, ...}` where `model` is
 /// ONNX bytes, a coefficients object or a predict function. Returns `sextant.shap/v1`.
+///
+/// # Errors
+/// A JS `Error` with a stable `code` (see `index.d.ts`), never a trap.
 #[wasm_bindgen(js_name = explainShap)]
 pub fn explain_shap_js(options: JsValue) -> Result<JsValue, JsValue> {
     let (parsed, values): (ShapOptions, _) = split_options(
@@ -237,6 +268,9 @@ fn read_inputs(
 
 /// A self-contained HTML report of a result object (fairness, SHAP or LIME, by its
 /// `schema`), or of `{fairness, shap, lime}` together: the CLI's HTML renderer.
+///
+/// # Errors
+/// A JS `Error` with a stable `code` (see `index.d.ts`), never a trap.
 #[wasm_bindgen(js_name = renderHtml)]
 pub fn render_html(report: JsValue) -> Result<String, JsValue> {
     render::html(&report)
@@ -244,6 +278,9 @@ pub fn render_html(report: JsValue) -> Result<String, JsValue> {
 
 /// One SVG chart: `{kind: "rates", report, attribute}` (a fairness attribute's group rates),
 /// `{kind: "waterfall" | "lime", report, row}`, or `{kind: "bar" | "beeswarm", report}`.
+///
+/// # Errors
+/// A JS `Error` with a stable `code` (see `index.d.ts`), never a trap.
 #[wasm_bindgen(js_name = renderSvg)]
 pub fn render_svg(chart: JsValue) -> Result<String, JsValue> {
     render::svg(&chart)

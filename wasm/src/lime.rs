@@ -3,11 +3,11 @@
 //! does between clicks; `explainLime` is both steps in one call.
 
 use serde::Deserialize;
-use sextant::{read_features, InputSchema, LimeExplainer, Model};
+use sextant::{read_features, FeatureMatrix, InputSchema, LimeExplainer, Model};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{csv_bytes, js_error, split_options, to_js};
-use crate::js_model::model_option;
+use crate::js_model::{model_option, ModelOption};
 use crate::js_progress::JsProgress;
 use crate::options::LimeOptions;
 
@@ -16,6 +16,8 @@ use crate::options::LimeOptions;
 pub struct JsLimeExplainer {
     model: Box<dyn Model>,
     schema: InputSchema,
+    features: Option<Vec<String>>,
+    ignore: Vec<String>,
     names: Vec<String>,
     explainer: LimeExplainer,
 }
@@ -29,70 +31,84 @@ struct NoMoreOptions {}
 impl JsLimeExplainer {
     /// Fits on `training` with `explainLime`'s options (all but `data`); the options are
     /// checked here, before any row is explained.
+    ///
+    /// # Errors
+    /// A JS `Error` with the core's code: a bad option, model or training CSV.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<JsLimeExplainer, JsValue> {
         let (parsed, values): (LimeOptions, _) =
             split_options(&options, &["model", "training"], "options")?;
-        Self::fit(&parsed, &values[0], &values[1])
+        Self::fit(&parsed, model_option(&values[0])?, &values[1])
     }
 
-    /// Explains the rows of `data` (CSV text, bytes or `{columns}` with the fitted feature
-    /// columns). Returns `sextant.lime/v1`.
+    /// Explains the rows of `data` (CSV text, bytes or `{columns}`, with the training
+    /// data's feature columns). Returns `sextant.lime/v1`.
+    ///
+    /// # Errors
+    /// A JS `Error` with the core's code: bad data, other feature columns, cancellation.
     pub fn explain(&self, options: JsValue) -> Result<JsValue, JsValue> {
         let (_, values): (NoMoreOptions, _) =
             split_options(&options, &["data", "onProgress", "signal"], "options")?;
-        self.explain_data(&values[0], &values[1], &values[2])
+        let data = read_data(&values[0], &self.schema, self.features.as_deref(), &self.ignore)?;
+        self.explain_rows(&data, &values[1], &values[2])
     }
 }
 
 impl JsLimeExplainer {
-    /// Loads the model, reads the training rows and fits.
-    fn fit(parsed: &LimeOptions, model: &JsValue, training: &JsValue) -> Result<Self, JsValue> {
-        let model = model_option(model)?;
+    /// Reads the training rows and fits.
+    fn fit(parsed: &LimeOptions, model: ModelOption, training: &JsValue) -> Result<Self, JsValue> {
         let schema = model.schema();
-        let bytes = csv_bytes(training, "training")?;
-        let training = read_features(
-            bytes.as_slice(),
-            "training",
-            &schema,
-            parsed.features.as_deref(),
-            &parsed.ignore,
-        )
-        .map_err(|e| js_error(&e))?;
+        let (features, ignore) = (parsed.features.clone(), parsed.ignore.clone());
+        let training = csv_bytes(training, "training")?;
+        let training =
+            read_features(training.as_slice(), "training", &schema, features.as_deref(), &ignore)
+                .map_err(|e| js_error(&e))?;
         let model = model.into_model(training.rows.row(0))?;
         let params = parsed.params().map_err(|e| js_error(&e))?;
-        let checked =
-            params.check(model.as_ref(), training.names.len()).map_err(|e| js_error(&e))?;
+        let checked = params.check(model.as_ref(), &training.names).map_err(|e| js_error(&e))?;
         let explainer = LimeExplainer::fit(training.names.clone(), &training.rows, &checked)
             .map_err(|e| js_error(&e))?;
-        Ok(JsLimeExplainer { model, schema, names: training.names, explainer })
+        Ok(JsLimeExplainer { model, schema, features, ignore, names: training.names, explainer })
     }
 
-    /// Reads the fitted feature columns of `data` and explains its rows.
-    fn explain_data(
+    /// Explains `data`, whose columns must be the fitted ones.
+    fn explain_rows(
         &self,
-        data: &JsValue,
+        data: &FeatureMatrix,
         on_progress: &JsValue,
         signal: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        let bytes = csv_bytes(data, "data")?;
-        let rows = read_features(bytes.as_slice(), "data", &self.schema, Some(&self.names), &[])
-            .map_err(|e| js_error(&e))?;
+        data.check_columns(&self.names, "training").map_err(|e| js_error(&e))?;
         let mut progress = JsProgress::new(on_progress, signal);
         let explanation = self
             .explainer
-            .explain(self.model.as_ref(), &rows.rows, &mut progress)
+            .explain(self.model.as_ref(), &data.rows, &mut progress)
             .map_err(|e| js_error(&e))?;
         to_js(&explanation)
     }
 }
 
+/// The feature columns of a `data` option, chosen as `sextant explain lime` chooses them.
+fn read_data(
+    data: &JsValue,
+    schema: &InputSchema,
+    features: Option<&[String]>,
+    ignore: &[String],
+) -> Result<FeatureMatrix, JsValue> {
+    let bytes = csv_bytes(data, "data")?;
+    read_features(bytes.as_slice(), "data", schema, features, ignore).map_err(|e| js_error(&e))
+}
+
 /// LIME surrogates, as `sextant explain lime`: `{model, data, training, ...}`. Returns
 /// `sextant.lime/v1`.
+///
+/// # Errors
+/// A JS `Error` with the core's code, as `sextant explain lime` exits 2.
 #[wasm_bindgen(js_name = explainLime)]
 pub fn explain_lime_js(options: JsValue) -> Result<JsValue, JsValue> {
     let (parsed, values): (LimeOptions, _) =
         split_options(&options, &["model", "data", "training", "onProgress", "signal"], "options")?;
-    JsLimeExplainer::fit(&parsed, &values[0], &values[2])?
-        .explain_data(&values[1], &values[3], &values[4])
+    let model = model_option(&values[0])?;
+    let data = read_data(&values[1], &model.schema(), parsed.features.as_deref(), &parsed.ignore)?;
+    JsLimeExplainer::fit(&parsed, model, &values[2])?.explain_rows(&data, &values[3], &values[4])
 }

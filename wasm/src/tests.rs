@@ -10,6 +10,33 @@ use wasm_bindgen_test::wasm_bindgen_test;
 #[cfg(feature = "browser-tests")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "../../tests/declarations/mod.rs"]
+#[allow(dead_code)]
+mod declarations;
+
+/// index.d.ts declares exactly the option keys `explainShap` and `explainLime` read (the
+/// model and the CSV options are read apart from the rest).
+#[wasm_bindgen_test]
+fn explainer_options_are_declared_both_ways() {
+    use crate::options::{LimeOptions, ShapOptions};
+    use declarations::{field_names, interface_keys};
+    let text = include_str!("../js/index.d.ts");
+    let apart = ["model", "data", "background", "training"];
+    for (interface, fields) in [
+        ("ShapOptions", field_names::<ShapOptions>()),
+        ("LimeOptions", field_names::<LimeOptions>()),
+    ] {
+        let mut declared = interface_keys(text, interface);
+        declared.extend(interface_keys(text, "ExplainOptions"));
+        declared.retain(|k| !apart.contains(&k.as_str()));
+        declared.sort();
+        let mut fields: Vec<String> =
+            fields.unwrap_or_default().into_iter().map(str::to_owned).collect();
+        fields.sort();
+        assert_eq!(declared, fields, "{interface} in index.d.ts");
+    }
+}
+
 fn js(value: &Value) -> JsValue {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     serde::Serialize::serialize(value, &serializer).unwrap_or(JsValue::NULL)

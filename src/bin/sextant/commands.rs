@@ -38,6 +38,7 @@ pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
         CliError::Core(e) if flags => {
             CliError::Core(e.spell_option(|w| format!("--{}", w.replace('_', "-"))))
         }
+        CliError::Core(e) => CliError::Core(e.spell_option(str::to_owned)),
         other => other,
     })
 }

@@ -11,6 +11,9 @@ use crate::progress::reading;
 use crate::CliError;
 
 /// The bytes of the file at `path`.
+///
+/// # Errors
+/// [`CliError::Io`] naming the file.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|source| CliError::Io {
         action: "read",
@@ -20,6 +23,9 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
 }
 
 /// The file at `path`, with a progress bar on a terminal when it is large.
+///
+/// # Errors
+/// [`CliError::Io`] naming the file.
 pub(crate) fn open_file(path: &Path) -> Result<Box<dyn Read>, CliError> {
     let file = File::open(path).map_err(|source| CliError::Io {
         action: "read",
@@ -31,6 +37,9 @@ pub(crate) fn open_file(path: &Path) -> Result<Box<dyn Read>, CliError> {
 }
 
 /// Writes `content` to `path`, creating its directory.
+///
+/// # Errors
+/// [`CliError::Io`] naming the file or its directory (a full disk, a missing permission).
 pub(crate) fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
@@ -47,6 +56,9 @@ pub(crate) fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
 }
 
 /// Writes `content` to standard output; a closed pipe is not an error, a full disk is.
+///
+/// # Errors
+/// [`CliError::Io`] naming standard output.
 pub(crate) fn write_stdout(content: &str) -> Result<(), CliError> {
     let mut out = ClosedPipeIsFine::new(io::stdout().lock());
     out.write_all(content.as_bytes()).and_then(|()| out.flush()).map_err(|source| CliError::Io {

@@ -24,20 +24,20 @@ use space::{learn_space, Discretizer, FeatureSpace};
 /// lime's default neighbourhood size.
 pub const DEFAULT_NUM_SAMPLES: usize = 5000;
 
-/// LIME parameters.
+/// LIME parameters, as the user gives them; [`LimeParams::check`] validates them.
 ///
 /// # Parameters
-/// | Name | Default | Purpose |
-/// |---|---|---|
-/// | `categorical` | none | features whose values are categories, not quantities |
-/// | `discretizer` | quartile | bins of the continuous features |
-/// | `num_samples` | 5000 | neighbourhood size |
-/// | `kernel_width` | 0.75·√M | width of the exponential kernel |
-/// | `num_features` | M (all) | features kept in the surrogate |
-/// | `feature_selection` | auto | how they are chosen |
-/// | `repeats` | 1 | runs with seeds `seed`, `seed + 1`, …, averaged |
-/// | `seed` | 0 | sampling |
-/// | `output` | positive class | the model output explained |
+/// | Name | Default | Range | Purpose |
+/// |---|---|---|---|
+/// | `categorical` | none | feature names | features whose values are categories, not quantities |
+/// | `discretizer` | quartile | quartile, decile | bins of the continuous features |
+/// | `num_samples` | 5000 | ≥ 2 | neighbourhood size |
+/// | `kernel_width` | 0.75·√M | > 0, finite | width of the exponential kernel |
+/// | `num_features` | M (all) | 1..=M | features kept in the surrogate |
+/// | `feature_selection` | auto | auto, forward, highest_weights, none | how they are chosen |
+/// | `repeats` | 1 | ≥ 1 | runs with seeds `seed`, `seed + 1`, …, averaged |
+/// | `seed` | 0 | any | sampling |
+/// | `output` | positive class | 0..outputs | the model output explained |
 #[derive(Debug, Clone, PartialEq)]
 pub struct LimeParams {
     /// Categorical feature names.
@@ -76,8 +76,8 @@ impl Default for LimeParams {
     }
 }
 
-/// [`LimeParams`] checked against a model: every number in range, the output chosen. Made
-/// by [`LimeParams::check`].
+/// [`LimeParams`] checked against a model: every number in the ranges of the
+/// [`LimeParams`] table, the output chosen. Made by [`LimeParams::check`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedLimeParams {
     params: LimeParams,
@@ -87,16 +87,18 @@ pub struct CheckedLimeParams {
 }
 
 impl LimeParams {
-    /// Checks the parameters for `model` with `n_features` inputs, before any work.
+    /// Checks the parameters for `model` with the inputs `feature_names`, before any work.
     ///
     /// # Errors
     /// An [`crate::ErrorKind::InvalidOption`] naming the parameter: fewer than 2 samples,
     /// no repeats, a kernel width that is not a positive number, `num_features` outside
-    /// 1..=M, or an output the model does not have.
+    /// 1..=M, or an output the model does not have; an
+    /// [`crate::ErrorKind::UnknownColumn`] for a categorical feature that is not an input.
     #[allow(clippy::cast_precision_loss)]
-    pub fn check(&self, model: &dyn Model, n_features: usize) -> Result<CheckedLimeParams> {
-        let output = checked_output(model, self.output)?;
-        let m = n_features;
+    pub fn check(&self, model: &dyn Model, feature_names: &[String]) -> Result<CheckedLimeParams> {
+        let output = checked_output(model, self.output, "output")?;
+        categorical_mask(feature_names, &self.categorical)?;
+        let m = feature_names.len();
         if self.num_samples < 2 {
             return Err(Error::invalid_option(
                 "num_samples",
@@ -142,8 +144,8 @@ impl LimeExplainer {
     /// category frequencies; `feature_names` names `training`'s columns.
     ///
     /// # Errors
-    /// A width that differs from the names, an unknown categorical feature, and training
-    /// data that is empty, not finite or has a constant column.
+    /// A width that differs from the names, a categorical feature that is not among them,
+    /// and training data that is empty, not finite or has a constant column.
     pub fn fit(
         feature_names: Vec<String>,
         training: &Rows,
@@ -186,7 +188,7 @@ impl LimeExplainer {
             ));
         }
         let CheckedLimeParams { params, output, kernel_width, num_features } = &self.checked;
-        let output = checked_output(model, Some(*output))?;
+        let output = checked_output(model, Some(*output), "output")?;
         let settings = Settings {
             kernel_width: *kernel_width,
             num_features: *num_features,
@@ -249,7 +251,7 @@ pub fn explain_lime(
     params: &LimeParams,
     progress: &mut dyn Progress,
 ) -> Result<LimeExplanation> {
-    let checked = params.check(model, feature_names.len())?;
+    let checked = params.check(model, &feature_names)?;
     LimeExplainer::fit(feature_names, training, &checked)?.explain(model, rows, progress)
 }
 

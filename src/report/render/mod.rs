@@ -23,7 +23,7 @@ use crate::fairness::report::FairnessReport;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(try_from = "String")]
 pub enum Format {
     /// Aligned tables for a terminal.
     Text,
@@ -59,6 +59,14 @@ impl FromStr for Format {
                 format!("\"{name}\" is not one of {}", names.join(", ")),
             )
         })
+    }
+}
+
+impl TryFrom<String> for Format {
+    type Error = Error;
+
+    fn try_from(name: String) -> Result<Self> {
+        name.parse()
     }
 }
 

@@ -4,7 +4,7 @@
 // column input and predict functions.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { init, fairness, explainShap, explainLime, renderSvg } from 'sextant';
+import { init, fairness, audit, explainShap, explainLime, renderSvg } from 'sextant';
 import { bytes } from './helpers.mjs';
 
 before(() => init());
@@ -41,6 +41,23 @@ test('fairness: each bad input is a coded Error', () => {
   throwsCoded(() => fairness({ ...base, data: 42 }), 'invalid_option');
   throwsCoded(() => fairness({ ...base, data: { columns: { label: [1, 0], pred: [1], sex: ['F', 'M'] } } }), 'invalid_option', /pred/);
   assert.equal(fairness(base).schema, 'sextant.fairness/v1', 'the instance still works');
+});
+
+test('options are checked and named as JavaScript writes them', () => {
+  throwsCoded(() => fairness({ ...base, exitZero: true }), 'invalid_option', /exitZero.*audit\(\)/);
+  throwsCoded(() => fairness({ ...base, explanations: { rows: [0] } }), 'invalid_option', /explanations/);
+  throwsCoded(() => fairness({ ...base, features: ['a'] }), 'invalid_option', /features/);
+  throwsCoded(() => fairness({ ...base, format: 'xml' }), 'invalid_option', /"xml" is not one of text, json/);
+  throwsCoded(() => fairness({ ...base, data: 'label,pred,sex\n1,0.7,F\n' }), 'invalid_value', /use score and threshold/);
+  throwsCoded(() => explainLime({ model, data: rows, training: background, numSamples: 1 }), 'invalid_option', /^invalid numSamples/);
+  throwsCoded(() => explainLime({ model, data: rows, training: background, kernelWidth: 0 }), 'invalid_option', /^invalid kernelWidth/);
+  throwsCoded(() => explainShap({ model, data: rows, background, backgroundSize: 0 }), 'invalid_option', /^invalid backgroundSize/);
+  const explained = { ...base, data: 'label,pred,sex,a,b\n1,1,F,1,2\n0,0,M,3,0\n', model };
+  throwsCoded(() => audit({ ...explained, pred: undefined, explanations: { rows: [0], background: { columns: { a: [1, 2], b: [1] } } } }),
+    'invalid_option', /column `b` has 1 values/);
+  throwsCoded(() => audit({ ...explained, pred: undefined, explanations: { rows: [0], numSamples: 1 } }), 'invalid_option', /numSamples/);
+  throwsCoded(() => audit({ ...explained, pred: undefined, modelOutput: 5 }), 'invalid_option', /^invalid modelOutput/);
+  assert.equal(typeof audit({ ...explained, pred: undefined, format: 'text' }), 'string');
 });
 
 test('models: bad bytes, unsupported operators and mismatched features are coded Errors', () => {

@@ -88,13 +88,23 @@ test('a LIME explainer fitted in the worker explains many rows, and fits again a
     setTimeout(() => controller.abort(), 20);
     const cancelCode = await cancelled.then(() => 'resolved', (error) => error.code);
     const afterCancel = JSON.stringify(await lime.explain({ data: rows }));
+    // A cancel during the first fit stops it at once, and the next explain fits again.
+    const fresh = worker.limeExplainer({ model, training, repeats: 2, seed: 5 });
+    const stop = new AbortController();
+    const fitCancelled = fresh.explain({ data: rows, signal: stop.signal });
+    stop.abort();
+    const fitCancelCode = await fitCancelled.then(() => 'resolved', (error) => error.code);
+    const afterFitCancel = JSON.stringify(await lime.explain({ data: rows }));
     lime.free();
+    fresh.free();
     worker.terminate();
-    return { first, second, once, cancelCode, afterCancel };
+    return { first, second, once, cancelCode, afterCancel, fitCancelCode, afterFitCancel };
   });
   assert.equal(result.first, result.once, 'fitted equals one call');
   assert.equal(result.second, result.once);
   assert.equal(result.cancelCode, 'cancelled');
   assert.equal(result.afterCancel, result.once, 'refitted in the new thread');
+  assert.equal(result.fitCancelCode, 'cancelled');
+  assert.equal(result.afterFitCancel, result.once);
   await page.close();
 });
