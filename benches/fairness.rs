@@ -91,6 +91,7 @@ fn bench_bootstrap(c: &mut Criterion) {
         positive_label: "1".into(),
         negative_label: Some("0".into()),
         favorable_is_positive: true,
+        missing: None,
     };
     let plan = AuditConfig {
         label: "label".into(),

@@ -67,11 +67,14 @@ pub use fairness::confusion::{Confusion, Rate, UndefinedPolicy};
 pub use fairness::counts::{count_codes, GroupCounts};
 pub use fairness::ingest::{count_csv, CountedData};
 pub use fairness::metrics::{compute, Metrics};
-pub use fairness::plan::FairnessPlan;
+pub use fairness::plan::{
+    FairnessPlan, GroupPolicy, MissingPolicy, SmallGroups, DEFAULT_MAX_GROUPS,
+    DEFAULT_MIN_GROUP_SIZE, MISSING_GROUP,
+};
 pub use fairness::privileged::{Aif360Metrics, SideSummary};
 pub use fairness::report::{
     AttributeReport, FairnessReport, FourFifthsRule, GateResult, GroupReport, LabelInfo,
-    OutcomeInfo, PrivilegedComparison, FAIRNESS_SCHEMA,
+    MissingReport, OutcomeInfo, PrivilegedComparison, FAIRNESS_SCHEMA,
 };
 pub use model::additive::AdditiveScore;
 pub use model::coefficients::LinearModel;

@@ -14,8 +14,9 @@ use crate::audit::explanations::ExplanationsConfig;
 use crate::error::{Error, Result};
 use crate::fairness::confusion::UndefinedPolicy;
 use crate::fairness::plan::{
-    Attribute, BootstrapSettings, Bound, FairnessPlan, Gate, Outcome, PrivilegedGroup,
-    DEFAULT_CONFIDENCE, DEFAULT_THRESHOLD, INTERSECTION_SEPARATOR,
+    Attribute, BootstrapSettings, Bound, FairnessPlan, Gate, GroupPolicy, MissingPolicy, Outcome,
+    PrivilegedGroup, SmallGroups, DEFAULT_CONFIDENCE, DEFAULT_MAX_GROUPS, DEFAULT_MIN_GROUP_SIZE,
+    DEFAULT_THRESHOLD, INTERSECTION_SEPARATOR,
 };
 use crate::model::scoring::ScoringOptions;
 use crate::report::Format;
@@ -37,6 +38,10 @@ use crate::report::Format;
 /// | `confidence` | 0.95 | interval level, in (0, 1) |
 /// | `seed` | 0 | bootstrap seed |
 /// | `fairlearn_compat` | false | count undefined rates as 0.0, as fairlearn |
+/// | `missing` | error | rows with a missing-value marker: `error`, `drop` or `group` |
+/// | `max_groups` | 10,000 | most distinct values of one sensitive column (≥ 2) |
+/// | `min_group_size` | 30 | groups with fewer rows are flagged as small |
+/// | `small_groups` | include | `include` or `exclude` small groups from the aggregates |
 /// | `max` / `min` | none | gates `{metric: limit}` applied to every attribute |
 /// | `gates` | none | gates for one attribute: `{metric, attribute, max or min}` |
 /// | `exit_zero` | false | report failed gates without failing (CLI only) |
@@ -86,6 +91,18 @@ pub struct AuditConfig {
     /// Count undefined rates as 0.0, as fairlearn does.
     #[serde(default, alias = "fairlearnCompat")]
     pub fairlearn_compat: bool,
+    /// What to do with rows holding a missing-value marker.
+    #[serde(default)]
+    pub missing: Option<MissingPolicy>,
+    /// Most distinct values of one sensitive column.
+    #[serde(default, alias = "maxGroups")]
+    pub max_groups: Option<usize>,
+    /// Groups with fewer rows are flagged as small.
+    #[serde(default, alias = "minGroupSize")]
+    pub min_group_size: Option<u64>,
+    /// Whether small groups take part in the aggregates.
+    #[serde(default, alias = "smallGroups")]
+    pub small_groups: Option<SmallGroups>,
     /// Upper limits per metric, for every attribute.
     #[serde(default)]
     pub max: BTreeMap<String, f64>,
@@ -221,6 +238,23 @@ impl AuditConfig {
             },
             bootstrap,
             gates,
+            groups: self.group_policy()?,
+        })
+    }
+
+    fn group_policy(&self) -> Result<GroupPolicy> {
+        let max_groups = self.max_groups.unwrap_or(DEFAULT_MAX_GROUPS);
+        if max_groups < 2 {
+            return Err(Error::invalid_option(
+                "max_groups",
+                format!("{max_groups} is too few: fairness compares at least two groups"),
+            ));
+        }
+        Ok(GroupPolicy {
+            missing: self.missing.unwrap_or_default(),
+            max_groups,
+            min_group_size: self.min_group_size.unwrap_or(DEFAULT_MIN_GROUP_SIZE),
+            small_groups: self.small_groups.unwrap_or_default(),
         })
     }
 

@@ -7,6 +7,7 @@ use std::io::Read;
 use csv::ByteRecord;
 
 use crate::data::header::Header;
+use crate::data::missing::is_missing;
 use crate::data::rows::Rows;
 use crate::data::{csv_error, csv_reader};
 use crate::error::{Error, ErrorKind, Location, Result};
@@ -120,8 +121,9 @@ pub fn resolve_features(
     names.iter().map(|n| header.find(n)).collect()
 }
 
-/// Parses one feature cell. Empty cells and `NaN` are missing values, allowed only when the
-/// model handles them; infinities never are.
+/// Parses one feature cell. Missing-value markers (empty, `NA`, `NaN`, `null`, …: see
+/// [`crate::data::missing`]) are missing values, allowed only when the model handles them;
+/// infinities never are.
 ///
 /// # Errors
 /// A cell that is not a number, infinite, or missing where `allow_missing` is false; the
@@ -132,13 +134,13 @@ pub fn parse_feature(
     at: impl FnOnce() -> Location,
 ) -> Result<f64> {
     let text = cell.trim();
-    let value = if text.is_empty() { Ok(f64::NAN) } else { text.parse::<f64>() };
+    let value = if is_missing(text.as_bytes()) { Ok(f64::NAN) } else { text.parse::<f64>() };
     match value {
         Ok(x) if x.is_finite() => Ok(x),
         Ok(x) if x.is_nan() && allow_missing => Ok(x),
         Ok(x) if x.is_nan() => Err(Error::invalid_value(
             at(),
-            "missing value (empty or NaN), and the model does not impute missing values",
+            format!("missing value (\"{cell}\"), and the model does not impute missing values"),
         )),
         Ok(x) => Err(Error::invalid_value(at(), format!("{x} is not a finite number"))),
         Err(_) => Err(Error::invalid_value(at(), format!("\"{cell}\" is not a number"))),

@@ -1,11 +1,13 @@
 //! Reading user data: CSV bytes in, columns and typed values out. One header reader and one
-//! column lookup ([`header`]), the input schema a model needs and the feature columns that
-//! fill it ([`features`]), and row-major rows of a known width ([`rows`]). No filesystem and
+//! column lookup ([`header`]), one set of missing-value markers ([`missing`]), the input
+//! schema a model needs and the feature columns that fill it ([`features`]), and row-major
+//! rows of a known width ([`rows`]). No filesystem and
 //! no model here: callers hand in readers and a name for the source to use in errors.
 
 pub(crate) mod batch;
 pub mod features;
 pub mod header;
+pub mod missing;
 pub mod rows;
 
 use crate::error::{Error, ErrorKind, Location};

@@ -11,7 +11,9 @@ use crate::fairness::confusion::{Confusion, Rate, UndefinedPolicy};
 use crate::fairness::counts::GroupKey;
 use crate::fairness::ingest::CountedData;
 use crate::fairness::metrics::{compute, Leaf, Metrics, METRIC_NAMES};
-use crate::fairness::plan::{Attribute, BootstrapSettings, Bound, FairnessPlan, Outcome};
+use crate::fairness::plan::{
+    Attribute, BootstrapSettings, Bound, FairnessPlan, Outcome, SmallGroups,
+};
 use crate::fairness::privileged::{Aif360Metrics, Sides};
 use crate::fairness::report::{
     AttributeReport, FairnessReport, FourFifthsRule, GateResult, GroupReport, LabelInfo,
@@ -76,6 +78,7 @@ pub fn audit(
         },
         policy: plan.policy,
         bootstrap: plan.bootstrap,
+        missing: data.missing.clone(),
         overall,
         passed: gates.iter().all(|g| g.passed),
         attributes,
@@ -119,6 +122,7 @@ fn group_report(group: String, counts: &Confusion, policy: UndefinedPolicy) -> G
         confusion: *counts,
         undefined,
         intervals: None,
+        small: false,
     }
 }
 
@@ -157,15 +161,20 @@ struct AttributeValues {
     aif360: Option<Aif360Metrics<std::result::Result<f64, &'static str>>>,
 }
 
+/// The aggregates over the `included` groups (all but excluded small ones) and the AIF360
+/// comparison of the privileged group with every other row.
 fn attribute_values(
     groups: &[Confusion],
+    included: &[usize],
     privileged: Option<&Confusion>,
     favorable_is_positive: bool,
     policy: UndefinedPolicy,
 ) -> AttributeValues {
+    let compared: Vec<Confusion> = included.iter().map(|&i| groups[i]).collect();
     let overall: Confusion = groups.iter().sum();
+    let compared_overall: Confusion = compared.iter().sum();
     AttributeValues {
-        metrics: compute(groups, &overall, policy),
+        metrics: compute(&compared, &compared_overall, policy),
         aif360: privileged.map(|p| Sides::split(p, &overall, favorable_is_positive).metrics()),
     }
 }
@@ -183,8 +192,13 @@ fn attribute_report(
     let keys: Vec<&GroupKey> = by_group.keys().collect();
     let counts: Vec<Confusion> = by_group.values().copied().collect();
     let privileged_index = privileged_group_index(plan, attribute, &keys)?;
+    let small: Vec<bool> = counts.iter().map(|c| c.count() < plan.groups.min_group_size).collect();
+    let included: Vec<usize> = (0..counts.len())
+        .filter(|&i| !(small[i] && plan.groups.small_groups == SmallGroups::Exclude))
+        .collect();
     let values = attribute_values(
         &counts,
+        &included,
         privileged_index.map(|i| &counts[i]),
         data.favorable_is_positive,
         plan.policy,
@@ -193,9 +207,13 @@ fn attribute_report(
     let mut groups: Vec<GroupReport> = keys
         .iter()
         .zip(&counts)
-        .map(|(key, c)| group_report(key.join("&"), c, plan.policy))
+        .zip(&small)
+        .map(|((key, c), &small)| GroupReport {
+            small,
+            ..group_report(key.join("&"), c, plan.policy)
+        })
         .collect();
-    let names: Vec<String> = keys.iter().map(|k| k.join("&")).collect();
+    let names: Vec<String> = included.iter().map(|&i| keys[i].join("&")).collect();
     let mut undefined = BTreeMap::new();
     let metrics = values
         .metrics
@@ -230,6 +248,7 @@ fn attribute_report(
         let intervals = bootstrap_attribute(
             &values,
             &counts,
+            &included,
             privileged_index.map(|i| (i, data.favorable_is_positive)),
             plan.policy,
             settings,
@@ -245,10 +264,16 @@ fn attribute_report(
         }
     }
 
+    let mut warnings = undefined_rate_warnings(&groups, plan.policy);
+    warnings.extend(small_group_warning(
+        &groups,
+        plan.groups.min_group_size,
+        plan.groups.small_groups,
+    ));
     Ok(AttributeReport {
         attribute: attribute.name.clone(),
         columns: attribute.columns.clone(),
-        warnings: undefined_rate_warnings(&groups, plan.policy),
+        warnings,
         groups,
         metrics,
         metric_intervals,
@@ -297,6 +322,26 @@ fn privileged_group_index(
     }
 }
 
+/// The warning about groups below `min_group_size`, if any.
+fn small_group_warning(groups: &[GroupReport], min: u64, treatment: SmallGroups) -> Option<String> {
+    let small: Vec<String> =
+        groups.iter().filter(|g| g.small).map(|g| format!("{} ({})", g.group, g.count)).collect();
+    if small.is_empty() {
+        return None;
+    }
+    let treatment = match treatment {
+        SmallGroups::Include => {
+            "included in the aggregates (‹small_groups› exclude leaves them out)"
+        }
+        SmallGroups::Exclude => "left out of the aggregates",
+    };
+    Some(format!(
+        "{} group(s) have fewer than {min} rows: {}; their rates and intervals are unreliable; {treatment}",
+        small.len(),
+        small.join(", ")
+    ))
+}
+
 fn undefined_rate_warnings(groups: &[GroupReport], policy: UndefinedPolicy) -> Vec<String> {
     let mut warnings = Vec::new();
     for rate in [Rate::SelectionRate, Rate::Tpr, Rate::Fpr] {
@@ -334,9 +379,11 @@ struct AttributeIntervals {
 /// Intervals for every value of `observed` (the full-data values, whose shape the intervals
 /// take) from resamples of the groups' `counts`; `privileged` is the privileged group's
 /// index and whether the favourable label is the positive one.
+#[allow(clippy::too_many_arguments)]
 fn bootstrap_attribute(
     observed: &AttributeValues,
     counts: &[Confusion],
+    included: &[usize],
     privileged: Option<(usize, bool)>,
     policy: UndefinedPolicy,
     settings: &BootstrapSettings,
@@ -355,6 +402,7 @@ fn bootstrap_attribute(
         }
         let values = attribute_values(
             &drawn,
+            included,
             privileged.map(|(i, _)| &drawn[i]),
             privileged.is_none_or(|(_, favorable_is_positive)| favorable_is_positive),
             policy,

@@ -7,7 +7,7 @@
 //! When a model scores the rows, each batch of records is scored as it is read and counted
 //! at once: nothing but the counts outlives the batch.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
@@ -17,11 +17,13 @@ use crate::data::batch::RecordBatch;
 use crate::data::csv_reader;
 use crate::data::features::ScoreRecords;
 use crate::data::header::Header;
+use crate::data::missing::is_missing;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::confusion::Confusion;
 use crate::fairness::counts::GroupCounts;
 use crate::fairness::labels::{BinaryCodec, BinaryError};
-use crate::fairness::plan::{FairnessPlan, Outcome};
+use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome, MISSING_GROUP};
+use crate::fairness::report::MissingReport;
 
 /// Counted data ready to audit: the mergeable state and how its labels were read.
 #[derive(Debug, Clone)]
@@ -34,6 +36,8 @@ pub struct CountedData {
     pub negative_label: Option<String>,
     /// Whether the favourable label of the privileged comparison is the positive label.
     pub favorable_is_positive: bool,
+    /// The rows left out for missing values, under a `drop` or `group` policy.
+    pub missing: Option<MissingReport>,
 }
 
 /// Column positions of the fields the audit reads; `outcome` is `None` when a scorer
@@ -91,6 +95,8 @@ fn count<R: Read>(
     }
 
     let mut codec = BinaryCodec::new(plan.positive_label.as_deref());
+    let mut missing = MissingTally::new(plan.groups.missing);
+    let mut distinct = DistinctValues::new(columns.sensitive.len());
     let mut table = JointTable::default();
     let mut batch = RecordBatch::default();
     let mut scores = Vec::new();
@@ -113,6 +119,9 @@ fn count<R: Read>(
             }
             let line = record.position().map_or(0, csv::Position::line);
             let at = |column: usize| header.at(line, column);
+            if missing.leaves_out(record, &columns, &at)? {
+                continue;
+            }
             let label =
                 read_binary(&mut codec, &record[columns.label], &plan.label, || at(columns.label))?;
             let prediction = match (&plan.outcome, columns.outcome) {
@@ -140,14 +149,16 @@ fn count<R: Read>(
             };
             key.clear();
             for &c in &columns.sensitive {
-                let cell = &record[c];
-                if cell.is_empty() {
-                    return Err(Error::invalid_value(at(c), "empty sensitive value"));
-                }
+                let cell = group_value(&record[c]);
                 key.extend_from_slice(&u32::try_from(cell.len()).unwrap_or(u32::MAX).to_le_bytes());
                 key.extend_from_slice(cell);
             }
-            let counts = table.entry(&key, || sensitive_values(record, &columns.sensitive, at))?;
+            let new_values = || {
+                let values = sensitive_values(record, &columns.sensitive, at)?;
+                distinct.add(&values, &plan.sensitive_columns, plan.groups.max_groups, source)?;
+                Ok(values)
+            };
+            let counts = table.entry(&key, new_values)?;
             counts.add_row(label, prediction);
         }
         if let Some((_, error)) = failed {
@@ -182,6 +193,7 @@ fn count<R: Read>(
         positive_label: codec.positive_name(),
         negative_label: codec.negative_name(),
         favorable_is_positive,
+        missing: missing.report(&header),
     })
 }
 
@@ -274,14 +286,128 @@ fn sensitive_values(
     columns
         .iter()
         .map(|&c| {
-            let text = std::str::from_utf8(&record[c])
+            let text = std::str::from_utf8(group_value(&record[c]))
                 .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at(c) }))?;
-            if text.trim().is_empty() {
-                return Err(Error::invalid_value(at(c), "empty sensitive value"));
-            }
             Ok(text.to_owned())
         })
         .collect()
+}
+
+/// A sensitive cell as a group value: a missing-value marker is the group `(missing)` (the
+/// row reaches here with one only under [`MissingPolicy::Group`]).
+fn group_value(cell: &[u8]) -> &[u8] {
+    if is_missing(cell) {
+        MISSING_GROUP.as_bytes()
+    } else {
+        cell
+    }
+}
+
+/// Rows with missing values under the plan's [`MissingPolicy`], counted per column.
+struct MissingTally {
+    policy: MissingPolicy,
+    dropped_rows: u64,
+    by_column: BTreeMap<usize, u64>,
+}
+
+impl MissingTally {
+    fn new(policy: MissingPolicy) -> Self {
+        MissingTally { policy, dropped_rows: 0, by_column: BTreeMap::new() }
+    }
+
+    /// Whether the row is left out for a missing label, outcome or sensitive value.
+    ///
+    /// # Errors
+    /// Under [`MissingPolicy::Error`], the first missing cell, placed at `at(column)`.
+    fn leaves_out(
+        &mut self,
+        record: &ByteRecord,
+        columns: &Columns,
+        at: &impl Fn(usize) -> Location,
+    ) -> Result<bool> {
+        let required = std::iter::once(columns.label).chain(columns.outcome);
+        let sensitive = columns.sensitive.iter().map(|&c| (c, true));
+        let mut leave = false;
+        for (c, is_sensitive) in required.map(|c| (c, false)).chain(sensitive) {
+            if !is_missing(&record[c]) {
+                continue;
+            }
+            match (self.policy, is_sensitive) {
+                (MissingPolicy::Error, _) => {
+                    let value = String::from_utf8_lossy(&record[c]);
+                    let how = if is_sensitive {
+                        format!(
+                            ", or audit them as the group \"{MISSING_GROUP}\" with ‹missing› group"
+                        )
+                    } else {
+                        String::new()
+                    };
+                    return Err(Error::invalid_value(
+                        at(c),
+                        format!("missing value (\"{value}\"); leave such rows out with ‹missing› drop{how}"),
+                    ));
+                }
+                (MissingPolicy::Group, true) => {}
+                _ => {
+                    *self.by_column.entry(c).or_default() += 1;
+                    leave = true;
+                }
+            }
+        }
+        self.dropped_rows += u64::from(leave);
+        Ok(leave)
+    }
+
+    /// What was left out, by column name; `None` under the error policy.
+    fn report(&self, header: &Header) -> Option<MissingReport> {
+        (self.policy != MissingPolicy::Error).then(|| MissingReport {
+            policy: self.policy,
+            dropped_rows: self.dropped_rows,
+            by_column: self
+                .by_column
+                .iter()
+                .map(|(&c, &n)| (header.name(c).to_owned(), n))
+                .collect(),
+        })
+    }
+}
+
+/// The distinct values seen in each sensitive column, to stop at `max_groups` (an id column
+/// given as sensitive by mistake) before the counts grow with the file.
+struct DistinctValues(Vec<HashSet<String>>);
+
+impl DistinctValues {
+    fn new(columns: usize) -> Self {
+        DistinctValues(vec![HashSet::new(); columns])
+    }
+
+    /// Records a new combination's values.
+    ///
+    /// # Errors
+    /// A column with more than `max_groups` distinct values.
+    fn add(
+        &mut self,
+        values: &[String],
+        names: &[String],
+        max_groups: usize,
+        source: &str,
+    ) -> Result<()> {
+        for ((seen, value), name) in self.0.iter_mut().zip(values).zip(names) {
+            if seen.contains(value) {
+                continue;
+            }
+            seen.insert(value.clone());
+            if seen.len() > max_groups {
+                return Err(Error::invalid_value(
+                    Location::source(source).in_column(name),
+                    format!(
+                        "more than {max_groups} distinct values: is it an identifier rather than a sensitive attribute? (raise ‹max_groups› if these are real groups)"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn read_binary(
@@ -340,7 +466,7 @@ fn check_several_groups(counts: &GroupCounts, plan: &FairnessPlan, source: &str)
 mod tests {
     use super::*;
     use crate::fairness::confusion::UndefinedPolicy;
-    use crate::fairness::plan::Attribute;
+    use crate::fairness::plan::{Attribute, GroupPolicy};
     use crate::model::coefficients::LinearModel;
     use crate::model::scoring::{RecordScorer, ScoringOptions};
 
@@ -356,6 +482,7 @@ mod tests {
             policy: UndefinedPolicy::Strict,
             bootstrap: None,
             gates: Vec::new(),
+            groups: GroupPolicy::default(),
         }
     }
 
@@ -410,7 +537,7 @@ mod tests {
         );
         assert_eq!(
             error("y,p,g\n1,1,a\n0,1,\n"),
-            "t.csv, line 3, column \"g\": empty sensitive value"
+            "t.csv, line 3, column \"g\": missing value (\"\"); leave such rows out with ‹missing› drop, or audit them as the group \"(missing)\" with ‹missing› group"
         );
         assert!(error("y,p,g\n1,1,a\n2,1,b\n")
             .starts_with("t.csv, line 3, column \"y\": value \"2\" is not 0/1"));

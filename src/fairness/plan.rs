@@ -96,6 +96,66 @@ pub struct BootstrapSettings {
     pub seed: u64,
 }
 
+/// Default limit of distinct values of one sensitive column (`max_groups`).
+pub const DEFAULT_MAX_GROUPS: usize = 10_000;
+
+/// Default size below which a group is flagged as small (`min_group_size`).
+pub const DEFAULT_MIN_GROUP_SIZE: u64 = 30;
+
+/// The group that rows with a missing sensitive value join under [`MissingPolicy::Group`].
+pub const MISSING_GROUP: &str = "(missing)";
+
+/// What to do with a row whose label, prediction, score or sensitive cell is a
+/// missing-value marker ([`crate::data::missing`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingPolicy {
+    /// Stop with an error naming the file, line and column.
+    #[default]
+    Error,
+    /// Leave the row out, counting it per column.
+    Drop,
+    /// Audit a missing sensitive value as the group `(missing)`; a row without a label,
+    /// prediction or score is left out as with `Drop`.
+    Group,
+}
+
+/// Whether groups smaller than `min_group_size` take part in the aggregates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmallGroups {
+    /// They do (flagged, with a warning).
+    #[default]
+    Include,
+    /// They are left out of the aggregates (still listed, flagged).
+    Exclude,
+}
+
+/// How groups are formed and which take part: limits against mistaken sensitive columns
+/// and unreliable small groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupPolicy {
+    /// Missing values.
+    pub missing: MissingPolicy,
+    /// Most distinct values one sensitive column may have.
+    pub max_groups: usize,
+    /// Groups with fewer rows are flagged as small.
+    pub min_group_size: u64,
+    /// Whether small groups take part in the aggregates.
+    pub small_groups: SmallGroups,
+}
+
+impl Default for GroupPolicy {
+    fn default() -> Self {
+        GroupPolicy {
+            missing: MissingPolicy::Error,
+            max_groups: DEFAULT_MAX_GROUPS,
+            min_group_size: DEFAULT_MIN_GROUP_SIZE,
+            small_groups: SmallGroups::Include,
+        }
+    }
+}
+
 /// A checked fairness audit: every name parsed, every number in range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FairnessPlan {
@@ -119,6 +179,8 @@ pub struct FairnessPlan {
     pub bootstrap: Option<BootstrapSettings>,
     /// Gates.
     pub gates: Vec<Gate>,
+    /// Missing values, group limits and small groups.
+    pub groups: GroupPolicy,
 }
 
 impl Gate {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fairness::confusion::{Confusion, UndefinedPolicy};
 use crate::fairness::metrics::Metrics;
-use crate::fairness::plan::{BootstrapSettings, Bound};
+use crate::fairness::plan::{BootstrapSettings, Bound, MissingPolicy};
 use crate::fairness::privileged::{Aif360Metrics, SideSummary};
 
 /// The schema identifier of [`FairnessReport`].
@@ -40,10 +40,25 @@ pub struct FairnessReport {
     pub overall: GroupReport,
     /// One entry per audited attribute, in the given order.
     pub attributes: Vec<AttributeReport>,
+    /// Rows left out for missing values (present under a `drop` or `group` policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<MissingReport>,
     /// Every gate's verdict.
     pub gates: Vec<GateResult>,
     /// Whether every gate passed (true when there are none).
     pub passed: bool,
+}
+
+/// How missing values were treated, and the rows left out for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissingReport {
+    /// `drop` or `group`.
+    pub policy: MissingPolicy,
+    /// Rows left out (a missing label, prediction or score; or, under `drop`, a missing
+    /// sensitive value).
+    pub dropped_rows: u64,
+    /// Column → rows left out with a missing value in it (a row may count in several).
+    pub by_column: BTreeMap<String, u64>,
 }
 
 /// The label column and its two values.
@@ -97,6 +112,13 @@ pub struct GroupReport {
     pub undefined: BTreeMap<String, String>,
     /// Rate name → bootstrap interval, when bootstrapped.
     pub intervals: Option<BTreeMap<String, Interval>>,
+    /// Whether the group has fewer rows than `min_group_size` (present only when true).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub small: bool,
+}
+
+fn is_false(flag: &bool) -> bool {
+    !flag
 }
 
 /// Everything computed for one attribute.

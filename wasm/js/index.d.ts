@@ -78,6 +78,18 @@ export interface FairnessOptions extends LongWork {
   confidence?: number;
   seed?: number;
   fairlearnCompat?: boolean;
+  /**
+   * Rows with a missing value (empty, NA, N/A, NaN, null, None, … as pandas reads them) in the
+   * label, prediction, score or a sensitive column: an error (default), left out (`drop`), or
+   * missing sensitive values audited as the group "(missing)" (`group`).
+   */
+  missing?: 'error' | 'drop' | 'group';
+  /** Most distinct values of one sensitive column (default 10,000). */
+  maxGroups?: number;
+  /** Groups with fewer rows are flagged as small (default 30). */
+  minGroupSize?: number;
+  /** Whether small groups take part in the aggregates (default `include`). */
+  smallGroups?: 'include' | 'exclude';
   /** Upper limits per metric, e.g. `{demographic_parity_difference: 0.1}`. */
   max?: Record<string, number>;
   /** Lower limits per metric, e.g. `{disparate_impact: 0.8}`. */
@@ -198,6 +210,8 @@ export interface GroupReport {
   /** Why a rate is null, by rate name. */
   undefined: Partial<Record<RateName, string>>;
   intervals: Partial<Record<RateName, Interval>> | null;
+  /** Present (true) when the group has fewer rows than `minGroupSize`. */
+  small?: boolean;
 }
 
 export interface ByMethod<T> { between_groups: T; to_overall: T }
@@ -267,6 +281,14 @@ export interface GateResult {
 }
 
 /** `sextant.fairness/v1`. */
+/** The rows left out for missing values. */
+export interface MissingReport {
+  policy: 'drop' | 'group';
+  dropped_rows: number;
+  /** Column → rows left out with a missing value in it (a row may count in several). */
+  by_column: Record<string, number>;
+}
+
 export interface FairnessReport {
   schema: 'sextant.fairness/v1';
   source: string;
@@ -277,6 +299,8 @@ export interface FairnessReport {
   bootstrap: { resamples: number; confidence: number; seed: number } | null;
   overall: GroupReport;
   attributes: AttributeReport[];
+  /** Present under the `drop` and `group` missing-value policies. */
+  missing?: MissingReport;
   gates: GateResult[];
   passed: boolean;
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use sextant::Format;
+use sextant::{Format, MissingPolicy};
 
 /// `--format` of `sextant fairness` and `sextant audit`: the core's report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,6 +28,45 @@ impl From<ReportFormat> for Format {
             ReportFormat::Markdown => Format::Markdown,
             ReportFormat::Junit => Format::Junit,
             ReportFormat::Html => Format::Html,
+        }
+    }
+}
+
+/// `--missing`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Missing {
+    /// Stop with an error naming the file, line and column.
+    Error,
+    /// Leave such rows out (counted per column in the report).
+    Drop,
+    /// Audit missing sensitive values as the group "(missing)".
+    Group,
+}
+
+impl From<Missing> for MissingPolicy {
+    fn from(missing: Missing) -> MissingPolicy {
+        match missing {
+            Missing::Error => MissingPolicy::Error,
+            Missing::Drop => MissingPolicy::Drop,
+            Missing::Group => MissingPolicy::Group,
+        }
+    }
+}
+
+/// `--small-groups`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SmallGroups {
+    /// Small groups take part in the aggregates.
+    Include,
+    /// Small groups are left out of the aggregates.
+    Exclude,
+}
+
+impl From<SmallGroups> for sextant::SmallGroups {
+    fn from(small: SmallGroups) -> sextant::SmallGroups {
+        match small {
+            SmallGroups::Include => sextant::SmallGroups::Include,
+            SmallGroups::Exclude => sextant::SmallGroups::Exclude,
         }
     }
 }
@@ -120,6 +159,21 @@ pub struct FairnessArgs {
     /// Count undefined rates as 0.0, reproducing fairlearn bit for bit.
     #[arg(long)]
     pub fairlearn_compat: bool,
+    /// Rows with a missing value (empty, NA, N/A, NaN, null, None, … as pandas reads them) in
+    /// the label, prediction, score or a sensitive column: stop with an error, drop them, or
+    /// audit missing sensitive values as the group "(missing)".
+    #[arg(long, value_name = "POLICY", value_enum, default_value_t = Missing::Error)]
+    pub missing: Missing,
+    /// Stop when a sensitive column has more distinct values than N (an id column given by
+    /// mistake).
+    #[arg(long, value_name = "N", default_value_t = sextant::DEFAULT_MAX_GROUPS)]
+    pub max_groups: usize,
+    /// Groups with fewer rows are flagged as small (a marker and a warning).
+    #[arg(long, value_name = "N", default_value_t = sextant::DEFAULT_MIN_GROUP_SIZE)]
+    pub min_group_size: u64,
+    /// Whether small groups take part in the aggregates.
+    #[arg(long, value_name = "HOW", value_enum, default_value_t = SmallGroups::Include)]
+    pub small_groups: SmallGroups,
     /// Gate: fail when METRIC exceeds LIMIT on any attribute. Repeatable.
     #[arg(long, value_name = "METRIC=LIMIT", value_parser = parse_gate)]
     pub max: Vec<(String, f64)>,
@@ -310,6 +364,10 @@ config file. Unknown keys are errors.
     confidence = 0.95
     seed = 7
     fairlearn_compat = false
+    missing = \"error\"                   # or \"drop\", \"group\": rows with NA, empty, null, … cells
+    max_groups = 10000                  # most distinct values of one sensitive column
+    min_group_size = 30                 # smaller groups are flagged
+    small_groups = \"include\"            # or \"exclude\": small groups out of the aggregates
     exit_zero = false                   # true: report failed gates, exit 0
 
     [max]                               # gates for every attribute

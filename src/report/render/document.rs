@@ -2,8 +2,10 @@
 //! so that the text, markdown and HTML renderers share one layout and differ only in syntax.
 
 use crate::fairness::metrics::Metrics;
-use crate::fairness::plan::Bound;
-use crate::fairness::report::{AttributeReport, FairnessReport, GroupReport, Interval};
+use crate::fairness::plan::{Bound, MissingPolicy};
+use crate::fairness::report::{
+    AttributeReport, FairnessReport, GroupReport, Interval, MissingReport,
+};
 
 /// A table of pre-formatted cells.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +48,9 @@ pub fn with_interval(value: Option<f64>, interval: Option<&Interval>) -> String 
 pub fn layout(report: &FairnessReport) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(format!("Sextant fairness audit: {}", report.source))];
     blocks.push(Block::Paragraph(summary_line(report)));
+    if let Some(missing) = &report.missing {
+        blocks.push(Block::Paragraph(missing_line(missing)));
+    }
     blocks.push(Block::Table(group_table(std::slice::from_ref(&report.overall))));
     if !report.gates.is_empty() {
         blocks.push(Block::Heading("Gates".into()));
@@ -56,6 +61,18 @@ pub fn layout(report: &FairnessReport) -> Vec<Block> {
     }
     blocks.push(Block::Paragraph(verdict(report)));
     blocks
+}
+
+fn missing_line(missing: &MissingReport) -> String {
+    let policy = match missing.policy {
+        MissingPolicy::Group => "missing sensitive values audited as the group \"(missing)\"; ",
+        MissingPolicy::Drop | MissingPolicy::Error => "",
+    };
+    let columns: Vec<String> =
+        missing.by_column.iter().map(|(column, n)| format!("{column}: {n}")).collect();
+    let by_column =
+        if columns.is_empty() { String::new() } else { format!(" ({})", columns.join(", ")) };
+    format!("Missing values: {policy}{} rows left out{by_column}.", missing.dropped_rows)
 }
 
 fn summary_line(report: &FairnessReport) -> String {
@@ -105,8 +122,9 @@ fn group_table(groups: &[GroupReport]) -> Table {
         .map(|g| {
             let interval = |name: &str| g.intervals.as_ref().and_then(|i| i.get(name));
             let cell = |name: &str, v: Option<f64>| with_interval(v, interval(name));
+            let group = if g.small { format!("{} (small)", g.group) } else { g.group.clone() };
             vec![
-                g.group.clone(),
+                group,
                 g.count.to_string(),
                 cell("base_rate", g.base_rate),
                 cell("selection_rate", g.selection_rate),

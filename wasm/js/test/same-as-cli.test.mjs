@@ -67,6 +67,20 @@ test('the demo audit with [explanations] gives the bytes of `sextant audit` in e
   assert.equal(JSON.stringify(audit(config)), cli(['audit', 'datasets/demo/audit.toml', '--format', 'json']));
 });
 
+test('missing values, group limits and small groups equal the CLI', () => {
+  const file = at('target/test-scratch/node-missing.csv');
+  mkdirSync(path.dirname(file), { recursive: true });
+  const data = 'label,pred,grp\n1,1,A\n0,1,NA\n1,0,B\n0,0,A\nNaN,1,B\n1,1,null\n0,0,B\n1,0,C\n1,1,A\n0,1,B\n';
+  writeFileSync(file, data);
+  for (const [missing, small] of [['drop', 'include'], ['group', 'exclude']]) {
+    const ours = fairness({ data, source: file, label: 'label', pred: 'pred', sensitive: 'grp', missing, minGroupSize: 2, smallGroups: small });
+    assert.equal(JSON.stringify(ours), cli(['fairness', file, '--label', 'label', '--pred', 'pred', '--sensitive', 'grp',
+      '--missing', missing, '--min-group-size', '2', '--small-groups', small, '--format', 'json']), `${missing}, ${small}`);
+  }
+  assert.throws(() => fairness({ data, label: 'label', pred: 'pred', sensitive: 'grp' }), (e) => e.code === 'invalid_value' && /missing: 'drop'|missing drop/.test(e.message));
+  assert.throws(() => fairness({ data, label: 'label', pred: 'pred', sensitive: 'grp', missing: 'drop', maxGroups: 1 }), (e) => e.code === 'invalid_option' && /maxGroups/.test(e.message));
+});
+
 test('SHAP and LIME on the demo model equal the CLI', () => {
   const rowsFile = at('target/test-scratch/node-rows.csv');
   writeFileSync(rowsFile, text('datasets/demo/loans.csv').split('\n').slice(0, 6).join('\n') + '\n');
