@@ -105,8 +105,6 @@ fn bad_lime_input_gets_one_line_errors() {
     run(&empty, &[], &["empty.csv", "no data rows"]);
     let other = write(&dir, "other.csv", b"x0,x1,z\n1,2,3\n");
     run(&other, &[], &["other.csv", "no column \"x2\""]);
-    let constant = write(&dir, "constant.csv", b"x0,x1,x2\n1,2,0\n3,2,1\n");
-    run(&constant, &[], &["column `x1` is constant"]);
     let nan = write(&dir, "nan.csv", b"x0,x1,x2\n1,2,0\n3,NaN,1\n");
     run(&nan, &[], &["nan.csv", "line 3", "column \"x1\"", "missing value"]);
     let inf = write(&dir, "inf.csv", b"x0,x1,x2\n1,2,0\n3,-inf,1\n");
@@ -120,4 +118,57 @@ fn bad_lime_input_gets_one_line_errors() {
     run(&good, &["--repeats", "0"], &["repeats", "at least one run"]);
     run(&good, &["--num-features", "4"], &["num-features", "the model has 3 features"]);
     run(&good, &["--kernel-width", "0"], &["kernel-width", "not a positive number"]);
+}
+
+/// lime 0.2.0.1 explains rows against training data with a constant column: that feature
+/// gets weight 0 and the others their usual weights (tests/fixtures/edge_cases/lime_constant.json,
+/// scripts/fixtures/make_lime_constant_reference.py). Ten seeds on both sides, compared as the
+/// lime reference test compares them: within lime's mean ± max(4·std, 0.01).
+#[test]
+fn a_constant_training_column_gets_weight_zero_as_in_lime() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/edge_cases/lime_constant.json");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let reference: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let dir = scratch("lime_constant");
+    let model = write(&dir, "model.json", reference["model"].to_string().as_bytes());
+    let training =
+        write(&dir, "train.csv", reference["training_csv"].as_str().unwrap_or("").as_bytes());
+    let expected = reference["rows"].as_array().cloned().unwrap_or_default();
+    let mut rows = String::from("x0,x1,x2\n");
+    for row in &expected {
+        let x: Vec<String> =
+            row["x"].as_array().into_iter().flatten().map(ToString::to_string).collect();
+        rows.push_str(&format!("{}\n", x.join(",")));
+    }
+    let rows = write(&dir, "rows.csv", rows.as_bytes());
+    let ours = sextant_json(&lime_args(
+        &model,
+        &rows,
+        &training,
+        &["--repeats", "10", "--format", "json"],
+    ));
+    for (i, (row, theirs)) in
+        ours["rows"].as_array().into_iter().flatten().zip(&expected).enumerate()
+    {
+        let weights = row["weights"].as_array().cloned().unwrap_or_default();
+        let of =
+            |name: &str| weights.iter().find(|w| w["feature"] == name).cloned().unwrap_or_default();
+        for lime in theirs["weights"].as_array().into_iter().flatten() {
+            let feature = lime["feature"].as_str().unwrap_or_default();
+            let (ours, mean) = (
+                of(feature)["weight"].as_f64().unwrap_or(f64::NAN),
+                lime["mean"].as_f64().unwrap_or(0.0),
+            );
+            let tolerance = (4.0 * lime["std"].as_f64().unwrap_or(0.0)).max(0.01);
+            assert!(
+                (ours - mean).abs() <= tolerance,
+                "row {i} {feature}: {ours} vs lime {mean} ± {tolerance}"
+            );
+        }
+        let constant = of("x1");
+        let zero = constant["weight"].as_f64().unwrap_or(f64::NAN);
+        assert!(zero.abs() < 1e-12, "row {i}: the constant feature's weight is {zero}");
+        assert_eq!(constant["description"], "x1 <= 5.00");
+    }
 }

@@ -232,9 +232,12 @@ impl FeatureSpace {
 
 /// Learns the interpretable space of each feature from row-major `training` rows.
 ///
+/// A constant column gets one bin (or one category), as lime's discretizer gives it: every
+/// sample falls in the instance's bin, so its surrogate weight is 0 (lime 0.2.0.1 feeds the
+/// model the bin's standardised edge, 0, for it, and so does Sextant: see [`Draw`]).
+///
 /// # Errors
-/// No training rows, a value that is not finite (its row and column named), or a constant
-/// column (nothing to contrast the instance with).
+/// No training rows, or a value that is not finite (its row and column named).
 pub fn learn_space(
     training: &[f64],
     names: &[String],
@@ -261,15 +264,8 @@ pub fn learn_space(
         .map(|j| {
             let mut column: Vec<f64> = training.iter().skip(j).step_by(m).copied().collect();
             column.sort_by(f64::total_cmp);
-            if column[0] == column[n_rows - 1] {
-                return Err(Error::invalid_option(
-                    "training",
-                    format!(
-                        "column `{}` is constant ({}) in the training data: LIME cannot sample around it",
-                        names[j], column[0]
-                    ),
-                ));
-            }
+            // A constant column is one bin (or category) that every sample shares with the
+            // instance: its surrogate weight is 0, as in lime.
             Ok(if categorical[j] {
                 categorical_space(&names[j], &column)
             } else {
@@ -395,11 +391,21 @@ mod tests {
     }
 
     #[test]
-    fn constant_and_non_finite_training_columns_are_rejected() {
+    fn a_constant_column_is_one_bin_drawn_as_lime_draws_it() -> Result<()> {
         let names = vec!["a".to_owned(), "b".to_owned()];
-        let constant =
-            learn_space(&[1.0, 5.0, 2.0, 5.0], &names, &[false, false], Discretizer::Quartile);
-        assert!(constant.is_err_and(|e| e.to_string().contains("`b` is constant")));
+        let space =
+            learn_space(&[1.0, 5.0, 2.0, 5.0], &names, &[false, false], Discretizer::Quartile)?;
+        assert_eq!(space[1].codes, [0.0]);
+        assert_eq!(space[1].describe(0.0), "b <= 5.00");
+        // lime 0.2.0.1's undiscretize returns the standardised edge (0) for a bin whose
+        // edges coincide: the model sees 0 for the constant feature.
+        assert_eq!(space[1].draws[0], Draw::fixed(0.0));
+        Ok(())
+    }
+
+    #[test]
+    fn non_finite_training_values_are_rejected() {
+        let names = vec!["a".to_owned(), "b".to_owned()];
         let infinite = learn_space(
             &[1.0, 5.0, f64::INFINITY, 4.0],
             &names,

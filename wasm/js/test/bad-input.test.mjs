@@ -82,7 +82,9 @@ test('explainers: each bad input is a coded Error', () => {
   const wideRows = `${wide.feature_names.join(',')}\n${Array(21).fill(1).join(',')}\n`;
   throwsCoded(() => explainShap({ model: wide, data: wideRows, background: wideRows, exact: true }), 'invalid_option', /at most 20 features/);
   throwsCoded(() => explainShap({ model, data: rows, background, tolerance: -1 }), 'invalid_option');
-  throwsCoded(() => explainLime({ model, data: rows, training: 'a,b\n1,2\n3,2\n' }), 'invalid_option', /constant/);
+  // A constant training column is explained as lime explains it: weight 0.
+  const constant = explainLime({ model, data: rows, training: 'a,b\n1,2\n3,2\n', numSamples: 200 });
+  assert.ok(constant.rows.every((row) => Math.abs(row.weights.find((w) => w.feature === 'b').weight) < 1e-12));
   throwsCoded(() => explainLime({ model, data: rows, training: background, categorical: ['b'] }), 'invalid_option', /never occurs/);
   throwsCoded(() => explainLime({ model, data: rows, training: background, discretizer: 'entropy' }), 'invalid_option');
   throwsCoded(() => explainLime({ model, data: rows, training: background, numSamples: 1 }), 'invalid_option');
