@@ -4,11 +4,7 @@
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sextant::count_codes;
-use sextant::count_csv;
-use sextant::AuditConfig;
-use sextant::NoProgress;
-use sextant::{audit, CountedData, GroupCounts};
+use sextant::{audit, count_codes, count_csv, AuditConfig, CountedData, GroupCounts, NoProgress};
 
 fn columns(rows: usize) -> (Vec<u8>, Vec<u8>, Vec<u32>) {
     let mut rng = ChaCha8Rng::seed_from_u64(0);

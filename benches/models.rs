@@ -4,8 +4,7 @@
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sextant::LinearModel;
-use sextant::{load_model, Model};
+use sextant::{load_model, LinearModel, Model};
 
 const ROWS: usize = 100_000;
 

@@ -79,7 +79,9 @@ pub use fairness::report::{
 pub use model::additive::AdditiveScore;
 pub use model::coefficients::LinearModel;
 pub use model::scoring::{score_csv, ScoredFormat, ScoringOptions, ScoringSummary};
-pub use model::{default_output, load_model, MaybeSendSync, Model};
+pub use model::{
+    checked_output, default_output, load_model, output_label, MaybeSendSync, Model, OutputChoice,
+};
 pub use progress::{NoProgress, Progress};
 pub use report::{render, Format};
 

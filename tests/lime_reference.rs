@@ -11,11 +11,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
-use sextant::load_model;
-use sextant::read_features;
-use sextant::NoProgress;
-use sextant::{explain_lime, LimeParams, Rows};
-use sextant::{LimeExplanation, LimeRow};
+use sextant::{
+    explain_lime, load_model, read_features, LimeExplanation, LimeParams, LimeRow, NoProgress, Rows,
+};
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect()

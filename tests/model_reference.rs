@@ -152,6 +152,12 @@ fn fixtures_reproduce_onnxruntime() {
     assert_eq!(checked, 8, "expected eight fixture models");
 }
 
+/// A classifier that names its classes with strings, through its ZipMap.
+#[test]
+fn labelled_fixtures_reproduce_onnxruntime() {
+    assert_eq!(check_fixtures(&common::repo().join("tests/fixtures/models/labelled")), 1);
+}
+
 /// A graph with an operator Sextant's executor lacks (LeakyRelu) runs through tract.
 #[cfg(feature = "tract")]
 #[test]

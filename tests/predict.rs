@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_error, repo, scratch, sextant, write};
+use common::{assert_error, repo, scratch, sextant, sextant_json, write};
 
 const DEMO_MODEL: &str = "datasets/demo/credit_model.json";
 const DEMO_DATA: &str = "datasets/demo/loans.csv";
@@ -158,4 +158,82 @@ fn models_that_impute_accept_missing_values() {
     let out = sextant(&["predict", "--model", &model, "--data", &data]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+}
+
+#[test]
+fn a_classifier_of_more_than_two_classes_needs_its_class_named() {
+    let model =
+        repo().join("tests/fixtures/models/multinomial_logistic.onnx").display().to_string();
+    let dir = scratch("predict_multiclass");
+    let data = write(&dir, "six.csv", b"f0,f1,f2,f3,f4,f5\n1,2,3,4,5,6\n0,1,0,1,0,1\n");
+    // Without --output, P(class 0) would be audited as "the positive class": refused.
+    assert_error(
+        &["predict", "--model", &model, "--data", &data],
+        &["the model has 3 classes (0: 0, 1: 1, 2: 2)", "--output"],
+    );
+    // A class label or an output index chooses the score; stderr says which class it is.
+    let out = sextant(&["predict", "--model", &model, "--data", &data, "--output", "2"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).trim(), "sextant: score = P(class 2)");
+    assert_error(
+        &["predict", "--model", &model, "--data", &data, "--output", "denied"],
+        &["outputs 0..3, not denied", "classes 0: 0, 1: 1, 2: 2"],
+    );
+    // Explanations name the class too, and an audit's report header does.
+    let shap = sextant_json(&[
+        "explain",
+        "shap",
+        "--model",
+        &model,
+        "--data",
+        &data,
+        "--background",
+        &data,
+        "--output",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!((shap["output"].as_u64(), shap["output_label"].as_str()), (Some(1), Some("1")));
+    let labelled =
+        write(&dir, "labelled.csv", b"f0,f1,f2,f3,f4,f5,y,g\n1,2,3,4,5,6,1,a\n0,1,0,1,0,1,0,b\n");
+    let config = write(
+        &dir,
+        "audit.toml",
+        format!(
+            "data = \"{labelled}\"\nmodel = \"{model}\"\nlabel = \"y\"\nsensitive = [\"g\"]\nmin_group_size = 1\nmodel_output = 2\nignore = [\"y\", \"g\"]\n"
+        )
+        .as_bytes(),
+    );
+    let report = sextant_json(&["audit", &config, "--format", "json"]);
+    assert_eq!(report["outcome"]["class"], "2");
+    let unnamed = write(
+        &dir,
+        "unnamed.toml",
+        format!("data = \"{labelled}\"\nmodel = \"{model}\"\nlabel = \"y\"\nsensitive = [\"g\"]\n")
+            .as_bytes(),
+    );
+    assert_error(&["audit", &unnamed], &["invalid model_output: the model has 3 classes"]);
+}
+
+#[test]
+fn a_binary_model_with_string_labels_says_which_label_is_positive() {
+    // scripts/fixtures/make_string_label_fixture.py: classes ["approved", "denied"].
+    let model =
+        repo().join("tests/fixtures/models/labelled/string_labels.onnx").display().to_string();
+    let data = write(&scratch("predict_string_labels"), "two.csv", b"a,b\n1,0\n");
+    let default = sextant(&["predict", "--model", &model, "--data", &data]);
+    assert_eq!(String::from_utf8_lossy(&default.stderr).trim(), "sextant: score = P(class denied)");
+    let approved =
+        sextant(&["predict", "--model", &model, "--data", &data, "--output", "approved"]);
+    assert_eq!(
+        String::from_utf8_lossy(&approved.stderr).trim(),
+        "sextant: score = P(class approved)"
+    );
+    let score = |out: &std::process::Output| -> f64 {
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let row = text.lines().nth(1).unwrap_or_default().to_owned();
+        row.split(',').nth(2).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN)
+    };
+    assert!((score(&default) + score(&approved) - 1.0).abs() < 1e-6);
 }

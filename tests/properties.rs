@@ -3,9 +3,7 @@
 //! hand-split computation.
 
 use proptest::prelude::*;
-use sextant::compute;
-use sextant::GroupCounts;
-use sextant::{Confusion, Rate, UndefinedPolicy};
+use sextant::{compute, Confusion, GroupCounts, Rate, UndefinedPolicy};
 
 const COLUMNS: [&str; 2] = ["sex", "race"];
 const SEXES: [&str; 2] = ["F", "M"];

@@ -7,11 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use sextant::load_model;
-use sextant::read_features;
-use sextant::NoProgress;
-use sextant::ShapExplanation;
-use sextant::{explain_shap, ShapParams};
+use sextant::{explain_shap, load_model, read_features, NoProgress, ShapExplanation, ShapParams};
 
 fn explain(dir: &Path, model_file: &str, exact: bool, limit: usize) -> ShapExplanation {
     let model = load_model(&std::fs::read(dir.join(model_file)).unwrap_or_default(), model_file)

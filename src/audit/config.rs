@@ -19,6 +19,7 @@ use crate::fairness::plan::{
     DEFAULT_THRESHOLD, INTERSECTION_SEPARATOR,
 };
 use crate::model::scoring::ScoringOptions;
+use crate::model::OutputChoice;
 use crate::report::Format;
 
 /// A fairness audit as declared by the user.
@@ -129,7 +130,7 @@ pub struct AuditConfig {
     pub ignore: Vec<String>,
     /// The model output to audit (default: the positive-class probability).
     #[serde(default, alias = "modelOutput")]
-    pub model_output: Option<usize>,
+    pub model_output: Option<OutputChoice>,
     /// Rows to explain with SHAP and LIME; their charts join the HTML report.
     #[serde(default)]
     pub explanations: Option<ExplanationsConfig>,
@@ -201,7 +202,7 @@ impl AuditConfig {
         ScoringOptions {
             features: self.features.clone(),
             ignore: self.ignore.clone(),
-            output: self.model_output,
+            output: self.model_output.clone(),
         }
     }
 

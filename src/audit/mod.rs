@@ -103,15 +103,17 @@ pub fn run(
         Some(section) => Some(Explaining::check(config, section, model.as_deref(), inputs)?),
         None => None,
     };
-    let counted = match &model {
-        None => count_csv(inputs.open_data()?, &source, &plan)?,
+    let (counted, class) = match &model {
+        None => (count_csv(inputs.open_data()?, &source, &plan)?, None),
         Some(model) => {
             let mut scorer =
                 RecordScorer::new(model.as_ref(), config.scoring_options(), "model_output")?;
-            count_scored_csv(inputs.open_data()?, &source, &plan, &mut scorer)?
+            let counted = count_scored_csv(inputs.open_data()?, &source, &plan, &mut scorer)?;
+            (counted, scorer.output_label())
         }
     };
-    let report = audit(&plan, &counted, &source, progress)?;
+    let mut report = audit(&plan, &counted, &source, progress)?;
+    report.outcome.class = class;
     let explanations = match &explaining {
         Some(explaining) => explaining.run(model.as_deref(), inputs, progress)?,
         None => Explanations::default(),

@@ -18,6 +18,9 @@ pub struct ShapExplanation {
     pub base_value: f64,
     /// The model output explained.
     pub output: usize,
+    /// The class whose probability that output is, when the model names its classes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_label: Option<String>,
     /// Background rows used.
     pub background_rows: usize,
     /// The seed of background subsampling and permutations.

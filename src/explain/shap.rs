@@ -10,7 +10,7 @@ use crate::explain::masked::MaskedModel;
 use crate::explain::masker::{IndependentMasker, DEFAULT_MAX_SAMPLES};
 use crate::explain::parallel::explain_rows;
 use crate::explain::permutation::permutation_values;
-use crate::model::{checked_output, Model};
+use crate::model::{checked_output, output_label, Model, OutputChoice};
 use crate::progress::Progress;
 use crate::stats::stream;
 
@@ -48,7 +48,7 @@ pub struct ShapParams {
     /// Seed.
     pub seed: u64,
     /// Output explained (default: the positive class of a binary classifier).
-    pub output: Option<usize>,
+    pub output: Option<OutputChoice>,
     /// Background rows kept.
     pub max_background: usize,
 }
@@ -85,7 +85,7 @@ impl ShapParams {
     /// [`MAX_EXACT_FEATURES`] features, an output the model does not have, or a model with
     /// no features.
     pub fn check(&self, model: &dyn Model, n_features: usize) -> Result<CheckedShapParams> {
-        let output = checked_output(model, self.output, "output")?;
+        let output = checked_output(model, self.output.as_ref(), "output")?;
         if n_features == 0 {
             return Err(Error::invalid_option("features", "the model has no features"));
         }
@@ -159,7 +159,7 @@ impl CheckedShapParams {
         progress: &mut dyn Progress,
     ) -> Result<ShapExplanation> {
         let CheckedShapParams { params, output, n_features: n } = self;
-        let (n, output) = (*n, checked_output(model, Some(*output), "output")?);
+        let (n, output) = (*n, checked_output(model, Some(&(*output).into()), "output")?);
         for (what, width) in [
             ("data", rows.width()),
             ("background", background.width()),
@@ -222,6 +222,7 @@ impl CheckedShapParams {
             feature_names,
             base_value,
             output,
+            output_label: output_label(model, output),
             background_rows: masker.len(),
             seed: params.seed,
             rows: explained,

@@ -69,11 +69,13 @@ pub fn audit(
                 column: column.clone(),
                 kind: "prediction".to_owned(),
                 threshold: None,
+                class: None,
             },
             Outcome::Score { column, threshold } => OutcomeInfo {
                 column: column.clone(),
                 kind: "score".to_owned(),
                 threshold: Some(*threshold),
+                class: None,
             },
         },
         policy: plan.policy,

@@ -81,6 +81,10 @@ pub struct OutcomeInfo {
     pub kind: String,
     /// The decision threshold of a score.
     pub threshold: Option<f64>,
+    /// With a model: the class whose probability the score is, when the model names its
+    /// classes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
 }
 
 /// Counts and rates of one group (or of all rows).

@@ -32,6 +32,8 @@ pub struct LinearModel {
     weights: Vec<f64>,
     intercept: f64,
     logistic: bool,
+    /// The two classes of a logistic classifier (negative first), when the file names them.
+    classes: Option<Vec<String>>,
 }
 
 impl LinearModel {
@@ -42,7 +44,7 @@ impl LinearModel {
         intercept: f64,
         logistic: bool,
     ) -> Self {
-        LinearModel { feature_names, weights, intercept, logistic }
+        LinearModel { feature_names, weights, intercept, logistic, classes: None }
     }
 
     /// Parses a coefficients JSON file.
@@ -76,8 +78,28 @@ impl LinearModel {
             }
             None => file.classes.is_some(),
         };
-        Ok(LinearModel::new(file.feature_names, file.coef_raw, file.intercept_raw, logistic))
+        let classes = match (&file.classes, logistic) {
+            (Some(classes), true) if classes.len() == 2 => {
+                Some(classes.iter().map(class_name).collect())
+            }
+            (Some(classes), true) => {
+                return Err(Error::model(
+                    source,
+                    format!("a logistic model has two classes, not {}", classes.len()),
+                ))
+            }
+            _ => None,
+        };
+        Ok(LinearModel {
+            classes,
+            ..LinearModel::new(file.feature_names, file.coef_raw, file.intercept_raw, logistic)
+        })
     }
+}
+
+/// A class of the `classes` list as text: strings as they are, numbers as JSON writes them.
+fn class_name(value: &serde_json::Value) -> String {
+    value.as_str().map_or_else(|| value.to_string(), str::to_owned)
 }
 
 impl Model for LinearModel {
@@ -99,6 +121,10 @@ impl Model for LinearModel {
 
     fn is_classifier(&self) -> bool {
         self.logistic
+    }
+
+    fn class_labels(&self) -> Option<&[String]> {
+        self.classes.as_deref()
     }
 
     fn accepts_missing(&self) -> bool {

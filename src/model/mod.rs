@@ -11,6 +11,8 @@ pub mod scoring;
 #[cfg(feature = "tract")]
 pub mod tract_graph;
 
+use serde::Deserialize;
+
 use crate::data::features::InputSchema;
 use crate::error::{Error, ErrorKind, Result};
 use additive::AdditiveScore;
@@ -37,6 +39,10 @@ pub trait Model: MaybeSendSync {
     fn n_outputs(&self) -> usize;
     /// Whether the outputs are class probabilities.
     fn is_classifier(&self) -> bool;
+    /// The classes of a classifier, in output order, when the model names them.
+    fn class_labels(&self) -> Option<&[String]> {
+        None
+    }
     /// Whether NaN inputs are meaningful to the model (it imputes or routes missing values).
     fn accepts_missing(&self) -> bool;
     /// Evaluates `rows` (row-major, `n_features` per row) and returns the outputs,
@@ -62,26 +68,108 @@ pub trait Model: MaybeSendSync {
     }
 }
 
+/// Which model output to use: a class label (`denied`, `1`) or an output index, written as
+/// text. A class label wins over an index of the same spelling.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "LabelOrIndex")]
+pub struct OutputChoice(String);
+
+/// How an output choice is written in JSON or TOML: a number or a string.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum LabelOrIndex {
+    Index(u64),
+    Label(String),
+}
+
+impl From<LabelOrIndex> for OutputChoice {
+    fn from(value: LabelOrIndex) -> Self {
+        match value {
+            LabelOrIndex::Index(i) => OutputChoice(i.to_string()),
+            LabelOrIndex::Label(label) => OutputChoice(label),
+        }
+    }
+}
+
+impl From<usize> for OutputChoice {
+    fn from(index: usize) -> Self {
+        OutputChoice(index.to_string())
+    }
+}
+
+impl std::str::FromStr for OutputChoice {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> std::result::Result<Self, Self::Err> {
+        Ok(OutputChoice(text.to_owned()))
+    }
+}
+
 /// The default output column: the positive class's probability for a binary classifier,
 /// else the first output.
 pub fn default_output(model: &dyn Model) -> usize {
     usize::from(model.is_classifier() && model.n_outputs() == 2)
 }
 
-/// The output to use: `output`, or the model's default; it must exist. `option` names the
-/// option that chose it in errors (`output`, or an audit's `model_output`).
+/// The model's classes by output: `0: setosa, 1: versicolor`, or `outputs 0..3` unnamed.
+fn class_list(model: &dyn Model) -> String {
+    match model.class_labels() {
+        Some(labels) => {
+            let listed: Vec<String> =
+                labels.iter().enumerate().map(|(i, l)| format!("{i}: {l}")).collect();
+            listed.join(", ")
+        }
+        None => format!("outputs 0..{}", model.n_outputs()),
+    }
+}
+
+/// The output to use: `choice` (a class label, else an index), or the model's default;
+/// `option` names the option that chose it in errors (`output`, or an audit's
+/// `model_output`). A classifier of more than two classes has no default: which class is
+/// "positive" is the user's choice.
 ///
 /// # Errors
-/// An output index past the model's outputs.
-pub fn checked_output(model: &dyn Model, output: Option<usize>, option: &str) -> Result<usize> {
-    let output = output.unwrap_or_else(|| default_output(model));
-    if output >= model.n_outputs() {
-        return Err(Error::invalid_option(
-            option,
-            format!("the model has outputs 0..{}, not {output}", model.n_outputs()),
-        ));
+/// A choice that is neither a class label nor an output index, or no choice for a
+/// classifier of more than two classes (the classes listed).
+pub fn checked_output(
+    model: &dyn Model,
+    choice: Option<&OutputChoice>,
+    option: &str,
+) -> Result<usize> {
+    let Some(OutputChoice(choice)) = choice else {
+        if model.is_classifier() && model.n_outputs() > 2 {
+            return Err(Error::invalid_option(
+                option,
+                format!(
+                    "the model has {} classes ({}): choose the class whose probability is the score with ‹{option}›",
+                    model.n_outputs(),
+                    class_list(model)
+                ),
+            ));
+        }
+        return Ok(default_output(model));
+    };
+    let by_label = model.class_labels().and_then(|labels| labels.iter().position(|l| l == choice));
+    match by_label.or_else(|| choice.trim().parse::<usize>().ok()) {
+        Some(i) if i < model.n_outputs() => Ok(i),
+        _ => {
+            let classes = model
+                .class_labels()
+                .map(|_| {
+                    format!(" (classes {}; a class label chooses its output)", class_list(model))
+                })
+                .unwrap_or_default();
+            Err(Error::invalid_option(
+                option,
+                format!("the model has outputs 0..{}, not {choice}{classes}", model.n_outputs()),
+            ))
+        }
     }
-    Ok(output)
+}
+
+/// The class whose probability output `index` is, when the model names its classes.
+pub fn output_label(model: &dyn Model, index: usize) -> Option<String> {
+    model.class_labels().and_then(|labels| labels.get(index)).cloned()
 }
 
 /// Loads a model from its bytes: a coefficients JSON object, or an ONNX file. `source`

@@ -15,7 +15,7 @@ use crate::data::csv_reader;
 use crate::data::features::{push_features, resolve_features, ScoreRecords};
 use crate::data::header::Header;
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::model::{checked_output, Model};
+use crate::model::{checked_output, output_label, Model, OutputChoice};
 
 /// Which model columns score, and which output is the score.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -27,7 +27,7 @@ pub struct ScoringOptions {
     pub ignore: Vec<String>,
     /// The model output to report; default: the positive-class probability of a binary
     /// classifier, else output 0.
-    pub output: Option<usize>,
+    pub output: Option<OutputChoice>,
 }
 
 /// How [`score_csv`] writes scored rows.
@@ -48,6 +48,8 @@ pub struct ScoringSummary {
     pub features: Vec<String>,
     /// The model output reported as `score`.
     pub output: usize,
+    /// The class whose probability that output is, when the model names its classes.
+    pub output_label: Option<String>,
 }
 
 /// A model reading its feature columns from CSV records: one score per record.
@@ -68,7 +70,7 @@ impl<'m> RecordScorer<'m> {
     /// # Errors
     /// An output index the model does not have.
     pub fn new(model: &'m dyn Model, options: ScoringOptions, output_option: &str) -> Result<Self> {
-        let output = checked_output(model, options.output, output_option)?;
+        let output = checked_output(model, options.output.as_ref(), output_option)?;
         Ok(RecordScorer {
             model,
             options,
@@ -82,6 +84,11 @@ impl<'m> RecordScorer<'m> {
     /// The model output that is the score.
     pub fn output(&self) -> usize {
         self.output
+    }
+
+    /// The class whose probability the score is, when the model names its classes.
+    pub fn output_label(&self) -> Option<String> {
+        output_label(self.model, self.output)
     }
 
     /// The feature columns read, in model order (empty before [`ScoreRecords::bind`]).
@@ -184,7 +191,12 @@ pub fn score_csv<R: Read, W: Write>(
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
     }
     sink.finish(source)?;
-    Ok(ScoringSummary { rows, features: scorer.feature_names(), output: scorer.output() })
+    Ok(ScoringSummary {
+        rows,
+        features: scorer.feature_names(),
+        output: scorer.output(),
+        output_label: scorer.output_label(),
+    })
 }
 
 /// One scored row as a JSON object: the input columns in file order (as text), then

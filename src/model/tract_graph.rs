@@ -81,6 +81,10 @@ impl Model for TractModel {
         self.output.classifier
     }
 
+    fn class_labels(&self) -> Option<&[String]> {
+        self.output.class_labels.as_deref()
+    }
+
     fn accepts_missing(&self) -> bool {
         false
     }

@@ -102,7 +102,8 @@ export interface AuditConfig extends FairnessOptions {
   model?: OnnxBytes | Coefficients;
   features?: string[];
   ignore?: string[];
-  modelOutput?: number;
+  /** The model output audited: a class label or an output index (needed for more than two classes). */
+  modelOutput?: number | string;
   /** Rows of `data` to explain with SHAP and LIME (their charts join the HTML format). */
   explanations?: ExplanationsOption;
 }
@@ -150,8 +151,11 @@ interface ExplainOptions extends LongWork {
   features?: string[];
   ignore?: string[];
   seed?: number;
-  /** The model output explained (default: the positive class of a binary classifier). */
-  output?: number;
+  /**
+   * The model output explained: a class label or an output index (default: the positive class
+   * of a binary classifier; a classifier of more than two classes needs it).
+   */
+  output?: number | string;
 }
 
 export interface ShapOptions extends ExplainOptions {
@@ -294,7 +298,8 @@ export interface FairnessReport {
   source: string;
   rows: number;
   label: { column: string; positive: string; negative: string | null };
-  outcome: { column: string; kind: 'prediction' | 'score'; threshold: number | null };
+  /** `class`: with a model, the class whose probability the score is (when the model names it). */
+  outcome: { column: string; kind: 'prediction' | 'score'; threshold: number | null; class?: string };
   policy: 'strict' | 'fairlearn_compat';
   bootstrap: { resamples: number; confidence: number; seed: number } | null;
   overall: GroupReport;
@@ -312,6 +317,8 @@ export interface ShapExplanation {
   feature_names: string[];
   base_value: number;
   output: number;
+  /** The class whose probability the output is, when the model names its classes. */
+  output_label?: string;
   background_rows: number;
   seed: number;
   rows: Array<{ prediction: number; values: number[]; std_errors: number[] | null; data: number[] }>;
@@ -322,6 +329,8 @@ export interface LimeExplanation {
   schema: 'sextant.lime/v1';
   feature_names: string[];
   output: number;
+  /** The class whose probability the output is, when the model names its classes. */
+  output_label?: string;
   discretizer: 'quartile' | 'decile';
   categorical: string[];
   num_samples: number;

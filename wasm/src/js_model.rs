@@ -3,8 +3,7 @@
 //! with large batches.
 
 use js_sys::{Float64Array, Function, Uint8Array};
-use sextant::{load_model, InputSchema, Model};
-use sextant::{Error, Result};
+use sextant::{load_model, Error, InputSchema, Model, Result};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::convert::{js_error, option_error};

@@ -3,8 +3,8 @@
 
 use serde::Deserialize;
 use sextant::{
-    Budget, LimeParams, Result, ShapParams, DEFAULT_MAX_BACKGROUND, DEFAULT_MAX_EVALS,
-    DEFAULT_NUM_SAMPLES,
+    Budget, LimeParams, OutputChoice, Result, ShapParams, DEFAULT_MAX_BACKGROUND,
+    DEFAULT_MAX_EVALS, DEFAULT_NUM_SAMPLES,
 };
 
 /// `explainShap` options besides `model`, `data`, `background`, `onProgress`, `signal`.
@@ -21,7 +21,7 @@ pub struct ShapOptions {
     permutations: Option<usize>,
     tolerance: Option<f64>,
     seed: Option<u64>,
-    output: Option<usize>,
+    output: Option<OutputChoice>,
     background_size: Option<usize>,
 }
 
@@ -36,7 +36,7 @@ impl ShapOptions {
             },
             tolerance: self.tolerance,
             seed: self.seed.unwrap_or(0),
-            output: self.output,
+            output: self.output.clone(),
             max_background: self.background_size.unwrap_or(DEFAULT_MAX_BACKGROUND),
         }
     }
@@ -60,7 +60,7 @@ pub struct LimeOptions {
     feature_selection: Option<String>,
     repeats: Option<usize>,
     seed: Option<u64>,
-    output: Option<usize>,
+    output: Option<OutputChoice>,
 }
 
 impl LimeOptions {
@@ -78,7 +78,7 @@ impl LimeOptions {
             feature_selection: self.feature_selection.as_deref().unwrap_or("auto").parse()?,
             repeats: self.repeats.unwrap_or(1),
             seed: self.seed.unwrap_or(0),
-            output: self.output,
+            output: self.output.clone(),
         })
     }
 }

@@ -154,7 +154,7 @@ fn bad_input_throws_coded_errors_and_leaves_the_instance_working() {
         let error = crate::explain_shap_js(js(&options)).err().unwrap_or(JsValue::NULL);
         assert_eq!(code(&error), expected, "{options}");
     }
-    let lime = json!({"model": model, "data": "a,b\n1,2\n", "training": "a,b\n1,2\n3,2\n"});
+    let lime = json!({"model": model, "data": "a,b\n1,2\n", "training": "a,b\n1,2\n3,4\n", "numSamples": 1});
     assert_eq!(
         code(&crate::lime::explain_lime_js(js(&lime)).err().unwrap_or(JsValue::NULL)),
         "invalid_option"

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use sextant::{Format, MissingPolicy};
+use sextant::{Format, MissingPolicy, OutputChoice};
 
 /// `--format` of `sextant fairness` and `sextant audit`: the core's report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -201,10 +201,11 @@ pub struct PredictArgs {
     /// Columns that are not model inputs (ids, labels, sensitive attributes).
     #[arg(long, value_name = "id,other", value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// The model output written as `score` [default: the positive-class probability of a
-    /// binary classifier, else 0].
-    #[arg(long, value_name = "K")]
-    pub output: Option<usize>,
+    /// The model output written as `score`: a class label (`denied`) or an output index
+    /// [default: the positive-class probability of a binary classifier, else output 0; a
+    /// classifier of more than two classes needs it].
+    #[arg(long, value_name = "CLASS|K")]
+    pub output: Option<OutputChoice>,
     /// `pred = score >= T`.
     #[arg(long, value_name = "T", default_value_t = 0.5)]
     pub threshold: f64,
@@ -296,9 +297,10 @@ pub struct ExplainArgs {
     /// Seed of all sampling.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
-    /// The model output explained [default: the positive-class probability].
-    #[arg(long, value_name = "K")]
-    pub output: Option<usize>,
+    /// The model output explained: a class label or an output index [default: the
+    /// positive-class probability; a classifier of more than two classes needs it].
+    #[arg(long, value_name = "CLASS|K")]
+    pub output: Option<OutputChoice>,
     /// The model's input columns, in order.
     #[arg(long, value_name = "a,b,c", value_delimiter = ',', conflicts_with = "ignore")]
     pub features: Option<Vec<String>>,

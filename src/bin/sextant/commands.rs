@@ -6,10 +6,10 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use sextant::load_model;
-use sextant::run_audit;
-use sextant::{score_csv, ScoredFormat as Scored, ScoringOptions};
-use sextant::{AuditConfig, AuditInputs, Error, ErrorKind, Format};
+use sextant::{
+    load_model, run_audit, score_csv, AuditConfig, AuditInputs, Error, ErrorKind, Format,
+    ScoredFormat as Scored, ScoringOptions, ScoringSummary,
+};
 
 use crate::cli::{
     AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs, ScoredFormat,
@@ -85,7 +85,7 @@ fn predict_command(args: &PredictArgs) -> Result<ExitCode, CliError> {
     let options = ScoringOptions {
         features: args.features.clone(),
         ignore: args.ignore.clone(),
-        output: args.output,
+        output: args.output.clone(),
     };
     let format = match args.format {
         ScoredFormat::Csv => Scored::Csv,
@@ -106,16 +106,25 @@ fn predict_command(args: &PredictArgs) -> Result<ExitCode, CliError> {
             let summary = score(&mut io::BufWriter::new(file))?;
             let _ = writeln!(
                 io::stderr(),
-                "sextant: scored {} rows into {}",
+                "sextant: scored {} rows into {}{}",
                 summary.rows,
-                path.display()
+                path.display(),
+                score_note(&summary)
             );
         }
         None => {
-            score(&mut ClosedPipeIsFine::new(io::stdout().lock()))?;
+            let summary = score(&mut ClosedPipeIsFine::new(io::stdout().lock()))?;
+            if let Some(class) = &summary.output_label {
+                let _ = writeln!(io::stderr(), "sextant: score = P(class {class})");
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the score column holds, when the model names its classes: `; score = P(class 1)`.
+fn score_note(summary: &ScoringSummary) -> String {
+    summary.output_label.as_ref().map(|c| format!("; score = P(class {c})")).unwrap_or_default()
 }
 
 fn fairness_config(args: &FairnessArgs) -> AuditConfig {

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use sextant::report::{lime_html, lime_json, lime_text};
 use sextant::report::{shap_html, shap_json, shap_text};
-use sextant::{explain_lime, LimeParams};
-use sextant::{explain_shap, Budget, ShapParams, DEFAULT_MAX_EVALS};
-use sextant::{load_model, Model};
-use sextant::{read_features, FeatureMatrix};
+use sextant::{
+    explain_lime, explain_shap, load_model, read_features, Budget, FeatureMatrix, LimeParams,
+    Model, ShapParams, DEFAULT_MAX_EVALS,
+};
 
 use crate::cli::{ExplainArgs, ExplainFormat, LimeArgs, ShapArgs};
 use crate::files::{open_file, read_file, write_file, write_stdout};
@@ -28,7 +28,7 @@ pub fn shap_command(args: &ShapArgs) -> Result<ExitCode, CliError> {
         },
         tolerance: args.tolerance,
         seed: common.seed,
-        output: common.output,
+        output: common.output.clone(),
         max_background: args.background_size,
     };
     let explanation = explain_shap(
@@ -60,7 +60,7 @@ pub fn lime_command(args: &LimeArgs) -> Result<ExitCode, CliError> {
         feature_selection: args.feature_selection.parse()?,
         repeats: args.repeats,
         seed: common.seed,
-        output: common.output,
+        output: common.output.clone(),
     };
     let explanation = explain_lime(
         model.as_ref(),

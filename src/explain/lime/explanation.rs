@@ -15,6 +15,9 @@ pub struct LimeExplanation {
     pub feature_names: Vec<String>,
     /// The model output explained.
     pub output: usize,
+    /// The class whose probability that output is, when the model names its classes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_label: Option<String>,
     /// `"quartile"` or `"decile"`.
     pub discretizer: String,
     /// Features treated as categorical.

@@ -13,7 +13,7 @@ pub mod space;
 use crate::data::rows::Rows;
 use crate::error::{closest_names, Error, ErrorKind, Result};
 use crate::explain::parallel::explain_rows;
-use crate::model::{checked_output, Model};
+use crate::model::{checked_output, output_label, Model, OutputChoice};
 use crate::progress::Progress;
 use crate::stats::fast_stream;
 use explanation::{summarise, LimeExplanation, LimeRow, Surrogate, LIME_SCHEMA};
@@ -57,7 +57,7 @@ pub struct LimeParams {
     /// Seed of the first run.
     pub seed: u64,
     /// Output explained (default: the positive class of a binary classifier).
-    pub output: Option<usize>,
+    pub output: Option<OutputChoice>,
 }
 
 impl Default for LimeParams {
@@ -96,7 +96,7 @@ impl LimeParams {
     /// [`crate::ErrorKind::UnknownColumn`] for a categorical feature that is not an input.
     #[allow(clippy::cast_precision_loss)]
     pub fn check(&self, model: &dyn Model, feature_names: &[String]) -> Result<CheckedLimeParams> {
-        let output = checked_output(model, self.output, "output")?;
+        let output = checked_output(model, self.output.as_ref(), "output")?;
         categorical_mask(feature_names, &self.categorical)?;
         let m = feature_names.len();
         if self.num_samples < 2 {
@@ -188,7 +188,7 @@ impl LimeExplainer {
             ));
         }
         let CheckedLimeParams { params, output, kernel_width, num_features } = &self.checked;
-        let output = checked_output(model, Some(*output), "output")?;
+        let output = checked_output(model, Some(&(*output).into()), "output")?;
         let settings = Settings {
             kernel_width: *kernel_width,
             num_features: *num_features,
@@ -218,6 +218,7 @@ impl LimeExplainer {
         Ok(LimeExplanation {
             schema: LIME_SCHEMA.to_owned(),
             output,
+            output_label: output_label(model, output),
             discretizer: params.discretizer.name().to_owned(),
             categorical: self
                 .feature_names

@@ -20,6 +20,7 @@ use prost::Message;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::additive::AdditiveScore;
 use crate::model::Model;
+use attributes::NodeAttributes;
 use linear_pipeline::LinearPipeline;
 use ops::{CompileError, Op};
 use proto::{data_type, GraphProto, ModelProto, NodeProto};
@@ -58,6 +59,7 @@ pub struct OnnxModel {
     output: Slot,
     n_outputs: usize,
     classifier: bool,
+    class_labels: Option<Vec<String>>,
     accepts_missing: bool,
     /// The fast path, when the graph is scalers and a linear model.
     linear_pipeline: Option<LinearPipeline>,
@@ -172,6 +174,7 @@ impl OnnxModel {
             output,
             n_outputs: 0,
             classifier,
+            class_labels: scored.class_labels.clone(),
             accepts_missing,
             linear_pipeline,
         };
@@ -245,6 +248,9 @@ pub struct ScoredOutput {
     pub index: Option<usize>,
     /// Whether it holds class probabilities.
     pub classifier: bool,
+    /// The classes, in output order, when the graph names them (a classifier's
+    /// `classlabels_*` attribute, or its ZipMap's).
+    pub class_labels: Option<Vec<String>>,
 }
 
 /// Decodes `bytes` and finds the graph's input and scored output.
@@ -312,9 +318,30 @@ pub fn inspect(bytes: &[u8], source: &str) -> Result<(ModelProto, ScoredOutput)>
         float32_input: elem_type == data_type::FLOAT,
         index: graph.output.iter().position(|o| o.name == name),
         name,
+        class_labels: if classifier { class_labels(graph) } else { None },
         classifier,
     };
     Ok((model, scored))
+}
+
+/// The class labels a classifier node or a ZipMap carries, as text (integers in decimal).
+fn class_labels(graph: &GraphProto) -> Option<Vec<String>> {
+    graph
+        .node
+        .iter()
+        .filter(|n| n.op_type == "ZipMap" || n.op_type.ends_with("Classifier"))
+        .find_map(|node| {
+            let attrs = NodeAttributes::new(node);
+            let strings = attrs.strings("classlabels_strings");
+            if !strings.is_empty() {
+                return Some(strings);
+            }
+            ["classlabels_int64s", "classlabels_ints"]
+                .iter()
+                .map(|name| attrs.ints(name))
+                .find(|ints| !ints.is_empty())
+                .map(|ints| ints.iter().map(ToString::to_string).collect())
+        })
 }
 
 /// The graph output Sextant scores: the first float tensor output (through a ZipMap to its
@@ -375,6 +402,10 @@ impl Model for OnnxModel {
 
     fn is_classifier(&self) -> bool {
         self.classifier
+    }
+
+    fn class_labels(&self) -> Option<&[String]> {
+        self.class_labels.as_deref()
     }
 
     fn accepts_missing(&self) -> bool {

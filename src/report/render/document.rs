@@ -76,8 +76,10 @@ fn missing_line(missing: &MissingReport) -> String {
 }
 
 fn summary_line(report: &FairnessReport) -> String {
+    let class =
+        report.outcome.class.as_ref().map(|c| format!(" (P(class {c}))")).unwrap_or_default();
     let outcome = match report.outcome.threshold {
-        Some(t) => format!("score \"{}\" >= {t}", report.outcome.column),
+        Some(t) => format!("score \"{}\"{class} >= {t}", report.outcome.column),
         None => format!("prediction \"{}\"", report.outcome.column),
     };
     let bootstrap = report.bootstrap.map_or_else(

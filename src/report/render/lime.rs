@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use crate::explain::lime::explanation::LimeExplanation;
 use crate::report::render::html::page;
-use crate::report::render::json_line;
 use crate::report::render::lime_svg::signed_bar;
+use crate::report::render::{class_note, json_line};
 
 /// Rows drawn as charts in the HTML report.
 const MAX_CHARTS: usize = 20;
@@ -77,7 +77,9 @@ fn summary(e: &LimeExplanation) -> String {
         format!("one run (seed {})", e.seed)
     };
     format!(
-        "LIME of model output {} with {} bins, {} samples per row, kernel width {:.4}, {} feature selection of {} features; {runs}",
-        e.output, e.discretizer, e.num_samples, e.kernel_width, e.feature_selection, e.num_features
+        "LIME of model output {}{} with {} bins, {} samples per row, kernel width {:.4}, {} feature selection of {} features; {runs}",
+        e.output,
+        class_note(e.output_label.as_deref()),
+        e.discretizer, e.num_samples, e.kernel_width, e.feature_selection, e.num_features
     )
 }

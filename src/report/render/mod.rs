@@ -106,6 +106,11 @@ pub(crate) fn json_line(document: &impl serde::Serialize) -> String {
     json
 }
 
+/// ` (P(class denied))` after an output index, when the model names the class.
+pub(crate) fn class_note(label: Option<&str>) -> String {
+    label.map(|c| format!(" (P(class {c}))")).unwrap_or_default()
+}
+
 /// Escapes text for XML and HTML content and attribute values.
 pub(crate) fn escape_xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

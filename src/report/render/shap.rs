@@ -5,7 +5,7 @@
 use crate::explain::explanation::ShapExplanation;
 use crate::report::render::html::page;
 use crate::report::render::shap_svg::{bar, beeswarm, waterfall};
-use crate::report::render::{escape_xml, json_line};
+use crate::report::render::{class_note, escape_xml, json_line};
 
 /// The explanation as JSON (as `JSON.stringify` writes it), ending in a newline.
 pub fn shap_json(explanation: &ShapExplanation) -> String {
@@ -16,8 +16,12 @@ pub fn shap_json(explanation: &ShapExplanation) -> String {
 pub fn shap_text(e: &ShapExplanation) -> String {
     let width = e.feature_names.iter().map(|n| n.chars().count()).max().unwrap_or(7).max(7);
     let mut out = format!(
-        "SHAP ({} Shapley values) of output {} over {} background rows; base value E[f(X)] = {:.6}\n",
-        e.method, e.output, e.background_rows, e.base_value
+        "SHAP ({} Shapley values) of output {}{} over {} background rows; base value E[f(X)] = {:.6}\n",
+        e.method,
+        e.output,
+        class_note(e.output_label.as_deref()),
+        e.background_rows,
+        e.base_value
     );
     for (r, row) in e.rows.iter().enumerate() {
         out.push_str(&format!("\nrow {r}: f(x) = {:.6}\n", row.prediction));
@@ -61,9 +65,10 @@ pub fn shap_html(e: &ShapExplanation) -> String {
 /// global bar chart, the beeswarm, and a waterfall per row.
 pub fn shap_section(e: &ShapExplanation) -> String {
     let mut body = format!(
-        "<section>\n<h2>SHAP values</h2>\n<p>{} Shapley values of model output {} for {} rows, against {} background rows; base value E[f(X)] = {:.6}.</p>\n",
+        "<section>\n<h2>SHAP values</h2>\n<p>{} Shapley values of model output {}{} for {} rows, against {} background rows; base value E[f(X)] = {:.6}.</p>\n",
         escape_xml(&e.method),
         e.output,
+        escape_xml(&class_note(e.output_label.as_deref())),
         e.rows.len(),
         e.background_rows,
         e.base_value

@@ -1,0 +1,8 @@
+//! Fuzz target `coefficients_json`: see fuzz/harness.rs.
+#![no_main]
+
+#[path = "../harness.rs"]
+#[allow(dead_code)] // each target calls one of the harness functions
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::coefficients_json(data));

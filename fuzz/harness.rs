@@ -1,0 +1,70 @@
+//! The bodies of the fuzz targets, shared by `cargo fuzz` (fuzz/fuzz_targets/) and the replay
+//! of every corpus and crash input in the ordinary test suite (tests/fuzz_replay.rs). Each
+//! takes arbitrary bytes and must return, with a value or a typed error, never panic, hang
+//! or exhaust memory.
+
+use sextant::{count_csv, load_model, read_features, AuditConfig, ExplanationsConfig, InputSchema};
+
+/// A fairness audit of CSV bytes: a prediction column, a score column with a threshold, and
+/// an intersection, under each missing-value policy.
+pub fn fairness_csv(data: &[u8]) {
+    for (outcome, missing) in [("pred", "error"), ("score", "drop"), ("pred", "group")] {
+        let mut config = AuditConfig {
+            label: "label".into(),
+            sensitive: vec!["sex".into(), "sex&race".into()],
+            missing: serde_json::from_value(missing.into()).ok(),
+            max_groups: Some(50),
+            bootstrap: Some(5),
+            ..AuditConfig::default()
+        };
+        match outcome {
+            "pred" => config.pred = Some("pred".into()),
+            _ => config.score = Some("score".into()),
+        }
+        let Ok(plan) = config.check() else { return };
+        if let Ok(counted) = count_csv(data, "fuzz.csv", &plan) {
+            let _ = sextant::audit(&plan, &counted, "fuzz.csv", &mut sextant::NoProgress);
+        }
+    }
+}
+
+/// Feature columns of CSV bytes, for a model of 3 named features and for any width.
+pub fn feature_csv(data: &[u8]) {
+    let named = InputSchema {
+        n_features: Some(3),
+        feature_names: Some(vec!["a".into(), "b".into(), "c".into()]),
+        accepts_missing: false,
+    };
+    let _ = read_features(data, "fuzz.csv", &named, None, &[]);
+    let any = InputSchema { accepts_missing: true, ..InputSchema::default() };
+    let _ = read_features(data, "fuzz.csv", &any, None, &["id".into()]);
+}
+
+/// An ONNX model from bytes, evaluated on a few rows when it loads.
+pub fn onnx_model(data: &[u8]) {
+    let Ok(model) = load_model(data, "fuzz.onnx") else { return };
+    let width = model.n_features().unwrap_or(3).min(64);
+    let rows: Vec<f64> = (0..4 * width).map(|i| i as f64 * 0.25 - 1.0).collect();
+    let _ = model.predict(&rows, width);
+}
+
+/// A coefficients JSON model from bytes, evaluated on a few rows when it loads.
+pub fn coefficients_json(data: &[u8]) {
+    onnx_model(data);
+}
+
+/// An audit config in TOML, checked as `sextant audit` checks it.
+pub fn audit_toml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Ok(config) = toml::from_str::<AuditConfig>(text) {
+        let _ = config.check();
+    }
+}
+
+/// The options object of the WASM API as JSON: an audit config, and an explanations section.
+pub fn wasm_options(data: &[u8]) {
+    if let Ok(config) = serde_json::from_slice::<AuditConfig>(data) {
+        let _ = config.check();
+    }
+    let _ = serde_json::from_slice::<ExplanationsConfig>(data);
+}
