@@ -158,6 +158,12 @@ fn labelled_fixtures_reproduce_onnxruntime() {
     assert_eq!(check_fixtures(&common::repo().join("tests/fixtures/models/labelled")), 1);
 }
 
+/// A pipeline whose input is an int64 tensor (skl2onnx `Int64TensorType`).
+#[test]
+fn typed_fixtures_reproduce_onnxruntime() {
+    assert_eq!(check_fixtures(&common::repo().join("tests/fixtures/models/typed")), 1);
+}
+
 /// A graph with an operator Sextant's executor lacks (LeakyRelu) runs through tract.
 #[cfg(feature = "tract")]
 #[test]

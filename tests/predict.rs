@@ -111,8 +111,14 @@ fn bad_models_and_inputs_get_one_line_errors() {
         &["2 inputs", "input, other"],
     );
     assert_error(
-        &["predict", "--model", &model("int_input"), "--data", &two],
-        &["element type 7", "float"],
+        &["predict", "--model", &model("string_input"), "--data", &two],
+        &["input \"input\" is a tensor of string", "float, double, int32 or int64"],
+    );
+    // An int64 input takes whole numbers only (#14: accepted since, not refused).
+    let half = write(&dir, "half.csv", b"a,b\n1,2.5\n");
+    assert_error(
+        &["predict", "--model", &model("int_input"), "--data", &half],
+        &["half.csv, line 2, column \"b\"", "not a whole number", "integer tensor"],
     );
 
     let fixture = repo().join("tests/fixtures/models/random_forest.onnx").display().to_string();

@@ -22,6 +22,9 @@ pub struct InputSchema {
     /// Whether missing values (empty cells, `NaN`) are meaningful to the model (it imputes
     /// or routes them).
     pub accepts_missing: bool,
+    /// Whether the model's input is an integer tensor (`int32`/`int64`): values must be
+    /// whole numbers.
+    pub integer: bool,
 }
 
 /// One number per CSV record, computed from the record's cells: a model scoring its
@@ -147,16 +150,17 @@ pub fn parse_feature(
     }
 }
 
-/// Appends the values of `record`'s feature `columns` to `out`.
+/// Appends the values of `record`'s feature `columns` to `out`, as `schema` takes them.
 ///
 /// # Errors
-/// A cell that is not UTF-8, not a number, infinite, or missing where `allow_missing` is
-/// false (line and column named).
+/// A cell that is not UTF-8, not a number, infinite, missing where the schema does not
+/// accept missing values, or not a whole number for an integer input (line and column
+/// named).
 pub(crate) fn push_features(
     record: &ByteRecord,
     columns: &[usize],
     header: &Header,
-    allow_missing: bool,
+    schema: &InputSchema,
     out: &mut Vec<f64>,
 ) -> Result<()> {
     let line = record.position().map_or(0, csv::Position::line);
@@ -164,7 +168,16 @@ pub(crate) fn push_features(
         let at = || header.at(line, c);
         let cell = std::str::from_utf8(&record[c])
             .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at() }))?;
-        out.push(parse_feature(cell, allow_missing, at)?);
+        let value = parse_feature(cell, schema.accepts_missing, at)?;
+        if schema.integer && value.is_finite() && value.fract() != 0.0 {
+            return Err(Error::invalid_value(
+                at(),
+                format!(
+                    "\"{cell}\" is not a whole number, and the model's input is an integer tensor"
+                ),
+            ));
+        }
+        out.push(value);
     }
     Ok(())
 }
@@ -204,7 +217,7 @@ pub fn read_features<R: Read>(
     let mut values = Vec::new();
     let mut record = ByteRecord::new();
     while csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))? {
-        push_features(&record, &columns, &header, schema.accepts_missing, &mut values)?;
+        push_features(&record, &columns, &header, schema, &mut values)?;
     }
     if values.is_empty() {
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());

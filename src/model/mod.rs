@@ -52,12 +52,18 @@ pub trait Model: MaybeSendSync {
     /// When the width does not match the model, or an operator fails on the data.
     fn predict(&self, rows: &[f64], n_features: usize) -> Result<Vec<f64>>;
 
+    /// Whether the model's input is an integer tensor: its values are whole numbers.
+    fn integer_input(&self) -> bool {
+        false
+    }
+
     /// What the model needs of its input columns.
     fn input_schema(&self) -> InputSchema {
         InputSchema {
             n_features: self.n_features(),
             feature_names: self.feature_names().map(<[String]>::to_vec),
             accepts_missing: self.accepts_missing(),
+            integer: self.integer_input(),
         }
     }
 

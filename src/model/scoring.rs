@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::data::batch::{RecordBatch, BATCH_ROWS};
 use crate::data::csv_reader;
-use crate::data::features::{push_features, resolve_features, ScoreRecords};
+use crate::data::features::{push_features, resolve_features, InputSchema, ScoreRecords};
 use crate::data::header::Header;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{checked_output, output_label, Model, OutputChoice};
@@ -59,6 +59,7 @@ pub struct RecordScorer<'m> {
     output: usize,
     columns: Vec<usize>,
     header: Option<Header>,
+    schema: InputSchema,
     matrix: Vec<f64>,
 }
 
@@ -77,6 +78,7 @@ impl<'m> RecordScorer<'m> {
             output,
             columns: Vec::new(),
             header: None,
+            schema: model.input_schema(),
             matrix: Vec::new(),
         })
     }
@@ -100,10 +102,9 @@ impl<'m> RecordScorer<'m> {
 
 impl ScoreRecords for RecordScorer<'_> {
     fn bind(&mut self, header: &Header) -> Result<()> {
-        let schema = self.model.input_schema();
         self.columns = resolve_features(
             header,
-            &schema,
+            &self.schema,
             self.options.features.as_deref(),
             &self.options.ignore,
         )?;
@@ -116,9 +117,8 @@ impl ScoreRecords for RecordScorer<'_> {
             return Err(Error::invalid_option("features", "the scorer was not bound to a header"));
         };
         self.matrix.clear();
-        let missing = self.model.accepts_missing();
         for record in records {
-            push_features(record, &self.columns, header, missing, &mut self.matrix)?;
+            push_features(record, &self.columns, header, &self.schema, &mut self.matrix)?;
         }
         if records.is_empty() {
             return Ok(());

@@ -54,6 +54,7 @@ pub struct OnnxModel {
     n_features: Option<usize>,
     feature_names: Option<Vec<String>>,
     float32_input: bool,
+    integer_input: bool,
     constants: Vec<Value>,
     steps: Vec<Step>,
     output: Slot,
@@ -162,13 +163,18 @@ impl OnnxModel {
                 [Slot::Step(previous)] => *previous + 1 == k,
                 _ => false,
             });
-        let linear_pipeline =
-            LinearPipeline::detect(steps.iter().map(|s| &s.op), chained, scored.float32_input);
+        // The fast path reads float inputs; integer inputs go through the steps, which truncate.
+        let linear_pipeline = if scored.integer_input {
+            None
+        } else {
+            LinearPipeline::detect(steps.iter().map(|s| &s.op), chained, scored.float32_input)
+        };
         let mut model = OnnxModel {
             source: source.to_owned(),
             n_features,
             feature_names,
             float32_input: scored.float32_input,
+            integer_input: scored.integer_input,
             constants,
             steps,
             output,
@@ -196,6 +202,10 @@ impl OnnxModel {
             cols,
             if self.float32_input {
                 rows.iter().map(|&x| f64::from(x as f32)).collect()
+            } else if self.integer_input {
+                // As a cast to an integer type does: toward zero (rows from CSV are whole
+                // numbers already; explainers' samples may not be).
+                rows.iter().map(|&x| x.trunc()).collect()
             } else {
                 rows.to_vec()
             },
@@ -240,8 +250,10 @@ pub struct ScoredOutput {
     pub n_features: Option<usize>,
     /// Feature names from the model's metadata (`feature_names`), if any.
     pub feature_names: Option<Vec<String>>,
-    /// Whether the input is float32 (else float64).
+    /// Whether the input is float32.
     pub float32_input: bool,
+    /// Whether the input is int32 or int64 (values are truncated to whole numbers).
+    pub integer_input: bool,
     /// The scored value's name.
     pub name: String,
     /// Its position among the graph outputs (`None` when read through a ZipMap).
@@ -279,12 +291,15 @@ pub fn inspect(bytes: &[u8], source: &str) -> Result<(ModelProto, ScoredOutput)>
     };
     let tensor = input.r#type.as_ref().and_then(|t| t.tensor_type.as_ref());
     let elem_type = tensor.map_or(0, |t| t.elem_type);
-    if elem_type != data_type::FLOAT && elem_type != data_type::DOUBLE {
+    if ![data_type::FLOAT, data_type::DOUBLE, data_type::INT32, data_type::INT64]
+        .contains(&elem_type)
+    {
         return Err(Error::model(
             source,
             format!(
-                "input \"{}\" has element type {elem_type}; Sextant needs a float or double input",
-                input.name
+                "input \"{}\" is a tensor of {}; Sextant feeds float, double, int32 or int64 inputs",
+                input.name,
+                element_type_name(elem_type)
             ),
         ));
     }
@@ -316,12 +331,40 @@ pub fn inspect(bytes: &[u8], source: &str) -> Result<(ModelProto, ScoredOutput)>
         n_features,
         feature_names,
         float32_input: elem_type == data_type::FLOAT,
+        integer_input: elem_type == data_type::INT32 || elem_type == data_type::INT64,
         index: graph.output.iter().position(|o| o.name == name),
         name,
         class_labels: if classifier { class_labels(graph) } else { None },
         classifier,
     };
     Ok((model, scored))
+}
+
+/// ONNX's name of a tensor element type (`TensorProto.DataType`).
+fn element_type_name(elem_type: i32) -> String {
+    let names = [
+        "undefined",
+        "float",
+        "uint8",
+        "int8",
+        "uint16",
+        "int16",
+        "int32",
+        "int64",
+        "string",
+        "bool",
+        "float16",
+        "double",
+        "uint32",
+        "uint64",
+        "complex64",
+        "complex128",
+        "bfloat16",
+    ];
+    usize::try_from(elem_type)
+        .ok()
+        .and_then(|i| names.get(i))
+        .map_or_else(|| format!("element type {elem_type}"), |n| (*n).to_owned())
 }
 
 /// The class labels a classifier node or a ZipMap carries, as text (integers in decimal).
@@ -406,6 +449,10 @@ impl Model for OnnxModel {
 
     fn class_labels(&self) -> Option<&[String]> {
         self.class_labels.as_deref()
+    }
+
+    fn integer_input(&self) -> bool {
+        self.integer_input
     }
 
     fn accepts_missing(&self) -> bool {
