@@ -51,6 +51,7 @@ pub use audit::{
     GateEntry, OutputEntry,
 };
 pub use data::features::{read_features, FeatureMatrix, InputSchema};
+pub use data::preview::{preview_csv, select_rows, ColumnKind, CsvPreview, KIND_ROWS};
 pub use data::rows::Rows;
 pub use error::{Error, ErrorKind, Location, Result};
 pub use explain::explanation::{ShapExplanation, ShapRow, SHAP_SCHEMA};

@@ -8,9 +8,9 @@ mod declarations;
 
 use declarations::{assert_same_keys, camel_case, field_names, interface_keys};
 use sextant::{
-    Aif360Metrics, AttributeReport, AuditConfig, ErrorKind, ExplanationsConfig, FairnessReport,
-    GateResult, GroupReport, LimeExplanation, Metrics, MissingReport, ShapExplanation, SideSummary,
-    FAIRNESS_SCHEMA, LIME_SCHEMA, SHAP_SCHEMA,
+    Aif360Metrics, AttributeReport, AuditConfig, CsvPreview, ErrorKind, ExplanationsConfig,
+    FairnessReport, GateResult, GroupReport, LimeExplanation, Metrics, MissingReport,
+    ShapExplanation, SideSummary, FAIRNESS_SCHEMA, LIME_SCHEMA, SHAP_SCHEMA,
 };
 
 fn declarations() -> String {
@@ -83,6 +83,7 @@ fn result_fields_are_declared_both_ways() {
     let same = |f: &str| f.to_owned();
     assert_same_keys(&text, "FairnessReport", &fields::<FairnessReport>(), same, &[]);
     assert_same_keys(&text, "MissingReport", &fields::<MissingReport>(), same, &[]);
+    assert_same_keys(&text, "CsvPreview", &fields::<CsvPreview>(), same, &[]);
     assert_same_keys(&text, "GroupReport", &fields::<GroupReport>(), same, &[]);
     assert_same_keys(&text, "AttributeReport", &fields::<AttributeReport>(), same, &[]);
     assert_same_keys(&text, "GateResult", &fields::<GateResult>(), same, &[]);

@@ -1,50 +1,24 @@
 // The audit page: reads a CSV (and a model) locally, runs the fairness audit and the
 // explanations in a Web Worker (sextant/worker) with progress and cancel, and renders the
 // results with the package's own renderers. Nothing is sent anywhere.
-import { init, renderHtml, renderSvg } from '/pkg/index.js';
+import { init, previewCsv, renderHtml, renderSvg, selectRows } from '/pkg/index.js';
 import { SextantWorker } from '/pkg/worker.js';
 import { renderReport } from './report.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new SextantWorker();
-const state = { bytes: null, name: '', columns: [], kinds: {}, report: null, shap: null, lime: null, model: null, background: null, controller: null, text: null };
+const state = { bytes: null, name: '', columns: [], kinds: {}, firstRows: [], report: null, shap: null, lime: null, model: null, background: null, controller: null };
 const ready = init();
 
 // ---- reading data -------------------------------------------------------------------------
 
-/** Splits one CSV line (quotes respected). */
-function splitLine(line) {
-  const cells = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { cells.push(cell); cell = ''; } else cell += c;
-  }
-  cells.push(cell);
-  return cells;
-}
-
-/** Column names and kinds ('binary', 'score', 'number', 'text') from the first rows. */
-function detectColumns(bytes) {
-  const head = new TextDecoder().decode(bytes.subarray(0, 1 << 16));
-  const lines = head.split(/\r?\n/).slice(0, 201).filter((l) => l.length > 0);
-  const columns = splitLine(lines[0] ?? '');
-  const rows = lines.slice(1, -1).map(splitLine);
-  const kinds = {};
-  columns.forEach((name, j) => {
-    const values = rows.map((r) => r[j]).filter((v) => v !== undefined && v !== '');
-    const numbers = values.map(Number);
-    if (values.length && numbers.every((n) => Number.isFinite(n))) {
-      const distinct = new Set(numbers);
-      kinds[name] = [...distinct].every((n) => n === 0 || n === 1) ? 'binary'
-        : numbers.every((n) => n >= 0 && n <= 1) ? 'score' : 'number';
-    } else kinds[name] = 'text';
-  });
-  return { columns, kinds };
+/** Column names, kinds ('binary', 'score', 'number', 'text') and the first rows, read by the
+ * core's CSV reader (the audits' own: quoted fields may hold commas and newlines). */
+async function previewData(bytes) {
+  await ready;
+  const preview = previewCsv({ data: bytes, rows: 10 });
+  const kinds = Object.fromEntries(preview.columns.map((name, i) => [name, preview.kinds[i]]));
+  return { columns: preview.columns, kinds, rows: preview.rows };
 }
 
 function fill(select, names, chosen, { keepFirst = false } = {}) {
@@ -58,14 +32,21 @@ const pick = (names, pattern) => names.find((n) => pattern.test(n));
 async function loadData(bytes, name) {
   state.bytes = bytes;
   state.name = name;
-  state.text = null;
   state.report = null;
   state.shap = null;
   state.lime = null;
   $('explanations').replaceChildren();
-  const { columns, kinds } = detectColumns(bytes);
+  let preview;
+  try {
+    preview = await previewData(bytes);
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  const { columns, kinds } = preview;
   state.columns = columns;
   state.kinds = kinds;
+  state.firstRows = preview.rows;
   const binary = columns.filter((c) => kinds[c] === 'binary');
   const unit = columns.filter((c) => kinds[c] === 'score');
   const label = pick(binary, /^(label|y|target|truth|actual|repaid|outcome)$/i) ?? binary[0];
@@ -165,40 +146,21 @@ async function runAudit() {
 
 // ---- explanations -------------------------------------------------------------------------
 
-function dataText() {
-  state.text ??= new TextDecoder().decode(state.bytes);
-  return state.text;
-}
-
-/** The header line and data rows `indices` (0-based) as a CSV. */
+/** The header and data rows `indices` (0-based records, in file order) as a CSV, cut by the core. */
 function rowsCsv(indices) {
-  const text = dataText();
-  const wanted = new Set(indices);
-  const last = Math.max(...indices);
-  const lines = [];
-  let start = text.indexOf('\n') + 1;
-  const header = text.slice(0, start);
-  for (let row = 0; row <= last && start > 0 && start < text.length; row += 1) {
-    const end = text.indexOf('\n', start);
-    if (wanted.has(row)) lines.push(text.slice(start, end < 0 ? text.length : end + 1));
-    start = end < 0 ? text.length : end + 1;
-  }
-  return header + lines.map((l) => (l.endsWith('\n') ? l : `${l}\n`)).join('');
+  return selectRows({ data: state.bytes, rows: indices });
 }
 
 function renderRowsTable() {
   const table = document.createElement('table');
-  // Only the start of the file: decoding all of a large file is left to the explanations.
-  const head = new TextDecoder().decode(state.bytes.subarray(0, 1 << 16));
-  const csv = splitLine(head.split('\n', 1)[0]);
   table.createCaption().textContent = 'The first rows: click one (or press Enter on it) to explain it';
-  table.createTHead().insertRow().append(...['#', ...csv].map((name) => Object.assign(document.createElement('th'), { textContent: name })));
+  table.createTHead().insertRow().append(...['#', ...state.columns].map((name) => Object.assign(document.createElement('th'), { textContent: name })));
   const body = table.createTBody();
-  head.split('\n').slice(1, 11).filter(Boolean).forEach((line, index) => {
+  state.firstRows.forEach((cells, index) => {
     const row = body.insertRow();
     row.tabIndex = 0;
     row.dataset.row = String(index);
-    row.append(...[String(index), ...splitLine(line)].map((v) => Object.assign(document.createElement('td'), { textContent: v })));
+    row.append(...[String(index), ...cells].map((v) => Object.assign(document.createElement('td'), { textContent: v })));
     const choose = () => { $('row-index').value = String(index); markRow(); };
     row.addEventListener('click', choose);
     row.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); choose(); } });

@@ -1,13 +1,15 @@
 //! Reading user data: CSV bytes in, columns and typed values out. One header reader and one
 //! column lookup ([`header`]), one set of missing-value markers ([`missing`]), the input
-//! schema a model needs and the feature columns that fill it ([`features`]), and row-major
-//! rows of a known width ([`rows`]). No filesystem and
+//! schema a model needs and the feature columns that fill it ([`features`]), row-major rows
+//! of a known width ([`rows`]), and a first look at a file for user interfaces
+//! ([`preview`]). No filesystem and
 //! no model here: callers hand in readers and a name for the source to use in errors.
 
 pub(crate) mod batch;
 pub mod features;
 pub mod header;
 pub mod missing;
+pub mod preview;
 pub mod rows;
 
 use crate::error::{Error, ErrorKind, Location};

@@ -26,6 +26,11 @@ export function renderHtml(report: FairnessReport | ShapExplanation | LimeExplan
 /** One SVG chart of a result (the charts of the HTML report). */
 export function renderSvg(chart: ChartRequest): string;
 
+/** A first look at a CSV, read as the audits read it: columns, their kinds, the first rows. */
+export function previewCsv(options: { data: CsvData; rows?: number }): CsvPreview;
+/** The header and the data rows at `rows` (0-based records) as CSV text. */
+export function selectRows(options: { data: CsvData; rows: number[] }): string;
+
 /** Every error thrown is an `Error` with one of these stable codes. */
 export type ErrorCode =
   | 'csv' | 'not_utf8' | 'empty_input' | 'no_rows' | 'unknown_column' | 'duplicate_column'
@@ -285,6 +290,17 @@ export interface GateResult {
 }
 
 /** `sextant.fairness/v1`. */
+export type ColumnKind = 'binary' | 'score' | 'number' | 'text';
+
+/** `previewCsv`'s result. */
+export interface CsvPreview {
+  columns: string[];
+  /** Each column's kind, from the first 200 rows (missing values aside). */
+  kinds: ColumnKind[];
+  /** The first rows' cells, as text. */
+  rows: string[][];
+}
+
 /** The rows left out for missing values. */
 export interface MissingReport {
   policy: 'drop' | 'group';

@@ -46,6 +46,8 @@ export const explainShap = (options) => ready().explainShap(options);
 export const explainLime = (options) => ready().explainLime(options);
 export const renderHtml = (report) => ready().renderHtml(report);
 export const renderSvg = (chart) => ready().renderSvg(chart);
+export const previewCsv = (options) => ready().previewCsv(options);
+export const selectRows = (options) => ready().selectRows(options);
 
 /**
  * LIME fitted once on `training` (the options of `explainLime` without `data`), for any

@@ -266,6 +266,50 @@ fn read_inputs(
     Ok(Inputs { model, rows, reference })
 }
 
+/// The options of `previewCsv` and `selectRows` besides `data`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RowsOption {
+    rows: Option<serde_json::Value>,
+}
+
+/// A first look at a CSV, read by the core's reader: `{data, rows?}` (rows to return,
+/// default 10) gives `{columns, kinds, rows}`, where `kinds[i]` is `binary`, `score`,
+/// `number` or `text` from the first 200 rows and `rows` holds the first rows' cells.
+///
+/// # Errors
+/// A JS `Error` with a stable `code`: bad CSV, an empty file, a bad option.
+#[wasm_bindgen(js_name = previewCsv)]
+pub fn preview_csv_js(options: JsValue) -> Result<JsValue, JsValue> {
+    let (parsed, values): (RowsOption, _) = split_options(&options, &["data"], "options")?;
+    let rows = match parsed.rows {
+        None => 10,
+        Some(value) => value
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| option_error("rows", "expected a number of rows"))?,
+    };
+    let bytes = csv_bytes(&values[0], "data")?;
+    to_js(&sextant::preview_csv(bytes.as_slice(), "data", rows).map_err(|e| js_error(&e))?)
+}
+
+/// The header and the data rows `{data, rows: [indices]}` (0-based records, so a quoted
+/// field may hold a newline) as CSV text, read and written by the core.
+///
+/// # Errors
+/// A JS `Error` with a stable `code`: bad CSV, an index past the last row.
+#[wasm_bindgen(js_name = selectRows)]
+pub fn select_rows_js(options: JsValue) -> Result<String, JsValue> {
+    let (parsed, values): (RowsOption, _) = split_options(&options, &["data"], "options")?;
+    let indices: Vec<usize> = parsed
+        .rows
+        .and_then(|v| serde_json::from_value(v).ok())
+        .ok_or_else(|| option_error("rows", "expected an array of row indices"))?;
+    let bytes = csv_bytes(&values[0], "data")?;
+    let csv = sextant::select_rows(bytes.as_slice(), "data", &indices).map_err(|e| js_error(&e))?;
+    String::from_utf8(csv).map_err(|_| option_error("data", "the rows are not UTF-8 text"))
+}
+
 /// A self-contained HTML report of a result object (fairness, SHAP or LIME, by its
 /// `schema`), or of `{fairness, shap, lime}` together: the CLI's HTML renderer.
 ///

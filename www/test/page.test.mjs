@@ -6,7 +6,7 @@
 // of each view go to target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from '../serve.mjs';
@@ -152,6 +152,33 @@ test('the reference Adult predictions give fairlearn\'s numbers', async () => {
     }
   }
   await page.screenshot({ path: path.join(shots, '5-adult-reference.png'), fullPage: true });
+  assertLocal(session);
+  await page.close();
+});
+
+test('the page reads CSV as the core does: a quoted newline does not shift the rows it explains', async () => {
+  const dir = path.join(repo, 'target/test-scratch/page-quoted');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'quoted.csv');
+  writeFileSync(file, 'income_k,credit_score,note,sex\n40,600,"two\nlines",F\n90,780,plain,M\n55,640,"a, b",F\n70,700,x,M\n');
+  const session = await open();
+  const { page } = session;
+  await page.setInputFiles('#data-file', file);
+  await dataLoaded(page);
+  assert.equal(await page.locator('#rows-table tbody tr').count(), 4, 'four records, not five lines');
+  await page.setInputFiles('#model-file', path.join(repo, 'datasets/demo/credit_model.json'));
+  await page.check('#shap-exact');
+  await page.fill('#shap-rows', '1');
+  await page.click('#rows-table tr[data-row="1"]');
+  await page.waitForFunction(() => !document.getElementById('run-shap').disabled);
+  await page.click('#run-shap');
+  await page.waitForSelector('#shap-results svg');
+  const values = JSON.parse(await page.getAttribute('#shap-results', 'data-values'));
+  const rows = path.join(dir, 'row1.csv');
+  writeFileSync(rows, 'income_k,credit_score\n90,780\n');
+  const expected = JSON.parse(cli(['explain', 'shap', '--model', 'datasets/demo/credit_model.json', '--data', rows,
+    '--background', file, '--ignore', 'note,sex', '--exact', '--format', 'json'])).rows[0].values;
+  values.forEach((v, j) => assert.ok(Math.abs(v - expected[j]) < 1e-12, `feature ${j}: ${v} vs ${expected[j]}`));
   assertLocal(session);
   await page.close();
 });

@@ -4,7 +4,7 @@
 // column input and predict functions.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { init, fairness, audit, explainShap, explainLime, renderSvg } from 'sextant';
+import { init, fairness, audit, explainShap, explainLime, renderSvg, previewCsv, selectRows } from 'sextant';
 import { bytes } from './helpers.mjs';
 
 before(() => init());
@@ -58,6 +58,16 @@ test('options are checked and named as JavaScript writes them', () => {
   throwsCoded(() => audit({ ...explained, pred: undefined, explanations: { rows: [0], numSamples: 1 } }), 'invalid_option', /numSamples/);
   throwsCoded(() => audit({ ...explained, pred: undefined, modelOutput: 5 }), 'invalid_option', /^invalid modelOutput/);
   assert.equal(typeof audit({ ...explained, pred: undefined, format: 'text' }), 'string');
+});
+
+test('previewCsv and selectRows read records as the audits do', () => {
+  const data = 'a,note\n1,"two\nlines"\n2,x\n';
+  const preview = previewCsv({ data, rows: 5 });
+  assert.deepEqual(preview, { columns: ['a', 'note'], kinds: ['number', 'text'], rows: [['1', 'two\nlines'], ['2', 'x']] });
+  assert.equal(selectRows({ data, rows: [1] }), 'a,note\n2,x\n');
+  throwsCoded(() => previewCsv({ data: '' }), 'empty_input');
+  throwsCoded(() => selectRows({ data, rows: [2] }), 'invalid_option', /row 2 is past the data's 2 rows/);
+  throwsCoded(() => selectRows({ data }), 'invalid_option', /rows/);
 });
 
 test('models: bad bytes, unsupported operators and mismatched features are coded Errors', () => {
