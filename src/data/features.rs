@@ -198,7 +198,8 @@ pub fn read_feature_names<R: Read>(
     Ok(columns.iter().map(|&c| header.name(c).to_owned()).collect())
 }
 
-/// Reads the columns `schema` needs from a CSV (chosen by [`resolve_features`]).
+/// Reads the columns `schema` needs from a CSV: `features` when given, else the model's
+/// feature names, else every column not in `ignore`.
 ///
 /// # Errors
 /// Bad CSV, unknown, repeated or mismatched columns, a header without rows, and

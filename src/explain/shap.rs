@@ -82,7 +82,7 @@ impl ShapParams {
     /// # Errors
     /// An [`crate::ErrorKind::InvalidOption`] naming the parameter: a tolerance that is not
     /// a positive number, no background rows, zero permutations, exact values for more than
-    /// [`MAX_EXACT_FEATURES`] features, an output the model does not have, or a model with
+    /// 20 features, an output the model does not have, or a model with
     /// no features.
     pub fn check(&self, model: &dyn Model, n_features: usize) -> Result<CheckedShapParams> {
         let output = checked_output(model, self.output.as_ref(), "output")?;

@@ -106,7 +106,7 @@ pub const DEFAULT_MIN_GROUP_SIZE: u64 = 30;
 pub const MISSING_GROUP: &str = "(missing)";
 
 /// What to do with a row whose label, prediction, score or sensitive cell is a
-/// missing-value marker ([`crate::data::missing`]).
+/// missing-value marker (empty, `NA`, `NaN`, `null`, … as pandas reads them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MissingPolicy {
