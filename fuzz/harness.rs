@@ -34,7 +34,7 @@ pub fn feature_csv(data: &[u8]) {
         n_features: Some(3),
         feature_names: Some(vec!["a".into(), "b".into(), "c".into()]),
         accepts_missing: false,
-        integer: false,
+        integer: None,
     };
     let _ = read_features(data, "fuzz.csv", &named, None, &[]);
     let any = InputSchema { accepts_missing: true, ..InputSchema::default() };

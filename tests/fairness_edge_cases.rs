@@ -93,6 +93,38 @@ fn comparisons_over_fewer_than_two_groups_are_null_with_the_reason() {
 }
 
 #[test]
+fn each_table_compares_only_rates_two_groups_define() {
+    // Per table: the rates that fewer than two groups define; their aggregates, and
+    // equalized odds, are null by default, and the others are numbers.
+    let expected: &[(&str, &[&str])] = &[
+        ("only_a_defines_tpr", &["tpr"]),
+        ("only_a_defines_fpr", &["fpr"]),
+        ("three_groups_one_defines_tpr", &["tpr"]),
+        ("every_tpr_is_zero", &[]),
+        ("every_fpr_is_zero", &[]),
+        ("no_positive_labels_anywhere", &["tpr"]),
+        ("one_row_groups", &[]),
+    ];
+    let tables = tables();
+    for (name, undefined) in expected {
+        let table = tables.iter().find(|t| t["name"] == *name);
+        let table = table.unwrap_or_else(|| panic!("table {name} missing"));
+        let (report, _) = audit("edge_cases_rates", table, &[]);
+        let metrics = &report["attributes"][0]["metrics"];
+        for rate in ["tpr", "fpr"] {
+            let value = &metrics[format!("{rate}_difference")]["between_groups"];
+            assert_eq!(
+                value.is_null(),
+                undefined.contains(&rate),
+                "{name} {rate}_difference: {value}"
+            );
+        }
+        let eo = &metrics["equalized_odds_difference"]["default"];
+        assert_eq!(eo.is_null(), !undefined.is_empty(), "{name} equalized odds: {eo}");
+    }
+}
+
+#[test]
 fn the_issue_example_reads_as_nothing_compared_and_its_gate_fails() {
     let tables = tables();
     let table = tables.iter().find(|t| t["name"] == "only_a_defines_tpr");

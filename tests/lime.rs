@@ -166,9 +166,46 @@ fn a_constant_training_column_gets_weight_zero_as_in_lime() {
                 "row {i} {feature}: {ours} vs lime {mean} ± {tolerance}"
             );
         }
+        // The intercept and the local prediction carry what the model saw for the constant
+        // feature (lime feeds it 0): they match lime's too.
+        for key in ["intercept", "local_prediction", "score"] {
+            let (ours, mean) = (
+                row[key].as_f64().unwrap_or(f64::NAN),
+                theirs[key]["mean"].as_f64().unwrap_or(0.0),
+            );
+            let tolerance = (4.0 * theirs[key]["std"].as_f64().unwrap_or(0.0)).max(0.01);
+            assert!(
+                (ours - mean).abs() <= tolerance,
+                "row {i} {key}: {ours} vs lime {mean} ± {tolerance}"
+            );
+        }
         let constant = of("x1");
         let zero = constant["weight"].as_f64().unwrap_or(f64::NAN);
         assert!(zero.abs() < 1e-12, "row {i}: the constant feature's weight is {zero}");
         assert_eq!(constant["description"], "x1 <= 5.00");
     }
+}
+
+/// LIME's samples between whole numbers reach an int64 model truncated, as a cast would
+/// truncate them: the explanation runs and its weights are finite.
+#[test]
+fn lime_explains_a_model_with_an_integer_input() {
+    let model = common::repo().join("tests/fixtures/models/typed/int64_input.onnx");
+    let model = model.display().to_string();
+    let dir = scratch("lime_int64");
+    let mut training = String::from("f0,f1,f2\n");
+    for i in 0..60 {
+        training.push_str(&format!("{},{},{}\n", i % 10, (i * 7) % 10, (i * 3) % 10));
+    }
+    let training = write(&dir, "train.csv", training.as_bytes());
+    let rows = write(&dir, "rows.csv", b"f0,f1,f2\n4,7,1\n");
+    let json = sextant_json(&lime_args(
+        &model,
+        &rows,
+        &training,
+        &["--num-samples", "500", "--format", "json"],
+    ));
+    let weights = json["rows"][0]["weights"].as_array().cloned().unwrap_or_default();
+    assert_eq!(weights.len(), 3);
+    assert!(weights.iter().all(|w| w["weight"].as_f64().is_some_and(f64::is_finite)));
 }

@@ -98,7 +98,7 @@ fn an_identifier_given_as_sensitive_stops_at_max_groups() {
     let file = write(&scratch("max_groups"), "data.csv", data.as_bytes());
     let args = ["fairness", &file, "--label", "label", "--pred", "pred", "--sensitive", "id"];
     let limited = [&args[..], &["--max-groups", "50"]].concat();
-    assert_error(&limited, &["column \"id\": more than 50 distinct values", "--max-groups"]);
+    assert_error(&limited, &["line 52, column \"id\": more than 50 groups", "--max-groups"]);
     let out = sextant(&args);
     assert_eq!(out.status.code(), Some(0), "200 groups are below the default limit");
 }
@@ -139,7 +139,10 @@ fn small_groups_are_flagged_and_can_be_left_out() {
     assert_eq!(small, [false, false, true]);
     let warning = attribute["warnings"].as_array().and_then(|w| w.last()).cloned();
     let warning = warning.and_then(|w| w.as_str().map(str::to_owned)).unwrap_or_default();
-    assert!(warning.contains("1 group(s) have fewer than 5 rows: C (2)"), "{warning}");
+    assert_eq!(
+        warning,
+        "1 group(s) have fewer than 5 rows: C (2); their rates and intervals are unreliable; included in the aggregates (small groups set to exclude leaves them out)"
+    );
     // Selection rates A 3/6, B 2/6, C 2/2: with C the difference is 1 − 1/3, without it
     // 1/2 − 1/3.
     let dpd = |report: &Value| {
@@ -147,8 +150,21 @@ fn small_groups_are_flagged_and_can_be_left_out() {
         metrics["demographic_parity_difference"]["default"].as_f64().unwrap_or(f64::NAN)
     };
     assert!((dpd(&included) - 2.0 / 3.0).abs() < 1e-12, "{}", dpd(&included));
-    let excluded = json(&["--min-group-size", "5", "--small-groups", "exclude"]);
+    let excluded =
+        json(&["--min-group-size", "5", "--small-groups", "exclude", "--bootstrap", "50"]);
     assert!((dpd(&excluded) - 1.0 / 6.0).abs() < 1e-12, "{}", dpd(&excluded));
+    // The intervals of the aggregates come from the groups compared: [1/6 − …] never reaches
+    // the 2/3 that C would bring.
+    let interval =
+        &excluded["attributes"][0]["metric_intervals"]["demographic_parity_difference"]["default"];
+    assert!(interval[1].as_f64().unwrap_or(1.0) < 2.0 / 3.0, "{interval}");
+    // Leaving out all but one group compares nothing, and says why.
+    let one = json(&["--min-group-size", "7", "--small-groups", "exclude"]);
+    let reason = &one["attributes"][0]["undefined"]["demographic_parity_difference.default"];
+    assert_eq!(
+        reason,
+        "no group defines selection_rate (small groups left out of the aggregates: A, B, C)"
+    );
     assert_eq!(
         excluded["attributes"][0]["groups"].as_array().map(Vec::len),
         Some(3),

@@ -118,7 +118,7 @@ fn bad_models_and_inputs_get_one_line_errors() {
     let half = write(&dir, "half.csv", b"a,b\n1,2.5\n");
     assert_error(
         &["predict", "--model", &model("int_input"), "--data", &half],
-        &["half.csv, line 2, column \"b\"", "not a whole number", "integer tensor"],
+        &["half.csv, line 2, column \"b\"", "not a whole number", "int64 input"],
     );
 
     let fixture = repo().join("tests/fixtures/models/random_forest.onnx").display().to_string();
@@ -183,7 +183,7 @@ fn a_classifier_of_more_than_two_classes_needs_its_class_named() {
     assert_eq!(String::from_utf8_lossy(&out.stderr).trim(), "sextant: score = P(class 2)");
     assert_error(
         &["predict", "--model", &model, "--data", &data, "--output", "denied"],
-        &["outputs 0..3, not denied", "classes 0: 0, 1: 1, 2: 2"],
+        &["the model has no class \"denied\" (classes 0: 0, 1: 1, 2: 2)"],
     );
     // Explanations name the class too, and an audit's report header does.
     let shap = sextant_json(&[
@@ -213,6 +213,19 @@ fn a_classifier_of_more_than_two_classes_needs_its_class_named() {
     );
     let report = sextant_json(&["audit", &config, "--format", "json"]);
     assert_eq!(report["outcome"]["class"], "2");
+    // Its explanations explain the class the audit scores.
+    let explained = write(
+        &dir,
+        "explained.toml",
+        format!(
+            "{}[explanations]\nrows = [0]\nmethods = [\"shap\"]\nmax_evals = 50\n",
+            std::fs::read_to_string(&config).unwrap_or_default()
+        )
+        .as_bytes(),
+    );
+    let html = sextant(&["audit", &explained, "--format", "html"]);
+    assert_eq!(html.status.code(), Some(0), "{}", String::from_utf8_lossy(&html.stderr));
+    assert!(String::from_utf8_lossy(&html.stdout).contains("model output 2 (P(class 2))"));
     let unnamed = write(
         &dir,
         "unnamed.toml",
@@ -242,4 +255,38 @@ fn a_binary_model_with_string_labels_says_which_label_is_positive() {
         row.split(',').nth(2).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN)
     };
     assert!((score(&default) + score(&approved) - 1.0).abs() < 1e-6);
+}
+
+#[test]
+fn numeric_class_labels_and_output_indices_are_told_apart() {
+    // A logistic model of classes [1, 2]: output 0 is P(class 1), output 1 is P(class 2).
+    let dir = scratch("predict_numeric_labels");
+    let model = write(
+        &dir,
+        "model.json",
+        br#"{"feature_names": ["x"], "coef_raw": [1.0], "intercept_raw": 0.0, "classes": [1, 2]}"#,
+    );
+    let data = write(&dir, "x.csv", b"x\n0.5\n");
+    let note = |extra: &[&str]| {
+        let out = sextant(&[&["predict", "--model", &model, "--data", &data][..], extra].concat());
+        String::from_utf8_lossy(&out.stderr).trim().to_owned()
+    };
+    assert_eq!(note(&[]), "sextant: score = P(class 2)", "the positive class by default");
+    assert_eq!(note(&["--output", "1"]), "sextant: score = P(class 2)", "a number is an index");
+    assert_eq!(note(&["--output", "label:1"]), "sextant: score = P(class 1)");
+    assert_eq!(note(&["--output", "index:0"]), "sextant: score = P(class 1)");
+    // Explanations of the default output name the same class as predict.
+    let shap = sextant_json(&[
+        "explain",
+        "shap",
+        "--model",
+        &model,
+        "--data",
+        &data,
+        "--background",
+        &data,
+        "--format",
+        "json",
+    ]);
+    assert_eq!((shap["output"].as_u64(), shap["output_label"].as_str()), (Some(1), Some("2")));
 }

@@ -16,7 +16,8 @@ const ready = init();
  * core's CSV reader (the audits' own: quoted fields may hold commas and newlines). */
 async function previewData(bytes) {
   await ready;
-  const preview = previewCsv({ data: bytes, rows: 10 });
+  // As many rows as the SHAP view may sample (its field's maximum), so the sample stays in the data.
+  const preview = previewCsv({ data: bytes, rows: Number($('shap-rows').max) });
   const kinds = Object.fromEntries(preview.columns.map((name, i) => [name, preview.kinds[i]]));
   return { columns: preview.columns, kinds, rows: preview.rows };
 }
@@ -89,6 +90,9 @@ function auditOptions() {
   if (privileged) options.privileged = privileged;
   const bootstrap = Number($('bootstrap').value);
   if (bootstrap > 0) options.bootstrap = bootstrap;
+  options.missing = $('missing').value;
+  options.minGroupSize = Number($('min-group-size').value);
+  if ($('exclude-small').checked) options.smallGroups = 'exclude';
   const max = {};
   const min = {};
   if ($('gate-dp').value !== '') max.demographic_parity_difference = Number($('gate-dp').value);
@@ -156,7 +160,7 @@ function renderRowsTable() {
   table.createCaption().textContent = 'The first rows: click one (or press Enter on it) to explain it';
   table.createTHead().insertRow().append(...['#', ...state.columns].map((name) => Object.assign(document.createElement('th'), { textContent: name })));
   const body = table.createTBody();
-  state.firstRows.forEach((cells, index) => {
+  state.firstRows.slice(0, 10).forEach((cells, index) => {
     const row = body.insertRow();
     row.tabIndex = 0;
     row.dataset.row = String(index);
@@ -203,7 +207,8 @@ function figure(svg, caption) {
 
 async function runShap() {
   const row = Number($('row-index').value);
-  const sample = Array.from({ length: Number($('shap-rows').value) }, (_, i) => i).filter((i) => i !== row);
+  const rows = Math.min(Number($('shap-rows').value), state.firstRows.length);
+  const sample = Array.from({ length: rows }, (_, i) => i).filter((i) => i !== row);
   const shap = await withProgress('SHAP', (extra) => worker.explainShap({
     ...explainOptions(), data: rowsCsv([row, ...sample]), background: state.background ?? state.bytes,
     ...($('shap-exact').checked ? { exact: true } : {}), ...extra,

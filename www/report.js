@@ -50,7 +50,8 @@ function badge(gate) {
 function groupTable(attribute) {
   const head = el('tr', {}, el('th', { scope: 'col' }, 'Group'), ...RATES.map(([, label]) => el('th', { scope: 'col' }, label)));
   const rows = attribute.groups.map((group) => el('tr', {},
-    el('th', { scope: 'row' }, group.group),
+    el('th', { scope: 'row', ...(group.small ? { class: 'small', title: 'fewer rows than the minimum group size' } : {}) },
+      group.small ? `${group.group} (small)` : group.group),
     ...RATES.map(([rate]) => valueCell(group[rate], group.undefined[rate], group.intervals?.[rate],
       { 'data-attribute': attribute.attribute, 'data-group': group.group, 'data-rate': rate }))));
   return el('div', { class: 'table-wrap' }, el('table', {}, el('caption', {}, `Groups of ${attribute.attribute}`), el('thead', {}, head), el('tbody', {}, ...rows)));
@@ -99,9 +100,16 @@ export function renderReport(element, report, { renderSvg } = {}) {
   element.append(
     el('p', { class: `verdict ${failed ? 'fail' : 'pass'}`, id: 'verdict' }, verdict),
     el('p', {}, `${report.rows} rows of ${report.source}; label ${report.label.column} (positive ${report.label.positive}); `
-      + (report.outcome.kind === 'score' ? `score ${report.outcome.column} ≥ ${report.outcome.threshold}` : `prediction ${report.outcome.column}`)
+      + (report.outcome.kind === 'score'
+        ? `score ${report.outcome.column}${report.outcome.class ? ` (P(class ${report.outcome.class}))` : ''} ≥ ${report.outcome.threshold}`
+        : `prediction ${report.outcome.column}`)
       + (report.bootstrap ? `; ${report.bootstrap.resamples} bootstrap resamples, ${report.bootstrap.confidence * 100}% intervals` : '')),
   );
+  if (report.missing) {
+    const columns = Object.entries(report.missing.by_column).map(([column, n]) => `${column}: ${n}`).join(', ');
+    element.append(el('p', { class: 'missing' }, `Missing values (${report.missing.policy}): ${report.missing.dropped_rows} rows left out`
+      + (columns ? ` (${columns})` : '') + '.'));
+  }
   for (const attribute of report.attributes) {
     const section = el('section', { class: 'attribute', 'data-attribute': attribute.attribute },
       el('h3', {}, `Attribute: ${attribute.attribute}`), groupTable(attribute), metricTable(attribute, report.gates));

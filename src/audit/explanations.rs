@@ -12,7 +12,7 @@ use crate::explain::explanation::ShapExplanation;
 use crate::explain::lime::explanation::LimeExplanation;
 use crate::explain::lime::{CheckedLimeParams, LimeExplainer, LimeParams};
 use crate::explain::shap::{Budget, CheckedShapParams, ShapParams, DEFAULT_MAX_EVALS};
-use crate::model::Model;
+use crate::model::{Model, OutputChoice};
 use crate::progress::Progress;
 
 /// Rows explained when the config names none.
@@ -33,6 +33,7 @@ pub const DEFAULT_ROWS: usize = 5;
 /// | `categorical` | none | LIME: features whose values are category codes |
 /// | `repeats` | 1 | LIME: runs per row (weights get a standard deviation) |
 /// | `num_samples` | 5000 | LIME: neighbourhood size |
+/// | `output` | the audit's `model_output` | the model output explained: index or class label |
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExplanationsConfig {
@@ -69,6 +70,10 @@ pub struct ExplanationsConfig {
     /// LIME neighbourhood size.
     #[serde(default, alias = "numSamples")]
     pub num_samples: Option<usize>,
+    /// The model output explained (default: the audit's `model_output` when the section
+    /// explains the audit's model).
+    #[serde(default)]
+    pub output: Option<OutputChoice>,
 }
 
 /// The explanations of an audit.
@@ -99,19 +104,27 @@ impl ExplanationsConfig {
     }
 
     /// Checks the section for `model` with the feature columns `names`, before any data
-    /// row is read: the methods and every explainer parameter.
+    /// row is read: the methods and every explainer parameter. `output` is the output
+    /// explained when the section names none (the audit's `model_output`).
     ///
     /// # Errors
     /// An unknown method, or a parameter out of range (see [`ShapParams::check`] and
     /// [`LimeParams::check`]).
-    pub fn check(&self, model: &dyn Model, names: &[String]) -> Result<CheckedExplanations> {
+    pub fn check(
+        &self,
+        model: &dyn Model,
+        names: &[String],
+        output: Option<&OutputChoice>,
+    ) -> Result<CheckedExplanations> {
         let (shap, lime) = self.methods()?;
         let seed = self.seed.unwrap_or(0);
+        let output = self.output.as_ref().or(output).cloned();
         let shap = shap
             .then(|| {
                 ShapParams {
                     budget: Budget::MaxEvals(self.max_evals.unwrap_or(DEFAULT_MAX_EVALS)),
                     seed,
+                    output: output.clone(),
                     ..ShapParams::default()
                 }
                 .check(model, names.len())
@@ -125,6 +138,7 @@ impl ExplanationsConfig {
                     repeats: self.repeats.unwrap_or(defaults.repeats),
                     num_samples: self.num_samples.unwrap_or(defaults.num_samples),
                     seed,
+                    output: output.clone(),
                     ..defaults
                 }
                 .check(model, names)

@@ -170,7 +170,9 @@ impl<'a> Explaining<'a> {
             features,
             ignore,
         )?;
-        let checked = section.check(model, &names)?;
+        // The audit's model_output chooses the output explained when the audit's model is.
+        let output = if own_model.is_none() { config.model_output.as_ref() } else { None };
+        let checked = section.check(model, &names, output)?;
         Ok(Explaining { section, own_model, features, ignore, checked })
     }
 

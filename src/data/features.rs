@@ -22,9 +22,10 @@ pub struct InputSchema {
     /// Whether missing values (empty cells, `NaN`) are meaningful to the model (it imputes
     /// or routes them).
     pub accepts_missing: bool,
-    /// Whether the model's input is an integer tensor (`int32`/`int64`): values must be
-    /// whole numbers.
-    pub integer: bool,
+    /// The bits of the model's integer input (32 or 64), when its input is an integer
+    /// tensor: values must then be whole numbers within its range (for int64, within ±2^53,
+    /// where every whole number is exact in the f64 Sextant reads).
+    pub integer: Option<u32>,
 }
 
 /// One number per CSV record, computed from the record's cells: a model scoring its
@@ -168,14 +169,15 @@ pub(crate) fn push_features(
         let at = || header.at(line, c);
         let cell = std::str::from_utf8(&record[c])
             .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at() }))?;
-        let value = parse_feature(cell, schema.accepts_missing, at)?;
-        if schema.integer && value.is_finite() && value.fract() != 0.0 {
-            return Err(Error::invalid_value(
-                at(),
-                format!(
-                    "\"{cell}\" is not a whole number, and the model's input is an integer tensor"
-                ),
-            ));
+        let value = parse_feature(cell, schema.accepts_missing && schema.integer.is_none(), at)?;
+        if let Some(bits) = schema.integer {
+            let limit = if bits == 32 { f64::from(i32::MAX) } else { 9_007_199_254_740_992.0 };
+            if value.fract() != 0.0 || value.abs() > limit {
+                return Err(Error::invalid_value(
+                    at(),
+                    format!("\"{cell}\" is not a whole number within the range of the model's int{bits} input"),
+                ));
+            }
         }
         out.push(value);
     }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::header::Header;
 use crate::data::missing::is_missing;
 use crate::data::{csv_error, csv_reader};
-use crate::error::{Error, ErrorKind, Location, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Rows whose values decide the column kinds.
 pub const KIND_ROWS: usize = 200;
@@ -66,12 +66,11 @@ pub fn preview_csv<R: Read>(reader: R, source: &str, rows: usize) -> Result<CsvP
             let line = record.position().map_or(0, csv::Position::line);
             let cells = record
                 .iter()
-                .map(|cell| {
-                    std::str::from_utf8(cell).map(str::to_owned).map_err(|_| {
-                        Error::from(ErrorKind::NotUtf8 {
-                            at: Location::source(source).at_line(line),
-                        })
-                    })
+                .enumerate()
+                .map(|(j, cell)| {
+                    std::str::from_utf8(cell)
+                        .map(str::to_owned)
+                        .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: header.at(line, j) }))
                 })
                 .collect::<Result<_>>()?;
             first.push(cells);

@@ -159,7 +159,8 @@ impl CheckedShapParams {
         progress: &mut dyn Progress,
     ) -> Result<ShapExplanation> {
         let CheckedShapParams { params, output, n_features: n } = self;
-        let (n, output) = (*n, checked_output(model, Some(&(*output).into()), "output")?);
+        let (n, output) =
+            (*n, checked_output(model, Some(&OutputChoice::Index(*output)), "output")?);
         for (what, width) in [
             ("data", rows.width()),
             ("background", background.width()),

@@ -216,10 +216,23 @@ fn attribute_report(
         })
         .collect();
     let names: Vec<String> = included.iter().map(|&i| keys[i].join("&")).collect();
+    // With small groups left out, a reason says so: "only A defines tpr" is then about the
+    // groups compared, not about the data.
+    let excluded: Vec<String> =
+        (0..counts.len()).filter(|i| !included.contains(i)).map(|i| keys[i].join("&")).collect();
+    let left_out = if excluded.is_empty() {
+        String::new()
+    } else {
+        format!(" (small groups left out of the aggregates: {})", excluded.join(", "))
+    };
     let mut undefined = BTreeMap::new();
-    let metrics = values
-        .metrics
-        .map(|path, leaf| defined(path, leaf.map_err(|why| why.describe(&names)), &mut undefined));
+    let metrics = values.metrics.map(|path, leaf| {
+        defined(
+            path,
+            leaf.map_err(|why| format!("{}{left_out}", why.describe(&names))),
+            &mut undefined,
+        )
+    });
     let mut privileged_comparison = match (privileged_index, &values.aif360) {
         (Some(i), Some(aif360)) => {
             let sides = Sides::split(&counts[i], &counts.iter().sum(), data.favorable_is_positive);
@@ -267,6 +280,13 @@ fn attribute_report(
     }
 
     let mut warnings = undefined_rate_warnings(&groups, plan.policy);
+    if let Some(i) = privileged_index.filter(|&i| !excluded.is_empty() && small[i]) {
+        warnings.push(format!(
+            "the privileged group {} is small ({} rows); the privileged comparison keeps every row, small groups included",
+            keys[i].join("&"),
+            counts[i].count()
+        ));
+    }
     warnings.extend(small_group_warning(
         &groups,
         plan.groups.min_group_size,
@@ -333,7 +353,7 @@ fn small_group_warning(groups: &[GroupReport], min: u64, treatment: SmallGroups)
     }
     let treatment = match treatment {
         SmallGroups::Include => {
-            "included in the aggregates (‹small_groups› exclude leaves them out)"
+            "included in the aggregates (small groups set to exclude leaves them out)"
         }
         SmallGroups::Exclude => "left out of the aggregates",
     };

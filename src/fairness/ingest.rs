@@ -54,8 +54,9 @@ struct Columns {
 /// # Errors
 /// A typed error naming the source, line and column of the first unusable input: an empty
 /// file, a header without rows, an unknown or repeated column, a ragged row, a label with
-/// more than two values, a non-numeric/NaN/inf score, an empty sensitive value, a non-UTF-8
-/// value, or an attribute with a single group.
+/// more than two values, a non-numeric or infinite score, a missing value under the error
+/// policy (or the value `(missing)` under the group policy), an attribute with more than
+/// `max_groups` groups, a non-UTF-8 value, or an attribute with a single group.
 pub fn count_csv<R: Read>(reader: R, source: &str, plan: &FairnessPlan) -> Result<CountedData> {
     count(reader, source, plan, None)
 }
@@ -96,7 +97,7 @@ fn count<R: Read>(
 
     let mut codec = BinaryCodec::new(plan.positive_label.as_deref());
     let mut missing = MissingTally::new(plan.groups.missing);
-    let mut distinct = DistinctValues::new(columns.sensitive.len());
+    let mut distinct = DistinctValues::new(plan);
     let mut table = JointTable::default();
     let mut batch = RecordBatch::default();
     let mut scores = Vec::new();
@@ -108,7 +109,9 @@ fn count<R: Read>(
         let mut failed = None;
         if let Some(scorer) = scorer.as_deref_mut() {
             if let Err(error) = scorer.score(batch.records(), &mut scores) {
-                failed = Some(first_failing_row(scorer, batch.records(), error));
+                // Rows that the missing-value policy leaves out need no score.
+                let skip = |record: &ByteRecord| missing.would_leave_out(record, &columns);
+                failed = Some(score_row_by_row(scorer, batch.records(), &mut scores, skip, error));
             }
         }
         for (i, record) in batch.records().iter().enumerate() {
@@ -131,9 +134,13 @@ fn count<R: Read>(
                 (Outcome::Score { threshold, .. }, Some(c)) => {
                     read_score(&record[c], || at(c))? >= *threshold
                 }
-                (Outcome::Score { .. }, None) if failed.is_some() => false,
                 (Outcome::Score { threshold, .. }, None) => {
-                    let score = scores[i];
+                    let score = scores.get(i).copied().ok_or_else(|| {
+                        Error::invalid_value(
+                            Location::source(source).at_line(line),
+                            "the model gave no score for this row",
+                        )
+                    })?;
                     if !score.is_finite() {
                         return Err(Error::invalid_value(
                             Location::source(source).at_line(line),
@@ -155,7 +162,7 @@ fn count<R: Read>(
             }
             let new_values = || {
                 let values = sensitive_values(record, &columns.sensitive, at)?;
-                distinct.add(&values, &plan.sensitive_columns, plan.groups.max_groups, source)?;
+                distinct.add(&values, plan, Location::source(source).at_line(line))?;
                 Ok(values)
             };
             let counts = table.entry(&key, new_values)?;
@@ -197,17 +204,24 @@ fn count<R: Read>(
     })
 }
 
-/// The first record of `records` that `scorer` fails on alone, with its error; the batch's
-/// `error` after the last record when none fails alone (the model failed on the batch).
-fn first_failing_row(
+/// Scores `records` one by one after `scorer` failed on the batch with `error`, to place the
+/// error at its row: rows that `skip` says are left out get no score (NaN). Returns the
+/// first row that fails alone with its error, or the batch's `error` after the last row
+/// when none does (the model failed on the batch as a whole).
+fn score_row_by_row(
     scorer: &mut dyn ScoreRecords,
     records: &[ByteRecord],
+    scores: &mut Vec<f64>,
+    skip: impl Fn(&ByteRecord) -> bool,
     error: Error,
 ) -> (usize, Error) {
-    let mut scores = Vec::with_capacity(1);
-    for i in 0..records.len() {
-        scores.clear();
-        if let Err(e) = scorer.score(&records[i..=i], &mut scores) {
+    scores.clear();
+    for (i, record) in records.iter().enumerate() {
+        if skip(record) {
+            scores.push(f64::NAN);
+            continue;
+        }
+        if let Err(e) = scorer.score(std::slice::from_ref(record), scores) {
             return (i, e);
         }
     }
@@ -315,6 +329,19 @@ impl MissingTally {
         MissingTally { policy, dropped_rows: 0, by_column: BTreeMap::new() }
     }
 
+    /// Whether the policy leaves the row out (never under [`MissingPolicy::Error`], where a
+    /// missing value is an error instead), without counting it.
+    fn would_leave_out(&self, record: &ByteRecord, columns: &Columns) -> bool {
+        let required = std::iter::once(columns.label).chain(columns.outcome);
+        match self.policy {
+            MissingPolicy::Error => false,
+            MissingPolicy::Group => required.into_iter().any(|c| is_missing(&record[c])),
+            MissingPolicy::Drop => {
+                required.chain(columns.sensitive.iter().copied()).any(|c| is_missing(&record[c]))
+            }
+        }
+    }
+
     /// Whether the row is left out for a missing label, outcome or sensitive value.
     ///
     /// # Errors
@@ -330,6 +357,15 @@ impl MissingTally {
         let mut leave = false;
         for (c, is_sensitive) in required.map(|c| (c, false)).chain(sensitive) {
             if !is_missing(&record[c]) {
+                if is_sensitive
+                    && self.policy == MissingPolicy::Group
+                    && record[c].trim_ascii() == MISSING_GROUP.as_bytes()
+                {
+                    return Err(Error::invalid_value(
+                        at(c),
+                        format!("the value \"{MISSING_GROUP}\" would merge with the group of missing values"),
+                    ));
+                }
                 continue;
             }
             match (self.policy, is_sensitive) {
@@ -372,39 +408,63 @@ impl MissingTally {
     }
 }
 
-/// The distinct values seen in each sensitive column, to stop at `max_groups` (an id column
-/// given as sensitive by mistake) before the counts grow with the file.
-struct DistinctValues(Vec<HashSet<String>>);
+/// The groups seen of each attribute (intersections included), to stop at `max_groups` (an
+/// id column given as sensitive by mistake) before the counts grow with the file; and the
+/// number of combinations of all sensitive columns, which the counts hold one cell each.
+struct DistinctValues {
+    /// Per attribute: the positions of its columns among the sensitive columns, and its
+    /// groups so far.
+    attributes: Vec<(Vec<usize>, HashSet<Vec<String>>)>,
+    combinations: usize,
+}
+
+/// The most combinations of sensitive values the counts hold (a cell is some 100 bytes).
+const MAX_COMBINATIONS: usize = 1_000_000;
 
 impl DistinctValues {
-    fn new(columns: usize) -> Self {
-        DistinctValues(vec![HashSet::new(); columns])
+    fn new(plan: &FairnessPlan) -> Self {
+        let attributes = plan
+            .attributes
+            .iter()
+            .map(|a| {
+                let at = a
+                    .columns
+                    .iter()
+                    .filter_map(|c| plan.sensitive_columns.iter().position(|s| s == c))
+                    .collect();
+                (at, HashSet::new())
+            })
+            .collect();
+        DistinctValues { attributes, combinations: 0 }
     }
 
-    /// Records a new combination's values.
+    /// Records a new combination of sensitive values (one per sensitive column).
     ///
     /// # Errors
-    /// A column with more than `max_groups` distinct values.
-    fn add(
-        &mut self,
-        values: &[String],
-        names: &[String],
-        max_groups: usize,
-        source: &str,
-    ) -> Result<()> {
-        for ((seen, value), name) in self.0.iter_mut().zip(values).zip(names) {
-            if seen.contains(value) {
-                continue;
-            }
-            seen.insert(value.clone());
-            if seen.len() > max_groups {
+    /// An attribute with more than `max_groups` groups, or more than [`MAX_COMBINATIONS`]
+    /// combinations, placed at `at` (the line that passed the limit).
+    fn add(&mut self, values: &[String], plan: &FairnessPlan, at: Location) -> Result<()> {
+        let max_groups = plan.groups.max_groups;
+        for ((columns, seen), attribute) in self.attributes.iter_mut().zip(&plan.attributes) {
+            let group: Vec<String> = columns.iter().map(|&i| values[i].clone()).collect();
+            if seen.insert(group) && seen.len() > max_groups {
                 return Err(Error::invalid_value(
-                    Location::source(source).in_column(name),
+                    at.in_column(&attribute.name),
                     format!(
-                        "more than {max_groups} distinct values: is it an identifier rather than a sensitive attribute? (raise ‹max_groups› if these are real groups)"
+                        "more than {max_groups} groups: is it an identifier rather than a sensitive attribute? (raise ‹max_groups› if these are real groups)"
                     ),
                 ));
             }
+        }
+        self.combinations += 1;
+        if self.combinations > MAX_COMBINATIONS {
+            return Err(Error::invalid_value(
+                at,
+                format!(
+                    "the sensitive columns ({}) take more than {MAX_COMBINATIONS} combinations of values; audit fewer or coarser attributes",
+                    plan.sensitive_columns.join(", ")
+                ),
+            ));
         }
         Ok(())
     }

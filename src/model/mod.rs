@@ -52,9 +52,10 @@ pub trait Model: MaybeSendSync {
     /// When the width does not match the model, or an operator fails on the data.
     fn predict(&self, rows: &[f64], n_features: usize) -> Result<Vec<f64>>;
 
-    /// Whether the model's input is an integer tensor: its values are whole numbers.
-    fn integer_input(&self) -> bool {
-        false
+    /// The bits of the model's integer input (32 or 64), when its input is an integer
+    /// tensor: its values are whole numbers.
+    fn integer_input(&self) -> Option<u32> {
+        None
     }
 
     /// What the model needs of its input columns.
@@ -74,32 +75,22 @@ pub trait Model: MaybeSendSync {
     }
 }
 
-/// Which model output to use: a class label (`denied`, `1`) or an output index, written as
-/// text. A class label wins over an index of the same spelling.
+/// Which model output to use. A number in JSON or TOML is an output index and a string a
+/// class label; on a command line (`--output 1`, parsed by [`std::str::FromStr`]) a whole
+/// number is an index and anything else a label, and `index:1` or `label:1` says which
+/// when a label is a number.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(from = "LabelOrIndex")]
-pub struct OutputChoice(String);
-
-/// How an output choice is written in JSON or TOML: a number or a string.
-#[derive(Deserialize)]
 #[serde(untagged)]
-enum LabelOrIndex {
-    Index(u64),
+pub enum OutputChoice {
+    /// An output index.
+    Index(usize),
+    /// A class label.
     Label(String),
-}
-
-impl From<LabelOrIndex> for OutputChoice {
-    fn from(value: LabelOrIndex) -> Self {
-        match value {
-            LabelOrIndex::Index(i) => OutputChoice(i.to_string()),
-            LabelOrIndex::Label(label) => OutputChoice(label),
-        }
-    }
 }
 
 impl From<usize> for OutputChoice {
     fn from(index: usize) -> Self {
-        OutputChoice(index.to_string())
+        OutputChoice::Index(index)
     }
 }
 
@@ -107,7 +98,14 @@ impl std::str::FromStr for OutputChoice {
     type Err = std::convert::Infallible;
 
     fn from_str(text: &str) -> std::result::Result<Self, Self::Err> {
-        Ok(OutputChoice(text.to_owned()))
+        if let Some(label) = text.strip_prefix("label:") {
+            return Ok(OutputChoice::Label(label.to_owned()));
+        }
+        let index = text.strip_prefix("index:").unwrap_or(text);
+        Ok(match index.trim().parse::<usize>() {
+            Ok(i) => OutputChoice::Index(i),
+            Err(_) => OutputChoice::Label(text.to_owned()),
+        })
     }
 }
 
@@ -129,7 +127,7 @@ fn class_list(model: &dyn Model) -> String {
     }
 }
 
-/// The output to use: `choice` (a class label, else an index), or the model's default;
+/// The output to use: `choice` (an index, or a class label), or the model's default;
 /// `option` names the option that chose it in errors (`output`, or an audit's
 /// `model_output`). A classifier of more than two classes has no default: which class is
 /// "positive" is the user's choice.
@@ -142,33 +140,35 @@ pub fn checked_output(
     choice: Option<&OutputChoice>,
     option: &str,
 ) -> Result<usize> {
-    let Some(OutputChoice(choice)) = choice else {
-        if model.is_classifier() && model.n_outputs() > 2 {
-            return Err(Error::invalid_option(
-                option,
-                format!(
-                    "the model has {} classes ({}): choose the class whose probability is the score with ‹{option}›",
-                    model.n_outputs(),
-                    class_list(model)
-                ),
-            ));
-        }
-        return Ok(default_output(model));
+    let n = model.n_outputs();
+    let classes = || {
+        model
+            .class_labels()
+            .map(|_| format!(" (classes {})", class_list(model)))
+            .unwrap_or_default()
     };
-    let by_label = model.class_labels().and_then(|labels| labels.iter().position(|l| l == choice));
-    match by_label.or_else(|| choice.trim().parse::<usize>().ok()) {
-        Some(i) if i < model.n_outputs() => Ok(i),
-        _ => {
-            let classes = model
-                .class_labels()
-                .map(|_| {
-                    format!(" (classes {}; a class label chooses its output)", class_list(model))
-                })
-                .unwrap_or_default();
-            Err(Error::invalid_option(
-                option,
-                format!("the model has outputs 0..{}, not {choice}{classes}", model.n_outputs()),
-            ))
+    match choice {
+        None if model.is_classifier() && n > 2 => Err(Error::invalid_option(
+            option,
+            format!(
+                "the model has {n} classes ({}): choose the class whose probability is the score with ‹{option}›",
+                class_list(model)
+            ),
+        )),
+        None => Ok(default_output(model)),
+        Some(OutputChoice::Index(i)) if *i < n => Ok(*i),
+        Some(OutputChoice::Index(i)) => Err(Error::invalid_option(
+            option,
+            format!("the model has outputs 0..{n}, not {i}{}", classes()),
+        )),
+        Some(OutputChoice::Label(label)) => {
+            let found = model.class_labels().and_then(|l| l.iter().position(|c| c == label));
+            found.ok_or_else(|| {
+                Error::invalid_option(
+                    option,
+                    format!("the model has no class \"{label}\"{}", classes()),
+                )
+            })
         }
     }
 }
@@ -202,6 +202,10 @@ pub fn load_model(bytes: &[u8], source: &str) -> Result<Box<dyn Model>> {
 #[cfg(feature = "tract")]
 fn beyond_executor(bytes: &[u8], source: &str, unsupported: Error) -> Result<Box<dyn Model>> {
     let (_, scored) = onnx::inspect(bytes, source)?;
+    if scored.integer_bits.is_some() {
+        // tract is fed float inputs only; an integer input runs on Sextant's executor.
+        return Err(unsupported);
+    }
     match tract_graph::TractModel::from_bytes(bytes, source, scored) {
         Ok(model) => Ok(Box::new(model)),
         Err(tract_error) => match unsupported.into_kind() {

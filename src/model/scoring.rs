@@ -174,7 +174,7 @@ pub fn score_csv<R: Read, W: Write>(
         out_header.push("pred".into());
     }
 
-    let mut sink = Sink::new(writer, format, &out_header)?;
+    let mut sink = Sink::new(writer, format, &out_header, scorer.output_label())?;
     let columns = Columns { score: score_at, pred: pred_at };
     let mut batch = RecordBatch::default();
     let mut scores = Vec::with_capacity(BATCH_ROWS);
@@ -200,12 +200,14 @@ pub fn score_csv<R: Read, W: Write>(
 }
 
 /// One scored row as a JSON object: the input columns in file order (as text), then
-/// `score` and `pred`.
+/// `score`, `pred` and, when the model names its classes, `class` (whose probability the
+/// score is).
 struct JsonRecord<'a> {
     header: &'a [String],
     fields: &'a [String],
     score: f64,
     pred: u8,
+    class: Option<&'a str>,
 }
 
 impl Serialize for JsonRecord<'_> {
@@ -219,6 +221,9 @@ impl Serialize for JsonRecord<'_> {
         }
         map.serialize_entry("score", &self.score)?;
         map.serialize_entry("pred", &self.pred)?;
+        if let Some(class) = self.class {
+            map.serialize_entry("class", class)?;
+        }
         map.end()
     }
 }
@@ -232,7 +237,12 @@ struct Columns {
 /// Writes scored rows as CSV or as a JSON array of records.
 enum Sink<W: Write> {
     Csv(Box<csv::Writer<W>>),
-    Json { writer: W, first: bool },
+    /// `class`: the class whose probability the score is, written into every record.
+    Json {
+        writer: W,
+        first: bool,
+        class: Option<String>,
+    },
 }
 
 fn write_error(source: &str, e: &dyn std::fmt::Display) -> Error {
@@ -243,9 +253,14 @@ fn write_error(source: &str, e: &dyn std::fmt::Display) -> Error {
 }
 
 impl<W: Write> Sink<W> {
-    fn new(writer: W, format: ScoredFormat, header: &[String]) -> Result<Self> {
+    fn new(
+        writer: W,
+        format: ScoredFormat,
+        header: &[String],
+        class: Option<String>,
+    ) -> Result<Self> {
         if format == ScoredFormat::Json {
-            return Ok(Sink::Json { writer, first: true });
+            return Ok(Sink::Json { writer, first: true, class });
         }
         let mut csv = WriterBuilder::new().from_writer(writer);
         csv.write_record(header).map_err(|e| write_error("output", &e))?;
@@ -273,12 +288,17 @@ impl<W: Write> Sink<W> {
         }
         match self {
             Sink::Csv(csv) => csv.write_record(&fields).map_err(|e| write_error(source, &e)),
-            Sink::Json { writer, first } => {
+            Sink::Json { writer, first, class } => {
                 let fields: Vec<String> =
                     fields.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
-                let record =
-                    serde_json::to_string(&JsonRecord { header, fields: &fields, score, pred })
-                        .map_err(|e| write_error(source, &e))?;
+                let record = serde_json::to_string(&JsonRecord {
+                    header,
+                    fields: &fields,
+                    score,
+                    pred,
+                    class: class.as_deref(),
+                })
+                .map_err(|e| write_error(source, &e))?;
                 let prefix = if *first { "[\n" } else { ",\n" };
                 *first = false;
                 writer
@@ -292,7 +312,7 @@ impl<W: Write> Sink<W> {
     fn finish(self, source: &str) -> Result<()> {
         match self {
             Sink::Csv(mut csv) => csv.flush().map_err(|e| write_error(source, &e)),
-            Sink::Json { mut writer, first } => {
+            Sink::Json { mut writer, first, .. } => {
                 let end: &[u8] = if first { b"[]\n" } else { b"\n]\n" };
                 writer
                     .write_all(end)

@@ -129,6 +129,8 @@ export interface ExplanationsOption {
   categorical?: string[];
   repeats?: number;
   numSamples?: number;
+  /** The model output explained (default: the audit's `modelOutput` for the audit's model). */
+  output?: number | string;
 }
 
 export type OnnxBytes = Uint8Array | ArrayBuffer;

@@ -145,7 +145,7 @@ impl LimeExplainer {
     ///
     /// # Errors
     /// A width that differs from the names, a categorical feature that is not among them,
-    /// and training data that is empty, not finite or has a constant column.
+    /// and training data that is empty or not finite.
     pub fn fit(
         feature_names: Vec<String>,
         training: &Rows,
@@ -188,7 +188,7 @@ impl LimeExplainer {
             ));
         }
         let CheckedLimeParams { params, output, kernel_width, num_features } = &self.checked;
-        let output = checked_output(model, Some(&(*output).into()), "output")?;
+        let output = checked_output(model, Some(&OutputChoice::Index(*output)), "output")?;
         let settings = Settings {
             kernel_width: *kernel_width,
             num_features: *num_features,

@@ -54,7 +54,7 @@ pub struct OnnxModel {
     n_features: Option<usize>,
     feature_names: Option<Vec<String>>,
     float32_input: bool,
-    integer_input: bool,
+    integer_input: Option<u32>,
     constants: Vec<Value>,
     steps: Vec<Step>,
     output: Slot,
@@ -78,8 +78,8 @@ impl OnnxModel {
     /// Decodes and compiles an ONNX model; `source` names it in errors.
     ///
     /// # Errors
-    /// Unreadable bytes, a graph with several inputs or a non-float input, an unsupported
-    /// operator (named with its node), or a malformed node.
+    /// Unreadable bytes, a graph with several inputs or an input that is not float, double,
+    /// int32 or int64, an unsupported operator (named with its node), or a malformed node.
     pub fn from_bytes(bytes: &[u8], source: &str) -> Result<Self> {
         let (model, scored) = inspect(bytes, source)?;
         let Some(graph) = model.graph.as_ref() else {
@@ -164,7 +164,7 @@ impl OnnxModel {
                 _ => false,
             });
         // The fast path reads float inputs; integer inputs go through the steps, which truncate.
-        let linear_pipeline = if scored.integer_input {
+        let linear_pipeline = if scored.integer_bits.is_some() {
             None
         } else {
             LinearPipeline::detect(steps.iter().map(|s| &s.op), chained, scored.float32_input)
@@ -174,7 +174,7 @@ impl OnnxModel {
             n_features,
             feature_names,
             float32_input: scored.float32_input,
-            integer_input: scored.integer_input,
+            integer_input: scored.integer_bits,
             constants,
             steps,
             output,
@@ -202,7 +202,7 @@ impl OnnxModel {
             cols,
             if self.float32_input {
                 rows.iter().map(|&x| f64::from(x as f32)).collect()
-            } else if self.integer_input {
+            } else if self.integer_input.is_some() {
                 // As a cast to an integer type does: toward zero (rows from CSV are whole
                 // numbers already; explainers' samples may not be).
                 rows.iter().map(|&x| x.trunc()).collect()
@@ -241,7 +241,7 @@ impl OnnxModel {
     }
 }
 
-/// What Sextant reads from a graph: its one float input and the output it scores.
+/// What Sextant reads from a graph: its one input and the output it scores.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoredOutput {
     /// The input's name.
@@ -252,8 +252,8 @@ pub struct ScoredOutput {
     pub feature_names: Option<Vec<String>>,
     /// Whether the input is float32.
     pub float32_input: bool,
-    /// Whether the input is int32 or int64 (values are truncated to whole numbers).
-    pub integer_input: bool,
+    /// The bits of an int32 or int64 input (values are truncated to whole numbers).
+    pub integer_bits: Option<u32>,
     /// The scored value's name.
     pub name: String,
     /// Its position among the graph outputs (`None` when read through a ZipMap).
@@ -268,7 +268,8 @@ pub struct ScoredOutput {
 /// Decodes `bytes` and finds the graph's input and scored output.
 ///
 /// # Errors
-/// Unreadable bytes, several inputs, a non-float input, or no float output.
+/// Unreadable bytes, several inputs, an input that is not float, double, int32 or int64,
+/// or no float output.
 pub fn inspect(bytes: &[u8], source: &str) -> Result<(ModelProto, ScoredOutput)> {
     let model = ModelProto::decode(bytes)
         .map_err(|e| Error::model(source, format!("not an ONNX model ({e})")))?;
@@ -331,7 +332,11 @@ pub fn inspect(bytes: &[u8], source: &str) -> Result<(ModelProto, ScoredOutput)>
         n_features,
         feature_names,
         float32_input: elem_type == data_type::FLOAT,
-        integer_input: elem_type == data_type::INT32 || elem_type == data_type::INT64,
+        integer_bits: match elem_type {
+            data_type::INT32 => Some(32),
+            data_type::INT64 => Some(64),
+            _ => None,
+        },
         index: graph.output.iter().position(|o| o.name == name),
         name,
         class_labels: if classifier { class_labels(graph) } else { None },
@@ -451,7 +456,7 @@ impl Model for OnnxModel {
         self.class_labels.as_deref()
     }
 
-    fn integer_input(&self) -> bool {
+    fn integer_input(&self) -> Option<u32> {
         self.integer_input
     }
 
