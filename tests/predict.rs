@@ -5,6 +5,12 @@ mod common;
 
 use common::{assert_error, repo, scratch, sextant, sextant_json, write};
 
+/// `sextant explain shap` of `data` against itself, as JSON, with `extra` flags.
+fn shap_json(model: &str, data: &str, extra: &[&str]) -> serde_json::Value {
+    let args = ["explain", "shap", "--model", model, "--data", data, "--background", data];
+    sextant_json(&[&args[..], &["--format", "json"], extra].concat())
+}
+
 const DEMO_MODEL: &str = "datasets/demo/credit_model.json";
 const DEMO_DATA: &str = "datasets/demo/loans.csv";
 
@@ -186,20 +192,7 @@ fn a_classifier_of_more_than_two_classes_needs_its_class_named() {
         &["the model has no class \"denied\" (classes 0: 0, 1: 1, 2: 2)"],
     );
     // Explanations name the class too, and an audit's report header does.
-    let shap = sextant_json(&[
-        "explain",
-        "shap",
-        "--model",
-        &model,
-        "--data",
-        &data,
-        "--background",
-        &data,
-        "--output",
-        "1",
-        "--format",
-        "json",
-    ]);
+    let shap = shap_json(&model, &data, &["--output", "1"]);
     assert_eq!((shap["output"].as_u64(), shap["output_label"].as_str()), (Some(1), Some("1")));
     let labelled =
         write(&dir, "labelled.csv", b"f0,f1,f2,f3,f4,f5,y,g\n1,2,3,4,5,6,1,a\n0,1,0,1,0,1,0,b\n");
@@ -276,17 +269,6 @@ fn numeric_class_labels_and_output_indices_are_told_apart() {
     assert_eq!(note(&["--output", "label:1"]), "sextant: score = P(class 1)");
     assert_eq!(note(&["--output", "index:0"]), "sextant: score = P(class 1)");
     // Explanations of the default output name the same class as predict.
-    let shap = sextant_json(&[
-        "explain",
-        "shap",
-        "--model",
-        &model,
-        "--data",
-        &data,
-        "--background",
-        &data,
-        "--format",
-        "json",
-    ]);
+    let shap = shap_json(&model, &data, &[]);
     assert_eq!((shap["output"].as_u64(), shap["output_label"].as_str()), (Some(1), Some("2")));
 }
