@@ -81,6 +81,38 @@ test('missing values, group limits and small groups equal the CLI', () => {
   assert.throws(() => fairness({ data, label: 'label', pred: 'pred', sensitive: 'grp', missing: 'drop', maxGroups: 1 }), (e) => e.code === 'invalid_option' && /maxGroups/.test(e.message));
 });
 
+test('comparisons over fewer than two groups equal the CLI, in both modes', () => {
+  const { tables } = JSON.parse(text('tests/fixtures/edge_cases/fairness.json'));
+  for (const table of tables) {
+    const file = at(`target/test-scratch/node-edge-${table.name}.csv`);
+    writeFileSync(file, table.csv);
+    for (const compat of [false, true]) {
+      const ours = fairness({ data: table.csv, source: file, label: 'label', pred: 'pred', sensitive: 'grp',
+        privileged: `grp=${table.privileged}`, bootstrap: 50, ...(compat ? { fairlearnCompat: true } : {}) });
+      assert.equal(JSON.stringify(ours), cli(['fairness', file, '--label', 'label', '--pred', 'pred', '--sensitive', 'grp',
+        '--privileged', `grp=${table.privileged}`, '--bootstrap', '50', ...(compat ? ['--fairlearn-compat'] : []), '--format', 'json']),
+        `${table.name} ${compat ? 'compat' : 'strict'}`);
+    }
+  }
+  const only = fairness({ data: tables[0].csv, label: 'label', pred: 'pred', sensitive: 'grp' });
+  assert.equal(only.attributes[0].metrics.equal_opportunity_difference.default, null);
+  assert.match(only.attributes[0].undefined['equal_opportunity_difference.default'], /only A defines tpr/);
+});
+
+test('models with more than two classes or integer inputs, through the package', () => {
+  const multinomial = bytes('tests/fixtures/models/multinomial_logistic.onnx');
+  const rows = 'f0,f1,f2,f3,f4,f5\n1,2,3,4,5,6\n';
+  assert.throws(() => explainShap({ model: multinomial, data: rows, background: rows }),
+    (e) => e.code === 'invalid_option' && /^invalid output: the model has 3 classes \(0: 0, 1: 1, 2: 2\)/.test(e.message));
+  const shap = explainShap({ model: multinomial, data: rows, background: rows, output: 2, exact: true });
+  assert.equal(shap.output_label, '2');
+  const int64 = bytes('tests/fixtures/models/typed/int64_input.onnx');
+  const ints = 'f0,f1,f2\n4,7,1\n0,9,7\n';
+  assert.equal(explainShap({ model: int64, data: ints, background: ints, exact: true }).rows.length, 2);
+  assert.throws(() => explainShap({ model: int64, data: 'f0,f1,f2\n4,7.5,1\n', background: ints }),
+    (e) => e.code === 'invalid_value' && /int64 input/.test(e.message));
+});
+
 test('SHAP and LIME on the demo model equal the CLI', () => {
   const rowsFile = at('target/test-scratch/node-rows.csv');
   writeFileSync(rowsFile, text('datasets/demo/loans.csv').split('\n').slice(0, 6).join('\n') + '\n');
