@@ -201,12 +201,17 @@ pub fn load_model(bytes: &[u8], source: &str) -> Result<Box<dyn Model>> {
 /// A graph with an operator Sextant's executor lacks: tract gets a try (feature `tract`).
 #[cfg(feature = "tract")]
 fn beyond_executor(bytes: &[u8], source: &str, unsupported: Error) -> Result<Box<dyn Model>> {
-    let (_, scored) = onnx::inspect(bytes, source)?;
+    let (proto, scored) = onnx::inspect(bytes, source)?;
     if scored.integer_bits.is_some() {
         // tract is fed float inputs only; an integer input runs on Sextant's executor.
         return Err(unsupported);
     }
-    match tract_graph::TractModel::from_bytes(bytes, source, scored) {
+    onnx::check_names(&proto, source)?;
+    // tract panics on some malformed graphs (found by fuzzing): a panic is its error here.
+    let loaded =
+        std::panic::catch_unwind(|| tract_graph::TractModel::from_bytes(bytes, source, scored))
+            .unwrap_or_else(|_| Err(Error::model(source, "tract could not read this graph")));
+    match loaded {
         Ok(model) => Ok(Box::new(model)),
         Err(tract_error) => match unsupported.into_kind() {
             ErrorKind::UnsupportedOperator { source_name, op_type, node, hint } => {

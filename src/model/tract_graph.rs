@@ -99,9 +99,12 @@ impl Model for TractModel {
             Tensor::from_shape(&[n_rows, n_features], rows)
         }
         .map_err(|e| Error::model(&self.source, one_line(&e)))?;
-        let outputs = self
-            .plan
-            .run(tvec!(input.into()))
+        // A panic inside tract is its error, not the process's end (or a trapped instance).
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.plan.run(tvec!(input.into()))
+        }));
+        let outputs = run
+            .map_err(|_| Error::model(&self.source, "tract failed while running this graph"))?
             .map_err(|e| Error::model(&self.source, one_line(&e)))?;
         let value = outputs.get(self.index).ok_or_else(|| {
             Error::model(&self.source, "tract returned fewer outputs than the graph declares")

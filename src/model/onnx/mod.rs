@@ -418,6 +418,45 @@ fn choose_output(graph: &GraphProto, source: &str) -> Result<(String, bool)> {
     Err(Error::model(source, "the model has no float output to score"))
 }
 
+/// Checks that every value a node reads is defined (a graph input, an initializer or a node's
+/// output) and every graph output is produced, before a graph goes to another runtime
+/// (tract indexes its values by name and panics on an undefined one).
+///
+/// # Errors
+/// The first node that reads an undefined value, or an output nothing produces, named.
+pub fn check_names(model: &ModelProto, source: &str) -> Result<()> {
+    let Some(graph) = model.graph.as_ref() else {
+        return Err(Error::model(source, "not an ONNX model (no graph)"));
+    };
+    let mut defined: std::collections::HashSet<&str> = graph
+        .input
+        .iter()
+        .map(|i| i.name.as_str())
+        .chain(graph.initializer.iter().map(|t| t.name.as_str()))
+        .collect();
+    for node in &graph.node {
+        if let Some(missing) =
+            node.input.iter().find(|i| !i.is_empty() && !defined.contains(i.as_str()))
+        {
+            return Err(Error::model(
+                source,
+                format!(
+                    "node \"{}\" ({}) reads \"{missing}\", which no input, initializer or earlier node defines",
+                    node.name, node.op_type
+                ),
+            ));
+        }
+        defined.extend(node.output.iter().map(String::as_str));
+    }
+    if let Some(output) = graph.output.iter().find(|o| !defined.contains(o.name.as_str())) {
+        return Err(Error::model(
+            source,
+            format!("the graph output \"{}\" is produced by no node", output.name),
+        ));
+    }
+    Ok(())
+}
+
 /// Which nodes the value `output` depends on.
 fn needed_nodes(graph: &GraphProto, output: &str) -> Vec<bool> {
     let mut needed = vec![false; graph.node.len()];
