@@ -424,6 +424,7 @@ fn choose_output(graph: &GraphProto, source: &str) -> Result<(String, bool)> {
 ///
 /// # Errors
 /// The first node that reads an undefined value, or an output nothing produces, named.
+#[cfg(feature = "tract")]
 pub fn check_names(model: &ModelProto, source: &str) -> Result<()> {
     let Some(graph) = model.graph.as_ref() else {
         return Err(Error::model(source, "not an ONNX model (no graph)"));
