@@ -7,7 +7,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sextant::report::js_number;
-use sextant::Error;
+use sextant::{read_features, Error, FeatureMatrix, InputSchema};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A JS `Error` with the core's message and its stable code (`error.code`); options are
@@ -88,6 +88,22 @@ pub fn split_options<T: DeserializeOwned>(
 /// A JS `Error` of code `invalid_option` naming the option `name`.
 pub fn csv_bytes(data: &JsValue, name: &str) -> Result<Vec<u8>, JsValue> {
     csv_data(data, name).map_err(|e| js_error(&e))
+}
+
+/// The feature columns `schema` needs of a CSV option `name` (chosen by `features`, else the
+/// model's names, else every column not in `ignore`), read by the core.
+///
+/// # Errors
+/// A JS `Error` with the core's code: not CSV, or unusable columns or cells.
+pub fn feature_rows(
+    data: &JsValue,
+    name: &str,
+    schema: &InputSchema,
+    features: Option<&[String]>,
+    ignore: &[String],
+) -> Result<FeatureMatrix, JsValue> {
+    let bytes = csv_bytes(data, name)?;
+    read_features(bytes.as_slice(), name, schema, features, ignore).map_err(|e| js_error(&e))
 }
 
 /// [`csv_bytes`] with the core's error.

@@ -13,13 +13,11 @@ mod render;
 use std::io::Read;
 
 use js_sys::{Object, Reflect};
-use sextant::{
-    explain_shap, read_features, AuditConfig, AuditInputs, FeatureMatrix, Format, Model,
-};
+use sextant::{explain_shap, AuditConfig, AuditInputs, FeatureMatrix, Format, Model};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use convert::{csv_bytes, csv_data, js_error, option_error, split_options, to_js};
+use convert::{csv_bytes, csv_data, feature_rows, js_error, option_error, split_options, to_js};
 use js_model::model_option;
 use js_progress::JsProgress;
 use options::ShapOptions;
@@ -225,13 +223,13 @@ pub fn explain_shap_js(options: JsValue) -> Result<JsValue, JsValue> {
         &["model", "data", "background", "onProgress", "signal"],
         "options",
     )?;
-    let inputs = read_inputs(&values, "background", parsed.features.as_deref(), &parsed.ignore)?;
+    let inputs = read_inputs(&values, parsed.features.as_deref(), &parsed.ignore)?;
     let mut progress = JsProgress::new(&values[3], &values[4]);
     let explanation = explain_shap(
         inputs.model.as_ref(),
         inputs.rows.names,
         &inputs.rows.rows,
-        &inputs.reference.rows,
+        &inputs.background.rows,
         &parsed.params(),
         &mut progress,
     )
@@ -243,27 +241,22 @@ pub fn explain_shap_js(options: JsValue) -> Result<JsValue, JsValue> {
 struct Inputs {
     model: Box<dyn Model>,
     rows: FeatureMatrix,
-    reference: FeatureMatrix,
+    background: FeatureMatrix,
 }
 
-/// `values` holds the `model`, `data` and `background` options.
+/// `values` holds the `model`, `data` and `background` options of `explainShap`.
 fn read_inputs(
     values: &[JsValue],
-    reference_name: &str,
     features: Option<&[String]>,
     ignore: &[String],
 ) -> Result<Inputs, JsValue> {
     let model = model_option(&values[0])?;
-    let read = |value: &JsValue, name: &str| -> Result<FeatureMatrix, JsValue> {
-        let bytes = csv_bytes(value, name)?;
-        read_features(bytes.as_slice(), name, &model.schema(), features, ignore)
-            .map_err(|e| js_error(&e))
-    };
-    let rows = read(&values[1], "data")?;
-    let reference = read(&values[2], reference_name)?;
-    rows.check_same_columns(&reference, reference_name).map_err(|e| js_error(&e))?;
+    let schema = model.schema();
+    let rows = feature_rows(&values[1], "data", &schema, features, ignore)?;
+    let background = feature_rows(&values[2], "background", &schema, features, ignore)?;
+    rows.check_same_columns(&background, "background").map_err(|e| js_error(&e))?;
     let model = model.into_model(rows.rows.row(0))?;
-    Ok(Inputs { model, rows, reference })
+    Ok(Inputs { model, rows, background })
 }
 
 /// The options of `previewCsv` and `selectRows` besides `data`.

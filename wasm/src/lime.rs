@@ -3,10 +3,10 @@
 //! does between clicks; `explainLime` is both steps in one call.
 
 use serde::Deserialize;
-use sextant::{read_features, FeatureMatrix, InputSchema, LimeExplainer, Model};
+use sextant::{FeatureMatrix, InputSchema, LimeExplainer, Model};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{csv_bytes, js_error, split_options, to_js};
+use crate::convert::{feature_rows, js_error, split_options, to_js};
 use crate::js_model::{model_option, ModelOption};
 use crate::js_progress::JsProgress;
 use crate::options::LimeOptions;
@@ -49,7 +49,8 @@ impl JsLimeExplainer {
     pub fn explain(&self, options: JsValue) -> Result<JsValue, JsValue> {
         let (_, values): (NoMoreOptions, _) =
             split_options(&options, &["data", "onProgress", "signal"], "options")?;
-        let data = read_data(&values[0], &self.schema, self.features.as_deref(), &self.ignore)?;
+        let data =
+            feature_rows(&values[0], "data", &self.schema, self.features.as_deref(), &self.ignore)?;
         self.explain_rows(&data, &values[1], &values[2])
     }
 }
@@ -59,10 +60,7 @@ impl JsLimeExplainer {
     fn fit(parsed: &LimeOptions, model: ModelOption, training: &JsValue) -> Result<Self, JsValue> {
         let schema = model.schema();
         let (features, ignore) = (parsed.features.clone(), parsed.ignore.clone());
-        let training = csv_bytes(training, "training")?;
-        let training =
-            read_features(training.as_slice(), "training", &schema, features.as_deref(), &ignore)
-                .map_err(|e| js_error(&e))?;
+        let training = feature_rows(training, "training", &schema, features.as_deref(), &ignore)?;
         let model = model.into_model(training.rows.row(0))?;
         let params = parsed.params().map_err(|e| js_error(&e))?;
         let checked = params.check(model.as_ref(), &training.names).map_err(|e| js_error(&e))?;
@@ -88,17 +86,6 @@ impl JsLimeExplainer {
     }
 }
 
-/// The feature columns of a `data` option, chosen as `sextant explain lime` chooses them.
-fn read_data(
-    data: &JsValue,
-    schema: &InputSchema,
-    features: Option<&[String]>,
-    ignore: &[String],
-) -> Result<FeatureMatrix, JsValue> {
-    let bytes = csv_bytes(data, "data")?;
-    read_features(bytes.as_slice(), "data", schema, features, ignore).map_err(|e| js_error(&e))
-}
-
 /// LIME surrogates, as `sextant explain lime`: `{model, data, training, ...}`. Returns
 /// `sextant.lime/v1`.
 ///
@@ -109,6 +96,12 @@ pub fn explain_lime_js(options: JsValue) -> Result<JsValue, JsValue> {
     let (parsed, values): (LimeOptions, _) =
         split_options(&options, &["model", "data", "training", "onProgress", "signal"], "options")?;
     let model = model_option(&values[0])?;
-    let data = read_data(&values[1], &model.schema(), parsed.features.as_deref(), &parsed.ignore)?;
+    let data = feature_rows(
+        &values[1],
+        "data",
+        &model.schema(),
+        parsed.features.as_deref(),
+        &parsed.ignore,
+    )?;
     JsLimeExplainer::fit(&parsed, model, &values[2])?.explain_rows(&data, &values[3], &values[4])
 }
