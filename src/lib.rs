@@ -62,7 +62,11 @@ pub use explain::lime::{
     explain_lime, CheckedLimeParams, LimeExplainer, LimeParams, DEFAULT_NUM_SAMPLES,
 };
 pub use explain::masker::DEFAULT_MAX_SAMPLES as DEFAULT_MAX_BACKGROUND;
-pub use explain::shap::{explain_shap, Budget, CheckedShapParams, ShapParams, DEFAULT_MAX_EVALS};
+pub use explain::shap::{
+    explain_shap, Algorithm, Budget, CheckedShapParams, ShapParams, AUTO_EXACT_FEATURES,
+    DEFAULT_MAX_EVALS,
+};
+pub use explain::tree::{FeaturePerturbation, ModelOutput, TreeExplainer};
 pub use fairness::audit::audit;
 pub use fairness::confusion::{Confusion, Rate, UndefinedPolicy};
 pub use fairness::counts::{count_codes, GroupCounts};
@@ -80,6 +84,7 @@ pub use fairness::report::{
 pub use model::additive::AdditiveScore;
 pub use model::coefficients::LinearModel;
 pub use model::scoring::{score_csv, ScoredFormat, ScoringOptions, ScoringSummary};
+pub use model::trees::{Forest, OutputTrees};
 pub use model::{
     checked_output, default_output, load_model, output_label, MaybeSendSync, Model, OutputChoice,
 };

@@ -5,7 +5,7 @@ mod common;
 
 use common::{assert_error, csv, linear_json, scratch, sextant, write};
 use proptest::prelude::*;
-use sextant::{explain_shap, Budget, LinearModel, NoProgress, Rows, ShapParams};
+use sextant::{explain_shap, Algorithm, Budget, LinearModel, NoProgress, Rows, ShapParams};
 
 #[test]
 fn cli_explains_a_linear_model_exactly() {
@@ -148,7 +148,8 @@ impl sextant::Model for Synthetic {
 
 fn shap(model: &dyn sextant::Model, x: &[f64], background: &[f64], exact: bool) -> (f64, Vec<f64>) {
     let names = (0..4).map(|i| format!("x{i}")).collect();
-    let params = ShapParams { exact, budget: Budget::Permutations(1), ..ShapParams::default() };
+    let algorithm = if exact { Algorithm::Exact } else { Algorithm::Permutation };
+    let params = ShapParams { algorithm, budget: Budget::Permutations(1), ..ShapParams::default() };
     let rows =
         |values: &[f64]| Rows::new(values.to_vec(), 4, "rows").unwrap_or_else(|e| panic!("{e}"));
     let e = explain_shap(model, names, &rows(x), &rows(background), &params, &mut NoProgress)
@@ -198,7 +199,7 @@ proptest! {
     ) {
         let background: Vec<f64> = background[..background.len() / 3 * 3].to_vec();
         let model = LinearModel::new(vec!["a".into(), "b".into(), "c".into()], weights.clone(), 0.7, false);
-        let params = ShapParams { exact: true, ..ShapParams::default() };
+        let params = ShapParams { algorithm: Algorithm::Exact, ..ShapParams::default() };
         let rows = |values: Vec<f64>| Rows::new(values, 3, "rows").unwrap_or_else(|e| panic!("{e}"));
         let e = explain_shap(&model, vec!["a".into(), "b".into(), "c".into()], &rows(x.clone()), &rows(background.clone()), &params, &mut NoProgress).unwrap_or_else(|e| panic!("{e}"));
         let n = background.len() / 3;

@@ -7,7 +7,9 @@ mod common;
 
 use std::path::Path;
 
-use sextant::{explain_shap, load_model, read_features, NoProgress, ShapExplanation, ShapParams};
+use sextant::{
+    explain_shap, load_model, read_features, Algorithm, NoProgress, ShapExplanation, ShapParams,
+};
 
 fn explain(dir: &Path, model_file: &str, exact: bool, limit: usize) -> ShapExplanation {
     let model = load_model(&std::fs::read(dir.join(model_file)).unwrap_or_default(), model_file)
@@ -22,7 +24,8 @@ fn explain(dir: &Path, model_file: &str, exact: bool, limit: usize) -> ShapExpla
     let background = read("shap_background.csv", "train_row");
     let indices: Vec<usize> = (0..limit).collect();
     let rows_explained = rows.rows.select(&indices, "rows").unwrap_or_else(|e| panic!("{e}"));
-    let params = ShapParams { exact, ..ShapParams::default() };
+    let algorithm = if exact { Algorithm::Exact } else { Algorithm::Permutation };
+    let params = ShapParams { algorithm, ..ShapParams::default() };
     explain_shap(
         model.as_ref(),
         rows.names.clone(),

@@ -10,18 +10,27 @@ pub const SHAP_SCHEMA: &str = "sextant.shap/v1";
 pub struct ShapExplanation {
     /// Always [`SHAP_SCHEMA`].
     pub schema: String,
-    /// `"exact"` or `"permutation"`.
+    /// `"tree"`, `"exact"` or `"permutation"`.
     pub method: String,
+    /// Tree SHAP's game, shap's names: `"interventional"` or `"tree_path_dependent"`
+    /// (`method` `"tree"` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_perturbation: Option<String>,
+    /// The quantity explained, shap's names: `"raw"` (the trees' sum, log-odds for a
+    /// logistic model) or `"probability"`; absent when it is the model's output as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_output: Option<String>,
     /// Feature names, in value order.
     pub feature_names: Vec<String>,
-    /// The background-averaged output, E[f(X)].
+    /// The expected output: E[f(X)] over the background (over the trees' covers for
+    /// `tree_path_dependent`).
     pub base_value: f64,
     /// The model output explained.
     pub output: usize,
     /// The class whose probability that output is, when the model names its classes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_label: Option<String>,
-    /// Background rows used.
+    /// Background rows used (0 for `tree_path_dependent`).
     pub background_rows: usize,
     /// The seed of background subsampling and permutations.
     pub seed: u64,

@@ -15,3 +15,4 @@ pub mod masker;
 pub mod parallel;
 pub mod permutation;
 pub mod shap;
+pub mod tree;

@@ -1,6 +1,8 @@
 //! Shapley-value explanations of many rows: parameters, their validation into
 //! [`CheckedShapParams`] before any work, and the driver that explains rows in parallel
-//! (natively) with results identical to a single-threaded run.
+//! (natively) with results identical to a single-threaded run. Three algorithms: Tree SHAP
+//! for tree ensembles ([`crate::explain::tree`]), exact values over every coalition, and
+//! shap's permutation sampling; `auto` chooses as `shap.Explainer` does.
 
 use crate::data::rows::Rows;
 use crate::error::{Error, Result};
@@ -10,12 +12,96 @@ use crate::explain::masked::MaskedModel;
 use crate::explain::masker::{IndependentMasker, DEFAULT_MAX_SAMPLES};
 use crate::explain::parallel::explain_rows;
 use crate::explain::permutation::permutation_values;
+use crate::explain::tree::{FeaturePerturbation, ModelOutput, TreeExplainer};
+use crate::model::trees::RawOutput;
 use crate::model::{checked_output, output_label, Model, OutputChoice};
 use crate::progress::Progress;
 use crate::stats::stream;
 
 /// shap's default evaluation budget per row.
 pub const DEFAULT_MAX_EVALS: usize = 500;
+
+/// `auto` chooses exact values up to this many features, as `shap.Explainer` does.
+pub const AUTO_EXACT_FEATURES: usize = 10;
+
+/// Which Shapley-value algorithm explains the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Algorithm {
+    /// As `shap.Explainer`: `tree` for tree ensembles Sextant reads as trees, `exact` up
+    /// to [`AUTO_EXACT_FEATURES`] features, otherwise `permutation`.
+    #[default]
+    Auto,
+    /// Exact Tree SHAP (tree ensembles only).
+    Tree,
+    /// Exact values over all 2^M coalitions.
+    Exact,
+    /// shap's antithetic permutation sampling.
+    Permutation,
+}
+
+impl Algorithm {
+    /// The name in options and in the JSON `method`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Auto => "auto",
+            Algorithm::Tree => "tree",
+            Algorithm::Exact => "exact",
+            Algorithm::Permutation => "permutation",
+        }
+    }
+}
+
+/// Parses `text` as one of `choices` (by name), naming `option` and the choices otherwise.
+fn parse_choice<T: Copy>(text: &str, option: &str, choices: &[(&str, T)]) -> Result<T> {
+    choices.iter().find(|(name, _)| *name == text).map(|(_, v)| *v).ok_or_else(|| {
+        let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+        Error::invalid_option(option, format!("\"{text}\" is not one of {}", names.join(", ")))
+    })
+}
+
+impl std::str::FromStr for Algorithm {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        parse_choice(
+            text,
+            "algorithm",
+            &[
+                ("auto", Algorithm::Auto),
+                ("tree", Algorithm::Tree),
+                ("exact", Algorithm::Exact),
+                ("permutation", Algorithm::Permutation),
+            ],
+        )
+    }
+}
+
+impl std::str::FromStr for FeaturePerturbation {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        parse_choice(
+            text,
+            "feature_perturbation",
+            &[
+                ("interventional", FeaturePerturbation::Interventional),
+                ("tree_path_dependent", FeaturePerturbation::TreePathDependent),
+            ],
+        )
+    }
+}
+
+impl std::str::FromStr for ModelOutput {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        parse_choice(
+            text,
+            "model_output",
+            &[("raw", ModelOutput::Raw), ("probability", ModelOutput::Probability)],
+        )
+    }
+}
 
 /// How much sampling a permutation explanation may do per row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +117,9 @@ pub enum Budget {
 /// # Parameters
 /// | Name | Default | Range | Purpose |
 /// |---|---|---|---|
-/// | `exact` | false | M ≤ 20 when true | all 2^M coalitions instead of permutation sampling |
+/// | `algorithm` | `auto` | `tree` needs a tree ensemble; `exact` M ≤ 20 | Tree SHAP, all 2^M coalitions, or permutation sampling |
+/// | `feature_perturbation` | `interventional` with a background, else `tree_path_dependent` | `tree` only; path-dependent needs node covers | shap's TreeExplainer games |
+/// | `model_output` | `raw` for `tree`, the model's output otherwise | `raw` needs a tree ensemble | the quantity explained |
 /// | `budget` | `MaxEvals(500)` | `max_evals` ≥ 2M′ + 1 (M′: a row's varying features); permutations ≥ 1 | permutation budget |
 /// | `tolerance` | none | > 0, finite | stop sampling once every standard error is below it |
 /// | `seed` | 0 | any | background subsampling and permutations |
@@ -39,8 +127,12 @@ pub enum Budget {
 /// | `max_background` | 100 | ≥ 1 | background rows kept |
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShapParams {
-    /// Exact values instead of sampling.
-    pub exact: bool,
+    /// The algorithm.
+    pub algorithm: Algorithm,
+    /// Tree SHAP's game (default: interventional with a background, else path-dependent).
+    pub feature_perturbation: Option<FeaturePerturbation>,
+    /// The quantity explained (default: raw for Tree SHAP, the model's output otherwise).
+    pub model_output: Option<ModelOutput>,
     /// Permutation budget.
     pub budget: Budget,
     /// Early-stopping tolerance on standard errors.
@@ -56,7 +148,9 @@ pub struct ShapParams {
 impl Default for ShapParams {
     fn default() -> Self {
         ShapParams {
-            exact: false,
+            algorithm: Algorithm::Auto,
+            feature_perturbation: None,
+            model_output: None,
             budget: Budget::MaxEvals(DEFAULT_MAX_EVALS),
             tolerance: None,
             seed: 0,
@@ -72,6 +166,8 @@ impl Default for ShapParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedShapParams {
     params: ShapParams,
+    /// The algorithm, `auto` resolved.
+    algorithm: Algorithm,
     output: usize,
     n_features: usize,
 }
@@ -82,10 +178,51 @@ impl ShapParams {
     /// # Errors
     /// An [`crate::ErrorKind::InvalidOption`] naming the parameter: a tolerance that is not
     /// a positive number, no background rows, zero permutations, exact values for more than
-    /// 20 features, an output the model does not have, or a model with
-    /// no features.
+    /// 20 features, an output the model does not have, a model with no features, Tree SHAP
+    /// for a model that is not a tree ensemble (or path-dependent values for trees without
+    /// covers), Tree SHAP options with another algorithm, or the raw output of a model that
+    /// is not a tree ensemble.
     pub fn check(&self, model: &dyn Model, n_features: usize) -> Result<CheckedShapParams> {
         let output = checked_output(model, self.output.as_ref(), "output")?;
+        let algorithm = match self.algorithm {
+            Algorithm::Auto if model.forest().is_some() => Algorithm::Tree,
+            Algorithm::Auto if n_features <= AUTO_EXACT_FEATURES => Algorithm::Exact,
+            Algorithm::Auto => Algorithm::Permutation,
+            chosen => chosen,
+        };
+        match (algorithm, model.forest()) {
+            (Algorithm::Tree, None) => {
+                return Err(Error::invalid_option(
+                    "algorithm",
+                    "tree needs a tree ensemble read as trees (XGBoost JSON, LightGBM text, or an ONNX graph that is one TreeEnsemble node); use exact or permutation",
+                ))
+            }
+            (Algorithm::Tree, Some(forest)) => {
+                if self.feature_perturbation == Some(FeaturePerturbation::TreePathDependent)
+                    && !forest.has_covers()
+                {
+                    return Err(Error::invalid_option(
+                        "feature_perturbation",
+                        format!("tree_path_dependent needs the node covers that XGBoost and LightGBM files carry, and this {} model has none: use interventional (with a background)", forest.info().format),
+                    ));
+                }
+                forest.output(output)?;
+            }
+            (_, forest) => {
+                if self.feature_perturbation.is_some() {
+                    return Err(Error::invalid_option(
+                        "feature_perturbation",
+                        format!("applies to ‹algorithm› tree only, not {}", algorithm.name()),
+                    ));
+                }
+                if self.model_output == Some(ModelOutput::Raw) && forest.is_none() {
+                    return Err(Error::invalid_option(
+                        "model_output",
+                        "raw needs a tree ensemble (its raw score is the trees' sum); this model gives its output only",
+                    ));
+                }
+            }
+        }
         if n_features == 0 {
             return Err(Error::invalid_option("features", "the model has no features"));
         }
@@ -107,13 +244,13 @@ impl ShapParams {
                 "at least one permutation is needed",
             ));
         }
-        if self.exact && n_features > MAX_EXACT_FEATURES {
+        if algorithm == Algorithm::Exact && n_features > MAX_EXACT_FEATURES {
             return Err(Error::invalid_option(
-                "exact",
+                "algorithm",
                 format!("exact Shapley values need 2^{n_features} coalitions; at most {MAX_EXACT_FEATURES} features are supported (use permutation sampling)"),
             ));
         }
-        Ok(CheckedShapParams { params: self.clone(), output, n_features })
+        Ok(CheckedShapParams { params: self.clone(), algorithm, output, n_features })
     }
 }
 
@@ -140,16 +277,21 @@ pub fn explain_shap(
 }
 
 impl CheckedShapParams {
+    /// The algorithm that will run (`auto` resolved).
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
     /// Explains `rows` (columns `feature_names`) with `model`, the model the parameters
-    /// were checked for, against `background`: exact Shapley values or shap's permutation
-    /// sampling. Rows are explained in parallel natively; the results equal a
-    /// single-threaded run.
+    /// were checked for, against `background` (which may be empty for path-dependent Tree
+    /// SHAP): Tree SHAP, exact Shapley values or shap's permutation sampling. Rows are
+    /// explained in parallel natively; the results equal a single-threaded run.
     ///
     /// # Errors
-    /// Rows or a background whose width is not the checked one, an empty background, a
-    /// `max_evals` budget below 2M + 1 for some row (M: the features of that row that
-    /// differ from the background; checked for every row before any is explained),
-    /// cancellation, or a failing model call.
+    /// Rows or a background whose width is not the checked one, an empty background (except
+    /// for path-dependent Tree SHAP), a `max_evals` budget below 2M + 1 for some row (M: the
+    /// features of that row that differ from the background; checked for every row before
+    /// any is explained), cancellation, or a failing model call.
     pub fn explain(
         &self,
         model: &dyn Model,
@@ -158,9 +300,8 @@ impl CheckedShapParams {
         background: &Rows,
         progress: &mut dyn Progress,
     ) -> Result<ShapExplanation> {
-        let CheckedShapParams { params, output, n_features: n } = self;
-        let (n, output) =
-            (*n, checked_output(model, Some(&OutputChoice::Index(*output)), "output")?);
+        let n = self.n_features;
+        let output = checked_output(model, Some(&OutputChoice::Index(self.output)), "output")?;
         for (what, width) in [
             ("data", rows.width()),
             ("background", background.width()),
@@ -173,13 +314,107 @@ impl CheckedShapParams {
                 ));
             }
         }
+        let explanation = ShapExplanation {
+            schema: SHAP_SCHEMA.to_owned(),
+            method: self.algorithm.name().to_owned(),
+            feature_perturbation: None,
+            model_output: None,
+            feature_names,
+            base_value: 0.0,
+            output,
+            output_label: output_label(model, output),
+            background_rows: 0,
+            seed: self.params.seed,
+            rows: Vec::new(),
+        };
+        match (self.algorithm, model.forest()) {
+            (Algorithm::Tree, Some(forest)) => {
+                self.explain_trees(forest.output(output)?, rows, background, explanation, progress)
+            }
+            (_, Some(forest)) if self.params.model_output == Some(ModelOutput::Raw) => {
+                let raw = RawOutput::new(forest.output(output)?);
+                let mut explained =
+                    self.explain_masked(&raw, 0, rows, background, explanation, progress)?;
+                explained.model_output = Some(ModelOutput::Raw.name().to_owned());
+                Ok(explained)
+            }
+            _ => self.explain_masked(model, output, rows, background, explanation, progress),
+        }
+    }
+
+    /// Tree SHAP.
+    fn explain_trees(
+        &self,
+        trees: crate::model::trees::OutputTrees<'_>,
+        rows: &Rows,
+        background: &Rows,
+        mut explanation: ShapExplanation,
+        progress: &mut dyn Progress,
+    ) -> Result<ShapExplanation> {
+        let params = &self.params;
+        let perturbation = params.feature_perturbation.unwrap_or(if background.is_empty() {
+            FeaturePerturbation::TreePathDependent
+        } else {
+            FeaturePerturbation::Interventional
+        });
+        let output = params.model_output.unwrap_or(ModelOutput::Raw);
+        let sample;
+        let background_values = match perturbation {
+            FeaturePerturbation::Interventional if !background.is_empty() => {
+                sample = IndependentMasker::new(
+                    background.values(),
+                    self.n_features,
+                    params.max_background,
+                    params.seed,
+                )?;
+                sample.rows()
+            }
+            _ => &[],
+        };
+        let explainer = TreeExplainer::new(
+            trees,
+            self.n_features,
+            background_values,
+            perturbation,
+            output,
+            rows.len(),
+        )?;
+        let explain_row = |r: usize| -> Result<ShapRow> {
+            let x = rows.row(r);
+            Ok(ShapRow {
+                prediction: explainer.prediction(x),
+                values: explainer.values(x),
+                std_errors: None,
+                data: x.to_vec(),
+            })
+        };
+        explanation.rows = explain_rows(rows.len(), progress, &explain_row)?;
+        explanation.base_value = explainer.base_value();
+        explanation.background_rows = explainer.background_rows();
+        explanation.feature_perturbation = Some(perturbation.name().to_owned());
+        explanation.model_output = Some(output.name().to_owned());
+        Ok(explanation)
+    }
+
+    /// Exact values or permutation sampling over the independent masker.
+    fn explain_masked(
+        &self,
+        model: &dyn Model,
+        output: usize,
+        rows: &Rows,
+        background: &Rows,
+        mut explanation: ShapExplanation,
+        progress: &mut dyn Progress,
+    ) -> Result<ShapExplanation> {
+        let (params, n) = (&self.params, self.n_features);
+        let exact = self.algorithm == Algorithm::Exact;
         let masker =
             IndependentMasker::new(background.values(), n, params.max_background, params.seed)?;
         let masked = MaskedModel::new(model, &masker, output);
         // As shap: the budget buys max_evals / (2M + 1) permutations, where M counts the
         // features of the row that differ from the background (the others get 0).
         let mut permutations = Vec::with_capacity(rows.len());
-        if !params.exact {
+        if !exact {
             for r in 0..rows.len() {
                 permutations.push(match params.budget {
                 Budget::Permutations(p) => p,
@@ -201,7 +436,7 @@ impl CheckedShapParams {
         let explain_row = |r: usize| -> Result<ShapRow> {
             let x = rows.row(r);
             let prediction = masked.prediction(x)?;
-            if params.exact {
+            if exact {
                 let values = exact_values(&masked, x)?;
                 Ok(ShapRow { prediction, values, std_errors: None, data: x.to_vec() })
             } else {
@@ -216,17 +451,9 @@ impl CheckedShapParams {
                 })
             }
         };
-        let explained = explain_rows(rows.len(), progress, &explain_row)?;
-        Ok(ShapExplanation {
-            schema: SHAP_SCHEMA.to_owned(),
-            method: if params.exact { "exact" } else { "permutation" }.to_owned(),
-            feature_names,
-            base_value,
-            output,
-            output_label: output_label(model, output),
-            background_rows: masker.len(),
-            seed: params.seed,
-            rows: explained,
-        })
+        explanation.rows = explain_rows(rows.len(), progress, &explain_row)?;
+        explanation.base_value = base_value;
+        explanation.background_rows = masker.len();
+        Ok(explanation)
     }
 }

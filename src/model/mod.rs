@@ -1,8 +1,9 @@
 //! Models: batched functions from rows of features to outputs, loaded from bytes.
 //!
-//! Two formats: ONNX files exported by skl2onnx (classical ONNX-ML operators and dense
-//! networks, evaluated by Sextant's own executor, see [`onnx`]) and coefficient JSON files of
-//! linear and logistic models ([`coefficients`]). [`load_model`] tells them apart by content.
+//! Four formats: ONNX files exported by skl2onnx and onnxmltools (classical ONNX-ML
+//! operators and dense networks, evaluated by Sextant's own executor, see [`onnx`]),
+//! coefficient JSON files of linear and logistic models ([`coefficients`]), and XGBoost JSON
+//! and LightGBM text models ([`trees`]). [`load_model`] tells them apart by content.
 
 pub mod additive;
 pub mod coefficients;
@@ -10,12 +11,14 @@ pub mod onnx;
 pub mod scoring;
 #[cfg(feature = "tract")]
 pub mod tract_graph;
+pub mod trees;
 
 use serde::Deserialize;
 
 use crate::data::features::InputSchema;
 use crate::error::{Error, ErrorKind, Result};
 use additive::AdditiveScore;
+use trees::Forest;
 
 /// `Send + Sync` natively, where rows are explained on several threads; nothing in
 /// WebAssembly, where a model may be a JavaScript function (which is neither).
@@ -71,6 +74,12 @@ pub trait Model: MaybeSendSync {
     /// The model as an additive score, when it is one (linear and logistic models): lets
     /// explainers add precomputed per-feature terms instead of evaluating whole rows.
     fn additive(&self) -> Option<&dyn AdditiveScore> {
+        None
+    }
+
+    /// The model as a tree ensemble, when it is one Sextant reads as trees (XGBoost,
+    /// LightGBM, ONNX tree ensembles): lets Tree SHAP walk its trees.
+    fn forest(&self) -> Option<&Forest> {
         None
     }
 }
@@ -178,8 +187,9 @@ pub fn output_label(model: &dyn Model, index: usize) -> Option<String> {
     model.class_labels().and_then(|labels| labels.get(index)).cloned()
 }
 
-/// Loads a model from its bytes: a coefficients JSON object, or an ONNX file. `source`
-/// names it in errors.
+/// Loads a model from its bytes: an XGBoost JSON model (a JSON object with a `learner`), a
+/// coefficients JSON object, a LightGBM text model (first line `tree`), or an ONNX file.
+/// `source` names it in errors.
 ///
 /// # Errors
 /// When the bytes are neither, or describe a model Sextant cannot evaluate.
@@ -187,7 +197,13 @@ pub fn load_model(bytes: &[u8], source: &str) -> Result<Box<dyn Model>> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     match first {
         None => Err(Error::model(source, "the model file is empty")),
+        Some(b'{') if trees::xgboost::looks_like(bytes) => {
+            Ok(Box::new(trees::xgboost::read(bytes, source)?))
+        }
         Some(b'{') => Ok(Box::new(coefficients::LinearModel::from_json(bytes, source)?)),
+        Some(_) if trees::lightgbm::looks_like(bytes) => {
+            Ok(Box::new(trees::lightgbm::read(bytes, source)?))
+        }
         Some(_) => match onnx::OnnxModel::from_bytes(bytes, source) {
             Ok(model) => Ok(Box::new(model)),
             Err(e) if matches!(e.kind(), ErrorKind::UnsupportedOperator { .. }) => {

@@ -41,6 +41,8 @@ impl ModelOption {
 pub fn model_bytes(value: &JsValue) -> Option<Vec<u8>> {
     if value.is_instance_of::<Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>() {
         Some(Uint8Array::new(value).to_vec())
+    } else if let Some(text) = value.as_string() {
+        Some(text.into_bytes())
     } else if value.is_object() && !value.is_function() {
         js_sys::JSON::stringify(value).ok().and_then(|s| s.as_string()).map(String::into_bytes)
     } else {
@@ -56,7 +58,7 @@ pub fn model_option(value: &JsValue) -> std::result::Result<ModelOption, JsValue
     let Some(bytes) = model_bytes(value) else {
         return Err(option_error(
             "model",
-            "expected ONNX bytes (Uint8Array), a coefficients object, or a predict function",
+            "expected a model file's bytes (Uint8Array: ONNX, XGBoost JSON, LightGBM text) or text, a coefficients or XGBoost JSON object, or a predict function",
         ));
     };
     load_model(&bytes, "model").map(ModelOption::Loaded).map_err(|e| js_error(&e))

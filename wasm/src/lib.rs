@@ -13,7 +13,7 @@ mod render;
 use std::io::Read;
 
 use js_sys::{Object, Reflect};
-use sextant::{explain_shap, AuditConfig, AuditInputs, FeatureMatrix, Format, Model};
+use sextant::{explain_shap, AuditConfig, AuditInputs, FeatureMatrix, Format, Model, Rows};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -230,7 +230,7 @@ pub fn explain_shap_js(options: JsValue) -> Result<JsValue, JsValue> {
         inputs.rows.names,
         &inputs.rows.rows,
         &inputs.background.rows,
-        &parsed.params(),
+        &parsed.params().map_err(|e| js_error(&e))?,
         &mut progress,
     )
     .map_err(|e| js_error(&e))?;
@@ -253,8 +253,16 @@ fn read_inputs(
     let model = model_option(&values[0])?;
     let schema = model.schema();
     let rows = feature_rows(&values[1], "data", &schema, features, ignore)?;
-    let background = feature_rows(&values[2], "background", &schema, features, ignore)?;
-    rows.check_same_columns(&background, "background").map_err(|e| js_error(&e))?;
+    // No background: path-dependent Tree SHAP needs none (the core says when one is needed).
+    let background = if values[2].is_undefined() || values[2].is_null() {
+        let empty =
+            Rows::new(Vec::new(), rows.rows.width(), "background").map_err(|e| js_error(&e))?;
+        FeatureMatrix { names: rows.names.clone(), rows: empty }
+    } else {
+        let background = feature_rows(&values[2], "background", &schema, features, ignore)?;
+        rows.check_same_columns(&background, "background").map_err(|e| js_error(&e))?;
+        background
+    };
     let model = model.into_model(rows.rows.row(0))?;
     Ok(Inputs { model, rows, background })
 }

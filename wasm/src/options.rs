@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 use sextant::{
-    Budget, LimeParams, OutputChoice, Result, ShapParams, DEFAULT_MAX_BACKGROUND,
+    Algorithm, Budget, Error, LimeParams, OutputChoice, Result, ShapParams, DEFAULT_MAX_BACKGROUND,
     DEFAULT_MAX_EVALS, DEFAULT_NUM_SAMPLES,
 };
 
@@ -17,6 +17,9 @@ pub struct ShapOptions {
     #[serde(default)]
     pub ignore: Vec<String>,
     exact: Option<bool>,
+    algorithm: Option<String>,
+    feature_perturbation: Option<String>,
+    model_output: Option<String>,
     max_evals: Option<usize>,
     permutations: Option<usize>,
     tolerance: Option<f64>,
@@ -27,9 +30,30 @@ pub struct ShapOptions {
 
 impl ShapOptions {
     /// The core's parameters, with the CLI's defaults.
-    pub fn params(&self) -> ShapParams {
-        ShapParams {
-            exact: self.exact.unwrap_or(false),
+    ///
+    /// # Errors
+    /// An unknown algorithm, feature perturbation or model output, or `exact: true` with
+    /// another algorithm.
+    pub fn params(&self) -> Result<ShapParams> {
+        let algorithm = match (self.exact, self.algorithm.as_deref()) {
+            (Some(true), None | Some("exact")) => Algorithm::Exact,
+            (Some(true), Some(other)) => {
+                return Err(Error::invalid_option(
+                    "exact",
+                    format!("exact: true is ‹algorithm› \"exact\", not \"{other}\""),
+                ))
+            }
+            (_, Some(name)) => name.parse()?,
+            (_, None) => Algorithm::Auto,
+        };
+        Ok(ShapParams {
+            algorithm,
+            feature_perturbation: self
+                .feature_perturbation
+                .as_deref()
+                .map(str::parse)
+                .transpose()?,
+            model_output: self.model_output.as_deref().map(str::parse).transpose()?,
             budget: match (self.permutations, self.max_evals) {
                 (Some(p), _) => Budget::Permutations(p),
                 (None, m) => Budget::MaxEvals(m.unwrap_or(DEFAULT_MAX_EVALS)),
@@ -38,7 +62,7 @@ impl ShapOptions {
             seed: self.seed.unwrap_or(0),
             output: self.output.clone(),
             max_background: self.background_size.unwrap_or(DEFAULT_MAX_BACKGROUND),
-        }
+        })
     }
 }
 

@@ -82,6 +82,67 @@ pub enum ExplainFormat {
     Html,
 }
 
+/// `--algorithm` of `sextant explain shap`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShapAlgorithm {
+    /// As shap.Explainer: tree for tree ensembles, exact up to 10 features, else permutation.
+    Auto,
+    /// Exact Tree SHAP (XGBoost, LightGBM and ONNX tree ensembles).
+    Tree,
+    /// Exact Shapley values over all 2^M coalitions (M ≤ 20).
+    Exact,
+    /// shap's antithetic permutation sampling.
+    Permutation,
+}
+
+impl From<ShapAlgorithm> for sextant::Algorithm {
+    fn from(algorithm: ShapAlgorithm) -> sextant::Algorithm {
+        match algorithm {
+            ShapAlgorithm::Auto => sextant::Algorithm::Auto,
+            ShapAlgorithm::Tree => sextant::Algorithm::Tree,
+            ShapAlgorithm::Exact => sextant::Algorithm::Exact,
+            ShapAlgorithm::Permutation => sextant::Algorithm::Permutation,
+        }
+    }
+}
+
+/// `--feature-perturbation` (shap's names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum Perturbation {
+    /// Features outside a coalition take each background row's values (averaged).
+    Interventional,
+    /// Features outside a coalition follow the trees' covers (no background).
+    TreePathDependent,
+}
+
+impl From<Perturbation> for sextant::FeaturePerturbation {
+    fn from(p: Perturbation) -> sextant::FeaturePerturbation {
+        match p {
+            Perturbation::Interventional => sextant::FeaturePerturbation::Interventional,
+            Perturbation::TreePathDependent => sextant::FeaturePerturbation::TreePathDependent,
+        }
+    }
+}
+
+/// `--model-output` (shap's names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainedOutput {
+    /// The trees' raw sum (log-odds of a logistic model).
+    Raw,
+    /// The probability (shap's per-background-row rescaling for Tree SHAP).
+    Probability,
+}
+
+impl From<ExplainedOutput> for sextant::ModelOutput {
+    fn from(o: ExplainedOutput) -> sextant::ModelOutput {
+        match o {
+            ExplainedOutput::Raw => sextant::ModelOutput::Raw,
+            ExplainedOutput::Probability => sextant::ModelOutput::Probability,
+        }
+    }
+}
+
 /// `--format` of `sextant predict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ScoredFormat {
@@ -233,14 +294,24 @@ pub struct ShapArgs {
     #[command(flatten)]
     pub common: ExplainArgs,
     /// Background rows (CSV, same feature columns); at most --background-size are kept.
+    /// Needed except for tree_path_dependent Tree SHAP.
     #[arg(long, value_name = "BG.csv")]
-    pub background: PathBuf,
+    pub background: Option<PathBuf>,
     /// Background rows kept (subsampled with the seed).
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub background_size: usize,
-    /// Exact Shapley values over all 2^M coalitions (M ≤ 20).
+    /// The algorithm.
+    #[arg(long, value_enum, default_value = "auto", conflicts_with = "exact")]
+    pub algorithm: ShapAlgorithm,
+    /// The same as --algorithm exact.
     #[arg(long, conflicts_with_all = ["max_evals", "permutations", "tolerance"])]
     pub exact: bool,
+    /// Tree SHAP's game [default: interventional with --background, else tree_path_dependent].
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub feature_perturbation: Option<Perturbation>,
+    /// The quantity explained [default: raw for Tree SHAP, the model's output otherwise].
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub model_output: Option<ExplainedOutput>,
     /// Model evaluations per row, as shap's max_evals [default: 500].
     #[arg(long, value_name = "N", conflicts_with = "permutations")]
     pub max_evals: Option<usize>,

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use sextant::report::{lime_html, lime_json, lime_text};
 use sextant::report::{shap_html, shap_json, shap_text};
 use sextant::{
-    explain_lime, explain_shap, load_model, read_features, Budget, FeatureMatrix, LimeParams,
-    Model, ShapParams, DEFAULT_MAX_EVALS,
+    explain_lime, explain_shap, load_model, read_features, Algorithm, Budget, FeatureMatrix,
+    LimeParams, Model, Rows, ShapParams, DEFAULT_MAX_EVALS,
 };
 
 use crate::cli::{ExplainArgs, ExplainFormat, LimeArgs, ShapArgs};
@@ -19,9 +19,11 @@ use crate::CliError;
 /// Runs `sextant explain shap`.
 pub fn shap_command(args: &ShapArgs) -> Result<ExitCode, CliError> {
     let common = &args.common;
-    let (model, rows, background) = read_inputs(common, &args.background, "background")?;
+    let (model, rows, background) = read_inputs(common, args.background.as_deref(), "background")?;
     let params = ShapParams {
-        exact: args.exact,
+        algorithm: if args.exact { Algorithm::Exact } else { args.algorithm.into() },
+        feature_perturbation: args.feature_perturbation.map(Into::into),
+        model_output: args.model_output.map(Into::into),
         budget: match (args.permutations, args.max_evals) {
             (Some(p), _) => Budget::Permutations(p),
             (None, m) => Budget::MaxEvals(m.unwrap_or(DEFAULT_MAX_EVALS)),
@@ -50,7 +52,7 @@ pub fn shap_command(args: &ShapArgs) -> Result<ExitCode, CliError> {
 /// Runs `sextant explain lime`.
 pub fn lime_command(args: &LimeArgs) -> Result<ExitCode, CliError> {
     let common = &args.common;
-    let (model, rows, training) = read_inputs(common, &args.training, "training")?;
+    let (model, rows, training) = read_inputs(common, Some(&args.training), "training")?;
     let params = LimeParams {
         categorical: args.categorical.clone(),
         discretizer: args.discretizer.parse()?,
@@ -81,8 +83,13 @@ pub fn lime_command(args: &LimeArgs) -> Result<ExitCode, CliError> {
 type Inputs = (Box<dyn Model>, FeatureMatrix, FeatureMatrix);
 
 /// The model, the rows to explain, and the reference rows (background or training) read
-/// from `other` (the option `other_name`), which must have the same feature columns.
-fn read_inputs(common: &ExplainArgs, other: &Path, other_name: &str) -> Result<Inputs, CliError> {
+/// from `other` (the option `other_name`), which must have the same feature columns; no
+/// rows without `other`.
+fn read_inputs(
+    common: &ExplainArgs,
+    other: Option<&Path>,
+    other_name: &str,
+) -> Result<Inputs, CliError> {
     let model = load_model(&read_file(&common.model)?, &common.model.display().to_string())?;
     let schema = model.input_schema();
     let read = |path: &Path| -> Result<FeatureMatrix, CliError> {
@@ -95,8 +102,17 @@ fn read_inputs(common: &ExplainArgs, other: &Path, other_name: &str) -> Result<I
         )?)
     };
     let rows = read(&common.data)?;
-    let reference = read(other)?;
-    rows.check_same_columns(&reference, other_name)?;
+    let reference = match other {
+        Some(path) => {
+            let reference = read(path)?;
+            rows.check_same_columns(&reference, other_name)?;
+            reference
+        }
+        None => FeatureMatrix {
+            names: rows.names.clone(),
+            rows: Rows::new(Vec::new(), rows.rows.width(), other_name)?,
+        },
+    };
     Ok((model, rows, reference))
 }
 

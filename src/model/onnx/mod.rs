@@ -19,9 +19,11 @@ use prost::Message;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::additive::AdditiveScore;
+use crate::model::trees::{Forest, ForestInfo, Outputs};
 use crate::model::Model;
 use attributes::NodeAttributes;
 use linear_pipeline::LinearPipeline;
+use ops::arith::Binary;
 use ops::{CompileError, Op};
 use proto::{data_type, GraphProto, ModelProto, NodeProto};
 use value::{tensor_from_proto, Value};
@@ -64,6 +66,8 @@ pub struct OnnxModel {
     accepts_missing: bool,
     /// The fast path, when the graph is scalers and a linear model.
     linear_pipeline: Option<LinearPipeline>,
+    /// The trees, when the graph is one tree ensemble (what Tree SHAP reads).
+    forest: Option<Forest>,
 }
 
 fn op_label(node: &NodeProto) -> String {
@@ -183,9 +187,66 @@ impl OnnxModel {
             class_labels: scored.class_labels.clone(),
             accepts_missing,
             linear_pipeline,
+            forest: None,
         };
         model.n_outputs = model.probe_width()?;
+        model.forest = model.single_forest();
         Ok(model)
+    }
+
+    /// The graph as one [`Forest`], when its output is a tree ensemble's (through
+    /// Identity, Flatten, float Casts or a multiplication by 1, as onnxmltools writes)
+    /// reading the float graph input (through the same).
+    fn single_forest(&self) -> Option<Forest> {
+        if self.integer_input.is_some() {
+            return None;
+        }
+        let is_one = |slot: &Slot| match slot {
+            Slot::Const(c) => {
+                matches!(&self.constants[*c], Value::Const(t) if t.data.iter().all(|&v| v == 1.0))
+            }
+            _ => false,
+        };
+        // Steps that pass values on unchanged: back through them to their input.
+        let passed_on = |slot: Slot| -> Slot {
+            let mut slot = slot;
+            while let Slot::Step(k) = slot {
+                let step = &self.steps[k];
+                slot = match (&step.op, step.inputs.as_slice()) {
+                    (Op::Identity | Op::Flatten | Op::Cast(false), [input]) => *input,
+                    (Op::Binary(Binary::Mul), [a, b]) if is_one(b) => *a,
+                    (Op::Binary(Binary::Mul), [a, b]) if is_one(a) => *b,
+                    _ => return slot,
+                };
+            }
+            slot
+        };
+        {
+            let Slot::Step(k) = passed_on(self.output) else { return None };
+            let step = &self.steps[k];
+            match (&step.op, step.inputs.as_slice()) {
+                (Op::Trees(trees), [input]) if passed_on(*input) == Slot::Input => {
+                    let n_features =
+                        self.n_features.or_else(|| self.feature_names.as_ref().map(Vec::len))?;
+                    let info = ForestInfo {
+                        source: self.source.clone(),
+                        n_features,
+                        feature_names: self.feature_names.clone(),
+                        classifier: self.classifier,
+                        class_labels: self.class_labels.clone(),
+                        f32_inputs: true,
+                        base: Vec::new(),
+                        scale: 1.0,
+                        outputs: Outputs::Identity,
+                        accepts_missing: self.accepts_missing,
+                        format: "ONNX",
+                    };
+                    let forest = trees.to_forest(info)?;
+                    (forest.n_outputs() == self.n_outputs).then_some(forest)
+                }
+                _ => None,
+            }
+        }
     }
 
     /// The output width, from one all-zero row.
@@ -506,6 +567,10 @@ impl Model for OnnxModel {
 
     fn additive(&self) -> Option<&dyn AdditiveScore> {
         self.linear_pipeline.as_ref().and_then(LinearPipeline::additive)
+    }
+
+    fn forest(&self) -> Option<&Forest> {
+        self.forest.as_ref()
     }
 
     fn predict(&self, rows: &[f64], n_features: usize) -> Result<Vec<f64>> {

@@ -11,6 +11,7 @@ use crate::model::onnx::attributes::NodeAttributes;
 use crate::model::onnx::ops::leq_forest::{Branch, LeqForest, Scratch, LANES};
 use crate::model::onnx::ops::linear::PostTransform;
 use crate::model::onnx::value::Value;
+use crate::model::trees::{Cmp, Forest, ForestInfo, Outputs, RawNode, Split};
 
 /// How a node decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -375,6 +376,99 @@ impl TreeEnsemble {
                 self.post.apply(scores, self.outputs);
             }
         }
+    }
+}
+
+impl TreeEnsemble {
+    /// The ensemble as a [`Forest`] (what Tree SHAP reads), when its outputs are a link of
+    /// summed leaf values Sextant knows: sums or averages without a transform, a
+    /// single-score binary classifier with a logistic transform or none, and per-class scores
+    /// with none, a logistic or a softmax. `None` for anything else (MIN/MAX aggregation,
+    /// other transforms).
+    pub fn to_forest(&self, mut info: ForestInfo) -> Option<Forest> {
+        let post = self.post;
+        let (outputs, scale, n_margins) = match self.kind {
+            Kind::Classifier { single_score: true, weights_all_positive } => match post {
+                PostTransform::Logistic => (Outputs::BinaryLogistic { scale: 1.0 }, 1.0, 1),
+                PostTransform::None if weights_all_positive => (Outputs::BinaryComplement, 1.0, 1),
+                _ => return None,
+            },
+            Kind::Classifier { .. } => match post {
+                PostTransform::None => (Outputs::Identity, 1.0, self.outputs),
+                PostTransform::Logistic => (Outputs::Logistic, 1.0, self.outputs),
+                PostTransform::Softmax => (Outputs::Softmax, 1.0, self.outputs),
+                PostTransform::SoftmaxZero => return None,
+            },
+            Kind::Regressor(Aggregate::Sum) if post == PostTransform::None => {
+                (Outputs::Identity, 1.0, self.outputs)
+            }
+            #[allow(clippy::cast_precision_loss)]
+            Kind::Regressor(Aggregate::Average) if post == PostTransform::None => {
+                (Outputs::Identity, 1.0 / self.roots.len() as f64, self.outputs)
+            }
+            Kind::Regressor(_) => return None,
+        };
+        info.base =
+            (0..n_margins).map(|m| self.base_values.get(m).copied().unwrap_or(0.0)).collect();
+        info.scale = scale;
+        info.outputs = outputs;
+        info.f32_inputs = true;
+        info.accepts_missing = self.tracks_missing;
+        if info.n_features < self.features_needed {
+            return None;
+        }
+        let mut forest = Forest::new(info, n_margins);
+        for &root in &self.roots {
+            // The tree's nodes in depth-first order, renumbered from 0.
+            let mut order = vec![root];
+            let mut k = 0;
+            while k < order.len() {
+                let node = &self.nodes[order[k]];
+                if node.mode != Mode::Leaf {
+                    order.extend(node.children.iter().map(|&c| c as usize));
+                }
+                k += 1;
+            }
+            let local: HashMap<usize, usize> =
+                order.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+            let raw: Vec<RawNode> = order
+                .iter()
+                .map(|&i| {
+                    let node = &self.nodes[i];
+                    let cmp = match node.mode {
+                        Mode::Leaf => {
+                            return RawNode::Leaf {
+                                values: self.weights[self.leaf_start[i]..self.leaf_start[i + 1]]
+                                    .to_vec(),
+                                cover: None,
+                            }
+                        }
+                        Mode::Leq => Cmp::Le,
+                        Mode::Lt => Cmp::Lt,
+                        Mode::Gte => Cmp::Ge,
+                        Mode::Gt => Cmp::Gt,
+                        Mode::Eq => Cmp::Eq,
+                        Mode::Neq => Cmp::Ne,
+                    };
+                    let [no, yes] = node.children.map(|c| local[&(c as usize)]);
+                    RawNode::Branch {
+                        split: Split {
+                            feature: node.feature,
+                            threshold: f64::from(node.threshold),
+                            cmp,
+                            default_yes: node.missing_true,
+                            nan_as_zero: false,
+                            zero_is_missing: false,
+                        },
+                        yes,
+                        no,
+                        cover: None,
+                    }
+                })
+                .collect();
+            forest.push_tree(&raw).ok()?;
+        }
+        Some(forest)
     }
 }
 

@@ -1,0 +1,1 @@
+//! Tests of the tree ensembles: the references' predictions.
