@@ -1,6 +1,7 @@
 //! Criterion benchmarks of explanations per row at the Python libraries' defaults: SHAP
 //! (max_evals 500, 100 background rows) and LIME (5000 samples, quartile bins, 1000 training
-//! rows), for a logistic model with 12 features and a 50-tree gradient-boosting fixture with 6.
+//! rows), for a logistic model with 12 features and a 50-tree gradient-boosting fixture with 6
+//! (also by Tree SHAP).
 //! Run with `cargo bench --bench explain`.
 
 use criterion::measurement::WallTime;
@@ -10,8 +11,8 @@ use criterion::{
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sextant::{
-    explain_lime, explain_shap, load_model, LimeParams, LinearModel, Model, NoProgress, Rows,
-    ShapParams,
+    explain_lime, explain_shap, load_model, Algorithm, LimeParams, LinearModel, Model, NoProgress,
+    Rows, ShapParams,
 };
 
 const ROWS: usize = 20;
@@ -56,8 +57,13 @@ fn bench_shap(c: &mut Criterion) {
         let names: Vec<String> = (0..n).map(|i| format!("f{i}")).collect();
         let rows = data(ROWS, n, 1);
         let background = data(100, n, 2);
-        for (method, exact) in [("permutation-max_evals500", false), ("exact", true)] {
-            let params = ShapParams { exact, ..ShapParams::default() };
+        let mut algorithms =
+            vec![("permutation-max_evals500", Algorithm::Permutation), ("exact", Algorithm::Exact)];
+        if model.forest().is_some() {
+            algorithms.push(("tree-interventional", Algorithm::Tree));
+        }
+        for (method, algorithm) in algorithms {
+            let params = ShapParams { algorithm, ..ShapParams::default() };
             group.bench_function(BenchmarkId::new(label, format!("{method}-{ROWS}rows")), |b| {
                 b.iter(|| {
                     explain_shap(

@@ -149,7 +149,11 @@ impl sextant::Model for Synthetic {
 fn shap(model: &dyn sextant::Model, x: &[f64], background: &[f64], exact: bool) -> (f64, Vec<f64>) {
     let names = (0..4).map(|i| format!("x{i}")).collect();
     let algorithm = if exact { Algorithm::Exact } else { Algorithm::Permutation };
-    let params = ShapParams { algorithm, budget: Budget::Permutations(1), ..ShapParams::default() };
+    let params = ShapParams {
+        algorithm,
+        budget: Some(Budget::Permutations(1)).filter(|_| !exact),
+        ..ShapParams::default()
+    };
     let rows =
         |values: &[f64]| Rows::new(values.to_vec(), 4, "rows").unwrap_or_else(|e| panic!("{e}"));
     let e = explain_shap(model, names, &rows(x), &rows(background), &params, &mut NoProgress)
@@ -236,6 +240,8 @@ fn permutation_results_depend_only_on_the_seed() {
             .args([
                 "--ignore",
                 "onnxruntime_0,onnxruntime_1,sklearn_0,sklearn_1",
+                "--algorithm",
+                "permutation",
                 "--permutations",
                 "4",
             ])

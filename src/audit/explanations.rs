@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::explain::explanation::ShapExplanation;
 use crate::explain::lime::explanation::LimeExplanation;
 use crate::explain::lime::{CheckedLimeParams, LimeExplainer, LimeParams};
-use crate::explain::shap::{Budget, CheckedShapParams, ShapParams, DEFAULT_MAX_EVALS};
+use crate::explain::shap::{Budget, CheckedShapParams, ShapParams};
 use crate::model::{Model, OutputChoice};
 use crate::progress::Progress;
 
@@ -29,7 +29,10 @@ pub const DEFAULT_ROWS: usize = 5;
 /// | `background` | the audited data | SHAP background and LIME training rows (a CSV) |
 /// | `methods` | `["shap", "lime"]` | which explainers run |
 /// | `seed` | 0 | sampling seed of both |
-/// | `max_evals` | 500 | SHAP permutation budget per row |
+/// | `algorithm` | `auto` | SHAP: `auto`, `tree`, `exact` or `permutation` |
+/// | `feature_perturbation` | interventional | SHAP (Tree SHAP): `interventional` or `tree_path_dependent` |
+/// | `model_output` | `raw` for Tree SHAP | SHAP: `raw` or `probability` (shap's names; not the audit's `model_output`, which chooses the output) |
+/// | `max_evals` | 500 | SHAP permutation budget per row (`permutation` only) |
 /// | `categorical` | none | LIME: features whose values are category codes |
 /// | `repeats` | 1 | LIME: runs per row (weights get a standard deviation) |
 /// | `num_samples` | 5000 | LIME: neighbourhood size |
@@ -58,6 +61,15 @@ pub struct ExplanationsConfig {
     /// Sampling seed.
     #[serde(default)]
     pub seed: Option<u64>,
+    /// SHAP algorithm: `auto`, `tree`, `exact` or `permutation`.
+    #[serde(default)]
+    pub algorithm: Option<String>,
+    /// Tree SHAP's game: `interventional` or `tree_path_dependent`.
+    #[serde(default, alias = "featurePerturbation")]
+    pub feature_perturbation: Option<String>,
+    /// SHAP's explained quantity: `raw` or `probability`.
+    #[serde(default, alias = "modelOutput")]
+    pub model_output: Option<String>,
     /// SHAP budget per row.
     #[serde(default, alias = "maxEvals")]
     pub max_evals: Option<usize>,
@@ -120,9 +132,21 @@ impl ExplanationsConfig {
         let seed = self.seed.unwrap_or(0);
         let output = self.output.as_ref().or(output).cloned();
         let shap = shap
-            .then(|| {
+            .then(|| -> Result<CheckedShapParams> {
                 ShapParams {
-                    budget: Budget::MaxEvals(self.max_evals.unwrap_or(DEFAULT_MAX_EVALS)),
+                    algorithm: self
+                        .algorithm
+                        .as_deref()
+                        .map(str::parse)
+                        .transpose()?
+                        .unwrap_or_default(),
+                    feature_perturbation: self
+                        .feature_perturbation
+                        .as_deref()
+                        .map(str::parse)
+                        .transpose()?,
+                    model_output: self.model_output.as_deref().map(str::parse).transpose()?,
+                    budget: self.max_evals.map(Budget::MaxEvals),
                     seed,
                     output: output.clone(),
                     ..ShapParams::default()

@@ -120,7 +120,7 @@ pub enum Budget {
 /// | `algorithm` | `auto` | `tree` needs a tree ensemble; `exact` M ≤ 20 | Tree SHAP, all 2^M coalitions, or permutation sampling |
 /// | `feature_perturbation` | `interventional` with a background, else `tree_path_dependent` | `tree` only; path-dependent needs node covers | shap's TreeExplainer games |
 /// | `model_output` | `raw` for `tree`, the model's output otherwise | `raw` needs a tree ensemble | the quantity explained |
-/// | `budget` | `MaxEvals(500)` | `max_evals` ≥ 2M′ + 1 (M′: a row's varying features); permutations ≥ 1 | permutation budget |
+/// | `budget` | `MaxEvals(500)` | `max_evals` ≥ 2M′ + 1 (M′: a row's varying features); permutations ≥ 1; `permutation` only | permutation budget |
 /// | `tolerance` | none | > 0, finite | stop sampling once every standard error is below it |
 /// | `seed` | 0 | any | background subsampling and permutations |
 /// | `output` | positive class | 0..outputs | the model output explained |
@@ -133,8 +133,9 @@ pub struct ShapParams {
     pub feature_perturbation: Option<FeaturePerturbation>,
     /// The quantity explained (default: raw for Tree SHAP, the model's output otherwise).
     pub model_output: Option<ModelOutput>,
-    /// Permutation budget.
-    pub budget: Budget,
+    /// Permutation budget (default: shap's `max_evals` 500). Setting it makes `auto`
+    /// choose permutation sampling for models that are not tree ensembles.
+    pub budget: Option<Budget>,
     /// Early-stopping tolerance on standard errors.
     pub tolerance: Option<f64>,
     /// Seed.
@@ -151,7 +152,7 @@ impl Default for ShapParams {
             algorithm: Algorithm::Auto,
             feature_perturbation: None,
             model_output: None,
-            budget: Budget::MaxEvals(DEFAULT_MAX_EVALS),
+            budget: None,
             tolerance: None,
             seed: 0,
             output: None,
@@ -184,12 +185,29 @@ impl ShapParams {
     /// is not a tree ensemble.
     pub fn check(&self, model: &dyn Model, n_features: usize) -> Result<CheckedShapParams> {
         let output = checked_output(model, self.output.as_ref(), "output")?;
+        let sampling = self.budget.is_some() || self.tolerance.is_some();
         let algorithm = match self.algorithm {
             Algorithm::Auto if model.forest().is_some() => Algorithm::Tree,
-            Algorithm::Auto if n_features <= AUTO_EXACT_FEATURES => Algorithm::Exact,
+            Algorithm::Auto if n_features <= AUTO_EXACT_FEATURES && !sampling => Algorithm::Exact,
             Algorithm::Auto => Algorithm::Permutation,
             chosen => chosen,
         };
+        if sampling && algorithm != Algorithm::Permutation {
+            let option = match self.budget {
+                Some(Budget::MaxEvals(_)) => "max_evals",
+                Some(Budget::Permutations(_)) => "permutations",
+                None => "tolerance",
+            };
+            let chosen = if self.algorithm == Algorithm::Auto {
+                format!("auto chose {} for this model", algorithm.name())
+            } else {
+                format!("the algorithm is {}", algorithm.name())
+            };
+            return Err(Error::invalid_option(
+                option,
+                format!("applies to permutation sampling, and {chosen}: set ‹algorithm› permutation, or leave ‹{option}› out"),
+            ));
+        }
         match (algorithm, model.forest()) {
             (Algorithm::Tree, None) => {
                 return Err(Error::invalid_option(
@@ -238,7 +256,7 @@ impl ShapParams {
                 "at least one background row is needed",
             ));
         }
-        if self.budget == Budget::Permutations(0) {
+        if self.budget == Some(Budget::Permutations(0)) {
             return Err(Error::invalid_option(
                 "permutations",
                 "at least one permutation is needed",
@@ -416,7 +434,7 @@ impl CheckedShapParams {
         let mut permutations = Vec::with_capacity(rows.len());
         if !exact {
             for r in 0..rows.len() {
-                permutations.push(match params.budget {
+                permutations.push(match params.budget.unwrap_or(Budget::MaxEvals(DEFAULT_MAX_EVALS)) {
                 Budget::Permutations(p) => p,
                 Budget::MaxEvals(max_evals) => {
                     let m = masker.varying(rows.row(r)).len();

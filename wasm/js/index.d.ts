@@ -116,7 +116,7 @@ export interface AuditConfig extends FairnessOptions {
 /** The `[explanations]` section of an audit config. */
 export interface ExplanationsOption {
   /** The model explained (default: the audit's `model`). */
-  model?: OnnxBytes | Coefficients;
+  model?: ModelFile | Coefficients;
   features?: string[];
   ignore?: string[];
   /** 0-based indices of the data rows to explain (default: the first 5). */
@@ -125,6 +125,10 @@ export interface ExplanationsOption {
   background?: CsvData;
   methods?: Array<'shap' | 'lime'>;
   seed?: number;
+  /** SHAP: as `explainShap`'s `algorithm`, `featurePerturbation` and `modelOutput`. */
+  algorithm?: ShapAlgorithm;
+  featurePerturbation?: FeaturePerturbation;
+  modelOutput?: 'raw' | 'probability';
   maxEvals?: number;
   categorical?: string[];
   repeats?: number;
@@ -134,6 +138,18 @@ export interface ExplanationsOption {
 }
 
 export type OnnxBytes = Uint8Array | ArrayBuffer;
+
+/**
+ * A model file's bytes or text: ONNX, XGBoost JSON (`save_model("model.json")`) or LightGBM
+ * text (`booster.save_model`), told apart by content. A parsed XGBoost JSON object works too.
+ */
+export type ModelFile = OnnxBytes | string | object;
+
+/** `auto` (the default) chooses as shap.Explainer: `tree` for tree ensembles, `exact` up to 10 features, else `permutation`. */
+export type ShapAlgorithm = 'auto' | 'tree' | 'exact' | 'permutation';
+
+/** Tree SHAP's game, shap's names (default: `interventional` with a background, else `tree_path_dependent`). */
+export type FeaturePerturbation = 'interventional' | 'tree_path_dependent';
 
 /** A linear or logistic model given by its coefficients. */
 export interface Coefficients {
@@ -148,7 +164,7 @@ export interface Coefficients {
 /** Called with row-major rows; returns `nRows × outputs` values, row-major. */
 export type PredictFunction = (rows: Float64Array, nRows: number, nCols: number) => Float64Array | number[];
 
-export type ModelInput = OnnxBytes | Coefficients | PredictFunction;
+export type ModelInput = ModelFile | Coefficients | PredictFunction;
 
 interface ExplainOptions extends LongWork {
   model: ModelInput;
@@ -166,9 +182,16 @@ interface ExplainOptions extends LongWork {
 }
 
 export interface ShapOptions extends ExplainOptions {
-  background: CsvData;
+  /** Needed except for `tree_path_dependent` Tree SHAP. */
+  background?: CsvData;
   backgroundSize?: number;
+  algorithm?: ShapAlgorithm;
+  /** The same as `algorithm: 'exact'`. */
   exact?: boolean;
+  featurePerturbation?: FeaturePerturbation;
+  /** `raw` (the default for Tree SHAP: log-odds of a logistic model) or `probability` (shap's definition); the model's output otherwise. */
+  modelOutput?: 'raw' | 'probability';
+  /** Permutation sampling only. */
   maxEvals?: number;
   permutations?: number;
   tolerance?: number;
@@ -331,7 +354,11 @@ export interface FairnessReport {
 /** `sextant.shap/v1`. */
 export interface ShapExplanation {
   schema: 'sextant.shap/v1';
-  method: 'exact' | 'permutation';
+  method: 'tree' | 'exact' | 'permutation';
+  /** Tree SHAP's game (`method` `tree`). */
+  feature_perturbation?: FeaturePerturbation;
+  /** `raw` or `probability`; absent when the model's output is explained as it is. */
+  model_output?: 'raw' | 'probability';
   feature_names: string[];
   base_value: number;
   output: number;

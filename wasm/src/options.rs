@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use sextant::{
     Algorithm, Budget, Error, LimeParams, OutputChoice, Result, ShapParams, DEFAULT_MAX_BACKGROUND,
-    DEFAULT_MAX_EVALS, DEFAULT_NUM_SAMPLES,
+    DEFAULT_NUM_SAMPLES,
 };
 
 /// `explainShap` options besides `model`, `data`, `background`, `onProgress`, `signal`.
@@ -54,10 +54,10 @@ impl ShapOptions {
                 .map(str::parse)
                 .transpose()?,
             model_output: self.model_output.as_deref().map(str::parse).transpose()?,
-            budget: match (self.permutations, self.max_evals) {
-                (Some(p), _) => Budget::Permutations(p),
-                (None, m) => Budget::MaxEvals(m.unwrap_or(DEFAULT_MAX_EVALS)),
-            },
+            budget: self
+                .permutations
+                .map(Budget::Permutations)
+                .or(self.max_evals.map(Budget::MaxEvals)),
             tolerance: self.tolerance,
             seed: self.seed.unwrap_or(0),
             output: self.output.clone(),

@@ -8,7 +8,7 @@ use sextant::report::{lime_html, lime_json, lime_text};
 use sextant::report::{shap_html, shap_json, shap_text};
 use sextant::{
     explain_lime, explain_shap, load_model, read_features, Algorithm, Budget, FeatureMatrix,
-    LimeParams, Model, Rows, ShapParams, DEFAULT_MAX_EVALS,
+    LimeParams, Model, Rows, ShapParams,
 };
 
 use crate::cli::{ExplainArgs, ExplainFormat, LimeArgs, ShapArgs};
@@ -24,10 +24,10 @@ pub fn shap_command(args: &ShapArgs) -> Result<ExitCode, CliError> {
         algorithm: if args.exact { Algorithm::Exact } else { args.algorithm.into() },
         feature_perturbation: args.feature_perturbation.map(Into::into),
         model_output: args.model_output.map(Into::into),
-        budget: match (args.permutations, args.max_evals) {
-            (Some(p), _) => Budget::Permutations(p),
-            (None, m) => Budget::MaxEvals(m.unwrap_or(DEFAULT_MAX_EVALS)),
-        },
+        budget: args
+            .permutations
+            .map(Budget::Permutations)
+            .or(args.max_evals.map(Budget::MaxEvals)),
         tolerance: args.tolerance,
         seed: common.seed,
         output: common.output.clone(),
