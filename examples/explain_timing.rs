@@ -9,8 +9,8 @@
 use std::time::Instant;
 
 use sextant::{
-    explain_lime, explain_shap, load_model, read_features, FeatureMatrix, LimeParams, Model,
-    NoProgress, ShapParams,
+    explain_lime, explain_shap, load_model, read_features, Algorithm, FeatureMatrix, LimeParams,
+    Model, NoProgress, ShapParams,
 };
 
 /// Model rows per call, as the SHAP explainer batches them.
@@ -52,7 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             rows.names.clone(),
             &rows.rows,
             &background.rows,
-            &ShapParams::default(),
+            &ShapParams { algorithm: Algorithm::Permutation, ..ShapParams::default() },
             &mut NoProgress,
         )?)
     })?;

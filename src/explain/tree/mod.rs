@@ -90,8 +90,10 @@ struct Leaf {
     /// Interventional: the distinct background masks and their weights (share of rows).
     masks: Vec<u64>,
     weights: Vec<f64>,
-    /// Interventional with the probability output: each background row's mask index.
-    mask_of_row: Vec<u32>,
+    /// Interventional with the probability output: the background rows grouped by mask,
+    /// mask `k`'s rows at `rows_by_mask[mask_start[k]..mask_start[k + 1]]`.
+    rows_by_mask: Vec<u32>,
+    mask_start: Vec<u32>,
     /// Contributions for every agreement mask: `table[X · M + i]`.
     table: Option<Vec<f64>>,
 }
@@ -172,21 +174,19 @@ impl<'a> TreeExplainer<'a> {
         let mut budget = TABLE_BUDGET;
         let mut leaves = Vec::new();
         for path in leaf_paths(&trees)? {
-            let (mut masks, mut mask_weights, mut mask_of_row) =
-                (Vec::new(), Vec::new(), Vec::new());
+            // The background's distinct masks, each row's, and how many rows each has.
+            let (mut masks, mut counts, mut mask_of_row) = (Vec::new(), Vec::new(), Vec::new());
             for b_yes in &background_yes {
                 let p = path.agreement(b_yes);
                 let k = masks.iter().position(|&m| m == p).unwrap_or_else(|| {
                     masks.push(p);
-                    mask_weights.push(0.0);
+                    counts.push(0u32);
                     masks.len() - 1
                 });
-                mask_weights[k] += share;
-                if output == ModelOutput::Probability {
-                    #[allow(clippy::cast_possible_truncation)]
-                    mask_of_row.push(k as u32);
-                }
+                counts[k] += 1;
+                mask_of_row.push(k);
             }
+            let mask_weights: Vec<f64> = counts.iter().map(|&c| f64::from(c) * share).collect();
             let m = path.features.len();
             let entries = (1usize << m.min(TABLE_MAX_FEATURES)) * m;
             let table = (output == ModelOutput::Raw
@@ -211,7 +211,33 @@ impl<'a> TreeExplainer<'a> {
                     }
                     table
                 });
-            leaves.push(Leaf { path, masks, weights: mask_weights, mask_of_row, table });
+            let (mut rows_by_mask, mut mask_start) = (Vec::new(), Vec::new());
+            if output == ModelOutput::Probability {
+                // A counting sort of the rows by mask.
+                let mut start = 0u32;
+                for &count in &counts {
+                    mask_start.push(start);
+                    start += count;
+                }
+                mask_start.push(start);
+                let mut next = mask_start.clone();
+                rows_by_mask = vec![0; mask_of_row.len()];
+                for (row, &k) in mask_of_row.iter().enumerate() {
+                    #[allow(clippy::cast_possible_truncation)]
+                    {
+                        rows_by_mask[next[k] as usize] = row as u32;
+                    }
+                    next[k] += 1;
+                }
+            }
+            leaves.push(Leaf {
+                path,
+                masks,
+                weights: mask_weights,
+                rows_by_mask,
+                mask_start,
+                table,
+            });
         }
         let base_value = match perturbation {
             FeaturePerturbation::Interventional => {
@@ -304,11 +330,18 @@ impl<'a> TreeExplainer<'a> {
                 let weights = if factors.is_empty() {
                     &leaf.weights
                 } else {
+                    // Each mask weighs its rows' factors; a mask that disagrees where the
+                    // row does contributes nothing, so its rows are not summed.
+                    let disagree = leaf.path.full() & !x_mask;
                     mask_weights.clear();
-                    mask_weights.resize(leaf.masks.len(), 0.0);
-                    for (&k, &f) in leaf.mask_of_row.iter().zip(&factors) {
-                        mask_weights[k as usize] += f;
-                    }
+                    mask_weights.extend(leaf.masks.iter().enumerate().map(|(k, &p)| {
+                        if p & disagree != disagree {
+                            return 0.0;
+                        }
+                        let (start, end) =
+                            (leaf.mask_start[k] as usize, leaf.mask_start[k + 1] as usize);
+                        leaf.rows_by_mask[start..end].iter().map(|&b| factors[b as usize]).sum()
+                    }));
                     &mask_weights
                 };
                 leaf_values(
