@@ -90,6 +90,14 @@ fn bad_explain_input_gets_one_line_errors() {
     let inf = write(&dir, "inf_bg.csv", b"x0,x1\n0,inf\n");
     run(args(&inf, &[]), &["inf_bg.csv", "line 2", "column \"x1\"", "not a finite number"]);
     run(args(&good, &["--tolerance=-1"]), &["tolerance", "not a positive number"]);
+    run(args(&good, &["--algorithm", "tree"]), &["--algorithm", "tree needs a tree ensemble"]);
+    run(
+        args(&good, &["--feature-perturbation", "tree_path_dependent"]),
+        &["--feature-perturbation", "--algorithm tree only"],
+    );
+    run(args(&good, &["--model-output", "raw"]), &["--model-output", "raw needs a tree ensemble"]);
+    let no_background: Vec<String> = args(&good, &[]).into_iter().take(6).collect();
+    run(no_background, &["--background", "no rows"]);
 
     let wide = write(&dir, "wide.json", linear_json(&[1.0; 21], 0.0).as_bytes());
     let wide_rows = write(&dir, "wide.csv", csv(&[&[1.0; 21]]).as_bytes());
@@ -255,4 +263,104 @@ fn permutation_results_depend_only_on_the_seed() {
     assert!(parallel.contains("sextant.shap/v1"), "{parallel}");
     assert_eq!(parallel, run("7", "1"), "threads must not change results");
     assert_ne!(parallel, run("8", "4"), "the seed must matter");
+}
+
+#[test]
+fn cli_explains_tree_models_with_tree_shap() {
+    let dir = "tests/fixtures/trees";
+    let reference: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(common::repo().join(dir).join("reference.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    // No background: the library's own path-dependent contributions, for the class asked for.
+    let model = format!("{dir}/lgbm_multiclass.txt");
+    let data = format!("{dir}/rows.csv");
+    let base = ["explain", "shap", "--model", &model, "--data", &data, "--format", "json"];
+    let path = common::sextant_json(&[&base[..], &["--output", "1"]].concat());
+    assert_eq!(path["method"], "tree");
+    assert_eq!(path["feature_perturbation"], "tree_path_dependent");
+    assert_eq!(path["model_output"], "raw");
+    assert_eq!(path["background_rows"], 0);
+    let contribs = &reference["models"]["lgbm_multiclass"]["pred_contribs"][1];
+    for (r, row) in path["rows"].as_array().into_iter().flatten().enumerate() {
+        for (j, v) in row["values"].as_array().into_iter().flatten().enumerate() {
+            let theirs = contribs[r][j].as_f64().unwrap_or(f64::NAN);
+            assert!((v.as_f64().unwrap_or(f64::NAN) - theirs).abs() < 1e-9, "row {r} feature {j}");
+        }
+    }
+    // With a background: interventional; the probability with --model-output probability.
+    let background = format!("{dir}/background.csv");
+    let binary = format!("{dir}/xgb_regression.json");
+    let interventional = common::sextant_json(&[
+        "explain",
+        "shap",
+        "--model",
+        &binary,
+        "--data",
+        &data,
+        "--background",
+        &background,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(interventional["feature_perturbation"], "interventional");
+    assert_eq!(interventional["background_rows"], 40);
+    // The multiclass probability is a softmax: refused, with the way out.
+    assert_error(
+        &[
+            &base[..],
+            &["--output", "1", "--background", &background, "--model-output", "probability"],
+        ]
+        .concat(),
+        &["--model-output", "softmax", "--algorithm"],
+    );
+    // --exact keeps meaning exact values over all coalitions, and --algorithm exact is the same.
+    let exact = common::sextant_json(
+        &[&base[..], &["--output", "1", "--background", &background, "--exact"]].concat(),
+    );
+    assert_eq!(exact["method"], "exact");
+    assert!(exact.get("model_output").is_none(), "the model's own output (the probability)");
+    assert_eq!(
+        exact,
+        common::sextant_json(
+            &[&base[..], &["--output", "1", "--background", &background, "--algorithm", "exact"]]
+                .concat()
+        )
+    );
+}
+
+#[test]
+fn cli_predicts_with_xgboost_and_lightgbm_models() {
+    let reference: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(common::repo().join("tests/fixtures/trees/reference.json"))
+            .unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    for (name, file, output) in [
+        ("xgb_multiclass", "xgb_multiclass.json", 2),
+        ("lgbm_regression", "lgbm_regression.txt", 0),
+    ] {
+        let model = format!("tests/fixtures/trees/{file}");
+        let output_arg = output.to_string();
+        let out = sextant(&[
+            "predict",
+            "--data",
+            "tests/fixtures/trees/rows.csv",
+            "--model",
+            &model,
+            "--output",
+            &output_arg,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        assert_eq!(records.as_array().map(Vec::len), Some(12), "{name}");
+        for (r, record) in records.as_array().into_iter().flatten().enumerate() {
+            let score = record["score"].as_f64().unwrap_or(f64::NAN);
+            let expected =
+                reference["models"][name]["predict"][r][output].as_f64().unwrap_or(f64::NAN);
+            assert!((score - expected).abs() < 1e-6, "{name} row {r}: {score} vs {expected}");
+        }
+    }
 }

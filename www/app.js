@@ -187,7 +187,8 @@ async function loadModel(file) {
   const bytes = await readFile(file);
   if (file.name.endsWith('.json')) {
     state.model = JSON.parse(new TextDecoder().decode(bytes));
-    const names = state.model.feature_names ?? [];
+    // Coefficients name their features at the top; XGBoost JSON under `learner`.
+    const names = state.model.feature_names ?? state.model.learner?.feature_names ?? [];
     for (const option of $('feature-columns').options) option.selected = names.includes(option.value);
   } else state.model = bytes;
   updateExplainButtons();
@@ -221,7 +222,8 @@ async function runShap() {
   state.shap = shap;
   const section = document.createElement('section');
   section.id = 'shap-results';
-  section.append(Object.assign(document.createElement('h3'), { textContent: `SHAP (${shap.method}) for row ${row}` }),
+  const how = [shap.method, shap.feature_perturbation, shap.model_output && `${shap.model_output} output`].filter(Boolean).join(', ');
+  section.append(Object.assign(document.createElement('h3'), { textContent: `SHAP (${how}) for row ${row}` }),
     figure(renderSvg({ kind: 'waterfall', report: shap, row: index }), `Waterfall of row ${row}`),
     figure(renderSvg({ kind: 'bar', report: shap }), `Mean |SHAP value| over ${shap.rows.length} rows`),
     figure(renderSvg({ kind: 'beeswarm', report: shap })));

@@ -249,7 +249,8 @@ pub struct FairnessArgs {
 /// `sextant predict`.
 #[derive(Debug, Args)]
 pub struct PredictArgs {
-    /// The model: an ONNX file (skl2onnx export) or a coefficients JSON.
+    /// The model: an ONNX file (skl2onnx, onnxmltools), an XGBoost JSON model, a LightGBM text
+    /// model or a coefficients JSON.
     #[arg(long, value_name = "MODEL")]
     pub model: PathBuf,
     /// CSV file with a header row.

@@ -139,9 +139,42 @@ test('SHAP through an ONNX model equals the CLI', () => {
   const fixture = 'tests/fixtures/models/gb_classifier';
   const ignore = ['onnxruntime_0', 'onnxruntime_1', 'sklearn_0', 'sklearn_1'];
   const data = text(`${fixture}.expected.csv`);
-  const ours = explainShap({ model: bytes(`${fixture}.onnx`), data, background: data, ignore, permutations: 2, seed: 9 });
+  const ours = explainShap({ model: bytes(`${fixture}.onnx`), data, background: data, ignore, algorithm: 'permutation', permutations: 2, seed: 9 });
   assert.equal(JSON.stringify(ours), cli(['explain', 'shap', '--model', `${fixture}.onnx`, '--data', `${fixture}.expected.csv`,
-    '--background', `${fixture}.expected.csv`, '--ignore', ignore.join(','), '--permutations', '2', '--seed', '9', '--format', 'json']));
+    '--background', `${fixture}.expected.csv`, '--ignore', ignore.join(','), '--algorithm', 'permutation', '--permutations', '2', '--seed', '9', '--format', 'json']));
+  // A tree ensemble gets Tree SHAP by default, as from the CLI.
+  const tree = explainShap({ model: bytes(`${fixture}.onnx`), data, background: data, ignore });
+  assert.equal(tree.method, 'tree');
+  assert.equal(JSON.stringify(tree), cli(['explain', 'shap', '--model', `${fixture}.onnx`, '--data', `${fixture}.expected.csv`,
+    '--background', `${fixture}.expected.csv`, '--ignore', ignore.join(','), '--format', 'json']));
+  assert.throws(() => explainShap({ model: bytes(`${fixture}.onnx`), data, background: data, ignore, maxEvals: 100 }),
+    (e) => e.code === 'invalid_option' && /maxEvals/.test(e.message) && /algorithm/.test(e.message));
+});
+
+test('XGBoost JSON and LightGBM text models: predictions and Tree SHAP equal the CLI', () => {
+  const dir = 'tests/fixtures/trees';
+  const data = text(`${dir}/rows.csv`);
+  const background = text(`${dir}/background.csv`);
+  for (const [file, model] of [
+    ['xgb_multiclass.json', JSON.parse(text(`${dir}/xgb_multiclass.json`))],
+    ['xgb_regression.json', bytes(`${dir}/xgb_regression.json`)],
+    ['lgbm_multiclass.txt', text(`${dir}/lgbm_multiclass.txt`)],
+    ['lgbm_regression.txt', bytes(`${dir}/lgbm_regression.txt`)],
+  ]) {
+    const output = file.includes('multiclass') ? 2 : 0;
+    const args = ['explain', 'shap', '--model', `${dir}/${file}`, '--data', `${dir}/rows.csv`, '--output', String(output), '--format', 'json'];
+    const interventional = explainShap({ model, data, background, output });
+    assert.equal(interventional.feature_perturbation, 'interventional');
+    assert.equal(JSON.stringify(interventional), cli([...args, '--background', `${dir}/background.csv`]), file);
+    // Without a background: the libraries' own path-dependent values.
+    const pathDependent = explainShap({ model, data, output });
+    assert.equal(pathDependent.feature_perturbation, 'tree_path_dependent');
+    assert.equal(JSON.stringify(pathDependent), cli(args), file);
+    const contribs = JSON.parse(text(`${dir}/reference.json`)).models[file.split('.')[0]].pred_contribs[output];
+    pathDependent.rows.forEach((row, r) => row.values.forEach((v, j) => assert.ok(Math.abs(v - contribs[r][j]) < 1e-5, `${file} row ${r}`)));
+  }
+  assert.throws(() => explainShap({ model: text(`${dir}/xgb_multiclass.json`), data, background, output: 1, modelOutput: 'probability' }),
+    (e) => e.code === 'invalid_option' && /softmax/.test(e.message));
 });
 
 test('reference datasets: fairness, SHAP and LIME equal the CLI', (t) => {
