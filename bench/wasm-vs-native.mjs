@@ -26,6 +26,10 @@ const gbRows = path.join(out, 'gb-rows-20.csv');
 const gbFixture = path.join(repo, 'tests/fixtures/models/gb_classifier');
 writeFileSync(gbRows, readFileSync(`${gbFixture}.expected.csv`, 'utf8').split('\n').slice(0, 21).join('\n') + '\n');
 const gbIgnore = ['onnxruntime_0', 'onnxruntime_1', 'sklearn_0', 'sklearn_1'];
+// 20,000 rows for Tree SHAP (microseconds a row): the fixture's rows repeated.
+const gbMany = path.join(out, 'gb-rows-20000.csv');
+const gbLines = readFileSync(`${gbFixture}.expected.csv`, 'utf8').trimEnd().split('\n');
+writeFileSync(gbMany, [gbLines[0], ...Array.from({ length: 20000 }, (_, i) => gbLines[1 + (i % (gbLines.length - 1))])].join('\n') + '\n');
 
 const jobs = [
   {
@@ -40,15 +44,22 @@ const jobs = [
   {
     name: 'permutation SHAP, logistic coefficients, 50 rows, max_evals 500',
     cli: ['explain', 'shap', '--model', 'datasets/demo/credit_model.json', '--data', rows, '--background',
-      'datasets/demo/loans.csv', '--format', 'json'],
+      'datasets/demo/loans.csv', '--algorithm', 'permutation', '--format', 'json'],
     call: { fn: 'explainShap', files: { data: rows, background: path.join(repo, 'datasets/demo/loans.csv') },
-      json: { model: path.join(repo, 'datasets/demo/credit_model.json') }, options: {} },
+      json: { model: path.join(repo, 'datasets/demo/credit_model.json') }, options: { algorithm: 'permutation' } },
   },
   {
     name: 'permutation SHAP, 50-tree GBM (ONNX), 20 rows, max_evals 500',
     cli: ['explain', 'shap', '--model', `${gbFixture}.onnx`, '--data', gbRows, '--background', `${gbFixture}.expected.csv`,
-      '--ignore', gbIgnore.join(','), '--format', 'json'],
+      '--ignore', gbIgnore.join(','), '--algorithm', 'permutation', '--format', 'json'],
     call: { fn: 'explainShap', files: { data: gbRows, background: `${gbFixture}.expected.csv` },
+      bytes: { model: `${gbFixture}.onnx` }, options: { ignore: gbIgnore, algorithm: 'permutation' } },
+  },
+  {
+    name: 'Tree SHAP (interventional, raw), 50-tree GBM (ONNX), 20,000 rows, 100 background rows',
+    cli: ['explain', 'shap', '--model', `${gbFixture}.onnx`, '--data', gbMany, '--background', `${gbFixture}.expected.csv`,
+      '--ignore', gbIgnore.join(','), '--format', 'json'],
+    call: { fn: 'explainShap', files: { data: gbMany, background: `${gbFixture}.expected.csv` },
       bytes: { model: `${gbFixture}.onnx` }, options: { ignore: gbIgnore } },
   },
 ];

@@ -55,6 +55,17 @@ pub fn model_option(value: &JsValue) -> std::result::Result<ModelOption, JsValue
     if let Some(function) = value.dyn_ref::<Function>() {
         return Ok(ModelOption::Function(function.clone()));
     }
+    if let Some(text) = value.as_string() {
+        // A string is a model file's text (LightGBM text, or JSON); a file name is a mistake.
+        let first_line = text.lines().next().unwrap_or("").trim_end();
+        if first_line != "tree" && !text.trim_start().starts_with('{') {
+            let shown: String = text.chars().take(40).collect();
+            return Err(option_error(
+                "model",
+                &format!("the string \"{shown}\" is not a model file's text (LightGBM text or JSON): pass a file's contents, not its name"),
+            ));
+        }
+    }
     let Some(bytes) = model_bytes(value) else {
         return Err(option_error(
             "model",

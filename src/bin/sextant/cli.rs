@@ -465,7 +465,8 @@ config file. Unknown keys are errors.
     background = \"train.csv\"           # SHAP background, LIME training (default: data)
     methods = [\"shap\", \"lime\"]
     seed = 0
-    max_evals = 500                     # SHAP budget per row
+    algorithm = \"auto\"                  # SHAP: auto, tree, exact or permutation
+    # max_evals = 500                   # SHAP budget (algorithm = \"permutation\")
     categorical = [\"region\"]           # LIME: category-code features
     repeats = 5                         # LIME: runs per row, for weight spreads
     num_samples = 5000                  # LIME: neighbourhood size
