@@ -148,7 +148,7 @@ impl<'a> TreeExplainer<'a> {
                 ));
             }
         }
-        let n_background = if n_features == 0 { 0 } else { background.len() / n_features };
+        let n_background = background.len().checked_div(n_features).unwrap_or(0);
         if perturbation == FeaturePerturbation::Interventional && n_background == 0 {
             return Err(Error::invalid_option(
                 "background",
