@@ -15,7 +15,7 @@ use sextant::{
 };
 
 /// Timed runs per measurement (after one warm-up run).
-const REPEATS: usize = 5;
+const REPEATS: usize = 3;
 
 type Failure = Box<dyn std::error::Error>;
 

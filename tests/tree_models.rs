@@ -168,3 +168,24 @@ fn the_probability_of_a_softmax_model_is_refused_with_the_way_out() {
     .unwrap_or_default();
     assert!(error.contains("softmax") && error.contains("exact"), "{error}");
 }
+
+#[test]
+fn lightgbm_random_forests_average_their_iterations() {
+    // `boosting=rf` writes `average_output` in the header: the output is the mean over the
+    // iterations (20 trees here), not the sum.
+    let text =
+        String::from_utf8(std::fs::read(dir().join("lgbm_regression.txt")).unwrap_or_default())
+            .unwrap_or_default();
+    let averaged = text.replacen("tree\n", "tree\naverage_output\n", 1);
+    let summed = load("lgbm_regression.txt");
+    let mean = load_model(averaged.as_bytes(), "rf.txt").unwrap_or_else(|e| panic!("{e}"));
+    let rows = csv(summed.as_ref(), "rows.csv");
+    let (a, b) = (
+        summed.predict(rows.rows.values(), rows.rows.width()).unwrap_or_default(),
+        mean.predict(rows.rows.values(), rows.rows.width()).unwrap_or_default(),
+    );
+    assert_eq!(a.len(), 12);
+    for (s, m) in a.iter().zip(&b) {
+        assert!((s / 20.0 - m).abs() < 1e-12, "{s} / 20 vs {m}");
+    }
+}

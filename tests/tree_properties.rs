@@ -200,7 +200,7 @@ fn explain(
     background: &[f64],
     algorithm: Algorithm,
     p: Option<FeaturePerturbation>,
-) -> (f64, Vec<f64>) {
+) -> (f64, Vec<Vec<f64>>) {
     let names = (0..m).map(|i| format!("f{i}")).collect();
     let rows = |v: &[f64]| Rows::new(v.to_vec(), m, "rows").unwrap_or_else(|e| panic!("{e}"));
     let params = ShapParams {
@@ -211,7 +211,7 @@ fn explain(
     };
     let e = explain_shap(model, names, &rows(x), &rows(background), &params, &mut NoProgress)
         .unwrap_or_else(|e| panic!("{e}"));
-    (e.base_value, e.rows[0].values.clone())
+    (e.base_value, e.rows.into_iter().map(|r| r.values).collect())
 }
 
 /// The path-dependent game by its definition (Algorithm 1 of Lundberg et al. 2018), with
@@ -254,7 +254,8 @@ proptest! {
     fn tree_shap_equals_brute_force(
         m in 2usize..6,
         trees in prop::collection::vec(tree(5, 5), 1..4),
-        x in prop::collection::vec(value(), 5),
+        // 40 rows: as many rows as a leaf's table has masks (2^5), so the tables are built.
+        x in prop::collection::vec(value(), 5 * 40),
         background in prop::collection::vec(value(), 5 * 7),
         lightgbm in any::<bool>(),
     ) {
@@ -272,7 +273,8 @@ proptest! {
             go(t, m)
         };
         let trees: Vec<Tree> = trees.iter().map(fold).collect();
-        let x = &x[..m];
+        let x: Vec<f64> = x.chunks(5).flat_map(|r| r[..m].to_vec()).collect();
+        let x = x.as_slice();
         let background: Vec<f64> = background.chunks(5).flat_map(|r| r[..m].to_vec()).collect();
         let (bytes, name) = if lightgbm { (lightgbm_text(&trees, m), "random.txt") } else { (xgboost_json(&trees, m), "random.json") };
         let model = load_model(bytes.as_bytes(), name).unwrap_or_else(|e| panic!("{e}\n{bytes}"));
@@ -280,7 +282,7 @@ proptest! {
         let (tree_base, tree_values) = explain(model.as_ref(), m, x, &background, Algorithm::Tree, Some(FeaturePerturbation::Interventional));
         let (exact_base, exact_values) = explain(model.as_ref(), m, x, &background, Algorithm::Exact, None);
         prop_assert!((tree_base - exact_base).abs() < 1e-9, "base {} vs {}", tree_base, exact_base);
-        for (a, b) in tree_values.iter().zip(&exact_values) {
+        for (a, b) in tree_values.iter().flatten().zip(exact_values.iter().flatten()) {
             prop_assert!((a - b).abs() < 1e-9, "interventional {:?} vs exact {:?}", tree_values, exact_values);
         }
 
@@ -288,19 +290,21 @@ proptest! {
             let Tree::Branch { threshold, default_left, missing, .. } = t else { return false };
             if lightgbm {
                 let v = if v.is_nan() && *missing != 2 { 0.0 } else { v };
-                if (*missing == 1 && v.abs() <= 1e-35) || (*missing == 2 && v.is_nan()) { return *default_left; }
+                if (*missing == 1 && v.abs() <= f64::from(1e-35f32)) || (*missing == 2 && v.is_nan()) { return *default_left; }
                 v <= *threshold
             } else if v.is_nan() { *default_left } else { v < *threshold }
         };
-        let game = |s: u32| -> f64 {
-            trees.iter().map(|t| expectation(t, x, s, &goes_yes)).sum()
-        };
-        let expected = brute_force_shapley(m, &game);
         let (path_base, path_values) = explain(model.as_ref(), m, x, &[], Algorithm::Tree, Some(FeaturePerturbation::TreePathDependent));
         let base_margin = if lightgbm { 0.0 } else { (0.3f64 / 0.7).ln() };
-        prop_assert!((path_base - base_margin - game(0)).abs() < 1e-9, "path-dependent base {} vs {}", path_base, game(0) + base_margin);
-        for (a, b) in path_values.iter().zip(&expected) {
-            prop_assert!((a - b).abs() < 1e-9, "path-dependent {:?} vs brute force {:?}", path_values, expected);
+        for (row, ours) in x.chunks(m).zip(&path_values) {
+            let game = |s: u32| -> f64 {
+                trees.iter().map(|t| expectation(t, row, s, &goes_yes)).sum()
+            };
+            prop_assert!((path_base - base_margin - game(0)).abs() < 1e-9, "path-dependent base {} vs {}", path_base, game(0) + base_margin);
+            let expected = brute_force_shapley(m, &game);
+            for (a, b) in ours.iter().zip(&expected) {
+                prop_assert!((a - b).abs() < 1e-9, "path-dependent {:?} vs brute force {:?}", ours, expected);
+            }
         }
     }
 }

@@ -180,9 +180,11 @@ impl ShapParams {
     /// An [`crate::ErrorKind::InvalidOption`] naming the parameter: a tolerance that is not
     /// a positive number, no background rows, zero permutations, exact values for more than
     /// 20 features, an output the model does not have, a model with no features, Tree SHAP
-    /// for a model that is not a tree ensemble (or path-dependent values for trees without
-    /// covers), Tree SHAP options with another algorithm, or the raw output of a model that
-    /// is not a tree ensemble.
+    /// for a model that is not a tree ensemble or with another width than the model's (and
+    /// those of [`TreeExplainer::check`]: path-dependent values without covers, the
+    /// probability of a softmax model), Tree SHAP options with another algorithm, a sampling
+    /// budget or tolerance with `tree` or `exact`, the raw output of a model that is not a
+    /// tree ensemble, or the probability output of a model that is not a classifier.
     pub fn check(&self, model: &dyn Model, n_features: usize) -> Result<CheckedShapParams> {
         let output = checked_output(model, self.output.as_ref(), "output")?;
         let sampling = self.budget.is_some() || self.tolerance.is_some();
@@ -216,15 +218,18 @@ impl ShapParams {
                 ))
             }
             (Algorithm::Tree, Some(forest)) => {
-                if self.feature_perturbation == Some(FeaturePerturbation::TreePathDependent)
-                    && !forest.has_covers()
-                {
+                let model_features = forest.info().n_features;
+                if n_features != model_features {
                     return Err(Error::invalid_option(
-                        "feature_perturbation",
-                        format!("tree_path_dependent needs the node covers that XGBoost and LightGBM files carry, and this {} model has none: use interventional (with a background)", forest.info().format),
+                        "features",
+                        format!("{n_features} columns, but the model takes {model_features}"),
                     ));
                 }
-                forest.output(output)?;
+                TreeExplainer::check(
+                    &forest.output(output)?,
+                    self.feature_perturbation,
+                    self.model_output.unwrap_or(ModelOutput::Raw),
+                )?;
             }
             (_, forest) => {
                 if self.feature_perturbation.is_some() {
@@ -237,6 +242,12 @@ impl ShapParams {
                     return Err(Error::invalid_option(
                         "model_output",
                         "raw needs a tree ensemble (its raw score is the trees' sum); this model gives its output only",
+                    ));
+                }
+                if self.model_output == Some(ModelOutput::Probability) && !model.is_classifier() {
+                    return Err(Error::invalid_option(
+                        "model_output",
+                        "probability: the model's outputs are not probabilities (it is not a classifier)",
                     ));
                 }
             }
@@ -356,7 +367,12 @@ impl CheckedShapParams {
                 explained.model_output = Some(ModelOutput::Raw.name().to_owned());
                 Ok(explained)
             }
-            _ => self.explain_masked(model, output, rows, background, explanation, progress),
+            _ => {
+                let mut explained =
+                    self.explain_masked(model, output, rows, background, explanation, progress)?;
+                explained.model_output = self.params.model_output.map(|o| o.name().to_owned());
+                Ok(explained)
+            }
         }
     }
 
@@ -400,8 +416,8 @@ impl CheckedShapParams {
         let explain_row = |r: usize| -> Result<ShapRow> {
             let x = rows.row(r);
             Ok(ShapRow {
-                prediction: explainer.prediction(x),
-                values: explainer.values(x),
+                prediction: explainer.prediction(x)?,
+                values: explainer.values(x)?,
                 std_errors: None,
                 data: x.to_vec(),
             })

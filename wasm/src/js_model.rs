@@ -57,6 +57,7 @@ pub fn model_option(value: &JsValue) -> std::result::Result<ModelOption, JsValue
     }
     if let Some(text) = value.as_string() {
         // A string is a model file's text (LightGBM text, or JSON); a file name is a mistake.
+        let text = text.trim_start_matches('\u{feff}');
         let first_line = text.lines().next().unwrap_or("").trim_end();
         if first_line != "tree" && !text.trim_start().starts_with('{') {
             let shown: String = text.chars().take(40).collect();

@@ -112,6 +112,40 @@ pub struct TreeExplainer<'a> {
 }
 
 impl<'a> TreeExplainer<'a> {
+    /// Checks that `trees` can be explained this way (`perturbation` `None`: either).
+    ///
+    /// # Errors
+    /// An [`crate::ErrorKind::InvalidOption`]: the probability output of a softmax model (no
+    /// function of one output's raw sum), path-dependent values of a model without covers, or
+    /// path-dependent values of the probability (shap explains the raw output only).
+    pub fn check(
+        trees: &OutputTrees<'_>,
+        perturbation: Option<FeaturePerturbation>,
+        output: ModelOutput,
+    ) -> Result<()> {
+        if output == ModelOutput::Probability && trees.link() == Link::Softmax {
+            return Err(Error::invalid_option(
+                "model_output",
+                "the probability of a softmax (multiclass) model is not a function of one class's raw score, so Tree SHAP explains it only as ‹model_output› = \"raw\"; ‹algorithm› = \"exact\" or \"permutation\" explain the probability itself",
+            ));
+        }
+        if perturbation == Some(FeaturePerturbation::TreePathDependent) {
+            if !trees.forest().has_covers() {
+                return Err(Error::invalid_option(
+                    "feature_perturbation",
+                    format!("tree_path_dependent needs the node covers that XGBoost and LightGBM files carry, and this {} model has none: give a background for interventional values", trees.forest().info().format),
+                ));
+            }
+            if output == ModelOutput::Probability {
+                return Err(Error::invalid_option(
+                    "model_output",
+                    "tree_path_dependent explains the raw output only (as shap); use interventional values (a background) for the probability",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Prepares the explainer: the trees' leaf paths and, interventional, the background's
     /// masks per leaf; leaf tables when `rows_hint` rows will be explained.
     ///
@@ -128,25 +162,19 @@ impl<'a> TreeExplainer<'a> {
         output: ModelOutput,
         rows_hint: usize,
     ) -> Result<Self> {
-        if output == ModelOutput::Probability && trees.link() == Link::Softmax {
+        Self::check(&trees, Some(perturbation), output)?;
+        let model_features = trees.forest().info().n_features;
+        if n_features != model_features {
             return Err(Error::invalid_option(
-                "model_output",
-                "the probability of a softmax (multiclass) model is not a function of one class's raw score, so Tree SHAP explains it only as ‹model_output› = \"raw\"; ‹algorithm› = \"exact\" or \"permutation\" explain the probability itself",
+                "features",
+                format!("{n_features} columns, but the model takes {model_features}"),
             ));
         }
-        if perturbation == FeaturePerturbation::TreePathDependent {
-            if !trees.forest().has_covers() {
-                return Err(Error::invalid_option(
-                    "feature_perturbation",
-                    format!("tree_path_dependent needs the node covers that XGBoost and LightGBM files carry, and this {} model has none: give a background for interventional values", trees.forest().info().format),
-                ));
-            }
-            if output == ModelOutput::Probability {
-                return Err(Error::invalid_option(
-                    "model_output",
-                    "tree_path_dependent explains the raw output only (as shap); use interventional values (a background) for the probability",
-                ));
-            }
+        if !background.len().is_multiple_of(n_features.max(1)) {
+            return Err(Error::invalid_option(
+                "background",
+                format!("{} values do not make rows of {n_features} features", background.len()),
+            ));
         }
         let n_background = background.len().checked_div(n_features).unwrap_or(0);
         if perturbation == FeaturePerturbation::Interventional && n_background == 0 {
@@ -278,10 +306,25 @@ impl<'a> TreeExplainer<'a> {
     }
 
     /// The explained output for row `row` (raw sum or probability).
-    pub fn prediction(&self, row: &[f64]) -> f64 {
+    ///
+    /// # Errors
+    /// A row whose width is not the model's.
+    pub fn prediction(&self, row: &[f64]) -> Result<f64> {
+        self.check_width(row)?;
         let mut x = Vec::new();
         self.trees.forest().prepare_row(row, &mut x);
-        self.output_of(self.trees.raw(&x))
+        Ok(self.output_of(self.trees.raw(&x)))
+    }
+
+    fn check_width(&self, row: &[f64]) -> Result<()> {
+        if row.len() == self.n_features {
+            Ok(())
+        } else {
+            Err(Error::invalid_option(
+                "data",
+                format!("{} columns, but the model takes {}", row.len(), self.n_features),
+            ))
+        }
     }
 
     fn output_of(&self, raw: f64) -> f64 {
@@ -293,7 +336,11 @@ impl<'a> TreeExplainer<'a> {
 
     /// The Shapley values of `row` (one per feature): `base_value + Σ values =
     /// prediction(row)`.
-    pub fn values(&self, row: &[f64]) -> Vec<f64> {
+    ///
+    /// # Errors
+    /// A row whose width is not the model's.
+    pub fn values(&self, row: &[f64]) -> Result<Vec<f64>> {
+        self.check_width(row)?;
         let mut x = Vec::with_capacity(self.n_features);
         self.trees.forest().prepare_row(row, &mut x);
         let mut yes = Vec::new();
@@ -359,7 +406,7 @@ impl<'a> TreeExplainer<'a> {
                 phi[feature as usize] += v;
             }
         }
-        phi
+        Ok(phi)
     }
 }
 

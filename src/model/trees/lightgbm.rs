@@ -8,7 +8,8 @@
 //! `decision_type` holds the default direction (bit 1) and the missing type (bits 2–3:
 //! `None` compares NaN as 0, `Zero` sends 0 and NaN to the default side, `NaN` sends NaN
 //! there), as LightGBM's `NumericalDecision`. Node counts are the covers LightGBM's
-//! `pred_contrib` uses. The first tree's leaves already hold the initial score.
+//! `pred_contrib` uses. The first tree's leaves already hold the initial score. A model with
+//! `average_output` (`boosting=rf`) outputs the mean over its iterations.
 
 use crate::error::{Error, Result};
 use crate::model::trees::{Cmp, Forest, ForestInfo, Outputs, RawNode, Split};
@@ -58,11 +59,15 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Forest> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| bad("a LightGBM model is text, and this file is not UTF-8".into()))?;
     let mut blocks: Vec<Block<'_>> = vec![Block { lines: Vec::new() }];
+    // `boosting=rf` models say `average_output` on a line of its own: their output is the
+    // mean of the iterations, not the sum.
+    let mut average_output = false;
     for line in text.lines() {
         let line = line.trim_end_matches('\r');
         if line == "end of trees" {
             break;
         }
+        average_output |= blocks.len() == 1 && line == "average_output";
         if line.starts_with("Tree=") {
             blocks.push(Block { lines: Vec::new() });
         }
@@ -81,7 +86,9 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Forest> {
             .parse()
             .map_err(|_| bad(format!("{key} is not a whole number")))
     };
-    let n_features = number("max_feature_idx")? + 1;
+    let n_features = number("max_feature_idx")?
+        .checked_add(1)
+        .ok_or_else(|| bad("max_feature_idx is too large".into()))?;
     let per_iteration = number("num_tree_per_iteration")?.max(1);
     let objective =
         header.get("objective").ok_or_else(|| bad("the header has no objective".into()))?;
@@ -125,10 +132,18 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Forest> {
         accepts_missing: true,
         format: "LightGBM text",
     };
-    let mut forest = Forest::new(info, n_margins);
     if blocks.len() == 1 {
         return Err(bad("the model has no trees (no Tree= block)".into()));
     }
+    let mut info = info;
+    if average_output {
+        let iterations = (blocks.len() - 1).div_ceil(per_iteration);
+        #[allow(clippy::cast_precision_loss)]
+        {
+            info.scale = 1.0 / iterations as f64;
+        }
+    }
+    let mut forest = Forest::new(info, n_margins);
     let feature_name = |f: usize| match &feature_names {
         Some(names) => format!("feature \"{}\"", names[f]),
         None => format!("feature {f}"),

@@ -36,8 +36,9 @@ pub enum Cmp {
     Ne,
 }
 
-/// LightGBM's zero threshold: |x| ≤ this is zero for its missing type `Zero`.
-const ZERO_THRESHOLD: f64 = 1e-35;
+/// LightGBM's zero threshold (`kZeroThreshold = 1e-35f`, a float32 literal): |x| ≤ this is
+/// zero for its missing type `Zero`.
+const ZERO_THRESHOLD: f64 = 1.000_000_018_002_509_5e-35;
 
 /// How a branch node decides.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -200,11 +201,25 @@ impl Forest {
 
     /// Adds a tree whose root is `nodes[0]`, checking that it is a tree: children in range,
     /// no node reached twice, every split's feature and every leaf's margin in range. Nodes
-    /// the root does not reach are dropped.
+    /// the root does not reach are dropped. On an error the forest is left as it was.
     ///
     /// # Errors
     /// A message naming the node at fault (the caller adds the tree and the file).
     pub fn push_tree(&mut self, nodes: &[RawNode]) -> std::result::Result<(), String> {
+        let (n_nodes, n_values, n_starts) =
+            (self.nodes.len(), self.values.len(), self.value_start.len());
+        let covers = self.covers.clone();
+        let pushed = self.push_checked_tree(nodes);
+        if pushed.is_err() {
+            self.nodes.truncate(n_nodes);
+            self.values.truncate(n_values);
+            self.value_start.truncate(n_starts);
+            self.covers = covers;
+        }
+        pushed
+    }
+
+    fn push_checked_tree(&mut self, nodes: &[RawNode]) -> std::result::Result<(), String> {
         if nodes.is_empty() {
             return Err("the tree has no nodes".into());
         }
@@ -282,11 +297,6 @@ impl Forest {
     /// The model's description.
     pub fn info(&self) -> &ForestInfo {
         &self.info
-    }
-
-    /// The number of trees.
-    pub fn n_trees(&self) -> usize {
-        self.roots.len()
     }
 
     /// The nodes of every tree.
@@ -563,6 +573,3 @@ impl Model for Forest {
         Some(self)
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -37,6 +37,8 @@ struct Learner {
 struct ModelParam {
     base_score: String,
     #[serde(default)]
+    num_target: Option<String>,
+    #[serde(default)]
     num_class: Option<String>,
     num_feature: String,
 }
@@ -60,7 +62,15 @@ struct TreeModel {
 }
 
 #[derive(Deserialize)]
+struct TreeParam {
+    #[serde(default)]
+    size_leaf_vector: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct Tree {
+    #[serde(default)]
+    tree_param: Option<TreeParam>,
     left_children: Vec<i64>,
     right_children: Vec<i64>,
     split_indices: Vec<i64>,
@@ -119,6 +129,12 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Forest> {
     let base = base_scores(&learner.learner_model_param.base_score).ok_or_else(|| {
         bad(format!("base_score {} is not a number", learner.learner_model_param.base_score))
     })?;
+    let targets = learner.learner_model_param.num_target.as_deref().unwrap_or("1");
+    if !matches!(targets, "0" | "1") {
+        return Err(bad(format!(
+            "num_target is {targets}: multi-target models (vector leaves) are not supported"
+        )));
+    }
     let (outputs, classifier, n_margins) = match objective {
         "binary:logistic" => (Outputs::BinaryLogistic { scale: 1.0 }, true, 1),
         "reg:logistic" => (Outputs::Logistic, false, 1),
@@ -139,7 +155,8 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Forest> {
             if !(p > 0.0 && p < 1.0) {
                 return Err(bad(format!("base_score {p} is not a probability")));
             }
-            Ok((p / (1.0 - p)).ln())
+            // libm: the same bits natively and in WebAssembly.
+            Ok(libm::log(p / (1.0 - p)))
         } else {
             Ok(p)
         }
@@ -200,6 +217,13 @@ fn tree_nodes(
     name: &dyn Fn(usize) -> String,
 ) -> std::result::Result<Vec<RawNode>, String> {
     let n = tree.left_children.len();
+    let leaf_size = tree.tree_param.as_ref().and_then(|p| p.size_leaf_vector.as_deref());
+    if !matches!(leaf_size, None | Some("0" | "1")) {
+        return Err(format!(
+            "size_leaf_vector is {}: vector leaves are not supported",
+            leaf_size.unwrap_or_default()
+        ));
+    }
     for (what, len) in [
         ("right_children", tree.right_children.len()),
         ("split_indices", tree.split_indices.len()),
@@ -236,7 +260,7 @@ fn tree_nodes(
             let child = |c: i64| usize::try_from(c).map_err(|_| format!("node {i} has child {c}"));
             let default_left = match &tree.default_left[i] {
                 Value::Bool(b) => *b,
-                Value::Number(v) => v.as_i64() != Some(0),
+                Value::Number(v) => v.as_f64() != Some(0.0),
                 other => return Err(format!("node {i} has default_left {other}")),
             };
             #[allow(clippy::cast_possible_truncation)]

@@ -1,1 +1,0 @@
-//! Tests of the tree ensembles: the references' predictions.
