@@ -3,7 +3,10 @@
 //! takes arbitrary bytes and must return, with a value or a typed error, never panic, hang
 //! or exhaust memory.
 
-use sextant::{count_csv, load_model, read_features, AuditConfig, ExplanationsConfig, InputSchema};
+use sextant::{
+    count_csv, explain_shap, load_model, read_features, Algorithm, AuditConfig, ExplanationsConfig,
+    FeaturePerturbation, InputSchema, ModelOutput, Rows, ShapParams,
+};
 
 /// A fairness audit of CSV bytes: a prediction column, a score column with a threshold, and
 /// an intersection, under each missing-value policy.
@@ -68,4 +71,41 @@ pub fn wasm_options(data: &[u8]) {
         let _ = config.check();
     }
     let _ = serde_json::from_slice::<ExplanationsConfig>(data);
+}
+
+/// An XGBoost JSON or LightGBM text model from bytes (the corpus starts from both formats),
+/// evaluated on a few rows and explained by Tree SHAP in every mode it allows.
+pub fn tree_model(data: &[u8]) {
+    let Ok(model) = load_model(data, "fuzz.model") else { return };
+    let width = model.n_features().unwrap_or(3).min(64);
+    let values: Vec<f64> =
+        (0..4 * width).map(|i| if i % 7 == 3 { f64::NAN } else { i as f64 * 0.5 - 2.0 }).collect();
+    let _ = model.predict(&values, width);
+    let (Ok(rows), Ok(empty)) =
+        (Rows::new(values, width, "rows"), Rows::new(Vec::new(), width, "bg"))
+    else {
+        return;
+    };
+    let names: Vec<String> = (0..width).map(|i| format!("f{i}")).collect();
+    for (perturbation, output, background) in [
+        (FeaturePerturbation::Interventional, ModelOutput::Raw, &rows),
+        (FeaturePerturbation::Interventional, ModelOutput::Probability, &rows),
+        (FeaturePerturbation::TreePathDependent, ModelOutput::Raw, &empty),
+    ] {
+        let params = ShapParams {
+            algorithm: Algorithm::Tree,
+            feature_perturbation: Some(perturbation),
+            model_output: Some(output),
+            output: Some(sextant::OutputChoice::Index(0)),
+            ..ShapParams::default()
+        };
+        let _ = explain_shap(
+            model.as_ref(),
+            names.clone(),
+            &rows,
+            background,
+            &params,
+            &mut sextant::NoProgress,
+        );
+    }
 }

@@ -60,3 +60,8 @@ fn audit_toml_corpus() {
 fn wasm_options_corpus() {
     replay("wasm_options", harness::wasm_options);
 }
+
+#[test]
+fn tree_model_corpus() {
+    replay("tree_model", harness::tree_model);
+}

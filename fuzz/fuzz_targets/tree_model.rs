@@ -1,0 +1,8 @@
+//! Fuzz target `tree_model`: see fuzz/harness.rs.
+#![no_main]
+
+#[path = "../harness.rs"]
+#[allow(dead_code)] // each target calls one of the harness functions
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::tree_model(data));
