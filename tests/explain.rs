@@ -288,6 +288,15 @@ fn cli_explains_tree_models_with_tree_shap() {
             assert!((v.as_f64().unwrap_or(f64::NAN) - theirs).abs() < 1e-9, "row {r} feature {j}");
         }
     }
+    // Interaction values: M × M per row, each line summing to the feature's value.
+    let with = common::sextant_json(&[&base[..], &["--output", "1", "--interactions"]].concat());
+    let (values, matrix) = (&with["rows"][0]["values"], &with["rows"][0]["interactions"]);
+    for (i, line) in matrix.as_array().into_iter().flatten().enumerate() {
+        let total: f64 =
+            line.as_array().into_iter().flatten().filter_map(serde_json::Value::as_f64).sum();
+        assert!((total - values[i].as_f64().unwrap_or(f64::NAN)).abs() < 1e-9, "line {i}");
+    }
+    assert_eq!(matrix.as_array().map(Vec::len), Some(5));
     // With a background: interventional; the probability with --model-output probability.
     let background = format!("{dir}/background.csv");
     let binary = format!("{dir}/xgb_regression.json");

@@ -189,3 +189,75 @@ fn lightgbm_random_forests_average_their_iterations() {
         assert!((s / 20.0 - m).abs() < 1e-12, "{s} / 20 vs {m}");
     }
 }
+
+#[test]
+fn interaction_values_equal_xgboosts_pred_interactions() {
+    let reference = reference();
+    for (name, file) in
+        [("xgb_regression", "xgb_regression.json"), ("xgb_multiclass", "xgb_multiclass.json")]
+    {
+        let model = load(file);
+        let rows = csv(model.as_ref(), "rows.csv");
+        let empty = Rows::new(Vec::new(), rows.rows.width(), "background")
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (output, theirs) in reference["models"][name]["pred_interactions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let params = ShapParams {
+                algorithm: Algorithm::Tree,
+                interactions: true,
+                output: Some(OutputChoice::Index(output)),
+                ..ShapParams::default()
+            };
+            let ours = explain_shap(
+                model.as_ref(),
+                rows.names.clone(),
+                &rows.rows,
+                &empty,
+                &params,
+                &mut NoProgress,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            for (r, row) in ours.rows.iter().enumerate() {
+                let matrix =
+                    row.interactions.as_ref().unwrap_or_else(|| panic!("{name}: no interactions"));
+                for (i, line) in matrix.iter().enumerate() {
+                    let total: f64 = line.iter().sum();
+                    assert!(
+                        (total - row.values[i]).abs() < 1e-9,
+                        "{name} row {r}: row {i} sums to its value"
+                    );
+                    for (j, v) in line.iter().enumerate() {
+                        let expected = theirs[r][i][j].as_f64().unwrap_or(f64::NAN);
+                        assert!(
+                            (v - expected).abs() < 1e-5,
+                            "{name}/{output} row {r} [{i}][{j}]: {v} vs {expected}"
+                        );
+                        assert!((v - matrix[j][i]).abs() < 1e-12, "symmetric");
+                    }
+                }
+            }
+        }
+    }
+    // Interventional values have no interaction values (as in shap and XGBoost).
+    let model = load("xgb_regression.json");
+    let rows = csv(model.as_ref(), "rows.csv");
+    let background = csv(model.as_ref(), "background.csv");
+    let params =
+        ShapParams { algorithm: Algorithm::Tree, interactions: true, ..ShapParams::default() };
+    let error = explain_shap(
+        model.as_ref(),
+        rows.names,
+        &rows.rows,
+        &background.rows,
+        &params,
+        &mut NoProgress,
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(error.contains("tree_path_dependent"), "{error}");
+}

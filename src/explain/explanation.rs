@@ -48,6 +48,12 @@ pub struct ShapRow {
     /// One standard error per value (permutation sampling with at least two permutations;
     /// `null` for exact values).
     pub std_errors: Option<Vec<f64>>,
+    /// SHAP interaction values, `M × M` (with `interactions`): off the diagonal half of each
+    /// pair's interaction (symmetric), on it the rest of the feature's value, so that row
+    /// `i` sums to `values[i]`; as XGBoost's `pred_interactions` without its bias row and
+    /// column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interactions: Option<Vec<Vec<f64>>>,
     /// The row's feature values.
     pub data: Vec<f64>,
 }

@@ -120,6 +120,7 @@ pub enum Budget {
 /// | `algorithm` | `auto` | `tree` needs a tree ensemble; `exact` M ≤ 20 | Tree SHAP, all 2^M coalitions, or permutation sampling |
 /// | `feature_perturbation` | `interventional` with a background, else `tree_path_dependent` | `tree` only; path-dependent needs node covers | shap's TreeExplainer games |
 /// | `model_output` | `raw` for `tree`, the model's output otherwise | `raw` needs a tree ensemble | the quantity explained |
+/// | `interactions` | false | `tree` with `tree_path_dependent` | SHAP interaction values per row (XGBoost's `pred_interactions`) |
 /// | `budget` | `MaxEvals(500)` | `max_evals` ≥ 2M′ + 1 (M′: a row's varying features); permutations ≥ 1; `permutation` only | permutation budget |
 /// | `tolerance` | none | > 0, finite | stop sampling once every standard error is below it |
 /// | `seed` | 0 | any | background subsampling and permutations |
@@ -133,6 +134,8 @@ pub struct ShapParams {
     pub feature_perturbation: Option<FeaturePerturbation>,
     /// The quantity explained (default: raw for Tree SHAP, the model's output otherwise).
     pub model_output: Option<ModelOutput>,
+    /// SHAP interaction values too (path-dependent Tree SHAP only).
+    pub interactions: bool,
     /// Permutation budget (default: shap's `max_evals` 500). Setting it makes `auto`
     /// choose permutation sampling for models that are not tree ensembles.
     pub budget: Option<Budget>,
@@ -152,6 +155,7 @@ impl Default for ShapParams {
             algorithm: Algorithm::Auto,
             feature_perturbation: None,
             model_output: None,
+            interactions: false,
             budget: None,
             tolerance: None,
             seed: 0,
@@ -194,6 +198,15 @@ impl ShapParams {
             Algorithm::Auto => Algorithm::Permutation,
             chosen => chosen,
         };
+        if self.interactions
+            && (algorithm != Algorithm::Tree
+                || self.feature_perturbation == Some(FeaturePerturbation::Interventional))
+        {
+            return Err(Error::invalid_option(
+                "interactions",
+                "interaction values are computed by Tree SHAP with ‹feature_perturbation› tree_path_dependent (as shap and XGBoost compute them)",
+            ));
+        }
         if sampling && algorithm != Algorithm::Permutation {
             let option = match self.budget {
                 Some(Budget::MaxEvals(_)) => "max_evals",
@@ -392,6 +405,12 @@ impl CheckedShapParams {
             FeaturePerturbation::Interventional
         });
         let output = params.model_output.unwrap_or(ModelOutput::Raw);
+        if params.interactions && perturbation != FeaturePerturbation::TreePathDependent {
+            return Err(Error::invalid_option(
+                "interactions",
+                "interaction values are computed for ‹feature_perturbation› tree_path_dependent (as shap and XGBoost compute them): leave out the background",
+            ));
+        }
         let sample;
         let background_values = match perturbation {
             FeaturePerturbation::Interventional if !background.is_empty() => {
@@ -415,10 +434,17 @@ impl CheckedShapParams {
         )?;
         let explain_row = |r: usize| -> Result<ShapRow> {
             let x = rows.row(r);
+            let interactions = if params.interactions {
+                let flat = explainer.interactions(x)?;
+                Some(flat.chunks(x.len().max(1)).map(<[f64]>::to_vec).collect())
+            } else {
+                None
+            };
             Ok(ShapRow {
                 prediction: explainer.prediction(x)?,
                 values: explainer.values(x)?,
                 std_errors: None,
+                interactions,
                 data: x.to_vec(),
             })
         };
@@ -472,7 +498,13 @@ impl CheckedShapParams {
             let prediction = masked.prediction(x)?;
             if exact {
                 let values = exact_values(&masked, x)?;
-                Ok(ShapRow { prediction, values, std_errors: None, data: x.to_vec() })
+                Ok(ShapRow {
+                    prediction,
+                    values,
+                    std_errors: None,
+                    interactions: None,
+                    data: x.to_vec(),
+                })
             } else {
                 let mut rng = stream(params.seed, r as u64 + 1);
                 let sampled =
@@ -481,6 +513,7 @@ impl CheckedShapParams {
                     prediction,
                     values: sampled.values,
                     std_errors: sampled.std_errors,
+                    interactions: None,
                     data: x.to_vec(),
                 })
             }

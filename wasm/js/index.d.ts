@@ -191,6 +191,8 @@ export interface ShapOptions extends ExplainOptions {
   featurePerturbation?: FeaturePerturbation;
   /** `raw` (the default for Tree SHAP: log-odds of a logistic model) or `probability` (shap's definition); the model's output otherwise. */
   modelOutput?: 'raw' | 'probability';
+  /** SHAP interaction values per row too (`tree_path_dependent` Tree SHAP only), as XGBoost's `pred_interactions`. */
+  interactions?: boolean;
   /** Permutation sampling only. */
   maxEvals?: number;
   permutations?: number;
@@ -366,7 +368,8 @@ export interface ShapExplanation {
   output_label?: string;
   background_rows: number;
   seed: number;
-  rows: Array<{ prediction: number; values: number[]; std_errors: number[] | null; data: number[] }>;
+  /** `interactions`: M × M per row, half of each pair's interaction off the diagonal, the rest of the value on it. */
+  rows: Array<{ prediction: number; values: number[]; std_errors: number[] | null; interactions?: number[][]; data: number[] }>;
 }
 
 /** `sextant.lime/v1`. */

@@ -20,6 +20,7 @@ pub struct ShapOptions {
     algorithm: Option<String>,
     feature_perturbation: Option<String>,
     model_output: Option<String>,
+    interactions: Option<bool>,
     max_evals: Option<usize>,
     permutations: Option<usize>,
     tolerance: Option<f64>,
@@ -54,6 +55,7 @@ impl ShapOptions {
                 .map(str::parse)
                 .transpose()?,
             model_output: self.model_output.as_deref().map(str::parse).transpose()?,
+            interactions: self.interactions.unwrap_or(false),
             budget: self
                 .permutations
                 .map(Budget::Permutations)

@@ -313,6 +313,10 @@ pub struct ShapArgs {
     /// The quantity explained [default: raw for Tree SHAP, the model's output otherwise].
     #[arg(long, value_enum, value_name = "WHAT")]
     pub model_output: Option<ExplainedOutput>,
+    /// SHAP interaction values too (Tree SHAP, tree_path_dependent; JSON only), as XGBoost's
+    /// pred_interactions.
+    #[arg(long)]
+    pub interactions: bool,
     /// Model evaluations per row, as shap's max_evals [default: 500].
     #[arg(long, value_name = "N", conflicts_with = "permutations")]
     pub max_evals: Option<usize>,

@@ -24,6 +24,7 @@ pub fn shap_command(args: &ShapArgs) -> Result<ExitCode, CliError> {
         algorithm: if args.exact { Algorithm::Exact } else { args.algorithm.into() },
         feature_perturbation: args.feature_perturbation.map(Into::into),
         model_output: args.model_output.map(Into::into),
+        interactions: args.interactions,
         budget: args
             .permutations
             .map(Budget::Permutations)

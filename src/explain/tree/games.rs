@@ -16,6 +16,31 @@
 //! `Π_{j∈S} o_j · Π_{j∉S} z_j`, `o_j = [j ∈ X]`, `z_j` the share of training cover following
 //! the path at `j`'s splits. Feature `i` gets `v·(o_i − z_i)·Σ_k c_k k!(M−k−1)!/M!`, `c_k` the
 //! coefficients of `Π_{j≠i}(z_j + o_j t)`: O(M²) per feature.
+//!
+//! **Interaction values** (Lundberg et al. 2020, SHAP interaction values; what XGBoost's
+//! `pred_interactions` computes): for `i ≠ j` half the difference between `j`'s Shapley value
+//! with `i` always in the coalition and always out, which for the product game is
+//! `v·(o_i − z_i)(o_j − z_j)/2 · Σ_k c_k k!(M−k−2)!/(M−1)!`, `c_k` the coefficients of
+//! `Π_{l≠i,j}(z_l + o_l t)`: O(M³) per leaf. The diagonal is the rest of `φ_i`.
+
+/// The coefficients of `Π_{l ∉ skip} (z_l + o_l t)`, lowest degree first, into `poly`:
+/// coefficient `k` sums, over the coalitions of `k` of those players, the product of `o` over
+/// its members and `z` over the others.
+fn coalition_polynomial(zero: &[f64], x_mask: u64, skip: [usize; 2], poly: &mut Vec<f64>) {
+    poly.clear();
+    poly.push(1.0);
+    for (l, &z) in zero.iter().enumerate() {
+        if skip.contains(&l) {
+            continue;
+        }
+        let o = x_mask >> l & 1 == 1;
+        poly.push(0.0);
+        for k in (0..poly.len()).rev() {
+            let shifted = if o && k > 0 { poly[k - 1] } else { 0.0 };
+            poly[k] = poly[k] * z + shifted;
+        }
+    }
+}
 
 /// `n!` for small `n`, as f64.
 fn factorial(n: usize) -> f64 {
@@ -138,23 +163,42 @@ impl Weights {
             if lead == 0.0 {
                 continue;
             }
-            // Coefficients of Π_{j≠i} (z_j + o_j t), lowest degree first.
-            poly.clear();
-            poly.push(1.0);
-            for (j, &z) in zero.iter().enumerate() {
-                if j == i {
-                    continue;
-                }
-                let o = x_mask >> j & 1 == 1;
-                poly.push(0.0);
-                for k in (0..poly.len()).rev() {
-                    let shifted = if o && k > 0 { poly[k - 1] } else { 0.0 };
-                    poly[k] = poly[k] * z + shifted;
-                }
-            }
+            coalition_polynomial(zero, x_mask, [i, i], poly);
             let total: f64 =
                 poly.iter().enumerate().map(|(k, c)| c * self.subset[m * SIDE + k]).sum();
             out[i] += value * lead * total;
+        }
+    }
+}
+
+impl Weights {
+    /// Adds the path-dependent interaction values of one leaf for `i ≠ j` (by path
+    /// positions, `out[i · M + j]`, symmetric) for agreement `x_mask`, times `value`; `poly`
+    /// is scratch. The diagonal is left to the caller (the rest of each Shapley value).
+    pub fn path_dependent_interactions(
+        &self,
+        zero: &[f64],
+        x_mask: u64,
+        value: f64,
+        poly: &mut Vec<f64>,
+        out: &mut [f64],
+    ) {
+        let m = zero.len();
+        let lead = |i: usize| (if x_mask >> i & 1 == 1 { 1.0 } else { 0.0 }) - zero[i];
+        for i in 0..m {
+            for j in i + 1..m {
+                let (li, lj) = (lead(i), lead(j));
+                if li == 0.0 || lj == 0.0 {
+                    continue;
+                }
+                coalition_polynomial(zero, x_mask, [i, j], poly);
+                // Shapley weights among the M − 1 players other than i.
+                let total: f64 =
+                    poly.iter().enumerate().map(|(k, c)| c * self.subset[(m - 1) * SIDE + k]).sum();
+                let half = value * li * lj * total / 2.0;
+                out[i * m + j] += half;
+                out[j * m + i] += half;
+            }
         }
     }
 }

@@ -410,6 +410,56 @@ impl<'a> TreeExplainer<'a> {
     }
 }
 
+impl TreeExplainer<'_> {
+    /// The SHAP interaction values of `row` (path-dependent values only), `M × M` row-major:
+    /// off the diagonal half of each pair's interaction, on it the rest of the feature's
+    /// Shapley value, so that row `i` sums to `values(row)[i]`.
+    ///
+    /// # Errors
+    /// A row whose width is not the model's, or an interventional explainer (interaction
+    /// values are computed for path-dependent values, as shap and XGBoost compute them).
+    pub fn interactions(&self, row: &[f64]) -> Result<Vec<f64>> {
+        if self.perturbation != FeaturePerturbation::TreePathDependent {
+            return Err(Error::invalid_option(
+                "interactions",
+                "interaction values are computed for ‹feature_perturbation› tree_path_dependent (as shap and XGBoost compute them): leave out the background or set it",
+            ));
+        }
+        let values = self.values(row)?;
+        let n = self.n_features;
+        let mut x = Vec::with_capacity(n);
+        self.trees.forest().prepare_row(row, &mut x);
+        let mut yes = Vec::new();
+        directions(&self.trees, &x, &mut yes);
+        let mut out = vec![0.0; n * n];
+        let (mut poly, mut local) = (Vec::new(), Vec::new());
+        for leaf in &self.leaves {
+            let path = &leaf.path;
+            let m = path.features.len();
+            local.clear();
+            local.resize(m * m, 0.0);
+            let x_mask = path.agreement(&yes);
+            self.weights.path_dependent_interactions(
+                &path.zero_fractions,
+                x_mask,
+                path.value,
+                &mut poly,
+                &mut local,
+            );
+            for (a, &fa) in path.features.iter().enumerate() {
+                for (b, &fb) in path.features.iter().enumerate() {
+                    out[fa as usize * n + fb as usize] += local[a * m + b];
+                }
+            }
+        }
+        for (i, &value) in values.iter().enumerate() {
+            let off: f64 = (0..n).filter(|&j| j != i).map(|j| out[i * n + j]).sum();
+            out[i * n + i] = value - off;
+        }
+        Ok(out)
+    }
+}
+
 /// One leaf's contributions (by path position) for agreement `x_mask`.
 #[allow(clippy::too_many_arguments)]
 fn leaf_values(
