@@ -222,3 +222,44 @@ fn onnx_trees_have_no_covers_for_path_dependent_values() {
     let e = params.check(model.as_ref(), 12).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(e.contains("covers"), "{e}");
 }
+
+#[test]
+fn audits_score_with_xgboost_and_lightgbm_models() {
+    let Some(shared) = common::shared_dir("audit with tree models") else { return };
+    let dir = shared.join("reference").join("adult");
+    let scratch = common::scratch("tree_audit");
+    for (file, predictions) in
+        [("xgb.json", "predictions_xgb.csv"), ("lgbm.txt", "predictions_lgbm.csv")]
+    {
+        // The model scores the rows itself (threshold 0.5); the file's own `pred` column holds
+        // the library's predictions at 0.5, so both audits must agree.
+        let data = dir.join(predictions).display().to_string();
+        let config = common::write(
+            &scratch,
+            &format!("{file}.toml"),
+            format!(
+                "data = \"{data}\"\nmodel = \"{}\"\nlabel = \"label\"\nsensitive = [\"sensitive_sex\"]\nthreshold = 0.5\nignore = [\"source_row\", \"label\", \"score\", \"pred\", \"sensitive_sex\", \"sensitive_race\", \"sensitive_age_group\"]\n",
+                dir.join(file).display()
+            )
+            .as_bytes(),
+        );
+        let scored = common::sextant_json(&["audit", &config, "--format", "json"]);
+        let direct = common::sextant_json(&[
+            "fairness",
+            &data,
+            "--label",
+            "label",
+            "--pred",
+            "pred",
+            "--sensitive",
+            "sensitive_sex",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(
+            scored["attributes"][0]["metrics"], direct["attributes"][0]["metrics"],
+            "{file}"
+        );
+        assert_eq!(scored["attributes"][0]["groups"], direct["attributes"][0]["groups"], "{file}");
+    }
+}
