@@ -41,6 +41,7 @@ use crate::report::Format;
 /// | `fairlearn_compat` | false | count undefined rates as 0.0, as fairlearn |
 /// | `missing` | error | rows with a missing-value marker: `error`, `drop` or `group` |
 /// | `max_groups` | 10,000 | most distinct values of one sensitive column (≥ 2) |
+/// | `count_column` | none | a column of whole-number frequencies: each row stands for that many |
 /// | `min_group_size` | 30 | groups with fewer rows are flagged as small |
 /// | `small_groups` | include | `include` or `exclude` small groups from the aggregates |
 /// | `max` / `min` | none | gates `{metric: limit}` applied to every attribute |
@@ -98,6 +99,9 @@ pub struct AuditConfig {
     /// Most distinct values of one sensitive column.
     #[serde(default, alias = "maxGroups")]
     pub max_groups: Option<usize>,
+    /// A column of whole-number row frequencies (a `GROUP BY` count).
+    #[serde(default, alias = "countColumn")]
+    pub count_column: Option<String>,
     /// Groups with fewer rows are flagged as small.
     #[serde(default, alias = "minGroupSize")]
     pub min_group_size: Option<u64>,
@@ -199,9 +203,12 @@ fn label_value<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<St
 impl AuditConfig {
     /// How `model` scores the rows of `data`: its feature columns and its output.
     pub fn scoring_options(&self) -> ScoringOptions {
+        // A frequency column is not a model input.
+        let mut ignore = self.ignore.clone();
+        ignore.extend(self.count_column.iter().cloned());
         ScoringOptions {
             features: self.features.clone(),
-            ignore: self.ignore.clone(),
+            ignore,
             output: self.model_output.clone(),
         }
     }
@@ -240,6 +247,7 @@ impl AuditConfig {
             bootstrap,
             gates,
             groups: self.group_policy()?,
+            count_column: self.count_column.clone(),
         })
     }
 

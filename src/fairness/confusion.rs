@@ -100,12 +100,18 @@ impl Confusion {
 
     /// Counts one row.
     pub fn add_row(&mut self, label: bool, prediction: bool) {
-        match (label, prediction) {
-            (true, true) => self.tp += 1,
-            (false, true) => self.fp += 1,
-            (false, false) => self.tn += 1,
-            (true, false) => self.fn_ += 1,
-        }
+        self.add_rows(label, prediction, 1);
+    }
+
+    /// Adds `n` rows of one label and prediction (a row with a frequency).
+    pub fn add_rows(&mut self, label: bool, prediction: bool, n: u64) {
+        let cell = match (label, prediction) {
+            (true, true) => &mut self.tp,
+            (false, true) => &mut self.fp,
+            (false, false) => &mut self.tn,
+            (true, false) => &mut self.fn_,
+        };
+        *cell = cell.saturating_add(n);
     }
 
     /// Adds another group's counts (merging two shards).

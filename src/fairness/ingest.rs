@@ -46,6 +46,8 @@ struct Columns {
     label: usize,
     outcome: Option<usize>,
     sensitive: Vec<usize>,
+    /// The frequency column, when rows carry counts.
+    count: Option<usize>,
 }
 
 /// Reads `reader` (a CSV with a header row) and counts it for `plan`. `source` names the
@@ -90,6 +92,7 @@ fn count<R: Read>(
             None => Some(header.find(plan.outcome.column())?),
         },
         sensitive: plan.sensitive_columns.iter().map(|c| header.find(c)).collect::<Result<_>>()?,
+        count: plan.count_column.as_deref().map(|c| header.find(c)).transpose()?,
     };
     if let Some(scorer) = scorer.as_deref_mut() {
         scorer.bind(&header)?;
@@ -122,7 +125,11 @@ fn count<R: Read>(
             }
             let line = record.position().map_or(0, csv::Position::line);
             let at = |column: usize| header.at(line, column);
-            if missing.leaves_out(record, &columns, &at)? {
+            let rows = match columns.count {
+                Some(c) => read_count(&record[c], || at(c))?,
+                None => 1,
+            };
+            if missing.leaves_out(record, &columns, &at, rows)? {
                 continue;
             }
             let label =
@@ -166,7 +173,7 @@ fn count<R: Read>(
                 Ok(values)
             };
             let counts = table.entry(&key, new_values)?;
-            counts.add_row(label, prediction);
+            counts.add_rows(label, prediction, rows);
         }
         if let Some((_, error)) = failed {
             return Err(error);
@@ -351,6 +358,7 @@ impl MissingTally {
         record: &ByteRecord,
         columns: &Columns,
         at: &impl Fn(usize) -> Location,
+        rows: u64,
     ) -> Result<bool> {
         let required = std::iter::once(columns.label).chain(columns.outcome);
         let sensitive = columns.sensitive.iter().map(|&c| (c, true));
@@ -385,12 +393,14 @@ impl MissingTally {
                 }
                 (MissingPolicy::Group, true) => {}
                 _ => {
-                    *self.by_column.entry(c).or_default() += 1;
+                    *self.by_column.entry(c).or_default() += rows;
                     leave = true;
                 }
             }
         }
-        self.dropped_rows += u64::from(leave);
+        if leave {
+            self.dropped_rows += rows;
+        }
         Ok(leave)
     }
 
@@ -493,6 +503,23 @@ fn read_binary(
     })
 }
 
+/// A row's frequency: a whole number ≥ 0 (`12`, `12.0`; a count is never missing).
+fn read_count(cell: &[u8], at: impl FnOnce() -> Location) -> Result<u64> {
+    let text = std::str::from_utf8(cell).unwrap_or("").trim();
+    let value: Option<f64> = text.parse().ok();
+    match value {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Some(v) if v >= 0.0 && v.fract() == 0.0 && v < 2f64.powi(53) => Ok(v as u64),
+        _ => Err(Error::invalid_value(
+            at(),
+            format!(
+                "count \"{}\" is not a whole number ≥ 0 (each row stands for that many rows)",
+                String::from_utf8_lossy(cell)
+            ),
+        )),
+    }
+}
+
 fn read_score(cell: &[u8], at: impl FnOnce() -> Location) -> Result<f64> {
     let text = std::str::from_utf8(cell).unwrap_or("");
     match text.trim().parse::<f64>() {
@@ -543,6 +570,7 @@ mod tests {
             bootstrap: None,
             gates: Vec::new(),
             groups: GroupPolicy::default(),
+            count_column: None,
         }
     }
 

@@ -181,6 +181,9 @@ pub struct FairnessPlan {
     pub gates: Vec<Gate>,
     /// Missing values, group limits and small groups.
     pub groups: GroupPolicy,
+    /// A column of whole-number frequencies: each row stands for that many rows (a
+    /// `GROUP BY … COUNT(*)` result audits as the rows it counts).
+    pub count_column: Option<String>,
 }
 
 impl Gate {

@@ -91,6 +91,8 @@ export interface FairnessOptions extends LongWork {
   missing?: 'error' | 'drop' | 'group';
   /** Most distinct values of one sensitive column (default 10,000). */
   maxGroups?: number;
+  /** A column of whole-number frequencies: each row stands for that many rows (a `GROUP BY` count). */
+  countColumn?: string;
   /** Groups with fewer rows are flagged as small (default 30). */
   minGroupSize?: number;
   /** Whether small groups take part in the aggregates (default `include`). */

@@ -182,7 +182,7 @@ pub enum Command {
 /// `sextant fairness`.
 #[derive(Debug, Args)]
 pub struct FairnessArgs {
-    /// CSV file with a header row.
+    /// CSV file with a header row (`-`: standard input).
     pub data: PathBuf,
     /// Label column (0/1, or two values with --positive-label).
     #[arg(long, value_name = "COL")]
@@ -229,6 +229,10 @@ pub struct FairnessArgs {
     /// mistake).
     #[arg(long, value_name = "N", default_value_t = sextant::DEFAULT_MAX_GROUPS)]
     pub max_groups: usize,
+    /// A column of whole-number frequencies: each row stands for that many rows, so a
+    /// GROUP BY result with COUNT(*) audits exactly as the rows it counts.
+    #[arg(long, value_name = "COL")]
+    pub count_column: Option<String>,
     /// Groups with fewer rows are flagged as small (a marker and a warning).
     #[arg(long, value_name = "N", default_value_t = sextant::DEFAULT_MIN_GROUP_SIZE)]
     pub min_group_size: u64,
@@ -253,7 +257,7 @@ pub struct PredictArgs {
     /// model or a coefficients JSON.
     #[arg(long, value_name = "MODEL")]
     pub model: PathBuf,
-    /// CSV file with a header row.
+    /// CSV file with a header row (`-`: standard input).
     #[arg(long, value_name = "DATA.csv")]
     pub data: PathBuf,
     /// The model's input columns, in order [default: the model's feature names, or every
@@ -367,7 +371,7 @@ pub struct ExplainArgs {
     /// The model: an ONNX file or a coefficients JSON.
     #[arg(long, value_name = "MODEL")]
     pub model: PathBuf,
-    /// The rows to explain (CSV).
+    /// The rows to explain (CSV; `-`: standard input).
     #[arg(long, value_name = "ROWS.csv")]
     pub data: PathBuf,
     /// Seed of all sampling.
@@ -444,6 +448,7 @@ config file. Unknown keys are errors.
     fairlearn_compat = false
     missing = \"error\"                   # or \"drop\", \"group\": rows with NA, empty, null, … cells
     max_groups = 10000                  # most distinct values of one sensitive column
+    # count_column = \"n\"               # row frequencies (a GROUP BY count)
     min_group_size = 30                 # smaller groups are flagged
     small_groups = \"include\"            # or \"exclude\": small groups out of the aggregates
     exit_zero = false                   # true: report failed gates, exit 0

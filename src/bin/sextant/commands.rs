@@ -15,7 +15,9 @@ use crate::cli::{
     AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs, ScoredFormat,
 };
 use crate::explain;
-use crate::files::{open_file, read_file, write_file, write_stdout, ClosedPipeIsFine};
+use crate::files::{
+    input_name, open_file, read_file, write_file, write_stdout, ClosedPipeIsFine, STDIN,
+};
 use crate::progress::TerminalProgress;
 use crate::CliError;
 
@@ -60,7 +62,7 @@ fn core_io(path: &Path, error: &CliError) -> Error {
 
 impl AuditInputs for FileInputs {
     fn data_name(&self) -> String {
-        self.data.display().to_string()
+        input_name(&self.data)
     }
 
     fn open_data(&mut self) -> sextant::Result<Box<dyn Read + '_>> {
@@ -91,7 +93,7 @@ fn predict_command(args: &PredictArgs) -> Result<ExitCode, CliError> {
         ScoredFormat::Csv => Scored::Csv,
         ScoredFormat::Json => Scored::Json,
     };
-    let source = args.data.display().to_string();
+    let source = input_name(&args.data);
     let data = open_file(&args.data)?;
     let score = |writer: &mut dyn Write| {
         score_csv(data, writer, &source, model.as_ref(), &options, args.threshold, format)
@@ -144,6 +146,7 @@ fn fairness_config(args: &FairnessArgs) -> AuditConfig {
         fairlearn_compat: args.fairlearn_compat,
         missing: Some(args.missing.into()),
         max_groups: Some(args.max_groups),
+        count_column: args.count_column.clone(),
         min_group_size: Some(args.min_group_size),
         small_groups: Some(args.small_groups.into()),
         max: args.max.iter().cloned().collect(),
@@ -166,7 +169,9 @@ fn audit_command(args: &AuditArgs) -> Result<ExitCode, CliError> {
     let data = config.data.clone().ok_or_else(|| {
         Error::config(path.display().to_string(), "missing key `data` (the CSV to audit)")
     })?;
-    let inputs = FileInputs { data: base.join(data), base: base.to_path_buf() };
+    // `data = "-"` reads standard input, as `sextant fairness -` does.
+    let data = if data == STDIN { PathBuf::from(STDIN) } else { base.join(data) };
+    let inputs = FileInputs { data, base: base.to_path_buf() };
     audit_files(&config, inputs, &args.output)
 }
 

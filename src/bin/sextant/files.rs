@@ -10,23 +10,46 @@ use std::path::Path;
 use crate::progress::reading;
 use crate::CliError;
 
-/// The bytes of the file at `path`.
+/// The file name that stands for standard input (`sextant fairness - …`).
+pub(crate) const STDIN: &str = "-";
+
+/// Whether `path` means standard input.
+pub(crate) fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN
+}
+
+/// How errors name the input at `path`: `<stdin>` for standard input, else the path.
+pub(crate) fn input_name(path: &Path) -> String {
+    if is_stdin(path) {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// The bytes of the file at `path` (standard input for `-`).
 ///
 /// # Errors
 /// [`CliError::Io`] naming the file.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|source| CliError::Io {
-        action: "read",
-        path: path.display().to_string(),
-        source,
-    })
+    let io_error = |source| CliError::Io { action: "read", path: input_name(path), source };
+    if is_stdin(path) {
+        let mut bytes = Vec::new();
+        io::stdin().lock().read_to_end(&mut bytes).map_err(io_error)?;
+        return Ok(bytes);
+    }
+    std::fs::read(path).map_err(io_error)
 }
 
-/// The file at `path`, with a progress bar on a terminal when it is large.
+/// The file at `path` (standard input for `-`), with a progress bar on a terminal when it
+/// is a large file.
 ///
 /// # Errors
 /// [`CliError::Io`] naming the file.
 pub(crate) fn open_file(path: &Path) -> Result<Box<dyn Read>, CliError> {
+    if is_stdin(path) {
+        return Ok(Box::new(io::stdin()));
+    }
     let file = File::open(path).map_err(|source| CliError::Io {
         action: "read",
         path: path.display().to_string(),

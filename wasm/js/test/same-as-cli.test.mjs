@@ -209,3 +209,13 @@ test('reference datasets: fairness, SHAP and LIME equal the CLI', (t) => {
     '--training', path.join(dir, 'train.csv'), '--features', features.join(','),
     '--categorical', lime.categorical_features.join(','), '--repeats', '2', '--format', 'json']));
 });
+
+test('rows with frequencies (countColumn) equal the CLI', () => {
+  const data = 'y,p,g,n\n1,1,a,3\n0,1,b,2\n1,0,b,4\n0,0,a,1\n';
+  const file = at('target/test-scratch/node-counts.csv');
+  writeFileSync(file, data);
+  const ours = fairness({ data, source: file, label: 'y', pred: 'p', sensitive: 'g', countColumn: 'n', minGroupSize: 1 });
+  assert.equal(ours.rows, 10);
+  assert.equal(JSON.stringify(ours), cli(['fairness', file, '--label', 'y', '--pred', 'p', '--sensitive', 'g',
+    '--count-column', 'n', '--min-group-size', '1', '--format', 'json']));
+});
