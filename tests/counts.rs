@@ -158,3 +158,33 @@ fn a_dash_reads_standard_input() {
     assert_eq!(piped["attributes"], direct["attributes"]);
     assert_eq!(piped["rows"], direct["rows"]);
 }
+
+#[test]
+fn an_audit_config_reads_standard_input_even_with_explanations() {
+    let dir = scratch("stdin_audit");
+    let model = repo().join("datasets/demo/credit_model.json").display().to_string();
+    let config = write(
+        &dir,
+        "audit.toml",
+        format!(
+            "data = \"-\"\nlabel = \"repaid\"\nscore = \"score\"\nsensitive = [\"sex\"]\n\n[explanations]\nmodel = \"{model}\"\nrows = [0, 1]\nmethods = [\"shap\"]\n"
+        )
+        .as_bytes(),
+    );
+    let data = std::fs::read(repo().join(DEMO)).unwrap_or_default();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sextant"))
+        .args(["audit", &config, "--format", "html"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(&data).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(html.contains("&lt;stdin&gt;") || html.contains("<stdin>"), "the source is named");
+    assert!(html.contains("SHAP"), "the explanations read the same rows");
+}

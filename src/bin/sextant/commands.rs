@@ -16,7 +16,7 @@ use crate::cli::{
 };
 use crate::explain;
 use crate::files::{
-    input_name, open_file, read_file, write_file, write_stdout, ClosedPipeIsFine, STDIN,
+    input_name, is_stdin, open_file, read_file, write_file, write_stdout, ClosedPipeIsFine, STDIN,
 };
 use crate::progress::TerminalProgress;
 use crate::CliError;
@@ -28,7 +28,7 @@ pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
     let result = match command {
         Command::Fairness(args) => {
             let config = fairness_config(&args);
-            let inputs = FileInputs { data: args.data.clone(), base: PathBuf::from(".") };
+            let inputs = FileInputs::new(args.data.clone(), PathBuf::from("."), false);
             audit_files(&config, inputs, &args.output)
         }
         Command::Predict(args) => predict_command(&args),
@@ -50,6 +50,16 @@ pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
 struct FileInputs {
     data: PathBuf,
     base: PathBuf,
+    /// Standard input, kept when the audit reads its data more than once (explanations).
+    stdin: Option<Vec<u8>>,
+    keep_stdin: bool,
+}
+
+impl FileInputs {
+    /// The inputs; `rereads` when the audit reads the data more than once.
+    fn new(data: PathBuf, base: PathBuf, rereads: bool) -> Self {
+        FileInputs { data, base, stdin: None, keep_stdin: rereads }
+    }
 }
 
 fn core_io(path: &Path, error: &CliError) -> Error {
@@ -66,6 +76,12 @@ impl AuditInputs for FileInputs {
     }
 
     fn open_data(&mut self) -> sextant::Result<Box<dyn Read + '_>> {
+        if self.keep_stdin && is_stdin(&self.data) {
+            if self.stdin.is_none() {
+                self.stdin = Some(read_file(&self.data).map_err(|e| core_io(&self.data, &e))?);
+            }
+            return Ok(Box::new(self.stdin.as_deref().unwrap_or_default()));
+        }
         open_file(&self.data).map_err(|e| core_io(&self.data, &e))
     }
 
@@ -171,7 +187,7 @@ fn audit_command(args: &AuditArgs) -> Result<ExitCode, CliError> {
     })?;
     // `data = "-"` reads standard input, as `sextant fairness -` does.
     let data = if data == STDIN { PathBuf::from(STDIN) } else { base.join(data) };
-    let inputs = FileInputs { data, base: base.to_path_buf() };
+    let inputs = FileInputs::new(data, base.to_path_buf(), config.explanations.is_some());
     audit_files(&config, inputs, &args.output)
 }
 
