@@ -47,8 +47,8 @@ pub mod report;
 mod stats;
 
 pub use audit::{
-    run as run_audit, AuditConfig, AuditInputs, AuditResult, Explanations, ExplanationsConfig,
-    GateEntry, OutputEntry,
+    audit_states, count_state, run as run_audit, AuditConfig, AuditInputs, AuditResult,
+    Explanations, ExplanationsConfig, GateEntry, OutputEntry,
 };
 pub use data::features::{read_features, FeatureMatrix, InputSchema};
 pub use data::preview::{preview_csv, select_rows, ColumnKind, CsvPreview, KIND_ROWS};
@@ -81,6 +81,7 @@ pub use fairness::report::{
     AttributeReport, FairnessReport, FourFifthsRule, GateResult, GroupReport, LabelInfo,
     MissingReport, OutcomeInfo, PrivilegedComparison, FAIRNESS_SCHEMA,
 };
+pub use fairness::state::{Counted, CountsState, StateCell, COUNTS_SCHEMA};
 pub use model::additive::AdditiveScore;
 pub use model::coefficients::LinearModel;
 pub use model::scoring::{score_csv, ScoredFormat, ScoringOptions, ScoringSummary};

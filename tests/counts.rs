@@ -188,3 +188,98 @@ fn an_audit_config_reads_standard_input_even_with_explanations() {
     assert!(html.contains("&lt;stdin&gt;") || html.contains("<stdin>"), "the source is named");
     assert!(html.contains("SHAP"), "the explanations read the same rows");
 }
+
+#[test]
+fn counted_states_merge_into_the_report_of_the_whole() {
+    let dir = scratch("states");
+    let text =
+        String::from_utf8(std::fs::read(repo().join(DEMO)).unwrap_or_default()).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let (header, rows) = (lines[0], &lines[1..]);
+    // Three uneven parts, as shards of a job would be.
+    let parts: Vec<String> = [&rows[..7000], &rows[7000..7001], &rows[7001..]]
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            write(
+                &dir,
+                &format!("part{i}.csv"),
+                format!("{header}\n{}\n", part.join("\n")).as_bytes(),
+            )
+        })
+        .collect();
+    let counting = [
+        "--label",
+        "repaid",
+        "--score",
+        "score",
+        "--threshold",
+        "0.4",
+        "--sensitive",
+        "sex",
+        "--sensitive",
+        "sex&age_group",
+    ];
+    let mut states = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let state = dir.join(format!("part{i}.json")).display().to_string();
+        let out =
+            common::sextant(&[&["count", part][..], &counting, &["--output", &state]].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        states.push(state);
+    }
+    let report = [
+        "--privileged",
+        "sex=male",
+        "--bootstrap",
+        "300",
+        "--seed",
+        "5",
+        "--max",
+        "demographic_parity_difference=0.1",
+        "--format",
+        "json",
+    ];
+    let direct = sextant_json(&[&["fairness", DEMO][..], &counting, &report].concat());
+    let from: Vec<&str> = states.iter().map(String::as_str).collect();
+    let merged =
+        sextant_json(&[&["fairness", "--from-counts"][..], &from, &counting, &report].concat());
+    let mut expected = direct.clone();
+    expected["source"] = merged["source"].clone();
+    assert_eq!(merged, expected, "everything but the source, intervals included");
+    assert_eq!(merged["source"], serde_json::Value::from(from.join(" + ")));
+
+    // A state counted with other settings is refused, the difference named.
+    let other = dir.join("other.json").display().to_string();
+    let out = common::sextant(&[
+        "count",
+        &parts[0],
+        "--label",
+        "repaid",
+        "--score",
+        "score",
+        "--threshold",
+        "0.5",
+        "--sensitive",
+        "sex",
+        "--sensitive",
+        "sex&age_group",
+        "--output",
+        &other,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_error(
+        &[&["fairness", "--from-counts", &states[0], &other][..], &counting].concat(),
+        &["other.json", "counted with threshold 0.5", "this audit has 0.4"],
+    );
+    // Report settings belong to the audit of the states, not to counting.
+    assert_error(
+        &[&["count", &parts[0]][..], &counting, &["--bootstrap", "10"]].concat(),
+        &["--bootstrap", "--from-counts"],
+    );
+    // Not a state.
+    assert_error(
+        &[&["fairness", "--from-counts", &parts[0]][..], &counting].concat(),
+        &["part0.csv", "sextant.counts/v1"],
+    );
+}

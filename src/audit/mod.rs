@@ -14,11 +14,14 @@ use std::io::Read;
 pub use config::{AuditConfig, GateEntry, OutputEntry};
 pub use explanations::{CheckedExplanations, Explanations, ExplanationsConfig};
 
+use crate::data::features::ScoreRecords;
 use crate::data::features::{read_feature_names, read_features};
 use crate::error::{Error, Result};
 use crate::fairness::audit::audit;
-use crate::fairness::ingest::{count_csv, count_scored_csv};
+use crate::fairness::ingest::{count_csv, count_part, count_scored_csv, CountedData};
+use crate::fairness::plan::FairnessPlan;
 use crate::fairness::report::FairnessReport;
+use crate::fairness::state::{merge_states, CountsState};
 use crate::model::scoring::RecordScorer;
 use crate::model::{load_model, Model};
 use crate::progress::Progress;
@@ -103,15 +106,7 @@ pub fn run(
         Some(section) => Some(Explaining::check(config, section, model.as_deref(), inputs)?),
         None => None,
     };
-    let (counted, class) = match &model {
-        None => (count_csv(inputs.open_data()?, &source, &plan)?, None),
-        Some(model) => {
-            let mut scorer =
-                RecordScorer::new(model.as_ref(), config.scoring_options(), "model_output")?;
-            let counted = count_scored_csv(inputs.open_data()?, &source, &plan, &mut scorer)?;
-            (counted, scorer.output_label())
-        }
-    };
+    let (counted, class) = count_data(config, &plan, model.as_deref(), inputs, false)?;
     let mut report = audit(&plan, &counted, &source, progress)?;
     report.outcome.class = class;
     let explanations = match &explaining {
@@ -119,6 +114,88 @@ pub fn run(
         None => Explanations::default(),
     };
     Ok(AuditResult { report, explanations })
+}
+
+/// Counts the data of `inputs` for `plan`, scored by `model` when there is one; with the
+/// class whose probability the score is, when the model names it. A `part` (of data whose
+/// states will be merged) may hold a single group.
+fn count_data(
+    config: &AuditConfig,
+    plan: &FairnessPlan,
+    model: Option<&dyn Model>,
+    inputs: &mut dyn AuditInputs,
+    part: bool,
+) -> Result<(CountedData, Option<String>)> {
+    let source = inputs.data_name();
+    let mut scorer = match model {
+        Some(model) => Some(RecordScorer::new(model, config.scoring_options(), "model_output")?),
+        None => None,
+    };
+    let counted = match (&mut scorer, part) {
+        (None, false) => count_csv(inputs.open_data()?, &source, plan)?,
+        (Some(scorer), false) => count_scored_csv(inputs.open_data()?, &source, plan, scorer)?,
+        (scorer, true) => count_part(
+            inputs.open_data()?,
+            &source,
+            plan,
+            scorer.as_mut().map(|s| s as &mut dyn ScoreRecords),
+        )?,
+    };
+    Ok((counted, scorer.and_then(|s| s.output_label())))
+}
+
+/// Counts the data of `config` (scored by its model when it has one) into a mergeable
+/// state, `sextant.counts/v1` (`sextant count`): what [`audit_states`] merges.
+///
+/// # Errors
+/// Those of [`AuditConfig::check`] and of counting the data ([`count_csv`]), and an
+/// `[explanations]` section (a state holds counts, not rows to explain).
+pub fn count_state(config: &AuditConfig, inputs: &mut dyn AuditInputs) -> Result<CountsState> {
+    let plan = config.check()?;
+    if config.explanations.is_some() {
+        return Err(Error::invalid_option(
+            "explanations",
+            "a counted state holds counts, not rows to explain: explain with the audit of the data",
+        ));
+    }
+    let model = match &config.model {
+        Some(name) => Some(load(inputs, name)?),
+        None => None,
+    };
+    let (counted, _) = count_data(config, &plan, model.as_deref(), inputs, true)?;
+    Ok(CountsState::new(&plan, &inputs.data_name(), &counted))
+}
+
+/// Audits counted states (`sextant.counts/v1` JSON bytes with their names) as one: the
+/// report is the audit of the data they were counted from, bootstrap intervals included
+/// (`sextant fairness --from-counts`). The config's counting settings (label, outcome,
+/// sensitive columns, missing values, count column) must be those the states were counted
+/// with.
+///
+/// # Errors
+/// Those of [`AuditConfig::check`], a state that is not `sextant.counts/v1`, states counted
+/// with other settings (the first difference named), a model or explanations in the config
+/// (states hold counts, not rows), and those of the audit.
+pub fn audit_states(
+    config: &AuditConfig,
+    states: &[(Vec<u8>, String)],
+    progress: &mut dyn Progress,
+) -> Result<AuditResult> {
+    let plan = config.check()?;
+    if config.model.is_some() || config.explanations.is_some() {
+        return Err(Error::invalid_option(
+            "from_counts",
+            "counted states hold counts, not rows: a model or explanations need the data",
+        ));
+    }
+    let parsed = states
+        .iter()
+        .map(|(bytes, name)| Ok((CountsState::from_json(bytes, name)?, name.clone())))
+        .collect::<Result<Vec<_>>>()?;
+    let counted = merge_states(&plan, &parsed)?;
+    let source = parsed.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(" + ");
+    let report = audit(&plan, &counted, &source, progress)?;
+    Ok(AuditResult { report, explanations: Explanations::default() })
 }
 
 fn load(inputs: &mut dyn AuditInputs, name: &str) -> Result<Box<dyn Model>> {

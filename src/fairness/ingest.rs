@@ -60,7 +60,9 @@ struct Columns {
 /// policy (or the value `(missing)` under the group policy), an attribute with more than
 /// `max_groups` groups, a non-UTF-8 value, or an attribute with a single group.
 pub fn count_csv<R: Read>(reader: R, source: &str, plan: &FairnessPlan) -> Result<CountedData> {
-    count(reader, source, plan, None)
+    let counted = count_part(reader, source, plan, None)?;
+    check_several_groups(&counted.counts, plan, source)?;
+    Ok(counted)
 }
 
 /// As [`count_csv`], with the scores of a [`FairnessPlan`]'s score outcome computed from
@@ -74,10 +76,17 @@ pub(crate) fn count_scored_csv<R: Read>(
     plan: &FairnessPlan,
     scorer: &mut dyn ScoreRecords,
 ) -> Result<CountedData> {
-    count(reader, source, plan, Some(scorer))
+    let counted = count_part(reader, source, plan, Some(scorer))?;
+    check_several_groups(&counted.counts, plan, source)?;
+    Ok(counted)
 }
 
-fn count<R: Read>(
+/// As [`count_csv`] (or [`count_scored_csv`] with a `scorer`) for a part of the data, to
+/// be merged with others ([`crate::fairness::state`]): a part may hold a single group.
+///
+/// # Errors
+/// As [`count_csv`], but for a single group.
+pub(crate) fn count_part<R: Read>(
     reader: R,
     source: &str,
     plan: &FairnessPlan,
@@ -188,7 +197,6 @@ fn count<R: Read>(
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
         counts.add_counts(&values, &cell)?;
     }
-    check_several_groups(&counts, plan, source)?;
     let favorable_is_positive = match &plan.favorable_label {
         None => true,
         Some(value) => codec.classify_name(value).ok_or_else(|| {
@@ -532,7 +540,15 @@ fn read_score(cell: &[u8], at: impl FnOnce() -> Location) -> Result<f64> {
     }
 }
 
-fn check_several_groups(counts: &GroupCounts, plan: &FairnessPlan, source: &str) -> Result<()> {
+/// Checks that every attribute of `plan` has at least two groups in `counts`.
+///
+/// # Errors
+/// An [`ErrorKind::InvalidValue`] naming the attribute with a single group.
+pub(crate) fn check_several_groups(
+    counts: &GroupCounts,
+    plan: &FairnessPlan,
+    source: &str,
+) -> Result<()> {
     for attribute in &plan.attributes {
         let indices = counts.column_indices(&attribute.columns)?;
         let groups = counts.marginal(&indices);

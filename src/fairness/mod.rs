@@ -13,3 +13,4 @@ pub mod metrics;
 pub mod plan;
 pub mod privileged;
 pub mod report;
+pub mod state;

@@ -177,13 +177,25 @@ pub enum Command {
     /// Run the audit a TOML config declares (the CI entry point).
     #[command(long_about = AUDIT_HELP)]
     Audit(AuditArgs),
+    /// Count a CSV into a mergeable state (sextant.counts/v1 JSON), for `sextant fairness
+    /// --from-counts`.
+    ///
+    /// Takes the counting flags of `sextant fairness` (label, prediction or score and
+    /// threshold, sensitive columns, missing values, count column); the report's flags
+    /// (intervals, gates, privileged groups) apply when the states are audited.
+    Count(Box<FairnessArgs>),
 }
 
 /// `sextant fairness`.
 #[derive(Debug, Args)]
 pub struct FairnessArgs {
     /// CSV file with a header row (`-`: standard input).
-    pub data: PathBuf,
+    #[arg(required_unless_present = "from_counts")]
+    pub data: Option<PathBuf>,
+    /// Audit counted states (sextant.counts/v1, from `sextant count`) instead of data: their
+    /// counts are added, and the report is that of the data they were counted from.
+    #[arg(long, value_name = "STATE.json", num_args = 1.., conflicts_with = "data")]
+    pub from_counts: Vec<PathBuf>,
     /// Label column (0/1, or two values with --positive-label).
     #[arg(long, value_name = "COL")]
     pub label: String,

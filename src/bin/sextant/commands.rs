@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sextant::{
-    load_model, run_audit, score_csv, AuditConfig, AuditInputs, Error, ErrorKind, Format,
-    ScoredFormat as Scored, ScoringOptions, ScoringSummary,
+    audit_states, count_state, load_model, run_audit, score_csv, AuditConfig, AuditInputs,
+    AuditResult, Error, ErrorKind, Format, ScoredFormat as Scored, ScoringOptions, ScoringSummary,
 };
 
 use crate::cli::{
@@ -26,11 +26,14 @@ use crate::CliError;
 pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
     let flags = !matches!(command, Command::Audit(_));
     let result = match command {
+        Command::Fairness(args) if !args.from_counts.is_empty() => states_command(&args),
         Command::Fairness(args) => {
             let config = fairness_config(&args);
-            let inputs = FileInputs::new(args.data.clone(), PathBuf::from("."), false);
+            let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
+            let inputs = FileInputs::new(data, PathBuf::from("."), false);
             audit_files(&config, inputs, &args.output)
         }
+        Command::Count(args) => count_command(&args),
         Command::Predict(args) => predict_command(&args),
         Command::Explain(ExplainCommand::Shap(args)) => explain::shap_command(&args),
         Command::Explain(ExplainCommand::Lime(args)) => explain::lime_command(&args),
@@ -211,16 +214,69 @@ fn parse_config(text: &str, source: &str) -> Result<AuditConfig, Error> {
     })
 }
 
+/// `sextant count`: the data's counts as a `sextant.counts/v1` state.
+fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
+    // The report's settings are not part of a state: they apply when states are audited.
+    for (given, flag) in [
+        (args.bootstrap.is_some(), "bootstrap"),
+        (!args.max.is_empty() || !args.min.is_empty(), "max/min"),
+        (!args.privileged.is_empty(), "privileged"),
+        (!args.from_counts.is_empty(), "from_counts"),
+    ] {
+        if given {
+            return Err(Error::invalid_option(
+                flag,
+                "applies when counted states are audited (sextant fairness --from-counts …), not to counting",
+            )
+            .into());
+        }
+    }
+    let config = fairness_config(args);
+    let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
+    let mut inputs = FileInputs::new(data, PathBuf::from("."), false);
+    let state = count_state(&config, &mut inputs)?;
+    let json = serde_json::to_string(&state)
+        .map_err(|e| Error::invalid_option("output", e.to_string()))?;
+    match &args.output.output {
+        Some(path) => write_file(path, &json)?,
+        None => write_stdout(&json)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sextant fairness --from-counts …`: the audit of counted states.
+fn states_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
+    let config = fairness_config(args);
+    let states = args
+        .from_counts
+        .iter()
+        .map(|path| Ok((read_file(path)?, input_name(path))))
+        .collect::<Result<Vec<_>, CliError>>()?;
+    let result = audit_states(&config, &states, &mut TerminalProgress::default())?;
+    write_report(&config, &result, &[], &args.output)
+}
+
 fn audit_files(
     config: &AuditConfig,
     mut inputs: FileInputs,
     output: &OutputArgs,
 ) -> Result<ExitCode, CliError> {
-    let format = Format::from(output.format);
     let outputs: Vec<(Format, PathBuf)> =
         config.outputs.iter().map(|o| (o.format, inputs.base.join(&o.path))).collect();
     let result = run_audit(config, &mut inputs, &mut TerminalProgress::default())?;
-    for (format, path) in &outputs {
+    write_report(config, &result, &outputs, output)
+}
+
+/// Writes the report to the config's `outputs`, then to `--output` or standard output; the
+/// exit code says whether the gates passed.
+fn write_report(
+    config: &AuditConfig,
+    result: &AuditResult,
+    outputs: &[(Format, PathBuf)],
+    output: &OutputArgs,
+) -> Result<ExitCode, CliError> {
+    let format = Format::from(output.format);
+    for (format, path) in outputs {
         write_file(path, &result.render(*format))?;
     }
     match &output.output {

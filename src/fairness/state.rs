@@ -1,0 +1,251 @@
+//! The mergeable state of an audit as a document, `sextant.counts/v1`: the confusion counts
+//! of every combination of the sensitive columns, the label values, the rows left out for
+//! missing values, and what was counted (the settings two states must share to merge).
+//!
+//! A fairness report is a function of these counts alone (bootstrap intervals included: they
+//! resample each group's confusion counts), so states counted on parts of the data, on
+//! different machines or engines, merge into exactly the report of the whole.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fairness::confusion::Confusion;
+use crate::fairness::counts::GroupCounts;
+use crate::fairness::ingest::{check_several_groups, CountedData};
+use crate::fairness::labels::BinaryCodec;
+use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome};
+use crate::fairness::report::MissingReport;
+
+/// The schema identifier of [`CountsState`].
+pub const COUNTS_SCHEMA: &str = "sextant.counts/v1";
+
+/// A counted state (`sextant.counts/v1`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountsState {
+    /// Always [`COUNTS_SCHEMA`].
+    pub schema: String,
+    /// What was counted (a file name, or several joined by ` + ` after a merge).
+    pub source: String,
+    /// The settings of the count; states merge only when these are equal.
+    pub counted: Counted,
+    /// The label value counted as positive.
+    pub positive_label: String,
+    /// The other label value, when one was seen.
+    pub negative_label: Option<String>,
+    /// Rows left out for missing values (`drop` and `group` policies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<MissingReport>,
+    /// The sensitive columns, in the order of every cell's values.
+    pub columns: Vec<String>,
+    /// One cell per observed combination of sensitive values, in sorted order.
+    pub cells: Vec<StateCell>,
+}
+
+/// What a state counted: the fingerprint two states must share to merge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counted {
+    /// The label column.
+    pub label: String,
+    /// The positive label value, if named.
+    pub positive_label: Option<String>,
+    /// The prediction column, for predictions.
+    pub pred: Option<String>,
+    /// The score column, for scores.
+    pub score: Option<String>,
+    /// The threshold, for scores.
+    pub threshold: Option<f64>,
+    /// The sensitive columns counted.
+    pub sensitive: Vec<String>,
+    /// The missing-value policy.
+    pub missing: MissingPolicy,
+    /// The frequency column, if rows carried counts.
+    pub count_column: Option<String>,
+}
+
+/// The counts of one combination of sensitive values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateCell {
+    /// One value per column of [`CountsState::columns`].
+    pub values: Vec<String>,
+    /// Its confusion counts (`tp`, `fp`, `tn`, `fn`).
+    #[serde(flatten)]
+    pub confusion: Confusion,
+}
+
+impl Counted {
+    /// What `plan` counts.
+    pub fn of(plan: &FairnessPlan) -> Self {
+        let (pred, score, threshold) = match &plan.outcome {
+            Outcome::Prediction { column } => (Some(column.clone()), None, None),
+            Outcome::Score { column, threshold } => (None, Some(column.clone()), Some(*threshold)),
+        };
+        Counted {
+            label: plan.label.clone(),
+            positive_label: plan.positive_label.clone(),
+            pred,
+            score,
+            threshold,
+            sensitive: plan.sensitive_columns.clone(),
+            missing: plan.groups.missing,
+            count_column: plan.count_column.clone(),
+        }
+    }
+
+    /// The first setting in which `self` (of `name`) differs from `expected`, worded.
+    fn difference(&self, expected: &Counted, name: &str) -> Option<String> {
+        fn show<T: Serialize>(value: &T) -> String {
+            serde_json::to_string(value).unwrap_or_default()
+        }
+        let fields: [(&str, String, String); 8] = [
+            ("label", show(&self.label), show(&expected.label)),
+            ("positive_label", show(&self.positive_label), show(&expected.positive_label)),
+            ("pred", show(&self.pred), show(&expected.pred)),
+            ("score", show(&self.score), show(&expected.score)),
+            ("threshold", show(&self.threshold), show(&expected.threshold)),
+            ("sensitive columns", show(&self.sensitive), show(&expected.sensitive)),
+            ("missing", show(&self.missing), show(&expected.missing)),
+            ("count_column", show(&self.count_column), show(&expected.count_column)),
+        ];
+        fields.into_iter().find(|(_, a, b)| a != b).map(|(what, theirs, ours)| {
+            format!("{name} was counted with {what} {theirs}, and this audit has {ours}: count it again with the same settings")
+        })
+    }
+}
+
+impl CountsState {
+    /// The state of `counted`, counted for `plan` from `source`.
+    pub fn new(plan: &FairnessPlan, source: &str, counted: &CountedData) -> Self {
+        CountsState {
+            schema: COUNTS_SCHEMA.to_owned(),
+            source: source.to_owned(),
+            counted: Counted::of(plan),
+            positive_label: counted.positive_label.clone(),
+            negative_label: counted.negative_label.clone(),
+            missing: counted.missing.clone(),
+            columns: counted.counts.columns().to_vec(),
+            cells: counted
+                .counts
+                .cells()
+                .iter()
+                .map(|(values, confusion)| StateCell {
+                    values: values.clone(),
+                    confusion: *confusion,
+                })
+                .collect(),
+        }
+    }
+
+    /// Reads a state from JSON bytes; `name` names it in errors.
+    ///
+    /// # Errors
+    /// An [`crate::ErrorKind::Config`] naming `name`: not JSON, not `sextant.counts/v1`, or
+    /// a cell without one value per column.
+    pub fn from_json(bytes: &[u8], name: &str) -> Result<Self> {
+        let state: CountsState = serde_json::from_slice(bytes)
+            .map_err(|e| Error::config(name, format!("not a {COUNTS_SCHEMA} document: {e}")))?;
+        if state.schema != COUNTS_SCHEMA {
+            return Err(Error::config(
+                name,
+                format!("schema \"{}\" is not {COUNTS_SCHEMA}", state.schema),
+            ));
+        }
+        if let Some(cell) = state.cells.iter().find(|c| c.values.len() != state.columns.len()) {
+            return Err(Error::config(
+                name,
+                format!(
+                    "a cell has {} values for {} columns",
+                    cell.values.len(),
+                    state.columns.len()
+                ),
+            ));
+        }
+        Ok(state)
+    }
+}
+
+/// Merges `states` (with their names) counted for `plan` into the data of one audit: the
+/// counts added, the label values united, the rows left out added.
+///
+/// # Errors
+/// No state, a state counted with other settings than `plan`'s (the first difference
+/// named), label values that disagree, a favourable label that is neither label value, or an
+/// attribute with a single group.
+pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Result<CountedData> {
+    let expected = Counted::of(plan);
+    let Some((first, _)) = states.first() else {
+        return Err(Error::invalid_option("from_counts", "no counted state to audit"));
+    };
+    let mut counts = GroupCounts::new(first.columns.clone());
+    let mut negative: Option<String> = None;
+    let mut missing: Option<MissingReport> = None;
+    for (state, name) in states {
+        if let Some(difference) = state.counted.difference(&expected, name) {
+            return Err(Error::config(name, difference));
+        }
+        if state.positive_label != first.positive_label {
+            return Err(Error::config(
+                name,
+                format!(
+                    "its positive label is \"{}\", and {}'s is \"{}\"",
+                    state.positive_label, states[0].1, first.positive_label
+                ),
+            ));
+        }
+        match (&negative, &state.negative_label) {
+            (Some(ours), Some(theirs)) if ours != theirs => {
+                return Err(Error::config(
+                    name,
+                    format!(
+                    "its labels are \"{}\" and \"{theirs}\", another state's \"{}\" and \"{ours}\"",
+                    state.positive_label, state.positive_label
+                ),
+                ))
+            }
+            (None, Some(theirs)) => negative = Some(theirs.clone()),
+            _ => {}
+        }
+        let mut part = GroupCounts::new(state.columns.clone());
+        for cell in &state.cells {
+            let values: Vec<&str> = cell.values.iter().map(String::as_str).collect();
+            part.add_counts(&values, &cell.confusion)?;
+        }
+        counts.merge(&part).map_err(|e| Error::config(name, e.to_string()))?;
+        if let Some(report) = &state.missing {
+            let total = missing.get_or_insert_with(|| MissingReport {
+                policy: report.policy,
+                dropped_rows: 0,
+                by_column: Default::default(),
+            });
+            total.dropped_rows += report.dropped_rows;
+            for (column, rows) in &report.by_column {
+                *total.by_column.entry(column.clone()).or_default() += rows;
+            }
+        }
+    }
+    let source = states.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(" + ");
+    check_several_groups(&counts, plan, &source)?;
+    // The favourable label against the merged label values, as counting reads it.
+    let mut codec = BinaryCodec::new(plan.positive_label.as_deref());
+    if let Some(value) = &negative {
+        let _ = codec.read(value.as_bytes());
+    }
+    let favorable_is_positive = match &plan.favorable_label {
+        None => true,
+        Some(value) => codec.classify_name(value).ok_or_else(|| {
+            Error::invalid_option(
+                "favorable_label",
+                format!("\"{value}\" is not a label value of the counted states"),
+            )
+        })?,
+    };
+    Ok(CountedData {
+        counts,
+        positive_label: first.positive_label.clone(),
+        negative_label: negative,
+        favorable_is_positive,
+        missing,
+    })
+}
