@@ -8,9 +8,10 @@ mod declarations;
 
 use declarations::{assert_same_keys, camel_case, field_names, interface_keys};
 use sextant::{
-    Aif360Metrics, AttributeReport, AuditConfig, CsvPreview, ErrorKind, ExplanationsConfig,
-    FairnessReport, GateResult, GroupReport, LimeExplanation, Metrics, MissingReport,
-    ShapExplanation, SideSummary, FAIRNESS_SCHEMA, LIME_SCHEMA, SHAP_SCHEMA,
+    Aif360Metrics, AttributeReport, AuditConfig, Counted, CountsState, CsvPreview, ErrorKind,
+    ExplanationsConfig, FairnessReport, GateResult, GroupReport, LimeExplanation, Metrics,
+    MissingReport, ShapExplanation, SideSummary, COUNTS_SCHEMA, FAIRNESS_SCHEMA, LIME_SCHEMA,
+    SHAP_SCHEMA,
 };
 
 fn declarations() -> String {
@@ -45,6 +46,7 @@ fn schema_identifiers_are_declared() {
         ("FairnessReport", FAIRNESS_SCHEMA),
         ("ShapExplanation", SHAP_SCHEMA),
         ("LimeExplanation", LIME_SCHEMA),
+        ("CountsState", COUNTS_SCHEMA),
     ] {
         let start = text.find(&format!("export interface {interface} ")).unwrap_or(0);
         let body = &text[start..start + text[start..].find("\n}").unwrap_or(0)];
@@ -69,8 +71,9 @@ fn audit_option_keys_are_declared_in_camel_case_both_ways() {
         assert!(declared.contains(key), "FairnessOptions/AuditConfig lack {key}");
     }
     for key in &declared {
+        // `fromCounts` is read apart, as the CLI reads `--from-counts` apart from the audit.
         assert!(
-            expected.contains(key) || key == "source",
+            expected.contains(key) || key == "source" || key == "fromCounts",
             "index.d.ts declares {key}, Rust has none"
         );
     }
@@ -92,4 +95,6 @@ fn result_fields_are_declared_both_ways() {
     assert_same_keys(&text, "Aif360Metrics", &fields::<Aif360Metrics<Option<f64>>>(), same, &[]);
     assert_same_keys(&text, "ShapExplanation", &fields::<ShapExplanation>(), same, &[]);
     assert_same_keys(&text, "LimeExplanation", &fields::<LimeExplanation>(), same, &[]);
+    assert_same_keys(&text, "CountsState", &fields::<CountsState>(), same, &[]);
+    assert_same_keys(&text, "CountedSettings", &fields::<Counted>(), same, &[]);
 }

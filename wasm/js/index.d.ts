@@ -18,6 +18,9 @@ export function audit(config: AuditConfig & { format?: undefined }): FairnessRep
 /** With `format`: the text `sextant audit --format FORMAT` writes (byte for byte). */
 export function audit(config: AuditConfig & { format: ReportFormat }): string;
 /** Shapley values, as `sextant explain shap`. */
+/** Counts the data into a mergeable state, as `sextant count`; merge states with `fairness({fromCounts})`. */
+export function count(options: CountOptions): CountsState;
+
 export function explainShap(options: ShapOptions): ShapExplanation;
 /** LIME surrogates, as `sextant explain lime`. */
 export function explainLime(options: LimeOptions): LimeExplanation;
@@ -65,8 +68,13 @@ export type LabelValue = string | number | boolean;
 export interface GateOption { metric: string; attribute?: string; max?: number; min?: number }
 
 export interface FairnessOptions extends LongWork {
-  /** The predictions to audit. */
-  data: CsvData;
+  /** The predictions to audit (or `fromCounts`). */
+  data?: CsvData;
+  /**
+   * Counted states (from `count()` or `sextant count`: objects, JSON text or bytes) audited
+   * instead of `data`: the report of the data they were counted from. `fairness()` only.
+   */
+  fromCounts?: Array<CountsState | string | Uint8Array>;
   /** The name of the data in the report and in errors (the CLI uses the file path). Default "data". */
   source?: string;
   label: string;
@@ -353,6 +361,36 @@ export interface FairnessReport {
   missing?: MissingReport;
   gates: GateResult[];
   passed: boolean;
+}
+
+/** The options of `count()`: what is counted. The report's options apply when the states are audited. */
+export type CountOptions = Omit<FairnessOptions, 'fromCounts' | 'bootstrap' | 'confidence' | 'seed' | 'max' | 'min' | 'gates' | 'privileged' | 'favorableLabel'> & { data: CsvData };
+
+/** `sextant.counts/v1`: confusion counts per combination of the sensitive columns. */
+export interface CountsState {
+  schema: 'sextant.counts/v1';
+  /** What was counted (the data's name). */
+  source: string;
+  /** The settings of the count; states merge only when they are equal. */
+  counted: CountedSettings;
+  positive_label: string;
+  negative_label: string | null;
+  missing?: MissingReport;
+  /** The sensitive columns, in the order of every cell's values. */
+  columns: string[];
+  cells: Array<{ values: string[]; tp: number; fp: number; tn: number; fn: number }>;
+}
+
+/** What a state counted. */
+export interface CountedSettings {
+  label: string;
+  positive_label: string | null;
+  pred: string | null;
+  score: string | null;
+  threshold: number | null;
+  sensitive: string[];
+  missing: 'error' | 'drop' | 'group';
+  count_column: string | null;
 }
 
 /** `sextant.shap/v1`. */

@@ -42,6 +42,7 @@ function ready() {
 export const version = () => ready().version();
 export const fairness = (options) => ready().fairness(options);
 export const audit = (config) => ready().audit(config);
+export const count = (options) => ready().count(options);
 export const explainShap = (options) => ready().explainShap(options);
 export const explainLime = (options) => ready().explainLime(options);
 export const renderHtml = (report) => ready().renderHtml(report);

@@ -65,6 +65,102 @@ pub fn audit(config: JsValue) -> Result<JsValue, JsValue> {
     run_audit(&config, true)
 }
 
+/// Counts the data into a mergeable state, as `sextant count`: the options of `fairness()`
+/// that say what is counted (label, prediction or score, sensitive columns, missing values,
+/// count column). Returns the `sextant.counts/v1` state, for `fairness({fromCounts})`.
+///
+/// # Errors
+/// A JS `Error` with a stable `code` (see `index.d.ts`), never a trap.
+#[wasm_bindgen]
+pub fn count(options: JsValue) -> Result<JsValue, JsValue> {
+    if !options.is_object() {
+        return Err(option_error("options", "expected an options object"));
+    }
+    let options: JsValue = Object::assign(&Object::new(), options.unchecked_ref()).into();
+    refuse_audit_only(&options)?;
+    for key in REPORT_ONLY {
+        if given(&Reflect::get(&options, &(*key).into()).unwrap_or(JsValue::UNDEFINED)) {
+            return Err(option_error(
+                key,
+                "applies when counted states are audited (fairness({fromCounts})), not to counting",
+            ));
+        }
+    }
+    let (config, values): (AuditConfig, _) =
+        split_options(&options, &["data", "source", "onProgress", "signal"], "options")?;
+    let mut inputs = JsInputs {
+        source: values[1].as_string().unwrap_or_else(|| "data".to_owned()),
+        data: csv_bytes(&values[0], "data")?,
+        model: JsValue::UNDEFINED,
+        explanation_model: JsValue::UNDEFINED,
+        background: JsValue::UNDEFINED,
+    };
+    let state = sextant::count_state(&config, &mut inputs).map_err(|e| js_error(&e))?;
+    to_js(&state)
+}
+
+/// Keys of `fairness()` that shape the report, not the counts: refused by `count()`.
+const REPORT_ONLY: &[&str] = &[
+    "bootstrap",
+    "confidence",
+    "seed",
+    "max",
+    "min",
+    "gates",
+    "privileged",
+    "favorableLabel",
+    "favorable_label",
+    "fromCounts",
+    "format",
+];
+
+/// Whether JavaScript gave a value (not `undefined` or `null`).
+fn given(value: &JsValue) -> bool {
+    !(value.is_undefined() || value.is_null())
+}
+
+/// Refuses the keys of an audit document that `sextant fairness` has no flags for.
+fn refuse_audit_only(options: &JsValue) -> Result<(), JsValue> {
+    for key in AUDIT_ONLY {
+        if given(&Reflect::get(options, &(*key).into()).unwrap_or(JsValue::UNDEFINED)) {
+            return Err(option_error(
+                key,
+                "not an option of fairness(): models, explanations and report files are options of audit()",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `fromCounts` states of `fairness()` as JSON bytes with their names (each state's
+/// `source`, else `fromCounts[i]`).
+fn states_option(value: &JsValue) -> Result<Vec<(Vec<u8>, String)>, JsValue> {
+    let Some(array) = value.dyn_ref::<js_sys::Array>() else {
+        return Err(option_error("fromCounts", "expected an array of counted states"));
+    };
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, state)| {
+            let bytes = js_model::model_bytes(&state).ok_or_else(|| {
+                option_error(
+                    "fromCounts",
+                    &format!(
+                        "fromCounts[{i}] is not a counted state (an object, JSON text or bytes)"
+                    ),
+                )
+            })?;
+            let name = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| {
+                    v.get("source").and_then(serde_json::Value::as_str).map(str::to_owned)
+                })
+                .unwrap_or_else(|| format!("fromCounts[{i}]"));
+            Ok((bytes, name))
+        })
+        .collect()
+}
+
 /// The values an audit's document names, as JavaScript gave them.
 struct JsInputs {
     source: String,
@@ -156,17 +252,14 @@ fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
         return Err(option_error("options", "expected an options object"));
     }
     let options: JsValue = Object::assign(&Object::new(), options.unchecked_ref()).into();
-    let given = |v: &JsValue| !(v.is_undefined() || v.is_null());
+    // Counted states stand for the data (`fairness()` only, as `sextant fairness --from-counts`).
+    let from_counts = Reflect::get(&options, &"fromCounts".into()).unwrap_or(JsValue::UNDEFINED);
+    let _ = Reflect::delete_property(options.unchecked_ref::<Object>(), &"fromCounts".into());
     if !with_model {
         // `sextant fairness` has none of these flags: they are keys of an audit document.
-        for key in AUDIT_ONLY {
-            if given(&Reflect::get(&options, &(*key).into()).unwrap_or(JsValue::UNDEFINED)) {
-                return Err(option_error(
-                    key,
-                    "not an option of fairness(): models, explanations and report files are options of audit()",
-                ));
-            }
-        }
+        refuse_audit_only(&options)?;
+    } else if given(&from_counts) {
+        return Err(option_error("fromCounts", "an option of fairness(), not of audit()"));
     }
     let (explanation_model, background) = if with_model {
         (
@@ -195,16 +288,23 @@ fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
         }
         None => None,
     };
-    let mut inputs = JsInputs {
-        source: values[1].as_string().unwrap_or_else(|| "data".to_owned()),
-        data: csv_bytes(&values[0], "data")?,
-        model: values.get(5).cloned().unwrap_or(JsValue::UNDEFINED),
-        explanation_model,
-        background,
-    };
     let mut progress = JsProgress::new(&values[2], &values[3]);
-    let result =
-        sextant::run_audit(&config, &mut inputs, &mut progress).map_err(|e| js_error(&e))?;
+    let result = if given(&from_counts) {
+        if given(&values[0]) {
+            return Err(option_error("fromCounts", "give data or fromCounts, not both"));
+        }
+        let states = states_option(&from_counts)?;
+        sextant::audit_states(&config, &states, &mut progress).map_err(|e| js_error(&e))?
+    } else {
+        let mut inputs = JsInputs {
+            source: values[1].as_string().unwrap_or_else(|| "data".to_owned()),
+            data: csv_bytes(&values[0], "data")?,
+            model: values.get(5).cloned().unwrap_or(JsValue::UNDEFINED),
+            explanation_model,
+            background,
+        };
+        sextant::run_audit(&config, &mut inputs, &mut progress).map_err(|e| js_error(&e))?
+    };
     match format {
         Some(format) => Ok(JsValue::from(result.render(format))),
         None => to_js(&result.report),

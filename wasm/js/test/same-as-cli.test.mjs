@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { init, version, fairness, audit, explainShap, explainLime, renderHtml, LimeExplainer } from 'sextant';
+import { init, version, fairness, audit, count, explainShap, explainLime, renderHtml, LimeExplainer } from 'sextant';
 import { at, bytes, cli, reference, repo, text } from './helpers.mjs';
 
 before(() => init());
@@ -218,4 +218,21 @@ test('rows with frequencies (countColumn) equal the CLI', () => {
   assert.equal(ours.rows, 10);
   assert.equal(JSON.stringify(ours), cli(['fairness', file, '--label', 'y', '--pred', 'p', '--sensitive', 'g',
     '--count-column', 'n', '--min-group-size', '1', '--format', 'json']));
+});
+
+test('count() states merge in fairness({fromCounts}) into the report of the whole data', () => {
+  const lines = text('datasets/demo/loans.csv').trimEnd().split('\n');
+  const parts = [lines.slice(0, 5001), [lines[0], ...lines.slice(5001)]].map((p) => p.join('\n') + '\n');
+  const counting = { label: 'repaid', score: 'score', threshold: 0.4, sensitive: ['sex', 'sex&age_group'] };
+  const states = parts.map((data, i) => count({ data, source: `part${i}`, ...counting }));
+  assert.equal(states[0].schema, 'sextant.counts/v1');
+  const report = { privileged: 'sex=male', bootstrap: 200, seed: 5 };
+  // A state as an object or as JSON text; the report's source names the states.
+  const merged = fairness({ fromCounts: [states[0], JSON.stringify(states[1])], ...counting, ...report });
+  const whole = fairness({ data: text('datasets/demo/loans.csv'), source: 'part0 + part1', ...counting, ...report });
+  assert.equal(JSON.stringify(merged), JSON.stringify(whole));
+  assert.throws(() => count({ data: parts[0], ...counting, bootstrap: 10 }), (e) => e.code === 'invalid_option' && /bootstrap/.test(e.message));
+  assert.throws(() => fairness({ fromCounts: states, ...counting, threshold: 0.5 }),
+    (e) => e.code === 'invalid_config' && /part0 was counted with threshold 0.4/.test(e.message));
+  assert.throws(() => fairness({ data: parts[0], fromCounts: states, ...counting }), (e) => e.code === 'invalid_option' && /fromCounts/.test(e.message));
 });
