@@ -283,3 +283,68 @@ fn counted_states_merge_into_the_report_of_the_whole() {
         &["part0.csv", "sextant.counts/v1"],
     );
 }
+
+/// In-memory inputs for the library's audit pipeline.
+struct Memory(Vec<u8>, String);
+
+impl sextant::AuditInputs for Memory {
+    fn data_name(&self) -> String {
+        self.1.clone()
+    }
+    fn open_data(&mut self) -> sextant::Result<Box<dyn std::io::Read + '_>> {
+        Ok(Box::new(self.0.as_slice()))
+    }
+    fn model(&mut self, name: &str) -> sextant::Result<(Vec<u8>, String)> {
+        Err(sextant::Error::invalid_option("model", format!("no model {name} here")))
+    }
+    fn open_csv(&mut self, name: &str) -> sextant::Result<(Box<dyn std::io::Read + '_>, String)> {
+        Err(sextant::Error::invalid_option("csv", format!("no file {name} here")))
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Merged states equal the whole, for random data cut at random places.
+    #[test]
+    fn merged_states_equal_the_whole(
+        rows in proptest::collection::vec((0u8..3, 0u8..2, proptest::bool::ANY, proptest::bool::ANY, 0u8..4), 8..120),
+        cuts in proptest::collection::vec(0.0..1.0f64, 1..4),
+    ) {
+        let line = |r: &(u8, u8, bool, bool, u8)| format!("{},{},{},{},{}\n", ["a", "b", "c"][r.0 as usize], ["x", "y"][r.1 as usize], u8::from(r.2), u8::from(r.3), r.4);
+        let header = "g,h,y,p,n\n";
+        let whole: String = header.to_owned() + &rows.iter().map(line).collect::<String>();
+        let mut points: Vec<usize> = cuts.iter().map(|c| (c * rows.len() as f64) as usize).collect();
+        points.extend([0, rows.len()]);
+        points.sort_unstable();
+        points.dedup();
+        let config = sextant::AuditConfig {
+            label: "y".into(),
+            pred: Some("p".into()),
+            sensitive: vec!["g".into(), "g&h".into()],
+            count_column: Some("n".into()),
+            bootstrap: Some(20),
+            min_group_size: Some(1),
+            ..sextant::AuditConfig::default()
+        };
+        let direct = sextant::run_audit(&config, &mut Memory(whole.into_bytes(), "whole".into()), &mut sextant::NoProgress);
+        let mut states = Vec::new();
+        for (i, w) in points.windows(2).enumerate() {
+            let part: String = header.to_owned() + &rows[w[0]..w[1]].iter().map(line).collect::<String>();
+            if let Ok(state) = sextant::count_state(&config, &mut Memory(part.into_bytes(), format!("p{i}"))) {
+                states.push((serde_json::to_vec(&state).unwrap_or_default(), format!("p{i}")));
+            }
+        }
+        let merged = sextant::audit_states(&config, &states, &mut sextant::NoProgress);
+        match (direct, merged) {
+            (Ok(d), Ok(m)) => {
+                let (mut d, m) = (d.report, m.report);
+                d.source = m.source.clone();
+                proptest::prop_assert_eq!(d, m);
+            }
+            // Data with a single group (or no rows) is refused either way.
+            (Err(_), Err(_)) => {}
+            (d, m) => proptest::prop_assert!(false, "direct {:?} vs merged {:?}", d.map(|r| r.report.rows), m.map(|r| r.report.rows)),
+        }
+    }
+}

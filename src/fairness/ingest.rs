@@ -61,7 +61,7 @@ struct Columns {
 /// `max_groups` groups, a non-UTF-8 value, or an attribute with a single group.
 pub fn count_csv<R: Read>(reader: R, source: &str, plan: &FairnessPlan) -> Result<CountedData> {
     let counted = count_part(reader, source, plan, None)?;
-    check_several_groups(&counted.counts, plan, source)?;
+    check_whole(&counted.counts, plan, source)?;
     Ok(counted)
 }
 
@@ -77,15 +77,16 @@ pub(crate) fn count_scored_csv<R: Read>(
     scorer: &mut dyn ScoreRecords,
 ) -> Result<CountedData> {
     let counted = count_part(reader, source, plan, Some(scorer))?;
-    check_several_groups(&counted.counts, plan, source)?;
+    check_whole(&counted.counts, plan, source)?;
     Ok(counted)
 }
 
 /// As [`count_csv`] (or [`count_scored_csv`] with a `scorer`) for a part of the data, to
-/// be merged with others ([`crate::fairness::state`]): a part may hold a single group.
+/// be merged with others ([`crate::fairness::state`]): a part may hold a single group, or
+/// no rows at all.
 ///
 /// # Errors
-/// As [`count_csv`], but for a single group.
+/// As [`count_csv`], but for a single group or no rows.
 pub(crate) fn count_part<R: Read>(
     reader: R,
     source: &str,
@@ -188,10 +189,9 @@ pub(crate) fn count_part<R: Read>(
             return Err(error);
         }
     }
-    if table.rows() == 0 {
-        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
-    }
-
+    // No rows: an error for all of an audit's data (`check_whole`), an empty part otherwise,
+    // whose favourable label is decided where parts merge.
+    let empty = table.rows() == 0;
     let mut counts = GroupCounts::new(plan.sensitive_columns.clone());
     for (values, cell) in table.into_cells() {
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
@@ -199,6 +199,7 @@ pub(crate) fn count_part<R: Read>(
     }
     let favorable_is_positive = match &plan.favorable_label {
         None => true,
+        Some(_) if empty => true,
         Some(value) => codec.classify_name(value).ok_or_else(|| {
             Error::invalid_option(
                 "favorable_label",
@@ -540,11 +541,21 @@ fn read_score(cell: &[u8], at: impl FnOnce() -> Location) -> Result<f64> {
     }
 }
 
-/// Checks that every attribute of `plan` has at least two groups in `counts`.
+/// Checks that `counts` of all of an audit's data (`source`) can be audited: some rows, and
+/// at least two groups in every attribute of `plan`.
 ///
 /// # Errors
-/// An [`ErrorKind::InvalidValue`] naming the attribute with a single group.
-pub(crate) fn check_several_groups(
+/// [`ErrorKind::NoRows`], or an [`ErrorKind::InvalidValue`] naming the attribute with a
+/// single group.
+pub(crate) fn check_whole(counts: &GroupCounts, plan: &FairnessPlan, source: &str) -> Result<()> {
+    if counts.overall().count() == 0 {
+        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
+    }
+    check_several_groups(counts, plan, source)
+}
+
+/// Checks that every attribute of `plan` has at least two groups in `counts`.
+fn check_several_groups(
     counts: &GroupCounts,
     plan: &FairnessPlan,
     source: &str,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::fairness::confusion::Confusion;
 use crate::fairness::counts::GroupCounts;
-use crate::fairness::ingest::{check_several_groups, CountedData};
+use crate::fairness::ingest::{check_whole, CountedData};
 use crate::fairness::labels::BinaryCodec;
 use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome};
 use crate::fairness::report::MissingReport;
@@ -171,8 +171,8 @@ impl CountsState {
 ///
 /// # Errors
 /// No state, a state counted with other settings than `plan`'s (the first difference
-/// named), label values that disagree, a favourable label that is neither label value, or an
-/// attribute with a single group.
+/// named), label values that disagree, a favourable label that is neither label value, no
+/// rows in all, or an attribute with a single group.
 pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Result<CountedData> {
     let expected = Counted::of(plan);
     let Some((first, _)) = states.first() else {
@@ -226,7 +226,7 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
         }
     }
     let source = states.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(" + ");
-    check_several_groups(&counts, plan, &source)?;
+    check_whole(&counts, plan, &source)?;
     // The favourable label against the merged label values, as counting reads it.
     let mut codec = BinaryCodec::new(plan.positive_label.as_deref());
     if let Some(value) = &negative {
