@@ -277,6 +277,14 @@ fn counted_states_merge_into_the_report_of_the_whole() {
         &[&["count", &parts[0]][..], &counting, &["--bootstrap", "10"]].concat(),
         &["--bootstrap", "--from-counts"],
     );
+    assert_error(
+        &[&["count", &parts[0]][..], &counting, &["--favorable-label", "1"]].concat(),
+        &["--favorable-label"],
+    );
+    assert_error(
+        &[&["fairness", "--from-counts", "-", "-"][..], &counting].concat(),
+        &["only one input can be standard input"],
+    );
     // Not a state.
     assert_error(
         &[&["fairness", "--from-counts", &parts[0]][..], &counting].concat(),
@@ -331,9 +339,10 @@ proptest::proptest! {
         let mut states = Vec::new();
         for (i, w) in points.windows(2).enumerate() {
             let part: String = header.to_owned() + &rows[w[0]..w[1]].iter().map(line).collect::<String>();
-            if let Ok(state) = sextant::count_state(&config, &mut Memory(part.into_bytes(), format!("p{i}"))) {
-                states.push((serde_json::to_vec(&state).unwrap_or_default(), format!("p{i}")));
-            }
+            // Any part counts: one group, or no rows at all, is a part's right.
+            let state = sextant::count_state(&config, &mut Memory(part.into_bytes(), format!("p{i}")));
+            proptest::prop_assert!(state.is_ok(), "part {}: {:?}", i, state.err());
+            states.push((serde_json::to_vec(&state.ok()).unwrap_or_default(), format!("p{i}")));
         }
         let merged = sextant::audit_states(&config, &states, &mut sextant::NoProgress);
         match (direct, merged) {
@@ -342,8 +351,8 @@ proptest::proptest! {
                 d.source = m.source.clone();
                 proptest::prop_assert_eq!(d, m);
             }
-            // Data with a single group (or no rows) is refused either way.
-            (Err(_), Err(_)) => {}
+            // Data with a single group (or no rows) is refused either way, for the same reason.
+            (Err(d), Err(m)) => proptest::prop_assert_eq!(d.code(), m.code()),
             (d, m) => proptest::prop_assert!(false, "direct {:?} vs merged {:?}", d.map(|r| r.report.rows), m.map(|r| r.report.rows)),
         }
     }

@@ -148,21 +148,21 @@ fn count_data(
 /// state, `sextant.counts/v1` (`sextant count`): what [`audit_states`] merges.
 ///
 /// # Errors
-/// Those of [`AuditConfig::check`] and of counting the data ([`count_csv`]), and an
-/// `[explanations]` section (a state holds counts, not rows to explain).
+/// Those of [`AuditConfig::check`] and of counting the data ([`count_csv`], but for a
+/// single group or no rows), and a model or an `[explanations]` section (a state holds
+/// counts, not rows to score or explain).
 pub fn count_state(config: &AuditConfig, inputs: &mut dyn AuditInputs) -> Result<CountsState> {
-    let plan = config.check()?;
-    if config.explanations.is_some() {
+    let mut plan = config.check()?;
+    if config.model.is_some() || config.explanations.is_some() {
         return Err(Error::invalid_option(
-            "explanations",
-            "a counted state holds counts, not rows to explain: explain with the audit of the data",
+            "model",
+            "a counted state holds counts of scored rows: score the data first (sextant predict), then count it",
         ));
     }
-    let model = match &config.model {
-        Some(name) => Some(load(inputs, name)?),
-        None => None,
-    };
-    let (counted, _) = count_data(config, &plan, model.as_deref(), inputs, true)?;
+    // The favourable label is the report's, decided where the states merge (a part may hold
+    // one label value only).
+    plan.favorable_label = None;
+    let (counted, _) = count_data(config, &plan, None, inputs, true)?;
     Ok(CountsState::new(&plan, &inputs.data_name(), &counted))
 }
 

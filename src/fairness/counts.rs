@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 use crate::error::{ErrorKind, Result};
 use crate::fairness::confusion::Confusion;
 
+/// The most rows an audit counts in all, 2^53: every count, sum and rate stays exact in
+/// float64 and a JavaScript number, and no sum of counts overflows.
+pub const MAX_TOTAL_ROWS: u64 = 1 << 53;
+
 /// The values of some sensitive columns for one group, in column order.
 pub type GroupKey = Vec<String>;
 

@@ -20,7 +20,7 @@ use crate::data::header::Header;
 use crate::data::missing::is_missing;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::confusion::Confusion;
-use crate::fairness::counts::GroupCounts;
+use crate::fairness::counts::{GroupCounts, MAX_TOTAL_ROWS};
 use crate::fairness::labels::{BinaryCodec, BinaryError};
 use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome, MISSING_GROUP};
 use crate::fairness::report::MissingReport;
@@ -115,6 +115,7 @@ pub(crate) fn count_part<R: Read>(
     let mut batch = RecordBatch::default();
     let mut scores = Vec::new();
     let mut key = Vec::new();
+    let mut total_rows: u64 = 0;
     while batch.fill(&mut csv, source)? {
         scores.clear();
         // When the scorer fails on the batch, the error is reported at its first failing
@@ -139,6 +140,14 @@ pub(crate) fn count_part<R: Read>(
                 Some(c) => read_count(&record[c], || at(c))?,
                 None => 1,
             };
+            total_rows =
+                total_rows.checked_add(rows).filter(|&t| t <= MAX_TOTAL_ROWS).ok_or_else(|| {
+                    let column = columns.count.map_or(columns.label, |c| c);
+                    Error::invalid_value(
+                        at(column),
+                        "the rows count more than 2^53 in all, more than an audit counts exactly",
+                    )
+                })?;
             if missing.leaves_out(record, &columns, &at, rows)? {
                 continue;
             }
@@ -402,13 +411,14 @@ impl MissingTally {
                 }
                 (MissingPolicy::Group, true) => {}
                 _ => {
-                    *self.by_column.entry(c).or_default() += rows;
+                    let dropped = self.by_column.entry(c).or_default();
+                    *dropped = dropped.saturating_add(rows);
                     leave = true;
                 }
             }
         }
         if leave {
-            self.dropped_rows += rows;
+            self.dropped_rows = self.dropped_rows.saturating_add(rows);
         }
         Ok(leave)
     }
@@ -555,11 +565,7 @@ pub(crate) fn check_whole(counts: &GroupCounts, plan: &FairnessPlan, source: &st
 }
 
 /// Checks that every attribute of `plan` has at least two groups in `counts`.
-fn check_several_groups(
-    counts: &GroupCounts,
-    plan: &FairnessPlan,
-    source: &str,
-) -> Result<()> {
+fn check_several_groups(counts: &GroupCounts, plan: &FairnessPlan, source: &str) -> Result<()> {
     for attribute in &plan.attributes {
         let indices = counts.column_indices(&attribute.columns)?;
         let groups = counts.marginal(&indices);

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fairness::confusion::Confusion;
-use crate::fairness::counts::GroupCounts;
+use crate::fairness::counts::{GroupCounts, MAX_TOTAL_ROWS};
 use crate::fairness::ingest::{check_whole, CountedData};
 use crate::fairness::labels::BinaryCodec;
 use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome};
@@ -141,8 +141,9 @@ impl CountsState {
     /// Reads a state from JSON bytes; `name` names it in errors.
     ///
     /// # Errors
-    /// An [`crate::ErrorKind::Config`] naming `name`: not JSON, not `sextant.counts/v1`, or
-    /// a cell without one value per column.
+    /// An [`crate::ErrorKind::Config`] naming `name`: not JSON, not `sextant.counts/v1`, a
+    /// cell without one value per column, columns or a positive label that are not what the
+    /// state says it counted, or more than 2^53 rows.
     pub fn from_json(bytes: &[u8], name: &str) -> Result<Self> {
         let state: CountsState = serde_json::from_slice(bytes)
             .map_err(|e| Error::config(name, format!("not a {COUNTS_SCHEMA} document: {e}")))?;
@@ -162,7 +163,41 @@ impl CountsState {
                 ),
             ));
         }
+        if state.columns != state.counted.sensitive {
+            return Err(Error::config(
+                name,
+                "its columns are not the sensitive columns it says it counted",
+            ));
+        }
+        if let Some(positive) = &state.counted.positive_label {
+            if positive != &state.positive_label {
+                return Err(Error::config(
+                    name,
+                    format!(
+                        "its positive label \"{}\" is not the one it counted with (\"{positive}\")",
+                        state.positive_label
+                    ),
+                ));
+            }
+        }
+        state.total_rows().ok_or_else(|| {
+            Error::config(
+                name,
+                "its counts add up to more than 2^53 rows, more than an audit counts exactly",
+            )
+        })?;
         Ok(state)
+    }
+
+    /// The rows counted, when they are at most [`MAX_TOTAL_ROWS`].
+    fn total_rows(&self) -> Option<u64> {
+        self.cells.iter().try_fold(0u64, |total, cell| {
+            let c = &cell.confusion;
+            [c.tp, c.fp, c.tn, c.fn_]
+                .into_iter()
+                .try_fold(total, u64::checked_add)
+                .filter(|&t| t <= MAX_TOTAL_ROWS)
+        })
     }
 }
 
@@ -171,8 +206,9 @@ impl CountsState {
 ///
 /// # Errors
 /// No state, a state counted with other settings than `plan`'s (the first difference
-/// named), label values that disagree, a favourable label that is neither label value, no
-/// rows in all, or an attribute with a single group.
+/// named), label values that disagree, a favourable label that is neither label value,
+/// more than 2^53 rows or more than `max_groups` values of a column in all, no rows in all,
+/// or an attribute with a single group.
 pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Result<CountedData> {
     let expected = Counted::of(plan);
     let Some((first, _)) = states.first() else {
@@ -181,7 +217,15 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
     let mut counts = GroupCounts::new(first.columns.clone());
     let mut negative: Option<String> = None;
     let mut missing: Option<MissingReport> = None;
+    let mut total_rows: u64 = 0;
     for (state, name) in states {
+        total_rows = state
+            .total_rows()
+            .and_then(|rows| total_rows.checked_add(rows))
+            .filter(|&t| t <= MAX_TOTAL_ROWS)
+            .ok_or_else(|| {
+                Error::config(name, "the states count more than 2^53 rows in all, more than an audit counts exactly")
+            })?;
         if let Some(difference) = state.counted.difference(&expected, name) {
             return Err(Error::config(name, difference));
         }
@@ -219,13 +263,28 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
                 dropped_rows: 0,
                 by_column: Default::default(),
             });
-            total.dropped_rows += report.dropped_rows;
+            total.dropped_rows = total.dropped_rows.saturating_add(report.dropped_rows);
             for (column, rows) in &report.by_column {
-                *total.by_column.entry(column.clone()).or_default() += rows;
+                let dropped = total.by_column.entry(column.clone()).or_default();
+                *dropped = dropped.saturating_add(*rows);
             }
         }
     }
     let source = states.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(" + ");
+    // The group limit holds for the whole, as for counting it at once.
+    for (i, column) in counts.columns().iter().enumerate() {
+        let distinct: std::collections::BTreeSet<&String> =
+            counts.cells().keys().map(|key| &key[i]).collect();
+        if distinct.len() > plan.groups.max_groups {
+            return Err(Error::invalid_value(
+                crate::error::Location::source(&source).in_column(column),
+                format!(
+                    "more than {} distinct values in the merged states (an id column?); raise ‹max_groups› if they are groups",
+                    plan.groups.max_groups
+                ),
+            ));
+        }
+    }
     check_whole(&counts, plan, &source)?;
     // The favourable label against the merged label values, as counting reads it.
     let mut codec = BinaryCodec::new(plan.positive_label.as_deref());

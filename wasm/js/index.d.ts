@@ -17,10 +17,9 @@ export function fairness(options: FairnessOptions & { format: ReportFormat }): s
 export function audit(config: AuditConfig & { format?: undefined }): FairnessReport;
 /** With `format`: the text `sextant audit --format FORMAT` writes (byte for byte). */
 export function audit(config: AuditConfig & { format: ReportFormat }): string;
-/** Shapley values, as `sextant explain shap`. */
 /** Counts the data into a mergeable state, as `sextant count`; merge states with `fairness({fromCounts})`. */
 export function count(options: CountOptions): CountsState;
-
+/** Shapley values, as `sextant explain shap`. */
 export function explainShap(options: ShapOptions): ShapExplanation;
 /** LIME surrogates, as `sextant explain lime`. */
 export function explainLime(options: LimeOptions): LimeExplanation;

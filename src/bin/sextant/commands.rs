@@ -65,6 +65,17 @@ impl FileInputs {
     }
 }
 
+/// A config's model or background named `-`: only the data may be standard input.
+fn only_data_from_stdin(name: &str) -> sextant::Result<()> {
+    if name == STDIN {
+        return Err(Error::invalid_option(
+            "data",
+            "only the data of an audit config can be standard input (-), not a model or a background",
+        ));
+    }
+    Ok(())
+}
+
 fn core_io(path: &Path, error: &CliError) -> Error {
     let message = match error {
         CliError::Io { source, .. } => source.to_string(),
@@ -89,12 +100,14 @@ impl AuditInputs for FileInputs {
     }
 
     fn model(&mut self, name: &str) -> sextant::Result<(Vec<u8>, String)> {
+        only_data_from_stdin(name)?;
         let path = self.base.join(name);
         let bytes = read_file(&path).map_err(|e| core_io(&path, &e))?;
         Ok((bytes, path.display().to_string()))
     }
 
     fn open_csv(&mut self, name: &str) -> sextant::Result<(Box<dyn Read + '_>, String)> {
+        only_data_from_stdin(name)?;
         let path = self.base.join(name);
         let reader = open_file(&path).map_err(|e| core_io(&path, &e))?;
         Ok((reader, path.display().to_string()))
@@ -102,6 +115,7 @@ impl AuditInputs for FileInputs {
 }
 
 fn predict_command(args: &PredictArgs) -> Result<ExitCode, CliError> {
+    one_stdin([args.model.as_path(), args.data.as_path()].into_iter())?;
     let model = load_model(&read_file(&args.model)?, &args.model.display().to_string())?;
     let options = ScoringOptions {
         features: args.features.clone(),
@@ -214,6 +228,16 @@ fn parse_config(text: &str, source: &str) -> Result<AuditConfig, Error> {
     })
 }
 
+/// Refuses several `-` among `paths`: standard input is read once.
+fn one_stdin<'a>(paths: impl Iterator<Item = &'a Path>) -> Result<(), CliError> {
+    if paths.filter(|p| is_stdin(p)).count() > 1 {
+        return Err(
+            Error::invalid_option("data", "only one input can be standard input (-)").into()
+        );
+    }
+    Ok(())
+}
+
 /// `sextant count`: the data's counts as a `sextant.counts/v1` state.
 fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
     // The report's settings are not part of a state: they apply when states are audited.
@@ -221,6 +245,9 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
         (args.bootstrap.is_some(), "bootstrap"),
         (!args.max.is_empty() || !args.min.is_empty(), "max/min"),
         (!args.privileged.is_empty(), "privileged"),
+        (args.favorable_label.is_some(), "favorable_label"),
+        (args.fairlearn_compat, "fairlearn_compat"),
+        (args.output.exit_zero, "exit_zero"),
         (!args.from_counts.is_empty(), "from_counts"),
     ] {
         if given {
@@ -246,6 +273,7 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
 
 /// `sextant fairness --from-counts …`: the audit of counted states.
 fn states_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
+    one_stdin(args.from_counts.iter().map(PathBuf::as_path))?;
     let config = fairness_config(args);
     let states = args
         .from_counts
