@@ -16,10 +16,8 @@ usage: python bench/compare_explainers.py TIMING_BINARY OUT_DIR
 """
 import json
 import os
-import platform
 import subprocess
 import sys
-import time
 
 import lime.lime_tabular
 import numpy as np
@@ -30,6 +28,8 @@ from sklearn.datasets import make_classification
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
+from timing import best_of, cpu_name
+
 ROWS = 20
 REPEATS = 7
 # Rounds of timing both tools, one after the other: the shared machine switches between two
@@ -38,14 +38,8 @@ ROUNDS = 5
 
 
 def timed(fn):
-    """The best of REPEATS timed runs of fn, after a warm-up (numba compilation, caches)."""
-    result = fn()
-    best = float("inf")
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+    """The best of REPEATS timed runs of fn, after a warm-up."""
+    return best_of(fn, REPEATS)
 
 
 def python_shap(model, background, rows):
@@ -67,14 +61,6 @@ def python_lime(model, train, rows):
                 for r in rows]
 
     return timed(run)
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        return platform.processor() or platform.machine()
 
 
 def sextant(binary, files, threads):

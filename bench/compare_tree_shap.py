@@ -15,10 +15,8 @@ usage: python bench/compare_tree_shap.py TIMING_BINARY OUT_DIR
 """
 import json
 import os
-import platform
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
@@ -28,30 +26,16 @@ from skl2onnx import to_onnx
 from sklearn.datasets import make_classification
 from sklearn.ensemble import GradientBoostingClassifier
 
+from timing import best_of, cpu_name
+
 REPEATS = 3
 ROUNDS = 3
 PERMUTATION_ROWS = 20
 
 
 def timed(fn):
-    result = fn()
-    best = float("inf")
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
+    """The best of REPEATS timed runs of fn, after a warm-up."""
+    return best_of(fn, REPEATS)
 
 
 def sextant(binary, files, configs, threads):

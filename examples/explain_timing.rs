@@ -6,7 +6,8 @@
 //! Prints one JSON object. Run it with RAYON_NUM_THREADS=1 for single-thread figures. Each
 //! timing is the best of [`REPEATS`] runs after a warm-up run, as the Python side is timed.
 
-use std::time::Instant;
+#[path = "shared/timing.rs"]
+mod timing;
 
 use sextant::{
     explain_lime, explain_shap, load_model, read_features, Algorithm, FeatureMatrix, LimeParams,
@@ -21,16 +22,9 @@ const REPEATS: usize = 7;
 
 /// The result of `run` and the best of [`REPEATS`] timings of it, after a warm-up run.
 fn best_of<T>(
-    mut run: impl FnMut() -> Result<T, Box<dyn std::error::Error>>,
-) -> Result<(T, f64), Box<dyn std::error::Error>> {
-    let mut result = run()?;
-    let mut best = f64::INFINITY;
-    for _ in 0..REPEATS {
-        let start = Instant::now();
-        result = run()?;
-        best = best.min(start.elapsed().as_secs_f64());
-    }
-    Ok((result, best))
+    run: impl FnMut() -> Result<T, timing::Failure>,
+) -> Result<(T, f64), timing::Failure> {
+    timing::best_of(REPEATS, run)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -7,7 +7,8 @@
 //! RAYON_NUM_THREADS=1 for single-thread figures. Each timing is the best of [`REPEATS`]
 //! runs after a warm-up run, as the Python side is timed.
 
-use std::time::Instant;
+#[path = "shared/timing.rs"]
+mod timing;
 
 use sextant::{
     explain_shap, load_model, read_features, Algorithm, FeatureMatrix, NoProgress, Rows,
@@ -17,7 +18,7 @@ use sextant::{
 /// Timed runs per measurement (after one warm-up run).
 const REPEATS: usize = 3;
 
-type Failure = Box<dyn std::error::Error>;
+use timing::{best_of, Failure};
 
 fn main() -> Result<(), Failure> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -66,13 +67,7 @@ fn main() -> Result<(), Failure> {
                 &mut NoProgress,
             )?)
         };
-        let mut result = run()?;
-        let mut best = f64::INFINITY;
-        for _ in 0..REPEATS {
-            let start = Instant::now();
-            result = run()?;
-            best = best.min(start.elapsed().as_secs_f64());
-        }
+        let (result, best) = best_of(REPEATS, run)?;
         let values: Vec<&Vec<f64>> = result.rows.iter().map(|r| &r.values).collect();
         results.insert(
             config.clone(),

@@ -66,7 +66,7 @@ pub use explain::shap::{
     explain_shap, Algorithm, Budget, CheckedShapParams, ShapParams, AUTO_EXACT_FEATURES,
     DEFAULT_MAX_EVALS,
 };
-pub use explain::tree::{FeaturePerturbation, ModelOutput, TreeExplainer};
+pub use explain::tree::{FeaturePerturbation, ModelOutput, TreeExplainer, TreeRow};
 pub use fairness::audit::audit;
 pub use fairness::confusion::{Confusion, Rate, UndefinedPolicy};
 pub use fairness::counts::{count_codes, GroupCounts};

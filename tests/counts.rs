@@ -137,21 +137,27 @@ fn dropped_rows_are_counted_with_their_frequencies() {
     assert_eq!(report["missing"]["by_column"]["p"], 5);
 }
 
+/// Runs `sextant` with `args` from the repository root, `data` on its standard input.
+fn with_stdin(args: &[&str], data: &[u8]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sextant"))
+        .args(args)
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(data).unwrap_or_else(|e| panic!("{e}"));
+    }
+    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn a_dash_reads_standard_input() {
     let data = std::fs::read(repo().join(DEMO)).unwrap_or_default();
     let args = ["--label", "repaid", "--score", "score", "--sensitive", "sex", "--format", "json"];
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sextant"))
-        .args([&["fairness", "-"][..], &args].concat())
-        .current_dir(repo())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(&data).unwrap_or_else(|e| panic!("{e}"));
-    }
-    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let out = with_stdin(&[&["fairness", "-"][..], &args].concat(), &data);
     let piped: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
     let direct = sextant_json(&[&["fairness", DEMO][..], &args].concat());
     assert_eq!(piped["source"], "<stdin>");
@@ -172,17 +178,7 @@ fn an_audit_config_reads_standard_input_even_with_explanations() {
         .as_bytes(),
     );
     let data = std::fs::read(repo().join(DEMO)).unwrap_or_default();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sextant"))
-        .args(["audit", &config, "--format", "html"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(&data).unwrap_or_else(|e| panic!("{e}"));
-    }
-    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let out = with_stdin(&["audit", &config, "--format", "html"], &data);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let html = String::from_utf8_lossy(&out.stdout);
     assert!(html.contains("&lt;stdin&gt;") || html.contains("<stdin>"), "the source is named");

@@ -14,7 +14,6 @@ use std::io::Read;
 pub use config::{AuditConfig, GateEntry, OutputEntry};
 pub use explanations::{CheckedExplanations, Explanations, ExplanationsConfig};
 
-use crate::data::features::ScoreRecords;
 use crate::data::features::{read_feature_names, read_features};
 use crate::error::{Error, Result};
 use crate::fairness::audit::audit;
@@ -106,7 +105,7 @@ pub fn run(
         Some(section) => Some(Explaining::check(config, section, model.as_deref(), inputs)?),
         None => None,
     };
-    let (counted, class) = count_data(config, &plan, model.as_deref(), inputs, false)?;
+    let (counted, class) = count_data(config, &plan, model.as_deref(), inputs)?;
     let mut report = audit(&plan, &counted, &source, progress)?;
     report.outcome.class = class;
     let explanations = match &explaining {
@@ -117,31 +116,22 @@ pub fn run(
 }
 
 /// Counts the data of `inputs` for `plan`, scored by `model` when there is one; with the
-/// class whose probability the score is, when the model names it. A `part` (of data whose
-/// states will be merged) may hold a single group.
+/// class whose probability the score is, when the model names it.
 fn count_data(
     config: &AuditConfig,
     plan: &FairnessPlan,
     model: Option<&dyn Model>,
     inputs: &mut dyn AuditInputs,
-    part: bool,
 ) -> Result<(CountedData, Option<String>)> {
     let source = inputs.data_name();
-    let mut scorer = match model {
-        Some(model) => Some(RecordScorer::new(model, config.scoring_options(), "model_output")?),
-        None => None,
-    };
-    let counted = match (&mut scorer, part) {
-        (None, false) => count_csv(inputs.open_data()?, &source, plan)?,
-        (Some(scorer), false) => count_scored_csv(inputs.open_data()?, &source, plan, scorer)?,
-        (scorer, true) => count_part(
-            inputs.open_data()?,
-            &source,
-            plan,
-            scorer.as_mut().map(|s| s as &mut dyn ScoreRecords),
-        )?,
-    };
-    Ok((counted, scorer.and_then(|s| s.output_label())))
+    match model {
+        None => Ok((count_csv(inputs.open_data()?, &source, plan)?, None)),
+        Some(model) => {
+            let mut scorer = RecordScorer::new(model, config.scoring_options(), "model_output")?;
+            let counted = count_scored_csv(inputs.open_data()?, &source, plan, &mut scorer)?;
+            Ok((counted, scorer.output_label()))
+        }
+    }
 }
 
 /// Counts the data of `config` (scored by its model when it has one) into a mergeable
@@ -162,8 +152,9 @@ pub fn count_state(config: &AuditConfig, inputs: &mut dyn AuditInputs) -> Result
     // The favourable label is the report's, decided where the states merge (a part may hold
     // one label value only).
     plan.favorable_label = None;
-    let (counted, _) = count_data(config, &plan, None, inputs, true)?;
-    Ok(CountsState::new(&plan, &inputs.data_name(), &counted))
+    let source = inputs.data_name();
+    let counted = count_part(inputs.open_data()?, &source, &plan, None)?;
+    Ok(CountsState::new(&plan, &source, &counted))
 }
 
 /// Audits counted states (`sextant.counts/v1` JSON bytes with their names) as one: the

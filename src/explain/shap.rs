@@ -434,15 +434,13 @@ impl CheckedShapParams {
         )?;
         let explain_row = |r: usize| -> Result<ShapRow> {
             let x = rows.row(r);
-            let interactions = if params.interactions {
-                let flat = explainer.interactions(x)?;
-                Some(flat.chunks(x.len().max(1)).map(<[f64]>::to_vec).collect())
-            } else {
-                None
-            };
+            let explained = explainer.explain_row(x, params.interactions)?;
+            let interactions = explained
+                .interactions
+                .map(|flat| flat.chunks(x.len().max(1)).map(<[f64]>::to_vec).collect());
             Ok(ShapRow {
-                prediction: explainer.prediction(x)?,
-                values: explainer.values(x)?,
+                prediction: explained.prediction,
+                values: explained.values,
                 std_errors: None,
                 interactions,
                 data: x.to_vec(),

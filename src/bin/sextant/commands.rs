@@ -16,7 +16,8 @@ use crate::cli::{
 };
 use crate::explain;
 use crate::files::{
-    input_name, is_stdin, open_file, read_file, write_file, write_stdout, ClosedPipeIsFine, STDIN,
+    input_name, is_stdin, one_stdin, open_file, read_file, write_file, write_stdout,
+    ClosedPipeIsFine, STDIN,
 };
 use crate::progress::TerminalProgress;
 use crate::CliError;
@@ -226,16 +227,6 @@ fn parse_config(text: &str, source: &str) -> Result<AuditConfig, Error> {
         }
         Error::config(format!("{source}, line {line_number}"), message)
     })
-}
-
-/// Refuses several `-` among `paths`: standard input is read once.
-fn one_stdin<'a>(paths: impl Iterator<Item = &'a Path>) -> Result<(), CliError> {
-    if paths.filter(|p| is_stdin(p)).count() > 1 {
-        return Err(
-            Error::invalid_option("data", "only one input can be standard input (-)").into()
-        );
-    }
-    Ok(())
 }
 
 /// `sextant count`: the data's counts as a `sextant.counts/v1` state.

@@ -12,7 +12,7 @@ use sextant::{
 };
 
 use crate::cli::{ExplainArgs, ExplainFormat, LimeArgs, ShapArgs};
-use crate::files::{input_name, is_stdin, open_file, read_file, write_file, write_stdout};
+use crate::files::{input_name, one_stdin, open_file, read_file, write_file, write_stdout};
 use crate::progress::TerminalProgress;
 use crate::CliError;
 
@@ -91,16 +91,8 @@ fn read_inputs(
     other: Option<&Path>,
     other_name: &str,
 ) -> Result<Inputs, CliError> {
-    let stdin_inputs = [Some(common.data.as_path()), other, Some(common.model.as_path())]
-        .into_iter()
-        .flatten()
-        .filter(|p| is_stdin(p))
-        .count();
-    if stdin_inputs > 1 {
-        let error =
-            sextant::Error::invalid_option("data", "only one input can be standard input (-)");
-        return Err(error.into());
-    }
+    let inputs = [Some(common.data.as_path()), other, Some(common.model.as_path())];
+    one_stdin(inputs.into_iter().flatten())?;
     let model = load_model(&read_file(&common.model)?, &input_name(&common.model))?;
     let schema = model.input_schema();
     let read = |path: &Path| -> Result<FeatureMatrix, CliError> {

@@ -27,6 +27,19 @@ pub(crate) fn input_name(path: &Path) -> String {
     }
 }
 
+/// Refuses several `-` among `paths`: standard input is read once.
+///
+/// # Errors
+/// A [`CliError::Core`] invalid option when more than one path is `-`.
+pub(crate) fn one_stdin<'a>(paths: impl Iterator<Item = &'a Path>) -> Result<(), CliError> {
+    if paths.filter(|p| is_stdin(p)).count() > 1 {
+        let error =
+            sextant::Error::invalid_option("data", "only one input can be standard input (-)");
+        return Err(error.into());
+    }
+    Ok(())
+}
+
 /// The bytes of the file at `path` (standard input for `-`).
 ///
 /// # Errors

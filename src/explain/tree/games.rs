@@ -23,6 +23,12 @@
 //! `v·(o_i − z_i)(o_j − z_j)/2 · Σ_k c_k k!(M−k−2)!/(M−1)!`, `c_k` the coefficients of
 //! `Π_{l≠i,j}(z_l + o_l t)`: O(M³) per leaf. The diagonal is the rest of `φ_i`.
 
+/// `o_i − z_i`: how much more of path feature `i`'s leaf weight a coalition holding `i`
+/// reaches than one without it.
+fn lead(zero: &[f64], x_mask: u64, i: usize) -> f64 {
+    (if x_mask >> i & 1 == 1 { 1.0 } else { 0.0 }) - zero[i]
+}
+
 /// The coefficients of `Π_{l ∉ skip} (z_l + o_l t)`, lowest degree first, into `poly`:
 /// coefficient `k` sums, over the coalitions of `k` of those players, the product of `o` over
 /// its members and `z` over the others.
@@ -157,21 +163,18 @@ impl Weights {
         out: &mut [f64],
     ) {
         let m = zero.len();
-        for i in 0..m {
-            let o_i = if x_mask >> i & 1 == 1 { 1.0 } else { 0.0 };
-            let lead = o_i - zero[i];
+        for (i, contribution) in out.iter_mut().enumerate().take(m) {
+            let lead = lead(zero, x_mask, i);
             if lead == 0.0 {
                 continue;
             }
             coalition_polynomial(zero, x_mask, [i, i], poly);
             let total: f64 =
                 poly.iter().enumerate().map(|(k, c)| c * self.subset[m * SIDE + k]).sum();
-            out[i] += value * lead * total;
+            *contribution += value * lead * total;
         }
     }
-}
 
-impl Weights {
     /// Adds the path-dependent interaction values of one leaf for `i ≠ j` (by path
     /// positions, `out[i · M + j]`, symmetric) for agreement `x_mask`, times `value`; `poly`
     /// is scratch. The diagonal is left to the caller (the rest of each Shapley value).
@@ -184,10 +187,9 @@ impl Weights {
         out: &mut [f64],
     ) {
         let m = zero.len();
-        let lead = |i: usize| (if x_mask >> i & 1 == 1 { 1.0 } else { 0.0 }) - zero[i];
         for i in 0..m {
             for j in i + 1..m {
-                let (li, lj) = (lead(i), lead(j));
+                let (li, lj) = (lead(zero, x_mask, i), lead(zero, x_mask, j));
                 if li == 0.0 || lj == 0.0 {
                     continue;
                 }

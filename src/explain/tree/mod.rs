@@ -305,26 +305,36 @@ impl<'a> TreeExplainer<'a> {
         self.background_raw.len()
     }
 
-    /// The explained output for row `row` (raw sum or probability).
+    /// Explains `row`: the explained output (raw sum or probability), its Shapley values
+    /// (one per feature, `base_value + Σ values = prediction`) and, with `interactions`,
+    /// its SHAP interaction values (`M × M` row-major: off the diagonal half of each pair's
+    /// interaction, on it the rest of the feature's Shapley value, so that line `i` sums to
+    /// `values[i]`). The row is walked once for all three.
     ///
     /// # Errors
-    /// A row whose width is not the model's.
-    pub fn prediction(&self, row: &[f64]) -> Result<f64> {
-        self.check_width(row)?;
-        let mut x = Vec::new();
-        self.trees.forest().prepare_row(row, &mut x);
-        Ok(self.output_of(self.trees.raw(&x)))
-    }
-
-    fn check_width(&self, row: &[f64]) -> Result<()> {
-        if row.len() == self.n_features {
-            Ok(())
-        } else {
-            Err(Error::invalid_option(
+    /// A row whose width is not the model's, or interaction values of an interventional
+    /// explainer (they are computed for path-dependent values, as shap and XGBoost do).
+    pub fn explain_row(&self, row: &[f64], interactions: bool) -> Result<TreeRow> {
+        if row.len() != self.n_features {
+            return Err(Error::invalid_option(
                 "data",
                 format!("{} columns, but the model takes {}", row.len(), self.n_features),
-            ))
+            ));
         }
+        if interactions && self.perturbation != FeaturePerturbation::TreePathDependent {
+            return Err(Error::invalid_option(
+                "interactions",
+                "interaction values are computed for ‹feature_perturbation› tree_path_dependent (as shap and XGBoost compute them): leave out the background or set it",
+            ));
+        }
+        let mut x = Vec::with_capacity(self.n_features);
+        self.trees.forest().prepare_row(row, &mut x);
+        let mut yes = Vec::new();
+        directions(&self.trees, &x, &mut yes);
+        let raw = self.trees.raw(&x);
+        let values = self.values(raw, &yes);
+        let interactions = interactions.then(|| self.interactions(&yes, &values));
+        Ok(TreeRow { prediction: self.output_of(raw), values, interactions })
     }
 
     fn output_of(&self, raw: f64) -> f64 {
@@ -334,30 +344,21 @@ impl<'a> TreeExplainer<'a> {
         }
     }
 
-    /// The Shapley values of `row` (one per feature): `base_value + Σ values =
-    /// prediction(row)`.
-    ///
-    /// # Errors
-    /// A row whose width is not the model's.
-    pub fn values(&self, row: &[f64]) -> Result<Vec<f64>> {
-        self.check_width(row)?;
-        let mut x = Vec::with_capacity(self.n_features);
-        self.trees.forest().prepare_row(row, &mut x);
-        let mut yes = Vec::new();
-        directions(&self.trees, &x, &mut yes);
+    /// The Shapley values of a row of raw sum `raw` going `yes` at the splits.
+    fn values(&self, raw: f64, yes: &[bool]) -> Vec<f64> {
         let mut phi = vec![0.0; self.n_features];
         let mut scratch = vec![0.0; paths::MAX_PATH_FEATURES];
         let mut poly = Vec::new();
         // Probability: each background row's rescaling factor, as a weight per row.
         let factors: Vec<f64> = if self.output == ModelOutput::Probability {
-            let fx = self.trees.raw(&x);
-            let px = self.output_of(fx);
+            let px = self.output_of(raw);
             #[allow(clippy::cast_precision_loss)]
             let share = 1.0 / self.background_raw.len().max(1) as f64;
             self.background_raw
                 .iter()
                 .map(|&fr| {
-                    let factor = if fx == fr { 1.0 } else { (px - self.output_of(fr)) / (fx - fr) };
+                    let factor =
+                        if raw == fr { 1.0 } else { (px - self.output_of(fr)) / (raw - fr) };
                     factor * share
                 })
                 .collect()
@@ -367,7 +368,7 @@ impl<'a> TreeExplainer<'a> {
         let mut mask_weights = Vec::new();
         for leaf in &self.leaves {
             let m = leaf.path.features.len();
-            let x_mask = leaf.path.agreement(&yes);
+            let x_mask = leaf.path.agreement(yes);
             let out = &mut scratch[..m];
             if let Some(table) = &leaf.table {
                 let start = usize::try_from(x_mask).unwrap_or(0) * m;
@@ -406,31 +407,13 @@ impl<'a> TreeExplainer<'a> {
                 phi[feature as usize] += v;
             }
         }
-        Ok(phi)
+        phi
     }
-}
 
-impl TreeExplainer<'_> {
-    /// The SHAP interaction values of `row` (path-dependent values only), `M × M` row-major:
-    /// off the diagonal half of each pair's interaction, on it the rest of the feature's
-    /// Shapley value, so that row `i` sums to `values(row)[i]`.
-    ///
-    /// # Errors
-    /// A row whose width is not the model's, or an interventional explainer (interaction
-    /// values are computed for path-dependent values, as shap and XGBoost compute them).
-    pub fn interactions(&self, row: &[f64]) -> Result<Vec<f64>> {
-        if self.perturbation != FeaturePerturbation::TreePathDependent {
-            return Err(Error::invalid_option(
-                "interactions",
-                "interaction values are computed for ‹feature_perturbation› tree_path_dependent (as shap and XGBoost compute them): leave out the background or set it",
-            ));
-        }
-        let values = self.values(row)?;
+    /// The interaction values (path-dependent) of a row going `yes` at the splits, whose
+    /// Shapley values are `values`.
+    fn interactions(&self, yes: &[bool], values: &[f64]) -> Vec<f64> {
         let n = self.n_features;
-        let mut x = Vec::with_capacity(n);
-        self.trees.forest().prepare_row(row, &mut x);
-        let mut yes = Vec::new();
-        directions(&self.trees, &x, &mut yes);
         let mut out = vec![0.0; n * n];
         let (mut poly, mut local) = (Vec::new(), Vec::new());
         for leaf in &self.leaves {
@@ -438,10 +421,9 @@ impl TreeExplainer<'_> {
             let m = path.features.len();
             local.clear();
             local.resize(m * m, 0.0);
-            let x_mask = path.agreement(&yes);
             self.weights.path_dependent_interactions(
                 &path.zero_fractions,
-                x_mask,
+                path.agreement(yes),
                 path.value,
                 &mut poly,
                 &mut local,
@@ -456,8 +438,19 @@ impl TreeExplainer<'_> {
             let off: f64 = (0..n).filter(|&j| j != i).map(|j| out[i * n + j]).sum();
             out[i * n + i] = value - off;
         }
-        Ok(out)
+        out
     }
+}
+
+/// One explained row of [`TreeExplainer::explain_row`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreeRow {
+    /// The explained output (raw sum or probability).
+    pub prediction: f64,
+    /// One Shapley value per feature.
+    pub values: Vec<f64>,
+    /// The interaction values, `M × M` row-major, when asked for.
+    pub interactions: Option<Vec<f64>>,
 }
 
 /// One leaf's contributions (by path position) for agreement `x_mask`.
