@@ -14,8 +14,10 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub struct Location {
     /// The input's name as the user knows it (a path, or `<data>` for in-memory input).
     pub source: Option<String>,
-    /// 1-based line number in the source.
+    /// 1-based line number in the source (text inputs).
     pub line: Option<u64>,
+    /// 1-based data row in the source (columnar inputs, which have no lines).
+    pub row: Option<u64>,
     /// Column name.
     pub column: Option<String>,
 }
@@ -30,6 +32,13 @@ impl Location {
     #[must_use]
     pub fn at_line(mut self, line: u64) -> Self {
         self.line = Some(line);
+        self
+    }
+
+    /// This location, at data row `row` (1-based).
+    #[must_use]
+    pub fn at_row(mut self, row: u64) -> Self {
+        self.row = Some(row);
         self
     }
 
@@ -50,6 +59,9 @@ impl fmt::Display for Location {
         if let Some(line) = self.line {
             parts.push(format!("line {line}"));
         }
+        if let Some(row) = self.row {
+            parts.push(format!("row {row}"));
+        }
         if let Some(column) = &self.column {
             parts.push(format!("column \"{column}\""));
         }
@@ -67,6 +79,14 @@ pub enum ErrorKind {
         /// Where.
         at: Location,
         /// What the CSV reader reported.
+        message: String,
+    },
+    /// A Parquet or Arrow IPC input could not be decoded, or has a column Sextant cannot read.
+    #[error("{at}: {message}")]
+    Columnar {
+        /// Where.
+        at: Location,
+        /// What the decoder reported.
         message: String,
     },
     /// Bytes that are not UTF-8 where text is needed.
@@ -181,8 +201,9 @@ fn suggestion_text(suggestions: &[String]) -> String {
 
 impl ErrorKind {
     /// Every [`ErrorKind::code`], in declaration order.
-    pub const CODES: [&'static str; 14] = [
+    pub const CODES: [&'static str; 15] = [
         "csv",
+        "columnar",
         "not_utf8",
         "empty_input",
         "no_rows",
@@ -202,6 +223,7 @@ impl ErrorKind {
     pub fn code(&self) -> &'static str {
         match self {
             ErrorKind::Csv { .. } => "csv",
+            ErrorKind::Columnar { .. } => "columnar",
             ErrorKind::NotUtf8 { .. } => "not_utf8",
             ErrorKind::Empty { .. } => "empty_input",
             ErrorKind::NoRows { .. } => "no_rows",
@@ -399,6 +421,7 @@ mod tests {
         let text = String::new;
         let kinds = [
             ErrorKind::Csv { at: at(), message: text() },
+            ErrorKind::Columnar { at: at(), message: text() },
             ErrorKind::NotUtf8 { at: at() },
             ErrorKind::Empty { source_name: text() },
             ErrorKind::NoRows { source_name: text() },
@@ -422,6 +445,7 @@ mod tests {
         for kind in &kinds {
             match kind {
                 ErrorKind::Csv { .. }
+                | ErrorKind::Columnar { .. }
                 | ErrorKind::NotUtf8 { .. }
                 | ErrorKind::Empty { .. }
                 | ErrorKind::NoRows { .. }

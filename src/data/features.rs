@@ -3,13 +3,12 @@
 //! cells parsed into a [`FeatureMatrix`] (explained rows, backgrounds, training data).
 
 use std::io::Read;
-
-use csv::ByteRecord;
+use std::ops::Range;
 
 use crate::data::header::Header;
 use crate::data::missing::is_missing;
 use crate::data::rows::Rows;
-use crate::data::{csv_error, csv_reader};
+use crate::data::table::{Batch, Cell, Table};
 use crate::error::{Error, ErrorKind, Location, Result};
 
 /// What a model needs of its input columns.
@@ -28,21 +27,21 @@ pub struct InputSchema {
     pub integer: Option<u32>,
 }
 
-/// One number per CSV record, computed from the record's cells: a model scoring its
-/// feature columns (implemented in `model::scoring`), seen from readers that must not
-/// depend on models.
+/// One number per row, computed from the row's cells: a model scoring its feature columns
+/// (implemented in `model::scoring`), seen from readers that must not depend on models.
 pub(crate) trait ScoreRecords {
-    /// Chooses the columns to read in `header`.
+    /// Chooses the columns to read in `header`, and returns them.
     ///
     /// # Errors
     /// Columns that are missing, repeated or do not fit the model.
-    fn bind(&mut self, header: &Header) -> Result<()>;
+    fn bind(&mut self, header: &Header) -> Result<Vec<usize>>;
 
-    /// Appends one score per record to `scores`.
+    /// Appends one score per row of `batch` in `rows` to `scores`.
     ///
     /// # Errors
-    /// A cell that cannot be read (line and column named), or a failing model call.
-    fn score(&mut self, records: &[ByteRecord], scores: &mut Vec<f64>) -> Result<()>;
+    /// A cell that cannot be read (line or row, and column named), or a failing model call.
+    fn score(&mut self, batch: &dyn Batch, rows: Range<usize>, scores: &mut Vec<f64>)
+        -> Result<()>;
 }
 
 /// Feature values of some rows, with their column names.
@@ -151,31 +150,43 @@ pub fn parse_feature(
     }
 }
 
-/// Appends the values of `record`'s feature `columns` to `out`, as `schema` takes them.
+/// Appends the values of the feature `columns` of `batch`'s row `row` to `out`, as
+/// `schema` takes them.
 ///
 /// # Errors
 /// A cell that is not UTF-8, not a number, infinite, missing where the schema does not
-/// accept missing values, or not a whole number for an integer input (line and column
-/// named).
+/// accept missing values, or not a whole number for an integer input (line or row, and
+/// column named).
 pub(crate) fn push_features(
-    record: &ByteRecord,
+    batch: &dyn Batch,
+    row: usize,
     columns: &[usize],
     header: &Header,
     schema: &InputSchema,
     out: &mut Vec<f64>,
 ) -> Result<()> {
-    let line = record.position().map_or(0, csv::Position::line);
+    let place = batch.place(row);
+    let allow_missing = schema.accepts_missing && schema.integer.is_none();
     for &c in columns {
-        let at = || header.at(line, c);
-        let cell = std::str::from_utf8(&record[c])
-            .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at() }))?;
-        let value = parse_feature(cell, schema.accepts_missing && schema.integer.is_none(), at)?;
+        let at = || header.at(place, c);
+        let cell = batch.cell(row, c);
+        let value = match cell {
+            Cell::Text(bytes) => {
+                let text = std::str::from_utf8(bytes)
+                    .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at() }))?;
+                parse_feature(text, allow_missing, at)?
+            }
+            _ => typed_feature(cell, allow_missing, at)?,
+        };
         if let Some(bits) = schema.integer {
             let limit = if bits == 32 { f64::from(i32::MAX) } else { 9_007_199_254_740_992.0 };
             if value.fract() != 0.0 || value.abs() > limit {
                 return Err(Error::invalid_value(
                     at(),
-                    format!("\"{cell}\" is not a whole number within the range of the model's int{bits} input"),
+                    format!(
+                        "\"{}\" is not a whole number within the range of the model's int{bits} input",
+                        String::from_utf8_lossy(&cell.text())
+                    ),
                 ));
             }
         }
@@ -184,7 +195,27 @@ pub(crate) fn push_features(
     Ok(())
 }
 
-/// The names of the columns [`read_features`] would read from a CSV, from its header alone.
+/// A feature value of a typed (columnar) cell, with the checks of [`parse_feature`].
+fn typed_feature(
+    cell: Cell<'_>,
+    allow_missing: bool,
+    at: impl FnOnce() -> Location,
+) -> Result<f64> {
+    match cell.number() {
+        Some(x) if x.is_finite() => Ok(x),
+        Some(x) if x.is_nan() && allow_missing => Ok(x),
+        Some(x) if x.is_nan() => Err(Error::invalid_value(
+            at(),
+            "missing value (null), and the model does not impute missing values",
+        )),
+        _ => Err(Error::invalid_value(
+            at(),
+            format!("{} is not a finite number", String::from_utf8_lossy(&cell.text())),
+        )),
+    }
+}
+
+/// The names of the columns [`read_features`] would read from a table, from its header alone.
 ///
 /// # Errors
 /// Bad CSV, an empty input, unknown, repeated or mismatched columns.
@@ -195,12 +226,12 @@ pub fn read_feature_names<R: Read>(
     features: Option<&[String]>,
     ignore: &[String],
 ) -> Result<Vec<String>> {
-    let header = Header::read(&mut csv_reader(reader), source)?;
-    let columns = resolve_features(&header, schema, features, ignore)?;
-    Ok(columns.iter().map(|&c| header.name(c).to_owned()).collect())
+    let table = Table::open(reader, source)?;
+    let columns = resolve_features(table.header(), schema, features, ignore)?;
+    Ok(columns.iter().map(|&c| table.header().name(c).to_owned()).collect())
 }
 
-/// Reads the columns `schema` needs from a CSV: `features` when given, else the model's
+/// Reads the columns `schema` needs from a table (CSV, Parquet or Arrow IPC): `features` when given, else the model's
 /// feature names, else every column not in `ignore`.
 ///
 /// # Errors
@@ -214,13 +245,16 @@ pub fn read_features<R: Read>(
     features: Option<&[String]>,
     ignore: &[String],
 ) -> Result<FeatureMatrix> {
-    let mut csv = csv_reader(reader);
-    let header = Header::read(&mut csv, source)?;
+    let mut table = Table::open(reader, source)?;
+    let header = table.header().clone();
     let columns = resolve_features(&header, schema, features, ignore)?;
+    table.project(&columns)?;
     let mut values = Vec::new();
-    let mut record = ByteRecord::new();
-    while csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))? {
-        push_features(&record, &columns, &header, schema, &mut values)?;
+    while table.fill()? {
+        let batch = table.batch();
+        for row in 0..batch.len() {
+            push_features(batch, row, &columns, &header, schema, &mut values)?;
+        }
     }
     if values.is_empty() {
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());

@@ -4,6 +4,7 @@
 use std::io::Read;
 
 use crate::data::csv_error;
+use crate::data::table::Place;
 use crate::error::{closest_names, ErrorKind, Location, Result};
 
 /// The column names of a CSV input and the input's name for error messages.
@@ -32,6 +33,18 @@ impl Header {
             })
             .collect::<Result<_>>()?;
         Ok(Header { source: source.to_owned(), names })
+    }
+
+    /// The header of a columnar input named `source`, from its schema's field names.
+    #[cfg(feature = "columnar")]
+    pub(crate) fn new(source: &str, names: Vec<String>) -> Header {
+        Header { source: source.to_owned(), names }
+    }
+
+    /// The input's name in error messages.
+    #[cfg(feature = "columnar")]
+    pub(crate) fn source(&self) -> &str {
+        &self.source
     }
 
     /// The column names, in file order.
@@ -79,9 +92,9 @@ impl Header {
         }
     }
 
-    /// Where a cell of column `index` on `line` is, for error messages.
-    pub fn at(&self, line: u64, index: usize) -> Location {
-        Location::source(&self.source).at_line(line).in_column(self.name(index))
+    /// Where the cell of column `index` in the row at `place` is, for error messages.
+    pub(crate) fn at(&self, place: Place, index: usize) -> Location {
+        place.locate(Location::source(&self.source)).in_column(self.name(index))
     }
 }
 

@@ -6,11 +6,14 @@
 //! no model here: callers hand in readers and a name for the source to use in errors.
 
 pub(crate) mod batch;
+#[cfg(feature = "columnar")]
+mod columnar;
 pub mod features;
 pub mod header;
 pub mod missing;
 pub mod preview;
 pub mod rows;
+pub mod table;
 
 use crate::error::{Error, ErrorKind, Location};
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::header::Header;
 use crate::data::missing::is_missing;
+use crate::data::table::Place;
 use crate::data::{csv_error, csv_reader};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -68,9 +69,9 @@ pub fn preview_csv<R: Read>(reader: R, source: &str, rows: usize) -> Result<CsvP
                 .iter()
                 .enumerate()
                 .map(|(j, cell)| {
-                    std::str::from_utf8(cell)
-                        .map(str::to_owned)
-                        .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: header.at(line, j) }))
+                    std::str::from_utf8(cell).map(str::to_owned).map_err(|_| {
+                        Error::from(ErrorKind::NotUtf8 { at: header.at(Place::Line(line), j) })
+                    })
                 })
                 .collect::<Result<_>>()?;
             first.push(cells);

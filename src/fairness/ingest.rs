@@ -7,17 +7,14 @@
 //! When a model scores the rows, each batch of records is scored as it is read and counted
 //! at once: nothing but the counts outlives the batch.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
-use csv::ByteRecord;
-
-use crate::data::batch::RecordBatch;
-use crate::data::csv_reader;
 use crate::data::features::ScoreRecords;
 use crate::data::header::Header;
-use crate::data::missing::is_missing;
+use crate::data::table::{Batch, Cell, Table};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::confusion::Confusion;
 use crate::fairness::counts::{GroupCounts, MAX_TOTAL_ROWS};
@@ -93,8 +90,8 @@ pub(crate) fn count_part<R: Read>(
     plan: &FairnessPlan,
     mut scorer: Option<&mut dyn ScoreRecords>,
 ) -> Result<CountedData> {
-    let mut csv = csv_reader(reader);
-    let header = Header::read(&mut csv, source)?;
+    let mut input = Table::open(reader, source)?;
+    let header = input.header().clone();
     let columns = Columns {
         label: header.find(&plan.label)?,
         outcome: match scorer {
@@ -104,40 +101,44 @@ pub(crate) fn count_part<R: Read>(
         sensitive: plan.sensitive_columns.iter().map(|c| header.find(c)).collect::<Result<_>>()?,
         count: plan.count_column.as_deref().map(|c| header.find(c)).transpose()?,
     };
+    let mut read: Vec<usize> = [columns.label].into_iter().chain(columns.outcome).collect();
+    read.extend(columns.sensitive.iter().chain(&columns.count));
     if let Some(scorer) = scorer.as_deref_mut() {
-        scorer.bind(&header)?;
+        read.extend(scorer.bind(&header)?);
     }
+    input.project(&read)?;
 
     let mut codec = BinaryCodec::new(plan.positive_label.as_deref());
     let mut missing = MissingTally::new(plan.groups.missing);
     let mut distinct = DistinctValues::new(plan);
     let mut table = JointTable::default();
-    let mut batch = RecordBatch::default();
     let mut scores = Vec::new();
     let mut key = Vec::new();
     let mut total_rows: u64 = 0;
-    while batch.fill(&mut csv, source)? {
+    while input.fill()? {
+        let batch = input.batch();
         scores.clear();
         // When the scorer fails on the batch, the error is reported at its first failing
         // row, after the rows before it have been checked: the file's first error wins.
         let mut failed = None;
         if let Some(scorer) = scorer.as_deref_mut() {
-            if let Err(error) = scorer.score(batch.records(), &mut scores) {
+            if let Err(error) = scorer.score(batch, 0..batch.len(), &mut scores) {
                 // Rows that the missing-value policy leaves out need no score.
-                let skip = |record: &ByteRecord| missing.would_leave_out(record, &columns);
-                failed = Some(score_row_by_row(scorer, batch.records(), &mut scores, skip, error));
+                let skip = |row: usize| missing.would_leave_out(batch, row, &columns);
+                failed = Some(score_row_by_row(scorer, batch, &mut scores, skip, error));
             }
         }
-        for (i, record) in batch.records().iter().enumerate() {
+        for i in 0..batch.len() {
             if failed.as_ref().is_some_and(|(row, _)| *row == i) {
                 if let Some((_, error)) = failed {
                     return Err(error);
                 }
             }
-            let line = record.position().map_or(0, csv::Position::line);
-            let at = |column: usize| header.at(line, column);
+            let place = batch.place(i);
+            let at = |column: usize| header.at(place, column);
+            let cell = |column: usize| batch.cell(i, column);
             let rows = match columns.count {
-                Some(c) => read_count(&record[c], || at(c))?,
+                Some(c) => read_count(cell(c), || at(c))?,
                 None => 1,
             };
             total_rows =
@@ -148,28 +149,28 @@ pub(crate) fn count_part<R: Read>(
                         "the rows count more than 2^53 in all, more than an audit counts exactly",
                     )
                 })?;
-            if missing.leaves_out(record, &columns, &at, rows)? {
+            if missing.leaves_out(batch, i, &columns, &at, rows)? {
                 continue;
             }
             let label =
-                read_binary(&mut codec, &record[columns.label], &plan.label, || at(columns.label))?;
+                read_binary(&mut codec, cell(columns.label), &plan.label, || at(columns.label))?;
             let prediction = match (&plan.outcome, columns.outcome) {
                 (Outcome::Prediction { column }, Some(c)) => {
-                    read_binary(&mut codec, &record[c], column, || at(c))?
+                    read_binary(&mut codec, cell(c), column, || at(c))?
                 }
                 (Outcome::Score { threshold, .. }, Some(c)) => {
-                    read_score(&record[c], || at(c))? >= *threshold
+                    read_score(cell(c), || at(c))? >= *threshold
                 }
                 (Outcome::Score { threshold, .. }, None) => {
                     let score = scores.get(i).copied().ok_or_else(|| {
                         Error::invalid_value(
-                            Location::source(source).at_line(line),
+                            place.locate(Location::source(source)),
                             "the model gave no score for this row",
                         )
                     })?;
                     if !score.is_finite() {
                         return Err(Error::invalid_value(
-                            Location::source(source).at_line(line),
+                            place.locate(Location::source(source)),
                             format!("the model's score {score} is not a finite number"),
                         ));
                     }
@@ -182,13 +183,15 @@ pub(crate) fn count_part<R: Read>(
             };
             key.clear();
             for &c in &columns.sensitive {
-                let cell = group_value(&record[c]);
-                key.extend_from_slice(&u32::try_from(cell.len()).unwrap_or(u32::MAX).to_le_bytes());
-                key.extend_from_slice(cell);
+                let value = group_value(cell(c));
+                key.extend_from_slice(
+                    &u32::try_from(value.len()).unwrap_or(u32::MAX).to_le_bytes(),
+                );
+                key.extend_from_slice(&value);
             }
             let new_values = || {
-                let values = sensitive_values(record, &columns.sensitive, at)?;
-                distinct.add(&values, plan, Location::source(source).at_line(line))?;
+                let values = sensitive_values(batch, i, &columns.sensitive, at)?;
+                distinct.add(&values, plan, place.locate(Location::source(source)))?;
                 Ok(values)
             };
             let counts = table.entry(&key, new_values)?;
@@ -235,22 +238,22 @@ pub(crate) fn count_part<R: Read>(
 /// when none does (the model failed on the batch as a whole).
 fn score_row_by_row(
     scorer: &mut dyn ScoreRecords,
-    records: &[ByteRecord],
+    batch: &dyn Batch,
     scores: &mut Vec<f64>,
-    skip: impl Fn(&ByteRecord) -> bool,
+    skip: impl Fn(usize) -> bool,
     error: Error,
 ) -> (usize, Error) {
     scores.clear();
-    for (i, record) in records.iter().enumerate() {
-        if skip(record) {
+    for i in 0..batch.len() {
+        if skip(i) {
             scores.push(f64::NAN);
             continue;
         }
-        if let Err(e) = scorer.score(std::slice::from_ref(record), scores) {
+        if let Err(e) = scorer.score(batch, i..i + 1, scores) {
             return (i, e);
         }
     }
-    (records.len(), error)
+    (batch.len(), error)
 }
 
 /// A word-at-a-time multiplicative hash (the FxHash recipe): hashing the short keys of
@@ -318,14 +321,16 @@ impl JointTable {
 }
 
 fn sensitive_values(
-    record: &ByteRecord,
+    batch: &dyn Batch,
+    row: usize,
     columns: &[usize],
     at: impl Fn(usize) -> Location,
 ) -> Result<Vec<String>> {
     columns
         .iter()
         .map(|&c| {
-            let text = std::str::from_utf8(group_value(&record[c]))
+            let value = group_value(batch.cell(row, c));
+            let text = std::str::from_utf8(&value)
                 .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at(c) }))?;
             Ok(text.to_owned())
         })
@@ -334,11 +339,11 @@ fn sensitive_values(
 
 /// A sensitive cell as a group value: a missing-value marker is the group `(missing)` (the
 /// row reaches here with one only under [`MissingPolicy::Group`]).
-fn group_value(cell: &[u8]) -> &[u8] {
-    if is_missing(cell) {
-        MISSING_GROUP.as_bytes()
+fn group_value(cell: Cell<'_>) -> Cow<'_, [u8]> {
+    if cell.is_missing() {
+        Cow::Borrowed(MISSING_GROUP.as_bytes())
     } else {
-        cell
+        cell.text()
     }
 }
 
@@ -356,14 +361,13 @@ impl MissingTally {
 
     /// Whether the policy leaves the row out (never under [`MissingPolicy::Error`], where a
     /// missing value is an error instead), without counting it.
-    fn would_leave_out(&self, record: &ByteRecord, columns: &Columns) -> bool {
+    fn would_leave_out(&self, batch: &dyn Batch, row: usize, columns: &Columns) -> bool {
         let required = std::iter::once(columns.label).chain(columns.outcome);
+        let missing = |c: usize| batch.cell(row, c).is_missing();
         match self.policy {
             MissingPolicy::Error => false,
-            MissingPolicy::Group => required.into_iter().any(|c| is_missing(&record[c])),
-            MissingPolicy::Drop => {
-                required.chain(columns.sensitive.iter().copied()).any(|c| is_missing(&record[c]))
-            }
+            MissingPolicy::Group => required.into_iter().any(missing),
+            MissingPolicy::Drop => required.chain(columns.sensitive.iter().copied()).any(missing),
         }
     }
 
@@ -373,7 +377,8 @@ impl MissingTally {
     /// Under [`MissingPolicy::Error`], the first missing cell, placed at `at(column)`.
     fn leaves_out(
         &mut self,
-        record: &ByteRecord,
+        batch: &dyn Batch,
+        row: usize,
         columns: &Columns,
         at: &impl Fn(usize) -> Location,
         rows: u64,
@@ -382,10 +387,11 @@ impl MissingTally {
         let sensitive = columns.sensitive.iter().map(|&c| (c, true));
         let mut leave = false;
         for (c, is_sensitive) in required.map(|c| (c, false)).chain(sensitive) {
-            if !is_missing(&record[c]) {
+            let cell = batch.cell(row, c);
+            if !cell.is_missing() {
                 if is_sensitive
                     && self.policy == MissingPolicy::Group
-                    && record[c].trim_ascii() == MISSING_GROUP.as_bytes()
+                    && cell.text().trim_ascii() == MISSING_GROUP.as_bytes()
                 {
                     return Err(Error::invalid_value(
                         at(c),
@@ -396,7 +402,11 @@ impl MissingTally {
             }
             match (self.policy, is_sensitive) {
                 (MissingPolicy::Error, _) => {
-                    let value = String::from_utf8_lossy(&record[c]);
+                    let text = cell.text();
+                    let value = match cell {
+                        Cell::Null => "null".into(),
+                        _ => String::from_utf8_lossy(&text),
+                    };
                     let how = if is_sensitive {
                         format!(
                             ", or audit them as the group \"{MISSING_GROUP}\" with ‹missing› group"
@@ -501,12 +511,13 @@ impl DistinctValues {
 
 fn read_binary(
     codec: &mut BinaryCodec,
-    cell: &[u8],
+    cell: Cell<'_>,
     column: &str,
     at: impl FnOnce() -> Location,
 ) -> Result<bool> {
-    codec.read(cell).map_err(|e| {
-        let value = String::from_utf8_lossy(cell);
+    let text = cell.text();
+    codec.read(&text).map_err(|e| {
+        let value = String::from_utf8_lossy(&text);
         let message = match e {
             BinaryError::NotBinary if value.trim().parse::<f64>().is_ok() => format!(
                 "value \"{value}\" is not 0/1 (for a probability or score column use ‹score› and ‹threshold›)"
@@ -523,30 +534,34 @@ fn read_binary(
 }
 
 /// A row's frequency: a whole number ≥ 0 (`12`, `12.0`; a count is never missing).
-fn read_count(cell: &[u8], at: impl FnOnce() -> Location) -> Result<u64> {
-    let text = std::str::from_utf8(cell).unwrap_or("").trim();
-    let value: Option<f64> = text.parse().ok();
-    match value {
+fn read_count(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<u64> {
+    let value = match cell {
+        Cell::UInt(v) => Some(v),
+        Cell::Int(v) => u64::try_from(v).ok(),
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        Some(v) if v >= 0.0 && v.fract() == 0.0 && v < 2f64.powi(53) => Ok(v as u64),
+        _ => cell.number().filter(|v| *v >= 0.0 && v.fract() == 0.0).map(|v| v as u64),
+    };
+    match value {
+        Some(v) if v < 1 << 53 => Ok(v),
         _ => Err(Error::invalid_value(
             at(),
             format!(
                 "count \"{}\" is not a whole number ≥ 0 (each row stands for that many rows)",
-                String::from_utf8_lossy(cell)
+                String::from_utf8_lossy(&cell.text())
             ),
         )),
     }
 }
 
-fn read_score(cell: &[u8], at: impl FnOnce() -> Location) -> Result<f64> {
-    let text = std::str::from_utf8(cell).unwrap_or("");
-    match text.trim().parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        Ok(x) => Err(Error::invalid_value(at(), format!("score {x} is not a finite number"))),
-        Err(_) => Err(Error::invalid_value(
+fn read_score(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<f64> {
+    match cell.number() {
+        Some(x) if x.is_finite() => Ok(x),
+        Some(x) if x.is_infinite() => {
+            Err(Error::invalid_value(at(), format!("score {x} is not a finite number")))
+        }
+        _ => Err(Error::invalid_value(
             at(),
-            format!("score \"{}\" is not a number", String::from_utf8_lossy(cell)),
+            format!("score \"{}\" is not a number", String::from_utf8_lossy(&cell.text())),
         )),
     }
 }

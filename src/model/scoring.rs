@@ -5,15 +5,17 @@
 //!
 //! The caller hands in a reader and a writer; nothing here knows about files.
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
+use std::ops::Range;
 
-use csv::{ByteRecord, WriterBuilder};
+use csv::WriterBuilder;
 use serde::Serialize;
 
-use crate::data::batch::{RecordBatch, BATCH_ROWS};
-use crate::data::csv_reader;
+use crate::data::batch::BATCH_ROWS;
 use crate::data::features::{push_features, resolve_features, InputSchema, ScoreRecords};
 use crate::data::header::Header;
+use crate::data::table::{Batch, Cell, Table};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{checked_output, output_label, Model, OutputChoice};
 
@@ -101,7 +103,7 @@ impl<'m> RecordScorer<'m> {
 }
 
 impl ScoreRecords for RecordScorer<'_> {
-    fn bind(&mut self, header: &Header) -> Result<()> {
+    fn bind(&mut self, header: &Header) -> Result<Vec<usize>> {
         self.columns = resolve_features(
             header,
             &self.schema,
@@ -109,29 +111,35 @@ impl ScoreRecords for RecordScorer<'_> {
             &self.options.ignore,
         )?;
         self.header = Some(header.clone());
-        Ok(())
+        Ok(self.columns.clone())
     }
 
-    fn score(&mut self, records: &[ByteRecord], scores: &mut Vec<f64>) -> Result<()> {
+    fn score(
+        &mut self,
+        batch: &dyn Batch,
+        rows: Range<usize>,
+        scores: &mut Vec<f64>,
+    ) -> Result<()> {
         let Some(header) = &self.header else {
             return Err(Error::invalid_option("features", "the scorer was not bound to a header"));
         };
         self.matrix.clear();
-        for record in records {
-            push_features(record, &self.columns, header, &self.schema, &mut self.matrix)?;
+        let n_rows = rows.len();
+        for row in rows {
+            push_features(batch, row, &self.columns, header, &self.schema, &mut self.matrix)?;
         }
-        if records.is_empty() {
+        if n_rows == 0 {
             return Ok(());
         }
         let outputs = self.model.predict(&self.matrix, self.columns.len())?;
         let width = self.model.n_outputs();
-        if outputs.len() != records.len() * width {
+        if outputs.len() != n_rows * width {
             return Err(Error::model(
                 "model",
                 format!(
                     "the model returned {} values for {} rows of {width} outputs",
                     outputs.len(),
-                    records.len()
+                    n_rows
                 ),
             ));
         }
@@ -161,8 +169,8 @@ pub fn score_csv<R: Read, W: Write>(
         return Err(Error::invalid_option("threshold", format!("{threshold} is outside [0, 1]")));
     }
     let mut scorer = RecordScorer::new(model, options.clone(), "output")?;
-    let mut csv = csv_reader(reader);
-    let header = Header::read(&mut csv, source)?;
+    let mut table = Table::open(reader, source)?;
+    let header = table.header().clone();
     scorer.bind(&header)?;
     let score_at = header.find_optional("score")?;
     let pred_at = header.find_optional("pred")?;
@@ -176,16 +184,19 @@ pub fn score_csv<R: Read, W: Write>(
 
     let mut sink = Sink::new(writer, format, &out_header, scorer.output_label())?;
     let columns = Columns { score: score_at, pred: pred_at };
-    let mut batch = RecordBatch::default();
     let mut scores = Vec::with_capacity(BATCH_ROWS);
     let mut rows = 0;
-    while batch.fill(&mut csv, source)? {
+    while table.fill()? {
+        let batch = table.batch();
+        let mut fields = Vec::with_capacity(out_header.len());
         scores.clear();
-        scorer.score(batch.records(), &mut scores)?;
-        for (record, &score) in batch.records().iter().zip(&scores) {
-            sink.write(&out_header, record, &columns, score, threshold, source)?;
+        scorer.score(batch, 0..batch.len(), &mut scores)?;
+        for (row, &score) in scores.iter().enumerate() {
+            fields.clear();
+            fields.extend((0..header.names().len()).map(|c| output_field(batch.cell(row, c))));
+            sink.write(&out_header, &mut fields, &columns, score, threshold, source)?;
         }
-        rows += batch.records().len();
+        rows += batch.len();
     }
     if rows == 0 {
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
@@ -234,6 +245,14 @@ struct Columns {
     pred: Option<usize>,
 }
 
+/// A cell as written to the scored output: its text, or nothing for a null.
+fn output_field(cell: Cell<'_>) -> Cow<'_, [u8]> {
+    match cell {
+        Cell::Null => Cow::Borrowed(b""),
+        _ => cell.text(),
+    }
+}
+
 /// Writes scored rows as CSV or as a JSON array of records.
 enum Sink<W: Write> {
     Csv(Box<csv::Writer<W>>),
@@ -267,27 +286,27 @@ impl<W: Write> Sink<W> {
         Ok(Sink::Csv(Box::new(csv)))
     }
 
+    /// Writes one row: its input `fields` (in header order), with the score and the
+    /// prediction put in their columns or appended.
     fn write(
         &mut self,
         header: &[String],
-        record: &ByteRecord,
+        fields: &mut Vec<Cow<'_, [u8]>>,
         columns: &Columns,
         score: f64,
         threshold: f64,
         source: &str,
     ) -> Result<()> {
         let pred = u8::from(score >= threshold);
-        let score_text = score.to_string();
-        let pred_text = pred.to_string();
-        let mut fields: Vec<&[u8]> = record.iter().collect();
-        for (at, text) in [(columns.score, &score_text), (columns.pred, &pred_text)] {
+        for (at, text) in [(columns.score, score.to_string()), (columns.pred, pred.to_string())] {
+            let text = Cow::Owned(text.into_bytes());
             match at {
-                Some(i) => fields[i] = text.as_bytes(),
-                None => fields.push(text.as_bytes()),
+                Some(i) => fields[i] = text,
+                None => fields.push(text),
             }
         }
         match self {
-            Sink::Csv(csv) => csv.write_record(&fields).map_err(|e| write_error(source, &e)),
+            Sink::Csv(csv) => csv.write_record(fields.iter()).map_err(|e| write_error(source, &e)),
             Sink::Json { writer, first, class } => {
                 let fields: Vec<String> =
                     fields.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();

@@ -123,3 +123,4 @@ pub fn csv(rows: &[&[f64]]) -> String {
     }
     out
 }
+pub mod columnar;

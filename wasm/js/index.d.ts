@@ -35,7 +35,7 @@ export function selectRows(options: { data: CsvData; rows: number[] }): string;
 
 /** Every error thrown is an `Error` with one of these stable codes. */
 export type ErrorCode =
-  | 'csv' | 'not_utf8' | 'empty_input' | 'no_rows' | 'unknown_column' | 'duplicate_column'
+  | 'csv' | 'columnar' | 'not_utf8' | 'empty_input' | 'no_rows' | 'unknown_column' | 'duplicate_column'
   | 'invalid_value' | 'invalid_option' | 'invalid_config' | 'invalid_model'
   | 'unsupported_operator' | 'merge_mismatch' | 'io' | 'cancelled' | 'not_initialised' | 'internal';
 

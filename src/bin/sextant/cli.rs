@@ -167,9 +167,10 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Audit predictions in a CSV for group fairness.
+    /// Audit predictions in a CSV, Parquet or Arrow file for group fairness.
     Fairness(Box<FairnessArgs>),
-    /// Score a CSV with a model: writes the rows with `score` and `pred` added.
+    /// Score a CSV, Parquet or Arrow file with a model: writes the rows (as CSV or JSON) with
+    /// `score` and `pred` added.
     Predict(PredictArgs),
     /// Explain a model's predictions.
     #[command(subcommand)]
@@ -177,7 +178,7 @@ pub enum Command {
     /// Run the audit a TOML config declares (the CI entry point).
     #[command(long_about = AUDIT_HELP)]
     Audit(AuditArgs),
-    /// Count a CSV into a mergeable state (sextant.counts/v1 JSON), for `sextant fairness
+    /// Count a data file into a mergeable state (sextant.counts/v1 JSON), for `sextant fairness
     /// --from-counts`.
     ///
     /// Takes the counting flags of `sextant fairness` (label, prediction or score and
@@ -189,7 +190,8 @@ pub enum Command {
 /// `sextant fairness`.
 #[derive(Debug, Args)]
 pub struct FairnessArgs {
-    /// CSV file with a header row (`-`: standard input).
+    /// CSV file with a header row, Parquet or Arrow IPC (told by its bytes; `-`: standard
+    /// input).
     #[arg(required_unless_present = "from_counts")]
     pub data: Option<PathBuf>,
     /// Audit counted states (sextant.counts/v1, from `sextant count`) instead of data: their
@@ -269,8 +271,9 @@ pub struct PredictArgs {
     /// model or a coefficients JSON.
     #[arg(long, value_name = "MODEL")]
     pub model: PathBuf,
-    /// CSV file with a header row (`-`: standard input).
-    #[arg(long, value_name = "DATA.csv")]
+    /// CSV file with a header row, Parquet or Arrow IPC (told by its bytes; `-`: standard
+    /// input).
+    #[arg(long, value_name = "DATA")]
     pub data: PathBuf,
     /// The model's input columns, in order [default: the model's feature names, or every
     /// column not ignored].
@@ -310,9 +313,9 @@ pub struct ShapArgs {
     /// Model, rows and output.
     #[command(flatten)]
     pub common: ExplainArgs,
-    /// Background rows (CSV, same feature columns); at most --background-size are kept.
+    /// Background rows (CSV, Parquet or Arrow; same feature columns); at most --background-size are kept.
     /// Needed except for tree_path_dependent Tree SHAP.
-    #[arg(long, value_name = "BG.csv")]
+    #[arg(long, value_name = "BG")]
     pub background: Option<PathBuf>,
     /// Background rows kept (subsampled with the seed).
     #[arg(long, value_name = "N", default_value_t = 100)]
@@ -350,9 +353,9 @@ pub struct LimeArgs {
     /// Model, rows and output.
     #[command(flatten)]
     pub common: ExplainArgs,
-    /// Training rows (CSV, same feature columns): their bins and frequencies shape the
+    /// Training rows (CSV, Parquet or Arrow; same feature columns): their bins and frequencies shape the
     /// neighbourhoods.
-    #[arg(long, value_name = "TRAIN.csv")]
+    #[arg(long, value_name = "TRAIN")]
     pub training: PathBuf,
     /// Features whose values are category codes.
     #[arg(long, value_name = "a,b", value_delimiter = ',')]
@@ -383,8 +386,8 @@ pub struct ExplainArgs {
     /// The model: an ONNX file or a coefficients JSON.
     #[arg(long, value_name = "MODEL")]
     pub model: PathBuf,
-    /// The rows to explain (CSV; `-`: standard input).
-    #[arg(long, value_name = "ROWS.csv")]
+    /// The rows to explain (CSV, Parquet or Arrow; `-`: standard input).
+    #[arg(long, value_name = "ROWS")]
     pub data: PathBuf,
     /// Seed of all sampling.
     #[arg(long, value_name = "S", default_value_t = 0)]

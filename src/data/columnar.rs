@@ -1,0 +1,312 @@
+//! Parquet and Arrow IPC inputs (arrow-rs), decoded record batch by record batch into typed
+//! columns that [`crate::data::table`] reads as [`Cell`]s.
+//!
+//! Only the columns a command reads are decoded: Parquet and Arrow IPC files are projected
+//! ([`Batches::project`]); an IPC stream decodes every column, as its format requires.
+//! Parquet and Arrow IPC files need random access, so their (compressed) bytes are held in
+//! memory while the batches are decoded one at a time; an IPC stream is read as it comes.
+//! Strings, dictionary-encoded strings, booleans, integers and floats are read as they are;
+//! columns of other types (dates, timestamps, decimals) are read as arrow-rs displays them.
+
+use std::io::{Cursor, Read};
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type, UInt64Type};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array,
+};
+use arrow_ipc::reader::{FileReader, StreamReader};
+use arrow_schema::{ArrowError, DataType, SchemaRef};
+use bytes::Bytes;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::ProjectionMask;
+
+use crate::data::batch::BATCH_ROWS;
+use crate::data::header::Header;
+use crate::data::table::{Batch, Cell, Place, TableFormat};
+use crate::error::{Error, ErrorKind, Location, Result};
+
+/// The decoders of the formats, before and after the projection is known.
+enum Decoder<R: Read> {
+    /// A Parquet file whose reader is built on the first batch.
+    ParquetPending(Box<ParquetRecordBatchReaderBuilder<Bytes>>),
+    Parquet(ParquetRecordBatchReader),
+    /// An Arrow IPC file, reopened with the projection on the first batch.
+    FilePending(Bytes),
+    File(FileReader<Cursor<Bytes>>),
+    /// An Arrow IPC stream (buffered: its messages are read in small pieces).
+    Stream(StreamReader<std::io::BufReader<R>>),
+    /// A decoder that failed to start.
+    Failed,
+}
+
+/// The record batches of a columnar input, as typed columns.
+pub(crate) struct Batches<R: Read> {
+    header: Header,
+    source: String,
+    format: TableFormat,
+    decoder: Decoder<R>,
+    /// The columns to decode (positions in the header); every column when `None`.
+    projection: Option<Vec<usize>>,
+    current: ArrowBatch,
+    /// Data rows before the current batch.
+    rows_before: u64,
+}
+
+fn decode_error(source: &str, format: TableFormat, error: impl std::fmt::Display) -> Error {
+    ErrorKind::Columnar {
+        at: Location::source(source),
+        message: format!("cannot decode this {} input: {error}", format.name()),
+    }
+    .into()
+}
+
+impl<R: Read> Batches<R> {
+    /// Reads the schema of a `format` input (detected by [`TableFormat::detect`]).
+    ///
+    /// # Errors
+    /// An unreadable input or one that is not valid in its format.
+    pub(crate) fn open(mut reader: R, format: TableFormat, source: &str) -> Result<Batches<R>> {
+        let fail = |e: &dyn std::fmt::Display| decode_error(source, format, e);
+        let mut read_all = || {
+            let mut bytes = Vec::new();
+            reader.read_to_end(&mut bytes).map(|_| Bytes::from(bytes)).map_err(|e| {
+                Error::from(ErrorKind::Io {
+                    source_name: source.to_owned(),
+                    message: e.to_string(),
+                })
+            })
+        };
+        let (schema, decoder): (SchemaRef, Decoder<R>) = match format {
+            TableFormat::Parquet => {
+                let builder =
+                    ParquetRecordBatchReaderBuilder::try_new(read_all()?).map_err(|e| fail(&e))?;
+                (builder.schema().clone(), Decoder::ParquetPending(Box::new(builder)))
+            }
+            TableFormat::ArrowFile => {
+                let bytes = read_all()?;
+                let schema = FileReader::try_new(Cursor::new(bytes.clone()), None)
+                    .map_err(|e| fail(&e))?
+                    .schema();
+                (schema, Decoder::FilePending(bytes))
+            }
+            TableFormat::ArrowStream | TableFormat::Csv => {
+                let stream = StreamReader::try_new_buffered(reader, None).map_err(|e| fail(&e))?;
+                (stream.schema(), Decoder::Stream(stream))
+            }
+        };
+        let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+        if names.is_empty() {
+            return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
+        }
+        Ok(Batches {
+            header: Header::new(source, names),
+            source: source.to_owned(),
+            format,
+            decoder,
+            projection: None,
+            current: ArrowBatch::default(),
+            rows_before: 0,
+        })
+    }
+
+    /// The column names.
+    pub(crate) fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Decodes only `columns` from here on (before the first batch).
+    ///
+    /// # Errors
+    /// None today; kept fallible for decoders that check the projection.
+    pub(crate) fn project(&mut self, columns: &[usize]) -> Result<()> {
+        let mut sorted = columns.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        self.projection = Some(sorted);
+        Ok(())
+    }
+
+    /// Reads the next batch; false at the end.
+    ///
+    /// # Errors
+    /// A batch that cannot be decoded, or a column of a type that cannot be read.
+    pub(crate) fn fill(&mut self) -> Result<bool> {
+        self.start()?;
+        self.rows_before += self.current.rows as u64;
+        let format = self.format;
+        let next = match &mut self.decoder {
+            Decoder::Parquet(reader) => reader.next(),
+            Decoder::File(reader) => reader.next(),
+            Decoder::Stream(reader) => reader.next(),
+            Decoder::ParquetPending(_) | Decoder::FilePending(_) | Decoder::Failed => None,
+        };
+        match next {
+            None => {
+                self.current = ArrowBatch::default();
+                Ok(false)
+            }
+            Some(Err(e)) => Err(decode_error(&self.source, format, e)),
+            Some(Ok(batch)) => {
+                // An IPC stream decodes every column: its batches are not projected.
+                let projected = match self.format {
+                    TableFormat::ArrowStream => None,
+                    _ => self.projection.as_deref(),
+                };
+                self.current = ArrowBatch::new(&batch, projected, &self.header, self.rows_before)?;
+                Ok(true)
+            }
+        }
+    }
+
+    /// Builds the decoder with the projection, once.
+    fn start(&mut self) -> Result<()> {
+        let projection = self.projection.clone();
+        let (source, format) = (&self.source, self.format);
+        let fail = |e: &dyn std::fmt::Display| decode_error(source, format, e);
+        let started = match std::mem::replace(&mut self.decoder, Decoder::Failed) {
+            Decoder::ParquetPending(builder) => {
+                let mut builder = *builder;
+                if let Some(columns) = projection {
+                    let mask = ProjectionMask::roots(builder.parquet_schema(), columns);
+                    builder = builder.with_projection(mask);
+                }
+                let reader = builder.with_batch_size(BATCH_ROWS).build().map_err(|e| fail(&e))?;
+                Decoder::Parquet(reader)
+            }
+            Decoder::FilePending(bytes) => Decoder::File(
+                FileReader::try_new(Cursor::new(bytes), projection).map_err(|e| fail(&e))?,
+            ),
+            running => running,
+        };
+        self.decoder = started;
+        Ok(())
+    }
+
+    /// The current batch.
+    pub(crate) fn batch(&self) -> &dyn Batch {
+        &self.current
+    }
+}
+
+/// One column of a batch, in the types Sextant reads.
+enum Column {
+    Text(StringArray),
+    Bool(BooleanArray),
+    Int(Int64Array),
+    UInt(UInt64Array),
+    Float(Float64Array),
+    /// Dictionary-encoded values: each row's key into `values`, `None` for a null key.
+    Dictionary {
+        keys: Vec<Option<usize>>,
+        values: Box<Column>,
+    },
+}
+
+impl Column {
+    fn new(array: &ArrayRef, name: &str, at: &Location) -> Result<Column> {
+        let cast = |to: &DataType| -> Result<ArrayRef> {
+            arrow_cast::cast(array, to).map_err(|e: ArrowError| {
+                Error::from(ErrorKind::Columnar {
+                    at: at.clone().in_column(name),
+                    message: format!("cannot read a column of type {}: {e}", array.data_type()),
+                })
+            })
+        };
+        Ok(match array.data_type() {
+            DataType::Utf8 => Column::Text(array.as_string::<i32>().clone()),
+            DataType::Boolean => Column::Bool(array.as_boolean().clone()),
+            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
+                Column::Int(cast(&DataType::Int64)?.as_primitive::<Int64Type>().clone())
+            }
+            DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
+                Column::UInt(cast(&DataType::UInt64)?.as_primitive::<UInt64Type>().clone())
+            }
+            DataType::Float16 | DataType::Float32 | DataType::Float64 => {
+                Column::Float(cast(&DataType::Float64)?.as_primitive::<Float64Type>().clone())
+            }
+            DataType::Dictionary(_, _) => match array.as_any_dictionary_opt() {
+                Some(dictionary) => {
+                    let keys = dictionary
+                        .normalized_keys()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(row, key)| (!array.is_null(row)).then_some(key))
+                        .collect();
+                    let values = Column::new(dictionary.values(), name, at)?;
+                    Column::Dictionary { keys, values: Box::new(values) }
+                }
+                None => Column::Text(cast(&DataType::Utf8)?.as_string::<i32>().clone()),
+            },
+            _ => Column::Text(cast(&DataType::Utf8)?.as_string::<i32>().clone()),
+        })
+    }
+
+    fn cell(&self, row: usize) -> Cell<'_> {
+        let null = match self {
+            Column::Text(a) => a.is_null(row),
+            Column::Bool(a) => a.is_null(row),
+            Column::Int(a) => a.is_null(row),
+            Column::UInt(a) => a.is_null(row),
+            Column::Float(a) => a.is_null(row),
+            Column::Dictionary { .. } => false,
+        };
+        if null {
+            return Cell::Null;
+        }
+        match self {
+            Column::Text(a) => Cell::Text(a.value(row).as_bytes()),
+            Column::Bool(a) => Cell::Bool(a.value(row)),
+            Column::Int(a) => Cell::Int(a.value(row)),
+            Column::UInt(a) => Cell::UInt(a.value(row)),
+            Column::Float(a) => Cell::Float(a.value(row)),
+            Column::Dictionary { keys, values } => {
+                keys.get(row).copied().flatten().map_or(Cell::Null, |key| values.cell(key))
+            }
+        }
+    }
+}
+
+/// A record batch's columns, placed at their positions in the header.
+#[derive(Default)]
+struct ArrowBatch {
+    columns: Vec<Option<Column>>,
+    rows: usize,
+    rows_before: u64,
+}
+
+impl ArrowBatch {
+    fn new(
+        batch: &RecordBatch,
+        projection: Option<&[usize]>,
+        header: &Header,
+        rows_before: u64,
+    ) -> Result<ArrowBatch> {
+        let positions: Vec<usize> = match projection {
+            Some(columns) => columns.to_vec(),
+            None => (0..header.names().len()).collect(),
+        };
+        let at = Location::source(header.source());
+        let mut columns: Vec<Option<Column>> = (0..header.names().len()).map(|_| None).collect();
+        for (array, &position) in batch.columns().iter().zip(&positions) {
+            if let Some(slot) = columns.get_mut(position) {
+                *slot = Some(Column::new(array, header.name(position), &at)?);
+            }
+        }
+        Ok(ArrowBatch { columns, rows: batch.num_rows(), rows_before })
+    }
+}
+
+impl Batch for ArrowBatch {
+    fn len(&self) -> usize {
+        self.rows
+    }
+
+    fn cell(&self, row: usize, column: usize) -> Cell<'_> {
+        self.columns.get(column).and_then(Option::as_ref).map_or(Cell::Null, |c| c.cell(row))
+    }
+
+    fn place(&self, row: usize) -> Place {
+        Place::Row(self.rows_before + row as u64 + 1)
+    }
+}

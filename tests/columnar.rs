@@ -1,0 +1,227 @@
+//! Parquet and Arrow IPC inputs give the same JSON as the CSV of the same data, in every
+//! command (fairness, count, audit with a model, predict, explain), with typed columns
+//! (int64, float64, boolean, strings and dictionary-encoded strings, nulls); and a file
+//! that cannot be decoded is a one-line error.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::columnar::{write_columnar, Columnar};
+use common::{repo, scratch, sextant, sextant_json, shared_dir};
+use serde_json::Value;
+
+/// `value` without its `source` (the input's name, which differs by design).
+fn without_source(mut value: Value) -> Value {
+    if let Some(object) = value.as_object_mut() {
+        object.remove("source");
+    }
+    value
+}
+
+/// `csv` converted to each columnar format, plain and dictionary-encoded, in batches of
+/// `batch_rows` rows.
+fn conversions(test: &str, csv: &Path, batch_rows: usize) -> Vec<PathBuf> {
+    let dir = scratch(test);
+    let mut files = Vec::new();
+    for format in Columnar::ALL {
+        for dictionary in [false, true] {
+            let name =
+                format!("data-{}{}", if dictionary { "dict." } else { "" }, format.extension());
+            let path = dir.join(name);
+            write_columnar(csv, &path, format, dictionary, batch_rows);
+            files.push(path);
+        }
+    }
+    files
+}
+
+fn same_json_as_csv(csv: &Path, files: &[PathBuf], args: &[&str]) {
+    let csv_text = csv.display().to_string();
+    let expected = without_source(sextant_json(&[&[args[0], &csv_text], &args[1..]].concat()));
+    for file in files {
+        let path = file.display().to_string();
+        let actual = without_source(sextant_json(&[&[args[0], &path], &args[1..]].concat()));
+        assert_eq!(actual, expected, "{} {args:?}", file.display());
+    }
+}
+
+#[test]
+fn fairness_reports_of_reference_predictions_are_the_same_from_every_format() {
+    let Some(shared) = shared_dir("columnar inputs of the reference predictions") else {
+        return;
+    };
+    for (dataset, attributes) in [
+        ("adult", ["sensitive_sex", "sensitive_race", "sensitive_sex&sensitive_race"]),
+        ("compas", ["sensitive_sex", "sensitive_race", "sensitive_age_group"]),
+    ] {
+        for model in ["logreg", "gbc"] {
+            let csv = shared.join(format!("reference/{dataset}/predictions_{model}.csv"));
+            let files = conversions(&format!("columnar-{dataset}-{model}"), &csv, 1000);
+            let mut args = vec!["fairness", "--label", "label", "--format", "json"];
+            for a in &attributes {
+                args.extend(["--sensitive", a]);
+            }
+            same_json_as_csv(&csv, &files, &[&args[..], &["--pred", "pred"]].concat());
+            same_json_as_csv(
+                &csv,
+                &files,
+                &[&args[..], &["--score", "score", "--threshold", "0.3", "--bootstrap", "50"]]
+                    .concat(),
+            );
+        }
+    }
+}
+
+#[test]
+fn the_demo_audits_counts_predictions_and_explanations_are_the_same_from_every_format() {
+    let demo = repo().join("datasets/demo");
+    let csv = demo.join("loans.csv");
+    let files = conversions("columnar-demo", &csv, 4096);
+    let model = demo.join("credit_model.json").display().to_string();
+    let fairness = [
+        "fairness",
+        "--label",
+        "repaid",
+        "--score",
+        "score",
+        "--sensitive",
+        "sex",
+        "--sensitive",
+        "sex&age_group",
+        "--privileged",
+        "sex=male",
+        "--format",
+        "json",
+    ];
+    same_json_as_csv(&csv, &files, &fairness);
+    let count = ["count", "--label", "repaid", "--pred", "approved", "--sensitive", "age_group"];
+    same_json_as_csv(&csv, &files, &count);
+
+    // audit: the demo's config on each format, and the same audit scored by the model.
+    let audit = |data: &Path, scored: bool| {
+        let dir = scratch("columnar-demo-audit");
+        let config = std::fs::read_to_string(demo.join("audit.toml")).unwrap_or_default();
+        let config = config[..config.find("[[outputs]]").unwrap_or(config.len())]
+            .replace("\"loans.csv\"", &format!("{:?}", data.display().to_string()))
+            .replace("\"credit_model.json\"", &format!("{model:?}"))
+            .replace("bootstrap = 1000", "bootstrap = 100");
+        let config = if scored {
+            config.replace("score = \"score\"", &format!("model = {model:?}"))
+        } else {
+            config
+        };
+        let path = dir.join("audit.toml");
+        std::fs::write(&path, config).unwrap_or_default();
+        without_source(sextant_json(&["audit", &path.display().to_string(), "--format", "json"]))
+    };
+    for scored in [false, true] {
+        let expected = audit(&csv, scored);
+        assert_eq!(expected["rows"], 20_000);
+        for file in &files {
+            assert_eq!(audit(file, scored), expected, "{} scored: {scored}", file.display());
+        }
+    }
+
+    // predict: the scores and predictions of every row (the other fields are the input's
+    // cells as text, which a typed column spells in its own way).
+    let scored = |data: &str| -> Vec<(Value, Value)> {
+        let out = sextant_json(&["predict", "--model", &model, "--data", data, "--format", "json"]);
+        out.as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| (r["score"].clone(), r["pred"].clone()))
+            .collect()
+    };
+    let expected = scored(&csv.display().to_string());
+    assert_eq!(expected.len(), 20_000);
+    for file in &files {
+        assert_eq!(scored(&file.display().to_string()), expected, "{}", file.display());
+    }
+
+    // explain: the rows and the background from columnar files.
+    let head: String = std::fs::read_to_string(&csv)
+        .unwrap_or_default()
+        .lines()
+        .take(9)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let rows_csv = scratch("columnar-demo-rows").join("rows.csv");
+    std::fs::write(&rows_csv, head).unwrap_or_default();
+    let rows_files = conversions("columnar-demo-rows-converted", &rows_csv, 3);
+    let explain = |data: &Path, background: &Path| {
+        let (data, background) = (data.display().to_string(), background.display().to_string());
+        without_source(sextant_json(&[
+            "explain",
+            "shap",
+            "--model",
+            &model,
+            "--data",
+            &data,
+            "--background",
+            &background,
+            "--background-size",
+            "50",
+            "--format",
+            "json",
+        ]))
+    };
+    let expected = explain(&rows_csv, &csv);
+    assert_eq!(expected["rows"].as_array().map(Vec::len), Some(8));
+    for (rows, background) in rows_files.iter().zip(&files) {
+        assert_eq!(explain(rows, background), expected, "{}", rows.display());
+    }
+}
+
+#[test]
+fn nulls_in_columnar_inputs_are_missing_values_placed_by_row() {
+    let dir = scratch("columnar-nulls");
+    let csv = dir.join("nulls.csv");
+    std::fs::write(&csv, "g,y,p\na,1,1\nb,0,0\n,1,0\na,0,1\nb,1,1\n").unwrap_or_default();
+    let parquet = dir.join("nulls.parquet");
+    write_columnar(&csv, &parquet, Columnar::Parquet, true, 2);
+    let path = parquet.display().to_string();
+    let out = sextant(&["fairness", &path, "--label", "y", "--pred", "p", "--sensitive", "g"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("row 3, column \"g\": missing value (\"null\")"), "{stderr}");
+    let report = sextant_json(&[
+        "fairness",
+        &path,
+        "--label",
+        "y",
+        "--pred",
+        "p",
+        "--sensitive",
+        "g",
+        "--missing",
+        "group",
+        "--format",
+        "json",
+    ]);
+    let groups: Vec<&str> = report["attributes"][0]["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g["group"].as_str())
+        .collect();
+    assert_eq!(groups, ["(missing)", "a", "b"]);
+}
+
+#[test]
+fn a_file_that_cannot_be_decoded_is_a_one_line_error() {
+    let dir = scratch("columnar-broken");
+    for (name, bytes) in [
+        ("broken.parquet", &b"PAR1 this is not a parquet file PAR1"[..]),
+        ("broken.arrow", &b"ARROW1\0\0 truncated"[..]),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap_or_default();
+        let path = path.display().to_string();
+        let out = sextant(&["fairness", &path, "--label", "y", "--pred", "p", "--sensitive", "g"]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("cannot decode this"), "{name}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{name}: {stderr}");
+    }
+}
