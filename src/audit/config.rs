@@ -42,6 +42,7 @@ use crate::report::Format;
 /// | `missing` | error | rows with a missing-value marker: `error`, `drop` or `group` |
 /// | `max_groups` | 10,000 | most distinct values of one sensitive column (≥ 2) |
 /// | `count_column` | none | a column of whole-number frequencies: each row stands for that many |
+/// | `sample_weight` | none | a column of sample weights (finite, ≥ 0): weighted rates and intervals |
 /// | `min_group_size` | 30 | groups with fewer rows are flagged as small |
 /// | `small_groups` | include | `include` or `exclude` small groups from the aggregates |
 /// | `max` / `min` | none | gates `{metric: limit}` applied to every attribute |
@@ -102,6 +103,9 @@ pub struct AuditConfig {
     /// A column of whole-number row frequencies (a `GROUP BY` count).
     #[serde(default, alias = "countColumn")]
     pub count_column: Option<String>,
+    /// A column of sample weights.
+    #[serde(default, alias = "sampleWeight")]
+    pub sample_weight: Option<String>,
     /// Groups with fewer rows are flagged as small.
     #[serde(default, alias = "minGroupSize")]
     pub min_group_size: Option<u64>,
@@ -203,9 +207,9 @@ fn label_value<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<St
 impl AuditConfig {
     /// How `model` scores the rows of `data`: its feature columns and its output.
     pub fn scoring_options(&self) -> ScoringOptions {
-        // A frequency column is not a model input.
+        // Frequencies and weights are not model inputs.
         let mut ignore = self.ignore.clone();
-        ignore.extend(self.count_column.iter().cloned());
+        ignore.extend(self.count_column.iter().chain(&self.sample_weight).cloned());
         ScoringOptions {
             features: self.features.clone(),
             ignore,
@@ -248,6 +252,7 @@ impl AuditConfig {
             gates,
             groups: self.group_policy()?,
             count_column: self.count_column.clone(),
+            sample_weight: self.sample_weight.clone(),
         })
     }
 

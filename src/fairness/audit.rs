@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::fairness::bootstrap::{resample, SampleSet};
-use crate::fairness::confusion::{Confusion, Rate, UndefinedPolicy};
+use crate::fairness::confusion::{Confusion, Rate, Tally, UndefinedPolicy};
 use crate::fairness::counts::GroupKey;
 use crate::fairness::ingest::CountedData;
 use crate::fairness::metrics::{compute, Leaf, Metrics, METRIC_NAMES};
@@ -19,6 +19,7 @@ use crate::fairness::report::{
     AttributeReport, FairnessReport, FourFifthsRule, GateResult, GroupReport, LabelInfo,
     OutcomeInfo, PrivilegedComparison, FAIRNESS_SCHEMA,
 };
+use crate::fairness::weights::CellWeights;
 use crate::progress::Progress;
 use crate::stats::stream;
 
@@ -36,12 +37,20 @@ pub fn audit(
     progress: &mut dyn Progress,
 ) -> Result<FairnessReport> {
     let overall_counts = data.counts.overall();
-    let mut overall = group_report("all".into(), &overall_counts, plan.policy);
+    let overall_weights = data.counts.overall_weights();
+    let overall_sums = overall_weights.as_ref().map(CellWeights::sums);
+    let mut overall =
+        group_report("all".into(), &overall_counts, overall_sums.as_ref(), plan.policy);
     if let Some(settings) = &plan.bootstrap {
         progress
             .start("bootstrap", u64::from(settings.resamples) * (plan.attributes.len() as u64 + 1));
-        overall.intervals =
-            Some(overall_intervals(&overall_counts, settings, plan.policy, progress));
+        overall.intervals = Some(overall_intervals(
+            &overall_counts,
+            overall_weights.as_ref(),
+            settings,
+            plan.policy,
+            progress,
+        ));
     }
     let favorable = favorable_label_name(plan, data);
     let mut attributes = Vec::with_capacity(plan.attributes.len());
@@ -59,6 +68,7 @@ pub fn audit(
         schema: FAIRNESS_SCHEMA.to_owned(),
         source: source.to_owned(),
         rows: overall_counts.count(),
+        sample_weight: plan.sample_weight.clone(),
         label: LabelInfo {
             column: plan.label.clone(),
             positive: data.positive_label.clone(),
@@ -96,11 +106,20 @@ fn favorable_label_name(plan: &FairnessPlan, data: &CountedData) -> String {
     }
 }
 
-fn group_report(group: String, counts: &Confusion, policy: UndefinedPolicy) -> GroupReport {
-    let rate = |r| counts.rate_with(r, policy);
+/// The row of a group of `counts` rows whose rates come from `weighted` (the sums of its
+/// rows' sample weights) when the audit is weighted, else from its counts.
+fn group_report(
+    group: String,
+    counts: &Confusion,
+    weighted: Option<&Confusion<f64>>,
+    policy: UndefinedPolicy,
+) -> GroupReport {
+    let as_weights = counts.as_weights();
+    let cells = weighted.unwrap_or(&as_weights);
+    let rate = |r| cells.rate_with(r, policy);
     let mut undefined = BTreeMap::new();
     for r in Rate::ALL {
-        if counts.rate(r).is_none() {
+        if cells.rate(r).is_none() {
             let reason = match policy {
                 UndefinedPolicy::Strict => r.undefined_reason().to_owned(),
                 UndefinedPolicy::FairlearnCompat => {
@@ -122,15 +141,17 @@ fn group_report(group: String, counts: &Confusion, policy: UndefinedPolicy) -> G
         precision: rate(Rate::Precision),
         accuracy: rate(Rate::Accuracy),
         confusion: *counts,
+        weight: weighted.map(Confusion::count),
+        weighted_confusion: weighted.copied(),
         undefined,
         intervals: None,
         small: false,
     }
 }
 
-fn record_rates(samples: &mut SampleSet, counts: &Confusion, policy: UndefinedPolicy) {
+fn record_rates<T: Tally>(samples: &mut SampleSet, cells: &Confusion<T>, policy: UndefinedPolicy) {
     for r in Rate::ALL {
-        samples.record(counts.rate_with(r, policy));
+        samples.record(cells.rate_with(r, policy));
     }
 }
 
@@ -143,6 +164,7 @@ fn rate_intervals(samples: &mut SampleSet, confidence: f64) -> BTreeMap<String, 
 
 fn overall_intervals(
     counts: &Confusion,
+    weights: Option<&CellWeights>,
     settings: &BootstrapSettings,
     policy: UndefinedPolicy,
     progress: &mut dyn Progress,
@@ -150,7 +172,11 @@ fn overall_intervals(
     let mut rng = stream(settings.seed, 0);
     let mut samples = SampleSet::default();
     for _ in 0..settings.resamples {
-        record_rates(&mut samples, &resample(counts, &mut rng), policy);
+        let drawn = resample(counts, &mut rng);
+        match weights {
+            Some(w) => record_rates(&mut samples, &w.resample(&drawn, &mut rng), policy),
+            None => record_rates(&mut samples, &drawn, policy),
+        }
         samples.next_resample();
         progress.advance(1);
     }
@@ -164,17 +190,18 @@ struct AttributeValues {
 }
 
 /// The aggregates over the `included` groups (all but excluded small ones) and the AIF360
-/// comparison of the privileged group with every other row.
-fn attribute_values(
-    groups: &[Confusion],
+/// comparison of the privileged group with every other row, from the groups' counts or
+/// sums of weights.
+fn attribute_values<T: Tally>(
+    groups: &[Confusion<T>],
     included: &[usize],
-    privileged: Option<&Confusion>,
+    privileged: Option<&Confusion<T>>,
     favorable_is_positive: bool,
     policy: UndefinedPolicy,
 ) -> AttributeValues {
-    let compared: Vec<Confusion> = included.iter().map(|&i| groups[i]).collect();
-    let overall: Confusion = groups.iter().sum();
-    let compared_overall: Confusion = compared.iter().sum();
+    let compared: Vec<Confusion<T>> = included.iter().map(|&i| groups[i]).collect();
+    let overall: Confusion<T> = groups.iter().sum();
+    let compared_overall: Confusion<T> = compared.iter().sum();
     AttributeValues {
         metrics: compute(&compared, &compared_overall, policy),
         aif360: privileged.map(|p| Sides::split(p, &overall, favorable_is_positive).metrics()),
@@ -193,26 +220,41 @@ fn attribute_report(
     let by_group = data.counts.marginal(&indices);
     let keys: Vec<&GroupKey> = by_group.keys().collect();
     let counts: Vec<Confusion> = by_group.values().copied().collect();
+    // With sample weights: each group's histogram, and the sums the rates are made of.
+    let weights: Option<Vec<CellWeights>> =
+        data.counts.weighted_marginal(&indices).map(|w| w.into_values().collect());
+    let sums: Option<Vec<Confusion<f64>>> =
+        weights.as_ref().map(|w| w.iter().map(CellWeights::sums).collect());
     let privileged_index = privileged_group_index(plan, attribute, &keys)?;
     let small: Vec<bool> = counts.iter().map(|c| c.count() < plan.groups.min_group_size).collect();
     let included: Vec<usize> = (0..counts.len())
         .filter(|&i| !(small[i] && plan.groups.small_groups == SmallGroups::Exclude))
         .collect();
-    let values = attribute_values(
-        &counts,
-        &included,
-        privileged_index.map(|i| &counts[i]),
-        data.favorable_is_positive,
-        plan.policy,
-    );
+    let values = match &sums {
+        Some(sums) => attribute_values(
+            sums,
+            &included,
+            privileged_index.map(|i| &sums[i]),
+            data.favorable_is_positive,
+            plan.policy,
+        ),
+        None => attribute_values(
+            &counts,
+            &included,
+            privileged_index.map(|i| &counts[i]),
+            data.favorable_is_positive,
+            plan.policy,
+        ),
+    };
 
     let mut groups: Vec<GroupReport> = keys
         .iter()
         .zip(&counts)
         .zip(&small)
-        .map(|((key, c), &small)| GroupReport {
+        .enumerate()
+        .map(|(i, ((key, c), &small))| GroupReport {
             small,
-            ..group_report(key.join("&"), c, plan.policy)
+            ..group_report(key.join("&"), c, sums.as_ref().map(|s| &s[i]), plan.policy)
         })
         .collect();
     let names: Vec<String> = included.iter().map(|&i| keys[i].join("&")).collect();
@@ -235,8 +277,11 @@ fn attribute_report(
     });
     let mut privileged_comparison = match (privileged_index, &values.aif360) {
         (Some(i), Some(aif360)) => {
-            let sides = Sides::split(&counts[i], &counts.iter().sum(), data.favorable_is_positive);
-            let (privileged, unprivileged) = sides.summaries();
+            let favorable_is_positive = data.favorable_is_positive;
+            let sides = Sides::split(&counts[i], &counts.iter().sum(), favorable_is_positive);
+            let weighted =
+                sums.as_ref().map(|s| Sides::split(&s[i], &s.iter().sum(), favorable_is_positive));
+            let (privileged, unprivileged) = sides.summaries(weighted.as_ref());
             let mut why = BTreeMap::new();
             let metrics = aif360.map(|name, leaf| {
                 defined(name, leaf.map_err(|reason| reason.to_owned()), &mut why)
@@ -263,6 +308,7 @@ fn attribute_report(
         let intervals = bootstrap_attribute(
             &values,
             &counts,
+            weights.as_deref(),
             &included,
             privileged_index.map(|i| (i, data.favorable_is_positive)),
             plan.policy,
@@ -399,12 +445,14 @@ struct AttributeIntervals {
 }
 
 /// Intervals for every value of `observed` (the full-data values, whose shape the intervals
-/// take) from resamples of the groups' `counts`; `privileged` is the privileged group's
-/// index and whether the favourable label is the positive one.
+/// take) from resamples of the groups' `counts` (and, with sample weights, of their rows'
+/// `weights`); `privileged` is the privileged group's index and whether the favourable
+/// label is the positive one.
 #[allow(clippy::too_many_arguments)]
 fn bootstrap_attribute(
     observed: &AttributeValues,
     counts: &[Confusion],
+    weights: Option<&[CellWeights]>,
     included: &[usize],
     privileged: Option<(usize, bool)>,
     policy: UndefinedPolicy,
@@ -415,23 +463,17 @@ fn bootstrap_attribute(
     let mut rng = stream(settings.seed, stream_id);
     let mut samples = SampleSet::default();
     let mut drawn = vec![Confusion::default(); counts.len()];
+    let mut drawn_sums = vec![Confusion::<f64>::default(); counts.len()];
     for _ in 0..settings.resamples {
-        for (slot, group) in drawn.iter_mut().zip(counts) {
+        for (i, (slot, group)) in drawn.iter_mut().zip(counts).enumerate() {
             *slot = resample(group, &mut rng);
+            if let Some(weights) = weights {
+                drawn_sums[i] = weights[i].resample(slot, &mut rng);
+            }
         }
-        for group in &drawn {
-            record_rates(&mut samples, group, policy);
-        }
-        let values = attribute_values(
-            &drawn,
-            included,
-            privileged.map(|(i, _)| &drawn[i]),
-            privileged.is_none_or(|(_, favorable_is_positive)| favorable_is_positive),
-            policy,
-        );
-        values.metrics.map(|_, leaf| samples.record(leaf.ok()));
-        if let Some(aif360) = &values.aif360 {
-            aif360.map(|_, leaf| samples.record(leaf.ok()));
+        match weights {
+            Some(_) => record_resample(&mut samples, &drawn_sums, included, privileged, policy),
+            None => record_resample(&mut samples, &drawn, included, privileged, policy),
         }
         samples.next_resample();
         progress.advance(1);
@@ -441,6 +483,31 @@ fn bootstrap_attribute(
     let metrics = observed.metrics.map(|_, _| samples.next_interval(confidence));
     let aif360 = observed.aif360.as_ref().map(|m| m.map(|_, _| samples.next_interval(confidence)));
     AttributeIntervals { groups, metrics, aif360 }
+}
+
+/// Records the statistics of one resample of an attribute's groups: every group's rates,
+/// then the aggregates and the AIF360 metrics.
+fn record_resample<T: Tally>(
+    samples: &mut SampleSet,
+    groups: &[Confusion<T>],
+    included: &[usize],
+    privileged: Option<(usize, bool)>,
+    policy: UndefinedPolicy,
+) {
+    for group in groups {
+        record_rates(samples, group, policy);
+    }
+    let values = attribute_values(
+        groups,
+        included,
+        privileged.map(|(i, _)| &groups[i]),
+        privileged.is_none_or(|(_, favorable_is_positive)| favorable_is_positive),
+        policy,
+    );
+    values.metrics.map(|_, leaf| samples.record(leaf.ok()));
+    if let Some(aif360) = &values.aif360 {
+        aif360.map(|_, leaf| samples.record(leaf.ok()));
+    }
 }
 
 fn evaluate_gates(plan: &FairnessPlan, attributes: &[AttributeReport]) -> Vec<GateResult> {

@@ -14,23 +14,32 @@ use crate::stats::quantile;
 /// One resample of a group of `counts.count()` rows: a multinomial draw of the four cells,
 /// made as a chain of conditional binomials.
 pub fn resample(counts: &Confusion, rng: &mut ChaCha8Rng) -> Confusion {
-    let cells = [counts.tp, counts.fp, counts.tn, counts.fn_];
-    let mut remaining_rows = counts.count();
-    let mut remaining_weight = remaining_rows;
-    let mut drawn = [0u64; 4];
-    for (i, &cell) in cells.iter().enumerate() {
+    let mut drawn = Vec::with_capacity(4);
+    multinomial(counts.count(), &[counts.tp, counts.fp, counts.tn, counts.fn_], rng, &mut drawn);
+    Confusion { tp: drawn[0], fp: drawn[1], tn: drawn[2], fn_: drawn[3] }
+}
+
+/// Draws `n` rows with replacement from rows spread over categories with `frequencies`,
+/// into `drawn` (one count per category): a multinomial draw made as a chain of conditional
+/// binomials, category by category.
+pub fn multinomial(n: u64, frequencies: &[u64], rng: &mut ChaCha8Rng, drawn: &mut Vec<u64>) {
+    drawn.clear();
+    drawn.resize(frequencies.len(), 0);
+    let mut remaining_rows = n;
+    let mut remaining_weight: u64 = frequencies.iter().sum();
+    let last = frequencies.len().saturating_sub(1);
+    for (i, &frequency) in frequencies.iter().enumerate() {
         if remaining_rows == 0 || remaining_weight == 0 {
             break;
         }
-        drawn[i] = if i == 3 || cell == remaining_weight {
+        drawn[i] = if i == last || frequency == remaining_weight {
             remaining_rows
         } else {
-            binomial(remaining_rows, cell, remaining_weight, rng)
+            binomial(remaining_rows, frequency, remaining_weight, rng)
         };
         remaining_rows -= drawn[i];
-        remaining_weight -= cell;
+        remaining_weight -= frequency;
     }
-    Confusion { tp: drawn[0], fp: drawn[1], tn: drawn[2], fn_: drawn[3] }
 }
 
 #[allow(clippy::cast_precision_loss)] // counts stay far below 2^53

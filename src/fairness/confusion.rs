@@ -1,22 +1,66 @@
 //! Confusion counts of a binary classifier, and the rates fairlearn derives from them.
 //!
 //! A [`Confusion`] is the whole per-group state: every metric of the audit is a function of
-//! these four counts, which is why counts from different shards can simply be added.
+//! these four counts, which is why counts from different shards can simply be added. With
+//! sample weights the same four cells hold sums of weights (`Confusion<f64>`), and the rates
+//! are the weighted rates fairlearn computes with `sample_weight`.
+
+use std::fmt::Debug;
 
 use serde::{Deserialize, Serialize};
 
-/// The four cells of a binary confusion matrix.
+/// What a confusion cell holds: a count of rows (`u64`) or a sum of their weights (`f64`).
+pub trait Tally: Copy + Default + PartialEq + PartialOrd + Debug {
+    /// `self + other` (saturating for counts).
+    fn plus(self, other: Self) -> Self;
+    /// `self − other`, never below zero.
+    fn less(self, other: Self) -> Self;
+    /// The value as a float (exact for counts below 2^53).
+    fn as_f64(self) -> f64;
+}
+
+impl Tally for u64 {
+    fn plus(self, other: Self) -> Self {
+        self.saturating_add(other)
+    }
+
+    fn less(self, other: Self) -> Self {
+        self.saturating_sub(other)
+    }
+
+    #[allow(clippy::cast_precision_loss)] // counts stay below 2^53 (MAX_TOTAL_ROWS)
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+impl Tally for f64 {
+    fn plus(self, other: Self) -> Self {
+        self + other
+    }
+
+    fn less(self, other: Self) -> Self {
+        (self - other).max(0.0)
+    }
+
+    fn as_f64(self) -> f64 {
+        self
+    }
+}
+
+/// The four cells of a binary confusion matrix: counts of rows, or (`Confusion<f64>`) sums of
+/// their sample weights.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Confusion {
+pub struct Confusion<T = u64> {
     /// Label positive, predicted positive.
-    pub tp: u64,
+    pub tp: T,
     /// Label negative, predicted positive.
-    pub fp: u64,
+    pub fp: T,
     /// Label negative, predicted negative.
-    pub tn: u64,
+    pub tn: T,
     /// Label positive, predicted negative (`fn` in JSON; `fn` is a Rust keyword).
     #[serde(rename = "fn")]
-    pub fn_: u64,
+    pub fn_: T,
 }
 
 /// How rates with a zero denominator are treated.
@@ -103,54 +147,66 @@ impl Confusion {
         self.add_rows(label, prediction, 1);
     }
 
-    /// Adds `n` rows of one label and prediction (a row with a frequency).
-    pub fn add_rows(&mut self, label: bool, prediction: bool, n: u64) {
+    /// The counts as floats, to compute with as with weighted cells.
+    pub fn as_weights(&self) -> Confusion<f64> {
+        Confusion {
+            tp: self.tp.as_f64(),
+            fp: self.fp.as_f64(),
+            tn: self.tn.as_f64(),
+            fn_: self.fn_.as_f64(),
+        }
+    }
+}
+
+impl<T: Tally> Confusion<T> {
+    /// Adds `n` rows (or the weight `n`) of one label and prediction.
+    pub fn add_rows(&mut self, label: bool, prediction: bool, n: T) {
         let cell = match (label, prediction) {
             (true, true) => &mut self.tp,
             (false, true) => &mut self.fp,
             (false, false) => &mut self.tn,
             (true, false) => &mut self.fn_,
         };
-        *cell = cell.saturating_add(n);
+        *cell = cell.plus(n);
     }
 
-    /// Adds another group's counts (merging two shards).
-    pub fn add(&mut self, other: &Confusion) {
-        self.tp += other.tp;
-        self.fp += other.fp;
-        self.tn += other.tn;
-        self.fn_ += other.fn_;
+    /// Adds another group's cells (merging two shards).
+    pub fn add(&mut self, other: &Confusion<T>) {
+        self.tp = self.tp.plus(other.tp);
+        self.fp = self.fp.plus(other.fp);
+        self.tn = self.tn.plus(other.tn);
+        self.fn_ = self.fn_.plus(other.fn_);
     }
 
-    /// These counts without `part`'s (a group's complement within the whole).
+    /// These cells without `part`'s (a group's complement within the whole).
     /// `part` must be contained in `self`; cells never go below zero.
-    pub fn minus(&self, part: &Confusion) -> Confusion {
+    pub fn minus(&self, part: &Confusion<T>) -> Confusion<T> {
         Confusion {
-            tp: self.tp.saturating_sub(part.tp),
-            fp: self.fp.saturating_sub(part.fp),
-            tn: self.tn.saturating_sub(part.tn),
-            fn_: self.fn_.saturating_sub(part.fn_),
+            tp: self.tp.less(part.tp),
+            fp: self.fp.less(part.fp),
+            tn: self.tn.less(part.tn),
+            fn_: self.fn_.less(part.fn_),
         }
     }
 
-    /// Number of rows counted.
-    pub fn count(&self) -> u64 {
-        self.tp + self.fp + self.tn + self.fn_
+    /// Rows counted (or their total weight).
+    pub fn count(&self) -> T {
+        self.tp.plus(self.fp).plus(self.tn).plus(self.fn_)
     }
 
     /// Label positives (tp + fn).
-    pub fn positives(&self) -> u64 {
-        self.tp + self.fn_
+    pub fn positives(&self) -> T {
+        self.tp.plus(self.fn_)
     }
 
     /// Label negatives (fp + tn).
-    pub fn negatives(&self) -> u64 {
-        self.fp + self.tn
+    pub fn negatives(&self) -> T {
+        self.fp.plus(self.tn)
     }
 
     /// The confusion as seen when the *negative* label is the outcome of interest
     /// (AIF360's favourable label 0): positives and negatives swap roles.
-    pub fn flipped(&self) -> Confusion {
+    pub fn flipped(&self) -> Confusion<T> {
         Confusion { tp: self.tn, fp: self.fn_, tn: self.tp, fn_: self.fp }
     }
 
@@ -158,13 +214,13 @@ impl Confusion {
     pub fn rate(&self, rate: Rate) -> Option<f64> {
         let (numerator, denominator) = match rate {
             Rate::BaseRate => (self.positives(), self.count()),
-            Rate::SelectionRate => (self.tp + self.fp, self.count()),
+            Rate::SelectionRate => (self.tp.plus(self.fp), self.count()),
             Rate::Tpr => (self.tp, self.positives()),
             Rate::Fpr => (self.fp, self.negatives()),
             Rate::Tnr => (self.tn, self.negatives()),
             Rate::Fnr => (self.fn_, self.positives()),
-            Rate::Precision => (self.tp, self.tp + self.fp),
-            Rate::Accuracy => (self.tp + self.tn, self.count()),
+            Rate::Precision => (self.tp, self.tp.plus(self.fp)),
+            Rate::Accuracy => (self.tp.plus(self.tn), self.count()),
         };
         ratio_of_counts(numerator, denominator)
     }
@@ -178,8 +234,8 @@ impl Confusion {
     }
 }
 
-impl<'a> std::iter::Sum<&'a Confusion> for Confusion {
-    fn sum<I: Iterator<Item = &'a Confusion>>(iter: I) -> Self {
+impl<'a, T: Tally> std::iter::Sum<&'a Confusion<T>> for Confusion<T> {
+    fn sum<I: Iterator<Item = &'a Confusion<T>>>(iter: I) -> Self {
         let mut total = Confusion::default();
         for c in iter {
             total.add(c);
@@ -188,9 +244,8 @@ impl<'a> std::iter::Sum<&'a Confusion> for Confusion {
     }
 }
 
-#[allow(clippy::cast_precision_loss)] // counts stay far below 2^53
-fn ratio_of_counts(numerator: u64, denominator: u64) -> Option<f64> {
-    (denominator > 0).then(|| numerator as f64 / denominator as f64)
+fn ratio_of_counts<T: Tally>(numerator: T, denominator: T) -> Option<f64> {
+    (denominator > T::default()).then(|| numerator.as_f64() / denominator.as_f64())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{ErrorKind, Result};
 use crate::fairness::confusion::Confusion;
+use crate::fairness::weights::CellWeights;
 
 /// The most rows an audit counts in all, 2^53: every count, sum and rate stays exact in
 /// float64 and a JavaScript number, and no sum of counts overflows.
@@ -17,17 +18,52 @@ pub const MAX_TOTAL_ROWS: u64 = 1 << 53;
 /// The values of some sensitive columns for one group, in column order.
 pub type GroupKey = Vec<String>;
 
-/// Confusion counts per observed combination of the sensitive columns.
+/// Confusion counts per observed combination of the sensitive columns, and with sample
+/// weights, each combination's histogram of weights.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupCounts {
     columns: Vec<String>,
     cells: BTreeMap<GroupKey, Confusion>,
+    weights: Option<BTreeMap<GroupKey, CellWeights>>,
 }
 
 impl GroupCounts {
     /// An empty state over `columns`.
     pub fn new(columns: Vec<String>) -> Self {
-        GroupCounts { columns, cells: BTreeMap::new() }
+        GroupCounts { columns, cells: BTreeMap::new(), weights: None }
+    }
+
+    /// An empty state over `columns` whose rows carry sample weights.
+    pub fn weighted(columns: Vec<String>) -> Self {
+        GroupCounts { columns, cells: BTreeMap::new(), weights: Some(BTreeMap::new()) }
+    }
+
+    /// Whether the rows carry sample weights.
+    pub fn is_weighted(&self) -> bool {
+        self.weights.is_some()
+    }
+
+    /// The weight histograms per combination of values, when the rows carry weights.
+    pub fn weights(&self) -> Option<&BTreeMap<GroupKey, CellWeights>> {
+        self.weights.as_ref()
+    }
+
+    /// Adds weighted rows for the combination `values` (a weighted state's cells).
+    ///
+    /// # Errors
+    /// When `values` does not have one value per column, or the state is not weighted.
+    pub fn add_weights(&mut self, values: &[&str], weights: &CellWeights) -> Result<()> {
+        self.add_counts(values, &weights.counts())?;
+        let Some(table) = &mut self.weights else {
+            return Err(ErrorKind::InvalidOption {
+                name: "sample_weight".into(),
+                message: "weighted rows added to counts without sample weights".into(),
+            }
+            .into());
+        };
+        let key: GroupKey = values.iter().map(|v| (*v).to_owned()).collect();
+        table.entry(key).or_default().merge(weights);
+        Ok(())
     }
 
     /// The sensitive columns, in the order of every key.
@@ -82,6 +118,21 @@ impl GroupCounts {
             }
             .into());
         }
+        match (&mut self.weights, &other.weights) {
+            (Some(mine), Some(theirs)) => {
+                for (key, weights) in theirs {
+                    mine.entry(key.clone()).or_default().merge(weights);
+                }
+            }
+            (None, None) => {}
+            _ => {
+                return Err(ErrorKind::InvalidOption {
+                    name: "sample_weight".into(),
+                    message: "counts with sample weights cannot merge with counts without".into(),
+                }
+                .into())
+            }
+        }
         for (key, counts) in &other.cells {
             self.cells.entry(key.clone()).or_default().add(counts);
         }
@@ -114,6 +165,29 @@ impl GroupCounts {
                 })
             })
             .collect()
+    }
+
+    /// The weight histogram of every row, when the rows carry weights.
+    pub fn overall_weights(&self) -> Option<CellWeights> {
+        self.weights.as_ref().map(|table| {
+            let mut all = CellWeights::default();
+            for weights in table.values() {
+                all.merge(weights);
+            }
+            all
+        })
+    }
+
+    /// Weight histograms per group of the attribute made of the columns at `indices`, in the
+    /// order of [`GroupCounts::marginal`], when the rows carry weights.
+    pub fn weighted_marginal(&self, indices: &[usize]) -> Option<BTreeMap<GroupKey, CellWeights>> {
+        let table = self.weights.as_ref()?;
+        let mut groups: BTreeMap<GroupKey, CellWeights> = BTreeMap::new();
+        for (key, weights) in table {
+            let group: GroupKey = indices.iter().map(|&i| key[i].clone()).collect();
+            groups.entry(group).or_default().merge(weights);
+        }
+        Some(groups)
     }
 
     /// Counts per group of the attribute made of the columns at `indices` (a marginal of the

@@ -21,6 +21,7 @@ use crate::fairness::counts::{GroupCounts, MAX_TOTAL_ROWS};
 use crate::fairness::labels::{BinaryCodec, BinaryError};
 use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome, MISSING_GROUP};
 use crate::fairness::report::MissingReport;
+use crate::fairness::weights::CellWeights;
 
 /// Counted data ready to audit: the mergeable state and how its labels were read.
 #[derive(Debug, Clone)]
@@ -45,6 +46,8 @@ struct Columns {
     sensitive: Vec<usize>,
     /// The frequency column, when rows carry counts.
     count: Option<usize>,
+    /// The sample-weight column, when rows carry weights.
+    weight: Option<usize>,
 }
 
 /// Reads `reader` (a CSV with a header row) and counts it for `plan`. `source` names the
@@ -100,9 +103,10 @@ pub(crate) fn count_part<R: Read>(
         },
         sensitive: plan.sensitive_columns.iter().map(|c| header.find(c)).collect::<Result<_>>()?,
         count: plan.count_column.as_deref().map(|c| header.find(c)).transpose()?,
+        weight: plan.sample_weight.as_deref().map(|c| header.find(c)).transpose()?,
     };
     let mut read: Vec<usize> = [columns.label].into_iter().chain(columns.outcome).collect();
-    read.extend(columns.sensitive.iter().chain(&columns.count));
+    read.extend(columns.sensitive.iter().chain(&columns.count).chain(&columns.weight));
     if let Some(scorer) = scorer.as_deref_mut() {
         read.extend(scorer.bind(&header)?);
     }
@@ -194,8 +198,11 @@ pub(crate) fn count_part<R: Read>(
                 distinct.add(&values, plan, place.locate(Location::source(source)))?;
                 Ok(values)
             };
-            let counts = table.entry(&key, new_values)?;
-            counts.add_rows(label, prediction, rows);
+            let cell = table.entry(&key, new_values)?;
+            cell.counts.add_rows(label, prediction, rows);
+            if let Some(c) = columns.weight {
+                cell.weights.add(label, prediction, read_weight(batch.cell(i, c), || at(c))?, rows);
+            }
         }
         if let Some((_, error)) = failed {
             return Err(error);
@@ -204,10 +211,19 @@ pub(crate) fn count_part<R: Read>(
     // No rows: an error for all of an audit's data (`check_whole`), an empty part otherwise,
     // whose favourable label is decided where parts merge.
     let empty = table.rows() == 0;
-    let mut counts = GroupCounts::new(plan.sensitive_columns.clone());
+    let weighted = columns.weight.is_some();
+    let mut counts = if weighted {
+        GroupCounts::weighted(plan.sensitive_columns.clone())
+    } else {
+        GroupCounts::new(plan.sensitive_columns.clone())
+    };
     for (values, cell) in table.into_cells() {
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
-        counts.add_counts(&values, &cell)?;
+        if weighted {
+            counts.add_weights(&values, &cell.weights)?;
+        } else {
+            counts.add_counts(&values, &cell.counts)?;
+        }
     }
     let favorable_is_positive = match &plan.favorable_label {
         None => true,
@@ -290,20 +306,28 @@ impl Hasher for WordHasher {
 #[derive(Default)]
 struct JointTable {
     index: HashMap<Vec<u8>, usize, BuildHasherDefault<WordHasher>>,
-    cells: Vec<(Vec<String>, Confusion)>,
+    cells: Vec<(Vec<String>, JointCell)>,
+}
+
+/// What is counted for one combination of sensitive values: its confusion counts and, with
+/// sample weights, its histogram of weights.
+#[derive(Default)]
+struct JointCell {
+    counts: Confusion,
+    weights: CellWeights,
 }
 
 impl JointTable {
-    /// The counts of the combination `key`, created with `values()` on first sight.
+    /// The cell of the combination `key`, created with `values()` on first sight.
     fn entry(
         &mut self,
         key: &[u8],
         values: impl FnOnce() -> Result<Vec<String>>,
-    ) -> Result<&mut Confusion> {
+    ) -> Result<&mut JointCell> {
         let slot = match self.index.get(key) {
             Some(&slot) => slot,
             None => {
-                self.cells.push((values()?, Confusion::default()));
+                self.cells.push((values()?, JointCell::default()));
                 self.index.insert(key.to_vec(), self.cells.len() - 1);
                 self.cells.len() - 1
             }
@@ -312,10 +336,10 @@ impl JointTable {
     }
 
     fn rows(&self) -> u64 {
-        self.cells.iter().map(|(_, c)| c.count()).sum()
+        self.cells.iter().map(|(_, c)| c.counts.count()).sum()
     }
 
-    fn into_cells(self) -> Vec<(Vec<String>, Confusion)> {
+    fn into_cells(self) -> Vec<(Vec<String>, JointCell)> {
         self.cells
     }
 }
@@ -362,7 +386,7 @@ impl MissingTally {
     /// Whether the policy leaves the row out (never under [`MissingPolicy::Error`], where a
     /// missing value is an error instead), without counting it.
     fn would_leave_out(&self, batch: &dyn Batch, row: usize, columns: &Columns) -> bool {
-        let required = std::iter::once(columns.label).chain(columns.outcome);
+        let required = std::iter::once(columns.label).chain(columns.outcome).chain(columns.weight);
         let missing = |c: usize| batch.cell(row, c).is_missing();
         match self.policy {
             MissingPolicy::Error => false,
@@ -383,7 +407,7 @@ impl MissingTally {
         at: &impl Fn(usize) -> Location,
         rows: u64,
     ) -> Result<bool> {
-        let required = std::iter::once(columns.label).chain(columns.outcome);
+        let required = std::iter::once(columns.label).chain(columns.outcome).chain(columns.weight);
         let sensitive = columns.sensitive.iter().map(|&c| (c, true));
         let mut leave = false;
         for (c, is_sensitive) in required.map(|c| (c, false)).chain(sensitive) {
@@ -553,6 +577,19 @@ fn read_count(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<u64> {
     }
 }
 
+fn read_weight(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<f64> {
+    match cell.number() {
+        Some(w) if w.is_finite() && w >= 0.0 => Ok(w),
+        _ => Err(Error::invalid_value(
+            at(),
+            format!(
+                "sample weight \"{}\" is not a finite number ≥ 0",
+                String::from_utf8_lossy(&cell.text())
+            ),
+        )),
+    }
+}
+
 fn read_score(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<f64> {
     match cell.number() {
         Some(x) if x.is_finite() => Ok(x),
@@ -619,6 +656,7 @@ mod tests {
             gates: Vec::new(),
             groups: GroupPolicy::default(),
             count_column: None,
+            sample_weight: None,
         }
     }
 

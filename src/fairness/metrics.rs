@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::fairness::aggregate::{difference, ratio, Aggregate, Method, RateValues, Undefined};
-use crate::fairness::confusion::{Confusion, Rate, UndefinedPolicy};
+use crate::fairness::confusion::{Confusion, Rate, Tally, UndefinedPolicy};
 
 /// `{default, between_groups, to_overall}`; `default` is fairlearn's default call
 /// (`method="between_groups"`).
@@ -169,9 +169,9 @@ impl<T> Metrics<T> {
 pub type Leaf = Aggregate;
 
 /// The values of `rate` in the groups that define it under `policy`, and the overall one.
-fn rate_values(
-    groups: &[Confusion],
-    overall: &Confusion,
+fn rate_values<T: Tally>(
+    groups: &[Confusion<T>],
+    overall: &Confusion<T>,
     rate: Rate,
     policy: UndefinedPolicy,
 ) -> RateValues {
@@ -254,10 +254,11 @@ fn equalized_odds(
     }
 }
 
-/// Every aggregate of one attribute from its groups' counts and the overall counts.
-pub fn compute(
-    groups: &[Confusion],
-    overall: &Confusion,
+/// Every aggregate of one attribute from its groups' counts and the overall counts (or
+/// their sums of sample weights).
+pub fn compute<T: Tally>(
+    groups: &[Confusion<T>],
+    overall: &Confusion<T>,
     policy: UndefinedPolicy,
 ) -> Metrics<Leaf> {
     let selection = rate_values(groups, overall, Rate::SelectionRate, policy);

@@ -1,5 +1,5 @@
 //! Group fairness: the checked plan of an audit, the CSV ingest into mergeable per-group
-//! counts, fairlearn's and AIF360's metrics on them, bootstrap intervals, gates, and the
+//! counts, fairlearn's and AIF360's metrics on them, bootstrap intervals, sample weights, gates, and the
 //! `sextant.fairness/v1` report they make.
 
 pub mod aggregate;
@@ -14,3 +14,4 @@ pub mod plan;
 pub mod privileged;
 pub mod report;
 pub mod state;
+pub mod weights;

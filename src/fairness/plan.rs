@@ -184,6 +184,9 @@ pub struct FairnessPlan {
     /// A column of whole-number frequencies: each row stands for that many rows (a
     /// `GROUP BY … COUNT(*)` result audits as the rows it counts).
     pub count_column: Option<String>,
+    /// A column of sample weights (finite numbers ≥ 0): rates are weighted as fairlearn's
+    /// `sample_weight` weighs them, and AIF360's comparison as its `instance_weights` do.
+    pub sample_weight: Option<String>,
 }
 
 impl Gate {

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fairness::confusion::{Confusion, Rate};
+use crate::fairness::confusion::{Confusion, Rate, Tally};
 
 /// The five AIF360 metrics; `None` when a denominator is zero.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +71,9 @@ impl<T> Aif360Metrics<T> {
 pub struct SideSummary {
     /// Rows on this side.
     pub count: u64,
+    /// The sum of the sample weights on this side (weighted audits only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
     /// P(ŷ = fav).
     pub favorable_prediction_rate: Option<f64>,
     /// P(ŷ = fav | y = fav).
@@ -82,41 +85,57 @@ pub struct SideSummary {
 }
 
 impl SideSummary {
-    fn of(counts: &Confusion) -> Self {
+    /// The side of `rows` rows whose cells (counts, or sums of weights) are `cells`.
+    fn of<T: Tally>(rows: u64, cells: &Confusion<T>) -> Self {
         SideSummary {
-            count: counts.count(),
-            favorable_prediction_rate: counts.rate(Rate::SelectionRate),
-            tpr: counts.rate(Rate::Tpr),
-            fpr: counts.rate(Rate::Fpr),
-            base_rate: counts.rate(Rate::BaseRate),
+            count: rows,
+            weight: None,
+            favorable_prediction_rate: cells.rate(Rate::SelectionRate),
+            tpr: cells.rate(Rate::Tpr),
+            fpr: cells.rate(Rate::Fpr),
+            base_rate: cells.rate(Rate::BaseRate),
         }
     }
 }
 
-/// The two sides of a comparison, each as counts with the favourable label as positive.
+/// The two sides of a comparison, each as cells with the favourable label as positive.
 #[derive(Debug, Clone, Copy)]
-pub struct Sides {
+pub struct Sides<T = u64> {
     /// The privileged group.
-    pub privileged: Confusion,
+    pub privileged: Confusion<T>,
     /// Everyone else.
-    pub unprivileged: Confusion,
+    pub unprivileged: Confusion<T>,
 }
 
 impl Sides {
+    /// Summaries of both sides (privileged first), with the rates of `weighted` (the same
+    /// sides' sums of sample weights) when the audit is weighted.
+    pub fn summaries(&self, weighted: Option<&Sides<f64>>) -> (SideSummary, SideSummary) {
+        let side = |rows: &Confusion, weights: Option<&Confusion<f64>>| match weights {
+            Some(w) => SideSummary { weight: Some(w.count()), ..SideSummary::of(rows.count(), w) },
+            None => SideSummary::of(rows.count(), rows),
+        };
+        (
+            side(&self.privileged, weighted.map(|w| &w.privileged)),
+            side(&self.unprivileged, weighted.map(|w| &w.unprivileged)),
+        )
+    }
+}
+
+impl<T: Tally> Sides<T> {
     /// Splits `overall` into `privileged` and the rest; `favorable_is_positive` says
     /// whether the favourable label is the positive one.
-    pub fn split(privileged: &Confusion, overall: &Confusion, favorable_is_positive: bool) -> Self {
+    pub fn split(
+        privileged: &Confusion<T>,
+        overall: &Confusion<T>,
+        favorable_is_positive: bool,
+    ) -> Self {
         let unprivileged = overall.minus(privileged);
         if favorable_is_positive {
             Sides { privileged: *privileged, unprivileged }
         } else {
             Sides { privileged: privileged.flipped(), unprivileged: unprivileged.flipped() }
         }
-    }
-
-    /// Summaries of both sides (privileged first).
-    pub fn summaries(&self) -> (SideSummary, SideSummary) {
-        (SideSummary::of(&self.privileged), SideSummary::of(&self.unprivileged))
     }
 
     /// The AIF360 metrics, each `Err(reason)` when undefined.

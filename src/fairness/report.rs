@@ -28,6 +28,9 @@ pub struct FairnessReport {
     pub source: String,
     /// Rows audited.
     pub rows: u64,
+    /// The sample-weight column, when rates are weighted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_weight: Option<String>,
     /// How the label was read.
     pub label: LabelInfo,
     /// How predictions were read.
@@ -112,6 +115,12 @@ pub struct GroupReport {
     pub accuracy: Option<f64>,
     /// The confusion counts.
     pub confusion: Confusion,
+    /// The sum of the group's sample weights (weighted audits only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// The confusion cells as sums of sample weights (weighted audits only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted_confusion: Option<Confusion<f64>>,
     /// Rate name → why it is undefined (or was counted as 0.0 under fairlearn-compat).
     pub undefined: BTreeMap<String, String>,
     /// Rate name → bootstrap interval, when bootstrapped.

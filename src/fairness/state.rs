@@ -15,6 +15,7 @@ use crate::fairness::ingest::{check_whole, CountedData};
 use crate::fairness::labels::BinaryCodec;
 use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome};
 use crate::fairness::report::MissingReport;
+use crate::fairness::weights::CellWeights;
 
 /// The schema identifier of [`CountsState`].
 pub const COUNTS_SCHEMA: &str = "sextant.counts/v1";
@@ -62,6 +63,9 @@ pub struct Counted {
     pub missing: MissingPolicy,
     /// The frequency column, if rows carried counts.
     pub count_column: Option<String>,
+    /// The sample-weight column, if rows carried weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_weight: Option<String>,
 }
 
 /// The counts of one combination of sensitive values.
@@ -73,6 +77,9 @@ pub struct StateCell {
     /// Its confusion counts (`tp`, `fp`, `tn`, `fn`).
     #[serde(flatten)]
     pub confusion: Confusion,
+    /// With sample weights: per confusion cell, `[weight, rows]` for each distinct weight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<CellWeights>,
 }
 
 impl Counted {
@@ -91,6 +98,7 @@ impl Counted {
             sensitive: plan.sensitive_columns.clone(),
             missing: plan.groups.missing,
             count_column: plan.count_column.clone(),
+            sample_weight: plan.sample_weight.clone(),
         }
     }
 
@@ -99,7 +107,7 @@ impl Counted {
         fn show<T: Serialize>(value: &T) -> String {
             serde_json::to_string(value).unwrap_or_default()
         }
-        let fields: [(&str, String, String); 8] = [
+        let fields: [(&str, String, String); 9] = [
             ("label", show(&self.label), show(&expected.label)),
             ("positive_label", show(&self.positive_label), show(&expected.positive_label)),
             ("pred", show(&self.pred), show(&expected.pred)),
@@ -108,6 +116,7 @@ impl Counted {
             ("sensitive columns", show(&self.sensitive), show(&expected.sensitive)),
             ("missing", show(&self.missing), show(&expected.missing)),
             ("count_column", show(&self.count_column), show(&expected.count_column)),
+            ("sample_weight", show(&self.sample_weight), show(&expected.sample_weight)),
         ];
         fields.into_iter().find(|(_, a, b)| a != b).map(|(what, theirs, ours)| {
             format!("{name} was counted with {what} {theirs}, and this audit has {ours}: count it again with the same settings")
@@ -133,6 +142,7 @@ impl CountsState {
                 .map(|(values, confusion)| StateCell {
                     values: values.clone(),
                     confusion: *confusion,
+                    weights: counted.counts.weights().and_then(|w| w.get(values)).cloned(),
                 })
                 .collect(),
         }
@@ -214,7 +224,11 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
     let Some((first, _)) = states.first() else {
         return Err(Error::invalid_option("from_counts", "no counted state to audit"));
     };
-    let mut counts = GroupCounts::new(first.columns.clone());
+    let new_counts = |columns: &[String]| match plan.sample_weight {
+        Some(_) => GroupCounts::weighted(columns.to_vec()),
+        None => GroupCounts::new(columns.to_vec()),
+    };
+    let mut counts = new_counts(&first.columns);
     let mut negative: Option<String> = None;
     let mut missing: Option<MissingReport> = None;
     let mut total_rows: u64 = 0;
@@ -251,10 +265,21 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
             (None, Some(theirs)) => negative = Some(theirs.clone()),
             _ => {}
         }
-        let mut part = GroupCounts::new(state.columns.clone());
+        let mut part = new_counts(&state.columns);
         for cell in &state.cells {
             let values: Vec<&str> = cell.values.iter().map(String::as_str).collect();
-            part.add_counts(&values, &cell.confusion)?;
+            match (&cell.weights, part.is_weighted()) {
+                (Some(weights), true) if weights.counts() == cell.confusion => {
+                    part.add_weights(&values, weights)?;
+                }
+                (None, false) => part.add_counts(&values, &cell.confusion)?,
+                _ => {
+                    return Err(Error::config(
+                        name,
+                        "a cell's sample weights are missing or do not add up to its counts",
+                    ))
+                }
+            }
         }
         counts.merge(&part).map_err(|e| Error::config(name, e.to_string()))?;
         if let Some(report) = &state.missing {

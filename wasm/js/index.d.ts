@@ -100,6 +100,8 @@ export interface FairnessOptions extends LongWork {
   maxGroups?: number;
   /** A column of whole-number frequencies: each row stands for that many rows (a `GROUP BY` count). */
   countColumn?: string;
+  /** A column of sample weights (finite, ≥ 0): weighted rates, metrics and intervals, as fairlearn's `sample_weight`. */
+  sampleWeight?: string;
   /** Groups with fewer rows are flagged as small (default 30). */
   minGroupSize?: number;
   /** Whether small groups take part in the aggregates (default `include`). */
@@ -252,6 +254,9 @@ export interface GroupReport {
   precision: number | null;
   accuracy: number | null;
   confusion: Confusion;
+  /** With `sampleWeight`: the group's total weight, and its confusion cells as sums of weights. */
+  weight?: number;
+  weighted_confusion?: Confusion;
   /** Why a rate is null, by rate name. */
   undefined: Partial<Record<RateName, string>>;
   intervals: Partial<Record<RateName, Interval>> | null;
@@ -279,6 +284,8 @@ export interface Metrics<T> {
 
 export interface SideSummary {
   count: number;
+  /** With `sampleWeight`: the side's total weight. */
+  weight?: number;
   favorable_prediction_rate: number | null;
   tpr: number | null;
   fpr: number | null;
@@ -349,6 +356,8 @@ export interface FairnessReport {
   schema: 'sextant.fairness/v1';
   source: string;
   rows: number;
+  /** The sample-weight column, when the rates are weighted. */
+  sample_weight?: string;
   label: { column: string; positive: string; negative: string | null };
   /** `class`: with a model, the class whose probability the score is (when the model names it). */
   outcome: { column: string; kind: 'prediction' | 'score'; threshold: number | null; class?: string };
@@ -377,7 +386,8 @@ export interface CountsState {
   missing?: MissingReport;
   /** The sensitive columns, in the order of every cell's values. */
   columns: string[];
-  cells: Array<{ values: string[]; tp: number; fp: number; tn: number; fn: number }>;
+  /** `weights` (with `sampleWeight`): per confusion cell, `[weight, rows]` for each distinct weight. */
+  cells: Array<{ values: string[]; tp: number; fp: number; tn: number; fn: number; weights?: CellWeights }>;
 }
 
 /** What a state counted. */
@@ -390,7 +400,11 @@ export interface CountedSettings {
   sensitive: string[];
   missing: 'error' | 'drop' | 'group';
   count_column: string | null;
+  sample_weight?: string;
 }
+
+/** A weighted state's histogram of weights: `[weight, rows]` pairs, weights ascending. */
+export interface CellWeights { tp: Array<[number, number]>; fp: Array<[number, number]>; tn: Array<[number, number]>; fn: Array<[number, number]> }
 
 /** `sextant.shap/v1`. */
 export interface ShapExplanation {

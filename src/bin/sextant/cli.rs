@@ -247,6 +247,10 @@ pub struct FairnessArgs {
     /// GROUP BY result with COUNT(*) audits exactly as the rows it counts.
     #[arg(long, value_name = "COL")]
     pub count_column: Option<String>,
+    /// A column of sample weights (finite numbers ≥ 0): weighted rates, metrics and
+    /// bootstrap intervals, as fairlearn's sample_weight and AIF360's instance_weights.
+    #[arg(long, value_name = "COL")]
+    pub sample_weight: Option<String>,
     /// Groups with fewer rows are flagged as small (a marker and a warning).
     #[arg(long, value_name = "N", default_value_t = sextant::DEFAULT_MIN_GROUP_SIZE)]
     pub min_group_size: u64,
@@ -464,6 +468,7 @@ config file. Unknown keys are errors.
     missing = \"error\"                   # or \"drop\", \"group\": rows with NA, empty, null, … cells
     max_groups = 10000                  # most distinct values of one sensitive column
     # count_column = \"n\"               # row frequencies (a GROUP BY count)
+    # sample_weight = \"w\"              # sample weights (weighted rates and intervals)
     min_group_size = 30                 # smaller groups are flagged
     small_groups = \"include\"            # or \"exclude\": small groups out of the aggregates
     exit_zero = false                   # true: report failed gates, exit 0

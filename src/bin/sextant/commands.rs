@@ -181,6 +181,7 @@ fn fairness_config(args: &FairnessArgs) -> AuditConfig {
         missing: Some(args.missing.into()),
         max_groups: Some(args.max_groups),
         count_column: args.count_column.clone(),
+        sample_weight: args.sample_weight.clone(),
         min_group_size: Some(args.min_group_size),
         small_groups: Some(args.small_groups.into()),
         max: args.max.iter().cloned().collect(),

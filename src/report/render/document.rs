@@ -99,8 +99,12 @@ fn summary_line(report: &FairnessReport) -> String {
             "undefined rates counted as 0 (fairlearn compatibility)"
         }
     };
+    let weighted = match &report.sample_weight {
+        Some(column) => format!(" (rates weighted by \"{column}\")"),
+        None => String::new(),
+    };
     format!(
-        "{} rows; label \"{}\" (positive: {}); {outcome}; {bootstrap}; {policy}.",
+        "{} rows{weighted}; label \"{}\" (positive: {}); {outcome}; {bootstrap}; {policy}.",
         report.rows, report.label.column, report.label.positive
     )
 }
