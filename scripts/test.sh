@@ -2,7 +2,8 @@
 # Runs every test of the repository: formatting, lints, the native test suite (unit,
 # integration, property, CLI and reference tests, plus one pass of each benchmark), the
 # WebAssembly bindings in Node and headless Chromium (wasm-bindgen-test), and the built npm
-# package in Node (node:test) with its TypeScript declarations, and the audit page end to end
+# package in Node (node:test) with its TypeScript declarations, DuckDB and Spark (PySpark,
+# local mode, in target/engines-venv) running Sextant where the data lives, and the audit page end to end
 # in headless Chromium (Playwright). Reference tests print
 # "SKIPPED" when ../shared is absent. Missing tools are installed first
 # (scripts/install-tools.sh: the first run on a fresh machine takes a few minutes more).
@@ -27,6 +28,14 @@ fi
 
 step "cargo test (native: unit, integration, properties, CLI, references, benches once)"
 cargo test --all-targets
+
+step "engines: DuckDB and Spark (local mode) against the direct audit (tests/engines)"
+venv=target/engines-venv
+if ! "$venv/bin/python" -c "import duckdb, pyspark" 2> /dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet duckdb==2.0.1 pyspark==4.3.0
+fi
+SPARK_LOCAL_IP=127.0.0.1 SEXTANT=target/debug/sextant "$venv/bin/python" -m unittest -v tests/engines/test_engines.py
 
 step "cargo test --doc (the library examples)"
 cargo test --doc
