@@ -119,7 +119,7 @@ fn fractional_and_zero_weights_match_fairlearn_and_aif360() {
 
 /// Adult's test predictions with each row's `fnlwgt` from `adult.test`, as the reference
 /// script joins them (record `source_row` after the file's first line).
-fn adult_with_fnlwgt(shared: &Path) -> PathBuf {
+fn adult_with_fnlwgt(shared: &Path, test: &str) -> PathBuf {
     let raw = std::fs::read_to_string(shared.join("datasets/adult/adult.test")).unwrap_or_default();
     let records: Vec<Vec<&str>> = raw
         .lines()
@@ -133,7 +133,7 @@ fn adult_with_fnlwgt(shared: &Path) -> PathBuf {
     let at =
         |name: &str| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}"));
     let (row_at, age_at) = (at("source_row"), at("age"));
-    let out = scratch("weighted-adult").join("adult_fnlwgt.csv");
+    let out = scratch(test).join("adult_fnlwgt.csv");
     let mut writer = csv::Writer::from_path(&out).unwrap_or_else(|e| panic!("{e}"));
     let mut header: Vec<&str> = headers.iter().collect();
     header.push("fnlwgt");
@@ -157,7 +157,12 @@ fn adult_weighted_by_fnlwgt_matches_fairlearn_and_aif360() {
         return;
     };
     let reference = load(&fixture("adult_logreg_fnlwgt.json"));
-    check_reference(&adult_with_fnlwgt(&shared), &reference, "sensitive_", "adult fnlwgt");
+    check_reference(
+        &adult_with_fnlwgt(&shared, "weighted-adult"),
+        &reference,
+        "sensitive_",
+        "adult fnlwgt",
+    );
 }
 
 #[test]
@@ -166,7 +171,7 @@ fn weighted_bootstrap_intervals_agree_with_fairlearns() {
         return;
     };
     let reference = load(&fixture("adult_logreg_fnlwgt.json"));
-    let data = adult_with_fnlwgt(&shared).display().to_string();
+    let data = adult_with_fnlwgt(&shared, "weighted-bootstrap").display().to_string();
     let report = sextant_json(&[
         "fairness",
         &data,

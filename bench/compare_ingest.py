@@ -1,0 +1,125 @@
+"""Ingest speed of `sextant fairness` end to end against polars and pandas reading the same file,
+in one run (issue #17's targets).
+
+Data: a 2,000,000-row x 20-column CSV (id, 10 float features, 5 string columns, label,
+prediction, score), about 340 MB, and the same table as Parquet (pyarrow, snappy,
+dictionary-encoded strings); and the 1,000,000-row narrow file of the fairlearn benchmark
+(`y_true,y_pred,a`, 7-byte rows). Reported: the best of REPEATS runs of
+- polars `read_csv` of just the columns the audit needs (default threads),
+- pandas `read_csv` of the whole file,
+- `sextant fairness` on the CSV (one thread, and RAYON_NUM_THREADS unset), and on the Parquet file.
+
+usage: python compare_ingest.py SEXTANT_BINARY OUT_DIR [ROWS] [REPEATS]
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from timing import best_of, cpu_name
+
+SEXTANT = sys.argv[1]
+OUT = Path(sys.argv[2])
+ROWS = int(float(sys.argv[3])) if len(sys.argv) > 3 else 2_000_000
+REPEATS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+DATA = Path("target/bench-data")
+
+
+def wide_table(n):
+    rng = np.random.default_rng(0)
+    columns = {"id": np.arange(n)}
+    for j in range(10):
+        columns[f"x{j}"] = np.round(rng.normal(size=n), 6)
+    choices = {"sex": ["female", "male"], "race": ["A", "B", "C", "D", "E"],
+               "age_group": ["<25", "25-45", ">45"], "region": [f"r{i}" for i in range(10)],
+               "segment": [f"segment_{i}" for i in range(20)]}
+    for name, values in choices.items():
+        columns[name] = np.array(values)[rng.integers(0, len(values), n)]
+    score = rng.random(n)
+    columns["label"] = (rng.random(n) < score).astype(int)
+    columns["prediction"] = (score >= 0.5).astype(int)
+    columns["score"] = np.round(score, 6)
+    return pd.DataFrame(columns)
+
+
+def narrow_table(n):
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"y_true": rng.integers(0, 2, n), "y_pred": rng.integers(0, 2, n),
+                         "a": rng.integers(0, 4, n)})
+
+
+def sextant(path, args, env=None):
+    def run():
+        out = subprocess.run([SEXTANT, "fairness", str(path), *args, "--format", "json"],
+                             capture_output=True, env=env)
+        if out.returncode not in (0, 1):
+            raise RuntimeError(out.stderr.decode())
+        report = json.loads(out.stdout)
+        report.pop("source")
+        return report
+    return best_of(run, REPEATS)
+
+
+def main():
+    DATA.mkdir(parents=True, exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
+    wide_csv, wide_parquet = DATA / f"wide-{ROWS}.csv", DATA / f"wide-{ROWS}.parquet"
+    narrow_csv = DATA / "narrow-1000000.csv"
+    if not wide_csv.exists():
+        frame = wide_table(ROWS)
+        frame.to_csv(wide_csv, index=False)
+        frame.to_parquet(wide_parquet, engine="pyarrow", compression="snappy", index=False)
+    if not narrow_csv.exists():
+        narrow_table(1_000_000).to_csv(narrow_csv, index=False)
+
+    needed = ["label", "prediction", "sex", "race"]
+    audit = ["--label", "label", "--pred", "prediction", "--sensitive", "sex",
+             "--sensitive", "race", "--sensitive", "sex&race"]
+    one_thread = {**os.environ, "RAYON_NUM_THREADS": "1"}
+    rows = []
+    polars_wide, _ = best_of(lambda: pl.read_csv(wide_csv, columns=needed), REPEATS)
+    pandas_wide, _ = best_of(lambda: pd.read_csv(wide_csv), REPEATS)
+    csv_1, report_csv = sextant(wide_csv, audit, one_thread)
+    csv_all, _ = sextant(wide_csv, audit)
+    parquet_1, report_parquet = sextant(wide_parquet, audit, one_thread)
+    assert report_csv == report_parquet, "the Parquet file's report differs from the CSV's"
+    size = wide_csv.stat().st_size / 1e6
+    rows.append(("wide CSV", f"{ROWS:,} x 20, {size:.0f} MB", polars_wide, pandas_wide, csv_1, csv_all))
+
+    polars_narrow, _ = best_of(lambda: pl.read_csv(narrow_csv), REPEATS)
+    pandas_narrow, _ = best_of(lambda: pd.read_csv(narrow_csv), REPEATS)
+    narrow = ["--label", "y_true", "--pred", "y_pred", "--sensitive", "a"]
+    narrow_1, _ = sextant(narrow_csv, narrow, one_thread)
+    narrow_all, _ = sextant(narrow_csv, narrow)
+    rows.append(("narrow CSV", "1,000,000 x 3 (fairlearn benchmark)", polars_narrow, pandas_narrow,
+                 narrow_1, narrow_all))
+
+    lines = [
+        f"# Ingest: `sextant fairness` end to end vs polars and pandas reading the file",
+        "",
+        f"Machine: {cpu_name()}, {os.cpu_count()} logical CPUs; polars {pl.__version__} "
+        f"({pl.thread_pool_size()} threads), pandas {pd.__version__}; best of {REPEATS}.",
+        "",
+        "| file | shape | polars read_csv (needed columns) | pandas read_csv (all) | "
+        "sextant, 1 thread | sextant, all threads | sextant 1 thread / polars | 1 thread / all threads |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, shape, polars_s, pandas_s, one, every in rows:
+        lines.append(f"| {name} | {shape} | {polars_s:.3f} s | {pandas_s:.3f} s | {one:.3f} s | "
+                     f"{every:.3f} s | {one / polars_s:.2f} | {one / every:.2f} |")
+    parquet_size = wide_parquet.stat().st_size / 1e6
+    lines += ["", f"Parquet ({parquet_size:.0f} MB, pyarrow, snappy) of the wide table: "
+              f"sextant {parquet_1:.3f} s, {csv_1 / parquet_1:.1f}x faster than its CSV "
+              f"(same report)."]
+    text = "\n".join(lines) + "\n"
+    (OUT / "ingest.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
