@@ -38,9 +38,9 @@ impl RecordBatch {
             match csv.read_byte_record(&mut self.pool[self.filled]) {
                 Ok(true) => self.filled += 1,
                 Ok(false) => break,
-                Err(e) if self.filled == 0 => return Err(csv_error(source, &e, 0)),
+                Err(e) if self.filled == 0 => return Err(csv_error(source, &e)),
                 Err(e) => {
-                    self.deferred = Some(csv_error(source, &e, 0));
+                    self.deferred = Some(csv_error(source, &e));
                     break;
                 }
             }

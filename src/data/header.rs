@@ -20,7 +20,7 @@ impl Header {
     /// # Errors
     /// Bad CSV, an empty input ([`ErrorKind::Empty`]), or a name that is not UTF-8.
     pub fn read<R: Read>(csv: &mut csv::Reader<R>, source: &str) -> Result<Header> {
-        let raw = csv.byte_headers().map_err(|e| csv_error(source, &e, 0))?;
+        let raw = csv.byte_headers().map_err(|e| csv_error(source, &e))?;
         if raw.is_empty() || raw.iter().all(<[u8]>::is_empty) {
             return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
         }

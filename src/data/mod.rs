@@ -11,20 +11,17 @@ mod columnar;
 pub mod features;
 pub mod header;
 pub mod missing;
-#[cfg(not(target_arch = "wasm32"))]
-mod parallel_csv;
 pub mod preview;
 pub mod rows;
 pub mod table;
 
 use crate::error::{Error, ErrorKind, Location};
 
-/// A csv crate error as a core error naming the source and line; `line_offset` lines come
-/// before the reader's first (a chunk of a larger input).
-pub(crate) fn csv_error(source: &str, error: &csv::Error, line_offset: u64) -> Error {
+/// A csv crate error as a core error naming the source and line.
+pub(crate) fn csv_error(source: &str, error: &csv::Error) -> Error {
     let mut at = Location::source(source);
     if let Some(position) = error.position() {
-        at = at.at_line(position.line() + line_offset);
+        at = at.at_line(position.line());
     }
     let message = match error.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {

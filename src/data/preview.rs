@@ -56,7 +56,7 @@ pub fn preview_csv<R: Read>(reader: R, source: &str, rows: usize) -> Result<CsvP
     let mut record = ByteRecord::new();
     let mut read = 0;
     while read < rows.max(KIND_ROWS)
-        && csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e, 0))?
+        && csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))?
     {
         if read < KIND_ROWS {
             for (column, cell) in seen.iter_mut().zip(record.iter()) {
@@ -134,7 +134,7 @@ pub fn select_rows<R: Read>(reader: R, source: &str, indices: &[usize]) -> Resul
     Header::read(&mut csv, source)?;
     let mut out = WriterBuilder::new().from_writer(Vec::new());
     let write_error = |e: csv::Error| Error::invalid_option("rows", e.to_string());
-    out.write_byte_record(csv.byte_headers().map_err(|e| csv_error(source, &e, 0))?)
+    out.write_byte_record(csv.byte_headers().map_err(|e| csv_error(source, &e))?)
         .map_err(write_error)?;
     let mut wanted: Vec<usize> = indices.to_vec();
     wanted.sort_unstable();
@@ -143,7 +143,7 @@ pub fn select_rows<R: Read>(reader: R, source: &str, indices: &[usize]) -> Resul
     let mut index = 0;
     for &want in &wanted {
         loop {
-            if !csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e, 0))? {
+            if !csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))? {
                 return Err(Error::invalid_option(
                     "rows",
                     format!("row {want} is past the data's {index} rows (indices start at 0)"),

@@ -175,9 +175,6 @@ enum Rows<R: Read> {
         csv: Box<csv::Reader<Prefixed<R>>>,
         batch: RecordBatch,
     },
-    /// CSV parsed on several cores (natively, when rayon has more than one thread).
-    #[cfg(not(target_arch = "wasm32"))]
-    ParallelCsv(Box<crate::data::parallel_csv::ParallelCsv<Prefixed<R>>>),
     #[cfg(feature = "columnar")]
     Columnar(Box<crate::data::columnar::Batches<Prefixed<R>>>),
 }
@@ -206,11 +203,6 @@ impl<R: Read> Table<R> {
         let format = TableFormat::detect(&prefix);
         let stream = Cursor::new(prefix).chain(reader);
         let (header, rows) = match format {
-            #[cfg(not(target_arch = "wasm32"))]
-            TableFormat::Csv if rayon::current_num_threads() > 1 => {
-                let (header, rows) = crate::data::parallel_csv::ParallelCsv::open(stream, source)?;
-                (header, Rows::ParallelCsv(Box::new(rows)))
-            }
             TableFormat::Csv => {
                 let mut csv = csv_reader(stream);
                 let header = Header::read(&mut csv, source)?;
@@ -252,8 +244,6 @@ impl<R: Read> Table<R> {
                 let _every_field_is_parsed = columns;
                 Ok(())
             }
-            #[cfg(not(target_arch = "wasm32"))]
-            Rows::ParallelCsv(_) => Ok(()),
             #[cfg(feature = "columnar")]
             Rows::Columnar(batches) => batches.project(columns),
         }
@@ -267,8 +257,6 @@ impl<R: Read> Table<R> {
     pub(crate) fn fill(&mut self) -> Result<bool> {
         match &mut self.rows {
             Rows::Csv { csv, batch } => batch.fill(csv, &self.source),
-            #[cfg(not(target_arch = "wasm32"))]
-            Rows::ParallelCsv(rows) => rows.fill(),
             #[cfg(feature = "columnar")]
             Rows::Columnar(batches) => batches.fill(),
         }
@@ -278,8 +266,6 @@ impl<R: Read> Table<R> {
     pub(crate) fn batch(&self) -> &dyn Batch {
         match &self.rows {
             Rows::Csv { batch, .. } => batch,
-            #[cfg(not(target_arch = "wasm32"))]
-            Rows::ParallelCsv(rows) => rows.as_ref(),
             #[cfg(feature = "columnar")]
             Rows::Columnar(batches) => batches.batch(),
         }
