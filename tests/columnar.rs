@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::columnar::{write_columnar, Columnar};
-use common::{repo, scratch, sextant, sextant_json, shared_dir};
+use common::{repo, scratch, sextant, sextant_json, shared_dir, with_stdin};
 use serde_json::Value;
 
 /// `value` without its `source` (the input's name, which differs by design).
@@ -170,6 +170,22 @@ fn the_demo_audits_counts_predictions_and_explanations_are_the_same_from_every_f
     assert_eq!(expected["rows"].as_array().map(Vec::len), Some(8));
     for (rows, background) in rows_files.iter().zip(&files) {
         assert_eq!(explain(rows, background), expected, "{}", rows.display());
+    }
+}
+
+#[test]
+fn columnar_files_read_at_offsets_and_from_standard_input_give_the_same_report() {
+    let csv = repo().join("datasets/demo/loans.csv");
+    let files = conversions("columnar-stdin", &csv, 4096);
+    let flags =
+        ["--label", "repaid", "--pred", "approved", "--sensitive", "sex", "--format", "json"];
+    for file in files.iter().filter(|f| !f.display().to_string().ends_with(".arrows")) {
+        let path = file.display().to_string();
+        let direct = without_source(sextant_json(&[&["fairness", &path], &flags[..]].concat()));
+        let bytes = std::fs::read(file).unwrap_or_default();
+        let out = with_stdin(&[&["fairness", "-"], &flags[..]].concat(), &bytes);
+        let piped: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        assert_eq!(without_source(piped), direct, "{path}");
     }
 }
 

@@ -5,10 +5,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
-use common::{assert_error, repo, scratch, sextant_json, write};
+use common::{assert_error, repo, scratch, sextant_json, with_stdin, write};
 
 const DEMO: &str = "datasets/demo/loans.csv";
 
@@ -135,22 +133,6 @@ fn dropped_rows_are_counted_with_their_frequencies() {
     assert_eq!(report["rows"], 10);
     assert_eq!(report["missing"]["dropped_rows"], 5, "{}", report["missing"]);
     assert_eq!(report["missing"]["by_column"]["p"], 5);
-}
-
-/// Runs `sextant` with `args` from the repository root, `data` on its standard input.
-fn with_stdin(args: &[&str], data: &[u8]) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sextant"))
-        .args(args)
-        .current_dir(repo())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(data).unwrap_or_else(|e| panic!("{e}"));
-    }
-    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -295,13 +277,13 @@ impl sextant::AuditInputs for Memory {
     fn data_name(&self) -> String {
         self.1.clone()
     }
-    fn open_data(&mut self) -> sextant::Result<Box<dyn std::io::Read + '_>> {
-        Ok(Box::new(self.0.as_slice()))
+    fn open_data(&mut self) -> sextant::Result<sextant::Input<'_>> {
+        Ok(sextant::Input::from(self.0.as_slice()))
     }
     fn model(&mut self, name: &str) -> sextant::Result<(Vec<u8>, String)> {
         Err(sextant::Error::invalid_option("model", format!("no model {name} here")))
     }
-    fn open_csv(&mut self, name: &str) -> sextant::Result<(Box<dyn std::io::Read + '_>, String)> {
+    fn open_csv(&mut self, name: &str) -> sextant::Result<(sextant::Input<'_>, String)> {
         Err(sextant::Error::invalid_option("csv", format!("no file {name} here")))
     }
 }

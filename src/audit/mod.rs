@@ -9,12 +9,11 @@
 pub mod config;
 pub mod explanations;
 
-use std::io::Read;
-
 pub use config::{AuditConfig, GateEntry, OutputEntry};
 pub use explanations::{CheckedExplanations, Explanations, ExplanationsConfig};
 
 use crate::data::features::{read_feature_names, read_features};
+use crate::data::input::Input;
 use crate::error::{Error, Result};
 use crate::fairness::audit::audit;
 use crate::fairness::ingest::{count_csv, count_part, count_scored_csv, CountedData};
@@ -33,12 +32,12 @@ pub trait AuditInputs {
     /// The audited data's name in reports and errors (a path, or `data`).
     fn data_name(&self) -> String;
 
-    /// Opens the audited data, a CSV. Called a second time when explanations read rows
-    /// of it, so each call starts from the beginning.
+    /// Opens the audited data (CSV, Parquet or Arrow). Called a second time when
+    /// explanations read rows of it, so each call starts from the beginning.
     ///
     /// # Errors
     /// The data cannot be opened.
-    fn open_data(&mut self) -> Result<Box<dyn Read + '_>>;
+    fn open_data(&mut self) -> Result<Input<'_>>;
 
     /// The bytes of the model the document names `name` (ONNX or coefficients JSON), and
     /// its name for errors.
@@ -47,12 +46,12 @@ pub trait AuditInputs {
     /// The model cannot be read.
     fn model(&mut self, name: &str) -> Result<(Vec<u8>, String)>;
 
-    /// Opens the CSV the document names `name` (an explanations background), with its name
-    /// for errors.
+    /// Opens the data file the document names `name` (an explanations background), with its
+    /// name for errors.
     ///
     /// # Errors
     /// The file cannot be opened.
-    fn open_csv(&mut self, name: &str) -> Result<(Box<dyn Read + '_>, String)>;
+    fn open_csv(&mut self, name: &str) -> Result<(Input<'_>, String)>;
 }
 
 /// What an audit found: the fairness report and the explanations the document asked for.

@@ -3,49 +3,137 @@
 //!
 //! Only the columns a command reads are decoded: Parquet and Arrow IPC files are projected
 //! ([`Batches::project`]); an IPC stream decodes every column, as its format requires.
-//! Parquet and Arrow IPC files need random access, so their (compressed) bytes are held in
-//! memory while the batches are decoded one at a time; an IPC stream is read as it comes.
+//! Parquet and Arrow IPC files need random access: a file the adapter opened is read at the
+//! offsets of the needed column chunks ([`RandomAccess`]), while such a file arriving as a
+//! stream (standard input) is held in memory, compressed, as its batches are decoded one at
+//! a time. An IPC stream is read as it comes.
 //! Strings, dictionary-encoded strings, booleans, integers and floats are read as they are;
 //! columns of other types (dates, timestamps, decimals) are read as arrow-rs displays them.
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type, UInt64Type};
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array,
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, LargeStringArray, RecordBatch,
+    StringArray, StringViewArray, UInt64Array,
 };
 use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_schema::{ArrowError, DataType, SchemaRef};
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
+use parquet::file::reader::{ChunkReader, Length};
 
 use crate::data::batch::BATCH_ROWS;
 use crate::data::header::Header;
-use crate::data::table::{Batch, Cell, Place, TableFormat};
+use crate::data::input::{AccessReader, RandomAccess};
+use crate::data::table::{Batch, Cell, Place, Prefixed, TableFormat};
 use crate::error::{Error, ErrorKind, Location, Result};
 
+/// The bytes of a Parquet or Arrow IPC file: held in memory, or read at offsets.
+#[derive(Clone)]
+enum Source {
+    Bytes(Bytes),
+    Access(Arc<dyn RandomAccess>),
+}
+
+impl Source {
+    fn reader(&self, start: u64) -> SourceReader {
+        match self {
+            Source::Bytes(bytes) => {
+                let mut cursor = Cursor::new(bytes.clone());
+                cursor.set_position(start);
+                SourceReader::Bytes(cursor)
+            }
+            Source::Access(access) => {
+                SourceReader::Access(AccessReader::new(access.clone(), start))
+            }
+        }
+    }
+}
+
+/// A [`Source`] read from an offset on.
+enum SourceReader {
+    Bytes(Cursor<Bytes>),
+    Access(AccessReader),
+}
+
+impl Read for SourceReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            SourceReader::Bytes(r) => r.read(buf),
+            SourceReader::Access(r) => r.read(buf),
+        }
+    }
+}
+
+impl Seek for SourceReader {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        match self {
+            SourceReader::Bytes(r) => r.seek(to),
+            SourceReader::Access(r) => r.seek(to),
+        }
+    }
+}
+
+impl Length for Source {
+    fn len(&self) -> u64 {
+        match self {
+            Source::Bytes(bytes) => bytes.len() as u64,
+            Source::Access(access) => access.size(),
+        }
+    }
+}
+
+impl ChunkReader for Source {
+    type T = SourceReader;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<SourceReader> {
+        Ok(self.reader(start))
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
+        match self {
+            Source::Bytes(bytes) => {
+                let start = usize::try_from(start).unwrap_or(usize::MAX);
+                bytes
+                    .get(start..start.saturating_add(length))
+                    .map(|b| bytes.slice_ref(b))
+                    .ok_or_else(|| {
+                        parquet::errors::ParquetError::EOF(format!("{length} bytes at {start}"))
+                    })
+            }
+            Source::Access(_) => {
+                let mut buffer = vec![0; length];
+                self.reader(start).read_exact(&mut buffer)?;
+                Ok(Bytes::from(buffer))
+            }
+        }
+    }
+}
+
 /// The decoders of the formats, before and after the projection is known.
-enum Decoder<R: Read> {
+enum Decoder<'a> {
     /// A Parquet file whose reader is built on the first batch.
-    ParquetPending(Box<ParquetRecordBatchReaderBuilder<Bytes>>),
+    ParquetPending(Box<ParquetRecordBatchReaderBuilder<Source>>),
     Parquet(ParquetRecordBatchReader),
     /// An Arrow IPC file, reopened with the projection on the first batch.
-    FilePending(Bytes),
-    File(FileReader<Cursor<Bytes>>),
+    FilePending(Source),
+    File(FileReader<SourceReader>),
     /// An Arrow IPC stream (buffered: its messages are read in small pieces).
-    Stream(StreamReader<std::io::BufReader<R>>),
+    Stream(StreamReader<std::io::BufReader<Prefixed<'a>>>),
     /// A decoder that failed to start.
     Failed,
 }
 
 /// The record batches of a columnar input, as typed columns.
-pub(crate) struct Batches<R: Read> {
+pub(crate) struct Batches<'a> {
     header: Header,
     source: String,
     format: TableFormat,
-    decoder: Decoder<R>,
+    decoder: Decoder<'a>,
     /// The columns to decode (positions in the header); every column when `None`.
     projection: Option<Vec<usize>>,
     current: ArrowBatch,
@@ -61,40 +149,59 @@ fn decode_error(source: &str, format: TableFormat, error: impl std::fmt::Display
     .into()
 }
 
-impl<R: Read> Batches<R> {
-    /// Reads the schema of a `format` input (detected by [`TableFormat::detect`]).
+impl<'a> Batches<'a> {
+    /// Reads the schema of a `format` stream (detected by [`TableFormat::detect`]); a
+    /// Parquet or Arrow IPC file is read into memory first.
     ///
     /// # Errors
     /// An unreadable input or one that is not valid in its format.
-    pub(crate) fn open(mut reader: R, format: TableFormat, source: &str) -> Result<Batches<R>> {
+    pub(crate) fn open(
+        mut reader: Prefixed<'a>,
+        format: TableFormat,
+        source: &str,
+    ) -> Result<Batches<'a>> {
+        if format == TableFormat::ArrowStream {
+            let stream = StreamReader::try_new_buffered(reader, None)
+                .map_err(|e| decode_error(source, format, e))?;
+            return Batches::new(stream.schema(), Decoder::Stream(stream), format, source);
+        }
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(|e| {
+            Error::from(ErrorKind::Io { source_name: source.to_owned(), message: e.to_string() })
+        })?;
+        Batches::of_file(Source::Bytes(Bytes::from(bytes)), format, source)
+    }
+
+    /// Reads the schema of a Parquet or Arrow IPC file read at offsets.
+    ///
+    /// # Errors
+    /// An unreadable input or one that is not valid in its format.
+    pub(crate) fn open_access(
+        access: Arc<dyn RandomAccess>,
+        format: TableFormat,
+        source: &str,
+    ) -> Result<Batches<'a>> {
+        Batches::of_file(Source::Access(access), format, source)
+    }
+
+    fn of_file(file: Source, format: TableFormat, source: &str) -> Result<Batches<'a>> {
         let fail = |e: &dyn std::fmt::Display| decode_error(source, format, e);
-        let mut read_all = || {
-            let mut bytes = Vec::new();
-            reader.read_to_end(&mut bytes).map(|_| Bytes::from(bytes)).map_err(|e| {
-                Error::from(ErrorKind::Io {
-                    source_name: source.to_owned(),
-                    message: e.to_string(),
-                })
-            })
+        let (schema, decoder) = if format == TableFormat::Parquet {
+            let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(&e))?;
+            (builder.schema().clone(), Decoder::ParquetPending(Box::new(builder)))
+        } else {
+            let schema = FileReader::try_new(file.reader(0), None).map_err(|e| fail(&e))?.schema();
+            (schema, Decoder::FilePending(file))
         };
-        let (schema, decoder): (SchemaRef, Decoder<R>) = match format {
-            TableFormat::Parquet => {
-                let builder =
-                    ParquetRecordBatchReaderBuilder::try_new(read_all()?).map_err(|e| fail(&e))?;
-                (builder.schema().clone(), Decoder::ParquetPending(Box::new(builder)))
-            }
-            TableFormat::ArrowFile => {
-                let bytes = read_all()?;
-                let schema = FileReader::try_new(Cursor::new(bytes.clone()), None)
-                    .map_err(|e| fail(&e))?
-                    .schema();
-                (schema, Decoder::FilePending(bytes))
-            }
-            TableFormat::ArrowStream | TableFormat::Csv => {
-                let stream = StreamReader::try_new_buffered(reader, None).map_err(|e| fail(&e))?;
-                (stream.schema(), Decoder::Stream(stream))
-            }
-        };
+        Batches::new(schema, decoder, format, source)
+    }
+
+    fn new(
+        schema: SchemaRef,
+        decoder: Decoder<'a>,
+        format: TableFormat,
+        source: &str,
+    ) -> Result<Batches<'a>> {
         let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
         if names.is_empty() {
             return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
@@ -174,8 +281,8 @@ impl<R: Read> Batches<R> {
                 let reader = builder.with_batch_size(BATCH_ROWS).build().map_err(|e| fail(&e))?;
                 Decoder::Parquet(reader)
             }
-            Decoder::FilePending(bytes) => Decoder::File(
-                FileReader::try_new(Cursor::new(bytes), projection).map_err(|e| fail(&e))?,
+            Decoder::FilePending(file) => Decoder::File(
+                FileReader::try_new(file.reader(0), projection).map_err(|e| fail(&e))?,
             ),
             running => running,
         };
@@ -192,6 +299,10 @@ impl<R: Read> Batches<R> {
 /// One column of a batch, in the types Sextant reads.
 enum Column {
     Text(StringArray),
+    /// pyarrow's `large_string` (pandas' string columns).
+    LargeText(LargeStringArray),
+    /// Arrow's string views (DuckDB, Polars).
+    ViewText(StringViewArray),
     Bool(BooleanArray),
     Int(Int64Array),
     UInt(UInt64Array),
@@ -215,6 +326,8 @@ impl Column {
         };
         Ok(match array.data_type() {
             DataType::Utf8 => Column::Text(array.as_string::<i32>().clone()),
+            DataType::LargeUtf8 => Column::LargeText(array.as_string::<i64>().clone()),
+            DataType::Utf8View => Column::ViewText(array.as_string_view().clone()),
             DataType::Boolean => Column::Bool(array.as_boolean().clone()),
             DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
                 Column::Int(cast(&DataType::Int64)?.as_primitive::<Int64Type>().clone())
@@ -245,6 +358,8 @@ impl Column {
     fn cell(&self, row: usize) -> Cell<'_> {
         let null = match self {
             Column::Text(a) => a.is_null(row),
+            Column::LargeText(a) => a.is_null(row),
+            Column::ViewText(a) => a.is_null(row),
             Column::Bool(a) => a.is_null(row),
             Column::Int(a) => a.is_null(row),
             Column::UInt(a) => a.is_null(row),
@@ -256,6 +371,8 @@ impl Column {
         }
         match self {
             Column::Text(a) => Cell::Text(a.value(row).as_bytes()),
+            Column::LargeText(a) => Cell::Text(a.value(row).as_bytes()),
+            Column::ViewText(a) => Cell::Text(a.value(row).as_bytes()),
             Column::Bool(a) => Cell::Bool(a.value(row)),
             Column::Int(a) => Cell::Int(a.value(row)),
             Column::UInt(a) => Cell::UInt(a.value(row)),

@@ -2,10 +2,10 @@
 //! columns that fill it ([`resolve_features`], shared by scoring and explaining), and the
 //! cells parsed into a [`FeatureMatrix`] (explained rows, backgrounds, training data).
 
-use std::io::Read;
 use std::ops::Range;
 
 use crate::data::header::Header;
+use crate::data::input::Input;
 use crate::data::missing::is_missing;
 use crate::data::rows::Rows;
 use crate::data::table::{Batch, Cell, Table};
@@ -219,8 +219,8 @@ fn typed_feature(
 ///
 /// # Errors
 /// Bad CSV, an empty input, unknown, repeated or mismatched columns.
-pub fn read_feature_names<R: Read>(
-    reader: R,
+pub fn read_feature_names<'a>(
+    reader: impl Into<Input<'a>>,
     source: &str,
     schema: &InputSchema,
     features: Option<&[String]>,
@@ -238,8 +238,8 @@ pub fn read_feature_names<R: Read>(
 /// Bad CSV, unknown, repeated or mismatched columns, a header without rows, and
 /// non-numeric or non-finite values (line and column named; missing values only where the
 /// schema accepts them).
-pub fn read_features<R: Read>(
-    reader: R,
+pub fn read_features<'a>(
+    reader: impl Into<Input<'a>>,
     source: &str,
     schema: &InputSchema,
     features: Option<&[String]>,

@@ -10,6 +10,7 @@ pub(crate) mod batch;
 mod columnar;
 pub mod features;
 pub mod header;
+pub mod input;
 pub mod missing;
 pub mod preview;
 pub mod rows;

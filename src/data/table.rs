@@ -9,6 +9,7 @@ use std::io::{Cursor, Read};
 use crate::data::batch::RecordBatch;
 use crate::data::csv_reader;
 use crate::data::header::Header;
+use crate::data::input::{AccessReader, Input};
 use crate::data::missing::is_missing;
 use crate::error::{ErrorKind, Location, Result};
 
@@ -168,39 +169,58 @@ impl TableFormat {
     }
 }
 
-type Prefixed<R> = std::io::Chain<Cursor<Vec<u8>>, R>;
+pub(crate) type Prefixed<'a> = std::io::Chain<Cursor<Vec<u8>>, Box<dyn Read + 'a>>;
 
-enum Rows<R: Read> {
+enum Rows<'a> {
     Csv {
-        csv: Box<csv::Reader<Prefixed<R>>>,
+        csv: Box<csv::Reader<Prefixed<'a>>>,
         batch: RecordBatch,
     },
     #[cfg(feature = "columnar")]
-    Columnar(Box<crate::data::columnar::Batches<Prefixed<R>>>),
+    Columnar(Box<crate::data::columnar::Batches<'a>>),
 }
 
 /// A table being read: its header, then batches of rows.
-pub(crate) struct Table<R: Read> {
+pub(crate) struct Table<'a> {
     header: Header,
     source: String,
-    rows: Rows<R>,
+    rows: Rows<'a>,
 }
 
-impl<R: Read> Table<R> {
-    /// Opens `reader` as a table named `source` in errors, in the format its first bytes
+impl<'a> Table<'a> {
+    /// Opens `input` as a table named `source` in errors, in the format its first bytes
     /// say, and reads its header (the schema of a columnar input).
     ///
     /// # Errors
     /// An unreadable input, bad CSV or an empty input ([`ErrorKind::Empty`]), a columnar
     /// input that cannot be decoded, or one when Sextant was built without the `columnar`
     /// feature (as in the npm package).
-    pub(crate) fn open(mut reader: R, source: &str) -> Result<Table<R>> {
-        let mut prefix = Vec::with_capacity(8);
-        (&mut reader).take(8).read_to_end(&mut prefix).map_err(|e| ErrorKind::Io {
+    pub(crate) fn open(input: impl Into<Input<'a>>, source: &str) -> Result<Table<'a>> {
+        let io = |e: std::io::Error| ErrorKind::Io {
             source_name: source.to_owned(),
             message: e.to_string(),
-        })?;
+        };
+        let (mut reader, access): (Box<dyn Read + 'a>, _) = match input.into() {
+            Input::Stream(reader) => (reader, None),
+            Input::RandomAccess(access) => {
+                (Box::new(AccessReader::new(access.clone(), 0)), Some(access))
+            }
+        };
+        let mut prefix = Vec::with_capacity(8);
+        (&mut reader).take(8).read_to_end(&mut prefix).map_err(io)?;
         let format = TableFormat::detect(&prefix);
+        #[cfg(feature = "columnar")]
+        if let (Some(access), TableFormat::Parquet | TableFormat::ArrowFile) = (access, format) {
+            let batches = crate::data::columnar::Batches::open_access(access, format, source)?;
+            let header = batches.header().clone();
+            return Ok(Table {
+                header,
+                source: source.to_owned(),
+                rows: Rows::Columnar(Box::new(batches)),
+            });
+        }
+        #[cfg(not(feature = "columnar"))]
+        let _streamed_whatever_the_format = access;
         let stream = Cursor::new(prefix).chain(reader);
         let (header, rows) = match format {
             TableFormat::Csv => {

@@ -10,10 +10,10 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::Read;
 
 use crate::data::features::ScoreRecords;
 use crate::data::header::Header;
+use crate::data::input::Input;
 use crate::data::table::{Batch, Cell, Table};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::confusion::Confusion;
@@ -59,7 +59,11 @@ struct Columns {
 /// more than two values, a non-numeric or infinite score, a missing value under the error
 /// policy (or the value `(missing)` under the group policy), an attribute with more than
 /// `max_groups` groups, a non-UTF-8 value, or an attribute with a single group.
-pub fn count_csv<R: Read>(reader: R, source: &str, plan: &FairnessPlan) -> Result<CountedData> {
+pub fn count_csv<'a>(
+    reader: impl Into<Input<'a>>,
+    source: &str,
+    plan: &FairnessPlan,
+) -> Result<CountedData> {
     let counted = count_part(reader, source, plan, None)?;
     check_whole(&counted.counts, plan, source)?;
     Ok(counted)
@@ -70,8 +74,8 @@ pub fn count_csv<R: Read>(reader: R, source: &str, plan: &FairnessPlan) -> Resul
 ///
 /// # Errors
 /// As [`count_csv`], and the scorer's errors (its feature columns, their cells, the model).
-pub(crate) fn count_scored_csv<R: Read>(
-    reader: R,
+pub(crate) fn count_scored_csv<'a>(
+    reader: impl Into<Input<'a>>,
     source: &str,
     plan: &FairnessPlan,
     scorer: &mut dyn ScoreRecords,
@@ -87,8 +91,8 @@ pub(crate) fn count_scored_csv<R: Read>(
 ///
 /// # Errors
 /// As [`count_csv`], but for a single group or no rows.
-pub(crate) fn count_part<R: Read>(
-    reader: R,
+pub(crate) fn count_part<'a>(
+    reader: impl Into<Input<'a>>,
     source: &str,
     plan: &FairnessPlan,
     mut scorer: Option<&mut dyn ScoreRecords>,

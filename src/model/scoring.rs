@@ -6,7 +6,7 @@
 //! The caller hands in a reader and a writer; nothing here knows about files.
 
 use std::borrow::Cow;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::ops::Range;
 
 use csv::WriterBuilder;
@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::data::batch::BATCH_ROWS;
 use crate::data::features::{push_features, resolve_features, InputSchema, ScoreRecords};
 use crate::data::header::Header;
+use crate::data::input::Input;
 use crate::data::table::{Batch, Cell, Table};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{checked_output, output_label, Model, OutputChoice};
@@ -156,8 +157,8 @@ impl ScoreRecords for RecordScorer<'_> {
 /// Bad CSV, unknown or mismatched feature columns, non-numeric or non-finite features (row
 /// and column named), a threshold outside [0, 1], an output index the model does not have,
 /// or a failed write.
-pub fn score_csv<R: Read, W: Write>(
-    reader: R,
+pub fn score_csv<'a, W: Write>(
+    reader: impl Into<Input<'a>>,
     writer: W,
     source: &str,
     model: &dyn Model,

@@ -32,6 +32,24 @@ pub fn sextant(args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run sextant: {e}"))
 }
 
+/// Runs `sextant` with `args` from the repository root, `data` on its standard input.
+pub fn with_stdin(args: &[&str], data: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sextant"))
+        .args(args)
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(data).unwrap_or_else(|e| panic!("{e}"));
+    }
+    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Runs `sextant` and parses its standard output as JSON, failing on a non-0/1 exit.
 pub fn sextant_json(args: &[&str]) -> serde_json::Value {
     let out = sextant(args);

@@ -10,8 +10,6 @@ mod lime;
 mod options;
 mod render;
 
-use std::io::Read;
-
 use js_sys::{Object, Reflect};
 use sextant::{explain_shap, AuditConfig, AuditInputs, FeatureMatrix, Format, Model, Rows};
 use wasm_bindgen::prelude::*;
@@ -181,8 +179,8 @@ impl AuditInputs for JsInputs {
         self.source.clone()
     }
 
-    fn open_data(&mut self) -> sextant::Result<Box<dyn Read + '_>> {
-        Ok(Box::new(self.data.as_slice()))
+    fn open_data(&mut self) -> sextant::Result<sextant::Input<'_>> {
+        Ok(sextant::Input::from(self.data.as_slice()))
     }
 
     fn model(&mut self, name: &str) -> sextant::Result<(Vec<u8>, String)> {
@@ -196,9 +194,9 @@ impl AuditInputs for JsInputs {
         Ok((bytes, name.to_owned()))
     }
 
-    fn open_csv(&mut self, name: &str) -> sextant::Result<(Box<dyn Read + '_>, String)> {
+    fn open_csv(&mut self, name: &str) -> sextant::Result<(sextant::Input<'_>, String)> {
         let bytes = csv_data(&self.background, name)?;
-        Ok((Box::new(std::io::Cursor::new(bytes)), name.to_owned()))
+        Ok((sextant::Input::from(std::io::Cursor::new(bytes)), name.to_owned()))
     }
 }
 

@@ -2,13 +2,14 @@
 //! write what it returns. Nothing here computes a metric or reads a CSV.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sextant::{
     audit_states, count_state, load_model, run_audit, score_csv, AuditConfig, AuditInputs,
-    AuditResult, Error, ErrorKind, Format, ScoredFormat as Scored, ScoringOptions, ScoringSummary,
+    AuditResult, Error, ErrorKind, Format, Input, ScoredFormat as Scored, ScoringOptions,
+    ScoringSummary,
 };
 
 use crate::cli::{
@@ -90,12 +91,12 @@ impl AuditInputs for FileInputs {
         input_name(&self.data)
     }
 
-    fn open_data(&mut self) -> sextant::Result<Box<dyn Read + '_>> {
+    fn open_data(&mut self) -> sextant::Result<Input<'_>> {
         if self.keep_stdin && is_stdin(&self.data) {
             if self.stdin.is_none() {
                 self.stdin = Some(read_file(&self.data).map_err(|e| core_io(&self.data, &e))?);
             }
-            return Ok(Box::new(self.stdin.as_deref().unwrap_or_default()));
+            return Ok(Input::from(self.stdin.as_deref().unwrap_or_default()));
         }
         open_file(&self.data).map_err(|e| core_io(&self.data, &e))
     }
@@ -107,7 +108,7 @@ impl AuditInputs for FileInputs {
         Ok((bytes, path.display().to_string()))
     }
 
-    fn open_csv(&mut self, name: &str) -> sextant::Result<(Box<dyn Read + '_>, String)> {
+    fn open_csv(&mut self, name: &str) -> sextant::Result<(Input<'_>, String)> {
         only_data_from_stdin(name)?;
         let path = self.base.join(name);
         let reader = open_file(&path).map_err(|e| core_io(&path, &e))?;

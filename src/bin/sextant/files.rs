@@ -4,8 +4,11 @@
 //! reader has seen enough.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 use std::path::Path;
+use std::sync::Arc;
+
+use sextant::{Input, RandomAccess, TableFormat};
 
 use crate::progress::reading;
 use crate::CliError;
@@ -54,22 +57,48 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(io_error)
 }
 
-/// The file at `path` (standard input for `-`), with a progress bar on a terminal when it
-/// is a large file.
+/// The data file at `path` (standard input for `-`): a Parquet or Arrow IPC file read at
+/// the offsets its columns need, anything else as a stream with a progress bar on a terminal
+/// when it is large.
 ///
 /// # Errors
 /// [`CliError::Io`] naming the file.
-pub(crate) fn open_file(path: &Path) -> Result<Box<dyn Read>, CliError> {
+pub(crate) fn open_file(path: &Path) -> Result<Input<'static>, CliError> {
     if is_stdin(path) {
-        return Ok(Box::new(io::stdin()));
+        return Ok(Input::from(io::stdin()));
     }
-    let file = File::open(path).map_err(|source| CliError::Io {
-        action: "read",
-        path: path.display().to_string(),
-        source,
-    })?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    Ok(reading(file, len))
+    let error = |source| CliError::Io { action: "read", path: path.display().to_string(), source };
+    let mut file = File::open(path).map_err(error)?;
+    let len = file.metadata().map(|m| m.len()).map_err(error)?;
+    let mut magic = Vec::with_capacity(8);
+    (&mut file).take(8).read_to_end(&mut magic).map_err(error)?;
+    if matches!(TableFormat::detect(&magic), TableFormat::Parquet | TableFormat::ArrowFile) {
+        return Ok(Input::RandomAccess(Arc::new(FileAccess { file, len })));
+    }
+    file.rewind().map_err(error)?;
+    Ok(Input::Stream(reading(file, len)))
+}
+
+/// A file read at offsets.
+struct FileAccess {
+    file: File,
+    len: u64,
+}
+
+impl RandomAccess for FileAccess {
+    fn size(&self) -> u64 {
+        self.len
+    }
+
+    #[cfg(unix)]
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        std::os::unix::fs::FileExt::read_at(&self.file, buf, offset)
+    }
+
+    #[cfg(windows)]
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        std::os::windows::fs::FileExt::seek_read(&self.file, buf, offset)
+    }
 }
 
 /// Writes `content` to `path`, creating its directory.
