@@ -220,6 +220,25 @@ test('rows with frequencies (countColumn) equal the CLI', () => {
     '--count-column', 'n', '--min-group-size', '1', '--format', 'json']));
 });
 
+test('sample weights (sampleWeight) equal the CLI, bootstrap and merged weighted states included', () => {
+  const data = text('tests/fixtures/weighted/tiny.csv');
+  const file = at('tests/fixtures/weighted/tiny.csv');
+  const options = { label: 'label', pred: 'pred', sensitive: 'group', sampleWeight: 'w', privileged: 'group=A', bootstrap: 100, minGroupSize: 1 };
+  const ours = fairness({ data, source: file, ...options });
+  assert.equal(ours.sample_weight, 'w');
+  assert.ok(ours.overall.weight > 0 && ours.overall.weighted_confusion);
+  assert.equal(JSON.stringify(ours), cli(['fairness', file, '--label', 'label', '--pred', 'pred', '--sensitive', 'group',
+    '--sample-weight', 'w', '--privileged', 'group=A', '--bootstrap', '100', '--min-group-size', '1', '--format', 'json']));
+  const lines = data.trimEnd().split('\n');
+  const parts = [lines.slice(0, 9), [lines[0], ...lines.slice(9)]].map((p) => p.join('\n') + '\n');
+  const counting = { label: 'label', pred: 'pred', sensitive: 'group', sampleWeight: 'w' };
+  const states = parts.map((part) => count({ data: part, ...counting }));
+  assert.ok(states[0].cells[0].weights);
+  const merged = fairness({ fromCounts: states, ...options });
+  merged.source = file;
+  assert.equal(JSON.stringify(merged), JSON.stringify(ours));
+});
+
 test('count() states merge in fairness({fromCounts}) into the report of the whole data', () => {
   const lines = text('datasets/demo/loans.csv').trimEnd().split('\n');
   const parts = [lines.slice(0, 5001), [lines[0], ...lines.slice(5001)]].map((p) => p.join('\n') + '\n');
