@@ -50,11 +50,11 @@ pub use audit::{
     audit_states, count_state, run as run_audit, AuditConfig, AuditInputs, AuditResult,
     Explanations, ExplanationsConfig, GateEntry, OutputEntry,
 };
+pub use data::cell::TableFormat;
 pub use data::features::{read_features, FeatureMatrix, InputSchema};
 pub use data::input::{Input, RandomAccess};
 pub use data::preview::{preview_csv, select_rows, ColumnKind, CsvPreview, KIND_ROWS};
 pub use data::rows::Rows;
-pub use data::table::TableFormat;
 pub use error::{Error, ErrorKind, Location, Result};
 pub use explain::explanation::{ShapExplanation, ShapRow, SHAP_SCHEMA};
 pub use explain::lime::explanation::{LimeExplanation, LimeRow, LimeWeight, LIME_SCHEMA};

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{assert_close, sextant_json, shared_dir};
+use common::{assert_close, assert_groups_close, sextant_json, shared_dir};
 use serde_json::{json, Value};
 
 const TOLERANCE: f64 = 1e-12;
@@ -71,25 +71,7 @@ fn check_fairlearn(reference_dir: &Path, file: &str) {
             TOLERANCE,
             &format!("{where_} metrics"),
         );
-        let groups = expected["groups"].as_array().cloned().unwrap_or_default();
-        let actual_groups = actual["groups"].as_array().cloned().unwrap_or_default();
-        assert_eq!(actual_groups.len(), groups.len(), "{where_}: number of groups");
-        for (expected_group, actual_group) in groups.iter().zip(&actual_groups) {
-            let values: Vec<&str> = expected_group["group"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            let mut expected_group = expected_group.clone();
-            expected_group["group"] = json!(values.join("&"));
-            assert_close(
-                actual_group,
-                &expected_group,
-                TOLERANCE,
-                &format!("{where_} group {}", values.join("&")),
-            );
-        }
+        assert_groups_close(&actual["groups"], &expected["groups"], TOLERANCE, &where_);
     }
 }
 

@@ -9,7 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{assert_close, repo, scratch, sextant, sextant_json, shared_dir};
+use common::{assert_close, assert_groups_close, repo, scratch, sextant, sextant_json, shared_dir};
 use serde_json::{json, Value};
 
 const TOLERANCE: f64 = 1e-12;
@@ -69,26 +69,7 @@ fn check_reference(data: &Path, reference: &Value, prefix: &str, what: &str) {
             TOLERANCE,
             &format!("{where_} metrics"),
         );
-        let groups = expected["groups"].as_array().cloned().unwrap_or_default();
-        assert_eq!(actual["groups"].as_array().map(Vec::len), Some(groups.len()), "{where_}");
-        for (expected_group, actual_group) in
-            groups.iter().zip(actual["groups"].as_array().into_iter().flatten())
-        {
-            let name: Vec<&str> = expected_group["group"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            let mut expected_group = expected_group.clone();
-            expected_group["group"] = json!(name.join("&"));
-            assert_close(
-                actual_group,
-                &expected_group,
-                TOLERANCE,
-                &format!("{where_} {}", name.join("&")),
-            );
-        }
+        assert_groups_close(&actual["groups"], &expected["groups"], TOLERANCE, &where_);
     }
     for entry in reference["aif360_style"].as_array().into_iter().flatten() {
         let name = format!("{prefix}{}", entry["attribute"].as_str().unwrap_or_default());

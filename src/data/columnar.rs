@@ -27,9 +27,9 @@ use parquet::arrow::ProjectionMask;
 use parquet::file::reader::{ChunkReader, Length};
 
 use crate::data::batch::BATCH_ROWS;
+use crate::data::cell::{Batch, Cell, Place, TableFormat};
 use crate::data::header::Header;
-use crate::data::input::{AccessReader, RandomAccess};
-use crate::data::table::{Batch, Cell, Place, Prefixed, TableFormat};
+use crate::data::input::{AccessReader, Prefixed, RandomAccess};
 use crate::error::{Error, ErrorKind, Location, Result};
 
 /// The bytes of a Parquet or Arrow IPC file: held in memory, or read at offsets.

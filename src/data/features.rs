@@ -4,11 +4,12 @@
 
 use std::ops::Range;
 
+use crate::data::cell::{Batch, Cell};
 use crate::data::header::Header;
 use crate::data::input::Input;
 use crate::data::missing::is_missing;
 use crate::data::rows::Rows;
-use crate::data::table::{Batch, Cell, Table};
+use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Location, Result};
 
 /// What a model needs of its input columns.

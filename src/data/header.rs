@@ -3,8 +3,8 @@
 
 use std::io::Read;
 
+use crate::data::cell::Place;
 use crate::data::csv_error;
-use crate::data::table::Place;
 use crate::error::{closest_names, ErrorKind, Location, Result};
 
 /// The column names of a CSV input and the input's name for error messages.

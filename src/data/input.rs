@@ -2,7 +2,7 @@
 //! adapter opened that can be read at any offset, so that Parquet and Arrow IPC files decode
 //! only the byte ranges of the columns they need instead of being read whole.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::sync::Arc;
 
 /// Bytes readable at any offset (a file opened by the adapter).
@@ -31,6 +31,9 @@ impl<'a, R: Read + 'a> From<R> for Input<'a> {
         Input::Stream(Box::new(reader))
     }
 }
+
+/// A stream whose first bytes, read to tell its format, are put back in front.
+pub(crate) type Prefixed<'a> = std::io::Chain<Cursor<Vec<u8>>, Box<dyn Read + 'a>>;
 
 /// A [`RandomAccess`] read (and sought) as a stream.
 #[derive(Clone)]

@@ -8,9 +8,9 @@ use std::io::Read;
 use csv::{ByteRecord, WriterBuilder};
 use serde::{Deserialize, Serialize};
 
+use crate::data::cell::Place;
 use crate::data::header::Header;
 use crate::data::missing::is_missing;
-use crate::data::table::Place;
 use crate::data::{csv_error, csv_reader};
 use crate::error::{Error, ErrorKind, Result};
 

@@ -11,10 +11,11 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::data::cell::{Batch, Cell};
 use crate::data::features::ScoreRecords;
 use crate::data::header::Header;
 use crate::data::input::Input;
-use crate::data::table::{Batch, Cell, Table};
+use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::confusion::Confusion;
 use crate::fairness::counts::{GroupCounts, MAX_TOTAL_ROWS};

@@ -13,10 +13,11 @@ use csv::WriterBuilder;
 use serde::Serialize;
 
 use crate::data::batch::BATCH_ROWS;
+use crate::data::cell::{Batch, Cell};
 use crate::data::features::{push_features, resolve_features, InputSchema, ScoreRecords};
 use crate::data::header::Header;
 use crate::data::input::Input;
-use crate::data::table::{Batch, Cell, Table};
+use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{checked_output, output_label, Model, OutputChoice};
 

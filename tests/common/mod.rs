@@ -93,6 +93,36 @@ pub fn assert_close(
     }
 }
 
+/// Asserts that a reported attribute's `groups` equal a reference attribute's `groups`
+/// (where `group` lists the values of its columns, joined by `&` in reports), in order, to
+/// `tolerance`; `path` names the attribute in failure messages.
+pub fn assert_groups_close(
+    actual: &serde_json::Value,
+    expected: &serde_json::Value,
+    tolerance: f64,
+    path: &str,
+) {
+    let expected = expected.as_array().cloned().unwrap_or_default();
+    let actual = actual.as_array().cloned().unwrap_or_default();
+    assert_eq!(actual.len(), expected.len(), "{path}: number of groups");
+    for (expected_group, actual_group) in expected.iter().zip(&actual) {
+        let values: Vec<&str> = expected_group["group"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let mut expected_group = expected_group.clone();
+        expected_group["group"] = serde_json::json!(values.join("&"));
+        assert_close(
+            actual_group,
+            &expected_group,
+            tolerance,
+            &format!("{path} group {}", values.join("&")),
+        );
+    }
+}
+
 /// A fresh scratch directory for `test`'s files, under `target/test-scratch`.
 pub fn scratch(test: &str) -> PathBuf {
     let dir = repo().join("target/test-scratch").join(test);

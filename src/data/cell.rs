@@ -1,0 +1,176 @@
+//! What every table input yields, whatever its format: [`Cell`]s typed as the input stores
+//! them, read from a [`Batch`] of rows whose [`Place`]s name them in errors, and the
+//! [`TableFormat`] the input's first bytes tell.
+
+use std::borrow::Cow;
+
+use crate::data::missing::is_missing;
+use crate::error::Location;
+
+/// One cell of a row, typed as its input stores it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(not(feature = "columnar"), allow(dead_code))] // CSV cells are text
+pub(crate) enum Cell<'a> {
+    /// A CSV field, or a string column's value (raw bytes, not yet checked as UTF-8).
+    Text(&'a [u8]),
+    /// A boolean column's value.
+    Bool(bool),
+    /// A signed integer column's value.
+    Int(i64),
+    /// An unsigned integer column's value.
+    UInt(u64),
+    /// A floating-point column's value (float32 and float16 widened exactly).
+    Float(f64),
+    /// A null in a columnar input.
+    Null,
+}
+
+impl<'a> Cell<'a> {
+    /// Whether the cell is a missing value: a null, a NaN, or text that is one of the
+    /// missing-value markers of [`crate::data::missing`].
+    pub(crate) fn is_missing(&self) -> bool {
+        match *self {
+            Cell::Text(bytes) => is_missing(bytes),
+            Cell::Float(x) => x.is_nan(),
+            Cell::Null => true,
+            Cell::Bool(_) | Cell::Int(_) | Cell::UInt(_) => false,
+        }
+    }
+
+    /// The cell as text, spelled as pandas writes the value to CSV (`True`/`False`,
+    /// integers in decimal, floats in their shortest round-trip form with a `.0` for whole
+    /// numbers), so that a columnar file and its CSV give the same groups and labels.
+    pub(crate) fn text(self) -> Cow<'a, [u8]> {
+        match self {
+            Cell::Text(bytes) => Cow::Borrowed(bytes),
+            Cell::Bool(true) => Cow::Borrowed(b"True"),
+            Cell::Bool(false) => Cow::Borrowed(b"False"),
+            Cell::Int(0) | Cell::UInt(0) => Cow::Borrowed(b"0"),
+            Cell::Int(1) | Cell::UInt(1) => Cow::Borrowed(b"1"),
+            Cell::Int(v) => Cow::Owned(v.to_string().into_bytes()),
+            Cell::UInt(v) => Cow::Owned(v.to_string().into_bytes()),
+            Cell::Float(x) => Cow::Owned(format!("{x:?}").into_bytes()),
+            Cell::Null => Cow::Borrowed(b""),
+        }
+    }
+
+    /// The cell as a number: text parsed as a float (`None` when it is not one), booleans
+    /// as 1/0, nulls as NaN. Integers beyond ±2^53 round to the nearest float.
+    pub(crate) fn number(&self) -> Option<f64> {
+        match *self {
+            Cell::Text(bytes) => {
+                let text = std::str::from_utf8(bytes).ok()?.trim();
+                if is_missing(text.as_bytes()) {
+                    Some(f64::NAN)
+                } else {
+                    text.parse().ok()
+                }
+            }
+            Cell::Bool(b) => Some(f64::from(u8::from(b))),
+            #[allow(clippy::cast_precision_loss)]
+            Cell::Int(v) => Some(v as f64),
+            #[allow(clippy::cast_precision_loss)]
+            Cell::UInt(v) => Some(v as f64),
+            Cell::Float(x) => Some(x),
+            Cell::Null => Some(f64::NAN),
+        }
+    }
+}
+
+/// Where a row is, for error messages: a line of a text input, or a data row of a
+/// columnar one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "columnar"), allow(dead_code))] // CSV rows are lines
+pub(crate) enum Place {
+    /// 1-based line of a CSV.
+    Line(u64),
+    /// 1-based data row of a Parquet or Arrow input.
+    Row(u64),
+}
+
+impl Place {
+    /// `at` placed here.
+    pub(crate) fn locate(self, at: Location) -> Location {
+        match self {
+            Place::Line(line) => at.at_line(line),
+            Place::Row(row) => at.at_row(row),
+        }
+    }
+}
+
+/// A batch of rows, read cell by cell.
+pub(crate) trait Batch {
+    /// The number of rows.
+    fn len(&self) -> usize;
+
+    /// The cell of `row` in `column` (a position in the table's [`Header`]).
+    fn cell(&self, row: usize, column: usize) -> Cell<'_>;
+
+    /// Where `row` is in the input.
+    fn place(&self, row: usize) -> Place;
+}
+
+/// The formats a table's bytes may be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    /// Comma-separated text with a header row.
+    Csv,
+    /// Apache Parquet (starts with `PAR1`).
+    Parquet,
+    /// Arrow IPC file (starts with `ARROW1`, "Feather v2").
+    ArrowFile,
+    /// Arrow IPC stream (starts with a continuation marker `FF FF FF FF`).
+    ArrowStream,
+}
+
+impl TableFormat {
+    /// The format whose magic bytes `prefix` (the input's first 8 bytes, or all of a
+    /// shorter input) starts with; anything else is CSV.
+    pub fn detect(prefix: &[u8]) -> TableFormat {
+        if prefix.starts_with(b"PAR1") {
+            TableFormat::Parquet
+        } else if prefix.starts_with(b"ARROW1") {
+            TableFormat::ArrowFile
+        } else if prefix.starts_with(&[0xFF; 4]) {
+            TableFormat::ArrowStream
+        } else {
+            TableFormat::Csv
+        }
+    }
+
+    /// The format's name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableFormat::Csv => "CSV",
+            TableFormat::Parquet => "Parquet",
+            TableFormat::ArrowFile => "Arrow IPC file",
+            TableFormat::ArrowStream => "Arrow IPC stream",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_apart_by_their_magic_bytes() {
+        assert_eq!(TableFormat::detect(b"PAR1\x15\x04"), TableFormat::Parquet);
+        assert_eq!(TableFormat::detect(b"ARROW1\0\0"), TableFormat::ArrowFile);
+        assert_eq!(TableFormat::detect(&[0xFF, 0xFF, 0xFF, 0xFF, 8, 1]), TableFormat::ArrowStream);
+        assert_eq!(TableFormat::detect(b"a,b\n1,2"), TableFormat::Csv);
+        assert_eq!(TableFormat::detect(b""), TableFormat::Csv);
+    }
+
+    #[test]
+    fn typed_cells_read_as_pandas_writes_them() {
+        assert_eq!(Cell::Bool(true).text().as_ref(), b"True");
+        assert_eq!(Cell::Int(-12).text().as_ref(), b"-12");
+        assert_eq!(Cell::Float(1.0).text().as_ref(), b"1.0");
+        assert_eq!(Cell::Float(0.1).text().as_ref(), b"0.1");
+        assert_eq!(Cell::Bool(false).number(), Some(0.0));
+        assert!(Cell::Null.is_missing() && Cell::Float(f64::NAN).is_missing());
+        assert_eq!(Cell::Text(b" 2.5 ").number(), Some(2.5));
+        assert_eq!(Cell::Text(b"abc").number(), None);
+    }
+}
