@@ -22,8 +22,9 @@ if ! command -v chromedriver > /dev/null || ! [ -x /usr/bin/chromium ]; then
   $as_root apt-get update -qq
   $as_root apt-get install -y -qq chromium chromium-driver > /dev/null
 fi
-# Spark (tests/engines) runs on Java 17.
-if ! command -v java > /dev/null; then
+# Spark 4 (tests/engines) needs Java 17 or later.
+java_major=$({ java -version 2>&1 || true; } | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+if [ "${java_major:-0}" -lt 17 ]; then
   export DEBIAN_FRONTEND=noninteractive
   as_root=$([ "$(id -u)" -eq 0 ] || echo sudo)
   $as_root apt-get update -qq

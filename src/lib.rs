@@ -12,8 +12,8 @@
 //! | 5 | `audit` | the audit document and the one pipeline the adapters run ([`run_audit`]) |
 //! | 4 | [`report`] | renderings of results (text, JSON, markdown, JUnit, HTML, SVG) |
 //! | 3 | `fairness`, `explain` | fairness plans, counts, metrics and report; SHAP and LIME with their results |
-//! | 2 | `model` | models from bytes, and scoring CSV rows with them |
-//! | 1 | `data` | CSV headers, columns, feature rows and the input schema a model needs |
+//! | 2 | `model` | models from bytes, and scoring rows with them |
+//! | 1 | `data` | inputs (CSV, Parquet, Arrow IPC), headers, typed cells, feature rows and the input schema a model needs |
 //! | 0 | `error`, `progress`, `math`, `stats` | errors, progress, numerics |
 //!
 //! Only [`report`] is public as a module; the rest of the library's surface is re-exported
@@ -23,7 +23,7 @@
 //! A fairness audit runs in three steps, which [`run_audit`] chains (with a model scoring
 //! the rows and the explanations the document asks for):
 //! 1. [`AuditConfig::check`] validates what the user asked for into a [`FairnessPlan`];
-//! 2. [`count_csv`] streams a CSV into the mergeable [`GroupCounts`];
+//! 2. [`count_csv`] streams a table (CSV, Parquet, Arrow IPC) into the mergeable [`GroupCounts`];
 //! 3. [`audit()`] computes the [`FairnessReport`], which [`render`] turns into text, JSON,
 //!    markdown, JUnit or HTML.
 //!

@@ -19,8 +19,11 @@ pub(crate) enum Cell<'a> {
     Int(i64),
     /// An unsigned integer column's value.
     UInt(u64),
-    /// A floating-point column's value (float32 and float16 widened exactly).
+    /// A float64 column's value.
     Float(f64),
+    /// A float32 (or float16) column's value, kept apart so that its text is the shortest
+    /// float32 spelling, as pandas writes it.
+    Float32(f32),
     /// A null in a columnar input.
     Null,
 }
@@ -32,14 +35,16 @@ impl<'a> Cell<'a> {
         match *self {
             Cell::Text(bytes) => is_missing(bytes),
             Cell::Float(x) => x.is_nan(),
+            Cell::Float32(x) => x.is_nan(),
             Cell::Null => true,
             Cell::Bool(_) | Cell::Int(_) | Cell::UInt(_) => false,
         }
     }
 
     /// The cell as text, spelled as pandas writes the value to CSV (`True`/`False`,
-    /// integers in decimal, floats in their shortest round-trip form with a `.0` for whole
-    /// numbers), so that a columnar file and its CSV give the same groups and labels.
+    /// integers in decimal, floats as Python's `repr`: the shortest round-trip digits, a `.0`
+    /// for whole numbers, exponents as `1e+16` and `1e-05` outside [1e-4, 1e16)), so that a
+    /// columnar file and its CSV give the same groups and labels.
     pub(crate) fn text(self) -> Cow<'a, [u8]> {
         match self {
             Cell::Text(bytes) => Cow::Borrowed(bytes),
@@ -49,7 +54,8 @@ impl<'a> Cell<'a> {
             Cell::Int(1) | Cell::UInt(1) => Cow::Borrowed(b"1"),
             Cell::Int(v) => Cow::Owned(v.to_string().into_bytes()),
             Cell::UInt(v) => Cow::Owned(v.to_string().into_bytes()),
-            Cell::Float(x) => Cow::Owned(format!("{x:?}").into_bytes()),
+            Cell::Float(x) => Cow::Owned(python_repr(&format!("{x:e}")).into_bytes()),
+            Cell::Float32(x) => Cow::Owned(python_repr(&format!("{x:e}")).into_bytes()),
             Cell::Null => Cow::Borrowed(b""),
         }
     }
@@ -72,9 +78,42 @@ impl<'a> Cell<'a> {
             #[allow(clippy::cast_precision_loss)]
             Cell::UInt(v) => Some(v as f64),
             Cell::Float(x) => Some(x),
+            Cell::Float32(x) => Some(f64::from(x)),
             Cell::Null => Some(f64::NAN),
         }
     }
+}
+
+/// Python's `repr` of a float from Rust's shortest scientific spelling of it (`{:e}`:
+/// `1.5e-5`, `1e16`, `-2.25e0`, `NaN`, `inf`).
+fn python_repr(scientific: &str) -> String {
+    let Some((mantissa, exponent)) = scientific.split_once('e') else {
+        return scientific.to_lowercase(); // NaN, inf
+    };
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    if !(-4..16).contains(&exponent) {
+        let (first, rest) = digits.split_at(1);
+        let fraction = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let exponent_sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{fraction}e{exponent_sign}{:02}", exponent.abs());
+    }
+    let point = exponent + 1; // digits before the decimal point
+    let text = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+    } else {
+        let point = point as usize;
+        if digits.len() <= point {
+            format!("{digits}{}.0", "0".repeat(point - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..point], &digits[point..])
+        }
+    };
+    format!("{sign}{text}")
 }
 
 /// Where a row is, for error messages: a line of a text input, or a data row of a
@@ -168,6 +207,21 @@ mod tests {
         assert_eq!(Cell::Int(-12).text().as_ref(), b"-12");
         assert_eq!(Cell::Float(1.0).text().as_ref(), b"1.0");
         assert_eq!(Cell::Float(0.1).text().as_ref(), b"0.1");
+        // Python's repr: repr(x) for each of these floats.
+        for (x, python) in [
+            (1e16, "1e+16"),
+            (1.5e-5, "1.5e-05"),
+            (0.0001, "0.0001"),
+            (123.456, "123.456"),
+            (-2.0, "-2.0"),
+            (1e15, "1000000000000000.0"),
+            (-0.0, "-0.0"),
+            (2.5e-300, "2.5e-300"),
+        ] {
+            assert_eq!(Cell::Float(x).text().as_ref(), python.as_bytes(), "{x}");
+        }
+        assert_eq!(Cell::Float32(0.1).text().as_ref(), b"0.1");
+        assert_eq!(Cell::Float32(0.1).number(), Some(f64::from(0.1_f32)));
         assert_eq!(Cell::Bool(false).number(), Some(0.0));
         assert!(Cell::Null.is_missing() && Cell::Float(f64::NAN).is_missing());
         assert_eq!(Cell::Text(b" 2.5 ").number(), Some(2.5));

@@ -14,10 +14,10 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int64Type, UInt64Type};
+use arrow_array::types::{Float32Type, Float64Type, Int64Type, UInt64Type};
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, LargeStringArray, RecordBatch,
-    StringArray, StringViewArray, UInt64Array,
+    Array, ArrayRef, BooleanArray, Float32Array, Float64Array, Int64Array, LargeStringArray,
+    RecordBatch, StringArray, StringViewArray, UInt64Array,
 };
 use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_schema::{ArrowError, DataType, SchemaRef};
@@ -105,7 +105,12 @@ impl ChunkReader for Source {
                         parquet::errors::ParquetError::EOF(format!("{length} bytes at {start}"))
                     })
             }
-            Source::Access(_) => {
+            Source::Access(access) => {
+                if start.saturating_add(length as u64) > access.size() {
+                    return Err(parquet::errors::ParquetError::EOF(format!(
+                        "{length} bytes at {start}, past the end of the file"
+                    )));
+                }
                 let mut buffer = vec![0; length];
                 self.reader(start).read_exact(&mut buffer)?;
                 Ok(Bytes::from(buffer))
@@ -307,6 +312,7 @@ enum Column {
     Int(Int64Array),
     UInt(UInt64Array),
     Float(Float64Array),
+    Float32(Float32Array),
     /// Dictionary-encoded values: each row's key into `values`, `None` for a null key.
     Dictionary {
         keys: Vec<Option<usize>>,
@@ -335,8 +341,9 @@ impl Column {
             DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
                 Column::UInt(cast(&DataType::UInt64)?.as_primitive::<UInt64Type>().clone())
             }
-            DataType::Float16 | DataType::Float32 | DataType::Float64 => {
-                Column::Float(cast(&DataType::Float64)?.as_primitive::<Float64Type>().clone())
+            DataType::Float64 => Column::Float(array.as_primitive::<Float64Type>().clone()),
+            DataType::Float16 | DataType::Float32 => {
+                Column::Float32(cast(&DataType::Float32)?.as_primitive::<Float32Type>().clone())
             }
             DataType::Dictionary(_, _) => match array.as_any_dictionary_opt() {
                 Some(dictionary) => {
@@ -364,6 +371,7 @@ impl Column {
             Column::Int(a) => a.is_null(row),
             Column::UInt(a) => a.is_null(row),
             Column::Float(a) => a.is_null(row),
+            Column::Float32(a) => a.is_null(row),
             Column::Dictionary { .. } => false,
         };
         if null {
@@ -377,6 +385,7 @@ impl Column {
             Column::Int(a) => Cell::Int(a.value(row)),
             Column::UInt(a) => Cell::UInt(a.value(row)),
             Column::Float(a) => Cell::Float(a.value(row)),
+            Column::Float32(a) => Cell::Float32(a.value(row)),
             Column::Dictionary { keys, values } => {
                 keys.get(row).copied().flatten().map_or(Cell::Null, |key| values.cell(key))
             }

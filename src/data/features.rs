@@ -1,4 +1,4 @@
-//! The model's input columns of a CSV: the [`InputSchema`] a model declares, the choice of
+//! The model's input columns of a table: the [`InputSchema`] a model declares, the choice of
 //! columns that fill it ([`resolve_features`], shared by scoring and explaining), and the
 //! cells parsed into a [`FeatureMatrix`] (explained rows, backgrounds, training data).
 

@@ -195,16 +195,15 @@ struct AttributeValues {
 fn attribute_values<T: Tally>(
     groups: &[Confusion<T>],
     included: &[usize],
-    privileged: Option<&Confusion<T>>,
+    privileged: Option<usize>,
     favorable_is_positive: bool,
     policy: UndefinedPolicy,
 ) -> AttributeValues {
     let compared: Vec<Confusion<T>> = included.iter().map(|&i| groups[i]).collect();
-    let overall: Confusion<T> = groups.iter().sum();
     let compared_overall: Confusion<T> = compared.iter().sum();
     AttributeValues {
         metrics: compute(&compared, &compared_overall, policy),
-        aif360: privileged.map(|p| Sides::split(p, &overall, favorable_is_positive).metrics()),
+        aif360: privileged.map(|p| Sides::split(groups, p, favorable_is_positive).metrics()),
     }
 }
 
@@ -234,14 +233,14 @@ fn attribute_report(
         Some(sums) => attribute_values(
             sums,
             &included,
-            privileged_index.map(|i| &sums[i]),
+            privileged_index,
             data.favorable_is_positive,
             plan.policy,
         ),
         None => attribute_values(
             &counts,
             &included,
-            privileged_index.map(|i| &counts[i]),
+            privileged_index,
             data.favorable_is_positive,
             plan.policy,
         ),
@@ -278,9 +277,8 @@ fn attribute_report(
     let mut privileged_comparison = match (privileged_index, &values.aif360) {
         (Some(i), Some(aif360)) => {
             let favorable_is_positive = data.favorable_is_positive;
-            let sides = Sides::split(&counts[i], &counts.iter().sum(), favorable_is_positive);
-            let weighted =
-                sums.as_ref().map(|s| Sides::split(&s[i], &s.iter().sum(), favorable_is_positive));
+            let sides = Sides::split(&counts, i, favorable_is_positive);
+            let weighted = sums.as_ref().map(|s| Sides::split(s, i, favorable_is_positive));
             let (privileged, unprivileged) = sides.summaries(weighted.as_ref());
             let mut why = BTreeMap::new();
             let metrics = aif360.map(|name, leaf| {
@@ -500,7 +498,7 @@ fn record_resample<T: Tally>(
     let values = attribute_values(
         groups,
         included,
-        privileged.map(|(i, _)| &groups[i]),
+        privileged.map(|(i, _)| i),
         privileged.is_none_or(|(_, favorable_is_positive)| favorable_is_positive),
         policy,
     );

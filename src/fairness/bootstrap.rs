@@ -26,7 +26,7 @@ pub fn multinomial(n: u64, frequencies: &[u64], rng: &mut ChaCha8Rng, drawn: &mu
     drawn.clear();
     drawn.resize(frequencies.len(), 0);
     let mut remaining_rows = n;
-    let mut remaining_weight: u64 = frequencies.iter().sum();
+    let mut remaining_weight = frequencies.iter().fold(0, |a: u64, &b| a.saturating_add(b));
     let last = frequencies.len().saturating_sub(1);
     for (i, &frequency) in frequencies.iter().enumerate() {
         if remaining_rows == 0 || remaining_weight == 0 {

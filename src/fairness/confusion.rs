@@ -13,8 +13,6 @@ use serde::{Deserialize, Serialize};
 pub trait Tally: Copy + Default + PartialEq + PartialOrd + Debug {
     /// `self + other` (saturating for counts).
     fn plus(self, other: Self) -> Self;
-    /// `self − other`, never below zero.
-    fn less(self, other: Self) -> Self;
     /// The value as a float (exact for counts below 2^53).
     fn as_f64(self) -> f64;
 }
@@ -22,10 +20,6 @@ pub trait Tally: Copy + Default + PartialEq + PartialOrd + Debug {
 impl Tally for u64 {
     fn plus(self, other: Self) -> Self {
         self.saturating_add(other)
-    }
-
-    fn less(self, other: Self) -> Self {
-        self.saturating_sub(other)
     }
 
     #[allow(clippy::cast_precision_loss)] // counts stay below 2^53 (MAX_TOTAL_ROWS)
@@ -37,10 +31,6 @@ impl Tally for u64 {
 impl Tally for f64 {
     fn plus(self, other: Self) -> Self {
         self + other
-    }
-
-    fn less(self, other: Self) -> Self {
-        (self - other).max(0.0)
     }
 
     fn as_f64(self) -> f64 {
@@ -176,17 +166,6 @@ impl<T: Tally> Confusion<T> {
         self.fp = self.fp.plus(other.fp);
         self.tn = self.tn.plus(other.tn);
         self.fn_ = self.fn_.plus(other.fn_);
-    }
-
-    /// These cells without `part`'s (a group's complement within the whole).
-    /// `part` must be contained in `self`; cells never go below zero.
-    pub fn minus(&self, part: &Confusion<T>) -> Confusion<T> {
-        Confusion {
-            tp: self.tp.less(part.tp),
-            fp: self.fp.less(part.fp),
-            tn: self.tn.less(part.tn),
-            fn_: self.fn_.less(part.fn_),
-        }
     }
 
     /// Rows counted (or their total weight).

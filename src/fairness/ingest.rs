@@ -1,5 +1,6 @@
-//! Streams a CSV of labels, predictions (or scores) and sensitive columns into
-//! [`GroupCounts`], in memory bounded by the number of groups.
+//! Streams a table (CSV, Parquet or Arrow IPC) of labels, predictions (or scores) and
+//! sensitive columns into [`GroupCounts`], in memory bounded by the number of groups (and,
+//! with sample weights, by their distinct values per group).
 //!
 //! Per row the reader touches only the columns the audit needs: the label and outcome cells
 //! are decoded, and the sensitive cells are looked up, as raw bytes, in one hash table of
@@ -51,8 +52,8 @@ struct Columns {
     weight: Option<usize>,
 }
 
-/// Reads `reader` (a CSV with a header row) and counts it for `plan`. `source` names the
-/// input in error messages (a path, or `<data>`).
+/// Reads `reader` (a CSV with a header row, Parquet or Arrow IPC) and counts it for `plan`.
+/// `source` names the input in error messages (a path, or `<data>`).
 ///
 /// # Errors
 /// A typed error naming the source, line and column of the first unusable input: an empty
@@ -617,6 +618,14 @@ fn read_score(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<f64> {
 pub(crate) fn check_whole(counts: &GroupCounts, plan: &FairnessPlan, source: &str) -> Result<()> {
     if counts.overall().count() == 0 {
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
+    }
+    if let (Some(column), Some(weights)) = (&plan.sample_weight, counts.overall_weights()) {
+        if !weights.sums().count().is_finite() {
+            return Err(Error::invalid_value(
+                Location::source(source).in_column(column),
+                "the sample weights add up to more than the largest float: scale them down",
+            ));
+        }
     }
     check_several_groups(counts, plan, source)
 }

@@ -1,4 +1,4 @@
-//! Group fairness: the checked plan of an audit, the CSV ingest into mergeable per-group
+//! Group fairness: the checked plan of an audit, the ingest of a table into mergeable per-group
 //! counts, fairlearn's and AIF360's metrics on them, bootstrap intervals, sample weights, gates, and the
 //! `sextant.fairness/v1` report they make.
 

@@ -123,16 +123,19 @@ impl Sides {
 }
 
 impl<T: Tally> Sides<T> {
-    /// Splits `overall` into `privileged` and the rest; `favorable_is_positive` says
+    /// The group at `privileged` against the sum of the other `groups` (in order, as AIF360
+    /// sums the unprivileged rows rather than subtracting); `favorable_is_positive` says
     /// whether the favourable label is the positive one.
-    pub fn split(
-        privileged: &Confusion<T>,
-        overall: &Confusion<T>,
-        favorable_is_positive: bool,
-    ) -> Self {
-        let unprivileged = overall.minus(privileged);
+    pub fn split(groups: &[Confusion<T>], privileged: usize, favorable_is_positive: bool) -> Self {
+        let mut unprivileged = Confusion::<T>::default();
+        for (i, group) in groups.iter().enumerate() {
+            if i != privileged {
+                unprivileged.add(group);
+            }
+        }
+        let privileged = groups.get(privileged).copied().unwrap_or_default();
         if favorable_is_positive {
-            Sides { privileged: *privileged, unprivileged }
+            Sides { privileged, unprivileged }
         } else {
             Sides { privileged: privileged.flipped(), unprivileged: unprivileged.flipped() }
         }
@@ -173,9 +176,11 @@ mod tests {
     #[test]
     fn metrics_follow_the_aif360_formulas() {
         let privileged = Confusion { tp: 30, fp: 10, tn: 50, fn_: 10 };
-        let mut overall = Confusion { tp: 10, fp: 5, tn: 70, fn_: 15 };
-        overall.add(&privileged);
-        let m = Sides::split(&privileged, &overall, true).metrics();
+        let others = [
+            Confusion { tp: 4, fp: 5, tn: 30, fn_: 15 },
+            Confusion { tp: 6, fp: 0, tn: 40, fn_: 0 },
+        ];
+        let m = Sides::split(&[others[0], privileged, others[1]], 1, true).metrics();
         // unprivileged: sel 0.15, tpr 0.4, fpr 0.0666…; privileged: sel 0.4, tpr 0.75, fpr 1/6
         assert_eq!(m.disparate_impact, Ok(0.15 / 0.4));
         assert_eq!(m.statistical_parity_difference, Ok(0.15 - 0.4));
@@ -187,8 +192,7 @@ mod tests {
     #[test]
     fn favourable_negative_label_flips_the_rates() {
         let privileged = Confusion { tp: 30, fp: 10, tn: 50, fn_: 10 };
-        let overall = privileged;
-        let sides = Sides::split(&privileged, &overall, false);
+        let sides = Sides::split(&[privileged], 0, false);
         assert_eq!(sides.privileged.rate(Rate::SelectionRate), Some(0.6));
         assert_eq!(sides.unprivileged.count(), 0);
         assert!(sides.metrics().disparate_impact.is_err());

@@ -46,6 +46,9 @@ impl CellWeights {
     /// Adds `rows` rows of weight `weight` (finite and ≥ 0, checked by the reader) with this
     /// label and prediction.
     pub fn add(&mut self, label: bool, prediction: bool, weight: f64, rows: u64) {
+        if rows == 0 {
+            return;
+        }
         // -0.0 and 0.0 are one weight.
         let bits = (weight + 0.0).to_bits();
         let slot = self.cells[cell_index(label, prediction)].entry(bits).or_default();
@@ -64,7 +67,7 @@ impl CellWeights {
 
     /// The row counts of the cells.
     pub fn counts(&self) -> Confusion {
-        let rows = |i: usize| self.cells[i].values().sum();
+        let rows = |i: usize| self.cells[i].values().fold(0, |a: u64, &b| a.saturating_add(b));
         Confusion { tp: rows(0), fp: rows(1), tn: rows(2), fn_: rows(3) }
     }
 
@@ -116,6 +119,9 @@ impl CellWeights {
             for &(weight, rows) in cell {
                 if !(weight.is_finite() && weight >= 0.0) {
                     return None;
+                }
+                if rows == 0 {
+                    continue;
                 }
                 let slot = weights.cells[i].entry((weight + 0.0).to_bits()).or_default();
                 *slot = slot.saturating_add(rows);

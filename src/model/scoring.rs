@@ -1,7 +1,7 @@
-//! Scoring CSV rows with a model. [`RecordScorer`] turns batches of CSV records into one
-//! score per row (the model's feature columns parsed, the model evaluated, one output
-//! picked); [`score_csv`] streams a CSV through it into a scored CSV or JSON (`sextant
-//! predict`), and an audit streams records through the same scorer into its group counts.
+//! Scoring rows with a model. [`RecordScorer`] turns batches of rows (CSV, Parquet or Arrow
+//! IPC) into one score per row (the model's feature columns read, the model evaluated, one
+//! output picked); [`score_csv`] streams a table through it into a scored CSV or JSON
+//! (`sextant predict`), and an audit streams rows through the same scorer into its counts.
 //!
 //! The caller hands in a reader and a writer; nothing here knows about files.
 
@@ -13,7 +13,7 @@ use csv::WriterBuilder;
 use serde::Serialize;
 
 use crate::data::batch::BATCH_ROWS;
-use crate::data::cell::{Batch, Cell};
+use crate::data::cell::Batch;
 use crate::data::features::{push_features, resolve_features, InputSchema, ScoreRecords};
 use crate::data::header::Header;
 use crate::data::input::Input;
@@ -56,7 +56,7 @@ pub struct ScoringSummary {
     pub output_label: Option<String>,
 }
 
-/// A model reading its feature columns from CSV records: one score per record.
+/// A model reading its feature columns from rows: one score per row.
 pub struct RecordScorer<'m> {
     model: &'m dyn Model,
     options: ScoringOptions,
@@ -195,7 +195,7 @@ pub fn score_csv<'a, W: Write>(
         scorer.score(batch, 0..batch.len(), &mut scores)?;
         for (row, &score) in scores.iter().enumerate() {
             fields.clear();
-            fields.extend((0..header.names().len()).map(|c| output_field(batch.cell(row, c))));
+            fields.extend((0..header.names().len()).map(|c| batch.cell(row, c).text()));
             sink.write(&out_header, &mut fields, &columns, score, threshold, source)?;
         }
         rows += batch.len();
@@ -245,14 +245,6 @@ impl Serialize for JsonRecord<'_> {
 struct Columns {
     score: Option<usize>,
     pred: Option<usize>,
-}
-
-/// A cell as written to the scored output: its text, or nothing for a null.
-fn output_field(cell: Cell<'_>) -> Cow<'_, [u8]> {
-    match cell {
-        Cell::Null => Cow::Borrowed(b""),
-        _ => cell.text(),
-    }
 }
 
 /// Writes scored rows as CSV or as a JSON array of records.

@@ -100,7 +100,7 @@ export interface FairnessOptions extends LongWork {
   maxGroups?: number;
   /** A column of whole-number frequencies: each row stands for that many rows (a `GROUP BY` count). */
   countColumn?: string;
-  /** A column of sample weights (finite, ≥ 0): weighted rates, metrics and intervals, as fairlearn's `sample_weight`. */
+  /** A column of sample weights (finite, ≥ 0; a missing weight follows `missing`): weighted rates, metrics and intervals, as fairlearn's `sample_weight`. */
   sampleWeight?: string;
   /** Groups with fewer rows are flagged as small (default 30). */
   minGroupSize?: number;

@@ -69,7 +69,12 @@ pub(crate) fn open_file(path: &Path) -> Result<Input<'static>, CliError> {
     }
     let error = |source| CliError::Io { action: "read", path: path.display().to_string(), source };
     let mut file = File::open(path).map_err(error)?;
-    let len = file.metadata().map(|m| m.len()).map_err(error)?;
+    let metadata = file.metadata().map_err(error)?;
+    if !metadata.is_file() {
+        // A named pipe or a device (`<(zcat data.csv.gz)`, `/dev/stdin`): a stream.
+        return Ok(Input::from(file));
+    }
+    let len = metadata.len();
     let mut magic = Vec::with_capacity(8);
     (&mut file).take(8).read_to_end(&mut magic).map_err(error)?;
     if matches!(TableFormat::detect(&magic), TableFormat::Parquet | TableFormat::ArrowFile) {
