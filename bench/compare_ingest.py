@@ -7,7 +7,8 @@ dictionary-encoded strings); and the 1,000,000-row narrow file of the fairlearn 
 (`y_true,y_pred,a`, 7-byte rows). Reported: the best of REPEATS runs of
 - polars `read_csv` of just the columns the audit needs (default threads),
 - pandas `read_csv` of the whole file,
-- `sextant fairness` on the CSV and on the Parquet file (Sextant reads CSV on one thread).
+- `sextant fairness` on the CSV with all threads (chunks counted in parallel) and with
+  RAYON_NUM_THREADS=1 (the sequential reader), and on the Parquet file.
 
 usage: python compare_ingest.py SEXTANT_BINARY OUT_DIR [ROWS] [REPEATS]
 """
@@ -53,10 +54,12 @@ def narrow_table(n):
                          "a": rng.integers(0, 4, n)})
 
 
-def sextant(path, args):
+def sextant(path, args, threads=None):
+    env = {**os.environ, "RAYON_NUM_THREADS": str(threads)} if threads else None
+
     def run():
         out = subprocess.run([SEXTANT, "fairness", str(path), *args, "--format", "json"],
-                             capture_output=True)
+                             capture_output=True, env=env)
         if out.returncode not in (0, 1):
             raise RuntimeError(out.stderr.decode())
         report = json.loads(out.stdout)
@@ -83,18 +86,21 @@ def main():
     rows = []
     polars_wide, _ = best_of(lambda: pl.read_csv(wide_csv, columns=needed), REPEATS)
     pandas_wide, _ = best_of(lambda: pd.read_csv(wide_csv), REPEATS)
-    csv_1, report_csv = sextant(wide_csv, audit)
+    csv_all, report_csv = sextant(wide_csv, audit)
+    csv_1, report_one = sextant(wide_csv, audit, threads=1)
+    assert report_one == report_csv, "one thread and all threads differ"
     parquet_1, report_parquet = sextant(wide_parquet, audit)
     assert report_csv == report_parquet, "the Parquet file's report differs from the CSV's"
     size = wide_csv.stat().st_size / 1e6
-    rows.append(("wide CSV", f"{ROWS:,} x 20, {size:.0f} MB", polars_wide, pandas_wide, csv_1))
+    rows.append(("wide CSV", f"{ROWS:,} x 20, {size:.0f} MB", polars_wide, pandas_wide, csv_all, csv_1))
 
     polars_narrow, _ = best_of(lambda: pl.read_csv(narrow_csv), REPEATS)
     pandas_narrow, _ = best_of(lambda: pd.read_csv(narrow_csv), REPEATS)
     narrow = ["--label", "y_true", "--pred", "y_pred", "--sensitive", "a"]
-    narrow_1, _ = sextant(narrow_csv, narrow)
+    narrow_all, _ = sextant(narrow_csv, narrow)
+    narrow_1, _ = sextant(narrow_csv, narrow, threads=1)
     rows.append(("narrow CSV", "1,000,000 x 3 (fairlearn benchmark)", polars_narrow, pandas_narrow,
-                 narrow_1))
+                 narrow_all, narrow_1))
 
     lines = [
         f"# Ingest: `sextant fairness` end to end vs polars and pandas reading the file",
@@ -103,15 +109,15 @@ def main():
         f"({pl.thread_pool_size()} threads), pandas {pd.__version__}; best of {REPEATS}.",
         "",
         "| file | shape | polars read_csv (needed columns) | pandas read_csv (all) | "
-        "sextant fairness | sextant / polars |",
-        "|---|---|---|---|---|---|",
+        "sextant fairness | sextant, 1 thread | sextant / polars | 1 thread / all |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for name, shape, polars_s, pandas_s, one in rows:
-        lines.append(f"| {name} | {shape} | {polars_s:.3f} s | {pandas_s:.3f} s | {one:.3f} s | "
-                     f"{one / polars_s:.2f} |")
+    for name, shape, polars_s, pandas_s, every, one in rows:
+        lines.append(f"| {name} | {shape} | {polars_s:.3f} s | {pandas_s:.3f} s | {every:.3f} s | "
+                     f"{one:.3f} s | {every / polars_s:.2f} | {one / every:.2f} |")
     parquet_size = wide_parquet.stat().st_size / 1e6
     lines += ["", f"Parquet ({parquet_size:.0f} MB, pyarrow, snappy) of the wide table: "
-              f"sextant {parquet_1:.3f} s, {csv_1 / parquet_1:.1f}x faster than its CSV "
+              f"sextant {parquet_1:.3f} s, {csv_all / parquet_1:.1f}x faster than its CSV "
               f"(same report)."]
     text = "\n".join(lines) + "\n"
     (OUT / "ingest.md").write_text(text)

@@ -18,6 +18,20 @@ pub trait RandomAccess: Send + Sync {
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize>;
 }
 
+/// Bytes in memory, read at offsets.
+impl RandomAccess for Vec<u8> {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        let start = usize::try_from(offset).unwrap_or(usize::MAX).min(self.len());
+        let n = buf.len().min(self.len() - start);
+        buf[..n].copy_from_slice(&self[start..start + n]);
+        Ok(n)
+    }
+}
+
 /// A data input.
 pub enum Input<'a> {
     /// Bytes read once, from the start.
@@ -75,24 +89,9 @@ impl Seek for AccessReader {
 mod tests {
     use super::*;
 
-    struct Memory(Vec<u8>);
-
-    impl RandomAccess for Memory {
-        fn size(&self) -> u64 {
-            self.0.len() as u64
-        }
-
-        fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
-            let start = usize::try_from(offset).unwrap_or(usize::MAX).min(self.0.len());
-            let n = buf.len().min(self.0.len() - start);
-            buf[..n].copy_from_slice(&self.0[start..start + n]);
-            Ok(n)
-        }
-    }
-
     #[test]
     fn an_access_reader_reads_and_seeks_like_a_file() -> std::io::Result<()> {
-        let mut reader = AccessReader::new(Arc::new(Memory(b"abcdef".to_vec())), 0);
+        let mut reader = AccessReader::new(Arc::new(b"abcdef".to_vec()), 0);
         let mut text = String::new();
         reader.read_to_string(&mut text)?;
         assert_eq!(text, "abcdef");

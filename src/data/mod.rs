@@ -9,6 +9,8 @@
 
 pub(crate) mod batch;
 pub mod cell;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod chunks;
 #[cfg(feature = "columnar")]
 mod columnar;
 pub mod features;

@@ -42,7 +42,8 @@ pub struct CountedData {
 
 /// Column positions of the fields the audit reads; `outcome` is `None` when a scorer
 /// gives the scores.
-struct Columns {
+#[derive(Debug, Clone)]
+pub(crate) struct Columns {
     label: usize,
     outcome: Option<usize>,
     sensitive: Vec<usize>,
@@ -50,6 +51,34 @@ struct Columns {
     count: Option<usize>,
     /// The sample-weight column, when rows carry weights.
     weight: Option<usize>,
+}
+
+impl Columns {
+    /// The positions in `header` of the columns `plan` reads; the outcome's too unless a
+    /// model `scored` the rows.
+    ///
+    /// # Errors
+    /// A column that is missing or repeated.
+    pub(crate) fn find(header: &Header, plan: &FairnessPlan, scored: bool) -> Result<Columns> {
+        Ok(Columns {
+            label: header.find(&plan.label)?,
+            outcome: if scored { None } else { Some(header.find(plan.outcome.column())?) },
+            sensitive: plan
+                .sensitive_columns
+                .iter()
+                .map(|c| header.find(c))
+                .collect::<Result<_>>()?,
+            count: plan.count_column.as_deref().map(|c| header.find(c)).transpose()?,
+            weight: plan.sample_weight.as_deref().map(|c| header.find(c)).transpose()?,
+        })
+    }
+
+    /// Every column read, for a columnar input's projection.
+    fn read(&self) -> Vec<usize> {
+        let mut read: Vec<usize> = [self.label].into_iter().chain(self.outcome).collect();
+        read.extend(self.sensitive.iter().chain(&self.count).chain(&self.weight));
+        read
+    }
 }
 
 /// Reads `reader` (a CSV with a header row, Parquet or Arrow IPC) and counts it for `plan`.
@@ -91,6 +120,9 @@ pub(crate) fn count_scored_csv<'a>(
 /// be merged with others ([`crate::fairness::state`]): a part may hold a single group, or
 /// no rows at all.
 ///
+/// A CSV file read at offsets ([`Input::RandomAccess`]) without a scorer is counted in
+/// chunks on all cores natively ([`crate::fairness::chunked`]), with the same result.
+///
 /// # Errors
 /// As [`count_csv`], but for a single group or no rows.
 pub(crate) fn count_part<'a>(
@@ -99,43 +131,101 @@ pub(crate) fn count_part<'a>(
     plan: &FairnessPlan,
     mut scorer: Option<&mut dyn ScoreRecords>,
 ) -> Result<CountedData> {
-    let mut input = Table::open(reader, source)?;
+    let input = reader.into();
+    #[cfg(not(target_arch = "wasm32"))]
+    if let (None, Input::RandomAccess(access)) = (&scorer, &input) {
+        if let Some(counted) = crate::fairness::chunked::count_chunks(access, source, plan) {
+            return Ok(counted);
+        }
+    }
+    let mut input = Table::open(input, source)?;
     let header = input.header().clone();
-    let columns = Columns {
-        label: header.find(&plan.label)?,
-        outcome: match scorer {
-            Some(_) => None,
-            None => Some(header.find(plan.outcome.column())?),
-        },
-        sensitive: plan.sensitive_columns.iter().map(|c| header.find(c)).collect::<Result<_>>()?,
-        count: plan.count_column.as_deref().map(|c| header.find(c)).transpose()?,
-        weight: plan.sample_weight.as_deref().map(|c| header.find(c)).transpose()?,
-    };
-    let mut read: Vec<usize> = [columns.label].into_iter().chain(columns.outcome).collect();
-    read.extend(columns.sensitive.iter().chain(&columns.count).chain(&columns.weight));
+    let columns = Columns::find(&header, plan, scorer.is_some())?;
+    let mut read = columns.read();
     if let Some(scorer) = scorer.as_deref_mut() {
         read.extend(scorer.bind(&header)?);
     }
     input.project(&read)?;
-
-    let mut codec = BinaryCodec::new(plan.positive_label.as_deref());
-    let mut missing = MissingTally::new(plan.groups.missing);
-    let mut distinct = DistinctValues::new(plan);
-    let mut table = JointTable::default();
-    let mut scores = Vec::new();
-    let mut key = Vec::new();
-    let mut total_rows: u64 = 0;
+    let mut counter = Counter::new(plan, &header, columns, source);
     while input.fill()? {
-        let batch = input.batch();
+        counter.count(input.batch(), scorer.as_deref_mut())?;
+    }
+    counter.finish()
+}
+
+/// The state of counting rows for a plan: what [`count_part`] accumulates batch by batch,
+/// and what the chunks of a file counted apart merge into.
+pub(crate) struct Counter<'p> {
+    plan: &'p FairnessPlan,
+    header: &'p Header,
+    source: &'p str,
+    columns: Columns,
+    codec: BinaryCodec,
+    missing: MissingTally,
+    distinct: DistinctValues,
+    table: JointTable,
+    scores: Vec<f64>,
+    key: Vec<u8>,
+    total_rows: u64,
+}
+
+impl<'p> Counter<'p> {
+    /// An empty count of `plan`'s columns (found in `header`) in the input `source`.
+    pub(crate) fn new(
+        plan: &'p FairnessPlan,
+        header: &'p Header,
+        columns: Columns,
+        source: &'p str,
+    ) -> Self {
+        Counter {
+            plan,
+            header,
+            source,
+            columns,
+            codec: BinaryCodec::new(plan.positive_label.as_deref()),
+            missing: MissingTally::new(plan.groups.missing),
+            distinct: DistinctValues::new(plan),
+            table: JointTable::default(),
+            scores: Vec::new(),
+            key: Vec::new(),
+            total_rows: 0,
+        }
+    }
+
+    /// Counts the rows of `batch`, scored by `scorer` when the plan's scores come from a
+    /// model.
+    ///
+    /// # Errors
+    /// The first unusable row of the batch (see [`count_csv`]).
+    pub(crate) fn count<'s>(
+        &mut self,
+        batch: &dyn Batch,
+        scorer: Option<&mut (dyn ScoreRecords + 's)>,
+    ) -> Result<()> {
+        let Counter {
+            plan,
+            header,
+            source,
+            columns,
+            codec,
+            missing,
+            distinct,
+            table,
+            scores,
+            key,
+            total_rows,
+        } = self;
+        let (plan, header, source) = (*plan, *header, *source);
+        let columns = &*columns;
         scores.clear();
         // When the scorer fails on the batch, the error is reported at its first failing
         // row, after the rows before it have been checked: the file's first error wins.
         let mut failed = None;
-        if let Some(scorer) = scorer.as_deref_mut() {
-            if let Err(error) = scorer.score(batch, 0..batch.len(), &mut scores) {
+        if let Some(scorer) = scorer {
+            if let Err(error) = scorer.score(batch, 0..batch.len(), scores) {
                 // Rows that the missing-value policy leaves out need no score.
-                let skip = |row: usize| missing.would_leave_out(batch, row, &columns);
-                failed = Some(score_row_by_row(scorer, batch, &mut scores, skip, error));
+                let skip = |row: usize| missing.would_leave_out(batch, row, columns);
+                failed = Some(score_row_by_row(scorer, batch, scores, skip, error));
             }
         }
         for i in 0..batch.len() {
@@ -151,7 +241,7 @@ pub(crate) fn count_part<'a>(
                 Some(c) => read_count(cell(c), || at(c))?,
                 None => 1,
             };
-            total_rows =
+            *total_rows =
                 total_rows.checked_add(rows).filter(|&t| t <= MAX_TOTAL_ROWS).ok_or_else(|| {
                     let column = columns.count.map_or(columns.label, |c| c);
                     Error::invalid_value(
@@ -159,14 +249,13 @@ pub(crate) fn count_part<'a>(
                         "the rows count more than 2^53 in all, more than an audit counts exactly",
                     )
                 })?;
-            if missing.leaves_out(batch, i, &columns, &at, rows)? {
+            if missing.leaves_out(batch, i, columns, &at, rows)? {
                 continue;
             }
-            let label =
-                read_binary(&mut codec, cell(columns.label), &plan.label, || at(columns.label))?;
+            let label = read_binary(codec, cell(columns.label), &plan.label, || at(columns.label))?;
             let prediction = match (&plan.outcome, columns.outcome) {
                 (Outcome::Prediction { column }, Some(c)) => {
-                    read_binary(&mut codec, cell(c), column, || at(c))?
+                    read_binary(codec, cell(c), column, || at(c))?
                 }
                 (Outcome::Score { threshold, .. }, Some(c)) => {
                     read_score(cell(c), || at(c))? >= *threshold
@@ -204,54 +293,93 @@ pub(crate) fn count_part<'a>(
                 distinct.add(&values, plan, place.locate(Location::source(source)))?;
                 Ok(values)
             };
-            let cell = table.entry(&key, new_values)?;
+            let cell = table.entry(key, new_values)?;
             cell.counts.add_rows(label, prediction, rows);
             if let Some(c) = columns.weight {
                 cell.weights.add(label, prediction, read_weight(batch.cell(i, c), || at(c))?, rows);
             }
         }
-        if let Some((_, error)) = failed {
-            return Err(error);
+        match failed {
+            Some((_, error)) => Err(error),
+            None => Ok(()),
         }
     }
-    // No rows: an error for all of an audit's data (`check_whole`), an empty part otherwise,
-    // whose favourable label is decided where parts merge.
-    let empty = table.rows() == 0;
-    let weighted = columns.weight.is_some();
-    let mut counts = if weighted {
-        GroupCounts::weighted(plan.sensitive_columns.clone())
-    } else {
-        GroupCounts::new(plan.sensitive_columns.clone())
-    };
-    for (values, cell) in table.into_cells() {
-        let values: Vec<&str> = values.iter().map(String::as_str).collect();
-        if weighted {
-            counts.add_weights(&values, &cell.weights)?;
+
+    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
+    /// Adds what `other` counted after this (the next chunk of the same input); false when
+    /// the two cannot merge exactly: they met different label values, or more than 2^53
+    /// rows in all. The groups' limits are checked once all are merged
+    /// ([`Counter::fits_limits`]).
+    pub(crate) fn merge(&mut self, other: Counter<'_>) -> bool {
+        let Some(total) = self.total_rows.checked_add(other.total_rows) else {
+            return false;
+        };
+        if total > MAX_TOTAL_ROWS || !self.codec.merge(&other.codec) {
+            return false;
+        }
+        self.total_rows = total;
+        self.missing.merge(&other.missing);
+        self.table.merge(other.table);
+        true
+    }
+
+    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
+    /// Whether the groups counted stay within the plan's limits (`max_groups` values per
+    /// attribute, a million combinations), as the sequential count checks row by row.
+    pub(crate) fn fits_limits(&self) -> bool {
+        let mut distinct = DistinctValues::new(self.plan);
+        let nowhere = Location::default();
+        self.table
+            .cells
+            .iter()
+            .all(|(values, _)| distinct.add(values, self.plan, nowhere.clone()).is_ok())
+    }
+
+    /// The counted data.
+    ///
+    /// # Errors
+    /// A favourable label that is neither label value.
+    pub(crate) fn finish(self) -> Result<CountedData> {
+        let Counter { plan, header, source, columns, codec, missing, table, .. } = self;
+        // No rows: an error for all of an audit's data (`check_whole`), an empty part otherwise,
+        // whose favourable label is decided where parts merge.
+        let empty = table.rows() == 0;
+        let weighted = columns.weight.is_some();
+        let mut counts = if weighted {
+            GroupCounts::weighted(plan.sensitive_columns.clone())
         } else {
-            counts.add_counts(&values, &cell.counts)?;
+            GroupCounts::new(plan.sensitive_columns.clone())
+        };
+        for (values, cell) in table.into_cells() {
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            if weighted {
+                counts.add_weights(&values, &cell.weights)?;
+            } else {
+                counts.add_counts(&values, &cell.counts)?;
+            }
         }
+        let favorable_is_positive = match &plan.favorable_label {
+            None => true,
+            Some(_) if empty => true,
+            Some(value) => codec.classify_name(value).ok_or_else(|| {
+                Error::invalid_option(
+                    "favorable_label",
+                    format!(
+                        "\"{value}\" is not a label value of {source} (labels are {} and {})",
+                        codec.positive_name(),
+                        codec.negative_name().unwrap_or_else(|| "nothing else".into())
+                    ),
+                )
+            })?,
+        };
+        Ok(CountedData {
+            counts,
+            positive_label: codec.positive_name(),
+            negative_label: codec.negative_name(),
+            favorable_is_positive,
+            missing: missing.report(header),
+        })
     }
-    let favorable_is_positive = match &plan.favorable_label {
-        None => true,
-        Some(_) if empty => true,
-        Some(value) => codec.classify_name(value).ok_or_else(|| {
-            Error::invalid_option(
-                "favorable_label",
-                format!(
-                    "\"{value}\" is not a label value of {source} (labels are {} and {})",
-                    codec.positive_name(),
-                    codec.negative_name().unwrap_or_else(|| "nothing else".into())
-                ),
-            )
-        })?,
-    };
-    Ok(CountedData {
-        counts,
-        positive_label: codec.positive_name(),
-        negative_label: codec.negative_name(),
-        favorable_is_positive,
-        missing: missing.report(&header),
-    })
 }
 
 /// Scores `records` one by one after `scorer` failed on the batch with `error`, to place the
@@ -343,6 +471,29 @@ impl JointTable {
 
     fn rows(&self) -> u64 {
         self.cells.iter().map(|(_, c)| c.counts.count()).sum()
+    }
+
+    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
+    /// Adds the cells of `other` (another chunk of the same input).
+    fn merge(&mut self, other: JointTable) {
+        let mut keys: Vec<(usize, Vec<u8>)> =
+            other.index.into_iter().map(|(key, slot)| (slot, key)).collect();
+        keys.sort_unstable();
+        let mut cells = other.cells.into_iter();
+        for (_, key) in keys {
+            let Some((values, cell)) = cells.next() else { break };
+            let slot = match self.index.get(&key) {
+                Some(&slot) => slot,
+                None => {
+                    self.cells.push((values, JointCell::default()));
+                    self.index.insert(key, self.cells.len() - 1);
+                    self.cells.len() - 1
+                }
+            };
+            let mine = &mut self.cells[slot].1;
+            mine.counts.add(&cell.counts);
+            mine.weights.merge(&cell.weights);
+        }
     }
 
     fn into_cells(self) -> Vec<(Vec<String>, JointCell)> {
@@ -463,7 +614,17 @@ impl MissingTally {
         Ok(leave)
     }
 
+    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
     /// What was left out, by column name; `None` under the error policy.
+    /// Adds another part's rows left out.
+    fn merge(&mut self, other: &MissingTally) {
+        self.dropped_rows = self.dropped_rows.saturating_add(other.dropped_rows);
+        for (&column, &rows) in &other.by_column {
+            let dropped = self.by_column.entry(column).or_default();
+            *dropped = dropped.saturating_add(rows);
+        }
+    }
+
     fn report(&self, header: &Header) -> Option<MissingReport> {
         (self.policy != MissingPolicy::Error).then(|| MissingReport {
             policy: self.policy,

@@ -5,6 +5,8 @@
 pub mod aggregate;
 pub mod audit;
 pub mod bootstrap;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod chunked;
 pub mod confusion;
 pub mod counts;
 pub mod ingest;

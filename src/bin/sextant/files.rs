@@ -4,13 +4,14 @@
 //! reader has seen enough.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use sextant::{Input, RandomAccess, TableFormat};
+use indicatif::ProgressBar;
+use sextant::{Input, RandomAccess};
 
-use crate::progress::reading;
+use crate::progress::reading_bar;
 use crate::CliError;
 
 /// The file name that stands for standard input (`sextant fairness - …`).
@@ -57,9 +58,9 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(io_error)
 }
 
-/// The data file at `path` (standard input for `-`): a Parquet or Arrow IPC file read at
-/// the offsets its columns need, anything else as a stream with a progress bar on a terminal
-/// when it is large.
+/// The data file at `path` (standard input for `-`), read at offsets (so that a Parquet file
+/// reads only the columns it needs, and a CSV is counted in chunks on all cores), with a
+/// progress bar on a terminal when it is large; a named pipe or a device is a stream.
 ///
 /// # Errors
 /// [`CliError::Io`] naming the file.
@@ -68,26 +69,29 @@ pub(crate) fn open_file(path: &Path) -> Result<Input<'static>, CliError> {
         return Ok(Input::from(io::stdin()));
     }
     let error = |source| CliError::Io { action: "read", path: path.display().to_string(), source };
-    let mut file = File::open(path).map_err(error)?;
+    let file = File::open(path).map_err(error)?;
     let metadata = file.metadata().map_err(error)?;
     if !metadata.is_file() {
         // A named pipe or a device (`<(zcat data.csv.gz)`, `/dev/stdin`): a stream.
         return Ok(Input::from(file));
     }
     let len = metadata.len();
-    let mut magic = Vec::with_capacity(8);
-    (&mut file).take(8).read_to_end(&mut magic).map_err(error)?;
-    if matches!(TableFormat::detect(&magic), TableFormat::Parquet | TableFormat::ArrowFile) {
-        return Ok(Input::RandomAccess(Arc::new(FileAccess { file, len })));
-    }
-    file.rewind().map_err(error)?;
-    Ok(Input::Stream(reading(file, len)))
+    Ok(Input::RandomAccess(Arc::new(FileAccess { file, len, bar: reading_bar(len) })))
 }
 
-/// A file read at offsets.
+/// A file read at offsets, with the bytes read shown on `bar`.
 struct FileAccess {
     file: File,
     len: u64,
+    bar: Option<ProgressBar>,
+}
+
+impl Drop for FileAccess {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 impl RandomAccess for FileAccess {
@@ -95,14 +99,15 @@ impl RandomAccess for FileAccess {
         self.len
     }
 
-    #[cfg(unix)]
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
-        std::os::unix::fs::FileExt::read_at(&self.file, buf, offset)
-    }
-
-    #[cfg(windows)]
-    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
-        std::os::windows::fs::FileExt::seek_read(&self.file, buf, offset)
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&self.file, buf, offset)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(&self.file, buf, offset)?;
+        if let Some(bar) = &self.bar {
+            bar.inc(n as u64);
+        }
+        Ok(n)
     }
 }
 

@@ -1,8 +1,6 @@
 //! Terminal progress bars (indicatif) for the core's progress reports and for file reads.
 //! Bars draw on stderr only when it is a terminal.
 
-use std::io::Read;
-
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sextant::Progress;
 
@@ -40,10 +38,10 @@ impl Progress for TerminalProgress {
     }
 }
 
-/// `reader` of `len` bytes, showing a byte-count bar while it is read when it is large.
-pub fn reading<R: Read + 'static>(reader: R, len: u64) -> Box<dyn Read> {
+/// A byte-count bar for reading a file of `len` bytes, when it is large.
+pub fn reading_bar(len: u64) -> Option<ProgressBar> {
     if len < MIN_BYTES_FOR_BAR {
-        return Box::new(reader);
+        return None;
     }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     bar.set_style(
@@ -53,21 +51,5 @@ pub fn reading<R: Read + 'static>(reader: R, len: u64) -> Box<dyn Read> {
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
-    Box::new(FinishOnEof { inner: bar.wrap_read(reader), bar })
-}
-
-/// Clears the bar when the reader reaches its end.
-struct FinishOnEof<R> {
-    inner: R,
-    bar: ProgressBar,
-}
-
-impl<R: Read> Read for FinishOnEof<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n == 0 && !buf.is_empty() {
-            self.bar.finish_and_clear();
-        }
-        Ok(n)
-    }
+    Some(bar)
 }
