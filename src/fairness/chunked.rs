@@ -17,7 +17,7 @@ use crate::data::cell::TableFormat;
 use crate::data::chunks::{Chunks, CHUNK_BYTES};
 use crate::data::header::Header;
 use crate::data::input::RandomAccess;
-use crate::fairness::ingest::{Columns, CountedData, Counter};
+use crate::fairness::counter::{Columns, CountedData, Counter};
 use crate::fairness::plan::FairnessPlan;
 
 /// The counted data of the CSV file `access` (named `source`) for `plan`, counted in chunks

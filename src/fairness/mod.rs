@@ -8,6 +8,7 @@ pub mod bootstrap;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod chunked;
 pub mod confusion;
+pub(crate) mod counter;
 pub mod counts;
 pub mod ingest;
 pub mod labels;

@@ -1,0 +1,699 @@
+//! Counting rows for a fairness plan: the [`Counter`] that turns batches of a table (CSV,
+//! Parquet or Arrow IPC) into [`GroupCounts`], in memory bounded by the number of groups
+//! (and, with sample weights, by their distinct values per group), and the [`CountedData`]
+//! it makes.
+//!
+//! Per row the counter touches only the columns the audit needs: the label and outcome cells
+//! are decoded, and the sensitive cells are looked up, as raw bytes, in one hash table of
+//! observed combinations. Text validation happens once per new combination, not per row.
+//! When a model scores the rows, each batch is scored as it is read and counted at once:
+//! nothing but the counts outlives the batch. Counters of consecutive parts of one input
+//! merge exactly ([`Counter::merge`]), for counting a file's chunks on several cores.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::data::cell::{Batch, Cell};
+use crate::data::features::ScoreRecords;
+use crate::data::header::Header;
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::fairness::confusion::Confusion;
+use crate::fairness::counts::{GroupCounts, MAX_TOTAL_ROWS};
+use crate::fairness::labels::{BinaryCodec, BinaryError};
+use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome, MISSING_GROUP};
+use crate::fairness::report::MissingReport;
+use crate::fairness::weights::CellWeights;
+
+/// Counted data ready to audit: the mergeable state and how its labels were read.
+#[derive(Debug, Clone)]
+pub struct CountedData {
+    /// The per-group counts.
+    pub counts: GroupCounts,
+    /// The label value that counted as positive.
+    pub positive_label: String,
+    /// The other label value, if one was seen.
+    pub negative_label: Option<String>,
+    /// Whether the favourable label of the privileged comparison is the positive label.
+    pub favorable_is_positive: bool,
+    /// The rows left out for missing values, under a `drop` or `group` policy.
+    pub missing: Option<MissingReport>,
+}
+
+/// Column positions of the fields the audit reads; `outcome` is `None` when a scorer
+/// gives the scores.
+#[derive(Debug, Clone)]
+pub(crate) struct Columns {
+    label: usize,
+    outcome: Option<usize>,
+    sensitive: Vec<usize>,
+    /// The frequency column, when rows carry counts.
+    count: Option<usize>,
+    /// The sample-weight column, when rows carry weights.
+    weight: Option<usize>,
+}
+
+impl Columns {
+    /// The positions in `header` of the columns `plan` reads; the outcome's too unless a
+    /// model `scored` the rows.
+    ///
+    /// # Errors
+    /// A column that is missing or repeated.
+    pub(crate) fn find(header: &Header, plan: &FairnessPlan, scored: bool) -> Result<Columns> {
+        Ok(Columns {
+            label: header.find(&plan.label)?,
+            outcome: if scored { None } else { Some(header.find(plan.outcome.column())?) },
+            sensitive: plan
+                .sensitive_columns
+                .iter()
+                .map(|c| header.find(c))
+                .collect::<Result<_>>()?,
+            count: plan.count_column.as_deref().map(|c| header.find(c)).transpose()?,
+            weight: plan.sample_weight.as_deref().map(|c| header.find(c)).transpose()?,
+        })
+    }
+
+    /// Every column read, for a columnar input's projection.
+    pub(crate) fn read(&self) -> Vec<usize> {
+        let mut read: Vec<usize> = [self.label].into_iter().chain(self.outcome).collect();
+        read.extend(self.sensitive.iter().chain(&self.count).chain(&self.weight));
+        read
+    }
+}
+
+/// The state of counting rows for a plan: what [`count_part`] accumulates batch by batch,
+/// and what the chunks of a file counted apart merge into.
+pub(crate) struct Counter<'p> {
+    plan: &'p FairnessPlan,
+    header: &'p Header,
+    source: &'p str,
+    columns: Columns,
+    codec: BinaryCodec,
+    missing: MissingTally,
+    distinct: DistinctValues,
+    table: JointTable,
+    scores: Vec<f64>,
+    key: Vec<u8>,
+    total_rows: u64,
+}
+
+impl<'p> Counter<'p> {
+    /// An empty count of `plan`'s columns (found in `header`) in the input `source`.
+    pub(crate) fn new(
+        plan: &'p FairnessPlan,
+        header: &'p Header,
+        columns: Columns,
+        source: &'p str,
+    ) -> Self {
+        Counter {
+            plan,
+            header,
+            source,
+            columns,
+            codec: BinaryCodec::new(plan.positive_label.as_deref()),
+            missing: MissingTally::new(plan.groups.missing),
+            distinct: DistinctValues::new(plan),
+            table: JointTable::default(),
+            scores: Vec::new(),
+            key: Vec::new(),
+            total_rows: 0,
+        }
+    }
+
+    /// Counts the rows of `batch`, scored by `scorer` when the plan's scores come from a
+    /// model.
+    ///
+    /// # Errors
+    /// The first unusable row of the batch (see [`crate::fairness::ingest::count_csv`]).
+    pub(crate) fn count<'s>(
+        &mut self,
+        batch: &dyn Batch,
+        scorer: Option<&mut (dyn ScoreRecords + 's)>,
+    ) -> Result<()> {
+        let Counter {
+            plan,
+            header,
+            source,
+            columns,
+            codec,
+            missing,
+            distinct,
+            table,
+            scores,
+            key,
+            total_rows,
+        } = self;
+        let (plan, header, source) = (*plan, *header, *source);
+        let columns = &*columns;
+        scores.clear();
+        // When the scorer fails on the batch, the error is reported at its first failing
+        // row, after the rows before it have been checked: the file's first error wins.
+        let mut failed = None;
+        if let Some(scorer) = scorer {
+            if let Err(error) = scorer.score(batch, 0..batch.len(), scores) {
+                // Rows that the missing-value policy leaves out need no score.
+                let skip = |row: usize| missing.would_leave_out(batch, row, columns);
+                failed = Some(score_row_by_row(scorer, batch, scores, skip, error));
+            }
+        }
+        for i in 0..batch.len() {
+            if failed.as_ref().is_some_and(|(row, _)| *row == i) {
+                if let Some((_, error)) = failed {
+                    return Err(error);
+                }
+            }
+            let place = batch.place(i);
+            let at = |column: usize| header.at(place, column);
+            let cell = |column: usize| batch.cell(i, column);
+            let rows = match columns.count {
+                Some(c) => read_count(cell(c), || at(c))?,
+                None => 1,
+            };
+            *total_rows =
+                total_rows.checked_add(rows).filter(|&t| t <= MAX_TOTAL_ROWS).ok_or_else(|| {
+                    let column = columns.count.map_or(columns.label, |c| c);
+                    Error::invalid_value(
+                        at(column),
+                        "the rows count more than 2^53 in all, more than an audit counts exactly",
+                    )
+                })?;
+            if missing.leaves_out(batch, i, columns, &at, rows)? {
+                continue;
+            }
+            let label = read_binary(codec, cell(columns.label), &plan.label, || at(columns.label))?;
+            let prediction = match (&plan.outcome, columns.outcome) {
+                (Outcome::Prediction { column }, Some(c)) => {
+                    read_binary(codec, cell(c), column, || at(c))?
+                }
+                (Outcome::Score { threshold, .. }, Some(c)) => {
+                    read_score(cell(c), || at(c))? >= *threshold
+                }
+                (Outcome::Score { threshold, .. }, None) => {
+                    let score = scores.get(i).copied().ok_or_else(|| {
+                        Error::invalid_value(
+                            place.locate(Location::source(source)),
+                            "the model gave no score for this row",
+                        )
+                    })?;
+                    if !score.is_finite() {
+                        return Err(Error::invalid_value(
+                            place.locate(Location::source(source)),
+                            format!("the model's score {score} is not a finite number"),
+                        ));
+                    }
+                    score >= *threshold
+                }
+                (Outcome::Prediction { .. }, None) => return Err(Error::invalid_option(
+                    "pred",
+                    "a model's scores are audited as a score with a threshold, not as predictions",
+                )),
+            };
+            key.clear();
+            for &c in &columns.sensitive {
+                let value = group_value(cell(c));
+                key.extend_from_slice(
+                    &u32::try_from(value.len()).unwrap_or(u32::MAX).to_le_bytes(),
+                );
+                key.extend_from_slice(&value);
+            }
+            let new_values = || {
+                let values = sensitive_values(batch, i, &columns.sensitive, at)?;
+                distinct.add(&values, plan, place.locate(Location::source(source)))?;
+                Ok(values)
+            };
+            let cell = table.entry(key, new_values)?;
+            cell.counts.add_rows(label, prediction, rows);
+            if let Some(c) = columns.weight {
+                cell.weights.add(label, prediction, read_weight(batch.cell(i, c), || at(c))?, rows);
+            }
+        }
+        match failed {
+            Some((_, error)) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
+    /// Adds what `other` counted after this (the next chunk of the same input); false when
+    /// the two cannot merge exactly: they met different label values, or more than 2^53
+    /// rows in all. The groups' limits are checked once all are merged
+    /// ([`Counter::fits_limits`]).
+    pub(crate) fn merge(&mut self, other: Counter<'_>) -> bool {
+        let Some(total) = self.total_rows.checked_add(other.total_rows) else {
+            return false;
+        };
+        if total > MAX_TOTAL_ROWS || !self.codec.merge(&other.codec) {
+            return false;
+        }
+        self.total_rows = total;
+        self.missing.merge(&other.missing);
+        self.table.merge(other.table);
+        true
+    }
+
+    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
+    /// Whether the groups counted stay within the plan's limits (`max_groups` values per
+    /// attribute, a million combinations), as the sequential count checks row by row.
+    pub(crate) fn fits_limits(&self) -> bool {
+        let mut distinct = DistinctValues::new(self.plan);
+        let nowhere = Location::default();
+        self.table
+            .cells
+            .iter()
+            .all(|(values, _)| distinct.add(values, self.plan, nowhere.clone()).is_ok())
+    }
+
+    /// The counted data.
+    ///
+    /// # Errors
+    /// A favourable label that is neither label value.
+    pub(crate) fn finish(self) -> Result<CountedData> {
+        let Counter { plan, header, source, columns, codec, missing, table, .. } = self;
+        // No rows: an error for all of an audit's data (`check_whole`), an empty part otherwise,
+        // whose favourable label is decided where parts merge.
+        let empty = table.rows() == 0;
+        let weighted = columns.weight.is_some();
+        let mut counts = if weighted {
+            GroupCounts::weighted(plan.sensitive_columns.clone())
+        } else {
+            GroupCounts::new(plan.sensitive_columns.clone())
+        };
+        for (values, cell) in table.into_cells() {
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            if weighted {
+                counts.add_weights(&values, &cell.weights)?;
+            } else {
+                counts.add_counts(&values, &cell.counts)?;
+            }
+        }
+        let favorable_is_positive = match &plan.favorable_label {
+            None => true,
+            Some(_) if empty => true,
+            Some(value) => codec.classify_name(value).ok_or_else(|| {
+                Error::invalid_option(
+                    "favorable_label",
+                    format!(
+                        "\"{value}\" is not a label value of {source} (labels are {} and {})",
+                        codec.positive_name(),
+                        codec.negative_name().unwrap_or_else(|| "nothing else".into())
+                    ),
+                )
+            })?,
+        };
+        Ok(CountedData {
+            counts,
+            positive_label: codec.positive_name(),
+            negative_label: codec.negative_name(),
+            favorable_is_positive,
+            missing: missing.report(header),
+        })
+    }
+}
+
+/// Scores `records` one by one after `scorer` failed on the batch with `error`, to place the
+/// error at its row: rows that `skip` says are left out get no score (NaN). Returns the
+/// first row that fails alone with its error, or the batch's `error` after the last row
+/// when none does (the model failed on the batch as a whole).
+fn score_row_by_row(
+    scorer: &mut dyn ScoreRecords,
+    batch: &dyn Batch,
+    scores: &mut Vec<f64>,
+    skip: impl Fn(usize) -> bool,
+    error: Error,
+) -> (usize, Error) {
+    scores.clear();
+    for i in 0..batch.len() {
+        if skip(i) {
+            scores.push(f64::NAN);
+            continue;
+        }
+        if let Err(e) = scorer.score(batch, i..i + 1, scores) {
+            return (i, e);
+        }
+    }
+    (batch.len(), error)
+}
+
+/// A word-at-a-time multiplicative hash (the FxHash recipe): hashing the short keys of
+/// sensitive values is the reader's per-row hot spot, and SipHash's flooding resistance buys
+/// nothing for keys from the user's own file.
+#[derive(Clone, Copy, Default)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.mix(u64::from_le_bytes(tail) ^ (bytes.len() as u64) << 56);
+    }
+}
+
+/// The observed combinations of sensitive values, keyed by their raw bytes.
+#[derive(Default)]
+struct JointTable {
+    index: HashMap<Vec<u8>, usize, BuildHasherDefault<WordHasher>>,
+    cells: Vec<(Vec<String>, JointCell)>,
+}
+
+/// What is counted for one combination of sensitive values: its confusion counts and, with
+/// sample weights, its histogram of weights.
+#[derive(Default)]
+struct JointCell {
+    counts: Confusion,
+    weights: CellWeights,
+}
+
+impl JointTable {
+    /// The cell of the combination `key`, created with `values()` on first sight.
+    fn entry(
+        &mut self,
+        key: &[u8],
+        values: impl FnOnce() -> Result<Vec<String>>,
+    ) -> Result<&mut JointCell> {
+        let slot = match self.index.get(key) {
+            Some(&slot) => slot,
+            None => {
+                self.cells.push((values()?, JointCell::default()));
+                self.index.insert(key.to_vec(), self.cells.len() - 1);
+                self.cells.len() - 1
+            }
+        };
+        Ok(&mut self.cells[slot].1)
+    }
+
+    fn rows(&self) -> u64 {
+        self.cells.iter().map(|(_, c)| c.counts.count()).sum()
+    }
+
+    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
+    /// Adds the cells of `other` (another chunk of the same input).
+    fn merge(&mut self, other: JointTable) {
+        let mut keys: Vec<(usize, Vec<u8>)> =
+            other.index.into_iter().map(|(key, slot)| (slot, key)).collect();
+        keys.sort_unstable();
+        let mut cells = other.cells.into_iter();
+        for (_, key) in keys {
+            let Some((values, cell)) = cells.next() else { break };
+            let slot = match self.index.get(&key) {
+                Some(&slot) => slot,
+                None => {
+                    self.cells.push((values, JointCell::default()));
+                    self.index.insert(key, self.cells.len() - 1);
+                    self.cells.len() - 1
+                }
+            };
+            let mine = &mut self.cells[slot].1;
+            mine.counts.add(&cell.counts);
+            mine.weights.merge(&cell.weights);
+        }
+    }
+
+    fn into_cells(self) -> Vec<(Vec<String>, JointCell)> {
+        self.cells
+    }
+}
+
+fn sensitive_values(
+    batch: &dyn Batch,
+    row: usize,
+    columns: &[usize],
+    at: impl Fn(usize) -> Location,
+) -> Result<Vec<String>> {
+    columns
+        .iter()
+        .map(|&c| {
+            let value = group_value(batch.cell(row, c));
+            let text = std::str::from_utf8(&value)
+                .map_err(|_| Error::from(ErrorKind::NotUtf8 { at: at(c) }))?;
+            Ok(text.to_owned())
+        })
+        .collect()
+}
+
+/// A sensitive cell as a group value: a missing-value marker is the group `(missing)` (the
+/// row reaches here with one only under [`MissingPolicy::Group`]).
+fn group_value(cell: Cell<'_>) -> Cow<'_, [u8]> {
+    if cell.is_missing() {
+        Cow::Borrowed(MISSING_GROUP.as_bytes())
+    } else {
+        cell.text()
+    }
+}
+
+/// Rows with missing values under the plan's [`MissingPolicy`], counted per column.
+struct MissingTally {
+    policy: MissingPolicy,
+    dropped_rows: u64,
+    by_column: BTreeMap<usize, u64>,
+}
+
+impl MissingTally {
+    fn new(policy: MissingPolicy) -> Self {
+        MissingTally { policy, dropped_rows: 0, by_column: BTreeMap::new() }
+    }
+
+    /// Whether the policy leaves the row out (never under [`MissingPolicy::Error`], where a
+    /// missing value is an error instead), without counting it.
+    fn would_leave_out(&self, batch: &dyn Batch, row: usize, columns: &Columns) -> bool {
+        let required = std::iter::once(columns.label).chain(columns.outcome).chain(columns.weight);
+        let missing = |c: usize| batch.cell(row, c).is_missing();
+        match self.policy {
+            MissingPolicy::Error => false,
+            MissingPolicy::Group => required.into_iter().any(missing),
+            MissingPolicy::Drop => required.chain(columns.sensitive.iter().copied()).any(missing),
+        }
+    }
+
+    /// Whether the row is left out for a missing label, outcome or sensitive value.
+    ///
+    /// # Errors
+    /// Under [`MissingPolicy::Error`], the first missing cell, placed at `at(column)`.
+    fn leaves_out(
+        &mut self,
+        batch: &dyn Batch,
+        row: usize,
+        columns: &Columns,
+        at: &impl Fn(usize) -> Location,
+        rows: u64,
+    ) -> Result<bool> {
+        let required = std::iter::once(columns.label).chain(columns.outcome).chain(columns.weight);
+        let sensitive = columns.sensitive.iter().map(|&c| (c, true));
+        let mut leave = false;
+        for (c, is_sensitive) in required.map(|c| (c, false)).chain(sensitive) {
+            let cell = batch.cell(row, c);
+            if !cell.is_missing() {
+                if is_sensitive
+                    && self.policy == MissingPolicy::Group
+                    && cell.text().trim_ascii() == MISSING_GROUP.as_bytes()
+                {
+                    return Err(Error::invalid_value(
+                        at(c),
+                        format!("the value \"{MISSING_GROUP}\" would merge with the group of missing values"),
+                    ));
+                }
+                continue;
+            }
+            match (self.policy, is_sensitive) {
+                (MissingPolicy::Error, _) => {
+                    let text = cell.text();
+                    let value = match cell {
+                        Cell::Null => "null".into(),
+                        _ => String::from_utf8_lossy(&text),
+                    };
+                    let how = if is_sensitive {
+                        format!(
+                            ", or audit them as the group \"{MISSING_GROUP}\" with ‹missing› group"
+                        )
+                    } else {
+                        String::new()
+                    };
+                    return Err(Error::invalid_value(
+                        at(c),
+                        format!("missing value (\"{value}\"); leave such rows out with ‹missing› drop{how}"),
+                    ));
+                }
+                (MissingPolicy::Group, true) => {}
+                _ => {
+                    let dropped = self.by_column.entry(c).or_default();
+                    *dropped = dropped.saturating_add(rows);
+                    leave = true;
+                }
+            }
+        }
+        if leave {
+            self.dropped_rows = self.dropped_rows.saturating_add(rows);
+        }
+        Ok(leave)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
+    /// What was left out, by column name; `None` under the error policy.
+    /// Adds another part's rows left out.
+    fn merge(&mut self, other: &MissingTally) {
+        self.dropped_rows = self.dropped_rows.saturating_add(other.dropped_rows);
+        for (&column, &rows) in &other.by_column {
+            let dropped = self.by_column.entry(column).or_default();
+            *dropped = dropped.saturating_add(rows);
+        }
+    }
+
+    fn report(&self, header: &Header) -> Option<MissingReport> {
+        (self.policy != MissingPolicy::Error).then(|| MissingReport {
+            policy: self.policy,
+            dropped_rows: self.dropped_rows,
+            by_column: self
+                .by_column
+                .iter()
+                .map(|(&c, &n)| (header.name(c).to_owned(), n))
+                .collect(),
+        })
+    }
+}
+
+/// The groups seen of each attribute (intersections included), to stop at `max_groups` (an
+/// id column given as sensitive by mistake) before the counts grow with the file; and the
+/// number of combinations of all sensitive columns, which the counts hold one cell each.
+struct DistinctValues {
+    /// Per attribute: the positions of its columns among the sensitive columns, and its
+    /// groups so far.
+    attributes: Vec<(Vec<usize>, HashSet<Vec<String>>)>,
+    combinations: usize,
+}
+
+/// The most combinations of sensitive values the counts hold (a cell is some 100 bytes).
+const MAX_COMBINATIONS: usize = 1_000_000;
+
+impl DistinctValues {
+    fn new(plan: &FairnessPlan) -> Self {
+        let attributes = plan
+            .attributes
+            .iter()
+            .map(|a| {
+                let at = a
+                    .columns
+                    .iter()
+                    .filter_map(|c| plan.sensitive_columns.iter().position(|s| s == c))
+                    .collect();
+                (at, HashSet::new())
+            })
+            .collect();
+        DistinctValues { attributes, combinations: 0 }
+    }
+
+    /// Records a new combination of sensitive values (one per sensitive column).
+    ///
+    /// # Errors
+    /// An attribute with more than `max_groups` groups, or more than [`MAX_COMBINATIONS`]
+    /// combinations, placed at `at` (the line that passed the limit).
+    fn add(&mut self, values: &[String], plan: &FairnessPlan, at: Location) -> Result<()> {
+        let max_groups = plan.groups.max_groups;
+        for ((columns, seen), attribute) in self.attributes.iter_mut().zip(&plan.attributes) {
+            let group: Vec<String> = columns.iter().map(|&i| values[i].clone()).collect();
+            if seen.insert(group) && seen.len() > max_groups {
+                return Err(Error::invalid_value(
+                    at.in_column(&attribute.name),
+                    format!(
+                        "more than {max_groups} groups: is it an identifier rather than a sensitive attribute? (raise ‹max_groups› if these are real groups)"
+                    ),
+                ));
+            }
+        }
+        self.combinations += 1;
+        if self.combinations > MAX_COMBINATIONS {
+            return Err(Error::invalid_value(
+                at,
+                format!(
+                    "the sensitive columns ({}) take more than {MAX_COMBINATIONS} combinations of values; audit fewer or coarser attributes",
+                    plan.sensitive_columns.join(", ")
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn read_binary(
+    codec: &mut BinaryCodec,
+    cell: Cell<'_>,
+    column: &str,
+    at: impl FnOnce() -> Location,
+) -> Result<bool> {
+    let text = cell.text();
+    codec.read(&text).map_err(|e| {
+        let value = String::from_utf8_lossy(&text);
+        let message = match e {
+            BinaryError::NotBinary if value.trim().parse::<f64>().is_ok() => format!(
+                "value \"{value}\" is not 0/1 (for a probability or score column use ‹score› and ‹threshold›)"
+            ),
+            BinaryError::NotBinary => format!(
+                "value \"{value}\" is not 0/1; name the positive value with ‹positive_label›"
+            ),
+            BinaryError::ThirdValue { positive, negative } => format!(
+                "value \"{value}\" is a third value in \"{column}\" (already seen \"{positive}\" and \"{negative}\"); labels and predictions must be binary"
+            ),
+        };
+        Error::invalid_value(at(), message)
+    })
+}
+
+/// A row's frequency: a whole number ≥ 0 (`12`, `12.0`; a count is never missing).
+fn read_count(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<u64> {
+    let value = match cell {
+        Cell::UInt(v) => Some(v),
+        Cell::Int(v) => u64::try_from(v).ok(),
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        _ => cell.number().filter(|v| *v >= 0.0 && v.fract() == 0.0).map(|v| v as u64),
+    };
+    match value {
+        Some(v) if v < 1 << 53 => Ok(v),
+        _ => Err(Error::invalid_value(
+            at(),
+            format!(
+                "count \"{}\" is not a whole number ≥ 0 (each row stands for that many rows)",
+                String::from_utf8_lossy(&cell.text())
+            ),
+        )),
+    }
+}
+
+fn read_weight(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<f64> {
+    match cell.number() {
+        Some(w) if w.is_finite() && w >= 0.0 => Ok(w),
+        _ => Err(Error::invalid_value(
+            at(),
+            format!(
+                "sample weight \"{}\" is not a finite number ≥ 0",
+                String::from_utf8_lossy(&cell.text())
+            ),
+        )),
+    }
+}
+
+fn read_score(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<f64> {
+    match cell.number() {
+        Some(x) if x.is_finite() => Ok(x),
+        Some(x) if x.is_infinite() => {
+            Err(Error::invalid_value(at(), format!("score {x} is not a finite number")))
+        }
+        _ => Err(Error::invalid_value(
+            at(),
+            format!("score \"{}\" is not a number", String::from_utf8_lossy(&cell.text())),
+        )),
+    }
+}
