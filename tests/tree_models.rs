@@ -144,6 +144,16 @@ fn tree_shap_equals_the_libraries_and_shap_for_every_output() {
     }
 }
 
+/// The error explaining the fixture rows against the fixture background with `params`.
+fn refusal(model: &dyn Model, params: &ShapParams) -> String {
+    let rows = csv(model, "rows.csv");
+    let background = csv(model, "background.csv");
+    explain_shap(model, rows.names, &rows.rows, &background.rows, params, &mut NoProgress)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default()
+}
+
 #[test]
 fn the_probability_of_a_softmax_model_is_refused_with_the_way_out() {
     let model = load("xgb_multiclass.json");
@@ -153,19 +163,7 @@ fn the_probability_of_a_softmax_model_is_refused_with_the_way_out() {
         output: Some(OutputChoice::Index(2)),
         ..ShapParams::default()
     };
-    let rows = csv(model.as_ref(), "rows.csv");
-    let background = csv(model.as_ref(), "background.csv");
-    let error = explain_shap(
-        model.as_ref(),
-        rows.names,
-        &rows.rows,
-        &background.rows,
-        &params,
-        &mut NoProgress,
-    )
-    .err()
-    .map(|e| e.to_string())
-    .unwrap_or_default();
+    let error = refusal(model.as_ref(), &params);
     assert!(error.contains("softmax") && error.contains("exact"), "{error}");
 }
 
@@ -244,20 +242,8 @@ fn interaction_values_equal_xgboosts_pred_interactions() {
     }
     // Interventional values have no interaction values (as in shap and XGBoost).
     let model = load("xgb_regression.json");
-    let rows = csv(model.as_ref(), "rows.csv");
-    let background = csv(model.as_ref(), "background.csv");
     let params =
         ShapParams { algorithm: Algorithm::Tree, interactions: true, ..ShapParams::default() };
-    let error = explain_shap(
-        model.as_ref(),
-        rows.names,
-        &rows.rows,
-        &background.rows,
-        &params,
-        &mut NoProgress,
-    )
-    .err()
-    .map(|e| e.to_string())
-    .unwrap_or_default();
+    let error = refusal(model.as_ref(), &params);
     assert!(error.contains("tree_path_dependent"), "{error}");
 }

@@ -228,15 +228,11 @@ impl<'a> Batches<'a> {
     }
 
     /// Decodes only `columns` from here on (before the first batch).
-    ///
-    /// # Errors
-    /// None today; kept fallible for decoders that check the projection.
-    pub(crate) fn project(&mut self, columns: &[usize]) -> Result<()> {
+    pub(crate) fn project(&mut self, columns: &[usize]) {
         let mut sorted = columns.to_vec();
         sorted.sort_unstable();
         sorted.dedup();
         self.projection = Some(sorted);
-        Ok(())
     }
 
     /// Reads the next batch; false at the end.

@@ -207,7 +207,10 @@ fn typed_feature(
         Some(x) if x.is_nan() && allow_missing => Ok(x),
         Some(x) if x.is_nan() => Err(Error::invalid_value(
             at(),
-            "missing value (null), and the model does not impute missing values",
+            format!(
+                "missing value ({}), and the model does not impute missing values",
+                if cell == Cell::Null { "null" } else { "NaN" }
+            ),
         )),
         _ => Err(Error::invalid_value(
             at(),
@@ -249,7 +252,7 @@ pub fn read_features<'a>(
     let mut table = Table::open(reader, source)?;
     let header = table.header().clone();
     let columns = resolve_features(&header, schema, features, ignore)?;
-    table.project(&columns)?;
+    table.project(&columns);
     let mut values = Vec::new();
     while table.fill()? {
         let batch = table.batch();

@@ -76,7 +76,7 @@ pub(crate) fn count_part<'a>(
     if let Some(scorer) = scorer.as_deref_mut() {
         read.extend(scorer.bind(&header)?);
     }
-    input.project(&read)?;
+    input.project(&read);
     let mut counter = Counter::new(plan, &header, columns, source);
     while input.fill()? {
         counter.count(input.batch(), scorer.as_deref_mut())?;
