@@ -44,18 +44,23 @@ impl Boundaries {
         let mut i = self.scanned;
         while i < buffer.len() {
             match self.state {
-                Scan::Unquoted => match memchr::memchr2(b'"', b'\n', &buffer[i..]) {
-                    None => i = buffer.len(),
-                    Some(at) => {
-                        let j = i + at;
-                        if buffer[j] == b'\n' {
-                            self.last = j + 1;
-                        } else if j == 0 || matches!(buffer[j - 1], b',' | b'\n' | b'\r') {
-                            self.state = Scan::Quoted;
-                        }
-                        i = j + 1;
+                Scan::Unquoted => {
+                    // The last newline before the next quote ends a record.
+                    let quote = memchr::memchr(b'"', &buffer[i..]).map(|at| i + at);
+                    let end = quote.unwrap_or(buffer.len());
+                    if let Some(at) = memchr::memrchr(b'\n', &buffer[i..end]) {
+                        self.last = i + at + 1;
                     }
-                },
+                    match quote {
+                        None => i = end,
+                        Some(j) => {
+                            if j == 0 || matches!(buffer[j - 1], b',' | b'\n' | b'\r') {
+                                self.state = Scan::Quoted;
+                            }
+                            i = j + 1;
+                        }
+                    }
+                }
                 Scan::Quoted => match memchr::memchr(b'"', &buffer[i..]) {
                     None => i = buffer.len(),
                     Some(at) => {
@@ -93,6 +98,8 @@ pub(crate) struct Chunks {
     boundaries: Boundaries,
     eof: bool,
     chunk: usize,
+    /// Buffers of chunks already counted, to hold the next ones without allocating.
+    spare: Vec<Vec<u8>>,
 }
 
 impl Chunks {
@@ -110,6 +117,7 @@ impl Chunks {
             boundaries: Boundaries::new(),
             eof: false,
             chunk,
+            spare: Vec::new(),
         };
         while chunks.boundaries.scan(&chunks.buffer) == 0 && !chunks.eof {
             chunks.read_more().ok()?;
@@ -141,6 +149,11 @@ impl Chunks {
         Ok(())
     }
 
+    /// Takes back the buffer of a chunk counted, for a later chunk.
+    pub(crate) fn recycle(&mut self, buffer: Vec<u8>) {
+        self.spare.push(buffer);
+    }
+
     /// The next chunk of whole records, `None` at the end.
     ///
     /// # Errors
@@ -153,8 +166,11 @@ impl Chunks {
             let boundary = self.boundaries.scan(&self.buffer);
             let cut = if self.eof { self.buffer.len() } else { boundary };
             if cut > 0 {
-                let rest = self.buffer.split_off(cut);
-                let chunk = std::mem::replace(&mut self.buffer, rest);
+                let mut rest = self.spare.pop().unwrap_or_default();
+                rest.clear();
+                rest.extend_from_slice(&self.buffer[cut..]);
+                let mut chunk = std::mem::replace(&mut self.buffer, rest);
+                chunk.truncate(cut);
                 self.boundaries.cut(cut);
                 return Ok(Some(chunk));
             }

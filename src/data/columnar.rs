@@ -141,6 +141,8 @@ pub(crate) struct Batches<'a> {
     decoder: Decoder<'a>,
     /// The columns to decode (positions in the header); every column when `None`.
     projection: Option<Vec<usize>>,
+    /// The row groups of a Parquet file to decode; every one when `None`.
+    row_groups: Option<Vec<usize>>,
     current: ArrowBatch,
     /// Data rows before the current batch.
     rows_before: u64,
@@ -217,6 +219,7 @@ impl<'a> Batches<'a> {
             format,
             decoder,
             projection: None,
+            row_groups: None,
             current: ArrowBatch::default(),
             rows_before: 0,
         })
@@ -233,6 +236,28 @@ impl<'a> Batches<'a> {
         sorted.sort_unstable();
         sorted.dedup();
         self.projection = Some(sorted);
+    }
+
+    /// The number of parts decodable apart: a Parquet file's row groups (before the first
+    /// batch), 1 for other inputs.
+    #[cfg(not(target_arch = "wasm32"))] // counted on several cores, native only
+    pub(crate) fn parts(&self) -> usize {
+        match &self.decoder {
+            Decoder::ParquetPending(builder) => builder.metadata().num_row_groups(),
+            _ => 1,
+        }
+    }
+
+    /// Decodes only the parts `parts` (a range of [`Batches::parts`], before the first
+    /// batch); rows keep their numbers in the whole file.
+    #[cfg(not(target_arch = "wasm32"))] // counted on several cores, native only
+    pub(crate) fn select_parts(&mut self, parts: std::ops::Range<usize>) {
+        if let Decoder::ParquetPending(builder) = &self.decoder {
+            let groups = builder.metadata().row_groups();
+            let before = groups.iter().take(parts.start).map(|g| g.num_rows()).sum::<i64>();
+            self.rows_before = u64::try_from(before).unwrap_or(0);
+            self.row_groups = Some(parts.collect());
+        }
     }
 
     /// Reads the next batch; false at the end.
@@ -270,6 +295,7 @@ impl<'a> Batches<'a> {
     /// Builds the decoder with the projection, once.
     fn start(&mut self) -> Result<()> {
         let projection = self.projection.clone();
+        let row_groups = self.row_groups.clone();
         let (source, format) = (&self.source, self.format);
         let fail = |e: &dyn std::fmt::Display| decode_error(source, format, e);
         let started = match std::mem::replace(&mut self.decoder, Decoder::Failed) {
@@ -278,6 +304,9 @@ impl<'a> Batches<'a> {
                 if let Some(columns) = projection {
                     let mask = ProjectionMask::roots(builder.parquet_schema(), columns);
                     builder = builder.with_projection(mask);
+                }
+                if let Some(groups) = row_groups {
+                    builder = builder.with_row_groups(groups);
                 }
                 let reader = builder.with_batch_size(BATCH_ROWS).build().map_err(|e| fail(&e))?;
                 Decoder::Parquet(reader)

@@ -17,6 +17,8 @@ pub mod features;
 pub mod header;
 pub mod input;
 pub mod missing;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod plain;
 pub mod preview;
 pub mod rows;
 pub mod table;

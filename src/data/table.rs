@@ -121,6 +121,29 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// The number of parts of the input that decode apart (a Parquet file's row groups),
+    /// before the first batch: 1 for other inputs.
+    #[cfg(not(target_arch = "wasm32"))] // counted on several cores, native only
+    pub(crate) fn parts(&self) -> usize {
+        match &self.rows {
+            Rows::Csv { .. } => 1,
+            #[cfg(feature = "columnar")]
+            Rows::Columnar(batches) => batches.parts(),
+        }
+    }
+
+    /// Reads only the parts `parts` of the input (a range of [`Table::parts`], before the
+    /// first batch); rows keep their places in the whole input.
+    #[cfg(not(target_arch = "wasm32"))] // counted on several cores, native only
+    #[cfg_attr(not(feature = "columnar"), allow(unused_variables))]
+    pub(crate) fn select_parts(&mut self, parts: std::ops::Range<usize>) {
+        match &mut self.rows {
+            Rows::Csv { .. } => {}
+            #[cfg(feature = "columnar")]
+            Rows::Columnar(batches) => batches.select_parts(parts),
+        }
+    }
+
     /// Reads the next batch; false at the end of the input.
     ///
     /// # Errors

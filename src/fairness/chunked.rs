@@ -1,6 +1,8 @@
-//! Counting a CSV file on all cores: the file, read at offsets, is cut into chunks of whole
-//! records ([`crate::data::chunks`]); each chunk is counted on its own thread by the same
-//! [`Counter`] as the sequential reader, and the chunks' counts merge in file order.
+//! Counting a file on all cores. A CSV file, read at offsets, is cut into chunks of whole
+//! records ([`crate::data::chunks`]), split at its separators when it is plain
+//! ([`crate::data::plain`]); a Parquet file is cut into its row groups. Each part is
+//! counted on its own thread by the same [`Counter`] as the sequential reader, and the
+//! parts' counts merge in file order.
 //!
 //! The merge is exact: counts and weight histograms add, the label values each chunk met
 //! agree or the input holds more than two, and the groups of the whole are checked against
@@ -9,26 +11,94 @@
 //! and the file is read again sequentially, which reports the same error at the same line.
 
 use std::collections::BTreeMap;
-use std::sync::mpsc::{channel, sync_channel};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::channel;
 use std::sync::{Arc, Mutex};
 
 use crate::data::batch::RecordBatch;
 use crate::data::cell::TableFormat;
 use crate::data::chunks::{Chunks, CHUNK_BYTES};
 use crate::data::header::Header;
-use crate::data::input::RandomAccess;
+use crate::data::input::{Input, RandomAccess};
+use crate::data::plain::PlainRecords;
+use crate::data::table::Table;
 use crate::fairness::counter::{Columns, CountedData, Counter};
 use crate::fairness::plan::FairnessPlan;
 
-/// The counted data of the CSV file `access` (named `source`) for `plan`, counted in chunks
-/// on rayon's number of threads; `None` when there is one thread, the file is not CSV, or
-/// anything needs the sequential reader (an error to report, more groups than allowed).
-pub(crate) fn count_chunks(
+/// The counted data of the file `access` (named `source`) for `plan`, counted on rayon's
+/// number of threads: a CSV file in chunks, a Parquet
+/// file by row groups; `None` for other inputs, a Parquet file of one row group or on one
+/// thread, and whenever anything needs the sequential reader (an error to report, more
+/// groups than allowed).
+pub(crate) fn count_on_all_cores(
     access: &Arc<dyn RandomAccess>,
     source: &str,
     plan: &FairnessPlan,
 ) -> Option<CountedData> {
-    count_in_chunks(access, source, plan, rayon::current_num_threads(), CHUNK_BYTES)
+    let threads = rayon::current_num_threads();
+    let mut magic = [0u8; 8];
+    let n = access.read_at(0, &mut magic).ok()?;
+    match TableFormat::detect(&magic[..n]) {
+        TableFormat::Csv => count_in_chunks(access, source, plan, threads, CHUNK_BYTES),
+        TableFormat::Parquet => count_row_groups(access, source, plan, threads),
+        TableFormat::ArrowFile | TableFormat::ArrowStream => None,
+    }
+}
+
+/// Counts a Parquet file's row groups in `threads` contiguous runs, one per thread.
+fn count_row_groups(
+    access: &Arc<dyn RandomAccess>,
+    source: &str,
+    plan: &FairnessPlan,
+    threads: usize,
+) -> Option<CountedData> {
+    let table = Table::open(Input::RandomAccess(access.clone()), source).ok()?;
+    let (parts, header) = (table.parts(), table.header().clone());
+    drop(table);
+    if threads < 2 || parts < 2 {
+        return None;
+    }
+    let columns = Columns::find(&header, plan, false).ok()?;
+    let threads = threads.min(parts);
+    let header = &header;
+    let counted: Vec<Option<Counter<'_>>> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..threads)
+            .map(|t| {
+                let run = parts * t / threads..parts * (t + 1) / threads;
+                let columns = columns.clone();
+                scope.spawn(move || count_row_group_run(access, source, plan, header, columns, run))
+            })
+            .collect();
+        runs.into_iter().map(|run| run.join().ok().flatten()).collect()
+    });
+    let mut counted = counted.into_iter();
+    let mut total = counted.next()??;
+    for part in counted {
+        if !total.merge(part?) {
+            return None;
+        }
+    }
+    total.fits_limits().then(|| total.finish().ok()).flatten()
+}
+
+/// Counts the row groups `run` of a Parquet file; `None` when the sequential reader must
+/// say what is wrong in them.
+fn count_row_group_run<'p>(
+    access: &Arc<dyn RandomAccess>,
+    source: &'p str,
+    plan: &'p FairnessPlan,
+    header: &'p Header,
+    columns: Columns,
+    run: std::ops::Range<usize>,
+) -> Option<Counter<'p>> {
+    let mut table = Table::open(Input::RandomAccess(access.clone()), source).ok()?;
+    table.select_parts(run);
+    table.project(&columns.read());
+    let mut counter = Counter::new(plan, header, columns, source);
+    while table.fill().ok()? {
+        counter.count(table.batch(), None).ok()?;
+    }
+    Some(counter)
 }
 
 fn count_in_chunks(
@@ -38,34 +108,33 @@ fn count_in_chunks(
     threads: usize,
     chunk_bytes: usize,
 ) -> Option<CountedData> {
-    if threads < 2 {
-        return None;
-    }
-    let mut magic = [0u8; 8];
-    let n = access.read_at(0, &mut magic).ok()?;
-    if TableFormat::detect(&magic[..n]) != TableFormat::Csv {
-        return None;
-    }
-    let (header, mut chunks) = Chunks::open(access.clone(), source, chunk_bytes)?;
+    let (header, chunks) = Chunks::open(access.clone(), source, chunk_bytes)?;
     let columns = Columns::find(&header, plan, false).ok()?;
     let header = &header;
-    let (work, jobs) = sync_channel::<(u64, Vec<u8>)>(threads);
-    let jobs = Mutex::new(jobs);
+    // Each thread reads its next chunk itself (reading is a copy and a scan for quotes, a
+    // small part of counting) and counts it; this thread merges the counts in file order.
+    let reading = Mutex::new(Reading { chunks, sent: 0, ended: false });
+    let stop = AtomicBool::new(false);
     let (done, results) = channel();
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let (jobs, done, columns) = (&jobs, done.clone(), columns.clone());
+    let merged = std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let (reading, stop, done, columns) = (&reading, &stop, done.clone(), columns.clone());
             scope.spawn(move || {
                 // One pool of records per thread, reused chunk after chunk.
                 let mut batch = RecordBatch::default();
-                loop {
-                    let job = jobs.lock().ok().and_then(|jobs| jobs.recv().ok());
-                    let Some((sequence, bytes)) = job else { break };
+                let mut spare = None;
+                while !stop.load(Ordering::Relaxed) {
+                    let Some((sequence, bytes)) =
+                        reading.lock().ok().and_then(|mut r| r.next(spare.take()))
+                    else {
+                        break;
+                    };
                     let counted =
                         count_chunk(&bytes, &mut batch, plan, header, columns.clone(), source);
                     if done.send((sequence, counted)).is_err() {
                         break;
                     }
+                    spare = Some(bytes);
                 }
             });
         }
@@ -76,31 +145,48 @@ fn count_in_chunks(
             next: 0,
             exact: true,
         };
-        let (mut sent, mut ended) = (0u64, false);
-        while merged.exact {
-            let chunk = match chunks.next_chunk() {
-                Ok(Some(chunk)) => chunk,
-                Ok(None) => {
-                    ended = true;
-                    break;
-                }
-                Err(_) => break,
-            };
-            if work.send((sent, chunk)).is_err() {
-                break;
-            }
-            sent += 1;
-            while let Ok((sequence, counted)) = results.try_recv() {
-                merged.add(sequence, counted);
-            }
-        }
-        drop(work);
         for (sequence, counted) in results {
             merged.add(sequence, counted);
+            if !merged.exact {
+                stop.store(true, Ordering::Relaxed);
+            }
         }
-        let complete = merged.exact && ended && merged.next == sent && merged.total.fits_limits();
-        complete.then(|| merged.total.finish().ok()).flatten()
-    })
+        merged
+    });
+    let reading = reading.into_inner().ok()?;
+    let complete =
+        merged.exact && reading.ended && merged.next == reading.sent && merged.total.fits_limits();
+    complete.then(|| merged.total.finish().ok()).flatten()
+}
+
+/// The chunks of a file, handed out in order to the threads that count them.
+struct Reading {
+    chunks: Chunks,
+    /// The chunks handed out.
+    sent: u64,
+    /// Whether the last chunk was handed out.
+    ended: bool,
+}
+
+impl Reading {
+    /// The next chunk and its number, taking back the buffer of a chunk counted; `None` at
+    /// the end or when the file cannot be read.
+    fn next(&mut self, spare: Option<Vec<u8>>) -> Option<(u64, Vec<u8>)> {
+        if let Some(buffer) = spare {
+            self.chunks.recycle(buffer);
+        }
+        match self.chunks.next_chunk() {
+            Ok(Some(chunk)) => {
+                self.sent += 1;
+                Some((self.sent - 1, chunk))
+            }
+            Ok(None) => {
+                self.ended = true;
+                None
+            }
+            Err(_) => None,
+        }
+    }
 }
 
 /// Chunks' counts merged in file order as they arrive.
@@ -133,9 +219,15 @@ fn count_chunk<'p>(
     columns: Columns,
     source: &'p str,
 ) -> Option<Counter<'p>> {
-    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let width = header.names().len();
-    let mut counter = Counter::new(plan, header, columns, source);
+    let mut counter = Counter::new(plan, header, columns.clone(), source);
+    if let Some(mut plain) = PlainRecords::new(bytes, width, &columns.read()) {
+        while plain.fill()? {
+            counter.count_batch(&plain).ok()?;
+        }
+        return Some(counter);
+    }
+    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     while batch.fill(&mut csv, source).ok()? {
         if batch.records().iter().any(|r| r.len() != width) {
             return None;

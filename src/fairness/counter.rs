@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 use crate::data::cell::{Batch, Cell};
 use crate::data::features::ScoreRecords;
@@ -23,6 +23,7 @@ use crate::fairness::counts::{GroupCounts, MAX_TOTAL_ROWS};
 use crate::fairness::labels::{BinaryCodec, BinaryError};
 use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome, MISSING_GROUP};
 use crate::fairness::report::MissingReport;
+use crate::fairness::row_memo::{RowMemo, Seen, WordHasher};
 use crate::fairness::weights::CellWeights;
 
 /// Counted data ready to audit: the mergeable state and how its labels were read.
@@ -95,6 +96,8 @@ pub(crate) struct Counter<'p> {
     scores: Vec<f64>,
     key: Vec<u8>,
     total_rows: u64,
+    /// How rows seen before were counted; `None` when a model scores the rows.
+    memo: Option<RowMemo>,
 }
 
 impl<'p> Counter<'p> {
@@ -105,6 +108,12 @@ impl<'p> Counter<'p> {
         columns: Columns,
         source: &'p str,
     ) -> Self {
+        let memo = columns.outcome.map(|outcome| {
+            let prediction = matches!(plan.outcome, Outcome::Prediction { .. }).then_some(outcome);
+            let key =
+                [columns.label].into_iter().chain(prediction).chain(columns.sensitive.clone());
+            RowMemo::new(key.collect())
+        });
         Counter {
             plan,
             header,
@@ -117,6 +126,7 @@ impl<'p> Counter<'p> {
             scores: Vec::new(),
             key: Vec::new(),
             total_rows: 0,
+            memo,
         }
     }
 
@@ -130,6 +140,40 @@ impl<'p> Counter<'p> {
         batch: &dyn Batch,
         scorer: Option<&mut (dyn ScoreRecords + 's)>,
     ) -> Result<()> {
+        let mut scores = std::mem::take(&mut self.scores);
+        scores.clear();
+        // When the scorer fails on the batch, the error is reported at its first failing
+        // row, after the rows before it have been checked: the file's first error wins.
+        let mut failed = None;
+        if let Some(scorer) = scorer {
+            if let Err(error) = scorer.score(batch, 0..batch.len(), &mut scores) {
+                // Rows that the missing-value policy leaves out need no score.
+                let skip = |row: usize| self.missing.would_leave_out(batch, row, &self.columns);
+                failed = Some(score_row_by_row(scorer, batch, &mut scores, skip, error));
+            }
+        }
+        self.scores = scores;
+        self.count_rows(batch, failed)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))] // counted in chunks, native only
+    /// [`Counter::count`] for a batch of a type known here (no model): its cells are read
+    /// without a call through a table of methods, the hot path of counting a large file.
+    ///
+    /// # Errors
+    /// As [`Counter::count`].
+    pub(crate) fn count_batch(&mut self, batch: &impl Batch) -> Result<()> {
+        self.scores.clear();
+        self.count_rows(batch, None)
+    }
+
+    /// Counts the rows of `batch` with their scores in `self.scores` (when a model scored
+    /// them), up to the row `failed` names, whose error it returns.
+    fn count_rows<B: Batch + ?Sized>(
+        &mut self,
+        batch: &B,
+        failed: Option<(usize, Error)>,
+    ) -> Result<()> {
         let Counter {
             plan,
             header,
@@ -142,24 +186,19 @@ impl<'p> Counter<'p> {
             scores,
             key,
             total_rows,
+            memo,
         } = self;
         let (plan, header, source) = (*plan, *header, *source);
         let columns = &*columns;
-        scores.clear();
-        // When the scorer fails on the batch, the error is reported at its first failing
-        // row, after the rows before it have been checked: the file's first error wins.
-        let mut failed = None;
-        if let Some(scorer) = scorer {
-            if let Err(error) = scorer.score(batch, 0..batch.len(), scores) {
-                // Rows that the missing-value policy leaves out need no score.
-                let skip = |row: usize| missing.would_leave_out(batch, row, columns);
-                failed = Some(score_row_by_row(scorer, batch, scores, skip, error));
-            }
-        }
         for i in 0..batch.len() {
             if failed.as_ref().is_some_and(|(row, _)| *row == i) {
                 if let Some((_, error)) = failed {
                     return Err(error);
+                }
+            }
+            if let Some(seen) = memo.as_mut().and_then(|memo| memo.lookup(batch, i)) {
+                if count_seen(seen, batch, i, plan, columns, table, total_rows) {
+                    continue;
                 }
             }
             let place = batch.place(i);
@@ -221,10 +260,15 @@ impl<'p> Counter<'p> {
                 distinct.add(&values, plan, place.locate(Location::source(source)))?;
                 Ok(values)
             };
-            let cell = table.entry(key, new_values)?;
+            let slot = table.entry(key, new_values)?;
+            let cell = &mut table.cells[slot].1;
             cell.counts.add_rows(label, prediction, rows);
             if let Some(c) = columns.weight {
                 cell.weights.add(label, prediction, read_weight(batch.cell(i, c), || at(c))?, rows);
+            }
+            if let Some(memo) = memo {
+                let keyed = matches!(plan.outcome, Outcome::Prediction { .. });
+                memo.remember(Seen { slot, label, prediction: keyed.then_some(prediction) });
             }
         }
         match failed {
@@ -310,6 +354,50 @@ impl<'p> Counter<'p> {
     }
 }
 
+/// Counts the row `row` of `batch` as the memo says a row with its key cells was counted
+/// (`seen`), reading only the cells outside the key (score, frequency, weight); false, with
+/// nothing counted, when one of those needs the full reading (a bad or missing value, the
+/// row limit), which then reports or handles it.
+fn count_seen<B: Batch + ?Sized>(
+    seen: Seen,
+    batch: &B,
+    row: usize,
+    plan: &FairnessPlan,
+    columns: &Columns,
+    table: &mut JointTable,
+    total_rows: &mut u64,
+) -> bool {
+    let cell = |column: usize| batch.cell(row, column);
+    let rows = match columns.count.map(|c| read_count(cell(c), Location::default)) {
+        Some(Ok(rows)) => rows,
+        Some(Err(_)) => return false,
+        None => 1,
+    };
+    let prediction = match (seen.prediction, &plan.outcome, columns.outcome) {
+        (Some(prediction), _, _) => prediction,
+        (None, Outcome::Score { threshold, .. }, Some(c)) => match cell(c).number() {
+            Some(score) if score.is_finite() => score >= *threshold,
+            _ => return false,
+        },
+        _ => return false,
+    };
+    let weight = match columns.weight.map(|c| read_weight(cell(c), Location::default)) {
+        Some(Ok(weight)) => Some(weight),
+        Some(Err(_)) => return false,
+        None => None,
+    };
+    let Some(total) = total_rows.checked_add(rows).filter(|&t| t <= MAX_TOTAL_ROWS) else {
+        return false;
+    };
+    *total_rows = total;
+    let Some((_, counted)) = table.cells.get_mut(seen.slot) else { return false };
+    counted.counts.add_rows(seen.label, prediction, rows);
+    if let Some(weight) = weight {
+        counted.weights.add(seen.label, prediction, weight, rows);
+    }
+    true
+}
+
 /// Scores `records` one by one after `scorer` failed on the batch with `error`, to place the
 /// error at its row: rows that `skip` says are left out get no score (NaN). Returns the
 /// first row that fails alone with its error, or the batch's `error` after the last row
@@ -334,36 +422,6 @@ fn score_row_by_row(
     (batch.len(), error)
 }
 
-/// A word-at-a-time multiplicative hash (the FxHash recipe): hashing the short keys of
-/// sensitive values is the reader's per-row hot spot, and SipHash's flooding resistance buys
-/// nothing for keys from the user's own file.
-#[derive(Clone, Copy, Default)]
-struct WordHasher(u64);
-
-impl WordHasher {
-    fn mix(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.mix(u64::from_le_bytes(word));
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.mix(u64::from_le_bytes(tail) ^ (bytes.len() as u64) << 56);
-    }
-}
-
 /// The observed combinations of sensitive values, keyed by their raw bytes.
 #[derive(Default)]
 struct JointTable {
@@ -380,12 +438,8 @@ struct JointCell {
 }
 
 impl JointTable {
-    /// The cell of the combination `key`, created with `values()` on first sight.
-    fn entry(
-        &mut self,
-        key: &[u8],
-        values: impl FnOnce() -> Result<Vec<String>>,
-    ) -> Result<&mut JointCell> {
+    /// The slot of the combination `key` in `cells`, created with `values()` on first sight.
+    fn entry(&mut self, key: &[u8], values: impl FnOnce() -> Result<Vec<String>>) -> Result<usize> {
         let slot = match self.index.get(key) {
             Some(&slot) => slot,
             None => {
@@ -394,7 +448,7 @@ impl JointTable {
                 self.cells.len() - 1
             }
         };
-        Ok(&mut self.cells[slot].1)
+        Ok(slot)
     }
 
     fn rows(&self) -> u64 {
@@ -429,8 +483,8 @@ impl JointTable {
     }
 }
 
-fn sensitive_values(
-    batch: &dyn Batch,
+fn sensitive_values<B: Batch + ?Sized>(
+    batch: &B,
     row: usize,
     columns: &[usize],
     at: impl Fn(usize) -> Location,
@@ -470,7 +524,7 @@ impl MissingTally {
 
     /// Whether the policy leaves the row out (never under [`MissingPolicy::Error`], where a
     /// missing value is an error instead), without counting it.
-    fn would_leave_out(&self, batch: &dyn Batch, row: usize, columns: &Columns) -> bool {
+    fn would_leave_out<B: Batch + ?Sized>(&self, batch: &B, row: usize, columns: &Columns) -> bool {
         let required = std::iter::once(columns.label).chain(columns.outcome).chain(columns.weight);
         let missing = |c: usize| batch.cell(row, c).is_missing();
         match self.policy {
@@ -484,9 +538,9 @@ impl MissingTally {
     ///
     /// # Errors
     /// Under [`MissingPolicy::Error`], the first missing cell, placed at `at(column)`.
-    fn leaves_out(
+    fn leaves_out<B: Batch + ?Sized>(
         &mut self,
-        batch: &dyn Batch,
+        batch: &B,
         row: usize,
         columns: &Columns,
         at: &impl Fn(usize) -> Location,

@@ -51,8 +51,8 @@ pub(crate) fn count_scored_csv<'a>(
 /// be merged with others ([`crate::fairness::state`]): a part may hold a single group, or
 /// no rows at all.
 ///
-/// A CSV file read at offsets ([`Input::RandomAccess`]) without a scorer is counted in
-/// chunks on all cores natively ([`crate::fairness::chunked`]), with the same result.
+/// A CSV or Parquet file read at offsets ([`Input::RandomAccess`]) without a scorer is
+/// counted on all cores natively ([`crate::fairness::chunked`]), with the same result.
 ///
 /// # Errors
 /// As [`count_csv`], but for a single group or no rows.
@@ -65,7 +65,7 @@ pub(crate) fn count_part<'a>(
     let input = reader.into();
     #[cfg(not(target_arch = "wasm32"))]
     if let (None, Input::RandomAccess(access)) = (&scorer, &input) {
-        if let Some(counted) = crate::fairness::chunked::count_chunks(access, source, plan) {
+        if let Some(counted) = crate::fairness::chunked::count_on_all_cores(access, source, plan) {
             return Ok(counted);
         }
     }

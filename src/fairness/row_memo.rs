@@ -1,0 +1,148 @@
+//! What rows already seen were counted as: a row's contribution to the counts depends only
+//! on its label, prediction and sensitive cells (the label codec never changes its reading
+//! of a value once read, missing-value markers and group values are fixed spellings), so a
+//! row whose cells repeat an earlier row's exactly (same bytes, or same type and value) is
+//! counted without reading them again. Production tables repeat a few combinations over millions of rows: the memo turns
+//! the per-row validation into one hash lookup (`bench/run-ingest-comparison.sh`).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::data::cell::{Batch, Cell};
+use crate::fairness::row_key::RowKey;
+
+/// How a row whose key cells were seen before is counted.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Seen {
+    /// The row's cell of the joint table.
+    pub(crate) slot: usize,
+    /// The label read as positive or not.
+    pub(crate) label: bool,
+    /// The prediction, when it is one of the key cells (not a score compared per row).
+    pub(crate) prediction: Option<bool>,
+}
+
+/// Distinct keys remembered at most: enough for every combination of a real audit's values,
+/// and a bound on the memory when values keep changing.
+const MAX_KEYS: usize = 1 << 16;
+
+/// The keys of rows counted so far and how they were counted. Short keys (the usual labels
+/// and group names, see [`RowKey`]) are compared as four words; longer ones as byte strings.
+pub(crate) struct RowMemo {
+    columns: Vec<usize>,
+    short: HashMap<RowKey, Seen, BuildHasherDefault<WordHasher>>,
+    long: HashMap<Vec<u8>, Seen, BuildHasherDefault<WordHasher>>,
+    /// The key of the row last looked up.
+    key: Key,
+}
+
+/// A row's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    /// None: no key looked up since the last one remembered.
+    Unkeyed,
+    Short(RowKey),
+    Long(Vec<u8>),
+}
+
+impl RowMemo {
+    /// A memo keyed by the cells of `columns` (positions in the table's header, in any
+    /// order, repeats allowed).
+    pub(crate) fn new(mut columns: Vec<usize>) -> Self {
+        // Each column once: a cell read twice adds nothing to the key.
+        columns.sort_unstable();
+        columns.dedup();
+        RowMemo { columns, short: HashMap::default(), long: HashMap::default(), key: Key::Unkeyed }
+    }
+
+    /// How the row `row` of `batch` was counted, if a row with the same key cells was.
+    pub(crate) fn lookup<B: Batch + ?Sized>(&mut self, batch: &B, row: usize) -> Option<Seen> {
+        self.key = self.key_of(batch, row);
+        match &self.key {
+            Key::Short(words) => self.short.get(words).copied(),
+            Key::Long(bytes) => self.long.get(bytes).copied(),
+            Key::Unkeyed => None,
+        }
+    }
+
+    fn key_of<B: Batch + ?Sized>(&self, batch: &B, row: usize) -> Key {
+        match RowKey::of(self.columns.iter().map(|&c| batch.cell(row, c))) {
+            Some(key) => Key::Short(key),
+            None => self.long_key(batch, row),
+        }
+    }
+
+    /// The key of a row whose key cells do not fit a short key.
+    fn long_key<B: Batch + ?Sized>(&self, batch: &B, row: usize) -> Key {
+        let mut key = Vec::new();
+        for &c in &self.columns {
+            let cell = batch.cell(row, c);
+            let (tag, value) = match cell {
+                Cell::Text(bytes) => (0, bytes.len() as u64),
+                Cell::Bool(b) => (1, u64::from(b)),
+                #[allow(clippy::cast_sign_loss)] // the bits of the value, kept whole
+                Cell::Int(v) => (2, v as u64),
+                Cell::UInt(v) => (3, v),
+                Cell::Float(x) => (4, x.to_bits()),
+                Cell::Float32(x) => (5, u64::from(x.to_bits())),
+                Cell::Null => (6, 0),
+            };
+            key.push(tag);
+            key.extend_from_slice(&value.to_le_bytes());
+            if let Cell::Text(bytes) = cell {
+                key.extend_from_slice(bytes);
+            }
+        }
+        Key::Long(key)
+    }
+
+    /// Remembers that the row last looked up was counted as `seen`.
+    pub(crate) fn remember(&mut self, seen: Seen) {
+        if self.short.len() + self.long.len() >= MAX_KEYS {
+            return;
+        }
+        match std::mem::replace(&mut self.key, Key::Unkeyed) {
+            Key::Short(words) => {
+                self.short.insert(words, seen);
+            }
+            Key::Long(bytes) => {
+                self.long.insert(bytes, seen);
+            }
+            Key::Unkeyed => {}
+        }
+    }
+}
+
+/// A word-at-a-time multiplicative hash (the FxHash recipe): hashing the short keys of
+/// cells is the reader's per-row hot spot, and SipHash's flooding resistance buys nothing
+/// for keys from the user's own file.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct WordHasher(u64);
+
+impl WordHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.mix(word);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.mix(u64::from_le_bytes(tail) ^ (bytes.len() as u64) << 56);
+    }
+}
