@@ -20,9 +20,12 @@ use arrow_array::{
     RecordBatch, StringArray, StringViewArray, UInt64Array,
 };
 use arrow_ipc::reader::{FileReader, StreamReader};
-use arrow_schema::{ArrowError, DataType, SchemaRef};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use bytes::Bytes;
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::ProjectionMask;
 use parquet::file::reader::{ChunkReader, Length};
 
@@ -194,7 +197,12 @@ impl<'a> Batches<'a> {
     fn of_file(file: Source, format: TableFormat, source: &str) -> Result<Batches<'a>> {
         let fail = |e: &dyn std::fmt::Display| decode_error(source, format, e);
         let (schema, decoder) = if format == TableFormat::Parquet {
-            let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(&e))?;
+            let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+                .map_err(|e| fail(&e))?;
+            let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(
+                file,
+                strings_as_dictionaries(metadata),
+            );
             (builder.schema().clone(), Decoder::ParquetPending(Box::new(builder)))
         } else {
             let schema = FileReader::try_new(file.reader(0), None).map_err(|e| fail(&e))?.schema();
@@ -321,9 +329,33 @@ impl<'a> Batches<'a> {
     }
 
     /// The current batch.
-    pub(crate) fn batch(&self) -> &dyn Batch {
+    pub(crate) fn batch(&self) -> &ArrowBatch {
         &self.current
     }
+}
+
+/// `metadata` whose string columns decode as dictionary arrays: their dictionary-encoded
+/// pages (what Parquet writers produce for the few values of a group or label column) are
+/// then read as keys into one dictionary, where strings would copy every row's value
+/// (`bench/run-ingest-comparison.sh`). Left as it is when the reader refuses the schema.
+fn strings_as_dictionaries(metadata: ArrowReaderMetadata) -> ArrowReaderMetadata {
+    let schema = metadata.schema();
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|field| match field.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 => {
+                field.as_ref().clone().with_data_type(DataType::Dictionary(
+                    Box::new(DataType::Int32),
+                    Box::new(field.data_type().clone()),
+                ))
+            }
+            _ => field.as_ref().clone(),
+        })
+        .collect();
+    let dictionaries = Schema::new_with_metadata(fields, schema.metadata().clone());
+    let options = ArrowReaderOptions::new().with_schema(Arc::new(dictionaries));
+    ArrowReaderMetadata::try_new(metadata.metadata().clone(), options).unwrap_or(metadata)
 }
 
 /// One column of a batch, in the types Sextant reads.
@@ -338,7 +370,8 @@ enum Column {
     UInt(UInt64Array),
     Float(Float64Array),
     Float32(Float32Array),
-    /// Dictionary-encoded values: each row's key into `values`, `None` for a null key.
+    /// Dictionary-encoded values: each row's key into `values` (not a dictionary), `None`
+    /// for a null key.
     Dictionary {
         keys: Vec<Option<usize>>,
         values: Box<Column>,
@@ -372,13 +405,34 @@ impl Column {
             }
             DataType::Dictionary(_, _) => match array.as_any_dictionary_opt() {
                 Some(dictionary) => {
+                    let nulls = array.logical_nulls();
                     let keys = dictionary
                         .normalized_keys()
                         .into_iter()
                         .enumerate()
-                        .map(|(row, key)| (!array.is_null(row)).then_some(key))
+                        .map(|(row, key)| match &nulls {
+                            Some(nulls) if nulls.is_null(row) => None,
+                            _ => Some(key),
+                        })
                         .collect();
-                    let values = Column::new(dictionary.values(), name, at)?;
+                    let values = match Column::new(dictionary.values(), name, at)? {
+                        // Values are read by `Column::value`: a dictionary of dictionaries
+                        // is read as text.
+                        Column::Dictionary { .. } => {
+                            let text = arrow_cast::cast(dictionary.values(), &DataType::Utf8)
+                                .map_err(|e| {
+                                    Error::from(ErrorKind::Columnar {
+                                        at: at.clone().in_column(name),
+                                        message: format!(
+                                            "cannot read a column of type {}: {e}",
+                                            array.data_type()
+                                        ),
+                                    })
+                                })?;
+                            Column::Text(text.as_string::<i32>().clone())
+                        }
+                        values => values,
+                    };
                     Column::Dictionary { keys, values: Box::new(values) }
                 }
                 None => Column::Text(cast(&DataType::Utf8)?.as_string::<i32>().clone()),
@@ -387,40 +441,50 @@ impl Column {
         })
     }
 
+    /// The cell of `row`.
+    #[inline]
     fn cell(&self, row: usize) -> Cell<'_> {
-        let null = match self {
-            Column::Text(a) => a.is_null(row),
-            Column::LargeText(a) => a.is_null(row),
-            Column::ViewText(a) => a.is_null(row),
-            Column::Bool(a) => a.is_null(row),
-            Column::Int(a) => a.is_null(row),
-            Column::UInt(a) => a.is_null(row),
-            Column::Float(a) => a.is_null(row),
-            Column::Float32(a) => a.is_null(row),
-            Column::Dictionary { .. } => false,
-        };
-        if null {
-            return Cell::Null;
+        match self {
+            Column::Dictionary { keys, values } => {
+                keys.get(row).copied().flatten().map_or(Cell::Null, |key| values.value(key))
+            }
+            leaf => leaf.value(row),
+        }
+    }
+
+    /// The cell of `row` in a column that is not a dictionary (a dictionary's values are
+    /// not one): kept apart from [`Column::cell`] so that neither is recursive, and both
+    /// inline into the counting loop.
+    #[inline]
+    fn value(&self, row: usize) -> Cell<'_> {
+        fn read<'a, A: Array>(
+            a: &'a A,
+            row: usize,
+            value: impl FnOnce(&'a A) -> Cell<'a>,
+        ) -> Cell<'a> {
+            if a.is_null(row) {
+                Cell::Null
+            } else {
+                value(a)
+            }
         }
         match self {
-            Column::Text(a) => Cell::Text(a.value(row).as_bytes()),
-            Column::LargeText(a) => Cell::Text(a.value(row).as_bytes()),
-            Column::ViewText(a) => Cell::Text(a.value(row).as_bytes()),
-            Column::Bool(a) => Cell::Bool(a.value(row)),
-            Column::Int(a) => Cell::Int(a.value(row)),
-            Column::UInt(a) => Cell::UInt(a.value(row)),
-            Column::Float(a) => Cell::Float(a.value(row)),
-            Column::Float32(a) => Cell::Float32(a.value(row)),
-            Column::Dictionary { keys, values } => {
-                keys.get(row).copied().flatten().map_or(Cell::Null, |key| values.cell(key))
-            }
+            Column::Text(a) => read(a, row, |a| Cell::Text(a.value(row).as_bytes())),
+            Column::LargeText(a) => read(a, row, |a| Cell::Text(a.value(row).as_bytes())),
+            Column::ViewText(a) => read(a, row, |a| Cell::Text(a.value(row).as_bytes())),
+            Column::Bool(a) => read(a, row, |a| Cell::Bool(a.value(row))),
+            Column::Int(a) => read(a, row, |a| Cell::Int(a.value(row))),
+            Column::UInt(a) => read(a, row, |a| Cell::UInt(a.value(row))),
+            Column::Float(a) => read(a, row, |a| Cell::Float(a.value(row))),
+            Column::Float32(a) => read(a, row, |a| Cell::Float32(a.value(row))),
+            Column::Dictionary { .. } => Cell::Null,
         }
     }
 }
 
 /// A record batch's columns, placed at their positions in the header.
 #[derive(Default)]
-struct ArrowBatch {
+pub(crate) struct ArrowBatch {
     columns: Vec<Option<Column>>,
     rows: usize,
     rows_before: u64,

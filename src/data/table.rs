@@ -37,6 +37,13 @@ enum Rows<'a> {
     Columnar(Box<crate::data::columnar::Batches<'a>>),
 }
 
+/// A batch of a table, as its type.
+pub(crate) enum TypedBatch<'t> {
+    Csv(&'t RecordBatch),
+    #[cfg(feature = "columnar")]
+    Columnar(&'t crate::data::columnar::ArrowBatch),
+}
+
 /// A table being read: its header, then batches of rows.
 pub(crate) struct Table<'a> {
     header: Header,
@@ -159,10 +166,20 @@ impl<'a> Table<'a> {
 
     /// The current batch.
     pub(crate) fn batch(&self) -> &dyn Batch {
-        match &self.rows {
-            Rows::Csv { batch, .. } => batch,
+        match self.typed_batch() {
+            TypedBatch::Csv(batch) => batch,
             #[cfg(feature = "columnar")]
-            Rows::Columnar(batches) => batches.batch(),
+            TypedBatch::Columnar(batch) => batch,
+        }
+    }
+
+    /// The current batch as its type, for code generic over [`Batch`] (reading its cells
+    /// without a call through a table of methods).
+    pub(crate) fn typed_batch(&self) -> TypedBatch<'_> {
+        match &self.rows {
+            Rows::Csv { batch, .. } => TypedBatch::Csv(batch),
+            #[cfg(feature = "columnar")]
+            Rows::Columnar(batches) => TypedBatch::Columnar(batches.batch()),
         }
     }
 }

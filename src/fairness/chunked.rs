@@ -96,7 +96,7 @@ fn count_row_group_run<'p>(
     table.project(&columns.read());
     let mut counter = Counter::new(plan, header, columns, source);
     while table.fill().ok()? {
-        counter.count(table.batch(), None).ok()?;
+        counter.count_table(&table, None).ok()?;
     }
     Some(counter)
 }

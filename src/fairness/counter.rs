@@ -17,6 +17,7 @@ use std::hash::BuildHasherDefault;
 use crate::data::cell::{Batch, Cell};
 use crate::data::features::ScoreRecords;
 use crate::data::header::Header;
+use crate::data::table::{Table, TypedBatch};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::confusion::Confusion;
 use crate::fairness::counts::{GroupCounts, MAX_TOTAL_ROWS};
@@ -156,9 +157,31 @@ impl<'p> Counter<'p> {
         self.count_rows(batch, failed)
     }
 
+    /// Counts the rows of `table`'s current batch, scored by `scorer` when the plan's
+    /// scores come from a model ([`Counter::count`]).
+    ///
+    /// # Errors
+    /// As [`Counter::count`].
+    pub(crate) fn count_table<'s>(
+        &mut self,
+        table: &Table<'_>,
+        scorer: Option<&mut (dyn ScoreRecords + 's)>,
+    ) -> Result<()> {
+        if scorer.is_some() {
+            return self.count(table.batch(), scorer);
+        }
+        // Without a model, the batch is read as its type: no call through a table of
+        // methods per cell, the hot path of counting a large file.
+        self.scores.clear();
+        match table.typed_batch() {
+            TypedBatch::Csv(batch) => self.count_rows(batch, None),
+            #[cfg(feature = "columnar")]
+            TypedBatch::Columnar(batch) => self.count_rows(batch, None),
+        }
+    }
+
     #[cfg(not(target_arch = "wasm32"))] // counted in chunks, native only
-    /// [`Counter::count`] for a batch of a type known here (no model): its cells are read
-    /// without a call through a table of methods, the hot path of counting a large file.
+    /// [`Counter::count`] for a batch of a type known here, without a model.
     ///
     /// # Errors
     /// As [`Counter::count`].

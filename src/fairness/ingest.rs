@@ -79,7 +79,7 @@ pub(crate) fn count_part<'a>(
     input.project(&read);
     let mut counter = Counter::new(plan, &header, columns, source);
     while input.fill()? {
-        counter.count(input.batch(), scorer.as_deref_mut())?;
+        counter.count_table(&input, scorer.as_deref_mut())?;
     }
     counter.finish()
 }

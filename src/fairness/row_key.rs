@@ -23,24 +23,45 @@ impl RowKey {
     /// The key of `cells` in order; `None` when they do not fit.
     #[inline(always)] // the hot path of counting: one call per cell otherwise
     pub(crate) fn of<'c>(cells: impl IntoIterator<Item = Cell<'c>>) -> Option<RowKey> {
-        let mut key = RowKey::default();
-        let mut used = 0;
+        let mut key = Words::default();
         for cell in cells {
-            if !key.push(&mut used, cell) {
-                return None;
-            }
+            key.push(cell)?;
         }
-        Some(key)
+        Some(RowKey([key.words[0], key.words[1], key.words[2], key.words[3]]))
+    }
+}
+
+/// A key being built: words written one by one at increasing positions, each a separate
+/// local the compiler keeps in a register (a key written to memory word by word and read back
+/// whole to hash and compare stalls the processor on every row).
+#[derive(Default)]
+struct Words {
+    words: [u64; SHORT_WORDS],
+    used: usize,
+}
+
+impl Words {
+    #[inline(always)]
+    fn put(&mut self, word: u64) -> Option<()> {
+        match self.used {
+            0 => self.words[0] = word,
+            1 => self.words[1] = word,
+            2 => self.words[2] = word,
+            3 => self.words[3] = word,
+            _ => return None,
+        }
+        self.used += 1;
+        Some(())
     }
 
-    /// Appends `cell` at word `used`; false when it does not fit.
-    #[inline(always)] // the hot path of counting: one call per cell otherwise
-    pub(crate) fn push(&mut self, used: &mut usize, cell: Cell<'_>) -> bool {
+    /// Appends `cell`; `None` when it does not fit.
+    #[inline(always)]
+    fn push(&mut self, cell: Cell<'_>) -> Option<()> {
         let inline = |tag: u64, value: u64| TYPED | tag << 8 | value << 16;
         let fits = |value: u64| value < 1 << 48;
         #[allow(clippy::cast_sign_loss)] // the bits of the value, kept whole
         let (first, second) = match cell {
-            Cell::Text(bytes) => return self.push_text(used, bytes),
+            Cell::Text(bytes) => return self.push_text(bytes),
             Cell::Bool(b) => (inline(1, u64::from(b)), None),
             Cell::Int(v) if (-(1 << 47)..1 << 47).contains(&v) => {
                 (inline(2, (v as u64) & ((1 << 48) - 1)), None)
@@ -52,37 +73,31 @@ impl RowKey {
             Cell::Float32(x) => (inline(7, u64::from(x.to_bits())), None),
             Cell::Null => (inline(8, 0), None),
         };
-        let words = 1 + usize::from(second.is_some());
-        let Some(to) = self.0.get_mut(*used..*used + words) else { return false };
-        to[0] = first;
-        if let Some(second) = second {
-            to[1] = second;
+        self.put(first)?;
+        match second {
+            Some(second) => self.put(second),
+            None => Some(()),
         }
-        *used += words;
-        true
     }
 
-    /// Appends the text `cell` at word `used`; false when it does not fit.
-    #[inline(always)] // the hot path of counting: one call per cell otherwise
-    fn push_text(&mut self, used: &mut usize, cell: &[u8]) -> bool {
-        let words = cell.len() / 8 + 1;
-        let Some(to) = self.0.get_mut(*used..*used + words) else { return false };
+    /// Appends the text `cell`; `None` when it does not fit.
+    #[inline(always)]
+    fn push_text(&mut self, cell: &[u8]) -> Option<()> {
+        if self.used + cell.len() / 8 + 1 > SHORT_WORDS {
+            return None;
+        }
         // Shifts rather than a copy: a copy of unknown length is a call to memcpy.
         let mut word = cell.len() as u64;
         let mut shift = 8;
-        let mut out = 0;
         for &byte in cell {
             if shift == 64 {
-                to[out] = word;
-                out += 1;
+                self.put(word)?;
                 (word, shift) = (0, 0);
             }
             word |= u64::from(byte) << shift;
             shift += 8;
         }
-        to[out] = word;
-        *used += words;
-        true
+        self.put(word)
     }
 }
 
