@@ -33,6 +33,7 @@ use crate::data::batch::BATCH_ROWS;
 use crate::data::cell::{Batch, Cell, Place, TableFormat};
 use crate::data::header::Header;
 use crate::data::input::{AccessReader, Prefixed, RandomAccess};
+use crate::data::row_key::KeyWords;
 use crate::error::{Error, ErrorKind, Location, Result};
 
 /// The bytes of a Parquet or Arrow IPC file: held in memory, or read at offsets.
@@ -441,6 +442,21 @@ impl Column {
         })
     }
 
+    /// The number of rows.
+    fn len(&self) -> usize {
+        match self {
+            Column::Text(a) => a.len(),
+            Column::LargeText(a) => a.len(),
+            Column::ViewText(a) => a.len(),
+            Column::Bool(a) => a.len(),
+            Column::Int(a) => a.len(),
+            Column::UInt(a) => a.len(),
+            Column::Float(a) => a.len(),
+            Column::Float32(a) => a.len(),
+            Column::Dictionary { keys, .. } => keys.len(),
+        }
+    }
+
     /// The cell of `row`.
     #[inline]
     fn cell(&self, row: usize) -> Cell<'_> {
@@ -523,5 +539,35 @@ impl Batch for ArrowBatch {
 
     fn place(&self, row: usize) -> Place {
         Place::Row(self.rows_before + row as u64 + 1)
+    }
+
+    fn key_column(&self, column: usize, keys: &mut [KeyWords]) {
+        match self.columns.get(column).and_then(Option::as_ref) {
+            // A dictionary's values are keyed once, when they are fewer than the rows.
+            Some(Column::Dictionary { keys: indices, values }) if values.len() <= keys.len() => {
+                let keyed: Vec<KeyWords> = (0..values.len())
+                    .map(|value| {
+                        let mut key = KeyWords::default();
+                        key.push(values.value(value));
+                        key
+                    })
+                    .collect();
+                let mut null = KeyWords::default();
+                null.push(Cell::Null);
+                for (key, index) in keys.iter_mut().zip(indices) {
+                    key.append(index.and_then(|i| keyed.get(i)).unwrap_or(&null));
+                }
+            }
+            Some(column) => {
+                for (row, key) in keys.iter_mut().enumerate() {
+                    key.push(column.cell(row));
+                }
+            }
+            None => {
+                for key in keys {
+                    key.push(Cell::Null);
+                }
+            }
+        }
     }
 }

@@ -213,6 +213,9 @@ impl<'p> Counter<'p> {
         } = self;
         let (plan, header, source) = (*plan, *header, *source);
         let columns = &*columns;
+        if let Some(memo) = memo.as_mut() {
+            memo.key_batch(batch);
+        }
         for i in 0..batch.len() {
             if failed.as_ref().is_some_and(|(row, _)| *row == i) {
                 if let Some((_, error)) = failed {

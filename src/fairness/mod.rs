@@ -16,7 +16,6 @@ pub mod metrics;
 pub mod plan;
 pub mod privileged;
 pub mod report;
-pub(crate) mod row_key;
 pub(crate) mod row_memo;
 pub mod state;
 pub mod weights;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::data::cell::{Batch, Cell};
-use crate::fairness::row_key::RowKey;
+use crate::data::row_key::{KeyWords, RowKey};
 
 /// How a row whose key cells were seen before is counted.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +32,8 @@ pub(crate) struct RowMemo {
     columns: Vec<usize>,
     short: HashMap<RowKey, Seen, BuildHasherDefault<WordHasher>>,
     long: HashMap<Vec<u8>, Seen, BuildHasherDefault<WordHasher>>,
+    /// The keys of the rows of the batch being counted ([`RowMemo::key_batch`]).
+    keys: Vec<KeyWords>,
     /// The key of the row last looked up.
     key: Key,
 }
@@ -52,23 +54,35 @@ impl RowMemo {
         // Each column once: a cell read twice adds nothing to the key.
         columns.sort_unstable();
         columns.dedup();
-        RowMemo { columns, short: HashMap::default(), long: HashMap::default(), key: Key::Unkeyed }
+        RowMemo {
+            columns,
+            short: HashMap::default(),
+            long: HashMap::default(),
+            keys: Vec::new(),
+            key: Key::Unkeyed,
+        }
     }
 
-    /// How the row `row` of `batch` was counted, if a row with the same key cells was.
+    /// Builds the keys of `batch`'s rows, before they are looked up.
+    pub(crate) fn key_batch<B: Batch + ?Sized>(&mut self, batch: &B) {
+        self.keys.clear();
+        self.keys.resize(batch.len(), KeyWords::default());
+        for &c in &self.columns {
+            batch.key_column(c, &mut self.keys);
+        }
+    }
+
+    /// How the row `row` of `batch` (whose keys [`RowMemo::key_batch`] built) was counted,
+    /// if a row with the same key cells was.
     pub(crate) fn lookup<B: Batch + ?Sized>(&mut self, batch: &B, row: usize) -> Option<Seen> {
-        self.key = self.key_of(batch, row);
+        self.key = match self.keys.get(row).and_then(KeyWords::finish) {
+            Some(key) => Key::Short(key),
+            None => self.long_key(batch, row),
+        };
         match &self.key {
             Key::Short(words) => self.short.get(words).copied(),
             Key::Long(bytes) => self.long.get(bytes).copied(),
             Key::Unkeyed => None,
-        }
-    }
-
-    fn key_of<B: Batch + ?Sized>(&self, batch: &B, row: usize) -> Key {
-        match RowKey::of(self.columns.iter().map(|&c| batch.cell(row, c))) {
-            Some(key) => Key::Short(key),
-            None => self.long_key(batch, row),
         }
     }
 

@@ -1,6 +1,7 @@
 //! A row's key: the values of some of its cells packed into four words, equal for two rows
-//! exactly when those cells are (same bytes, or same type and value): how the memo of rows
-//! already counted ([`crate::fairness::row_memo`]) looks rows up.
+//! exactly when those cells are (same bytes, or same type and value). Counting keeps a memo
+//! of rows already counted by their keys; a batch builds its rows' keys a column at a time
+//! ([`crate::data::cell::Batch::key_column`]).
 
 use std::hash::{Hash, Hasher};
 
@@ -19,44 +20,51 @@ const SHORT_WORDS: usize = 4;
 /// The first byte of a typed value's word: never the length of text in a key.
 const TYPED: u64 = 0xFF;
 
-impl RowKey {
-    /// The key of `cells` in order; `None` when they do not fit.
-    #[inline(always)] // the hot path of counting: one call per cell otherwise
-    pub(crate) fn of<'c>(cells: impl IntoIterator<Item = Cell<'c>>) -> Option<RowKey> {
-        let mut key = Words::default();
-        for cell in cells {
-            key.push(cell)?;
-        }
-        Some(RowKey([key.words[0], key.words[1], key.words[2], key.words[3]]))
-    }
-}
-
-/// A key being built: words written one by one at increasing positions, each a separate
-/// local the compiler keeps in a register (a key written to memory word by word and read back
-/// whole to hash and compare stalls the processor on every row).
-#[derive(Default)]
-struct Words {
+/// A row's key being built, cell after cell: up to [`SHORT_WORDS`] words, or a mark that
+/// the cells did not fit.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct KeyWords {
     words: [u64; SHORT_WORDS],
+    /// Words written; more than [`SHORT_WORDS`] when the cells did not fit.
     used: usize,
 }
 
-impl Words {
+impl KeyWords {
+    /// The key of the cells pushed; `None` when they did not fit.
+    #[inline]
+    pub(crate) fn finish(&self) -> Option<RowKey> {
+        (self.used <= SHORT_WORDS).then_some(RowKey(self.words))
+    }
+
     #[inline(always)]
-    fn put(&mut self, word: u64) -> Option<()> {
+    fn put(&mut self, word: u64) {
+        // Words are written at increasing positions: a match per position lets the
+        // compiler keep a key built in one go in registers (written to memory word by word
+        // and read back whole to hash and compare, it stalls the processor on every row).
         match self.used {
             0 => self.words[0] = word,
             1 => self.words[1] = word,
             2 => self.words[2] = word,
             3 => self.words[3] = word,
-            _ => return None,
+            _ => {}
         }
         self.used += 1;
-        Some(())
     }
 
-    /// Appends `cell`; `None` when it does not fit.
-    #[inline(always)]
-    fn push(&mut self, cell: Cell<'_>) -> Option<()> {
+    /// Appends the words of `other` (the key of a cell, pushed on its own).
+    #[inline]
+    pub(crate) fn append(&mut self, other: &KeyWords) {
+        for &word in &other.words[..other.used.min(SHORT_WORDS)] {
+            self.put(word);
+        }
+        if other.used > SHORT_WORDS {
+            self.used = SHORT_WORDS + 1;
+        }
+    }
+
+    /// Appends `cell`.
+    #[inline(always)] // the hot path of counting: one call per cell otherwise
+    pub(crate) fn push(&mut self, cell: Cell<'_>) {
         let inline = |tag: u64, value: u64| TYPED | tag << 8 | value << 16;
         let fits = |value: u64| value < 1 << 48;
         #[allow(clippy::cast_sign_loss)] // the bits of the value, kept whole
@@ -73,31 +81,31 @@ impl Words {
             Cell::Float32(x) => (inline(7, u64::from(x.to_bits())), None),
             Cell::Null => (inline(8, 0), None),
         };
-        self.put(first)?;
-        match second {
-            Some(second) => self.put(second),
-            None => Some(()),
+        self.put(first);
+        if let Some(second) = second {
+            self.put(second);
         }
     }
 
-    /// Appends the text `cell`; `None` when it does not fit.
+    /// Appends the text `cell`: its length in the first byte and its bytes after it.
     #[inline(always)]
-    fn push_text(&mut self, cell: &[u8]) -> Option<()> {
+    fn push_text(&mut self, cell: &[u8]) {
         if self.used + cell.len() / 8 + 1 > SHORT_WORDS {
-            return None;
+            self.used = SHORT_WORDS + 1;
+            return;
         }
         // Shifts rather than a copy: a copy of unknown length is a call to memcpy.
         let mut word = cell.len() as u64;
         let mut shift = 8;
         for &byte in cell {
             if shift == 64 {
-                self.put(word)?;
+                self.put(word);
                 (word, shift) = (0, 0);
             }
             word |= u64::from(byte) << shift;
             shift += 8;
         }
-        self.put(word)
+        self.put(word);
     }
 }
 
