@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::channel;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::data::batch::RecordBatch;
 use crate::data::cell::TableFormat;
@@ -110,31 +110,27 @@ fn count_in_chunks(
 ) -> Option<CountedData> {
     let (header, chunks) = Chunks::open(access.clone(), source, chunk_bytes)?;
     let columns = Columns::find(&header, plan, false).ok()?;
-    let header = &header;
-    // Each thread reads its next chunk itself (reading is a copy and a scan for quotes, a
-    // small part of counting) and counts it; this thread merges the counts in file order.
-    let reading = Mutex::new(Reading { chunks, sent: 0, ended: false });
+    let (header, chunks) = (&header, &chunks);
+    // Each thread reads its next chunk itself and counts it; this thread merges the counts
+    // in file order.
     let stop = AtomicBool::new(false);
     let (done, results) = channel();
     let merged = std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
-            let (reading, stop, done, columns) = (&reading, &stop, done.clone(), columns.clone());
+            let (stop, done, columns) = (&stop, done.clone(), columns.clone());
             scope.spawn(move || {
-                // One pool of records per thread, reused chunk after chunk.
+                // One pool of records and one buffer per thread, reused chunk after chunk.
                 let mut batch = RecordBatch::default();
-                let mut spare = None;
+                let mut buffer = Vec::new();
                 while !stop.load(Ordering::Relaxed) {
-                    let Some((sequence, bytes)) =
-                        reading.lock().ok().and_then(|mut r| r.next(spare.take()))
-                    else {
-                        break;
-                    };
+                    let Some(chunk) = chunks.next(buffer) else { break };
+                    let bytes = &chunk.bytes[chunk.range.clone()];
                     let counted =
-                        count_chunk(&bytes, &mut batch, plan, header, columns.clone(), source);
-                    if done.send((sequence, counted)).is_err() {
+                        count_chunk(bytes, &mut batch, plan, header, columns.clone(), source);
+                    if done.send((chunk.sequence, counted)).is_err() {
                         break;
                     }
-                    spare = Some(bytes);
+                    buffer = chunk.bytes;
                 }
             });
         }
@@ -153,40 +149,9 @@ fn count_in_chunks(
         }
         merged
     });
-    let reading = reading.into_inner().ok()?;
     let complete =
-        merged.exact && reading.ended && merged.next == reading.sent && merged.total.fits_limits();
+        merged.exact && chunks.count() == Some(merged.next) && merged.total.fits_limits();
     complete.then(|| merged.total.finish().ok()).flatten()
-}
-
-/// The chunks of a file, handed out in order to the threads that count them.
-struct Reading {
-    chunks: Chunks,
-    /// The chunks handed out.
-    sent: u64,
-    /// Whether the last chunk was handed out.
-    ended: bool,
-}
-
-impl Reading {
-    /// The next chunk and its number, taking back the buffer of a chunk counted; `None` at
-    /// the end or when the file cannot be read.
-    fn next(&mut self, spare: Option<Vec<u8>>) -> Option<(u64, Vec<u8>)> {
-        if let Some(buffer) = spare {
-            self.chunks.recycle(buffer);
-        }
-        match self.chunks.next_chunk() {
-            Ok(Some(chunk)) => {
-                self.sent += 1;
-                Some((self.sent - 1, chunk))
-            }
-            Ok(None) => {
-                self.ended = true;
-                None
-            }
-            Err(_) => None,
-        }
-    }
 }
 
 /// Chunks' counts merged in file order as they arrive.
