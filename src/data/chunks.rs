@@ -266,7 +266,11 @@ mod tests {
                 assert_eq!(chunk.sequence, next);
                 next += 1;
                 let bytes = &chunk.bytes[chunk.range];
-                assert!(bytes.is_empty() || bytes.ends_with(b"\n") || bytes.ends_with(b"5"), "blocks of {block}: {:?}", String::from_utf8_lossy(bytes));
+                assert!(
+                    bytes.is_empty() || bytes.ends_with(b"\n") || bytes.ends_with(b"5"),
+                    "blocks of {block}: {:?}",
+                    String::from_utf8_lossy(bytes)
+                );
                 joined.extend_from_slice(bytes);
             }
             assert_eq!(chunks.count(), Some(next));

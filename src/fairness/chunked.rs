@@ -25,8 +25,8 @@ use crate::data::table::Table;
 use crate::fairness::counter::{Columns, CountedData, Counter};
 use crate::fairness::plan::FairnessPlan;
 
-/// The counted data of the file `access` (named `source`) for `plan`, counted on rayon's
-/// number of threads: a CSV file in chunks, a Parquet
+/// The counted data of the file `access` (named `source`) for `plan`, counted on all threads
+/// ([`threads`]): a CSV file in chunks, a Parquet
 /// file by row groups; `None` for other inputs, a Parquet file of one row group or on one
 /// thread, and whenever anything needs the sequential reader (an error to report, more
 /// groups than allowed).
@@ -35,7 +35,7 @@ pub(crate) fn count_on_all_cores(
     source: &str,
     plan: &FairnessPlan,
 ) -> Option<CountedData> {
-    let threads = rayon::current_num_threads();
+    let threads = threads();
     let mut magic = [0u8; 8];
     let n = access.read_at(0, &mut magic).ok()?;
     match TableFormat::detect(&magic[..n]) {
@@ -43,6 +43,18 @@ pub(crate) fn count_on_all_cores(
         TableFormat::Parquet => count_row_groups(access, source, plan, threads),
         TableFormat::ArrowFile | TableFormat::ArrowStream => None,
     }
+}
+
+/// The number of threads to count on: `RAYON_NUM_THREADS` when set to a number above 0, as
+/// for the explainers' rayon pool, else the processor's parallelism. Read without starting
+/// rayon's pool, whose idle threads would take turns on the cores with the counting ones.
+fn threads() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1)
 }
 
 /// Counts a Parquet file's row groups in `threads` contiguous runs, one per thread.
