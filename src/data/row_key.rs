@@ -53,6 +53,7 @@ impl KeyWords {
 
     /// Appends the words of `other` (the key of a cell, pushed on its own).
     #[inline]
+    #[cfg_attr(not(feature = "columnar"), allow(dead_code))] // keys of dictionary values
     pub(crate) fn append(&mut self, other: &KeyWords) {
         for &word in &other.words[..other.used.min(SHORT_WORDS)] {
             self.put(word);
@@ -120,5 +121,60 @@ impl Hash for RowKey {
                 ^ c.wrapping_mul(0x1656_67b1_9e37_79f9).rotate_left(31)
                 ^ d.wrapping_mul(0x85eb_ca77_c2b2_ae63).rotate_left(47),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(cells: &[Cell<'_>]) -> Option<RowKey> {
+        let mut key = KeyWords::default();
+        for &cell in cells {
+            key.push(cell);
+        }
+        key.finish()
+    }
+
+    #[test]
+    fn different_cells_have_different_keys() {
+        let keys = [
+            key(&[Cell::Text(b"ab"), Cell::Text(b"c")]),
+            key(&[Cell::Text(b"a"), Cell::Text(b"bc")]),
+            key(&[Cell::Text(b"abc")]),
+            key(&[Cell::Text(b"1")]),
+            key(&[Cell::Int(1)]),
+            key(&[Cell::UInt(1)]),
+            key(&[Cell::Bool(true)]),
+            key(&[Cell::Float(1.0)]),
+            key(&[Cell::Float32(1.0)]),
+            key(&[Cell::Int(-1)]),
+            key(&[Cell::Int(i64::MIN)]),
+            key(&[Cell::UInt(u64::MAX)]),
+            key(&[Cell::Null]),
+            key(&[Cell::Text(b"")]),
+            key(&[Cell::Text(b"1234567")]),
+            key(&[Cell::Text(b"12345678")]),
+        ];
+        for (i, a) in keys.iter().enumerate() {
+            assert!(a.is_some(), "{i}");
+            for (j, b) in keys.iter().enumerate().skip(i + 1) {
+                assert_ne!(a, b, "{i} and {j}");
+            }
+        }
+        assert_eq!(key(&[Cell::Text(b"ab")]), key(&[Cell::Text(b"ab")]));
+    }
+
+    #[test]
+    fn cells_beyond_four_words_do_not_fit() {
+        assert_eq!(key(&[Cell::Text(&[b'x'; 31])]).map(|_| ()), Some(()));
+        assert_eq!(key(&[Cell::Text(&[b'x'; 32])]), None);
+        assert_eq!(key(&[Cell::Float(1.0), Cell::Float(2.0), Cell::Int(1)]), None);
+        // A key that overflowed stays overflowed, whatever is appended.
+        let mut long = KeyWords::default();
+        long.push(Cell::Text(&[b'x'; 40]));
+        let mut key = KeyWords::default();
+        key.append(&long);
+        assert_eq!(key.finish(), None);
     }
 }

@@ -260,7 +260,7 @@ mod tests {
             label,
             group,
             h,
-            prop_oneof![9 => Just("\n"), 1 => Just("\r\n"), 1 => Just(",extra\n")],
+            prop_oneof![9 => Just("\n"), 1 => Just("\r\n"), 1 => Just(",extra\n"), 1 => Just("\n\n")],
         );
         proptest::collection::vec(row, 0..120).prop_map(|rows| {
             let mut text = b"y,p,g,h\n".to_vec();
@@ -310,5 +310,38 @@ mod tests {
         let access: Arc<dyn RandomAccess> = Arc::new(text.clone());
         assert!(count_in_chunks(&access, "t.csv", &named, 2, 256).is_none());
         assert!(sequential(&text, &named).contains("\"maybe\" is a third value"));
+    }
+
+    #[cfg(feature = "columnar")]
+    #[test]
+    fn parquet_row_groups_count_what_the_sequential_reader_counts() {
+        use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+        let n = 500;
+        let y: ArrayRef = Arc::new(Int64Array::from_iter_values((0..n).map(|i| i % 2)));
+        let p: ArrayRef = Arc::new(Int64Array::from_iter_values((0..n).map(|i| i % 3 % 2)));
+        let g: ArrayRef =
+            Arc::new(StringArray::from_iter_values((0..n).map(|i| format!("g{}", i % 5))));
+        let h: ArrayRef =
+            Arc::new(StringArray::from_iter_values((0..n).map(|i| ["x", "y"][i as usize % 2])));
+        let batch = RecordBatch::try_from_iter([("y", y), ("p", p), ("g", g), ("h", h)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_max_row_group_size(37)
+            .build();
+        let mut bytes = Vec::new();
+        let mut writer =
+            parquet::arrow::ArrowWriter::try_new(&mut bytes, batch.schema(), Some(props))
+                .unwrap_or_else(|e| panic!("{e}"));
+        writer.write(&batch).unwrap_or_else(|e| panic!("{e}"));
+        writer.close().unwrap_or_else(|e| panic!("{e}"));
+        let plan =
+            FairnessPlan { groups: GroupPolicy::default(), ..plan(MissingPolicy::Error, None) };
+        let access: Arc<dyn RandomAccess> = Arc::new(bytes.clone());
+        for threads in [2, 3, 20] {
+            let counted = count_row_groups(&access, "t.parquet", &plan, threads);
+            assert_eq!(counted.map(|c| format!("{c:?}")), Some(sequential(&bytes, &plan)));
+        }
+        // One thread is the sequential reader's.
+        assert!(count_row_groups(&access, "t.parquet", &plan, 1).is_none());
     }
 }

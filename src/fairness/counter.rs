@@ -131,6 +131,13 @@ impl<'p> Counter<'p> {
         }
     }
 
+    #[cfg(test)]
+    /// The same counter reading every row in full, for tests of the memo.
+    fn without_memo(mut self) -> Self {
+        self.memo = None;
+        self
+    }
+
     /// Counts the rows of `batch`, scored by `scorer` when the plan's scores come from a
     /// model.
     ///
@@ -775,5 +782,105 @@ fn read_score(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<f64> {
             at(),
             format!("score \"{}\" is not a number", String::from_utf8_lossy(&cell.text())),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::table::Table;
+    use crate::fairness::confusion::UndefinedPolicy;
+    use crate::fairness::plan::{Attribute, GroupPolicy};
+    use proptest::prelude::*;
+
+    /// What counting `text` with or without the memo gives (the counts or the error).
+    fn count(text: &[u8], plan: &FairnessPlan, memo: bool) -> String {
+        let run = || -> Result<CountedData> {
+            let mut table = Table::open(text, "t.csv")?;
+            let header = table.header().clone();
+            let columns = Columns::find(&header, plan, false)?;
+            let mut counter = Counter::new(plan, &header, columns, "t.csv");
+            if !memo {
+                counter = counter.without_memo();
+            }
+            while table.fill()? {
+                counter.count_table(&table, None)?;
+            }
+            counter.finish()
+        };
+        match run() {
+            Ok(counted) => format!("{counted:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn plan(
+        missing: MissingPolicy,
+        positive: bool,
+        score: bool,
+        weighted: bool,
+        counted: bool,
+    ) -> FairnessPlan {
+        FairnessPlan {
+            label: "y".into(),
+            positive_label: positive.then(|| "1".into()),
+            outcome: if score {
+                Outcome::Score { column: "s".into(), threshold: 0.5 }
+            } else {
+                Outcome::Prediction { column: "p".into() }
+            },
+            sensitive_columns: vec!["g".into(), "h".into()],
+            attributes: vec![
+                Attribute { name: "g".into(), columns: vec!["g".into()] },
+                Attribute { name: "g&h".into(), columns: vec!["g".into(), "h".into()] },
+            ],
+            privileged: Vec::new(),
+            favorable_label: None,
+            policy: UndefinedPolicy::Strict,
+            bootstrap: None,
+            gates: Vec::new(),
+            groups: GroupPolicy { missing, max_groups: 6, ..GroupPolicy::default() },
+            count_column: counted.then(|| "n".into()),
+            sample_weight: weighted.then(|| "w".into()),
+        }
+    }
+
+    fn rows() -> impl Strategy<Value = Vec<u8>> {
+        let label = prop_oneof![8 => Just("1"), 8 => Just("0"), 1 => Just("1.0"), 1 => Just("yes"), 1 => Just("")];
+        let group = prop_oneof![
+            Just("a"),
+            Just("b"),
+            Just("a-very-long-group-name-beyond-a-key"),
+            Just("(missing)"),
+            Just("")
+        ];
+        let h = prop_oneof![Just("x"), Just("y"), Just("NA")];
+        let score =
+            prop_oneof![Just("0.2"), Just("0.7"), Just("0.5"), Just("nan"), Just("x"), Just("")];
+        let weight = prop_oneof![Just("1"), Just("2.5"), Just("0"), Just("-1"), Just("")];
+        let n = prop_oneof![Just("1"), Just("3"), Just("0"), Just("2.5"), Just("")];
+        let row = (label.clone(), label, group, h, score, weight, n);
+        proptest::collection::vec(row, 0..80).prop_map(|rows| {
+            let mut text = b"y,p,g,h,s,w,n\n".to_vec();
+            for (y, p, g, h, s, w, n) in rows {
+                text.extend_from_slice(format!("{y},{p},{g},{h},{s},{w},{n}\n").as_bytes());
+            }
+            text
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn the_memo_counts_what_reading_every_row_counts(
+            text in rows(),
+            missing in prop_oneof![Just(MissingPolicy::Error), Just(MissingPolicy::Drop), Just(MissingPolicy::Group)],
+            positive in any::<bool>(),
+            score in any::<bool>(),
+            weighted in any::<bool>(),
+            counted in any::<bool>(),
+        ) {
+            let plan = plan(missing, positive, score, weighted, counted);
+            prop_assert_eq!(count(&text, &plan, true), count(&text, &plan, false));
+        }
     }
 }
