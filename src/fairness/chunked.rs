@@ -217,30 +217,12 @@ fn count_chunk<'p>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fairness::confusion::UndefinedPolicy;
     use crate::fairness::ingest::count_part;
-    use crate::fairness::plan::{Attribute, GroupPolicy, MissingPolicy, Outcome};
+    use crate::fairness::plan::{test_plan, GroupPolicy, MissingPolicy};
     use proptest::prelude::*;
 
     fn plan(missing: MissingPolicy, positive: Option<&str>) -> FairnessPlan {
-        FairnessPlan {
-            label: "y".into(),
-            positive_label: positive.map(str::to_owned),
-            outcome: Outcome::Prediction { column: "p".into() },
-            sensitive_columns: vec!["g".into(), "h".into()],
-            attributes: vec![
-                Attribute { name: "g".into(), columns: vec!["g".into()] },
-                Attribute { name: "g&h".into(), columns: vec!["g".into(), "h".into()] },
-            ],
-            privileged: Vec::new(),
-            favorable_label: None,
-            policy: UndefinedPolicy::Strict,
-            bootstrap: None,
-            gates: Vec::new(),
-            groups: GroupPolicy { missing, max_groups: 6, ..GroupPolicy::default() },
-            count_column: None,
-            sample_weight: None,
-        }
+        test_plan(missing, positive)
     }
 
     /// What the sequential reader counts (or the error it reports).

@@ -789,8 +789,7 @@ fn read_score(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<f64> {
 mod tests {
     use super::*;
     use crate::data::table::Table;
-    use crate::fairness::confusion::UndefinedPolicy;
-    use crate::fairness::plan::{Attribute, GroupPolicy};
+    use crate::fairness::plan::test_plan;
     use proptest::prelude::*;
 
     /// What counting `text` with or without the memo gives (the counts or the error).
@@ -821,28 +820,13 @@ mod tests {
         weighted: bool,
         counted: bool,
     ) -> FairnessPlan {
-        FairnessPlan {
-            label: "y".into(),
-            positive_label: positive.then(|| "1".into()),
-            outcome: if score {
-                Outcome::Score { column: "s".into(), threshold: 0.5 }
-            } else {
-                Outcome::Prediction { column: "p".into() }
-            },
-            sensitive_columns: vec!["g".into(), "h".into()],
-            attributes: vec![
-                Attribute { name: "g".into(), columns: vec!["g".into()] },
-                Attribute { name: "g&h".into(), columns: vec!["g".into(), "h".into()] },
-            ],
-            privileged: Vec::new(),
-            favorable_label: None,
-            policy: UndefinedPolicy::Strict,
-            bootstrap: None,
-            gates: Vec::new(),
-            groups: GroupPolicy { missing, max_groups: 6, ..GroupPolicy::default() },
-            count_column: counted.then(|| "n".into()),
-            sample_weight: weighted.then(|| "w".into()),
+        let mut plan = test_plan(missing, positive.then_some("1"));
+        if score {
+            plan.outcome = Outcome::Score { column: "s".into(), threshold: 0.5 };
         }
+        plan.count_column = counted.then(|| "n".into());
+        plan.sample_weight = weighted.then(|| "w".into());
+        plan
     }
 
     fn rows() -> impl Strategy<Value = Vec<u8>> {

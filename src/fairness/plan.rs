@@ -237,3 +237,27 @@ impl Gate {
         Ok(())
     }
 }
+
+/// A plan for the tests of counting: label `y`, prediction `p`, attributes `g` and `g&h`,
+/// at most 6 groups.
+#[cfg(test)]
+pub(crate) fn test_plan(missing: MissingPolicy, positive_label: Option<&str>) -> FairnessPlan {
+    FairnessPlan {
+        label: "y".into(),
+        positive_label: positive_label.map(str::to_owned),
+        outcome: Outcome::Prediction { column: "p".into() },
+        sensitive_columns: vec!["g".into(), "h".into()],
+        attributes: vec![
+            Attribute { name: "g".into(), columns: vec!["g".into()] },
+            Attribute { name: "g&h".into(), columns: vec!["g".into(), "h".into()] },
+        ],
+        privileged: Vec::new(),
+        favorable_label: None,
+        policy: UndefinedPolicy::Strict,
+        bootstrap: None,
+        gates: Vec::new(),
+        groups: GroupPolicy { missing, max_groups: 6, ..GroupPolicy::default() },
+        count_column: None,
+        sample_weight: None,
+    }
+}
