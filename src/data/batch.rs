@@ -1,12 +1,35 @@
-//! CSV records read in batches into a reused pool: the unit in which models score rows and
-//! audits count them.
+//! Batches of rows, the unit in which models score rows and audits count them: the [`Batch`]
+//! every table input yields, and CSV records read in batches into a reused pool.
 
 use std::io::Read;
 
 use csv::ByteRecord;
 
+use crate::data::cell::{Cell, Place};
 use crate::data::csv_error;
+use crate::data::row_key::KeyWords;
 use crate::error::{Error, Result};
+
+/// A batch of rows, read cell by cell.
+pub(crate) trait Batch {
+    /// The number of rows.
+    fn len(&self) -> usize;
+
+    /// The cell of `row` in `column` (a position in the table's [`crate::data::header::Header`]).
+    fn cell(&self, row: usize, column: usize) -> Cell<'_>;
+
+    /// Where `row` is in the input.
+    fn place(&self, row: usize) -> Place;
+
+    /// Appends each row's cell in `column` to the row's key (`keys[row]`, a key per row of
+    /// the batch): keys are built a column at a time, which a batch may do faster than cell
+    /// by cell.
+    fn key_column(&self, column: usize, keys: &mut [KeyWords]) {
+        for (row, key) in keys.iter_mut().enumerate() {
+            key.push(self.cell(row, column));
+        }
+    }
+}
 
 /// Rows per batch (and per model call).
 pub(crate) const BATCH_ROWS: usize = 4096;

@@ -1,11 +1,10 @@
 //! What every table input yields, whatever its format: [`Cell`]s typed as the input stores
-//! them, read from a [`Batch`] of rows whose [`Place`]s name them in errors, and the
-//! [`TableFormat`] the input's first bytes tell.
+//! them, read from a batch of rows ([`crate::data::batch::Batch`]) whose [`Place`]s name
+//! them in errors, and the [`TableFormat`] the input's first bytes tell.
 
 use std::borrow::Cow;
 
 use crate::data::missing::is_missing;
-use crate::data::row_key::KeyWords;
 use crate::error::Location;
 
 /// One cell of a row, typed as its input stores it.
@@ -134,27 +133,6 @@ impl Place {
         match self {
             Place::Line(line) => at.at_line(line),
             Place::Row(row) => at.at_row(row),
-        }
-    }
-}
-
-/// A batch of rows, read cell by cell.
-pub(crate) trait Batch {
-    /// The number of rows.
-    fn len(&self) -> usize;
-
-    /// The cell of `row` in `column` (a position in the table's [`Header`]).
-    fn cell(&self, row: usize, column: usize) -> Cell<'_>;
-
-    /// Where `row` is in the input.
-    fn place(&self, row: usize) -> Place;
-
-    /// Appends each row's cell in `column` to the row's key (`keys[row]`, a key per row of
-    /// the batch): keys are built a column at a time, which a batch may do faster than cell
-    /// by cell.
-    fn key_column(&self, column: usize, keys: &mut [KeyWords]) {
-        for (row, key) in keys.iter_mut().enumerate() {
-            key.push(self.cell(row, column));
         }
     }
 }

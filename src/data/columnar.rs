@@ -29,8 +29,9 @@ use parquet::arrow::arrow_reader::{
 use parquet::arrow::ProjectionMask;
 use parquet::file::reader::{ChunkReader, Length};
 
+use crate::data::batch::Batch;
 use crate::data::batch::BATCH_ROWS;
-use crate::data::cell::{Batch, Cell, Place, TableFormat};
+use crate::data::cell::{Cell, Place, TableFormat};
 use crate::data::header::Header;
 use crate::data::input::{AccessReader, Prefixed, RandomAccess};
 use crate::data::row_key::KeyWords;

@@ -4,7 +4,8 @@
 
 use std::ops::Range;
 
-use crate::data::cell::{Batch, Cell};
+use crate::data::batch::Batch;
+use crate::data::cell::Cell;
 use crate::data::header::Header;
 use crate::data::input::Input;
 use crate::data::missing::is_missing;

@@ -7,7 +7,8 @@
 //! ends at `\n`, fields end at `,`, an empty line is no record. Anything else (a record
 //! whose number of fields is not the header's) is left to the csv crate, which reports it.
 
-use crate::data::cell::{Batch, Cell, Place};
+use crate::data::batch::Batch;
+use crate::data::cell::{Cell, Place};
 use wide::u8x16;
 
 use crate::data::batch::BATCH_ROWS;

@@ -1,7 +1,7 @@
 //! A row's key: the values of some of its cells packed into four words, equal for two rows
 //! exactly when those cells are (same bytes, or same type and value). Counting keeps a memo
 //! of rows already counted by their keys; a batch builds its rows' keys a column at a time
-//! ([`crate::data::cell::Batch::key_column`]).
+//! ([`crate::data::batch::Batch::key_column`]).
 
 use std::hash::{Hash, Hasher};
 

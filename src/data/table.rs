@@ -5,8 +5,9 @@
 
 use std::io::{Cursor, Read};
 
+use crate::data::batch::Batch;
 use crate::data::batch::RecordBatch;
-use crate::data::cell::{Batch, Cell, Place, TableFormat};
+use crate::data::cell::{Cell, Place, TableFormat};
 use crate::data::csv_reader;
 use crate::data::header::Header;
 use crate::data::input::{AccessReader, Input, Prefixed};

@@ -14,7 +14,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
-use crate::data::cell::{Batch, Cell};
+use crate::data::batch::Batch;
+use crate::data::cell::Cell;
 use crate::data::features::ScoreRecords;
 use crate::data::header::Header;
 use crate::data::table::{Table, TypedBatch};

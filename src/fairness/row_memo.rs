@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::data::cell::{Batch, Cell};
+use crate::data::batch::Batch;
+use crate::data::cell::Cell;
 use crate::data::row_key::{KeyWords, RowKey};
 
 /// How a row whose key cells were seen before is counted.

@@ -12,8 +12,8 @@ use std::ops::Range;
 use csv::WriterBuilder;
 use serde::Serialize;
 
+use crate::data::batch::Batch;
 use crate::data::batch::BATCH_ROWS;
-use crate::data::cell::Batch;
 use crate::data::features::{push_features, resolve_features, InputSchema, ScoreRecords};
 use crate::data::header::Header;
 use crate::data::input::Input;
