@@ -8,7 +8,8 @@ dictionary-encoded strings); and the 1,000,000-row narrow file of the fairlearn 
 - polars `read_csv` of just the columns the audit needs (default threads),
 - pandas `read_csv` of the whole file,
 - `sextant fairness` on the CSV with all threads (chunks counted in parallel) and with
-  RAYON_NUM_THREADS=1 (the sequential reader), and on the Parquet file.
+  RAYON_NUM_THREADS=1 (the same chunks on one thread), and on the Parquet file; each report is
+  checked against the sequential reader's (the CSV piped through standard input, not timed).
 
 usage: python compare_ingest.py SEXTANT_BINARY OUT_DIR [ROWS] [REPEATS]
 """
@@ -68,6 +69,18 @@ def sextant(path, args, threads=None):
     return best_of(run, REPEATS)
 
 
+def sequential(path, args):
+    """The report of the sequential reader: the file piped through standard input."""
+    with open(path, "rb") as data:
+        out = subprocess.run([SEXTANT, "fairness", "-", *args, "--format", "json"],
+                             stdin=data, capture_output=True)
+    if out.returncode not in (0, 1):
+        raise RuntimeError(out.stderr.decode())
+    report = json.loads(out.stdout)
+    report.pop("source")
+    return report
+
+
 def main():
     DATA.mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -89,6 +102,7 @@ def main():
     csv_all, report_csv = sextant(wide_csv, audit)
     csv_1, report_one = sextant(wide_csv, audit, threads=1)
     assert report_one == report_csv, "one thread and all threads differ"
+    assert report_csv == sequential(wide_csv, audit), "the chunks and the sequential reader differ"
     parquet_1, report_parquet = sextant(wide_parquet, audit)
     assert report_csv == report_parquet, "the Parquet file's report differs from the CSV's"
     size = wide_csv.stat().st_size / 1e6
@@ -97,8 +111,10 @@ def main():
     polars_narrow, _ = best_of(lambda: pl.read_csv(narrow_csv), REPEATS)
     pandas_narrow, _ = best_of(lambda: pd.read_csv(narrow_csv), REPEATS)
     narrow = ["--label", "y_true", "--pred", "y_pred", "--sensitive", "a"]
-    narrow_all, _ = sextant(narrow_csv, narrow)
-    narrow_1, _ = sextant(narrow_csv, narrow, threads=1)
+    narrow_all, report_narrow = sextant(narrow_csv, narrow)
+    narrow_1, report_narrow_one = sextant(narrow_csv, narrow, threads=1)
+    assert report_narrow == report_narrow_one == sequential(narrow_csv, narrow), \
+        "the narrow file's reports differ"
     rows.append(("narrow CSV", "1,000,000 x 3 (fairlearn benchmark)", polars_narrow, pandas_narrow,
                  narrow_all, narrow_1))
 

@@ -15,6 +15,10 @@ use crate::data::input::{AccessReader, RandomAccess};
 /// and 4 MiB chunks were no faster on the 2M-row benchmark file, and held more memory).
 pub(crate) const CHUNK_BYTES: usize = 1 << 18;
 
+/// Blocks one record may span before the file is left to the sequential reader: bounds the
+/// memory a file without record boundaries would take.
+const MAX_RECORD_BLOCKS: usize = 64;
+
 /// Where the scan for record boundaries stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scan {
@@ -86,12 +90,11 @@ impl Boundaries {
     }
 }
 
-/// A chunk of whole records: `bytes[range]`.
+/// A chunk of whole records.
 pub(crate) struct Chunk {
     /// The chunk's place among the file's chunks, from 0.
     pub(crate) sequence: u64,
     pub(crate) bytes: Vec<u8>,
-    pub(crate) range: std::ops::Range<usize>,
 }
 
 /// The chunks of a CSV file after its header, read by several threads.
@@ -151,6 +154,12 @@ impl Chunks {
         Some((header, chunks))
     }
 
+    /// The number of blocks of data after the header (at least 1): the most threads that
+    /// can read at once.
+    pub(crate) fn blocks(&self) -> u64 {
+        self.access.size().saturating_sub(self.start).div_ceil(self.block as u64).max(1)
+    }
+
     /// The number of chunks, once every chunk was handed out (`None` before, or when a read
     /// failed).
     pub(crate) fn count(&self) -> Option<u64> {
@@ -177,17 +186,19 @@ impl Chunks {
         buffer.resize(self.block, 0);
         let read = self.read_block(offset, &mut buffer);
         let mut order = self.order.lock().ok()?;
-        while order.scanned != sequence && !order.failed {
+        // Wait for this block's turn, unless the file ended before it (a block handed out
+        // past the end) or a read failed: then there is nothing to wait for.
+        while order.scanned != sequence && !order.failed && order.chunks.is_none() {
             order = self.turn.wait(order).ok()?;
+        }
+        if order.failed || order.chunks.is_some() {
+            return None;
         }
         let Ok(n) = read else {
             order.failed = true;
             self.turn.notify_all();
             return None;
         };
-        if order.failed || order.chunks.is_some() {
-            return None;
-        }
         let mut previous = std::mem::take(&mut order.leftover);
         let end = if n < self.block {
             // The file's end: the last chunk takes every byte left.
@@ -195,6 +206,13 @@ impl Chunks {
             n
         } else {
             match order.boundaries.scan(&buffer[..n]) {
+                0 if previous.len() >= MAX_RECORD_BLOCKS * self.block => {
+                    // No record ends in many blocks (a file without newlines): left to the
+                    // sequential reader, which streams it.
+                    order.failed = true;
+                    self.turn.notify_all();
+                    return None;
+                }
                 0 => {
                     // No record ends in this block: it all waits for the next one.
                     previous.extend_from_slice(&buffer[..n]);
@@ -213,8 +231,7 @@ impl Chunks {
         // The end of the previous block's last record goes before this block's records.
         buffer.truncate(end);
         buffer.splice(0..0, previous);
-        let range = 0..buffer.len();
-        Some(Chunk { sequence, bytes: buffer, range })
+        Some(Chunk { sequence, bytes: buffer })
     }
 
     /// Reads `buffer.len()` bytes at `offset`, or up to the end of the file: the bytes read.
@@ -254,6 +271,55 @@ mod tests {
     }
 
     #[test]
+    fn threads_past_the_end_of_a_small_file_stop() {
+        // Three threads take blocks 0, 1 and 2 of a file of one block before any is
+        // scanned: the two past the end must not wait for turns that never come.
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        struct Gate(Vec<u8>, std::sync::Barrier, AtomicUsize);
+        impl RandomAccess for Gate {
+            fn size(&self) -> u64 {
+                self.0.len() as u64
+            }
+            fn read_at(&self, offset: u64, buffer: &mut [u8]) -> std::io::Result<usize> {
+                // Once the header is read, the first read of each of three blocks waits
+                // for the other two.
+                if self.2.fetch_sub(1, Ordering::SeqCst).wrapping_sub(1) < 3 {
+                    self.1.wait();
+                }
+                self.0.read_at(offset, buffer)
+            }
+        }
+        let gate = Arc::new(Gate(
+            b"h\n1\n2\n".to_vec(),
+            std::sync::Barrier::new(3),
+            AtomicUsize::new(usize::MAX / 2),
+        ));
+        let (_, chunks) = Chunks::open(gate.clone(), "t.csv", 1 << 10).unwrap();
+        gate.2.store(3, Ordering::SeqCst);
+        let chunks = Arc::new(chunks);
+        let (send, got) = std::sync::mpsc::channel();
+        for _ in 0..3 {
+            let (chunks, send) = (chunks.clone(), send.clone());
+            std::thread::spawn(move || send.send(chunks.next(Vec::new()).map(|c| c.sequence)));
+        }
+        let timeout = std::time::Duration::from_secs(20);
+        let got: Vec<Option<u64>> = (0..3)
+            .map(|_| got.recv_timeout(timeout).expect("a thread past the end waits forever"))
+            .collect();
+        assert_eq!(got.iter().flatten().collect::<Vec<_>>(), [&0]);
+        assert_eq!(chunks.count(), Some(1));
+    }
+
+    #[test]
+    fn a_file_without_newlines_is_left_to_the_sequential_reader() {
+        let mut text = b"h\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 100 * MAX_RECORD_BLOCKS));
+        let (_, chunks) = Chunks::open(Arc::new(text), "t.csv", 10).unwrap();
+        while chunks.next(Vec::new()).is_some() {}
+        assert_eq!(chunks.count(), None);
+    }
+
+    #[test]
     fn chunks_hold_whole_records_in_order() {
         let text = b"h\n1\n22\n\"3\n3\"\n4444\n5".to_vec();
         for block in 1..text.len() + 2 {
@@ -265,7 +331,7 @@ mod tests {
             while let Some(chunk) = chunks.next(Vec::new()) {
                 assert_eq!(chunk.sequence, next);
                 next += 1;
-                let bytes = &chunk.bytes[chunk.range];
+                let bytes = &chunk.bytes[..];
                 assert!(
                     bytes.is_empty() || bytes.ends_with(b"\n") || bytes.ends_with(b"5"),
                     "blocks of {block}: {:?}",

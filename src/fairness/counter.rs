@@ -330,6 +330,12 @@ impl<'p> Counter<'p> {
     }
 
     #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
+    /// The number of combinations of sensitive values counted.
+    pub(crate) fn cells(&self) -> usize {
+        self.table.cells.len()
+    }
+
+    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
     /// Whether the groups counted stay within the plan's limits (`max_groups` values per
     /// attribute, a million combinations), as the sequential count checks row by row.
     pub(crate) fn fits_limits(&self) -> bool {

@@ -1,7 +1,7 @@
 //! The entry points of counting a table (CSV, Parquet or Arrow IPC) for a fairness plan:
 //! [`count_csv`] for an audit's data, [`count_part`] for a part to merge, and the checks of
-//! a whole. The counting itself is [`crate::fairness::counter`]'s; a CSV file read at
-//! offsets is counted in chunks on all cores natively ([`crate::fairness::chunked`]).
+//! a whole. The counting itself is [`crate::fairness::counter`]'s; a CSV or Parquet
+//! file read at offsets is counted on all cores natively ([`crate::fairness::chunked`]).
 
 use crate::data::features::ScoreRecords;
 use crate::data::input::Input;
