@@ -55,30 +55,27 @@ def narrow_table(n):
                          "a": rng.integers(0, 4, n)})
 
 
-def sextant(path, args, threads=None):
-    env = {**os.environ, "RAYON_NUM_THREADS": str(threads)} if threads else None
+def report(data, args, env=None, stdin=None):
+    """`sextant fairness DATA ARGS` as JSON, without its `source`."""
+    out = subprocess.run([SEXTANT, "fairness", data, *args, "--format", "json"],
+                         capture_output=True, env=env, stdin=stdin)
+    if out.returncode not in (0, 1):
+        raise RuntimeError(out.stderr.decode())
+    result = json.loads(out.stdout)
+    result.pop("source")
+    return result
 
-    def run():
-        out = subprocess.run([SEXTANT, "fairness", str(path), *args, "--format", "json"],
-                             capture_output=True, env=env)
-        if out.returncode not in (0, 1):
-            raise RuntimeError(out.stderr.decode())
-        report = json.loads(out.stdout)
-        report.pop("source")
-        return report
-    return best_of(run, REPEATS)
+
+def sextant(path, args, threads=None):
+    """The best time of REPEATS runs, and the report."""
+    env = {**os.environ, "RAYON_NUM_THREADS": str(threads)} if threads else None
+    return best_of(lambda: report(str(path), args, env=env), REPEATS)
 
 
 def sequential(path, args):
     """The report of the sequential reader: the file piped through standard input."""
     with open(path, "rb") as data:
-        out = subprocess.run([SEXTANT, "fairness", "-", *args, "--format", "json"],
-                             stdin=data, capture_output=True)
-    if out.returncode not in (0, 1):
-        raise RuntimeError(out.stderr.decode())
-    report = json.loads(out.stdout)
-    report.pop("source")
-    return report
+        return report("-", args, stdin=data)
 
 
 def main():
