@@ -360,6 +360,9 @@ fn strings_as_dictionaries(metadata: ArrowReaderMetadata) -> ArrowReaderMetadata
     ArrowReaderMetadata::try_new(metadata.metadata().clone(), options).unwrap_or(metadata)
 }
 
+/// A dictionary column's key for a null row.
+const NULL_KEY: u32 = u32::MAX;
+
 /// One column of a batch, in the types Sextant reads.
 enum Column {
     Text(StringArray),
@@ -372,10 +375,10 @@ enum Column {
     UInt(UInt64Array),
     Float(Float64Array),
     Float32(Float32Array),
-    /// Dictionary-encoded values: each row's key into `values` (not a dictionary), `None`
-    /// for a null key.
+    /// Dictionary-encoded values: each row's key into `values` (not a dictionary),
+    /// [`NULL_KEY`] for a null.
     Dictionary {
-        keys: Vec<Option<usize>>,
+        keys: Vec<u32>,
         values: Box<Column>,
     },
 }
@@ -408,15 +411,20 @@ impl Column {
             DataType::Dictionary(_, _) => match array.as_any_dictionary_opt() {
                 Some(dictionary) => {
                     let nulls = array.logical_nulls();
-                    let keys = dictionary
+                    // Keys in four bytes, the batch's keys being read once per column; a
+                    // dictionary of 2^32 − 1 values or more is read as text.
+                    let keys: Option<Vec<u32>> = dictionary
                         .normalized_keys()
                         .into_iter()
                         .enumerate()
                         .map(|(row, key)| match &nulls {
-                            Some(nulls) if nulls.is_null(row) => None,
-                            _ => Some(key),
+                            Some(nulls) if nulls.is_null(row) => Some(NULL_KEY),
+                            _ => u32::try_from(key).ok().filter(|&key| key != NULL_KEY),
                         })
                         .collect();
+                    let Some(keys) = keys else {
+                        return Ok(Column::Text(cast(&DataType::Utf8)?.as_string::<i32>().clone()));
+                    };
                     let values = match Column::new(dictionary.values(), name, at)? {
                         // Values are read by `Column::value`: a dictionary of dictionaries
                         // is read as text.
@@ -462,9 +470,10 @@ impl Column {
     #[inline]
     fn cell(&self, row: usize) -> Cell<'_> {
         match self {
-            Column::Dictionary { keys, values } => {
-                keys.get(row).copied().flatten().map_or(Cell::Null, |key| values.value(key))
-            }
+            Column::Dictionary { keys, values } => match keys.get(row) {
+                Some(&key) if key != NULL_KEY => values.value(key as usize),
+                _ => Cell::Null,
+            },
             leaf => leaf.value(row),
         }
     }
@@ -555,8 +564,8 @@ impl Batch for ArrowBatch {
                     .collect();
                 let mut null = KeyWords::default();
                 null.push(Cell::Null);
-                for (key, index) in keys.iter_mut().zip(indices) {
-                    key.append(index.and_then(|i| keyed.get(i)).unwrap_or(&null));
+                for (key, &index) in keys.iter_mut().zip(indices) {
+                    key.append(keyed.get(index as usize).unwrap_or(&null));
                 }
             }
             Some(column) => {
