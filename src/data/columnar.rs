@@ -360,6 +360,18 @@ fn strings_as_dictionaries(metadata: ArrowReaderMetadata) -> ArrowReaderMetadata
     ArrowReaderMetadata::try_new(metadata.metadata().clone(), options).unwrap_or(metadata)
 }
 
+/// Appends each of `cells` to the key of its row.
+fn push_all<'c>(keys: &mut [KeyWords], cells: impl Iterator<Item = Cell<'c>>) {
+    for (key, cell) in keys.iter_mut().zip(cells) {
+        key.push(cell);
+    }
+}
+
+/// A string column's value as a cell.
+fn text_cell(value: Option<&str>) -> Cell<'_> {
+    value.map_or(Cell::Null, |text| Cell::Text(text.as_bytes()))
+}
+
 /// A dictionary column's key for a null row.
 const NULL_KEY: u32 = u32::MAX;
 
@@ -568,11 +580,22 @@ impl Batch for ArrowBatch {
                     key.append(keyed.get(index as usize).unwrap_or(&null));
                 }
             }
-            Some(column) => {
-                for (row, key) in keys.iter_mut().enumerate() {
-                    key.push(column.cell(row));
-                }
+            // Other columns with their type known once for the whole batch, not per row.
+            Some(Column::Int(a)) => {
+                push_all(keys, a.iter().map(|v| v.map_or(Cell::Null, Cell::Int)))
             }
+            Some(Column::UInt(a)) => {
+                push_all(keys, a.iter().map(|v| v.map_or(Cell::Null, Cell::UInt)))
+            }
+            Some(Column::Bool(a)) => {
+                push_all(keys, a.iter().map(|v| v.map_or(Cell::Null, Cell::Bool)))
+            }
+            Some(Column::Float(a)) => {
+                push_all(keys, a.iter().map(|v| v.map_or(Cell::Null, Cell::Float)))
+            }
+            Some(Column::Text(a)) => push_all(keys, a.iter().map(text_cell)),
+            Some(Column::LargeText(a)) => push_all(keys, a.iter().map(text_cell)),
+            Some(column) => push_all(keys, (0..column.len()).map(|row| column.cell(row))),
             None => {
                 for key in keys {
                     key.push(Cell::Null);
