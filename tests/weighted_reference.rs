@@ -9,7 +9,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{assert_close, assert_groups_close, repo, scratch, sextant, sextant_json, shared_dir};
+use common::{
+    assert_attribute_close, assert_close, repo, scratch, sextant, sextant_json, shared_dir,
+};
 use serde_json::{json, Value};
 
 const TOLERANCE: f64 = 1e-12;
@@ -63,13 +65,7 @@ fn check_reference(data: &Path, reference: &Value, prefix: &str, what: &str) {
     for (key, expected) in reference["attributes"].as_object().into_iter().flatten() {
         let actual = attribute(&report, &spec(key, prefix));
         let where_ = format!("{what} {key}");
-        assert_close(
-            &actual["metrics"],
-            &expected["metrics"],
-            TOLERANCE,
-            &format!("{where_} metrics"),
-        );
-        assert_groups_close(&actual["groups"], &expected["groups"], TOLERANCE, &where_);
+        assert_attribute_close(actual, expected, TOLERANCE, &where_);
     }
     for entry in reference["aif360_style"].as_array().into_iter().flatten() {
         let name = format!("{prefix}{}", entry["attribute"].as_str().unwrap_or_default());

@@ -93,10 +93,22 @@ pub fn assert_close(
     }
 }
 
+/// Asserts that a reported attribute's `metrics` and `groups` equal a reference attribute's
+/// to `tolerance`; `path` names the attribute in failure messages.
+pub fn assert_attribute_close(
+    actual: &serde_json::Value,
+    expected: &serde_json::Value,
+    tolerance: f64,
+    path: &str,
+) {
+    assert_close(&actual["metrics"], &expected["metrics"], tolerance, &format!("{path} metrics"));
+    assert_groups_close(&actual["groups"], &expected["groups"], tolerance, path);
+}
+
 /// Asserts that a reported attribute's `groups` equal a reference attribute's `groups`
 /// (where `group` lists the values of its columns, joined by `&` in reports), in order, to
 /// `tolerance`; `path` names the attribute in failure messages.
-pub fn assert_groups_close(
+fn assert_groups_close(
     actual: &serde_json::Value,
     expected: &serde_json::Value,
     tolerance: f64,
