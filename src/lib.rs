@@ -9,8 +9,9 @@
 //!
 //! | layer | modules | holds |
 //! |---|---|---|
-//! | 5 | `audit` | the audit document and the one pipeline the adapters run ([`run_audit`]) |
-//! | 4 | [`report`] | renderings of results (text, JSON, markdown, JUnit, HTML, SVG) |
+//! | 6 | `audit` | the audit document and the one pipeline the adapters run ([`run_audit`]) |
+//! | 5 | [`report`] | renderings of results (text, JSON, markdown, JUnit, HTML, SVG, OpenMetrics) |
+//! | 4 | `monitor` | fairness and drift per time window ([`monitor()`]) |
 //! | 3 | `fairness`, `explain` | fairness plans, counts, metrics and report; SHAP and LIME with their results |
 //! | 2 | `model` | models from bytes, and scoring rows with them |
 //! | 1 | `data` | inputs (CSV, Parquet, Arrow IPC), headers, typed cells, feature rows and the input schema a model needs |
@@ -42,6 +43,7 @@ mod explain;
 mod fairness;
 mod math;
 mod model;
+mod monitor;
 mod progress;
 pub mod report;
 mod stats;
@@ -91,6 +93,18 @@ pub use model::trees::{Forest, OutputTrees};
 pub use model::{
     checked_output, default_output, load_model, output_label, MaybeSendSync, Model, OutputChoice,
 };
+pub use monitor::collect::ColumnKind as DriftKind;
+pub use monitor::plan::{
+    ChangeGate, DriftGate, GateWindows, MonitorOptions, MonitorPlan, ReferenceSpec,
+    DRIFT_STATISTICS,
+};
+pub use monitor::report::{
+    ColumnDrift, GateKind, MonitorGate, MonitorReport, ReferenceColumn, ReferenceReport,
+    WindowReport, MONITOR_SCHEMA,
+};
+pub use monitor::run::monitor;
+pub use monitor::time::Instant;
+pub use monitor::window::WindowSpec;
 pub use progress::{NoProgress, Progress};
 pub use report::{render, Format};
 

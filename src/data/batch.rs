@@ -76,3 +76,25 @@ impl RecordBatch {
         &self.pool[..self.filled]
     }
 }
+
+/// Some rows of a batch, in the given order: the rows of one time window, counted apart.
+pub(crate) struct Subset<'b, B: ?Sized> {
+    /// The whole batch.
+    pub(crate) batch: &'b B,
+    /// The rows of `batch` taken, by position.
+    pub(crate) rows: &'b [usize],
+}
+
+impl<B: Batch + ?Sized> Batch for Subset<'_, B> {
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn cell(&self, row: usize, column: usize) -> Cell<'_> {
+        self.batch.cell(self.rows[row], column)
+    }
+
+    fn place(&self, row: usize) -> Place {
+        self.batch.place(self.rows[row])
+    }
+}

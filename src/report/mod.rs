@@ -1,6 +1,6 @@
-//! Renderings of the results that the fairness audit and the explainers produce: text,
-//! JSON, markdown, JUnit XML, self-contained HTML and SVG charts. Nothing here computes a
-//! result.
+//! Renderings of the results that the fairness audit, the monitor and the explainers
+//! produce: text, JSON, markdown, JUnit XML, self-contained HTML, SVG charts and
+//! OpenMetrics. Nothing here computes a result.
 
 mod json;
 mod render;
@@ -9,7 +9,8 @@ pub use json::js_number;
 pub use render::document::verdict;
 pub use render::lime::{lime_html, lime_json, lime_text};
 pub use render::lime_svg::signed_bar;
+pub use render::monitor::{monitor_markdown, monitor_text, openmetrics};
 pub use render::shap::{shap_html, shap_json, shap_text};
 pub use render::shap_svg::{bar, beeswarm, waterfall};
 pub use render::svg::rate_chart;
-pub use render::{audit_html, render, to_json, Format};
+pub use render::{audit_html, monitor_json, render, to_json, Format};

@@ -1,6 +1,7 @@
 //! Small numerical building blocks shared by the fairness bootstrap and the explainers:
 //! the portable seeded random streams, numpy's percentile interpolation, a standard normal
-//! sampler and an alias table for drawing indices with given frequencies.
+//! sampler, an alias table for drawing indices with given frequencies, and the tails of the
+//! Kolmogorov–Smirnov and chi-square distributions that drift tests need.
 //!
 //! Everything here gives bit-identical results natively and in WebAssembly: the generators
 //! are ChaCha8 and Xoshiro256++ (pure integer arithmetic), and the transcendental functions of
@@ -8,6 +9,8 @@
 //! library.
 
 mod alias;
+mod chi2;
+mod kolmogorov;
 mod normal;
 
 use rand::SeedableRng;
@@ -15,6 +18,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use alias::AliasTable;
+pub use chi2::chi2_contingency_pvalue;
+pub use kolmogorov::kolmogorov_sf;
 pub use normal::StandardNormal;
 
 /// The random number generator of one stream of a seeded computation (a bootstrap, an

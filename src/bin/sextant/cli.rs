@@ -185,6 +185,101 @@ pub enum Command {
     /// threshold, sensitive columns, missing values, count column); the report's flags
     /// (intervals, gates, privileged groups) apply when the states are audited.
     Count(Box<FairnessArgs>),
+    /// Monitor a log over time: fairness and drift per time window, with gates on them and
+    /// on their change, as text, JSON (sextant.monitor/v1), markdown or OpenMetrics.
+    #[command(long_about = MONITOR_HELP)]
+    Monitor(Box<MonitorArgs>),
+}
+
+const MONITOR_HELP: &str = "Monitor a log over time: fairness and drift per time window.
+
+Rows are cut into half-open UTC windows by --time: 1d (midnight), 7d (ISO weeks from Monday), \
+1mo (calendar months), Nh or Nd (aligned to the Unix epoch), or rows:N (N rows in time order). \
+Each window gets the fairness report of sextant fairness and, for every --drift column (and the \
+score), PSI, Jensen-Shannon distance, KS and Wasserstein distance (numbers) or PSI, JS and a \
+chi-square p-value (categories) against the reference (the first window unless --reference).
+
+Exit codes: 0 when every gate passes, 1 when a gate fails, 2 on a usage or input error.";
+
+/// `sextant monitor`.
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    /// CSV file with a header row, Parquet or Arrow IPC (`-`: standard input).
+    pub data: PathBuf,
+    /// The column of the rows' times: RFC 3339 date-times (no offset means UTC), ISO dates or
+    /// Unix epoch seconds.
+    #[arg(long, value_name = "COL")]
+    pub time: String,
+    /// The windows: 1d, 7d (ISO weeks), 1mo, Nh, Nd, or rows:N.
+    #[arg(long, value_name = "WINDOW")]
+    pub window: String,
+    /// What to audit in every window.
+    #[command(flatten)]
+    pub audit: AuditFlags,
+    /// Columns whose drift against the reference is measured (the score's always is).
+    #[arg(long, value_name = "COL", num_args = 1..)]
+    pub drift: Vec<String>,
+    /// Drift columns compared as categories (a column whose first value is not a number is).
+    #[arg(long, value_name = "COL", num_args = 1..)]
+    pub categorical: Vec<String>,
+    /// The reference of drift and change: first (the first window) or START/END (the rows
+    /// with a time in [START, END)).
+    #[arg(long, value_name = "first|START/END", conflicts_with = "reference_file")]
+    pub reference: Option<String>,
+    /// A reference data file with the same columns (its times are not read).
+    #[arg(long, value_name = "FILE")]
+    pub reference_file: Option<PathBuf>,
+    /// Gate: fail when a drift statistic (psi, js, ks, wasserstein) of a column exceeds
+    /// LIMIT, e.g. score:psi=0.2. Repeatable.
+    #[arg(long, value_name = "COL:STAT=LIMIT", value_parser = parse_gate)]
+    pub max_drift: Vec<(String, f64)>,
+    /// Gate: fail when a metric moves by more than LIMIT (absolute) from the reference.
+    /// Repeatable.
+    #[arg(long, value_name = "METRIC=LIMIT", value_parser = parse_gate)]
+    pub max_change: Vec<(String, f64)>,
+    /// The windows the gates apply to.
+    #[arg(long, value_name = "WHICH", value_enum, default_value_t = GateWindows::Latest)]
+    pub gate_windows: GateWindows,
+    /// Report format.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = MonitorFormat::Text)]
+    pub format: MonitorFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 0 even when a gate fails (report only).
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+/// `--gate-windows`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GateWindows {
+    /// The latest window.
+    Latest,
+    /// Every window with rows.
+    All,
+}
+
+impl From<GateWindows> for sextant::GateWindows {
+    fn from(which: GateWindows) -> Self {
+        match which {
+            GateWindows::Latest => sextant::GateWindows::Latest,
+            GateWindows::All => sextant::GateWindows::All,
+        }
+    }
+}
+
+/// `--format` of `sextant monitor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MonitorFormat {
+    /// Aligned tables for a terminal.
+    Text,
+    /// The `sextant.monitor/v1` JSON document.
+    Json,
+    /// GitHub-flavoured markdown (a CI job summary).
+    Markdown,
+    /// The OpenMetrics text exposition of the latest window (Prometheus, node_exporter).
+    Openmetrics,
 }
 
 /// `sextant fairness`.
@@ -198,6 +293,17 @@ pub struct FairnessArgs {
     /// counts are added, and the report is that of the data they were counted from.
     #[arg(long, value_name = "STATE.json", num_args = 1.., conflicts_with = "data")]
     pub from_counts: Vec<PathBuf>,
+    /// What to audit and how.
+    #[command(flatten)]
+    pub audit: AuditFlags,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// The flags of a fairness audit, shared by `sextant fairness`, `count` and `monitor`.
+#[derive(Debug, Args)]
+pub struct AuditFlags {
     /// Label column (0/1, or two values with --positive-label).
     #[arg(long, value_name = "COL")]
     pub label: String,
@@ -263,9 +369,6 @@ pub struct FairnessArgs {
     /// Gate: fail when METRIC is below LIMIT on any attribute. Repeatable.
     #[arg(long, value_name = "METRIC=LIMIT", value_parser = parse_gate)]
     pub min: Vec<(String, f64)>,
-    /// Output options.
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 /// `sextant predict`.

@@ -13,7 +13,8 @@ use sextant::{
 };
 
 use crate::cli::{
-    AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs, ScoredFormat,
+    AuditArgs, AuditFlags, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs,
+    ScoredFormat,
 };
 use crate::explain;
 use crate::files::{
@@ -30,7 +31,7 @@ pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
     let result = match command {
         Command::Fairness(args) if !args.from_counts.is_empty() => states_command(&args),
         Command::Fairness(args) => {
-            let config = fairness_config(&args);
+            let config = fairness_config(&args.audit, args.output.exit_zero);
             let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
             let inputs = FileInputs::new(data, PathBuf::from("."), false);
             audit_files(&config, inputs, &args.output)
@@ -40,6 +41,7 @@ pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
         Command::Explain(ExplainCommand::Shap(args)) => explain::shap_command(&args),
         Command::Explain(ExplainCommand::Lime(args)) => explain::lime_command(&args),
         Command::Audit(args) => audit_command(&args),
+        Command::Monitor(args) => crate::monitor::monitor_command(&args),
     };
     result.map_err(|e| match e {
         CliError::Core(e) if flags => {
@@ -164,31 +166,32 @@ fn score_note(summary: &ScoringSummary) -> String {
     summary.output_label.as_ref().map(|c| format!("; score = P(class {c})")).unwrap_or_default()
 }
 
-fn fairness_config(args: &FairnessArgs) -> AuditConfig {
+/// The audit config of the fairness flags; `exit_zero` from the output flags.
+pub(crate) fn fairness_config(flags: &AuditFlags, exit_zero: bool) -> AuditConfig {
     AuditConfig {
         data: None,
-        label: args.label.clone(),
-        positive_label: args.positive_label.clone(),
-        pred: args.pred.clone(),
-        score: args.score.clone(),
-        threshold: args.threshold,
-        sensitive: args.sensitive.clone(),
-        privileged: args.privileged.clone(),
-        favorable_label: args.favorable_label.clone(),
-        bootstrap: args.bootstrap,
-        confidence: args.confidence,
-        seed: args.seed,
-        fairlearn_compat: args.fairlearn_compat,
-        missing: Some(args.missing.into()),
-        max_groups: Some(args.max_groups),
-        count_column: args.count_column.clone(),
-        sample_weight: args.sample_weight.clone(),
-        min_group_size: Some(args.min_group_size),
-        small_groups: Some(args.small_groups.into()),
-        max: args.max.iter().cloned().collect(),
-        min: args.min.iter().cloned().collect(),
+        label: flags.label.clone(),
+        positive_label: flags.positive_label.clone(),
+        pred: flags.pred.clone(),
+        score: flags.score.clone(),
+        threshold: flags.threshold,
+        sensitive: flags.sensitive.clone(),
+        privileged: flags.privileged.clone(),
+        favorable_label: flags.favorable_label.clone(),
+        bootstrap: flags.bootstrap,
+        confidence: flags.confidence,
+        seed: flags.seed,
+        fairlearn_compat: flags.fairlearn_compat,
+        missing: Some(flags.missing.into()),
+        max_groups: Some(flags.max_groups),
+        count_column: flags.count_column.clone(),
+        sample_weight: flags.sample_weight.clone(),
+        min_group_size: Some(flags.min_group_size),
+        small_groups: Some(flags.small_groups.into()),
+        max: flags.max.iter().cloned().collect(),
+        min: flags.min.iter().cloned().collect(),
         gates: Vec::new(),
-        exit_zero: args.output.exit_zero,
+        exit_zero,
         ..AuditConfig::default()
     }
 }
@@ -235,11 +238,11 @@ fn parse_config(text: &str, source: &str) -> Result<AuditConfig, Error> {
 fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
     // The report's settings are not part of a state: they apply when states are audited.
     for (given, flag) in [
-        (args.bootstrap.is_some(), "bootstrap"),
-        (!args.max.is_empty() || !args.min.is_empty(), "max/min"),
-        (!args.privileged.is_empty(), "privileged"),
-        (args.favorable_label.is_some(), "favorable_label"),
-        (args.fairlearn_compat, "fairlearn_compat"),
+        (args.audit.bootstrap.is_some(), "bootstrap"),
+        (!args.audit.max.is_empty() || !args.audit.min.is_empty(), "max/min"),
+        (!args.audit.privileged.is_empty(), "privileged"),
+        (args.audit.favorable_label.is_some(), "favorable_label"),
+        (args.audit.fairlearn_compat, "fairlearn_compat"),
         (args.output.exit_zero, "exit_zero"),
         (!args.from_counts.is_empty(), "from_counts"),
     ] {
@@ -251,7 +254,7 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
             .into());
         }
     }
-    let config = fairness_config(args);
+    let config = fairness_config(&args.audit, args.output.exit_zero);
     let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
     let mut inputs = FileInputs::new(data, PathBuf::from("."), false);
     let state = count_state(&config, &mut inputs)?;
@@ -267,7 +270,7 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
 /// `sextant fairness --from-counts …`: the audit of counted states.
 fn states_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
     one_stdin(args.from_counts.iter().map(PathBuf::as_path))?;
-    let config = fairness_config(args);
+    let config = fairness_config(&args.audit, args.output.exit_zero);
     let states = args
         .from_counts
         .iter()

@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod explain;
 mod files;
+mod monitor;
 mod progress;
 
 use std::io::Write;

@@ -4,9 +4,14 @@ use crate::fairness::report::FairnessReport;
 use crate::report::render::document::{layout, Block, Table};
 
 pub(super) fn render(report: &FairnessReport) -> String {
+    blocks(layout(report))
+}
+
+/// A document's blocks as markdown: the first heading at level 1, the others at level 2.
+pub(super) fn blocks(document: Vec<Block>) -> String {
     let mut out = String::new();
     let mut first_heading = true;
-    for block in layout(report) {
+    for block in document {
         match block {
             Block::Heading(h) => {
                 let level = if first_heading { "#" } else { "##" };

@@ -9,6 +9,7 @@ mod junit;
 pub mod lime;
 pub mod lime_svg;
 mod markdown;
+pub mod monitor;
 pub mod shap;
 pub mod shap_svg;
 pub mod svg;
@@ -20,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::explain::explanation::ShapExplanation;
 use crate::explain::lime::explanation::LimeExplanation;
 use crate::fairness::report::FairnessReport;
+use crate::monitor::report::MonitorReport;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
@@ -91,6 +93,12 @@ pub fn audit_html(
     body.push_str(&shap.map(shap::shap_section).unwrap_or_default());
     body.push_str(&lime.map(lime::lime_section).unwrap_or_default());
     html::page(&format!("Sextant fairness audit: {}", report.source), &body)
+}
+
+/// A monitoring report as `sextant.monitor/v1` JSON (as `JSON.stringify` writes it), ending
+/// in a newline.
+pub fn monitor_json(report: &MonitorReport) -> String {
+    json_line(report)
 }
 
 /// The report as `sextant.fairness/v1` JSON (as `JSON.stringify` writes it), ending in a

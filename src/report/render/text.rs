@@ -4,8 +4,13 @@ use crate::fairness::report::FairnessReport;
 use crate::report::render::document::{layout, Block, Table};
 
 pub(super) fn render(report: &FairnessReport) -> String {
+    blocks(layout(report))
+}
+
+/// A document's blocks as text.
+pub(super) fn blocks(document: Vec<Block>) -> String {
     let mut out = String::new();
-    for block in layout(report) {
+    for block in document {
         match block {
             Block::Heading(h) => {
                 out.push('\n');

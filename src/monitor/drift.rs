@@ -1,0 +1,304 @@
+//! Drift statistics of a column between a reference sample and a window's sample, as the
+//! monitoring tools of the field define them:
+//!
+//! - numeric: PSI over 10 bins whose 9 inner edges are the reference's deciles (numpy's
+//!   default linear quantiles), proportions floored at 1e-4 without renormalisation
+//!   (PSI = Σ (c − r)·ln(c / r)); the Jensen–Shannon distance in bits over the same unfloored
+//!   bins (`scipy.spatial.distance.jensenshannon(base=2)`); the two-sample Kolmogorov–Smirnov
+//!   statistic with the p-value of `scipy.stats.ks_2samp(method="asymp")` (scipy 1.17:
+//!   `kstwo.sf(D, round(n·m / (n + m)))`); and `scipy.stats.wasserstein_distance`
+//!   (the integral of |F_R − F_C|);
+//! - categorical: PSI and JS over the union of categories (sorted as strings), and the
+//!   p-value of `scipy.stats.chi2_contingency(correction=False)` on the 2 × K table of
+//!   counts.
+//!
+//! Every function takes the samples sorted ascending, without NaN.
+
+use std::collections::BTreeMap;
+
+use crate::stats::{chi2_contingency_pvalue, kolmogorov_sf, quantile};
+
+/// Bins of the numeric PSI and JS.
+pub const BINS: usize = 10;
+/// The floor of a bin's proportion in PSI.
+pub const PSI_FLOOR: f64 = 1e-4;
+
+/// The numeric statistics of one window against the reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumericStatistics {
+    /// Population stability index.
+    pub psi: f64,
+    /// Jensen–Shannon distance, base 2 (in [0, 1]).
+    pub js: f64,
+    /// Kolmogorov–Smirnov statistic sup |F_R − F_C|.
+    pub ks: f64,
+    /// Its two-sided asymptotic p-value; `None` when the effective sample size rounds to 0.
+    pub ks_pvalue: Option<f64>,
+    /// Wasserstein-1 distance, in the column's unit.
+    pub wasserstein: f64,
+    /// The window's rows per bin.
+    pub bin_counts: [u64; BINS],
+}
+
+/// The categorical statistics of one window against the reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoricalStatistics {
+    /// Population stability index over the categories.
+    pub psi: f64,
+    /// Jensen–Shannon distance, base 2.
+    pub js: f64,
+    /// Chi-square test p-value of the 2 × K table (1 when K = 1).
+    pub chi2_pvalue: f64,
+    /// The union of the categories of both samples, sorted.
+    pub categories: Vec<String>,
+    /// The window's count per category.
+    pub counts: Vec<u64>,
+    /// The reference's count per category.
+    pub reference_counts: Vec<u64>,
+}
+
+/// The reference sample of a numeric column, with its decile edges and bin counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumericReference {
+    sorted: Vec<f64>,
+    /// The 9 inner bin edges: `np.quantile(R, [0.1, …, 0.9])` (may repeat).
+    pub edges: [f64; BINS - 1],
+    /// The reference's rows per bin.
+    pub bin_counts: [u64; BINS],
+}
+
+impl NumericReference {
+    /// The reference of `sorted` (ascending, no NaN); `None` when it is empty.
+    pub fn new(sorted: Vec<f64>) -> Option<Self> {
+        if sorted.is_empty() {
+            return None;
+        }
+        let mut edges = [0.0; BINS - 1];
+        for (k, edge) in edges.iter_mut().enumerate() {
+            *edge = quantile(&sorted, (k + 1) as f64 / BINS as f64); // numpy's `linear`
+        }
+        let bin_counts = bin_counts(&edges, &sorted);
+        Some(NumericReference { sorted, edges, bin_counts })
+    }
+
+    /// The rows of the reference sample.
+    pub fn rows(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// The statistics of `current` (ascending, no NaN, not empty) against this reference.
+    pub fn compare(&self, current: &[f64]) -> NumericStatistics {
+        let bins = bin_counts(&self.edges, current);
+        let (reference, window) = (proportions(&self.bin_counts), proportions(&bins));
+        let (ks, ks_pvalue) = kolmogorov_smirnov(&self.sorted, current);
+        NumericStatistics {
+            psi: psi(&reference, &window),
+            js: jensen_shannon(&reference, &window),
+            ks,
+            ks_pvalue,
+            wasserstein: wasserstein(&self.sorted, current),
+            bin_counts: bins,
+        }
+    }
+}
+
+/// The statistics of the category counts `current` against `reference` (neither empty).
+pub fn compare_categories(
+    reference: &BTreeMap<String, u64>,
+    current: &BTreeMap<String, u64>,
+) -> CategoricalStatistics {
+    let mut categories: Vec<String> = reference.keys().chain(current.keys()).cloned().collect();
+    categories.sort();
+    categories.dedup();
+    let count = |counts: &BTreeMap<String, u64>| -> Vec<u64> {
+        categories.iter().map(|c| counts.get(c).copied().unwrap_or(0)).collect()
+    };
+    let (reference_counts, counts) = (count(reference), count(current));
+    let (r, c) = (proportions(&reference_counts), proportions(&counts));
+    #[allow(clippy::cast_precision_loss)]
+    let table = [
+        reference_counts.iter().map(|&n| n as f64).collect::<Vec<_>>(),
+        counts.iter().map(|&n| n as f64).collect::<Vec<_>>(),
+    ];
+    CategoricalStatistics {
+        psi: psi(&r, &c),
+        js: jensen_shannon(&r, &c),
+        chi2_pvalue: chi2_contingency_pvalue([&table[0], &table[1]]),
+        categories,
+        counts,
+        reference_counts,
+    }
+}
+
+/// Rows of `sorted` per bin, a value's bin being `np.searchsorted(edges, x, side="right")`:
+/// the values below `edges[k]` are those of bins 0..=k.
+fn bin_counts(edges: &[f64; BINS - 1], sorted: &[f64]) -> [u64; BINS] {
+    let mut counts = [0; BINS];
+    let mut before = 0;
+    for (k, count) in counts.iter_mut().enumerate() {
+        let upto = edges.get(k).map_or(sorted.len(), |&e| sorted.partition_point(|&x| x < e));
+        *count = (upto - before) as u64;
+        before = upto;
+    }
+    counts
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn proportions(counts: &[u64]) -> Vec<f64> {
+    let n: u64 = counts.iter().sum();
+    counts.iter().map(|&c| c as f64 / n as f64).collect()
+}
+
+/// Σ (c − r)·ln(c / r) over the proportions floored at [`PSI_FLOOR`].
+fn psi(reference: &[f64], current: &[f64]) -> f64 {
+    reference
+        .iter()
+        .zip(current)
+        .map(|(&r, &c)| {
+            let (r, c) = (r.max(PSI_FLOOR), c.max(PSI_FLOOR));
+            (c - r) * libm::log(c / r)
+        })
+        .sum()
+}
+
+/// `scipy.spatial.distance.jensenshannon(p, q, base=2)`: both normalised to sum 1, then
+/// √((KL(p‖m) + KL(q‖m)) / (2 ln 2)) with m = (p + q)/2.
+fn jensen_shannon(p: &[f64], q: &[f64]) -> f64 {
+    let (sp, sq): (f64, f64) = (p.iter().sum(), q.iter().sum());
+    let mut divergence = 0.0;
+    for (&p, &q) in p.iter().zip(q) {
+        let (p, q) = (p / sp, q / sq);
+        let m = (p + q) / 2.0;
+        for x in [p, q] {
+            if x > 0.0 {
+                divergence += x * libm::log(x / m);
+            }
+        }
+    }
+    (divergence / std::f64::consts::LN_2 / 2.0).max(0.0).sqrt()
+}
+
+/// The two-sample KS statistic of two sorted samples and scipy's asymptotic p-value.
+#[allow(clippy::cast_precision_loss)]
+fn kolmogorov_smirnov(a: &[f64], b: &[f64]) -> (f64, Option<f64>) {
+    let (n, m) = (a.len() as f64, b.len() as f64);
+    let (mut i, mut j, mut d) = (0, 0, 0.0_f64);
+    while i < a.len() || j < b.len() {
+        let x = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) => x.min(y),
+            (Some(&x), None) | (None, Some(&x)) => x,
+            (None, None) => break,
+        };
+        while a.get(i).is_some_and(|&v| v <= x) {
+            i += 1;
+        }
+        while b.get(j).is_some_and(|&v| v <= x) {
+            j += 1;
+        }
+        d = d.max((i as f64 / n - j as f64 / m).abs());
+    }
+    let (large, small) = if n >= m { (n, m) } else { (m, n) };
+    let effective = round_half_even(large * small / (large + small));
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let pvalue = (effective >= 1.0).then(|| kolmogorov_sf(effective as u64, d).clamp(0.0, 1.0));
+    (d, pvalue)
+}
+
+/// `np.round`: to the nearest integer, ties to even.
+fn round_half_even(x: f64) -> f64 {
+    let r = x.round();
+    if (r - x).abs() == 0.5 && r % 2.0 != 0.0 {
+        r - x.signum()
+    } else {
+        r
+    }
+}
+
+/// `scipy.stats.wasserstein_distance` of two sorted samples: Σ |F_u − F_v| · Δx over the
+/// merged values.
+#[allow(clippy::cast_precision_loss)]
+fn wasserstein(u: &[f64], v: &[f64]) -> f64 {
+    let (nu, nv) = (u.len() as f64, v.len() as f64);
+    let (mut i, mut j, mut total) = (0, 0, 0.0);
+    let next = |i: usize, j: usize| match (u.get(i), v.get(j)) {
+        (Some(&x), Some(&y)) => Some(x.min(y)),
+        (Some(&x), None) | (None, Some(&x)) => Some(x),
+        (None, None) => None,
+    };
+    let Some(mut x) = next(0, 0) else { return 0.0 };
+    loop {
+        while u.get(i).is_some_and(|&w| w <= x) {
+            i += 1;
+        }
+        while v.get(j).is_some_and(|&w| w <= x) {
+            j += 1;
+        }
+        let Some(y) = next(i, j) else { return total };
+        total += (i as f64 / nu - j as f64 / nv).abs() * (y - x);
+        x = y;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(values: &[f64]) -> Vec<f64> {
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        v
+    }
+
+    /// Values from numpy 2.4 and scipy 1.17 on the same samples.
+    #[test]
+    fn numeric_statistics_match_numpy_and_scipy() {
+        let r = sorted(&[
+            3., 1., 4., 1., 5., 9., 2., 6., 5., 3., 5., 8., 9., 7., 9., 3., 2., 3., 8., 4.,
+        ]);
+        let c = sorted(&[2., 7., 1., 8., 2., 8., 1., 8., 2., 8., 4., 5., 9., 0., 4., 5., 2., 3.]);
+        let reference = NumericReference::new(r).unwrap();
+        let edges = [
+            1.9000000000000001,
+            2.8000000000000003,
+            3.0,
+            3.6000000000000005,
+            4.5,
+            5.0,
+            6.299999999999999,
+            8.0,
+            9.0,
+        ];
+        assert_eq!(reference.edges, edges);
+        assert_eq!(reference.bin_counts, [2, 2, 0, 4, 2, 0, 4, 1, 2, 3]);
+        let s = reference.compare(&c);
+        assert_eq!(s.bin_counts, [3, 4, 0, 1, 2, 0, 2, 1, 4, 1]);
+        let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-13, "{a} vs {b}");
+        close(s.psi, 0.5620804134853872);
+        close(s.js, 0.3122279082240584);
+        close(s.ks, 0.18888888888888888);
+        close(s.ks_pvalue.unwrap(), 0.8490706101119156);
+        close(s.wasserstein, 0.5833333333333333);
+        let same = reference.compare(&reference.sorted.clone());
+        assert_eq!((same.psi, same.js, same.ks, same.wasserstein), (0.0, 0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn categorical_statistics_match_scipy() {
+        let counts = |pairs: &[(&str, u64)]| -> BTreeMap<String, u64> {
+            pairs.iter().map(|&(k, v)| (k.to_owned(), v)).collect()
+        };
+        let s = compare_categories(
+            &counts(&[("a", 10), ("b", 20), ("c", 5)]),
+            &counts(&[("a", 12), ("b", 15), ("c", 9)]),
+        );
+        assert!((s.chi2_pvalue - 0.36325901959641044).abs() < 1e-13);
+        assert_eq!(s.categories, ["a", "b", "c"]);
+        let one = compare_categories(&counts(&[("a", 3)]), &counts(&[("a", 5)]));
+        assert_eq!((one.psi, one.js, one.chi2_pvalue), (0.0, 0.0, 1.0));
+    }
+
+    #[test]
+    fn rounding_is_half_to_even() {
+        assert_eq!([0.5, 1.5, 2.5, 2.4, 2.6].map(round_half_even), [0.0, 2.0, 2.0, 2.0, 3.0]);
+    }
+}

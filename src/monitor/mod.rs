@@ -1,0 +1,11 @@
+//! Monitoring over time: the rows of a log cut into time windows, each window's fairness
+//! audited from its own counts, each drift column compared with a reference sample, and
+//! gates on fairness, drift and change, as `sextant.monitor/v1`.
+
+pub mod collect;
+pub mod drift;
+pub mod plan;
+pub mod report;
+pub mod run;
+pub mod time;
+pub mod window;

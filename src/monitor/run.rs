@@ -1,0 +1,498 @@
+//! Running a [`MonitorPlan`] on a table: gather the rows into windows (one pass, or two for
+//! `rows:N`), audit each window's counts, measure each drift column against the reference,
+//! and judge the gates.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use crate::data::input::Input;
+use crate::data::table::Table;
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::fairness::audit::audit;
+use crate::fairness::plan::Bound;
+use crate::fairness::report::{AttributeReport, FairnessReport};
+use crate::monitor::collect::{
+    gather, windows_by_rank, Assign, ColumnKind, Gathered, Reading, Sample,
+};
+use crate::monitor::drift::{compare_categories, NumericReference};
+use crate::monitor::plan::{GateWindows, MonitorPlan, ReferenceSpec};
+use crate::monitor::report::{
+    ColumnDrift, GateKind, MonitorGate, MonitorReport, ReferenceColumn, ReferenceReport,
+    WindowReport, MONITOR_SCHEMA,
+};
+use crate::monitor::time::Instant;
+use crate::monitor::window::WindowSpec;
+use crate::progress::{NoProgress, Progress};
+
+/// A window, audited, with its samples.
+struct Audited {
+    start: Instant,
+    end: Instant,
+    rows: u64,
+    report: Option<FairnessReport>,
+    samples: Vec<Sample>,
+}
+
+/// Monitors `input` (a CSV, Parquet or Arrow table named `source`) as `plan` says; a
+/// `reference` input (with its name) is the reference of [`ReferenceSpec::File`].
+///
+/// # Errors
+/// The errors of counting a table for a fairness audit (named by line and column), a time
+/// that is not one, a numeric drift column's value that is not a number, an input without
+/// rows, a reference range or file without rows, and the errors of auditing a window (a
+/// privileged group absent from it).
+pub fn monitor<'a>(
+    plan: &MonitorPlan,
+    input: impl Into<Input<'a>>,
+    source: &str,
+    reference: Option<(Input<'_>, &str)>,
+    progress: &mut dyn Progress,
+) -> Result<MonitorReport> {
+    let mut input = input.into();
+    let ranks = if let WindowSpec::Rows(n) = plan.window {
+        // A first pass reads the times; a stream is kept in memory to be read twice.
+        if let Input::Stream(reader) = &mut input {
+            let mut bytes = Vec::new();
+            reader.read_to_end(&mut bytes).map_err(|e| ErrorKind::Io {
+                source_name: source.to_owned(),
+                message: e.to_string(),
+            })?;
+            input = Input::RandomAccess(Arc::new(bytes));
+        }
+        let access = match &input {
+            Input::RandomAccess(access) => access.clone(),
+            Input::Stream(_) => {
+                return Err(Error::invalid_option(
+                    "window",
+                    "rows:N could not keep the input to read it twice",
+                ))
+            }
+        };
+        let mut table = Table::open(Input::RandomAccess(access), source)?;
+        let header = table.header().clone();
+        let time_only = Reading::new(&plan.fairness, &header, source, Some(&plan.time), &[])?;
+        if let Ok(column) = header.find(&plan.time) {
+            table.project(&[column]);
+        }
+        Some(windows_by_rank(&mut table, &time_only, n)?)
+    } else {
+        None
+    };
+    let mut table = Table::open(input, source)?;
+    let header = table.header().clone();
+    let mut reading = Reading::new(&plan.fairness, &header, source, Some(&plan.time), &plan.drift)?;
+    table.project(&reading.read());
+    let by_time = |at: Instant| plan.window.index(at);
+    let assign = match &ranks {
+        Some(ranks) => Assign::ByRow(ranks),
+        None => Assign::ByTime(&by_time),
+    };
+    let range = match plan.reference {
+        ReferenceSpec::Range(start, end) => Some((start, end)),
+        ReferenceSpec::First | ReferenceSpec::File => None,
+    };
+    let gathered = gather(&mut table, &mut reading, &assign, range)?;
+    let without_time = gathered.without_time;
+    if gathered.windows.is_empty() {
+        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
+    }
+    // The reference file, read with the main input's column kinds.
+    let (reference_kind, reference_source, file_gathered) = match reference {
+        Some((reference, name)) => {
+            let mut table = Table::open(reference, name)?;
+            let header = table.header().clone();
+            let mut file_reading = Reading::new(&plan.fairness, &header, name, None, &plan.drift)?;
+            file_reading.kinds.clone_from(&reading.kinds);
+            table.project(&file_reading.read());
+            let whole = |_: Instant| Some(0);
+            let mut read = gather(&mut table, &mut file_reading, &Assign::ByTime(&whole), None)?;
+            reading.kinds = file_reading.kinds;
+            let gathered = read
+                .windows
+                .remove(&0)
+                .ok_or_else(|| Error::from(ErrorKind::NoRows { source_name: name.to_owned() }))?;
+            ("file", Some(name.to_owned()), Some(finish_reference(plan, gathered, name)?))
+        }
+        None => ("first", None, None),
+    };
+    let range_gathered = match (gathered.reference, range) {
+        (Some(g), Some(_)) => Some(finish_reference(plan, g, source)?),
+        (None, Some(_)) => {
+            return Err(Error::invalid_option(
+                "reference",
+                format!("no row of {source} has a time in the reference range"),
+            ))
+        }
+        _ => None,
+    };
+    let windows = audit_windows(plan, gathered.windows, progress)?;
+    let first = windows.iter().position(|w| w.rows > 0).unwrap_or(0);
+    let (kind, reference) = match (file_gathered, range_gathered) {
+        (Some(file), _) => (reference_kind, file),
+        (None, Some(range)) => ("range", range),
+        (None, None) => (
+            "first",
+            Reference {
+                start: Some(windows[first].start),
+                end: Some(windows[first].end),
+                rows: windows[first].rows,
+                report: windows[first].report.clone(),
+                samples: windows[first].samples.clone(),
+            },
+        ),
+    };
+    let reference_range = match plan.reference {
+        ReferenceSpec::Range(start, end) => (Some(start), Some(end)),
+        _ => (reference.start, reference.end),
+    };
+    let columns = reference_columns(plan, &reading.kinds, &reference.samples);
+    let mut report_windows = Vec::with_capacity(windows.len());
+    for window in &windows {
+        report_windows.push(WindowReport {
+            start: rfc3339(window.start, source)?,
+            end: rfc3339(window.end, source)?,
+            rows: window.rows,
+            attributes: window.report.as_ref().map(|r| r.attributes.clone()).unwrap_or_default(),
+            drift: window_drift(plan, &columns, window),
+        });
+    }
+    let gates = judge_gates(plan, &windows, &report_windows, reference.report.as_ref());
+    let described = windows.iter().filter_map(|w| w.report.as_ref());
+    let mut label = None;
+    let mut outcome = None;
+    for report in described {
+        let label = label.get_or_insert_with(|| report.label.clone());
+        label.negative = label.negative.take().or_else(|| report.label.negative.clone());
+        outcome.get_or_insert_with(|| report.outcome.clone());
+    }
+    let (Some(label), Some(outcome)) = (label, outcome) else {
+        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
+    };
+    Ok(MonitorReport {
+        schema: MONITOR_SCHEMA.to_owned(),
+        source: source.to_owned(),
+        time_column: plan.time.clone(),
+        window: plan.window.to_string(),
+        label,
+        outcome,
+        rows: windows.iter().map(|w| w.rows).sum(),
+        rows_without_time: without_time,
+        reference: ReferenceReport {
+            kind: kind.to_owned(),
+            source: reference_source,
+            start: reference_range.0.map(|t| rfc3339(t, source)).transpose()?,
+            end: reference_range.1.map(|t| rfc3339(t, source)).transpose()?,
+            rows: reference.rows,
+            drift: plan
+                .drift
+                .iter()
+                .zip(&columns)
+                .map(|((name, _), column)| (name.clone(), column.describe()))
+                .collect(),
+        },
+        windows: report_windows,
+        gate_windows: plan.gate_windows,
+        passed: gates.iter().all(|g| g.passed),
+        gates,
+    })
+}
+
+fn rfc3339(at: Instant, source: &str) -> Result<String> {
+    at.rfc3339().ok_or_else(|| {
+        Error::invalid_value(Location::source(source), "a time is beyond the years Sextant writes")
+    })
+}
+
+/// The reference's counts audited, and its samples.
+struct Reference {
+    start: Option<Instant>,
+    end: Option<Instant>,
+    rows: u64,
+    report: Option<FairnessReport>,
+    samples: Vec<Sample>,
+}
+
+fn finish_reference(plan: &MonitorPlan, gathered: Gathered<'_>, source: &str) -> Result<Reference> {
+    let (counted, rows, samples) = gathered.finish()?;
+    let report = audit(&plan.fairness, &counted, source, &mut NoProgress)?;
+    Ok(Reference { start: None, end: None, rows, report: Some(report), samples })
+}
+
+/// Every window from the first to the last, audited; empty ones in between with no rows.
+fn audit_windows(
+    plan: &MonitorPlan,
+    gathered: BTreeMap<i64, Gathered<'_>>,
+    progress: &mut dyn Progress,
+) -> Result<Vec<Audited>> {
+    let (Some(&first), Some(&last)) = (gathered.keys().next(), gathered.keys().next_back()) else {
+        return Ok(Vec::new());
+    };
+    let rows_windows = matches!(plan.window, WindowSpec::Rows(_));
+    // Row windows are bounded by their rows' times: the next window's first time, or a
+    // second past the last window's latest.
+    let row_bounds: Vec<(Instant, Instant)> = if rows_windows {
+        let starts: Vec<Instant> = gathered.values().map(|g| g.first).collect();
+        gathered
+            .values()
+            .enumerate()
+            .map(|(i, g)| {
+                let end = starts
+                    .get(i + 1)
+                    .copied()
+                    .unwrap_or(Instant { seconds: g.last.seconds.saturating_add(1), nanos: 0 });
+                (g.first, end)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let count = usize::try_from(last - first + 1).unwrap_or(usize::MAX);
+    progress.start("windows", count as u64);
+    let mut gathered = gathered;
+    let mut windows = Vec::with_capacity(count.min(1 << 20));
+    for (position, index) in (first..=last).enumerate() {
+        let (start, end) = if rows_windows {
+            row_bounds[position]
+        } else {
+            let bound = |i: i64| {
+                plan.window.start(i).ok_or_else(|| {
+                    Error::invalid_option(
+                        "window",
+                        "a window starts beyond the years Sextant writes",
+                    )
+                })
+            };
+            (bound(index)?, bound(index + 1)?)
+        };
+        let window = match gathered.remove(&index) {
+            Some(g) => {
+                let (counted, rows, samples) = g.finish()?;
+                let report = audit(&plan.fairness, &counted, "window", &mut NoProgress)?;
+                Audited { start, end, rows, report: Some(report), samples }
+            }
+            None => Audited {
+                start,
+                end,
+                rows: 0,
+                report: None,
+                samples: vec![Sample::default(); plan.drift.len()],
+            },
+        };
+        windows.push(window);
+        progress.advance(1);
+        if progress.cancelled() {
+            return Err(ErrorKind::Cancelled.into());
+        }
+    }
+    progress.finish();
+    Ok(windows)
+}
+
+/// A drift column's reference, ready to compare windows with.
+enum ColumnReference {
+    Numeric(Option<NumericReference>, u64),
+    Categorical(BTreeMap<String, u64>),
+}
+
+impl ColumnReference {
+    fn describe(&self) -> ReferenceColumn {
+        match self {
+            ColumnReference::Numeric(Some(r), _) => ReferenceColumn::Numeric {
+                rows: r.rows() as u64,
+                edges: r.edges.to_vec(),
+                bin_counts: r.bin_counts.to_vec(),
+            },
+            ColumnReference::Numeric(None, rows) => {
+                ReferenceColumn::Numeric { rows: *rows, edges: Vec::new(), bin_counts: Vec::new() }
+            }
+            ColumnReference::Categorical(counts) => ReferenceColumn::Categorical {
+                rows: counts.values().sum(),
+                categories: counts.keys().cloned().collect(),
+                counts: counts.values().copied().collect(),
+            },
+        }
+    }
+}
+
+fn reference_columns(
+    plan: &MonitorPlan,
+    kinds: &[Option<ColumnKind>],
+    samples: &[Sample],
+) -> Vec<ColumnReference> {
+    (0..plan.drift.len())
+        .map(|i| {
+            let sample = samples.get(i).cloned().unwrap_or_default();
+            match kinds[i] {
+                Some(ColumnKind::Categorical) => ColumnReference::Categorical(sample.categories),
+                Some(ColumnKind::Numeric) | None => {
+                    ColumnReference::Numeric(NumericReference::new(sample.numbers), 0)
+                }
+            }
+        })
+        .collect()
+}
+
+fn window_drift(
+    plan: &MonitorPlan,
+    columns: &[ColumnReference],
+    window: &Audited,
+) -> BTreeMap<String, ColumnDrift> {
+    let mut drift = BTreeMap::new();
+    for (i, ((name, _), reference)) in plan.drift.iter().zip(columns).enumerate() {
+        let sample = &window.samples[i];
+        let reason = if window.rows == 0 {
+            Some("the window has no rows".to_owned())
+        } else if sample.len() == 0 {
+            Some(format!("the window has no values of {name}"))
+        } else {
+            None
+        };
+        let column = match reference {
+            ColumnReference::Numeric(Some(r), _) if reason.is_none() => {
+                let s = r.compare(&sample.numbers);
+                ColumnDrift::Numeric {
+                    rows: sample.len(),
+                    psi: Some(s.psi),
+                    js: Some(s.js),
+                    ks: Some(s.ks),
+                    ks_pvalue: s.ks_pvalue,
+                    wasserstein: Some(s.wasserstein),
+                    bin_counts: s.bin_counts.to_vec(),
+                    reason: s
+                        .ks_pvalue
+                        .is_none()
+                        .then(|| "the samples are too small for a KS p-value".to_owned()),
+                }
+            }
+            ColumnReference::Numeric(r, _) => ColumnDrift::Numeric {
+                rows: sample.len(),
+                psi: None,
+                js: None,
+                ks: None,
+                ks_pvalue: None,
+                wasserstein: None,
+                bin_counts: Vec::new(),
+                reason: reason.or_else(|| {
+                    r.is_none().then(|| format!("the reference has no values of {name}"))
+                }),
+            },
+            ColumnReference::Categorical(counts) if reason.is_none() && !counts.is_empty() => {
+                let s = compare_categories(counts, &sample.categories);
+                ColumnDrift::Categorical {
+                    rows: sample.len(),
+                    psi: Some(s.psi),
+                    js: Some(s.js),
+                    chi2_pvalue: Some(s.chi2_pvalue),
+                    categories: s.categories,
+                    counts: s.counts,
+                    reference_counts: s.reference_counts,
+                    reason: None,
+                }
+            }
+            ColumnReference::Categorical(_) => ColumnDrift::Categorical {
+                rows: sample.len(),
+                psi: None,
+                js: None,
+                chi2_pvalue: None,
+                categories: sample.categories.keys().cloned().collect(),
+                counts: sample.categories.values().copied().collect(),
+                reference_counts: Vec::new(),
+                reason: Some(
+                    reason.unwrap_or_else(|| format!("the reference has no values of {name}")),
+                ),
+            },
+        };
+        drift.insert(name.clone(), column);
+    }
+    drift
+}
+
+/// The gates' verdicts on the windows they apply to.
+fn judge_gates(
+    plan: &MonitorPlan,
+    windows: &[Audited],
+    reports: &[WindowReport],
+    reference: Option<&FairnessReport>,
+) -> Vec<MonitorGate> {
+    let judged: Vec<usize> = match plan.gate_windows {
+        GateWindows::Latest => reports.len().checked_sub(1).into_iter().collect(),
+        GateWindows::All => (0..reports.len()).filter(|&i| windows[i].rows > 0).collect(),
+    };
+    let mut gates = Vec::new();
+    for i in judged {
+        let report = &reports[i];
+        let start = &report.start;
+        if let Some(fairness) = &windows[i].report {
+            for g in &fairness.gates {
+                gates.push(MonitorGate {
+                    window: start.clone(),
+                    kind: GateKind::Fairness,
+                    name: g.name.clone(),
+                    attribute: Some(g.attribute.clone()),
+                    column: None,
+                    bound: g.bound,
+                    value: g.value,
+                    reference_value: None,
+                    limit: g.limit,
+                    passed: g.passed,
+                    reason: g.reason.clone(),
+                });
+            }
+        }
+        for gate in &plan.max_drift {
+            let drift = report.drift.get(&gate.column);
+            let value = drift.and_then(|d| d.statistic(&gate.statistic));
+            gates.push(MonitorGate {
+                window: start.clone(),
+                kind: GateKind::Drift,
+                name: gate.statistic.clone(),
+                attribute: None,
+                column: Some(gate.column.clone()),
+                bound: Bound::Max,
+                value,
+                reference_value: None,
+                limit: gate.limit,
+                passed: value.is_some_and(|v| v <= gate.limit),
+                reason: value.is_none().then(|| {
+                    drift
+                        .and_then(ColumnDrift::reason)
+                        .unwrap_or("the statistic is undefined")
+                        .to_owned()
+                }),
+            });
+        }
+        for gate in &plan.max_change {
+            for attribute in &report.attributes {
+                let now = headline(attribute, &gate.metric);
+                let before = reference
+                    .and_then(|r| r.attributes.iter().find(|a| a.attribute == attribute.attribute))
+                    .and_then(|a| headline(a, &gate.metric));
+                let value = now.zip(before).map(|(a, b)| (a - b).abs());
+                let reason = match (now, before) {
+                    (None, _) => Some("the metric is undefined in this window".to_owned()),
+                    (_, None) => Some("the metric is undefined in the reference".to_owned()),
+                    _ => None,
+                };
+                gates.push(MonitorGate {
+                    window: start.clone(),
+                    kind: GateKind::Change,
+                    name: gate.metric.clone(),
+                    attribute: Some(attribute.attribute.clone()),
+                    column: None,
+                    bound: Bound::Max,
+                    value,
+                    reference_value: before,
+                    limit: gate.limit,
+                    passed: value.is_some_and(|v| v <= gate.limit),
+                    reason,
+                });
+            }
+        }
+    }
+    gates
+}
+
+fn headline(attribute: &AttributeReport, metric: &str) -> Option<f64> {
+    attribute.metrics.headline(metric).copied().flatten()
+}

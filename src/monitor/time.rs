@@ -1,0 +1,152 @@
+//! The time of a row: a cell of the time column read as an instant in UTC, and instants
+//! written back as RFC 3339.
+//!
+//! Accepted values (parsed by `chrono`): RFC 3339 date-times (`2025-03-04T17:22:05Z`, with
+//! an offset such as `+02:00`, a fraction of a second, or no offset at all, which means UTC),
+//! ISO dates (`2013-01-27`, midnight UTC), and Unix epoch seconds (an integer or a decimal
+//! number, in text or as a number column).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+
+use crate::data::cell::Cell;
+
+/// An instant: whole seconds since the Unix epoch and the nanoseconds past them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Instant {
+    /// Seconds since 1970-01-01T00:00:00Z (negative before).
+    pub seconds: i64,
+    /// Nanoseconds past `seconds`, below 1e9.
+    pub nanos: u32,
+}
+
+impl Instant {
+    /// The instant `seconds` after the epoch, on a whole second.
+    pub fn from_seconds(seconds: i64) -> Self {
+        Instant { seconds, nanos: 0 }
+    }
+
+    /// The instant as RFC 3339 in UTC: `2025-03-04T17:22:05Z`, with the fraction of a second
+    /// only when there is one. `None` beyond the years chrono represents (±262,000).
+    pub fn rfc3339(self) -> Option<String> {
+        DateTime::<Utc>::from_timestamp(self.seconds, self.nanos)
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+
+    /// The UTC date and time of the instant; `None` beyond chrono's years.
+    pub(crate) fn utc(self) -> Option<NaiveDateTime> {
+        DateTime::<Utc>::from_timestamp(self.seconds, self.nanos).map(|t| t.naive_utc())
+    }
+}
+
+/// Why a cell is not a time.
+pub(crate) const TIME_FORMATS: &str =
+    "an RFC 3339 date-time (2025-03-04T17:22:05Z), an ISO date (2025-03-04) or Unix epoch seconds";
+
+/// The instant a cell of the time column holds; `None` when it holds none of the accepted
+/// forms (the cell is not missing: the caller handles missing values first).
+pub(crate) fn parse_time(cell: Cell<'_>) -> Option<Instant> {
+    match cell {
+        Cell::Text(bytes) => parse_text(std::str::from_utf8(bytes).ok()?.trim()),
+        Cell::Int(seconds) => Some(Instant::from_seconds(seconds)),
+        Cell::UInt(seconds) => i64::try_from(seconds).ok().map(Instant::from_seconds),
+        Cell::Float(seconds) => from_float_seconds(seconds),
+        Cell::Float32(seconds) => from_float_seconds(f64::from(seconds)),
+        Cell::Bool(_) | Cell::Null => None,
+    }
+}
+
+fn parse_text(text: &str) -> Option<Instant> {
+    let bytes = text.as_bytes();
+    // Epoch seconds: digits with an optional sign and fraction (no date has a '-' at [4]
+    // and digits only).
+    if bytes.iter().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
+        && !(bytes.len() >= 10 && bytes[4] == b'-')
+    {
+        if let Ok(seconds) = text.parse::<i64>() {
+            return Some(Instant::from_seconds(seconds));
+        }
+        return from_float_seconds(text.parse().ok()?);
+    }
+    if bytes.len() == 10 {
+        let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+        return Some(from_utc(date.and_hms_opt(0, 0, 0)?));
+    }
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        let utc = time.to_utc();
+        return Some(Instant { seconds: utc.timestamp(), nanos: utc.timestamp_subsec_nanos() });
+    }
+    // No offset: UTC.
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+        .map(from_utc)
+}
+
+fn from_utc(time: NaiveDateTime) -> Instant {
+    let utc = time.and_utc();
+    Instant { seconds: utc.timestamp(), nanos: utc.timestamp_subsec_nanos() }
+}
+
+fn from_float_seconds(seconds: f64) -> Option<Instant> {
+    // Within chrono's years (±262,000), so that every instant can be written back.
+    if !seconds.is_finite() || seconds.abs() > 8.0e15 {
+        return None;
+    }
+    let whole = seconds.floor();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let nanos = (((seconds - whole) * 1e9).round() as u32).min(999_999_999);
+    #[allow(clippy::cast_possible_truncation)]
+    Some(Instant { seconds: whole as i64, nanos })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(value: &str) -> Option<Instant> {
+        parse_time(Cell::Text(value.as_bytes()))
+    }
+
+    #[test]
+    fn every_accepted_form_reads_as_utc() {
+        let t = Instant::from_seconds(1_741_108_925); // 2025-03-04T17:22:05Z
+        assert_eq!(text("2025-03-04T17:22:05Z"), Some(t));
+        assert_eq!(text("2025-03-04T19:22:05+02:00"), Some(t));
+        assert_eq!(text("2025-03-04T17:22:05"), Some(t));
+        assert_eq!(text("2025-03-04 17:22:05"), Some(t));
+        assert_eq!(text("1741108925"), Some(t));
+        assert_eq!(parse_time(Cell::Int(1_741_108_925)), Some(t));
+        assert_eq!(text("2013-01-27"), Some(Instant::from_seconds(1_359_244_800)));
+        assert_eq!(
+            text("1741108925.25"),
+            Some(Instant { seconds: 1_741_108_925, nanos: 250_000_000 })
+        );
+        assert_eq!(text("-1"), Some(Instant::from_seconds(-1)));
+        let fraction = text("2025-03-04T17:22:05.5Z");
+        assert_eq!(fraction, Some(Instant { seconds: 1_741_108_925, nanos: 500_000_000 }));
+    }
+
+    #[test]
+    fn other_values_are_not_times() {
+        for bad in [
+            "",
+            "yesterday",
+            "2025-13-01",
+            "2025-02-30",
+            "03/04/2025",
+            "2025-03-04T25:00:00Z",
+            "1e400",
+        ] {
+            assert_eq!(text(bad), None, "{bad}");
+        }
+        assert_eq!(parse_time(Cell::Bool(true)), None);
+        assert_eq!(parse_time(Cell::Float(f64::INFINITY)), None);
+    }
+
+    #[test]
+    fn instants_are_written_in_utc_with_a_fraction_only_when_there_is_one() {
+        assert_eq!(Instant::from_seconds(0).rfc3339().as_deref(), Some("1970-01-01T00:00:00Z"));
+        let t = Instant { seconds: 1_741_108_925, nanos: 500_000_000 };
+        assert_eq!(t.rfc3339().as_deref(), Some("2025-03-04T17:22:05.500Z"));
+    }
+}

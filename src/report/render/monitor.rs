@@ -1,0 +1,272 @@
+//! Renderings of a monitoring report (`sextant.monitor/v1`): a document of tables over time
+//! (text and markdown share it), and the OpenMetrics text exposition of the latest window
+//! for Prometheus.
+
+use std::fmt::Write;
+
+use crate::fairness::plan::Bound;
+use crate::monitor::report::{ColumnDrift, GateKind, MonitorGate, MonitorReport, WindowReport};
+use crate::report::render::document::{number, with_interval, Block, Table};
+use crate::report::render::{markdown, text};
+
+/// The metrics shown per window in the tables (their headline values).
+const TABLE_METRICS: [&str; 4] = [
+    "demographic_parity_difference",
+    "demographic_parity_ratio",
+    "equal_opportunity_difference",
+    "equalized_odds_difference",
+];
+
+/// The report as aligned text tables.
+pub fn monitor_text(report: &MonitorReport) -> String {
+    text::blocks(layout(report))
+}
+
+/// The report as GitHub-flavoured markdown (a CI job summary).
+pub fn monitor_markdown(report: &MonitorReport) -> String {
+    markdown::blocks(layout(report))
+}
+
+fn layout(report: &MonitorReport) -> Vec<Block> {
+    let mut blocks = vec![Block::Heading(format!("Sextant monitoring: {}", report.source))];
+    let reference = &report.reference;
+    let span = match (&reference.start, &reference.end, &reference.source) {
+        (_, _, Some(file)) => format!("the file {file}"),
+        (Some(start), Some(end), _) => format!("[{start}, {end})"),
+        _ => "the first window".to_owned(),
+    };
+    blocks.push(Block::Paragraph(format!(
+        "{} rows in {} windows of {} by \"{}\"; drift against {} ({} rows).",
+        report.rows,
+        report.windows.len(),
+        report.window,
+        report.time_column,
+        span,
+        reference.rows
+    )));
+    if report.rows_without_time > 0 {
+        blocks.push(Block::Paragraph(format!(
+            "{} rows without a time were left out.",
+            report.rows_without_time
+        )));
+    }
+    blocks.push(Block::Paragraph(verdict(
+        &report.gates,
+        report.gate_windows == crate::monitor::plan::GateWindows::All,
+    )));
+    let attributes: Vec<&str> = report
+        .windows
+        .iter()
+        .flat_map(|w| w.attributes.iter().map(|a| a.attribute.as_str()))
+        .fold(Vec::new(), |mut names, name| {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+            names
+        });
+    for attribute in attributes {
+        blocks.push(Block::Heading(format!("Fairness over time: {attribute}")));
+        let mut headers = vec!["window".to_owned(), "rows".to_owned()];
+        headers.extend(TABLE_METRICS.iter().map(|m| (*m).to_owned()));
+        let rows = report
+            .windows
+            .iter()
+            .map(|w| {
+                let found = w.attributes.iter().find(|a| a.attribute == attribute);
+                let mut row = vec![w.start.clone(), w.rows.to_string()];
+                row.extend(TABLE_METRICS.iter().map(|m| match found {
+                    Some(a) => with_interval(
+                        a.metrics.headline(m).copied().flatten(),
+                        a.metric_intervals.as_ref().and_then(|i| i.headline(m)),
+                    ),
+                    None => "n/a".to_owned(),
+                }));
+                row
+            })
+            .collect();
+        blocks.push(Block::Table(Table { headers, rows }));
+    }
+    for column in report.reference.drift.keys() {
+        blocks.push(Block::Heading(format!("Drift of {column}")));
+        blocks.push(Block::Table(drift_table(&report.windows, column)));
+    }
+    if !report.gates.is_empty() {
+        blocks.push(Block::Heading("Gates".to_owned()));
+        let headers = ["window", "gate", "value", "limit", "verdict"].map(str::to_owned).to_vec();
+        let rows = report.gates.iter().map(gate_row).collect();
+        blocks.push(Block::Table(Table { headers, rows }));
+    }
+    blocks
+}
+
+fn verdict(gates: &[MonitorGate], all: bool) -> String {
+    let failed = gates.iter().filter(|g| !g.passed).count();
+    let which = if all { "every window" } else { "the latest window" };
+    match (gates.len(), failed) {
+        (0, _) => "No gates were set.".to_owned(),
+        (n, 0) => format!("PASSED: all {n} gates passed on {which}."),
+        (n, f) => format!("FAILED: {f} of {n} gates failed on {which}."),
+    }
+}
+
+fn drift_table(windows: &[WindowReport], column: &str) -> Table {
+    let numeric =
+        windows.iter().any(|w| matches!(w.drift.get(column), Some(ColumnDrift::Numeric { .. })));
+    let statistics: &[&str] = if numeric {
+        &["psi", "js", "ks", "ks_pvalue", "wasserstein"]
+    } else {
+        &["psi", "js", "chi2_pvalue"]
+    };
+    let mut headers = vec!["window".to_owned(), "values".to_owned()];
+    headers.extend(statistics.iter().map(|s| (*s).to_owned()));
+    let rows = windows
+        .iter()
+        .map(|w| {
+            let drift = w.drift.get(column);
+            let values = drift.map_or(0, |d| match d {
+                ColumnDrift::Numeric { rows, .. } | ColumnDrift::Categorical { rows, .. } => *rows,
+            });
+            let mut row = vec![w.start.clone(), values.to_string()];
+            row.extend(statistics.iter().map(|s| {
+                let value = drift.and_then(|d| d.statistic(s));
+                match value {
+                    Some(p) if s.ends_with("pvalue") && p < 1e-4 => format!("{p:.2e}"),
+                    _ => number(value),
+                }
+            }));
+            row
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+fn gate_row(gate: &MonitorGate) -> Vec<String> {
+    let target = gate.attribute.as_deref().or(gate.column.as_deref()).unwrap_or("");
+    let what = match gate.kind {
+        GateKind::Fairness => format!("{} ({target})", gate.name),
+        GateKind::Drift => format!("{target}: {}", gate.name),
+        GateKind::Change => format!("change of {} ({target})", gate.name),
+    };
+    let bound = match gate.bound {
+        Bound::Max => "≤",
+        Bound::Min => "≥",
+    };
+    let verdict = match (&gate.reason, gate.passed) {
+        (_, true) => "pass".to_owned(),
+        (Some(reason), false) => format!("FAIL: {reason}"),
+        (None, false) => "FAIL".to_owned(),
+    };
+    vec![gate.window.clone(), what, number(gate.value), format!("{bound} {}", gate.limit), verdict]
+}
+
+/// The latest window as the OpenMetrics text exposition (also valid Prometheus text
+/// format, for node_exporter's textfile collector): gauges `sextant_window_rows`,
+/// `sextant_fairness{attribute,metric,aggregate}`, `sextant_group_rate{attribute,group,rate}`,
+/// `sextant_drift{column,statistic}` and `sextant_gate_failed{window,kind,name,attribute|column}`
+/// (1 failed, 0 passed). Undefined values are left out. Ends with `# EOF`.
+pub fn openmetrics(report: &MonitorReport) -> String {
+    let mut out = String::new();
+    let Some(latest) = report.windows.last() else {
+        out.push_str("# EOF\n");
+        return out;
+    };
+    let window = [("window_start", latest.start.as_str())];
+    family(&mut out, "sextant_window_rows", "Rows in the latest monitoring window.");
+    sample(&mut out, "sextant_window_rows", &window, Some(latest.rows as f64));
+    family(
+        &mut out,
+        "sextant_fairness",
+        "fairlearn fairness metrics of each sensitive attribute in the latest window.",
+    );
+    for attribute in &latest.attributes {
+        attribute.metrics.map(|path, value| {
+            let Some((metric, aggregate)) = path.split_once('.') else { return };
+            if aggregate != "default" {
+                let labels = [
+                    ("attribute", attribute.attribute.as_str()),
+                    ("metric", metric),
+                    ("aggregate", aggregate),
+                ];
+                sample(&mut out, "sextant_fairness", &labels, *value);
+            }
+        });
+    }
+    family(&mut out, "sextant_group_rate", "Rates of each group in the latest window.");
+    for attribute in &latest.attributes {
+        for group in &attribute.groups {
+            for (rate, value) in [
+                ("selection_rate", group.selection_rate),
+                ("tpr", group.tpr),
+                ("fpr", group.fpr),
+                ("accuracy", group.accuracy),
+            ] {
+                let labels = [
+                    ("attribute", attribute.attribute.as_str()),
+                    ("group", group.group.as_str()),
+                    ("rate", rate),
+                ];
+                sample(&mut out, "sextant_group_rate", &labels, value);
+            }
+        }
+    }
+    family(
+        &mut out,
+        "sextant_drift",
+        "Drift of each column in the latest window against the reference.",
+    );
+    for (column, drift) in &latest.drift {
+        for statistic in ["psi", "js", "ks", "ks_pvalue", "wasserstein", "chi2_pvalue"] {
+            if let Some(value) = drift.statistic(statistic) {
+                sample(
+                    &mut out,
+                    "sextant_drift",
+                    &[("column", column), ("statistic", statistic)],
+                    Some(value),
+                );
+            }
+        }
+    }
+    family(
+        &mut out,
+        "sextant_gate_failed",
+        "1 when the gate failed on the window, 0 when it passed.",
+    );
+    for gate in report.gates.iter().filter(|g| g.window == latest.start) {
+        let kind = match gate.kind {
+            GateKind::Fairness => "fairness",
+            GateKind::Drift => "drift",
+            GateKind::Change => "change",
+        };
+        let mut labels = vec![("kind", kind), ("name", gate.name.as_str())];
+        labels.extend(gate.attribute.as_deref().map(|a| ("attribute", a)));
+        labels.extend(gate.column.as_deref().map(|c| ("column", c)));
+        sample(&mut out, "sextant_gate_failed", &labels, Some(if gate.passed { 0.0 } else { 1.0 }));
+    }
+    out.push_str("# EOF\n");
+    out
+}
+
+fn family(out: &mut String, name: &str, help: &str) {
+    let _ = writeln!(out, "# TYPE {name} gauge\n# HELP {name} {help}");
+}
+
+fn sample(out: &mut String, name: &str, labels: &[(&str, &str)], value: Option<f64>) {
+    let Some(value) = value else { return };
+    let labels: Vec<String> =
+        labels.iter().map(|(k, v)| format!("{k}=\"{}\"", escape_label(v))).collect();
+    let value = if value.is_finite() {
+        format!("{value}")
+    } else if value.is_nan() {
+        "NaN".to_owned()
+    } else if value > 0.0 {
+        "+Inf".to_owned()
+    } else {
+        "-Inf".to_owned()
+    };
+    let _ = writeln!(out, "{name}{{{}}} {value}", labels.join(","));
+}
+
+/// A label value with `\`, `"` and newlines escaped, as the exposition format asks.
+fn escape_label(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}

@@ -1,0 +1,297 @@
+//! `sextant monitor` end to end on small logs written here: windows and their bounds, empty
+//! windows, `rows:N`, the reference options, gates and exit codes, errors naming line and
+//! column, the OpenMetrics exposition, standard input and Parquet.
+
+mod common;
+
+use common::columnar::{write_columnar, Columnar};
+use common::{assert_error, scratch, sextant, sextant_json, with_stdin, write};
+use serde_json::Value;
+
+/// Three days of rows (unsorted, one time with an offset), the middle day empty, group b's
+/// score shifted up on the last day.
+fn log() -> String {
+    let mut csv = String::from("time,label,score,group,x,colour\n");
+    for i in 0..40u32 {
+        let (day, group) =
+            (if i % 2 == 0 { "01" } else { "03" }, if i % 4 < 2 { "a" } else { "b" });
+        let shift = if day == "03" && group == "b" { 0.3 } else { 0.0 };
+        let score = (f64::from(i % 10) / 10.0 + shift).min(1.0);
+        let label = u32::from(i % 3 == 0);
+        let colour = if i % 5 == 0 { "red" } else { "blue" };
+        csv.push_str(&format!(
+            "2025-03-{day}T{:02}:00:00Z,{label},{score},{group},{},{colour}\n",
+            i % 24,
+            i % 7
+        ));
+    }
+    csv.push_str("2025-03-03T01:30:00+02:00,1,0.9,a,3,red\n"); // 2025-03-02T23:30Z: the empty day
+    csv
+}
+
+fn base(path: &str) -> Vec<&str> {
+    let mut args = vec!["monitor", path, "--time", "time", "--label", "label", "--score", "score"];
+    args.extend(["--sensitive", "group", "--drift", "x", "colour", "--format", "json"]);
+    args
+}
+
+#[test]
+fn daily_windows_cover_every_day_from_the_first_to_the_last() {
+    let dir = scratch("monitor_daily");
+    let path = write(&dir, "log.csv", log().as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d"]);
+    let report = sextant_json(&args);
+    assert_eq!(report["schema"], "sextant.monitor/v1");
+    let windows = report["windows"].as_array().unwrap();
+    let bounds: Vec<(&str, &str, u64)> = windows
+        .iter()
+        .map(|w| {
+            (w["start"].as_str().unwrap(), w["end"].as_str().unwrap(), w["rows"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        bounds,
+        [
+            ("2025-03-01T00:00:00Z", "2025-03-02T00:00:00Z", 20),
+            ("2025-03-02T00:00:00Z", "2025-03-03T00:00:00Z", 1),
+            ("2025-03-03T00:00:00Z", "2025-03-04T00:00:00Z", 20),
+        ]
+    );
+    assert_eq!(report["reference"]["start"], "2025-03-01T00:00:00Z");
+    assert_eq!(report["reference"]["rows"], 20);
+    // The score is drifted without being named; x is numeric, colour categorical.
+    let last = &windows[2]["drift"];
+    assert_eq!(last["score"]["kind"], "numeric");
+    assert_eq!(last["x"]["kind"], "numeric");
+    assert_eq!(last["colour"]["kind"], "categorical");
+    assert!(last["score"]["psi"].as_f64().unwrap() > 0.1, "{last}");
+    assert_eq!(windows[0]["drift"]["score"]["psi"], 0.0);
+    // The fairness of each window is that of `sextant fairness` on its rows.
+    let first_day: String = log()
+        .lines()
+        .filter(|l| l.starts_with("time") || l.starts_with("2025-03-01"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let day_path = write(&dir, "day1.csv", first_day.as_bytes());
+    let audit = sextant_json(&[
+        "fairness",
+        &day_path,
+        "--label",
+        "label",
+        "--score",
+        "score",
+        "--sensitive",
+        "group",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(windows[0]["attributes"], audit["attributes"]);
+}
+
+#[test]
+fn an_empty_window_has_no_statistics_and_says_why() {
+    let dir = scratch("monitor_empty");
+    let text: String =
+        log().lines().filter(|l| !l.contains("+02:00")).map(|l| format!("{l}\n")).collect();
+    let path = write(&dir, "log.csv", text.as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d"]);
+    let report = sextant_json(&args);
+    let empty = &report["windows"][1];
+    assert_eq!(empty["rows"], 0);
+    assert_eq!(empty["attributes"], Value::Array(Vec::new()));
+    assert_eq!(empty["drift"]["score"]["psi"], Value::Null);
+    assert_eq!(empty["drift"]["score"]["reason"], "the window has no rows");
+    assert_eq!(empty["drift"]["colour"]["chi2_pvalue"], Value::Null);
+}
+
+#[test]
+fn row_windows_cut_the_time_ordered_rows() {
+    let dir = scratch("monitor_rows");
+    let path = write(&dir, "log.csv", log().as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "rows:15"]);
+    let report = sextant_json(&args);
+    let rows: Vec<u64> =
+        report["windows"].as_array().unwrap().iter().map(|w| w["rows"].as_u64().unwrap()).collect();
+    assert_eq!(rows, [15, 15, 11]);
+    assert_eq!(report["window"], "rows:15");
+    // Each window ends where the next starts; the first starts at the earliest time.
+    let windows = report["windows"].as_array().unwrap();
+    assert_eq!(windows[0]["start"], "2025-03-01T00:00:00Z");
+    assert_eq!(windows[0]["end"], windows[1]["start"]);
+    // The same from standard input (read twice from memory).
+    let out = with_stdin(&[&["monitor", "-"], &args[2..]].concat(), log().as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let from_stdin: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(from_stdin["windows"], report["windows"]);
+}
+
+#[test]
+fn gates_judge_the_latest_window_or_all_and_set_the_exit_code() {
+    let dir = scratch("monitor_gates");
+    let path = write(&dir, "log.csv", log().as_bytes());
+    let mut args = base(&path);
+    args.extend([
+        "--window",
+        "1d",
+        "--max-drift",
+        "score:psi=0.1",
+        "--max-change",
+        "demographic_parity_difference=0.01",
+    ]);
+    let out = sextant(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gates = report["gates"].as_array().unwrap();
+    assert_eq!(gates.len(), 2);
+    assert!(gates.iter().all(|g| g["window"] == "2025-03-03T00:00:00Z"));
+    assert_eq!(gates[0]["kind"], "drift");
+    assert_eq!(gates[0]["passed"], false);
+    assert_eq!(gates[1]["kind"], "change");
+    assert!(gates[1]["reference_value"].is_number());
+    assert_eq!(report["passed"], false);
+    args.push("--exit-zero");
+    assert_eq!(sextant(&args).status.code(), Some(0));
+    args.pop();
+    // Every window with rows: the reference window passes its own drift gate; the one-row
+    // window does not.
+    args.extend(["--gate-windows", "all"]);
+    let report = sextant_json(&args);
+    let drift: Vec<bool> = report["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["kind"] == "drift")
+        .map(|g| g["passed"].as_bool().unwrap())
+        .collect();
+    assert_eq!(drift, [true, false, false]);
+    // A generous limit passes.
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--max-drift", "score:psi=5"]);
+    assert_eq!(sextant(&args).status.code(), Some(0));
+}
+
+#[test]
+fn a_reference_range_or_file_replaces_the_first_window() {
+    let dir = scratch("monitor_reference");
+    let path = write(&dir, "log.csv", log().as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--reference", "2025-03-03/2025-03-04"]);
+    let report = sextant_json(&args);
+    assert_eq!(report["reference"]["kind"], "range");
+    assert_eq!(report["reference"]["rows"], 20);
+    assert_eq!(report["windows"][2]["drift"]["score"]["psi"], 0.0);
+    let last_day: String = log()
+        .lines()
+        .filter(|l| l.starts_with("time") || l.starts_with("2025-03-03T") && !l.contains("+02:00"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let reference = write(&dir, "reference.csv", last_day.as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--reference-file", &reference]);
+    let from_file = sextant_json(&args);
+    assert_eq!(from_file["reference"]["kind"], "file");
+    assert_eq!(from_file["windows"][2]["drift"], report["windows"][2]["drift"]);
+    assert_eq!(from_file["windows"][0]["drift"], report["windows"][0]["drift"]);
+}
+
+#[test]
+fn bad_input_is_named_by_line_and_column() {
+    let dir = scratch("monitor_errors");
+    let bad_time = log().replacen("2025-03-01T02:00:00Z", "March 1st", 1);
+    let path = write(&dir, "bad_time.csv", bad_time.as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d"]);
+    assert_error(&args, &["bad_time.csv, line 4, column \"time\"", "\"March 1st\" is not a time"]);
+    let bad_number = log().replacen(",3,blue", ",three,blue", 1);
+    let path = write(&dir, "bad_x.csv", bad_number.as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d"]);
+    assert_error(&args, &["bad_x.csv, line", "column \"x\"", "--categorical"]);
+    let path = write(&dir, "log.csv", log().as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1w"]);
+    assert_error(&args, &["--window", "\"1w\" is not a window"]);
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--max-drift", "score:ks_pvalue=0.05"]);
+    assert_error(&args, &["--max-drift", "p-values are not gated"]);
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--max-drift", "age:psi=0.2"]);
+    assert_error(&args, &["--max-drift", "\"age\" is not a drift column"]);
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--reference", "2026-01-01/2026-02-01"]);
+    assert_error(&args, &["--reference", "no row"]);
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--max-change", "demographic_parity_diff=0.1"]);
+    assert_error(&args, &["--max-change", "did you mean demographic_parity_difference"]);
+}
+
+#[test]
+fn openmetrics_exposes_the_latest_window() {
+    let dir = scratch("monitor_openmetrics");
+    let path = write(&dir, "log.csv", log().as_bytes());
+    let mut args = base(&path);
+    args.retain(|a| *a != "json" && *a != "--format");
+    args.extend(["--window", "1d", "--format", "openmetrics", "--max-drift", "score:psi=0.1"]);
+    let out = sextant(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.ends_with("# EOF\n"), "{text}");
+    for line in [
+        "sextant_window_rows{window_start=\"2025-03-03T00:00:00Z\"} 20",
+        "sextant_fairness{attribute=\"group\",metric=\"demographic_parity_difference\",aggregate=\"between_groups\"} ",
+        "sextant_group_rate{attribute=\"group\",group=\"a\",rate=\"selection_rate\"} ",
+        "sextant_drift{column=\"score\",statistic=\"psi\"} ",
+        "sextant_drift{column=\"colour\",statistic=\"chi2_pvalue\"} ",
+        "sextant_gate_failed{kind=\"drift\",name=\"psi\",column=\"score\"} 1",
+        "# TYPE sextant_drift gauge",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(line)), "no {line:?} in\n{text}");
+    }
+    // Every sample line is `name{labels} value` with a number.
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let value = line.rsplit(' ').next().unwrap();
+        assert!(value.parse::<f64>().is_ok(), "{line}");
+    }
+}
+
+#[test]
+fn parquet_monitors_as_its_csv() {
+    let dir = scratch("monitor_parquet");
+    let csv = write(&dir, "log.csv", log().as_bytes());
+    let parquet = dir.join("log.parquet");
+    write_columnar(std::path::Path::new(&csv), &parquet, Columnar::Parquet, true, 7);
+    let parquet = parquet.display().to_string();
+    let mut args = base(&csv);
+    args.extend(["--window", "1d"]);
+    let from_csv = sextant_json(&args);
+    let mut args = base(&parquet);
+    args.extend(["--window", "1d"]);
+    let from_parquet = sextant_json(&args);
+    assert_eq!(from_parquet["windows"], from_csv["windows"]);
+}
+
+#[test]
+fn text_and_markdown_show_every_window() {
+    let dir = scratch("monitor_text");
+    let path = write(&dir, "log.csv", log().as_bytes());
+    for format in ["text", "markdown"] {
+        let mut args = base(&path);
+        args.retain(|a| *a != "json" && *a != "--format");
+        args.extend(["--window", "1d", "--format", format]);
+        let out = sextant(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        for needle in [
+            "Sextant monitoring",
+            "2025-03-02T00:00:00Z",
+            "Drift of score",
+            "Fairness over time: group",
+            "No gates were set.",
+        ] {
+            assert!(text.contains(needle), "{format}: no {needle:?} in\n{text}");
+        }
+    }
+}
