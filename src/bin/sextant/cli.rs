@@ -249,6 +249,18 @@ pub struct MonitorArgs {
     /// Exit 0 even when a gate fails (report only).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Serve the latest window's gauges at http://ADDR/metrics (OpenMetrics) for Prometheus
+    /// to scrape, until stopped, e.g. 127.0.0.1:9464.
+    #[arg(long, value_name = "ADDR")]
+    pub serve: Option<String>,
+    /// Keep reading rows appended to DATA (a CSV file, or standard input) and update the
+    /// windows, the served metrics, --output and the OTLP push every second new rows arrive.
+    #[arg(long)]
+    pub follow: bool,
+    /// Push the same gauges as OpenTelemetry metrics over OTLP/HTTP (protobuf) to URL, e.g.
+    /// http://127.0.0.1:4318/v1/metrics.
+    #[arg(long, value_name = "URL")]
+    pub otlp_endpoint: Option<String>,
 }
 
 /// `--gate-windows`.

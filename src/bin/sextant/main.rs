@@ -8,7 +8,9 @@ mod commands;
 mod explain;
 mod files;
 mod monitor;
+mod otlp;
 mod progress;
+mod serve;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -159,39 +159,64 @@ fn gate_row(gate: &MonitorGate) -> Vec<String> {
     vec![gate.window.clone(), what, number(gate.value), format!("{bound} {}", gate.limit), verdict]
 }
 
-/// The latest window as the OpenMetrics text exposition (also valid Prometheus text
-/// format, for node_exporter's textfile collector): gauges `sextant_window_rows`,
-/// `sextant_fairness{attribute,metric,aggregate}`, `sextant_group_rate{attribute,group,rate}`,
-/// `sextant_drift{column,statistic}` and `sextant_gate_failed{window,kind,name,attribute|column}`
-/// (1 failed, 0 passed). Undefined values are left out. Ends with `# EOF`.
-pub fn openmetrics(report: &MonitorReport) -> String {
-    let mut out = String::new();
-    let Some(latest) = report.windows.last() else {
-        out.push_str("# EOF\n");
-        return out;
-    };
-    let window = [("window_start", latest.start.as_str())];
-    family(&mut out, "sextant_window_rows", "Rows in the latest monitoring window.");
-    sample(&mut out, "sextant_window_rows", &window, Some(latest.rows as f64));
-    family(
-        &mut out,
+/// One gauge sample of the latest window: a metric family, its labels, and a value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gauge {
+    /// The family (`sextant_fairness`, …).
+    pub name: &'static str,
+    /// The labels, in order.
+    pub labels: Vec<(&'static str, String)>,
+    /// The value.
+    pub value: f64,
+}
+
+/// The gauge families, with their help text, in exposition order.
+pub const GAUGE_FAMILIES: [(&str, &str); 5] = [
+    ("sextant_window_rows", "Rows in the latest monitoring window."),
+    (
         "sextant_fairness",
         "fairlearn fairness metrics of each sensitive attribute in the latest window.",
+    ),
+    ("sextant_group_rate", "Rates of each group in the latest window."),
+    ("sextant_drift", "Drift of each column in the latest window against the reference."),
+    ("sextant_gate_failed", "1 when the gate failed on the latest window, 0 when it passed."),
+];
+
+/// The latest window's gauges, as [`openmetrics`] exposes them and the CLI pushes them over
+/// OTLP: `sextant_window_rows{window_start}`, `sextant_fairness{attribute,metric,aggregate}`
+/// (every fairlearn aggregate but the `default` copies; `aggregate` is the JSON path below
+/// the metric, such as `between_groups` or `to_overall.mean`),
+/// `sextant_group_rate{attribute,group,rate}` (selection_rate, tpr, fpr, accuracy),
+/// `sextant_drift{column,statistic}` and `sextant_gate_failed{kind,name,attribute|column}`
+/// (1 failed, 0 passed). Undefined values are left out.
+pub fn gauges(report: &MonitorReport) -> Vec<Gauge> {
+    let mut gauges = Vec::new();
+    let Some(latest) = report.windows.last() else { return gauges };
+    let mut push = |name, labels: Vec<(&'static str, String)>, value: Option<f64>| {
+        if let Some(value) = value {
+            gauges.push(Gauge { name, labels, value });
+        }
+    };
+    #[allow(clippy::cast_precision_loss)]
+    push(
+        "sextant_window_rows",
+        vec![("window_start", latest.start.clone())],
+        Some(latest.rows as f64),
     );
     for attribute in &latest.attributes {
         attribute.metrics.map(|path, value| {
-            let Some((metric, aggregate)) = path.split_once('.') else { return };
-            if aggregate != "default" {
-                let labels = [
-                    ("attribute", attribute.attribute.as_str()),
-                    ("metric", metric),
-                    ("aggregate", aggregate),
-                ];
-                sample(&mut out, "sextant_fairness", &labels, *value);
+            if let Some((metric, aggregate)) = path.split_once('.') {
+                if aggregate != "default" {
+                    let labels = vec![
+                        ("attribute", attribute.attribute.clone()),
+                        ("metric", metric.to_owned()),
+                        ("aggregate", aggregate.to_owned()),
+                    ];
+                    push("sextant_fairness", labels, *value);
+                }
             }
         });
     }
-    family(&mut out, "sextant_group_rate", "Rates of each group in the latest window.");
     for attribute in &latest.attributes {
         for group in &attribute.groups {
             for (rate, value) in [
@@ -200,70 +225,60 @@ pub fn openmetrics(report: &MonitorReport) -> String {
                 ("fpr", group.fpr),
                 ("accuracy", group.accuracy),
             ] {
-                let labels = [
-                    ("attribute", attribute.attribute.as_str()),
-                    ("group", group.group.as_str()),
-                    ("rate", rate),
+                let labels = vec![
+                    ("attribute", attribute.attribute.clone()),
+                    ("group", group.group.clone()),
+                    ("rate", rate.to_owned()),
                 ];
-                sample(&mut out, "sextant_group_rate", &labels, value);
+                push("sextant_group_rate", labels, value);
             }
         }
     }
-    family(
-        &mut out,
-        "sextant_drift",
-        "Drift of each column in the latest window against the reference.",
-    );
     for (column, drift) in &latest.drift {
         for statistic in ["psi", "js", "ks", "ks_pvalue", "wasserstein", "chi2_pvalue"] {
-            if let Some(value) = drift.statistic(statistic) {
-                sample(
-                    &mut out,
-                    "sextant_drift",
-                    &[("column", column), ("statistic", statistic)],
-                    Some(value),
-                );
-            }
+            let labels = vec![("column", column.clone()), ("statistic", statistic.to_owned())];
+            push("sextant_drift", labels, drift.statistic(statistic));
         }
     }
-    family(
-        &mut out,
-        "sextant_gate_failed",
-        "1 when the gate failed on the window, 0 when it passed.",
-    );
     for gate in report.gates.iter().filter(|g| g.window == latest.start) {
         let kind = match gate.kind {
             GateKind::Fairness => "fairness",
             GateKind::Drift => "drift",
             GateKind::Change => "change",
         };
-        let mut labels = vec![("kind", kind), ("name", gate.name.as_str())];
-        labels.extend(gate.attribute.as_deref().map(|a| ("attribute", a)));
-        labels.extend(gate.column.as_deref().map(|c| ("column", c)));
-        sample(&mut out, "sextant_gate_failed", &labels, Some(if gate.passed { 0.0 } else { 1.0 }));
+        let mut labels = vec![("kind", kind.to_owned()), ("name", gate.name.clone())];
+        labels.extend(gate.attribute.clone().map(|a| ("attribute", a)));
+        labels.extend(gate.column.clone().map(|c| ("column", c)));
+        push("sextant_gate_failed", labels, Some(if gate.passed { 0.0 } else { 1.0 }));
+    }
+    gauges
+}
+
+/// The latest window's [`gauges`] as the OpenMetrics text exposition (also valid Prometheus
+/// text format, for node_exporter's textfile collector), ending with `# EOF`.
+pub fn openmetrics(report: &MonitorReport) -> String {
+    let gauges = gauges(report);
+    let mut out = String::new();
+    for (family, help) in GAUGE_FAMILIES {
+        let _ = writeln!(out, "# TYPE {family} gauge\n# HELP {family} {help}");
+        for gauge in gauges.iter().filter(|g| g.name == family) {
+            let labels: Vec<String> =
+                gauge.labels.iter().map(|(k, v)| format!("{k}=\"{}\"", escape_label(v))).collect();
+            let _ = writeln!(out, "{family}{{{}}} {}", labels.join(","), sample_value(gauge.value));
+        }
     }
     out.push_str("# EOF\n");
     out
 }
 
-fn family(out: &mut String, name: &str, help: &str) {
-    let _ = writeln!(out, "# TYPE {name} gauge\n# HELP {name} {help}");
-}
-
-fn sample(out: &mut String, name: &str, labels: &[(&str, &str)], value: Option<f64>) {
-    let Some(value) = value else { return };
-    let labels: Vec<String> =
-        labels.iter().map(|(k, v)| format!("{k}=\"{}\"", escape_label(v))).collect();
-    let value = if value.is_finite() {
-        format!("{value}")
-    } else if value.is_nan() {
+fn sample_value(value: f64) -> String {
+    if value.is_nan() {
         "NaN".to_owned()
-    } else if value > 0.0 {
-        "+Inf".to_owned()
+    } else if value.is_infinite() {
+        if value > 0.0 { "+Inf" } else { "-Inf" }.to_owned()
     } else {
-        "-Inf".to_owned()
-    };
-    let _ = writeln!(out, "{name}{{{}}} {value}", labels.join(","));
+        format!("{value}")
+    }
 }
 
 /// A label value with `\`, `"` and newlines escaped, as the exposition format asks.
