@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests and the npm package build need, skipping what is already there:
 # the wasm32 target, rustfmt and clippy, wasm-bindgen-cli pinned to the bindings' version,
-# Debian's chromium and chromium-driver (headless browser tests), Java 17 (Spark), and the npm tools
+# Debian's chromium and chromium-driver (headless browser tests), Java 17 (Spark), Debian's
+# prometheus (the scrape test of `sextant monitor --serve`), and the npm tools
 # (binaryen's wasm-opt, playwright-core, typescript). Needs the package registries only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,13 @@ if [ "${java_major:-0}" -lt 17 ]; then
   as_root=$([ "$(id -u)" -eq 0 ] || echo sudo)
   $as_root apt-get update -qq
   $as_root apt-get install -y -qq openjdk-17-jre-headless > /dev/null
+fi
+# `sextant monitor --serve` is scraped by a real Prometheus server in tests/exporters.
+if ! command -v prometheus > /dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  as_root=$([ "$(id -u)" -eq 0 ] || echo sudo)
+  $as_root apt-get update -qq
+  $as_root apt-get install -y -qq --no-install-recommends prometheus > /dev/null
 fi
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund
