@@ -3,7 +3,8 @@
 # integration, property, CLI and reference tests, plus one pass of each benchmark), the
 # WebAssembly bindings in Node and headless Chromium (wasm-bindgen-test), and the built npm
 # package in Node (node:test) with its TypeScript declarations, DuckDB and Spark (PySpark,
-# local mode, in target/engines-venv) running Sextant where the data lives, and the audit page end to end
+# local mode, in target/engines-venv) running Sextant where the data lives, `sextant monitor`'s
+# exports against a real Prometheus server and an OTLP receiver (target/exporters-venv), and the audit page end to end
 # in headless Chromium (Playwright). Reference tests print
 # "SKIPPED" when ../shared is absent. Missing tools are installed first
 # (scripts/install-tools.sh: the first run on a fresh machine takes a few minutes more).
@@ -36,6 +37,14 @@ if ! "$venv/bin/python" -c "import duckdb, pyspark" 2> /dev/null; then
   "$venv/bin/pip" install --quiet duckdb==2.0.1 pyspark==4.3.0
 fi
 SPARK_LOCAL_IP=127.0.0.1 SEXTANT=target/debug/sextant "$venv/bin/python" -m unittest -v tests/engines/test_engines.py
+
+step "exporters: a real Prometheus scrapes sextant monitor --serve; --follow; OTLP decoded with opentelemetry-proto (tests/exporters)"
+venv=target/exporters-venv
+if ! "$venv/bin/python" -c "import opentelemetry.proto" 2> /dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet opentelemetry-proto==1.45.2
+fi
+SEXTANT=target/debug/sextant "$venv/bin/python" -m unittest -v tests/exporters/test_exporters.py
 
 step "cargo test --doc (the library examples)"
 cargo test --doc
