@@ -3,10 +3,10 @@
 # integration, property, CLI and reference tests, plus one pass of each benchmark), the
 # WebAssembly bindings in Node and headless Chromium (wasm-bindgen-test), and the built npm
 # package in Node (node:test) with its TypeScript declarations, DuckDB and Spark (PySpark,
-# local mode, in target/engines-venv) running Sextant where the data lives, `sextant monitor`'s
-# exports against a real Prometheus server and an OTLP receiver (target/exporters-venv), and the audit page end to end
-# in headless Chromium (Playwright). Reference tests print
-# "SKIPPED" when ../shared is absent. Missing tools are installed first
+# local mode, in target/engines-venv) running Sextant where the data lives, `sextant
+# monitor`'s exports against a real Prometheus server and an OTLP receiver (in
+# target/exporters-venv), and the audit page end to end in headless Chromium (Playwright).
+# Reference tests print "SKIPPED" when ../shared is absent. Missing tools are installed first
 # (scripts/install-tools.sh: the first run on a fresh machine takes a few minutes more).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -274,6 +274,26 @@ fn parquet_monitors_as_its_csv() {
 }
 
 #[test]
+fn html_draws_lines_over_time_and_a_drift_heatmap() {
+    let dir = scratch("monitor_html");
+    let path = write(&dir, "log.csv", log().as_bytes());
+    let mut args = base(&path);
+    args.retain(|a| *a != "json" && *a != "--format");
+    args.extend(["--window", "1d", "--format", "html", "--bootstrap", "50"]);
+    let out = sextant(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // Per attribute: the differences and three per-group rates; then PSI and JS heatmaps.
+    assert_eq!(html.matches("<figure><svg").count(), 4 + 2, "{html}");
+    assert!(html.contains("group: differences between groups (0 is parity)"));
+    assert!(html.contains("PSI per window"));
+    // Bootstrap bands, and a gap (two runs) where the empty day has no value.
+    assert!(html.contains("fill-opacity=\"0.15\""));
+    assert!(!html.contains("<script"));
+}
+
+#[test]
 fn text_and_markdown_show_every_window() {
     let dir = scratch("monitor_text");
     let path = write(&dir, "log.csv", log().as_bytes());

@@ -10,8 +10,9 @@ pub use render::document::verdict;
 pub use render::lime::{lime_html, lime_json, lime_text};
 pub use render::lime_svg::signed_bar;
 pub use render::monitor::{
-    gauges, monitor_markdown, monitor_text, openmetrics, Gauge, GAUGE_FAMILIES,
+    gauges, monitor_html, monitor_markdown, monitor_text, openmetrics, Gauge, GAUGE_FAMILIES,
 };
+pub use render::monitor_svg::{drift_heatmap, line_chart, Line};
 pub use render::shap::{shap_html, shap_json, shap_text};
 pub use render::shap_svg::{bar, beeswarm, waterfall};
 pub use render::svg::rate_chart;

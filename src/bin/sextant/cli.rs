@@ -186,7 +186,7 @@ pub enum Command {
     /// (intervals, gates, privileged groups) apply when the states are audited.
     Count(Box<FairnessArgs>),
     /// Monitor a log over time: fairness and drift per time window, with gates on them and
-    /// on their change, as text, JSON (sextant.monitor/v1), markdown or OpenMetrics.
+    /// on their change, as text, JSON (sextant.monitor/v1), markdown, HTML or OpenMetrics.
     #[command(long_about = MONITOR_HELP)]
     Monitor(Box<MonitorArgs>),
 }
@@ -290,6 +290,8 @@ pub enum MonitorFormat {
     Json,
     /// GitHub-flavoured markdown (a CI job summary).
     Markdown,
+    /// One self-contained HTML page with line charts over time and a drift heatmap.
+    Html,
     /// The OpenMetrics text exposition of the latest window (Prometheus, node_exporter).
     Openmetrics,
 }

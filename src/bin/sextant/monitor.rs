@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sextant::report::{monitor_json, monitor_markdown, monitor_text, openmetrics};
+use sextant::report::{monitor_html, monitor_json, monitor_markdown, monitor_text, openmetrics};
 use sextant::{Error, Input, MonitorOptions, MonitorPlan, MonitorReport, WindowSpec};
 
 use crate::cli::{MonitorArgs, MonitorFormat};
@@ -126,6 +126,7 @@ fn write_output(args: &MonitorArgs, report: &MonitorReport, atomic: bool) -> Res
         MonitorFormat::Text => monitor_text(report),
         MonitorFormat::Json => monitor_json(report),
         MonitorFormat::Markdown => monitor_markdown(report),
+        MonitorFormat::Html => monitor_html(report),
         MonitorFormat::Openmetrics => openmetrics(report),
     };
     match &args.output {

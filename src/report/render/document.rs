@@ -29,6 +29,8 @@ pub enum Block {
     List(Vec<String>),
     /// The per-group rate chart of the attribute at this index (HTML only).
     Chart(usize),
+    /// A chart already drawn as SVG markup (HTML only).
+    Figure(String),
 }
 
 /// Formats a value with four decimals, or `n/a`.

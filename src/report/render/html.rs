@@ -29,9 +29,14 @@ pub(super) fn render(report: &FairnessReport) -> String {
 
 /// The fairness report's headings, tables and charts.
 pub(super) fn body(report: &FairnessReport) -> String {
+    blocks(layout(report), |index| report.attributes.get(index).map(rate_chart))
+}
+
+/// A document's blocks as HTML; `chart` draws the rate chart of an attribute's index.
+pub(super) fn blocks(document: Vec<Block>, chart: impl Fn(usize) -> Option<String>) -> String {
     let mut body = String::new();
     let mut first_heading = true;
-    for block in layout(report) {
+    for block in document {
         match block {
             Block::Heading(h) => {
                 let tag = if first_heading { "h1" } else { "h2" };
@@ -57,9 +62,12 @@ pub(super) fn body(report: &FairnessReport) -> String {
                 body.push_str("</ul>\n");
             }
             Block::Chart(index) => {
-                if let Some(attribute) = report.attributes.get(index) {
-                    let _ = writeln!(body, "<figure>{}</figure>", rate_chart(attribute));
+                if let Some(svg) = chart(index) {
+                    let _ = writeln!(body, "<figure>{svg}</figure>");
                 }
+            }
+            Block::Figure(svg) => {
+                let _ = writeln!(body, "<figure>{svg}</figure>");
             }
         }
     }

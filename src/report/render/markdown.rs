@@ -26,7 +26,7 @@ pub(super) fn blocks(document: Vec<Block>) -> String {
                 }
                 out.push('\n');
             }
-            Block::Chart(_) => {}
+            Block::Chart(_) | Block::Figure(_) => {}
         }
     }
     out

@@ -10,6 +10,7 @@ pub mod lime;
 pub mod lime_svg;
 mod markdown;
 pub mod monitor;
+pub mod monitor_svg;
 pub mod shap;
 pub mod shap_svg;
 pub mod svg;

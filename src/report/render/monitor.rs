@@ -5,9 +5,11 @@
 use std::fmt::Write;
 
 use crate::fairness::plan::Bound;
+use crate::fairness::report::{AttributeReport, GroupReport};
 use crate::monitor::report::{ColumnDrift, GateKind, MonitorGate, MonitorReport, WindowReport};
 use crate::report::render::document::{number, with_interval, Block, Table};
-use crate::report::render::{markdown, text};
+use crate::report::render::monitor_svg::{drift_heatmap, line_chart, Line};
+use crate::report::render::{html, markdown, text};
 
 /// The metrics shown per window in the tables (their headline values).
 const TABLE_METRICS: [&str; 4] = [
@@ -19,15 +21,23 @@ const TABLE_METRICS: [&str; 4] = [
 
 /// The report as aligned text tables.
 pub fn monitor_text(report: &MonitorReport) -> String {
-    text::blocks(layout(report))
+    text::blocks(layout(report, false))
 }
 
 /// The report as GitHub-flavoured markdown (a CI job summary).
 pub fn monitor_markdown(report: &MonitorReport) -> String {
-    markdown::blocks(layout(report))
+    markdown::blocks(layout(report, false))
 }
 
-fn layout(report: &MonitorReport) -> Vec<Block> {
+/// The report as one self-contained HTML page: the tables with line charts over time (each
+/// aggregate with its bootstrap band, each group's selection rate, TPR and FPR) and a
+/// heatmap of every drift column's PSI and JS per window.
+pub fn monitor_html(report: &MonitorReport) -> String {
+    let title = format!("Sextant monitoring: {}", report.source);
+    html::page(&title, &html::blocks(layout(report, true), |_| None))
+}
+
+fn layout(report: &MonitorReport, charts: bool) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(format!("Sextant monitoring: {}", report.source))];
     let reference = &report.reference;
     let span = match (&reference.start, &reference.end, &reference.source) {
@@ -85,6 +95,29 @@ fn layout(report: &MonitorReport) -> Vec<Block> {
             })
             .collect();
         blocks.push(Block::Table(Table { headers, rows }));
+        if charts {
+            blocks.extend(attribute_charts(report, attribute).into_iter().map(Block::Figure));
+        }
+    }
+    if charts && !report.reference.drift.is_empty() {
+        blocks.push(Block::Heading("Drift against the reference".to_owned()));
+        for (statistic, full) in [("psi", 0.25), ("js", 0.5)] {
+            let rows: Vec<(String, Vec<Option<f64>>)> = report
+                .reference
+                .drift
+                .keys()
+                .map(|column| {
+                    let values = report
+                        .windows
+                        .iter()
+                        .map(|w| w.drift.get(column).and_then(|d| d.statistic(statistic)))
+                        .collect();
+                    (column.clone(), values)
+                })
+                .collect();
+            let title = format!("{} per window (full colour at {full})", statistic.to_uppercase());
+            blocks.push(Block::Figure(drift_heatmap(&title, &starts(report), &rows, full)));
+        }
     }
     for column in report.reference.drift.keys() {
         blocks.push(Block::Heading(format!("Drift of {column}")));
@@ -97,6 +130,93 @@ fn layout(report: &MonitorReport) -> Vec<Block> {
         blocks.push(Block::Table(Table { headers, rows }));
     }
     blocks
+}
+
+fn starts(report: &MonitorReport) -> Vec<String> {
+    report.windows.iter().map(|w| w.start.clone()).collect()
+}
+
+/// The charts of one attribute over time: its headline differences with their bootstrap
+/// bands, then each group's selection rate, TPR and FPR.
+fn attribute_charts(report: &MonitorReport, attribute: &str) -> Vec<String> {
+    let found: Vec<Option<&AttributeReport>> = report
+        .windows
+        .iter()
+        .map(|w| w.attributes.iter().find(|a| a.attribute == attribute))
+        .collect();
+    let differences = [
+        "demographic_parity_difference",
+        "equal_opportunity_difference",
+        "equalized_odds_difference",
+    ];
+    let lines: Vec<Line<'_>> = differences
+        .iter()
+        .map(|&metric| Line {
+            name: metric,
+            values: found
+                .iter()
+                .map(|a| a.and_then(|a| a.metrics.headline(metric).copied().flatten()))
+                .collect(),
+            bands: found
+                .iter()
+                .map(|a| {
+                    a.and_then(|a| a.metric_intervals.as_ref())
+                        .and_then(|i| i.headline(metric).copied().flatten())
+                })
+                .collect(),
+        })
+        .collect();
+    let mut charts = vec![line_chart(
+        &format!("{attribute}: differences between groups (0 is parity)"),
+        &starts(report),
+        &lines,
+        Some(0.0),
+    )];
+    let mut groups: Vec<&str> =
+        found.iter().flatten().flat_map(|a| a.groups.iter().map(|g| g.group.as_str())).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    for (rate, label) in [
+        ("selection_rate", "selection rate"),
+        ("tpr", "true positive rate"),
+        ("fpr", "false positive rate"),
+    ] {
+        let lines: Vec<Line<'_>> = groups
+            .iter()
+            .map(|&group| {
+                let rows: Vec<Option<&GroupReport>> = found
+                    .iter()
+                    .map(|a| a.and_then(|a| a.groups.iter().find(|g| g.group == group)))
+                    .collect();
+                Line {
+                    name: group,
+                    values: rows.iter().map(|g| g.and_then(|g| group_rate(g, rate))).collect(),
+                    bands: rows
+                        .iter()
+                        .map(|g| {
+                            g.and_then(|g| g.intervals.as_ref())
+                                .and_then(|i| i.get(rate).copied().flatten())
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        charts.push(line_chart(
+            &format!("{attribute}: {label} per group"),
+            &starts(report),
+            &lines,
+            None,
+        ));
+    }
+    charts
+}
+
+fn group_rate(group: &GroupReport, rate: &str) -> Option<f64> {
+    match rate {
+        "selection_rate" => group.selection_rate,
+        "tpr" => group.tpr,
+        _ => group.fpr,
+    }
 }
 
 fn verdict(gates: &[MonitorGate], all: bool) -> String {
