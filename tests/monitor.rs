@@ -107,6 +107,20 @@ fn an_empty_window_has_no_statistics_and_says_why() {
 }
 
 #[test]
+fn a_window_without_the_privileged_group_warns_instead_of_failing() {
+    let dir = scratch("monitor_privileged");
+    let path = write(&dir, "log.csv", log().as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--privileged", "group=b"]);
+    let report = sextant_json(&args);
+    let attribute = |w: usize| &report["windows"][w]["attributes"][0];
+    assert!(attribute(0)["privileged_comparison"].is_object());
+    assert_eq!(attribute(1)["privileged_comparison"], Value::Null);
+    let warnings = attribute(1)["warnings"].to_string();
+    assert!(warnings.contains("group=\\\"b\\\" has no rows in this window"), "{warnings}");
+}
+
+#[test]
 fn row_windows_cut_the_time_ordered_rows() {
     let dir = scratch("monitor_rows");
     let path = write(&dir, "log.csv", log().as_bytes());

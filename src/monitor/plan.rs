@@ -1,6 +1,8 @@
 //! A checked monitoring run: the fairness plan applied to every window, the time column and
 //! windows, the drift columns, the reference, and the gates on drift and on change.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::data::cell::Cell;
@@ -80,9 +82,9 @@ pub struct MonitorPlan {
 }
 
 /// What a user asks of a monitoring run beyond the fairness audit, as options (the CLI's
-/// flags, the npm package's camelCase keys).
+/// flags; the npm package's keys, in camelCase).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MonitorOptions {
     /// The time column.
     pub time: String,
@@ -100,10 +102,10 @@ pub struct MonitorOptions {
     pub reference: Option<String>,
     /// `COLUMN:STATISTIC` → limit.
     #[serde(default)]
-    pub max_drift: Vec<(String, f64)>,
+    pub max_drift: BTreeMap<String, f64>,
     /// Metric → limit on its absolute change against the reference.
     #[serde(default)]
-    pub max_change: Vec<(String, f64)>,
+    pub max_change: BTreeMap<String, f64>,
     /// Which windows the gates apply to.
     #[serde(default)]
     pub gate_windows: GateWindows,

@@ -10,6 +10,7 @@ use crate::data::input::Input;
 use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::audit::audit;
+use crate::fairness::counter::CountedData;
 use crate::fairness::plan::Bound;
 use crate::fairness::report::{AttributeReport, FairnessReport};
 use crate::monitor::collect::{
@@ -268,7 +269,7 @@ fn audit_windows(
         let window = match gathered.remove(&index) {
             Some(g) => {
                 let (counted, rows, samples) = g.finish()?;
-                let report = audit(&plan.fairness, &counted, "window", &mut NoProgress)?;
+                let report = audit_window(plan, &counted)?;
                 Audited { start, end, rows, report: Some(report), samples }
             }
             None => Audited {
@@ -287,6 +288,44 @@ fn audit_windows(
     }
     progress.finish();
     Ok(windows)
+}
+
+/// The fairness report of one window's counts. A privileged group without rows in the window
+/// gives no AIF360 comparison there, and a warning on its attribute, instead of an error.
+///
+/// # Errors
+/// As [`audit`].
+fn audit_window(plan: &MonitorPlan, counted: &CountedData) -> Result<FairnessReport> {
+    let mut fairness = plan.fairness.clone();
+    let mut absent = Vec::new();
+    fairness.privileged.retain(|privileged| {
+        let present = plan
+            .fairness
+            .attributes
+            .iter()
+            .find(|a| a.name == privileged.attribute)
+            .and_then(|a| counted.counts.column_indices(&a.columns).ok())
+            .is_some_and(|indices| {
+                counted.counts.marginal(&indices).contains_key(&privileged.values)
+            });
+        if !present {
+            absent.push(privileged.clone());
+        }
+        present
+    });
+    let mut report = audit(&fairness, counted, "window", &mut NoProgress)?;
+    for privileged in absent {
+        if let Some(attribute) =
+            report.attributes.iter_mut().find(|a| a.attribute == privileged.attribute)
+        {
+            attribute.warnings.push(format!(
+                "the privileged group {}=\"{}\" has no rows in this window: no AIF360 comparison",
+                privileged.attribute,
+                privileged.values.join("&")
+            ));
+        }
+    }
+    Ok(report)
 }
 
 /// A drift column's reference, ready to compare windows with.

@@ -1,6 +1,6 @@
 // Types of the `sextant` package. Option keys are the CLI's long flags in camelCase; results
-// are the JSON documents the CLI prints (sextant.fairness/v1, sextant.shap/v1,
-// sextant.lime/v1), so JSON.stringify(result) equals the CLI's output.
+// are the JSON documents the CLI prints (sextant.fairness/v1, sextant.monitor/v1,
+// sextant.shap/v1, sextant.lime/v1), so JSON.stringify(result) equals the CLI's output.
 
 /** Loads the WebAssembly module once; call and await it before anything else. */
 export function init(source?: BufferSource | URL | Response | string): Promise<void>;
@@ -19,6 +19,10 @@ export function audit(config: AuditConfig & { format?: undefined }): FairnessRep
 export function audit(config: AuditConfig & { format: ReportFormat }): string;
 /** Counts the data into a mergeable state, as `sextant count`; merge states with `fairness({fromCounts})`. */
 export function count(options: CountOptions): CountsState;
+/** Fairness and drift per time window, as `sextant monitor`. */
+export function monitor(options: MonitorOptions & { format?: undefined }): MonitorReport;
+/** With `format`: the text `sextant monitor --format FORMAT` writes. */
+export function monitor(options: MonitorOptions & { format: MonitorFormat }): string;
 /** Shapley values, as `sextant explain shap`. */
 export function explainShap(options: ShapOptions): ShapExplanation;
 /** LIME surrogates, as `sextant explain lime`. */
@@ -369,6 +373,103 @@ export interface FairnessReport {
   missing?: MissingReport;
   gates: GateResult[];
   passed: boolean;
+}
+
+/** The formats of a monitoring report. */
+export type MonitorFormat = 'text' | 'json' | 'markdown' | 'html' | 'openmetrics';
+
+/** The options of `monitor()`: those of `fairness()` for every window, and the windows, drift and gates. */
+export interface MonitorOptions extends Omit<FairnessOptions, 'fromCounts' | 'data'> {
+  /** The log to monitor. */
+  data: CsvData;
+  /** The column of the rows' times: RFC 3339 date-times (no offset means UTC), ISO dates or Unix epoch seconds. */
+  time: string;
+  /** `1d`, `7d` (ISO weeks), `1mo`, `Nh`, `Nd` (aligned to the Unix epoch), or `rows:N`. */
+  window: string;
+  /** Columns whose drift is measured (the score's always is). */
+  drift?: string[];
+  /** Drift columns compared as categories (a column whose first value is not a number is). */
+  categorical?: string[];
+  /** `first` (the default: the first window) or `START/END`, the rows with a time in [START, END). */
+  reference?: string;
+  /** Another log as the reference (its times are not read). */
+  referenceData?: CsvData;
+  /** Gates on drift: `{'score:psi': 0.2}` (statistics psi, js, ks, wasserstein). */
+  maxDrift?: Record<string, number>;
+  /** Gates on a metric's absolute change against the reference: `{demographic_parity_difference: 0.05}`. */
+  maxChange?: Record<string, number>;
+  /** The windows the gates judge: `latest` (the default) or `all`. */
+  gateWindows?: 'latest' | 'all';
+  format?: MonitorFormat;
+}
+
+/** `sextant.monitor/v1`: per time window, fairness and drift against a reference. */
+export interface MonitorReport {
+  schema: 'sextant.monitor/v1';
+  source: string;
+  time_column: string;
+  window: string;
+  label: { column: string; positive: string; negative: string | null };
+  outcome: { column: string; kind: 'prediction' | 'score'; threshold: number | null; class?: string };
+  /** Rows in all windows. */
+  rows: number;
+  /** Rows left out for a missing time (present when some were). */
+  rows_without_time?: number;
+  reference: {
+    kind: 'first' | 'range' | 'file';
+    source?: string;
+    start: string | null;
+    end: string | null;
+    rows: number;
+    drift: Record<string, ReferenceColumn>;
+  };
+  /** From the window holding the earliest time to the one holding the latest; empty ones have 0 rows. */
+  windows: MonitorWindow[];
+  gate_windows: 'latest' | 'all';
+  gates: MonitorGate[];
+  passed: boolean;
+}
+
+export type ReferenceColumn =
+  | { kind: 'numeric'; rows: number; edges: number[]; bin_counts: number[] }
+  | { kind: 'categorical'; rows: number; categories: string[]; counts: number[] };
+
+export interface MonitorWindow {
+  /** RFC 3339 UTC, e.g. `2025-03-01T00:00:00Z`; `end` is exclusive. */
+  start: string;
+  end: string;
+  rows: number;
+  /** The attributes of `sextant.fairness/v1`; empty for a window without rows. */
+  attributes: AttributeReport[];
+  drift: Record<string, ColumnDrift>;
+}
+
+/** A column's drift in one window; `null` statistics come with a `reason`. */
+export type ColumnDrift =
+  | {
+      kind: 'numeric'; rows: number; psi: number | null; js: number | null; ks: number | null;
+      ks_pvalue: number | null; wasserstein: number | null; bin_counts: number[]; reason?: string;
+    }
+  | {
+      kind: 'categorical'; rows: number; psi: number | null; js: number | null; chi2_pvalue: number | null;
+      categories: string[]; counts: number[]; reference_counts: number[]; reason?: string;
+    };
+
+export interface MonitorGate {
+  /** The window's start. */
+  window: string;
+  kind: 'fairness' | 'drift' | 'change';
+  /** The metric or statistic. */
+  name: string;
+  attribute?: string;
+  column?: string;
+  bound: 'max' | 'min';
+  value: number | null;
+  /** For change gates: the metric in the reference. */
+  reference_value?: number;
+  limit: number;
+  passed: boolean;
+  reason?: string;
 }
 
 /** The options of `count()`: what is counted. The report's options apply when the states are audited. */

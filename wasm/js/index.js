@@ -43,6 +43,7 @@ export const version = () => ready().version();
 export const fairness = (options) => ready().fairness(options);
 export const audit = (config) => ready().audit(config);
 export const count = (options) => ready().count(options);
+export const monitor = (options) => ready().monitor(options);
 export const explainShap = (options) => ready().explainShap(options);
 export const explainLime = (options) => ready().explainLime(options);
 export const renderHtml = (report) => ready().renderHtml(report);

@@ -1,7 +1,7 @@
 // The inside of `sextant/worker`: runs one call per message and posts back its result, its
 // error (message and code) or its progress.
 import {
-  init, version, fairness, audit, explainShap, explainLime, renderHtml, renderSvg, LimeExplainer,
+  init, version, fairness, audit, monitor, explainShap, explainLime, renderHtml, renderSvg, LimeExplainer,
 } from './index.js';
 
 // Fitted LIME explainers of this thread, by id (`SextantWorker.limeExplainer`).
@@ -9,7 +9,7 @@ const fitted = new Map();
 let nextFitted = 1;
 
 const api = {
-  version, fairness, audit, explainShap, explainLime, renderHtml, renderSvg,
+  version, fairness, audit, monitor, explainShap, explainLime, renderHtml, renderSvg,
   fitLime(options) {
     const id = nextFitted++;
     fitted.set(id, new LimeExplainer(options));

@@ -1,7 +1,8 @@
 // Types of `sextant/worker`: the package's API on a Web Worker, returning Promises.
 import type {
   AuditConfig, ChartRequest, CombinedReport, FairnessOptions, FairnessReport, LimeExplanation,
-  LimeExplainOptions, LimeFitOptions, LimeOptions, ShapExplanation, ShapOptions,
+  LimeExplainOptions, LimeFitOptions, LimeOptions, MonitorOptions, MonitorReport, ShapExplanation,
+  ShapOptions,
 } from './index.js';
 
 export class SextantWorker {
@@ -10,6 +11,7 @@ export class SextantWorker {
   version(): Promise<string>;
   fairness(options: FairnessOptions): Promise<FairnessReport>;
   audit(config: AuditConfig): Promise<FairnessReport>;
+  monitor(options: MonitorOptions): Promise<MonitorReport>;
   /** `model` must be ONNX bytes or coefficients (a function cannot cross to the worker). */
   explainShap(options: ShapOptions): Promise<ShapExplanation>;
   explainLime(options: LimeOptions): Promise<LimeExplanation>;

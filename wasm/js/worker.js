@@ -18,6 +18,7 @@ export class SextantWorker {
   version() { return this.call('version', undefined); }
   fairness(options) { return this.call('fairness', options); }
   audit(config) { return this.call('audit', config); }
+  monitor(options) { return this.call('monitor', options); }
   explainShap(options) { return this.call('explainShap', options); }
   explainLime(options) { return this.call('explainLime', options); }
   renderHtml(report) { return this.call('renderHtml', report); }

@@ -7,6 +7,7 @@ mod convert;
 mod js_model;
 mod js_progress;
 mod lime;
+mod monitor;
 mod options;
 mod render;
 
@@ -113,12 +114,12 @@ const REPORT_ONLY: &[&str] = &[
 ];
 
 /// Whether JavaScript gave a value (not `undefined` or `null`).
-fn given(value: &JsValue) -> bool {
+pub(crate) fn given(value: &JsValue) -> bool {
     !(value.is_undefined() || value.is_null())
 }
 
 /// Refuses the keys of an audit document that `sextant fairness` has no flags for.
-fn refuse_audit_only(options: &JsValue) -> Result<(), JsValue> {
+pub(crate) fn refuse_audit_only(options: &JsValue) -> Result<(), JsValue> {
     for key in AUDIT_ONLY {
         if given(&Reflect::get(options, &(*key).into()).unwrap_or(JsValue::UNDEFINED)) {
             return Err(option_error(

@@ -34,8 +34,8 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
         drift: args.drift.clone(),
         categorical: args.categorical.clone(),
         reference: args.reference.clone(),
-        max_drift: args.max_drift.clone(),
-        max_change: args.max_change.clone(),
+        max_drift: args.max_drift.iter().cloned().collect(),
+        max_change: args.max_change.iter().cloned().collect(),
         gate_windows: args.gate_windows.into(),
     };
     let plan = options.check(fairness, args.reference_file.is_some())?;

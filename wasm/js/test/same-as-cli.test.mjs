@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { init, version, fairness, audit, count, explainShap, explainLime, renderHtml, LimeExplainer } from 'sextant';
+import { init, version, fairness, audit, count, monitor, explainShap, explainLime, renderHtml, LimeExplainer } from 'sextant';
 import { at, bytes, cli, reference, repo, text } from './helpers.mjs';
 
 before(() => init());
@@ -34,6 +34,39 @@ test('fairness on the demo data equals the CLI, with bootstrap, privileged group
     '--privileged', 'sex=male', '--privileged', 'age_group=25-45', '--bootstrap', '300',
     '--confidence', '0.9', '--seed', '7', '--max', 'demographic_parity_difference=0.1',
     '--min', 'disparate_impact=0.8', '--format', 'html']), 'renderHtml is the CLI\'s HTML');
+});
+
+test('monitor on the demo decision log equals `sextant monitor` in every format', () => {
+  const source = 'datasets/demo/loans_log.csv';
+  const options = {
+    data: text(source), source, time: 'decided_at', window: '1mo', label: 'repaid', score: 'score',
+    sensitive: ['sex', 'age_group'], drift: ['income_k', 'credit_score'], bootstrap: 100, seed: 3,
+    maxDrift: { 'score:psi': 0.2 }, maxChange: { demographic_parity_difference: 0.05 }, gateWindows: 'all',
+  };
+  const flags = ['monitor', source, '--time', 'decided_at', '--window', '1mo', '--label', 'repaid',
+    '--score', 'score', '--sensitive', 'sex', '--sensitive', 'age_group', '--drift', 'income_k', 'credit_score',
+    '--bootstrap', '100', '--seed', '3', '--max-drift', 'score:psi=0.2',
+    '--max-change', 'demographic_parity_difference=0.05', '--gate-windows', 'all'];
+  const ours = monitor(options);
+  assert.equal(ours.schema, 'sextant.monitor/v1');
+  assert.equal(JSON.stringify(ours), cli([...flags, '--format', 'json']));
+  for (const format of ['text', 'markdown', 'html', 'openmetrics']) {
+    assert.equal(monitor({ ...options, format }).replace(/\n$/, ''), cli([...flags, '--format', format]), format);
+  }
+  // A reference given as data, and rows:N windows.
+  const january = text(source).split('\n').filter((l, i) => i === 0 || l.startsWith('2025-01')).join('\n') + '\n';
+  const fromData = monitor({ ...options, referenceData: january, window: 'rows:5000', format: undefined });
+  assert.equal(fromData.reference.kind, 'file');
+  assert.equal(fromData.windows.length, 5);
+});
+
+test('monitor refuses unknown keys and bad windows with coded errors', () => {
+  const data = text('datasets/demo/loans_log.csv');
+  const base = { data, time: 'decided_at', label: 'repaid', score: 'score', sensitive: ['sex'] };
+  assert.throws(() => monitor({ ...base, window: '1w' }), { code: 'invalid_option', message: /window.*"1w" is not a window/ });
+  assert.throws(() => monitor({ ...base, window: '1d', windows: 3 }), { code: 'invalid_option', message: /windows/ });
+  assert.throws(() => monitor({ ...base, window: '1d', maxDrift: { 'age:psi': 0.1 } }), { code: 'invalid_option', message: /maxDrift/ });
+  assert.throws(() => monitor({ ...base, window: '1d', format: 'pdf' }), { code: 'invalid_option', message: /format/ });
 });
 
 test('an audit config with a model equals `sextant audit`', () => {

@@ -1,7 +1,7 @@
 // Compiled with `tsc --noEmit --strict` by scripts/test.sh: the declarations type every
 // function, option and result (a misuse below would fail to compile).
-import { init, fairness, audit, explainShap, explainLime, renderHtml, renderSvg, version } from 'sextant';
-import type { FairnessReport, ShapExplanation, LimeExplanation, SextantError } from 'sextant';
+import { init, fairness, audit, monitor, explainShap, explainLime, renderHtml, renderSvg, version } from 'sextant';
+import type { FairnessReport, MonitorReport, ShapExplanation, LimeExplanation, SextantError } from 'sextant';
 import { SextantWorker } from 'sextant/worker';
 import { renderReport, SextantReport } from 'sextant/report';
 
@@ -27,6 +27,12 @@ export async function useEverything(csv: string, onnx: Uint8Array): Promise<stri
   const svg: string = renderSvg({ kind: 'waterfall', report: shap, row: 0 });
   const worker = new SextantWorker();
   const remote: FairnessReport = await worker.fairness({ data: csv, label: 'label', pred: 'pred', sensitive: 'sex' });
+  const monitored: MonitorReport = monitor({
+    data: csv, time: 'at', window: '1mo', label: 'label', pred: 'pred', sensitive: 'sex', drift: ['age'],
+    maxDrift: { 'age:psi': 0.2 }, gateWindows: 'all',
+  });
+  const psi: number | null = monitored.windows[0].drift.age.psi;
+  const metrics: string = monitor({ data: csv, time: 'at', window: '1d', label: 'label', pred: 'pred', sensitive: 'sex', format: 'openmetrics' });
   worker.terminate();
   try {
     fairness({ data: '', label: 'x', pred: 'y', sensitive: 'z' });
@@ -34,7 +40,7 @@ export async function useEverything(csv: string, onnx: Uint8Array): Promise<stri
     const code: string = (e as SextantError).code;
     console.log(code);
   }
-  return `${version()} ${dp} ${fromColumns.rows} ${audited.passed} ${first} ${viaFunction.method} ${weight} ${html.length} ${svg.length} ${remote.rows}`;
+  return `${version()} ${dp} ${fromColumns.rows} ${audited.passed} ${first} ${viaFunction.method} ${weight} ${html.length} ${svg.length} ${remote.rows} ${psi} ${metrics.length}`;
 }
 
 export function embed(element: HTMLElement, report: FairnessReport): void {
