@@ -7,7 +7,7 @@ import { renderReport } from './report.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new SextantWorker();
-const state = { bytes: null, name: '', columns: [], kinds: {}, firstRows: [], report: null, shap: null, lime: null, model: null, background: null, controller: null };
+const state = { bytes: null, name: '', columns: [], kinds: {}, firstRows: [], report: null, monitor: null, shap: null, lime: null, model: null, background: null, controller: null };
 const ready = init();
 
 // ---- reading data -------------------------------------------------------------------------
@@ -59,6 +59,16 @@ async function loadData(bytes, name) {
   const sensitive = columns.filter((c) => kinds[c] === 'text' && /sex|gender|race|age|ethnic|group|religion|nation/i.test(c));
   fill($('sensitive-columns'), columns, sensitive.length ? sensitive : columns.filter((c) => kinds[c] === 'text').slice(0, 1));
   fill($('feature-columns'), columns.filter((c) => kinds[c] !== 'text'), []);
+  // Time columns are text (dates) or numbers (epoch seconds): named like one, first.
+  const timeLike = columns.filter((c) => /time|date|_at$|^at$|timestamp|day|month/i.test(c));
+  fill($('time-column'), [...timeLike, ...columns.filter((c) => !timeLike.includes(c))], timeLike.slice(0, 1));
+  fill($('drift-columns'), columns.filter((c) => kinds[c] === 'number' && c !== label), []);
+  state.monitor = null;
+  $('monitor-report').replaceChildren();
+  $('monitor-status').textContent = timeLike.length ? '' : 'No column looks like a time: choose the one that holds them.';
+  $('run-monitor').disabled = false;
+  $('export-monitor-json').disabled = true;
+  $('export-monitor-html').disabled = true;
   $('data-status').textContent = `${name}: ${bytes.length.toLocaleString()} bytes, ${columns.length} columns (${columns.join(', ')}).`;
   $('run-audit').disabled = false;
   renderRowsTable();
@@ -146,6 +156,33 @@ async function runAudit() {
   $('report').dataset.seconds = ((performance.now() - started) / 1000).toFixed(3);
   $('export-json').disabled = false;
   $('export-html').disabled = false;
+}
+
+// ---- over time ----------------------------------------------------------------------------
+
+function monitorOptions() {
+  return {
+    ...auditOptions(),
+    time: $('time-column').value,
+    window: $('window').value,
+    drift: selected($('drift-columns')),
+  };
+}
+
+async function runMonitor() {
+  if (!state.bytes) return;
+  const report = await withProgress('Auditing each window', (extra) => worker.monitor({ ...monitorOptions(), ...extra }));
+  if (!report) return;
+  state.monitor = report;
+  // The CLI's HTML report (charts over time, drift heatmaps, tables), without its page frame.
+  const page = new DOMParser().parseFromString(await worker.renderHtml(report), 'text/html');
+  page.querySelector('h1')?.remove();
+  $('monitor-report').replaceChildren(...page.body.childNodes);
+  const failed = report.gates.filter((g) => !g.passed).length;
+  $('monitor-status').textContent = `${report.windows.length} windows of ${report.window}, ${report.rows.toLocaleString()} rows`
+    + (report.gates.length ? `; ${failed} of ${report.gates.length} gates failed on the latest window.` : '.');
+  $('export-monitor-json').disabled = false;
+  $('export-monitor-html').disabled = false;
 }
 
 // ---- explanations -------------------------------------------------------------------------
@@ -307,6 +344,11 @@ $('load-demo').addEventListener('click', async () => {
   $('privileged').value = 'sex=male';
   updateExplainButtons();
 });
+$('load-demo-log').addEventListener('click', async () => {
+  const bytes = new Uint8Array(await (await fetch('/datasets/demo/loans_log.csv')).arrayBuffer());
+  await loadData(bytes, 'datasets/demo/loans_log.csv');
+  $('privileged').value = 'sex=male';
+});
 $('model-file').addEventListener('change', async (e) => {
   const file = e.target.files[0];
   if (file) await loadModel(file);
@@ -322,8 +364,14 @@ $('row-index').addEventListener('input', markRow);
 $('run-audit').addEventListener('click', runAudit);
 $('run-shap').addEventListener('click', runShap);
 $('run-lime').addEventListener('click', runLime);
+$('run-monitor').addEventListener('click', runMonitor);
 $('cancel').addEventListener('click', () => state.controller?.abort());
 $('export-json').addEventListener('click', () => download('sextant-fairness.json', 'application/json', `${JSON.stringify(state.report)}\n`));
+$('export-monitor-json').addEventListener('click', () => download('sextant-monitor.json', 'application/json', `${JSON.stringify(state.monitor)}\n`));
+$('export-monitor-html').addEventListener('click', async () => {
+  await ready;
+  download('sextant-monitor.html', 'text/html', renderHtml(state.monitor));
+});
 $('export-html').addEventListener('click', async () => {
   await ready;
   download('sextant-report.html', 'text/html', renderHtml({ fairness: state.report, shap: state.shap ?? undefined, lime: state.lime ?? undefined }));

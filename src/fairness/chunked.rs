@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::channel;
 use std::sync::Arc;
 
-use crate::data::batch::RecordBatch;
+use crate::data::batch::{Batch, RecordBatch};
 use crate::data::cell::TableFormat;
 use crate::data::chunks::{Chunks, CHUNK_BYTES};
 use crate::data::header::Header;
@@ -48,7 +48,7 @@ pub(crate) fn count_on_all_cores(
 /// The number of threads to count on: `RAYON_NUM_THREADS` when set to a number above 0, as
 /// for the explainers' rayon pool, else the processor's parallelism. Read without starting
 /// rayon's pool, whose idle threads would take turns on the cores with the counting ones.
-fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     std::env::var("RAYON_NUM_THREADS")
         .ok()
         .and_then(|n| n.trim().parse::<usize>().ok())
@@ -122,30 +122,53 @@ fn count_in_chunks(
 ) -> Option<CountedData> {
     let (header, chunks) = Chunks::open(access.clone(), source, chunk_bytes)?;
     let columns = Columns::find(&header, plan, false).ok()?;
-    let (header, chunks) = (&header, &chunks);
-    // Each thread reads its next chunk itself and counts it; this thread merges the counts
-    // in file order.
+    let header = &header;
+    let read = columns.read();
+    let mut total = Counter::new(plan, header, columns.clone(), source);
+    let complete = in_file_order(
+        &chunks,
+        threads,
+        |bytes, batch| {
+            let mut counter = Counter::new(plan, header, columns.clone(), source);
+            read_chunk(bytes, batch, header, &read, source, &mut counter)?;
+            Some(counter)
+        },
+        |counter| {
+            let before = total.cells();
+            // The groups' limits as the sequential reader checks them, once new groups come:
+            // an identifier given as a sensitive column stops here, not after the whole file
+            // has grown the counts.
+            total.merge(counter) && (total.cells() == before || total.fits_limits())
+        },
+    );
+    (complete && total.fits_limits()).then(|| total.finish().ok()).flatten()
+}
+
+/// Runs `work` on every chunk of `chunks` on `threads` threads (each reads its next chunk
+/// itself) and hands the results to `merge` in file order, on this thread. True when every
+/// chunk was worked and merged: false as soon as `work` gives `None` or `merge` false (the
+/// other threads then stop), or a read fails.
+pub(crate) fn in_file_order<T: Send>(
+    chunks: &Chunks,
+    threads: usize,
+    work: impl Fn(&[u8], &mut RecordBatch) -> Option<T> + Sync,
+    mut merge: impl FnMut(T) -> bool,
+) -> bool {
     let stop = AtomicBool::new(false);
     let (done, results) = channel();
+    let (work, stop_ref) = (&work, &stop);
     let merged = std::thread::scope(|scope| {
         let threads = u64::try_from(threads).unwrap_or(u64::MAX).clamp(1, chunks.blocks());
         for _ in 0..threads {
-            let (stop, done, columns) = (&stop, done.clone(), columns.clone());
+            let done = done.clone();
             scope.spawn(move || {
                 // One pool of records and one buffer per thread, reused chunk after chunk.
                 let mut batch = RecordBatch::default();
                 let mut buffer = Vec::new();
-                while !stop.load(Ordering::Relaxed) {
+                while !stop_ref.load(Ordering::Relaxed) {
                     let Some(chunk) = chunks.next(buffer) else { break };
-                    let counted = count_chunk(
-                        &chunk.bytes,
-                        &mut batch,
-                        plan,
-                        header,
-                        columns.clone(),
-                        source,
-                    );
-                    if done.send((chunk.sequence, counted)).is_err() {
+                    let result = work(&chunk.bytes, &mut batch);
+                    if done.send((chunk.sequence, result)).is_err() {
                         break;
                     }
                     buffer = chunk.bytes;
@@ -153,82 +176,66 @@ fn count_in_chunks(
             });
         }
         drop(done);
-        let mut merged = InOrder {
-            total: Counter::new(plan, header, columns.clone(), source),
-            waiting: BTreeMap::new(),
-            next: 0,
-            exact: true,
-        };
-        for (sequence, counted) in results {
-            merged.add(sequence, counted);
-            if !merged.exact {
+        let (mut waiting, mut next, mut exact) = (BTreeMap::new(), 0u64, true);
+        for (sequence, result) in results {
+            waiting.insert(sequence, result);
+            while let Some(result) = waiting.remove(&next) {
+                exact = exact && result.is_some_and(&mut merge);
+                next += 1;
+            }
+            if !exact {
                 stop.store(true, Ordering::Relaxed);
             }
         }
-        merged
+        exact && chunks.count() == Some(next)
     });
-    let complete =
-        merged.exact && chunks.count() == Some(merged.next) && merged.total.fits_limits();
-    complete.then(|| merged.total.finish().ok()).flatten()
+    merged
 }
 
-/// Chunks' counts merged in file order as they arrive.
-struct InOrder<'p> {
-    total: Counter<'p>,
-    waiting: BTreeMap<u64, Option<Counter<'p>>>,
-    /// The next chunk to merge.
-    next: u64,
-    /// Whether every chunk so far was counted and merged exactly.
-    exact: bool,
+/// What takes the batches of a chunk, as their concrete type (the hot loop is compiled for
+/// each, without a call through a table of methods per cell).
+pub(crate) trait BatchSink {
+    /// Takes one batch; `None` when the sequential reader must say what is wrong in it.
+    fn take<B: Batch>(&mut self, batch: &B) -> Option<()>;
 }
 
-impl<'p> InOrder<'p> {
-    fn add(&mut self, sequence: u64, counted: Option<Counter<'p>>) {
-        self.waiting.insert(sequence, counted);
-        while let Some(counted) = self.waiting.remove(&self.next) {
-            let before = self.total.cells();
-            self.exact = self.exact && counted.is_some_and(|c| self.total.merge(c));
-            // The groups' limits as the sequential reader checks them, once new groups come:
-            // an identifier given as a sensitive column stops here, not after the whole file
-            // has grown the counts.
-            let grew = self.total.cells() > before;
-            self.exact = self.exact && (!grew || self.total.fits_limits());
-            self.next += 1;
-        }
+impl BatchSink for Counter<'_> {
+    fn take<B: Batch>(&mut self, batch: &B) -> Option<()> {
+        self.count_batch(batch).ok()
     }
 }
 
-/// Counts one chunk of whole records; `None` when the sequential reader must say what is
-/// wrong in it.
-fn count_chunk<'p>(
+/// Reads one chunk of whole records in batches, handing each to `sink` (the columns `read`
+/// of a `header` of that many columns, split at separators when the chunk is plain); `None`
+/// when the sequential reader must say what is wrong in it, or `sink` gives `None`.
+pub(crate) fn read_chunk(
     bytes: &[u8],
     batch: &mut RecordBatch,
-    plan: &'p FairnessPlan,
-    header: &'p Header,
-    columns: Columns,
-    source: &'p str,
-) -> Option<Counter<'p>> {
+    header: &Header,
+    read: &[usize],
+    source: &str,
+    sink: &mut impl BatchSink,
+) -> Option<()> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         // A byte-order mark at the start of a record is part of its first field for the
         // sequential reader, while a csv reader of this chunk would drop it.
         return None;
     }
     let width = header.names().len();
-    let mut counter = Counter::new(plan, header, columns.clone(), source);
-    if let Some(mut plain) = PlainRecords::new(bytes, width, &columns.read()) {
+    if let Some(mut plain) = PlainRecords::new(bytes, width, read) {
         while plain.fill()? {
-            counter.count_batch(&plain).ok()?;
+            sink.take(&plain)?;
         }
-        return Some(counter);
+        return Some(());
     }
     let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     while batch.fill(&mut csv, source).ok()? {
         if batch.records().iter().any(|r| r.len() != width) {
             return None;
         }
-        counter.count(&*batch, None).ok()?;
+        sink.take(&*batch)?;
     }
-    Some(counter)
+    Some(())
 }
 
 #[cfg(test)]

@@ -188,12 +188,11 @@ impl<'p> Counter<'p> {
         }
     }
 
-    #[cfg(not(target_arch = "wasm32"))] // counted in chunks, native only
     /// [`Counter::count`] for a batch of a type known here, without a model.
     ///
     /// # Errors
     /// As [`Counter::count`].
-    pub(crate) fn count_batch(&mut self, batch: &impl Batch) -> Result<()> {
+    pub(crate) fn count_batch<B: Batch + ?Sized>(&mut self, batch: &B) -> Result<()> {
         self.scores.clear();
         self.count_rows(batch, None)
     }

@@ -219,7 +219,9 @@ fn round_half_even(x: f64) -> f64 {
 #[allow(clippy::cast_precision_loss)]
 fn wasserstein(u: &[f64], v: &[f64]) -> f64 {
     let (nu, nv) = (u.len() as f64, v.len() as f64);
-    let (mut i, mut j, mut total) = (0, 0, 0.0);
+    let (mut i, mut j) = (0, 0);
+    // Neumaier-compensated: a long sum of small areas keeps its last digits.
+    let (mut total, mut compensation) = (0.0_f64, 0.0_f64);
     let next = |i: usize, j: usize| match (u.get(i), v.get(j)) {
         (Some(&x), Some(&y)) => Some(x.min(y)),
         (Some(&x), None) | (None, Some(&x)) => Some(x),
@@ -233,8 +235,12 @@ fn wasserstein(u: &[f64], v: &[f64]) -> f64 {
         while v.get(j).is_some_and(|&w| w <= x) {
             j += 1;
         }
-        let Some(y) = next(i, j) else { return total };
-        total += (i as f64 / nu - j as f64 / nv).abs() * (y - x);
+        let Some(y) = next(i, j) else { return total + compensation };
+        let area = (i as f64 / nu - j as f64 / nv).abs() * (y - x);
+        let sum = total + area;
+        compensation +=
+            if total.abs() >= area.abs() { (total - sum) + area } else { (area - sum) + total };
+        total = sum;
         x = y;
     }
 }

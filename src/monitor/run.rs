@@ -80,10 +80,13 @@ pub fn monitor<'a>(
     } else {
         None
     };
+    let access = match &input {
+        Input::RandomAccess(access) if ranks.is_none() => Some(access.clone()),
+        _ => None,
+    };
     let mut table = Table::open(input, source)?;
     let header = table.header().clone();
     let mut reading = Reading::new(&plan.fairness, &header, source, Some(&plan.time), &plan.drift)?;
-    table.project(&reading.read());
     let by_time = |at: Instant| plan.window.index(at);
     let assign = match &ranks {
         Some(ranks) => Assign::ByRow(ranks),
@@ -93,7 +96,24 @@ pub fn monitor<'a>(
         ReferenceSpec::Range(start, end) => Some((start, end)),
         ReferenceSpec::First | ReferenceSpec::File => None,
     };
-    let gathered = gather(&mut table, &mut reading, &assign, range)?;
+    // A CSV file read at offsets is gathered in chunks on all cores (calendar windows).
+    #[cfg(not(target_arch = "wasm32"))]
+    let in_chunks = access.and_then(|access| {
+        crate::monitor::collect::gather_on_all_cores(&access, &reading, plan.window, range)
+    });
+    #[cfg(target_arch = "wasm32")]
+    let in_chunks = access.and(None);
+    let gathered = match in_chunks {
+        Some((windows, kinds)) => {
+            reading.kinds = kinds;
+            windows
+        }
+        // The sequential reader, which also reports what stopped the chunks.
+        None => {
+            table.project(&reading.read());
+            gather(&mut table, &mut reading, &assign, range)?
+        }
+    };
     let without_time = gathered.without_time;
     if gathered.windows.is_empty() {
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
@@ -148,14 +168,15 @@ pub fn monitor<'a>(
         _ => (reference.start, reference.end),
     };
     let columns = reference_columns(plan, &reading.kinds, &reference.samples);
+    let drifts = map_all(windows.iter().collect(), |window| window_drift(plan, &columns, window));
     let mut report_windows = Vec::with_capacity(windows.len());
-    for window in &windows {
+    for (window, drift) in windows.iter().zip(drifts) {
         report_windows.push(WindowReport {
             start: rfc3339(window.start, source)?,
             end: rfc3339(window.end, source)?,
             rows: window.rows,
             attributes: window.report.as_ref().map(|r| r.attributes.clone()).unwrap_or_default(),
-            drift: window_drift(plan, &columns, window),
+            drift,
         });
     }
     let gates = judge_gates(plan, &windows, &report_windows, reference.report.as_ref());
@@ -249,9 +270,8 @@ fn audit_windows(
         Vec::new()
     };
     let count = usize::try_from(last - first + 1).unwrap_or(usize::MAX);
-    progress.start("windows", count as u64);
     let mut gathered = gathered;
-    let mut windows = Vec::with_capacity(count.min(1 << 20));
+    let mut pending = Vec::with_capacity(count.min(1 << 20));
     for (position, index) in (first..=last).enumerate() {
         let (start, end) = if rows_windows {
             row_bounds[position]
@@ -266,28 +286,69 @@ fn audit_windows(
             };
             (bound(index)?, bound(index + 1)?)
         };
-        let window = match gathered.remove(&index) {
-            Some(g) => {
-                let (counted, rows, samples) = g.finish()?;
-                let report = audit_window(plan, &counted)?;
-                Audited { start, end, rows, report: Some(report), samples }
-            }
-            None => Audited {
-                start,
-                end,
-                rows: 0,
-                report: None,
-                samples: vec![Sample::default(); plan.drift.len()],
-            },
-        };
-        windows.push(window);
-        progress.advance(1);
+        pending.push((start, end, gathered.remove(&index)));
+    }
+    // Windows are sorted and audited a few at a time on all cores, with progress and a
+    // chance to cancel between.
+    progress.start("windows", count as u64);
+    let mut windows = Vec::with_capacity(pending.len());
+    let mut pending = pending.into_iter();
+    loop {
+        let step: Vec<_> = pending.by_ref().take(WINDOWS_PER_STEP).collect();
+        if step.is_empty() {
+            break;
+        }
+        let done = step.len() as u64;
+        for window in map_all(step, |(start, end, gathered)| audit_one(plan, start, end, gathered))
+        {
+            windows.push(window?);
+        }
+        progress.advance(done);
         if progress.cancelled() {
             return Err(ErrorKind::Cancelled.into());
         }
     }
     progress.finish();
     Ok(windows)
+}
+
+/// Windows audited between two progress reports.
+const WINDOWS_PER_STEP: usize = 16;
+
+/// One window: its counts audited and its samples sorted, or an empty window.
+fn audit_one(
+    plan: &MonitorPlan,
+    start: Instant,
+    end: Instant,
+    gathered: Option<Gathered<'_>>,
+) -> Result<Audited> {
+    Ok(match gathered {
+        Some(g) => {
+            let (counted, rows, samples) = g.finish()?;
+            let report = audit_window(plan, &counted)?;
+            Audited { start, end, rows, report: Some(report), samples }
+        }
+        None => Audited {
+            start,
+            end,
+            rows: 0,
+            report: None,
+            samples: vec![Sample::default(); plan.drift.len()],
+        },
+    })
+}
+
+/// `f` applied to every item, on all cores natively; the results in the items' order.
+#[cfg(not(target_arch = "wasm32"))]
+fn map_all<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
+    use rayon::prelude::*;
+    items.into_par_iter().map(f).collect()
+}
+
+/// `f` applied to every item, in order (WebAssembly has one thread).
+#[cfg(target_arch = "wasm32")]
+fn map_all<T, U>(items: Vec<T>, f: impl Fn(T) -> U) -> Vec<U> {
+    items.into_iter().map(f).collect()
 }
 
 /// The fairness report of one window's counts. A privileged group without rows in the window

@@ -88,6 +88,11 @@ const SMIRNOV_MAX_COMPUTE_N: u64 = 1_000_000;
 /// Upper-sum selection parameters of `xsf` (`SM_UPPER_MAX_TERMS`,
 /// `SM_UPPERSUM_MIN_N`).
 const SM_UPPER_MAX_TERMS: u64 = 3;
+/// From this `n` on, the Birnbaum–Tingey terms are evaluated in `f64` log space
+/// ([`smirnov_lower_sum_logs`]): about 10× faster than double-double, to about 1e-10
+/// relative. The series has about `n` significant terms, so at `n = 4·10^5` (a monthly
+/// window of a 10-million-row log) one p-value took 90 ms in double-double.
+const SMIRNOV_LOG_SPACE_N: u64 = 50_000;
 const SM_UPPERSUM_MIN_N: u64 = 10;
 /// `log(2^-1075)`: below this `exp` underflows to zero (`xsf` `MINLOG`).
 const SMIRNOV_MINLOG: f64 = -745.1332191019412;
@@ -206,8 +211,9 @@ pub fn kolmogorov_sf(n: u64, x: f64) -> f64 {
 /// `x` is the statistic in `[0, 1]`. Returns NaN for `x` NaN or outside
 /// `[0, 1]`, `n == 0`, or `n > 2^31 - 1` (SciPy's C routine takes an `int`).
 /// The cost is proportional to the number of series terms, up to about
-/// `n (1 - x)`: roughly a second for `n = 10^6` and `x` near `sqrt(2.2 / n)`,
-/// as in SciPy.
+/// `n (1 - x)`. From `n = 50,000` on the terms are evaluated in `f64` log space
+/// (to about 1e-10 relative, where SciPy carries double-double), about 10×
+/// faster: some 0.1 s for `n = 10^6` and `x` near `sqrt(2.2 / n)`.
 pub fn smirnov_sf(n: u64, x: f64) -> f64 {
     if x.is_nan() || n == 0 || n > i32::MAX as u64 || !(0.0..=1.0).contains(&x) {
         return f64::NAN;
@@ -263,6 +269,9 @@ pub fn smirnov_sf(n: u64, x: f64) -> f64 {
 
     // Terms A_v = C(n, v) (x + v/n)^(v-1) (1 - x - v/n)^(n-v); the lower sum
     // runs v = 0, 1, ..., the upper sum v = n, n-1, ... (alternating signs).
+    if !use_upper_sum && n >= SMIRNOV_LOG_SPACE_N {
+        return (x * smirnov_lower_sum_logs(n, x, n1mxfl + 1)).clamp(0.0, 1.0);
+    }
     let (start, step, n_terms): (i64, i64, i64) =
         if use_upper_sum { (n as i64, -1, n as i64 - n1mxceil + 1) } else { (0, 1, n1mxfl + 1) };
     let first = if use_upper_sum {
@@ -302,6 +311,47 @@ pub fn smirnov_sf(n: u64, x: f64) -> f64 {
     let prob = sum.mul_f64(x).hi;
     let sf = if use_upper_sum { 1.0 - prob } else { prob };
     sf.clamp(0.0, 1.0)
+}
+
+/// The lower Birnbaum–Tingey sum Σ_{v < n_terms} C(n, v) (x + v/n)^(v-1) (1 - x - v/n)^(n-v)
+/// with each term as the exponential of its logarithm in `f64` (the log of the binomial
+/// coefficient and the sum kept with Neumaier compensation), stopped by the same rule as
+/// the double-double sum.
+fn smirnov_lower_sum_logs(n: u64, x: f64, n_terms: i64) -> f64 {
+    let nf = n as f64;
+    let nx = nf * x;
+    // v = 0: (1 - x)^n / x.
+    let mut sum = libm::exp(nf * libm::log1p(-x) - libm::log(x));
+    let mut compensation = 0.0;
+    let (mut log_binom, mut log_binom_c) = (0.0_f64, 0.0_f64);
+    let mut v: i64 = 1;
+    while v < n_terms {
+        let vf = v as f64;
+        // log C(n, v) = log C(n, v - 1) + log((n - v + 1) / v).
+        let step = libm::log((nf - vf + 1.0) / vf);
+        let t = log_binom + step;
+        log_binom_c += if log_binom.abs() >= step.abs() {
+            (log_binom - t) + step
+        } else {
+            (step - t) + log_binom
+        };
+        log_binom = t;
+        let log_term = (log_binom + log_binom_c)
+            + (vf - 1.0) * libm::log(x + vf / nf)
+            + (nf - vf) * libm::log((nf - vf - nx) / nf);
+        let term = libm::exp(log_term);
+        let t = sum + term;
+        compensation += if sum.abs() >= term.abs() { (sum - t) + term } else { (term - t) + sum };
+        sum = t;
+        if term != 0.0
+            && 4.0 * (n_terms - v) as f64 * term < f64::EPSILON * (sum + compensation)
+            && v != n_terms - 1
+        {
+            break;
+        }
+        v += 1;
+    }
+    sum + compensation
 }
 
 // ---------------------------------------------------------------------------
@@ -1007,8 +1057,13 @@ mod tests {
             if want.abs() >= 1e-300 {
                 worst.1 = worst.1.max(rel);
             }
-            // The exact series (n <= 10^6) is held to 1e-13 relative.
-            let rel_tol = if n <= SMIRNOV_MAX_COMPUTE_N { 1e-13 } else { 1e-15 };
+            // The double-double series is held to 1e-13 relative, the log-space one (n from
+            // SMIRNOV_LOG_SPACE_N to 10^6) to 1e-10, SciPy's approximation beyond to 1e-15.
+            let rel_tol = match n {
+                n if n < SMIRNOV_LOG_SPACE_N => 1e-13,
+                n if n <= SMIRNOV_MAX_COMPUTE_N => 1e-10,
+                _ => 1e-15,
+            };
             if !(abs <= 1e-15 || rel <= rel_tol) {
                 failures
                     .push(format!("n={n} x={x:e}: got {got:e}, scipy {want:e} (rel {rel:.2e})"));

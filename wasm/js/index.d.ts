@@ -28,7 +28,7 @@ export function explainShap(options: ShapOptions): ShapExplanation;
 /** LIME surrogates, as `sextant explain lime`. */
 export function explainLime(options: LimeOptions): LimeExplanation;
 /** The CLI's self-contained HTML report of a result, or of several together. */
-export function renderHtml(report: FairnessReport | ShapExplanation | LimeExplanation | CombinedReport): string;
+export function renderHtml(report: FairnessReport | MonitorReport | ShapExplanation | LimeExplanation | CombinedReport): string;
 /** One SVG chart of a result (the charts of the HTML report). */
 export function renderSvg(chart: ChartRequest): string;
 

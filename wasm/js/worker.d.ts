@@ -15,7 +15,7 @@ export class SextantWorker {
   /** `model` must be ONNX bytes or coefficients (a function cannot cross to the worker). */
   explainShap(options: ShapOptions): Promise<ShapExplanation>;
   explainLime(options: LimeOptions): Promise<LimeExplanation>;
-  renderHtml(report: FairnessReport | ShapExplanation | LimeExplanation | CombinedReport): Promise<string>;
+  renderHtml(report: FairnessReport | MonitorReport | ShapExplanation | LimeExplanation | CombinedReport): Promise<string>;
   renderSvg(chart: ChartRequest): Promise<string>;
   /** LIME fitted once in the worker, for many `explain` calls (fits again after a cancel). */
   limeExplainer(options: LimeFitOptions): {

@@ -4,11 +4,12 @@
 use js_sys::Reflect;
 use serde::de::DeserializeOwned;
 use sextant::report::{
-    audit_html, bar, beeswarm, lime_html, rate_chart, render, shap_html, signed_bar, waterfall,
+    audit_html, bar, beeswarm, lime_html, monitor_html, rate_chart, render, shap_html, signed_bar,
+    waterfall,
 };
 use sextant::{
-    FairnessReport, Format, LimeExplanation, ShapExplanation, FAIRNESS_SCHEMA, LIME_SCHEMA,
-    SHAP_SCHEMA,
+    FairnessReport, Format, LimeExplanation, MonitorReport, ShapExplanation, FAIRNESS_SCHEMA,
+    LIME_SCHEMA, MONITOR_SCHEMA, SHAP_SCHEMA,
 };
 use wasm_bindgen::JsValue;
 
@@ -23,7 +24,7 @@ fn parse<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> 
         .map_err(|e| option_error(what, &format!("not a {what} result object: {e}")))
 }
 
-/// The HTML page of a result, or of `{fairness, shap, lime}`.
+/// The HTML page of a result (fairness, monitor, SHAP or LIME), or of `{fairness, shap, lime}`.
 pub fn html(report: &JsValue) -> Result<String, JsValue> {
     if !report.is_object() {
         return Err(option_error("report", "expected a result object"));
@@ -35,6 +36,9 @@ pub fn html(report: &JsValue) -> Result<String, JsValue> {
         }
         Some(SHAP_SCHEMA) => Ok(shap_html(&parse::<ShapExplanation>(report.clone(), "shap")?)),
         Some(LIME_SCHEMA) => Ok(lime_html(&parse::<LimeExplanation>(report.clone(), "lime")?)),
+        Some(MONITOR_SCHEMA) => {
+            Ok(monitor_html(&parse::<MonitorReport>(report.clone(), "monitor")?))
+        }
         Some(other) => Err(option_error("report", &format!("unknown schema `{other}`"))),
         None => {
             let fairness: FairnessReport = parse(get(report, "fairness"), "fairness")?;

@@ -55,6 +55,32 @@ async function shownValues(page) {
   return page.$$eval('[data-value]', (cells) => cells.map((c) => ({ ...c.dataset })));
 }
 
+test('over time: the demo decision log gives the CLI\'s monitor report, charts and exports', async () => {
+  const session = await open();
+  const { page } = session;
+  await page.click('#load-demo-log');
+  await dataLoaded(page);
+  assert.equal(await page.inputValue('#time-column'), 'decided_at');
+  await page.selectOption('#window', '1mo');
+  await page.selectOption('#drift-columns', ['income_k', 'credit_score']);
+  await page.click('#run-monitor');
+  await page.waitForSelector('#monitor-report figure svg');
+  await page.locator('#monitor-section').screenshot({ path: path.join(shots, '6-over-time.png') });
+  const expected = cli(['monitor', 'datasets/demo/loans_log.csv', '--time', 'decided_at', '--window', '1mo',
+    '--label', 'repaid', '--score', 'score', '--threshold', '0.5', '--sensitive', 'sex', '--sensitive', 'age_group',
+    '--sensitive', 'sex&age_group', '--privileged', 'sex=male', '--drift', 'income_k', 'credit_score', '--format', 'json']);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-monitor-json')]);
+  assert.equal(readFileSync(await json.path(), 'utf8').trimEnd(), expected, 'the exported JSON is the CLI\'s');
+  const [html] = await Promise.all([page.waitForEvent('download'), page.click('#export-monitor-html')]);
+  const report = readFileSync(await html.path(), 'utf8');
+  assert.ok(report.startsWith('<!DOCTYPE html>') && report.includes('PSI per window'));
+  // One chart of differences and three of per-group rates per attribute, then two heatmaps.
+  assert.equal(await page.locator('#monitor-report figure').count(), 3 * 4 + 2);
+  assert.match(await page.textContent('#monitor-status'), /12 windows of 1mo, 24,000 rows/);
+  assertLocal(session);
+  await page.close();
+});
+
 test('the demo audit shows and exports the CLI\'s numbers; the slider re-audits', async () => {
   const session = await open();
   const { page } = session;
