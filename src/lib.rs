@@ -103,7 +103,7 @@ pub use monitor::report::{
     WindowReport, MONITOR_SCHEMA,
 };
 pub use monitor::run::monitor;
-pub use monitor::time::Instant;
+pub use monitor::time::Timestamp;
 pub use monitor::window::WindowSpec;
 pub use progress::{NoProgress, Progress};
 pub use report::{render, Format};

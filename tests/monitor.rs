@@ -238,6 +238,18 @@ fn bad_input_is_named_by_line_and_column() {
     args.extend(["--window", "1d", "--reference", "2026-01-01/2026-02-01"]);
     assert_error(&args, &["--reference", "no row"]);
     let mut args = base(&path);
+    args.extend(["--window", "1d", "--max-drift", "colour:ks=0.1"]);
+    assert_error(&args, &["--max-drift", "\"colour\" holds categories"]);
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--categorical", "x", "--max-drift", "x:wasserstein=0.1"]);
+    assert_error(&args, &["--max-drift", "\"x\" is compared as categories"]);
+    let mut args = base(&path);
+    args.extend(["--window", "1h"]);
+    let far = log().replacen("2025-03-01T02:00:00Z", "1741108925000", 1);
+    let far_path = write(&dir, "far.csv", far.as_bytes());
+    args[1] = &far_path;
+    assert_error(&args, &["far.csv, column \"time\"", "more than 100000", "milliseconds"]);
+    let mut args = base(&path);
     args.extend(["--window", "1d", "--max-change", "demographic_parity_diff=0.1"]);
     assert_error(&args, &["--max-change", "did you mean demographic_parity_difference"]);
 }
@@ -259,7 +271,7 @@ fn openmetrics_exposes_the_latest_window() {
         "sextant_group_rate{attribute=\"group\",group=\"a\",rate=\"selection_rate\"} ",
         "sextant_drift{column=\"score\",statistic=\"psi\"} ",
         "sextant_drift{column=\"colour\",statistic=\"chi2_pvalue\"} ",
-        "sextant_gate_failed{kind=\"drift\",name=\"psi\",column=\"score\"} 1",
+        "sextant_gate_failed{kind=\"drift\",name=\"psi\",bound=\"max\",column=\"score\"} 1",
         "# TYPE sextant_drift gauge",
     ] {
         assert!(text.lines().any(|l| l.starts_with(line)), "no {line:?} in\n{text}");

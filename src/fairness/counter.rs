@@ -328,6 +328,18 @@ impl<'p> Counter<'p> {
         true
     }
 
+    /// How this counter reads labels: the positive value, and the negative one once met.
+    pub(crate) fn labels(&self) -> &BinaryCodec {
+        &self.codec
+    }
+
+    /// Reads labels as `shared` does: the negative value met by another part of the same
+    /// input (another time window) is this part's too. False when this part met another
+    /// negative value (the input holds three label values).
+    pub(crate) fn adopt_labels(&mut self, shared: &BinaryCodec) -> bool {
+        self.codec.merge(shared)
+    }
+
     #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
     /// The number of combinations of sensitive values counted.
     pub(crate) fn cells(&self) -> usize {

@@ -10,7 +10,7 @@ use crate::error::{closest_names, Error, Result};
 use crate::fairness::metrics::METRIC_NAMES;
 use crate::fairness::plan::{FairnessPlan, Outcome};
 use crate::monitor::collect::ColumnKind;
-use crate::monitor::time::{parse_time, Instant};
+use crate::monitor::time::{parse_time, Timestamp};
 use crate::monitor::window::WindowSpec;
 
 /// The drift statistics a `max_drift` gate can bound (p-values are not distances).
@@ -22,7 +22,7 @@ pub enum ReferenceSpec {
     /// The first window with rows.
     First,
     /// The rows with a time in `[start, end)`.
-    Range(Instant, Instant),
+    Range(Timestamp, Timestamp),
     /// Another input (read by the caller and passed to [`crate::monitor()`]).
     File,
 }
@@ -163,6 +163,14 @@ impl MonitorOptions {
                 if !drift.iter().any(|(c, _)| c == column) {
                     return Err(invalid(format!(
                         "\"{column}\" is not a drift column (add it with --drift)"
+                    )));
+                }
+                let categorical = drift
+                    .iter()
+                    .any(|(c, kind)| c == column && *kind == Some(ColumnKind::Categorical));
+                if categorical && matches!(statistic, "ks" | "wasserstein") {
+                    return Err(invalid(format!(
+                        "\"{column}\" is compared as categories: gate its psi or js"
                     )));
                 }
                 if !DRIFT_STATISTICS.contains(&statistic) {

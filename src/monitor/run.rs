@@ -11,7 +11,9 @@ use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::audit::audit;
 use crate::fairness::counter::CountedData;
+use crate::fairness::labels::BinaryCodec;
 use crate::fairness::plan::Bound;
+use crate::fairness::plan::FairnessPlan;
 use crate::fairness::report::{AttributeReport, FairnessReport};
 use crate::monitor::collect::{
     gather, windows_by_rank, Assign, ColumnKind, Gathered, Reading, Sample,
@@ -22,14 +24,14 @@ use crate::monitor::report::{
     ColumnDrift, GateKind, MonitorGate, MonitorReport, ReferenceColumn, ReferenceReport,
     WindowReport, MONITOR_SCHEMA,
 };
-use crate::monitor::time::Instant;
+use crate::monitor::time::Timestamp;
 use crate::monitor::window::WindowSpec;
 use crate::progress::{NoProgress, Progress};
 
 /// A window, audited, with its samples.
 struct Audited {
-    start: Instant,
-    end: Instant,
+    start: Timestamp,
+    end: Timestamp,
     rows: u64,
     report: Option<FairnessReport>,
     samples: Vec<Sample>,
@@ -50,6 +52,21 @@ pub fn monitor<'a>(
     reference: Option<(Input<'_>, &str)>,
     progress: &mut dyn Progress,
 ) -> Result<MonitorReport> {
+    match (plan.reference, reference.is_some()) {
+        (ReferenceSpec::File, false) => {
+            return Err(Error::invalid_option(
+                "reference",
+                "the plan names a reference file: give its input",
+            ))
+        }
+        (ReferenceSpec::First | ReferenceSpec::Range(..), true) => {
+            return Err(Error::invalid_option(
+                "reference",
+                "a reference input was given, and the plan's reference is not a file",
+            ))
+        }
+        _ => {}
+    }
     let mut input = input.into();
     let ranks = if let WindowSpec::Rows(n) = plan.window {
         // A first pass reads the times; a stream is kept in memory to be read twice.
@@ -87,7 +104,7 @@ pub fn monitor<'a>(
     let mut table = Table::open(input, source)?;
     let header = table.header().clone();
     let mut reading = Reading::new(&plan.fairness, &header, source, Some(&plan.time), &plan.drift)?;
-    let by_time = |at: Instant| plan.window.index(at);
+    let by_time = |at: Timestamp| plan.window.index(at);
     let assign = match &ranks {
         Some(ranks) => Assign::ByRow(ranks),
         None => Assign::ByTime(&by_time),
@@ -118,39 +135,52 @@ pub fn monitor<'a>(
     if gathered.windows.is_empty() {
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
     }
+    check_drift_gates(plan, &reading.kinds)?;
     // The reference file, read with the main input's column kinds.
-    let (reference_kind, reference_source, file_gathered) = match reference {
-        Some((reference, name)) => {
-            let mut table = Table::open(reference, name)?;
-            let header = table.header().clone();
-            let mut file_reading = Reading::new(&plan.fairness, &header, name, None, &plan.drift)?;
+    let reference_name = reference.as_ref().map(|(_, name)| (*name).to_owned());
+    let mut file_table = match reference {
+        Some((input, name)) => Some((Table::open(input, name)?, name)),
+        None => None,
+    };
+    let file_header = file_table.as_ref().map(|(table, _)| table.header().clone());
+    let mut file_part = match (&mut file_table, &file_header) {
+        (Some((table, name)), Some(header)) => {
+            let mut file_reading = Reading::new(&plan.fairness, header, name, None, &plan.drift)?;
             file_reading.kinds.clone_from(&reading.kinds);
             table.project(&file_reading.read());
-            let whole = |_: Instant| Some(0);
-            let mut read = gather(&mut table, &mut file_reading, &Assign::ByTime(&whole), None)?;
+            let whole = |_: Timestamp| Some(0);
+            let mut read = gather(table, &mut file_reading, &Assign::ByTime(&whole), None)?;
             reading.kinds = file_reading.kinds;
-            let gathered = read
-                .windows
-                .remove(&0)
-                .ok_or_else(|| Error::from(ErrorKind::NoRows { source_name: name.to_owned() }))?;
-            ("file", Some(name.to_owned()), Some(finish_reference(plan, gathered, name)?))
+            Some(read.windows.remove(&0).ok_or_else(|| {
+                Error::from(ErrorKind::NoRows { source_name: (*name).to_owned() })
+            })?)
         }
-        None => ("first", None, None),
+        _ => None,
     };
-    let range_gathered = match (gathered.reference, range) {
-        (Some(g), Some(_)) => Some(finish_reference(plan, g, source)?),
+    let mut range_part = match (gathered.reference, range) {
         (None, Some(_)) => {
             return Err(Error::invalid_option(
                 "reference",
                 format!("no row of {source} has a time in the reference range"),
             ))
         }
+        (part, _) => part,
+    };
+    // The windows are parts of one input: they read labels alike.
+    let mut gathered_windows = gathered.windows;
+    let mut parts: Vec<&mut Gathered<'_>> = gathered_windows.values_mut().collect();
+    parts.extend(range_part.as_mut());
+    parts.extend(file_part.as_mut());
+    share_labels(&mut parts, plan, source)?;
+    let range_reference = range_part.map(|g| finish_reference(plan, g, source)).transpose()?;
+    let file_reference = match (file_part, &reference_name) {
+        (Some(part), Some(name)) => Some(finish_reference(plan, part, name)?),
         _ => None,
     };
-    let windows = audit_windows(plan, gathered.windows, progress)?;
+    let windows = audit_windows(plan, source, gathered_windows, progress)?;
     let first = windows.iter().position(|w| w.rows > 0).unwrap_or(0);
-    let (kind, reference) = match (file_gathered, range_gathered) {
-        (Some(file), _) => (reference_kind, file),
+    let (kind, reference) = match (file_reference, range_reference) {
+        (Some(file), _) => ("file", file),
         (None, Some(range)) => ("range", range),
         (None, None) => (
             "first",
@@ -202,7 +232,7 @@ pub fn monitor<'a>(
         rows_without_time: without_time,
         reference: ReferenceReport {
             kind: kind.to_owned(),
-            source: reference_source,
+            source: reference_name,
             start: reference_range.0.map(|t| rfc3339(t, source)).transpose()?,
             end: reference_range.1.map(|t| rfc3339(t, source)).transpose()?,
             rows: reference.rows,
@@ -220,16 +250,39 @@ pub fn monitor<'a>(
     })
 }
 
-fn rfc3339(at: Instant, source: &str) -> Result<String> {
+fn rfc3339(at: Timestamp, source: &str) -> Result<String> {
     at.rfc3339().ok_or_else(|| {
         Error::invalid_value(Location::source(source), "a time is beyond the years Sextant writes")
     })
 }
 
+/// Refuses a gate on a statistic that a drift column, categorical after all, does not have.
+///
+/// # Errors
+/// An [`ErrorKind::InvalidOption`] naming `max_drift`.
+fn check_drift_gates(plan: &MonitorPlan, kinds: &[Option<ColumnKind>]) -> Result<()> {
+    for gate in &plan.max_drift {
+        let position = plan.drift.iter().position(|(c, _)| *c == gate.column);
+        let kind = position.and_then(|i| kinds.get(i).copied().flatten());
+        if kind == Some(ColumnKind::Categorical)
+            && matches!(gate.statistic.as_str(), "ks" | "wasserstein")
+        {
+            return Err(Error::invalid_option(
+                "max_drift",
+                format!(
+                    "\"{}\" holds categories (its first value is not a number): gate its psi or js",
+                    gate.column
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The reference's counts audited, and its samples.
 struct Reference {
-    start: Option<Instant>,
-    end: Option<Instant>,
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
     rows: u64,
     report: Option<FairnessReport>,
     samples: Vec<Sample>,
@@ -237,13 +290,47 @@ struct Reference {
 
 fn finish_reference(plan: &MonitorPlan, gathered: Gathered<'_>, source: &str) -> Result<Reference> {
     let (counted, rows, samples) = gathered.finish()?;
-    let report = audit(&plan.fairness, &counted, source, &mut NoProgress)?;
+    // Its metrics are only compared with the windows': no intervals.
+    let fairness = FairnessPlan { bootstrap: None, ..plan.fairness.clone() };
+    let report = audit_window(&fairness, &counted, source)?;
     Ok(Reference { start: None, end: None, rows, report: Some(report), samples })
+}
+
+/// Makes every part of the input read labels alike (see [`Gathered::adopt_labels`]).
+///
+/// # Errors
+/// The parts met three label values in all.
+fn share_labels(parts: &mut [&mut Gathered<'_>], plan: &MonitorPlan, source: &str) -> Result<()> {
+    let mut shared = BinaryCodec::new(plan.fairness.positive_label.as_deref());
+    let third_value = |shared: &BinaryCodec, other: &BinaryCodec| {
+        let values = [shared.negative_name(), other.negative_name()].map(Option::unwrap_or_default);
+        Error::invalid_value(
+            Location::source(source).in_column(&plan.fairness.label),
+            format!(
+                "the label has more than two values: \"{}\", \"{}\" and \"{}\"",
+                shared.positive_name(),
+                values[0],
+                values[1]
+            ),
+        )
+    };
+    for part in parts.iter() {
+        if !shared.merge(part.labels()) {
+            return Err(third_value(&shared, part.labels()));
+        }
+    }
+    for part in parts.iter_mut() {
+        if !part.adopt_labels(&shared) {
+            return Err(third_value(&shared, part.labels()));
+        }
+    }
+    Ok(())
 }
 
 /// Every window from the first to the last, audited; empty ones in between with no rows.
 fn audit_windows(
     plan: &MonitorPlan,
+    source: &str,
     gathered: BTreeMap<i64, Gathered<'_>>,
     progress: &mut dyn Progress,
 ) -> Result<Vec<Audited>> {
@@ -253,8 +340,8 @@ fn audit_windows(
     let rows_windows = matches!(plan.window, WindowSpec::Rows(_));
     // Row windows are bounded by their rows' times: the next window's first time, or a
     // second past the last window's latest.
-    let row_bounds: Vec<(Instant, Instant)> = if rows_windows {
-        let starts: Vec<Instant> = gathered.values().map(|g| g.first).collect();
+    let row_bounds: Vec<(Timestamp, Timestamp)> = if rows_windows {
+        let starts: Vec<Timestamp> = gathered.values().map(|g| g.first).collect();
         gathered
             .values()
             .enumerate()
@@ -262,19 +349,38 @@ fn audit_windows(
                 let end = starts
                     .get(i + 1)
                     .copied()
-                    .unwrap_or(Instant { seconds: g.last.seconds.saturating_add(1), nanos: 0 });
+                    .unwrap_or(Timestamp { seconds: g.last.seconds.saturating_add(1), nanos: 0 });
                 (g.first, end)
             })
             .collect()
     } else {
         Vec::new()
     };
-    let count = usize::try_from(last - first + 1).unwrap_or(usize::MAX);
+    let count = usize::try_from(last.saturating_sub(first).saturating_add(1)).unwrap_or(usize::MAX);
+    if count > MAX_WINDOWS {
+        let earliest = gathered.values().map(|g| g.first).min().unwrap_or_default();
+        let latest = gathered.values().map(|g| g.last).max().unwrap_or_default();
+        let show = |t: Timestamp| t.rfc3339().unwrap_or_else(|| format!("{} s", t.seconds));
+        return Err(Error::invalid_value(
+            Location::source(source).in_column(&plan.time),
+            format!(
+                "the times run from {} to {}: {count} windows of {}, more than {MAX_WINDOWS} (are some times in milliseconds, or placeholder dates?)",
+                show(earliest),
+                show(latest),
+                plan.window
+            ),
+        ));
+    }
     let mut gathered = gathered;
     let mut pending = Vec::with_capacity(count.min(1 << 20));
     for (position, index) in (first..=last).enumerate() {
         let (start, end) = if rows_windows {
-            row_bounds[position]
+            row_bounds.get(position).copied().ok_or_else(|| {
+                Error::invalid_value(
+                    Location::source(source),
+                    "the input changed between its two readings (rows:N reads it twice)",
+                )
+            })?
         } else {
             let bound = |i: i64| {
                 plan.window.start(i).ok_or_else(|| {
@@ -299,7 +405,8 @@ fn audit_windows(
             break;
         }
         let done = step.len() as u64;
-        for window in map_all(step, |(start, end, gathered)| audit_one(plan, start, end, gathered))
+        for window in
+            map_all(step, |(start, end, gathered)| audit_one(plan, source, start, end, gathered))
         {
             windows.push(window?);
         }
@@ -312,20 +419,25 @@ fn audit_windows(
     Ok(windows)
 }
 
+/// The most windows a run lists (a daily window over 270 years): beyond, a time is surely
+/// misread, and the empty windows between would only take memory.
+const MAX_WINDOWS: usize = 100_000;
+
 /// Windows audited between two progress reports.
 const WINDOWS_PER_STEP: usize = 16;
 
 /// One window: its counts audited and its samples sorted, or an empty window.
 fn audit_one(
     plan: &MonitorPlan,
-    start: Instant,
-    end: Instant,
+    source: &str,
+    start: Timestamp,
+    end: Timestamp,
     gathered: Option<Gathered<'_>>,
 ) -> Result<Audited> {
     Ok(match gathered {
         Some(g) => {
             let (counted, rows, samples) = g.finish()?;
-            let report = audit_window(plan, &counted)?;
+            let report = audit_window(&plan.fairness, &counted, source)?;
             Audited { start, end, rows, report: Some(report), samples }
         }
         None => Audited {
@@ -356,12 +468,15 @@ fn map_all<T, U>(items: Vec<T>, f: impl Fn(T) -> U) -> Vec<U> {
 ///
 /// # Errors
 /// As [`audit`].
-fn audit_window(plan: &MonitorPlan, counted: &CountedData) -> Result<FairnessReport> {
-    let mut fairness = plan.fairness.clone();
+fn audit_window(
+    plan: &FairnessPlan,
+    counted: &CountedData,
+    source: &str,
+) -> Result<FairnessReport> {
+    let mut fairness = plan.clone();
     let mut absent = Vec::new();
     fairness.privileged.retain(|privileged| {
         let present = plan
-            .fairness
             .attributes
             .iter()
             .find(|a| a.name == privileged.attribute)
@@ -374,7 +489,7 @@ fn audit_window(plan: &MonitorPlan, counted: &CountedData) -> Result<FairnessRep
         }
         present
     });
-    let mut report = audit(&fairness, counted, "window", &mut NoProgress)?;
+    let mut report = audit(&fairness, counted, source, &mut NoProgress)?;
     for privileged in absent {
         if let Some(attribute) =
             report.attributes.iter_mut().find(|a| a.attribute == privileged.attribute)
@@ -391,20 +506,20 @@ fn audit_window(plan: &MonitorPlan, counted: &CountedData) -> Result<FairnessRep
 
 /// A drift column's reference, ready to compare windows with.
 enum ColumnReference {
-    Numeric(Option<NumericReference>, u64),
+    Numeric(Option<NumericReference>),
     Categorical(BTreeMap<String, u64>),
 }
 
 impl ColumnReference {
     fn describe(&self) -> ReferenceColumn {
         match self {
-            ColumnReference::Numeric(Some(r), _) => ReferenceColumn::Numeric {
+            ColumnReference::Numeric(Some(r)) => ReferenceColumn::Numeric {
                 rows: r.rows() as u64,
                 edges: r.edges.to_vec(),
                 bin_counts: r.bin_counts.to_vec(),
             },
-            ColumnReference::Numeric(None, rows) => {
-                ReferenceColumn::Numeric { rows: *rows, edges: Vec::new(), bin_counts: Vec::new() }
+            ColumnReference::Numeric(None) => {
+                ReferenceColumn::Numeric { rows: 0, edges: Vec::new(), bin_counts: Vec::new() }
             }
             ColumnReference::Categorical(counts) => ReferenceColumn::Categorical {
                 rows: counts.values().sum(),
@@ -426,7 +541,7 @@ fn reference_columns(
             match kinds[i] {
                 Some(ColumnKind::Categorical) => ColumnReference::Categorical(sample.categories),
                 Some(ColumnKind::Numeric) | None => {
-                    ColumnReference::Numeric(NumericReference::new(sample.numbers), 0)
+                    ColumnReference::Numeric(NumericReference::new(sample.numbers))
                 }
             }
         })
@@ -449,7 +564,7 @@ fn window_drift(
             None
         };
         let column = match reference {
-            ColumnReference::Numeric(Some(r), _) if reason.is_none() => {
+            ColumnReference::Numeric(Some(r)) if reason.is_none() => {
                 let s = r.compare(&sample.numbers);
                 ColumnDrift::Numeric {
                     rows: sample.len(),
@@ -465,7 +580,7 @@ fn window_drift(
                         .then(|| "the samples are too small for a KS p-value".to_owned()),
                 }
             }
-            ColumnReference::Numeric(r, _) => ColumnDrift::Numeric {
+            ColumnReference::Numeric(r) => ColumnDrift::Numeric {
                 rows: sample.len(),
                 psi: None,
                 js: None,

@@ -12,17 +12,17 @@ use crate::data::cell::Cell;
 
 /// An instant: whole seconds since the Unix epoch and the nanoseconds past them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Instant {
+pub struct Timestamp {
     /// Seconds since 1970-01-01T00:00:00Z (negative before).
     pub seconds: i64,
     /// Nanoseconds past `seconds`, below 1e9.
     pub nanos: u32,
 }
 
-impl Instant {
+impl Timestamp {
     /// The instant `seconds` after the epoch, on a whole second.
     pub fn from_seconds(seconds: i64) -> Self {
-        Instant { seconds, nanos: 0 }
+        Timestamp { seconds, nanos: 0 }
     }
 
     /// The instant as RFC 3339 in UTC: `2025-03-04T17:22:05Z`, with the fraction of a second
@@ -43,29 +43,30 @@ pub(crate) const TIME_FORMATS: &str =
     "an RFC 3339 date-time (2025-03-04T17:22:05Z), an ISO date (2025-03-04) or Unix epoch seconds";
 
 /// The instant a cell of the time column holds; `None` when it holds none of the accepted
-/// forms (the cell is not missing: the caller handles missing values first).
-pub(crate) fn parse_time(cell: Cell<'_>) -> Option<Instant> {
+/// forms, or an instant beyond the years chrono represents (±262,000; the caller handles
+/// missing values first).
+pub(crate) fn parse_time(cell: Cell<'_>) -> Option<Timestamp> {
+    parse_any(cell).filter(|t| t.utc().is_some())
+}
+
+fn parse_any(cell: Cell<'_>) -> Option<Timestamp> {
     match cell {
         Cell::Text(bytes) => parse_text(std::str::from_utf8(bytes).ok()?.trim()),
-        Cell::Int(seconds) => Some(Instant::from_seconds(seconds)),
-        Cell::UInt(seconds) => i64::try_from(seconds).ok().map(Instant::from_seconds),
+        Cell::Int(seconds) => Some(Timestamp::from_seconds(seconds)),
+        Cell::UInt(seconds) => i64::try_from(seconds).ok().map(Timestamp::from_seconds),
         Cell::Float(seconds) => from_float_seconds(seconds),
         Cell::Float32(seconds) => from_float_seconds(f64::from(seconds)),
         Cell::Bool(_) | Cell::Null => None,
     }
 }
 
-fn parse_text(text: &str) -> Option<Instant> {
+fn parse_text(text: &str) -> Option<Timestamp> {
     let bytes = text.as_bytes();
-    // Epoch seconds: digits with an optional sign and fraction (no date has a '-' at [4]
-    // and digits only).
+    // Epoch seconds: digits with an optional sign and fraction (a date has a '-' at [4]).
     if bytes.iter().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
         && !(bytes.len() >= 10 && bytes[4] == b'-')
     {
-        if let Ok(seconds) = text.parse::<i64>() {
-            return Some(Instant::from_seconds(seconds));
-        }
-        return from_float_seconds(text.parse().ok()?);
+        return epoch_text(text);
     }
     if bytes.len() == 10 {
         let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
@@ -73,7 +74,7 @@ fn parse_text(text: &str) -> Option<Instant> {
     }
     if let Ok(time) = DateTime::parse_from_rfc3339(text) {
         let utc = time.to_utc();
-        return Some(Instant { seconds: utc.timestamp(), nanos: utc.timestamp_subsec_nanos() });
+        return Some(Timestamp { seconds: utc.timestamp(), nanos: utc.timestamp_subsec_nanos() });
     }
     // No offset: UTC.
     ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
@@ -82,48 +83,89 @@ fn parse_text(text: &str) -> Option<Instant> {
         .map(from_utc)
 }
 
-fn from_utc(time: NaiveDateTime) -> Instant {
+fn from_utc(time: NaiveDateTime) -> Timestamp {
     let utc = time.and_utc();
-    Instant { seconds: utc.timestamp(), nanos: utc.timestamp_subsec_nanos() }
+    Timestamp { seconds: utc.timestamp(), nanos: utc.timestamp_subsec_nanos() }
 }
 
-fn from_float_seconds(seconds: f64) -> Option<Instant> {
-    // Within chrono's years (±262,000), so that every instant can be written back.
-    if !seconds.is_finite() || seconds.abs() > 8.0e15 {
+/// Epoch seconds written as text, the fraction read digit by digit (to the nanosecond).
+fn epoch_text(text: &str) -> Option<Timestamp> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let no_digits = !text.bytes().any(|b| b.is_ascii_digit());
+    if no_digits
+        || fraction.is_empty() && text.contains('.')
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let seconds: i64 = match whole {
+        "" | "-" | "+" => 0,
+        whole => whole.parse().ok()?,
+    };
+    let mut nanos: u32 = 0;
+    for (i, digit) in fraction.bytes().take(9).enumerate() {
+        nanos += u32::from(digit - b'0') * 10u32.pow(8 - i as u32);
+    }
+    if whole.starts_with('-') && nanos > 0 {
+        // -1.25 s is 1.75 s before -1 s... i.e. -2 s and 0.75 s.
+        Some(Timestamp { seconds: seconds.checked_sub(1)?, nanos: 1_000_000_000 - nanos })
+    } else {
+        Some(Timestamp { seconds, nanos })
+    }
+}
+
+fn from_float_seconds(seconds: f64) -> Option<Timestamp> {
+    // Far beyond chrono's years (±8.2e12 s), which `parse_time` then refuses.
+    if !seconds.is_finite() || seconds.abs() > 1e15 {
         return None;
     }
     let whole = seconds.floor();
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let nanos = (((seconds - whole) * 1e9).round() as u32).min(999_999_999);
+    let nanos = ((seconds - whole) * 1e9).round() as u32;
     #[allow(clippy::cast_possible_truncation)]
-    Some(Instant { seconds: whole as i64, nanos })
+    let whole = whole as i64;
+    // A fraction that rounds up to a whole second carries into the seconds.
+    Some(if nanos >= 1_000_000_000 {
+        Timestamp { seconds: whole + 1, nanos: 0 }
+    } else {
+        Timestamp { seconds: whole, nanos }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn text(value: &str) -> Option<Instant> {
+    fn text(value: &str) -> Option<Timestamp> {
         parse_time(Cell::Text(value.as_bytes()))
     }
 
     #[test]
     fn every_accepted_form_reads_as_utc() {
-        let t = Instant::from_seconds(1_741_108_925); // 2025-03-04T17:22:05Z
+        let t = Timestamp::from_seconds(1_741_108_925); // 2025-03-04T17:22:05Z
         assert_eq!(text("2025-03-04T17:22:05Z"), Some(t));
         assert_eq!(text("2025-03-04T19:22:05+02:00"), Some(t));
         assert_eq!(text("2025-03-04T17:22:05"), Some(t));
         assert_eq!(text("2025-03-04 17:22:05"), Some(t));
         assert_eq!(text("1741108925"), Some(t));
         assert_eq!(parse_time(Cell::Int(1_741_108_925)), Some(t));
-        assert_eq!(text("2013-01-27"), Some(Instant::from_seconds(1_359_244_800)));
+        assert_eq!(text("2013-01-27"), Some(Timestamp::from_seconds(1_359_244_800)));
         assert_eq!(
             text("1741108925.25"),
-            Some(Instant { seconds: 1_741_108_925, nanos: 250_000_000 })
+            Some(Timestamp { seconds: 1_741_108_925, nanos: 250_000_000 })
         );
-        assert_eq!(text("-1"), Some(Instant::from_seconds(-1)));
+        assert_eq!(text("-1"), Some(Timestamp::from_seconds(-1)));
+        assert_eq!(
+            text("1741108925.1"),
+            Some(Timestamp { seconds: 1_741_108_925, nanos: 100_000_000 })
+        );
+        assert_eq!(text("-1.25"), Some(Timestamp { seconds: -2, nanos: 750_000_000 }));
+        assert_eq!(
+            parse_time(Cell::Float(-0.5)),
+            Some(Timestamp { seconds: -1, nanos: 500_000_000 })
+        );
         let fraction = text("2025-03-04T17:22:05.5Z");
-        assert_eq!(fraction, Some(Instant { seconds: 1_741_108_925, nanos: 500_000_000 }));
+        assert_eq!(fraction, Some(Timestamp { seconds: 1_741_108_925, nanos: 500_000_000 }));
     }
 
     #[test]
@@ -141,12 +183,13 @@ mod tests {
         }
         assert_eq!(parse_time(Cell::Bool(true)), None);
         assert_eq!(parse_time(Cell::Float(f64::INFINITY)), None);
+        assert_eq!(parse_time(Cell::Int(i64::MIN)), None);
     }
 
     #[test]
     fn instants_are_written_in_utc_with_a_fraction_only_when_there_is_one() {
-        assert_eq!(Instant::from_seconds(0).rfc3339().as_deref(), Some("1970-01-01T00:00:00Z"));
-        let t = Instant { seconds: 1_741_108_925, nanos: 500_000_000 };
+        assert_eq!(Timestamp::from_seconds(0).rfc3339().as_deref(), Some("1970-01-01T00:00:00Z"));
+        let t = Timestamp { seconds: 1_741_108_925, nanos: 500_000_000 };
         assert_eq!(t.rfc3339().as_deref(), Some("2025-03-04T17:22:05.500Z"));
     }
 }

@@ -11,7 +11,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 
 use crate::error::{Error, Result};
-use crate::monitor::time::Instant;
+use crate::monitor::time::Timestamp;
 
 /// Seconds per hour and per day.
 const HOUR: i64 = 3600;
@@ -78,10 +78,10 @@ impl WindowSpec {
 
     /// The index of the calendar window holding `at` (consecutive windows have consecutive
     /// indices); `None` for `rows:N`, whose windows depend on the other rows.
-    pub fn index(self, at: Instant) -> Option<i64> {
+    pub fn index(self, at: Timestamp) -> Option<i64> {
         match self {
             WindowSpec::Fixed { seconds } => Some(at.seconds.div_euclid(seconds)),
-            WindowSpec::Week => Some((at.seconds - FIRST_MONDAY).div_euclid(7 * DAY)),
+            WindowSpec::Week => Some(at.seconds.checked_sub(FIRST_MONDAY)?.div_euclid(7 * DAY)),
             WindowSpec::Month => {
                 let utc = at.utc()?;
                 Some(i64::from(utc.year()) * 12 + i64::from(utc.month0()))
@@ -92,19 +92,21 @@ impl WindowSpec {
 
     /// The start of calendar window `index` (see [`WindowSpec::index`]); `None` for
     /// `rows:N` and beyond chrono's years.
-    pub fn start(self, index: i64) -> Option<Instant> {
+    pub fn start(self, index: i64) -> Option<Timestamp> {
         match self {
-            WindowSpec::Fixed { seconds } => index.checked_mul(seconds).map(Instant::from_seconds),
+            WindowSpec::Fixed { seconds } => {
+                index.checked_mul(seconds).map(Timestamp::from_seconds)
+            }
             WindowSpec::Week => index
                 .checked_mul(7 * DAY)
                 .and_then(|s| s.checked_add(FIRST_MONDAY))
-                .map(Instant::from_seconds),
+                .map(Timestamp::from_seconds),
             WindowSpec::Month => {
                 let year = i32::try_from(index.div_euclid(12)).ok()?;
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let month = index.rem_euclid(12) as u32 + 1;
                 let start = NaiveDate::from_ymd_opt(year, month, 1)?.and_hms_opt(0, 0, 0)?;
-                Some(Instant::from_seconds(start.and_utc().timestamp()))
+                Some(Timestamp::from_seconds(start.and_utc().timestamp()))
             }
             WindowSpec::Rows(_) => None,
         }
@@ -115,7 +117,10 @@ impl fmt::Display for WindowSpec {
     /// The canonical spelling (`1d`, `7d`, `1mo`, `6h`, `rows:1000`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            WindowSpec::Fixed { seconds } if seconds % DAY == 0 => write!(f, "{}d", seconds / DAY),
+            // 168h is not 7d: its windows are aligned to the epoch, not to Mondays.
+            WindowSpec::Fixed { seconds } if seconds % DAY == 0 && seconds != 7 * DAY => {
+                write!(f, "{}d", seconds / DAY)
+            }
             WindowSpec::Fixed { seconds } => write!(f, "{}h", seconds / HOUR),
             WindowSpec::Week => f.write_str("7d"),
             WindowSpec::Month => f.write_str("1mo"),
@@ -130,14 +135,14 @@ mod tests {
     use crate::data::cell::Cell;
     use crate::monitor::time::parse_time;
 
-    fn at(text: &str) -> Instant {
+    fn at(text: &str) -> Timestamp {
         parse_time(Cell::Text(text.as_bytes())).unwrap_or_default()
     }
 
     fn bounds(spec: &str, time: &str) -> (String, String) {
         let spec = WindowSpec::parse(spec).unwrap();
         let index = spec.index(at(time)).unwrap();
-        let show = |i| spec.start(i).and_then(Instant::rfc3339).unwrap();
+        let show = |i| spec.start(i).and_then(Timestamp::rfc3339).unwrap();
         (show(index), show(index + 1))
     }
 
@@ -194,6 +199,7 @@ mod tests {
             assert_eq!(WindowSpec::parse(spec).unwrap().to_string(), spec);
         }
         assert_eq!(WindowSpec::parse("24h").unwrap().to_string(), "1d");
+        assert_eq!(WindowSpec::parse("168h").unwrap().to_string(), "168h");
         for bad in ["", "0d", "1w", "2mo", "rows:0", "rows:x", "d", "-1d", "99999999d", "1.5d"] {
             assert!(WindowSpec::parse(bad).is_err(), "{bad}");
         }

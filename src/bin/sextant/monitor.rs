@@ -5,11 +5,12 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sextant::report::{monitor_html, monitor_json, monitor_markdown, monitor_text, openmetrics};
-use sextant::{Error, Input, MonitorOptions, MonitorPlan, MonitorReport, WindowSpec};
+use sextant::{Error, Input, MonitorOptions, MonitorPlan, MonitorReport, TableFormat, WindowSpec};
 
 use crate::cli::{MonitorArgs, MonitorFormat};
 use crate::commands::fairness_config;
@@ -62,9 +63,6 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
     }
     if !args.follow && args.serve.is_none() {
         write_output(args, &report, false)?;
-        if let Some(otlp) = otlp {
-            otlp.shutdown()?;
-        }
         return Ok(if report.passed || args.exit_zero {
             ExitCode::SUCCESS
         } else {
@@ -76,18 +74,23 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
     }
     loop {
         std::thread::sleep(FOLLOW_INTERVAL);
-        if !args.follow || !data.grew()? {
+        if !args.follow {
             continue;
         }
-        // A bad row appended later is reported, and the last good gauges stay served.
-        match run(args, &plan, data.input()?) {
-            Ok(report) => {
+        // Whatever fails now (a bad row appended, a log rotated away, a collector down) is
+        // reported, and the last good gauges stay served.
+        let mut update = || -> Result<(), CliError> {
+            if data.grew()? {
+                let report = run(args, &plan, data.input()?)?;
                 publish(&report)?;
                 if args.output.is_some() {
                     write_output(args, &report, true)?;
                 }
             }
-            Err(error) => eprintln!("sextant: error: {error} (the previous windows stay served)"),
+            Ok(())
+        };
+        if let Err(error) = update() {
+            eprintln!("sextant: error: {error} (the previous windows stay served)");
         }
     }
 }
@@ -100,6 +103,26 @@ fn check_follow(args: &MonitorArgs, plan: &MonitorPlan) -> Result<(), CliError> 
             "updates --serve, --output or --otlp-endpoint: give at least one",
         )
         .into());
+    }
+    if !is_stdin(&args.data) {
+        let mut magic = Vec::new();
+        let file = std::fs::File::open(&args.data).map_err(|source| CliError::Io {
+            action: "read",
+            path: args.data.display().to_string(),
+            source,
+        })?;
+        file.take(8).read_to_end(&mut magic).map_err(|source| CliError::Io {
+            action: "read",
+            path: args.data.display().to_string(),
+            source,
+        })?;
+        if TableFormat::detect(&magic) != TableFormat::Csv {
+            return Err(Error::invalid_option(
+                "follow",
+                "reads rows appended to a CSV file; a Parquet or Arrow file is monitored whole",
+            )
+            .into());
+        }
     }
     if matches!(plan.window, WindowSpec::Rows(_)) {
         return Err(Error::invalid_option(
@@ -148,7 +171,7 @@ fn write_output(args: &MonitorArgs, report: &MonitorReport, atomic: bool) -> Res
 /// (kept in memory as it arrives when followed).
 enum Data {
     File { path: PathBuf, follow: bool, seen: u64 },
-    Stdin { follow: bool, received: Arc<Mutex<Vec<u8>>>, seen: usize },
+    Stdin { follow: bool, received: Arc<Mutex<Vec<u8>>>, ended: Arc<AtomicBool>, seen: usize },
 }
 
 impl Data {
@@ -157,8 +180,9 @@ impl Data {
             return Data::File { path: path.to_owned(), follow, seen: 0 };
         }
         let received = Arc::new(Mutex::new(Vec::new()));
+        let ended = Arc::new(AtomicBool::new(false));
         if follow {
-            let sink = received.clone();
+            let (sink, end) = (received.clone(), ended.clone());
             std::thread::spawn(move || {
                 let mut buffer = vec![0; 1 << 16];
                 let mut stdin = std::io::stdin().lock();
@@ -170,9 +194,10 @@ impl Data {
                         received.extend_from_slice(&buffer[..n]);
                     }
                 }
+                end.store(true, Ordering::Relaxed);
             });
         }
-        Data::Stdin { follow, received, seen: 0 }
+        Data::Stdin { follow, received, ended, seen: 0 }
     }
 
     /// Whether whole new lines arrived since the last [`Data::input`].
@@ -206,12 +231,18 @@ impl Data {
                 Ok(Input::RandomAccess(Arc::new(bytes)))
             }
             Data::Stdin { follow: false, .. } => Ok(Input::from(std::io::stdin())),
-            Data::Stdin { received, seen, .. } => {
-                // Wait for the header and a first row before the first report.
+            Data::Stdin { received, ended, seen, .. } => {
+                // Wait for the header and a first row before the first report (or the end
+                // of the input, which the core then reports).
                 loop {
                     let bytes = received.lock().map(|r| r.clone()).unwrap_or_default();
-                    let end = complete_lines(&bytes);
-                    if bytes[..end].iter().filter(|&&b| b == b'\n').count() >= 2 {
+                    let end = if ended.load(Ordering::Relaxed) {
+                        bytes.len()
+                    } else {
+                        complete_lines(&bytes)
+                    };
+                    let lines = bytes[..end].iter().filter(|&&b| b == b'\n').count();
+                    if lines >= 2 || ended.load(Ordering::Relaxed) {
                         *seen = end;
                         return Ok(Input::RandomAccess(Arc::new(bytes[..end].to_vec())));
                     }

@@ -1,5 +1,9 @@
 //! `sextant monitor --otlp-endpoint URL`: the latest window's gauges pushed as
 //! OpenTelemetry metrics over OTLP/HTTP (protobuf), with the OpenTelemetry Rust SDK.
+//!
+//! Each push has a meter provider of its own: a gauge keeps every attribute set it was ever
+//! recorded with, and a window that has passed (or a group, or a gate, no longer there)
+//! must not be pushed again with its old value.
 
 use opentelemetry::metrics::{Gauge, MeterProvider as _};
 use opentelemetry::KeyValue;
@@ -11,36 +15,20 @@ use sextant::MonitorReport;
 
 use crate::CliError;
 
-/// A meter provider exporting to one OTLP/HTTP endpoint, with a gauge per family.
+/// Pushes to one OTLP/HTTP endpoint.
 pub struct OtlpPush {
-    provider: SdkMeterProvider,
-    gauges: Vec<(&'static str, Gauge<f64>)>,
     endpoint: String,
 }
 
 impl OtlpPush {
-    /// An exporter to `endpoint` (the full URL, such as `http://127.0.0.1:4318/v1/metrics`).
+    /// A pusher to `endpoint` (the full URL, such as `http://127.0.0.1:4318/v1/metrics`),
+    /// checked by building an exporter once.
     ///
     /// # Errors
     /// An endpoint the exporter refuses.
     pub fn new(endpoint: &str) -> Result<Self, CliError> {
-        let exporter = MetricExporter::builder()
-            .with_http()
-            .with_protocol(Protocol::HttpBinary)
-            .with_endpoint(endpoint)
-            .build()
-            .map_err(|e| failed(endpoint, &e.to_string()))?;
-        let resource = Resource::builder_empty().with_service_name("sextant").build();
-        let provider = SdkMeterProvider::builder()
-            .with_periodic_exporter(exporter)
-            .with_resource(resource)
-            .build();
-        let meter = provider.meter("sextant");
-        let gauges = GAUGE_FAMILIES
-            .iter()
-            .map(|&(name, help)| (name, meter.f64_gauge(name).with_description(help).build()))
-            .collect();
-        Ok(OtlpPush { provider, gauges, endpoint: endpoint.to_owned() })
+        exporter(endpoint)?;
+        Ok(OtlpPush { endpoint: endpoint.to_owned() })
     }
 
     /// Records the latest window of `report` and exports it now.
@@ -48,24 +36,36 @@ impl OtlpPush {
     /// # Errors
     /// An export that fails (the endpoint does not answer, or refuses the request).
     pub fn push(&self, report: &MonitorReport) -> Result<(), CliError> {
+        let resource = Resource::builder_empty().with_service_name("sextant").build();
+        let provider = SdkMeterProvider::builder()
+            .with_periodic_exporter(exporter(&self.endpoint)?)
+            .with_resource(resource)
+            .build();
+        let meter = provider.meter("sextant");
+        let instruments: Vec<(&str, Gauge<f64>)> = GAUGE_FAMILIES
+            .iter()
+            .map(|&(name, help)| (name, meter.f64_gauge(name).with_description(help).build()))
+            .collect();
         for gauge in gauges(report) {
             let attributes: Vec<KeyValue> =
                 gauge.labels.iter().map(|(k, v)| KeyValue::new(*k, v.clone())).collect();
-            if let Some((_, instrument)) = self.gauges.iter().find(|(name, _)| *name == gauge.name)
+            if let Some((_, instrument)) = instruments.iter().find(|(name, _)| *name == gauge.name)
             {
                 instrument.record(gauge.value, &attributes);
             }
         }
-        self.provider.force_flush().map_err(|e| failed(&self.endpoint, &e.to_string()))
+        // Shutting the provider down exports what was recorded.
+        provider.shutdown().map_err(|e| failed(&self.endpoint, &e.to_string()))
     }
+}
 
-    /// Stops the exporter.
-    ///
-    /// # Errors
-    /// As [`OtlpPush::push`], for what was still to export.
-    pub fn shutdown(self) -> Result<(), CliError> {
-        self.provider.shutdown().map_err(|e| failed(&self.endpoint, &e.to_string()))
-    }
+fn exporter(endpoint: &str) -> Result<MetricExporter, CliError> {
+    MetricExporter::builder()
+        .with_http()
+        .with_protocol(Protocol::HttpBinary)
+        .with_endpoint(endpoint)
+        .build()
+        .map_err(|e| failed(endpoint, &e.to_string()))
 }
 
 fn failed(endpoint: &str, message: &str) -> CliError {

@@ -307,7 +307,7 @@ pub const GAUGE_FAMILIES: [(&str, &str); 5] = [
 /// (every fairlearn aggregate but the `default` copies; `aggregate` is the JSON path below
 /// the metric, such as `between_groups` or `to_overall.mean`),
 /// `sextant_group_rate{attribute,group,rate}` (selection_rate, tpr, fpr, accuracy),
-/// `sextant_drift{column,statistic}` and `sextant_gate_failed{kind,name,attribute|column}`
+/// `sextant_drift{column,statistic}` and `sextant_gate_failed{kind,name,bound,attribute|column}`
 /// (1 failed, 0 passed). Undefined values are left out.
 pub fn gauges(report: &MonitorReport) -> Vec<Gauge> {
     let mut gauges = Vec::new();
@@ -366,7 +366,15 @@ pub fn gauges(report: &MonitorReport) -> Vec<Gauge> {
             GateKind::Drift => "drift",
             GateKind::Change => "change",
         };
-        let mut labels = vec![("kind", kind.to_owned()), ("name", gate.name.clone())];
+        let bound = match gate.bound {
+            Bound::Max => "max",
+            Bound::Min => "min",
+        };
+        let mut labels = vec![
+            ("kind", kind.to_owned()),
+            ("name", gate.name.clone()),
+            ("bound", bound.to_owned()),
+        ];
         labels.extend(gate.attribute.clone().map(|a| ("attribute", a)));
         labels.extend(gate.column.clone().map(|c| ("column", c)));
         push("sextant_gate_failed", labels, Some(if gate.passed { 0.0 } else { 1.0 }));

@@ -253,7 +253,7 @@ fn runs<T: Copy>(values: &[Option<T>]) -> Vec<Vec<(usize, T)>> {
 /// Ticks at a round step (1, 2 or 5 × 10^k) covering [lo, hi], about five of them.
 fn nice_ticks(lo: f64, hi: f64) -> (f64, Vec<f64>) {
     let rough = (hi - lo) / 5.0;
-    let magnitude = 10f64.powf(rough.log10().floor());
+    let magnitude = libm::pow(10.0, libm::floor(libm::log10(rough)));
     let step = [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
@@ -265,7 +265,7 @@ fn nice_ticks(lo: f64, hi: f64) -> (f64, Vec<f64>) {
 }
 
 fn tick_label(value: f64, step: f64) -> String {
-    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    let decimals = (-libm::floor(libm::log10(step))).max(0.0) as usize;
     format!("{value:.decimals$}")
 }
 
