@@ -55,7 +55,6 @@ impl BinaryCodec {
         }
     }
 
-    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
     /// Takes in what `other` (the same codec, on another part of the data) learned; false
     /// when the two parts met different negative values (three values in all).
     pub(crate) fn merge(&mut self, other: &BinaryCodec) -> bool {
