@@ -30,29 +30,59 @@ pub enum ColumnKind {
 /// The values of one drift column in one window (or the reference).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Sample {
-    /// The numbers, when the column is numeric (sorted by [`Sample::finish`]).
+    /// The numbers, sorted ascending, once [`Sample::finish`] has made them from `keys`.
     pub(crate) numbers: Vec<f64>,
-    /// Numbers of later parts of the input, joined to `numbers` by [`Sample::finish`]
-    /// (once, at their total size, rather than copied as every part merges).
-    parts: Vec<Vec<f64>>,
+    /// The numbers as they come, as order keys ([`order_key`]): sorting `u64`s is about
+    /// twice as fast as comparing floats, and sorting the windows' samples was a third of a
+    /// 10-million-row run.
+    keys: Vec<u64>,
+    /// Keys of later parts of the input, joined to `keys` by [`Sample::finish`] (once, at
+    /// their total size, rather than copied as every part merges).
+    parts: Vec<Vec<u64>>,
     /// The count per category, when it is categorical.
     pub(crate) categories: BTreeMap<String, u64>,
+}
+
+/// The sign bit of an `f64`.
+const SIGN: u64 = 1 << 63;
+
+/// An `f64`'s bits, flipped so that integer order is `f64::total_cmp`'s order.
+fn order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits & SIGN == 0 {
+        bits | SIGN
+    } else {
+        !bits
+    }
+}
+
+/// The `f64` of an [`order_key`].
+fn from_order_key(key: u64) -> f64 {
+    f64::from_bits(if key & SIGN != 0 { key & !SIGN } else { !key })
 }
 
 impl Sample {
     /// The values kept (missing values are not).
     pub(crate) fn len(&self) -> u64 {
         let parts: usize = self.parts.iter().map(Vec::len).sum();
-        (self.numbers.len() + parts) as u64 + self.categories.values().sum::<u64>()
+        (self.numbers.len() + self.keys.len() + parts) as u64
+            + self.categories.values().sum::<u64>()
+    }
+
+    /// Keeps the number `x`.
+    fn push(&mut self, x: f64) {
+        self.keys.push(order_key(x));
     }
 
     fn finish(&mut self) {
-        let parts: usize = self.parts.iter().map(Vec::len).sum();
-        self.numbers.reserve_exact(parts);
+        let mut keys = std::mem::take(&mut self.keys);
+        keys.reserve_exact(self.parts.iter().map(Vec::len).sum());
         for part in self.parts.drain(..) {
-            self.numbers.extend(part);
+            keys.extend(part);
         }
-        self.numbers.sort_unstable_by(f64::total_cmp);
+        keys.sort_unstable();
+        // Collected in place: the keys' memory holds the numbers.
+        self.numbers = keys.into_iter().map(from_order_key).collect();
     }
 }
 
@@ -87,7 +117,7 @@ impl<'p> Gathered<'p> {
         self.first = self.first.min(other.first);
         self.last = self.last.max(other.last);
         for (sample, part) in self.samples.iter_mut().zip(other.samples) {
-            sample.parts.push(part.numbers);
+            sample.parts.push(part.keys);
             sample.parts.extend(part.parts);
             for (category, count) in part.categories {
                 *sample.categories.entry(category).or_default() += count;
@@ -257,7 +287,7 @@ impl<'p> Reading<'p> {
             let kind = self.kinds[index].unwrap_or(ColumnKind::Numeric);
             match kind {
                 ColumnKind::Numeric => match cell.number() {
-                    Some(x) if x.is_finite() => samples[index].numbers.push(x),
+                    Some(x) if x.is_finite() => samples[index].push(x),
                     _ => {
                         return Err(Error::invalid_value(
                             at(),
@@ -587,6 +617,19 @@ mod tests {
             }
             text
         })
+    }
+
+    #[test]
+    fn numbers_sort_as_floats_do() {
+        let mut numbers = vec![3.5, -0.0, 1e-300, -2.0, 0.0, f64::MAX, -1e300, 7.0, -2.0];
+        let mut expected = numbers.clone();
+        expected.sort_by(f64::total_cmp);
+        let mut sample = Sample::default();
+        numbers.iter().for_each(|&x| sample.push(x));
+        sample.finish();
+        numbers = sample.numbers;
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&numbers), bits(&expected));
     }
 
     proptest! {

@@ -38,13 +38,16 @@ struct Audited {
 }
 
 /// Monitors `input` (a CSV, Parquet or Arrow table named `source`) as `plan` says; a
-/// `reference` input (with its name) is the reference of [`ReferenceSpec::File`].
+/// `reference` input (with its name) is the reference of [`ReferenceSpec::File`], and must be
+/// given exactly then. A CSV file read at offsets is gathered on all cores, with the report of
+/// the sequential reader.
 ///
 /// # Errors
 /// The errors of counting a table for a fairness audit (named by line and column), a time
-/// that is not one, a numeric drift column's value that is not a number, an input without
-/// rows, a reference range or file without rows, and the errors of auditing a window (a
-/// privileged group absent from it).
+/// that is not one (or beyond chrono's years), a numeric drift column's value that is not a
+/// number, a third label value across the windows, more than 100,000 windows, an input
+/// without rows, a reference range or file without rows, a reference input given or missing
+/// against the plan, and a drift gate on a statistic a categorical column lacks.
 pub fn monitor<'a>(
     plan: &MonitorPlan,
     input: impl Into<Input<'a>>,

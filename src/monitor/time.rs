@@ -62,6 +62,9 @@ fn parse_any(cell: Cell<'_>) -> Option<Timestamp> {
 
 fn parse_text(text: &str) -> Option<Timestamp> {
     let bytes = text.as_bytes();
+    if let Some(at) = canonical(bytes) {
+        return Some(at);
+    }
     // Epoch seconds: digits with an optional sign and fraction (a date has a '-' at [4]).
     if bytes.iter().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
         && !(bytes.len() >= 10 && bytes[4] == b'-')
@@ -81,6 +84,48 @@ fn parse_text(text: &str) -> Option<Timestamp> {
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
         .map(from_utc)
+}
+
+/// The canonical UTC form `YYYY-MM-DDTHH:MM:SSZ` (or with a space, or without the `Z`),
+/// read directly; `None` for anything else, which chrono then reads. Parsing times with
+/// chrono was a tenth of the work of monitoring a 10-million-row log of such times; the
+/// property test below holds this to chrono's reading.
+fn canonical(bytes: &[u8]) -> Option<Timestamp> {
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T' | b' ', h0, h1, b':', i0, i1, b':', s0, s1, rest @ ..] =
+        bytes
+    else {
+        return None;
+    };
+    if !(rest.is_empty() || rest == b"Z") {
+        return None;
+    }
+    let digits = |ds: &[u8]| {
+        ds.iter().try_fold(0i64, |n, &d| d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0')))
+    };
+    let (year, month, day) =
+        (digits(&[*y0, *y1, *y2, *y3])?, digits(&[*m0, *m1])?, digits(&[*d0, *d1])?);
+    let (hour, minute, second) = (digits(&[*h0, *h1])?, digits(&[*i0, *i1])?, digits(&[*s0, *s1])?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    // A leap second (:60) is left to chrono.
+    if day < 1 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    // Days from 1970-01-01 to the date, in the proleptic Gregorian calendar (the civil-day
+    // count of Hinnant's "chrono-Compatible Low-Level Date Algorithms").
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    Some(Timestamp::from_seconds(days * 86_400 + hour * 3600 + minute * 60 + second))
 }
 
 fn from_utc(time: NaiveDateTime) -> Timestamp {
@@ -184,6 +229,31 @@ mod tests {
         assert_eq!(parse_time(Cell::Bool(true)), None);
         assert_eq!(parse_time(Cell::Float(f64::INFINITY)), None);
         assert_eq!(parse_time(Cell::Int(i64::MIN)), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_canonical_form_reads_as_chrono_reads_it(
+            year in 0i32..10_000,
+            month in 0u32..14,
+            day in 0u32..33,
+            hour in 0u32..25,
+            minute in 0u32..61,
+            second in 0u32..61,
+            separator in proptest::sample::select(vec!["T", " ", "t"]),
+            zone in proptest::sample::select(vec!["Z", "", "z", "+00:00"]),
+        ) {
+            let text = format!("{year:04}-{month:02}-{day:02}{separator}{hour:02}:{minute:02}:{second:02}{zone}");
+            let by_chrono = if let Ok(t) = DateTime::parse_from_rfc3339(&text) {
+                Some(Timestamp { seconds: t.timestamp(), nanos: t.timestamp_subsec_nanos() })
+            } else {
+                ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+                    .iter()
+                    .find_map(|f| NaiveDateTime::parse_from_str(&text, f).ok())
+                    .map(from_utc)
+            };
+            proptest::prop_assert_eq!(parse_text(&text), by_chrono, "{}", text);
+        }
     }
 
     #[test]

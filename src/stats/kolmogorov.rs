@@ -955,6 +955,7 @@ impl Scaled {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::scipy_reference::errors;
 
     /// Reference values from SciPy 1.17 (`make_reference.py`).
     const REFERENCE: &str = include_str!("../../tests/fixtures/stats/kolmogorov_reference.json");
@@ -974,36 +975,9 @@ mod tests {
         "Pelz-Good",
     ];
 
-    /// The rows (arrays of numbers) of the JSON array stored under `key`.
+    /// The rows of the reference table stored under `key`.
     fn rows(key: &str) -> Vec<Vec<f64>> {
-        let tag = format!("\"{key}\": [");
-        let Some(pos) = REFERENCE.find(&tag) else {
-            return Vec::new();
-        };
-        let body = &REFERENCE[pos + tag.len()..];
-        let end = body.find("]]").map_or(body.len(), |e| e + 1);
-        body[..end]
-            .split('[')
-            .filter_map(|chunk| chunk.split(']').next())
-            .map(|inner| inner.trim())
-            .filter(|inner| !inner.is_empty())
-            .map(|inner| {
-                inner.split(',').map(|tok| tok.trim().parse::<f64>().unwrap_or(f64::NAN)).collect()
-            })
-            .collect()
-    }
-
-    /// Absolute and relative difference (0 when both are equal, incl. 0 = 0).
-    fn errors(got: f64, want: f64) -> (f64, f64) {
-        if got == want {
-            return (0.0, 0.0);
-        }
-        let abs = (got - want).abs();
-        let rel = if want != 0.0 { abs / want.abs() } else { f64::INFINITY };
-        (
-            if abs.is_nan() { f64::INFINITY } else { abs },
-            if rel.is_nan() { f64::INFINITY } else { rel },
-        )
+        crate::stats::scipy_reference::rows(REFERENCE, key)
     }
 
     /// Passes if within 1e-12 absolute and, for results above 1e-300, within

@@ -12,6 +12,8 @@ mod alias;
 mod chi2;
 mod kolmogorov;
 mod normal;
+#[cfg(test)]
+mod scipy_reference;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
