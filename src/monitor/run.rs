@@ -71,34 +71,9 @@ pub fn monitor<'a>(
         _ => {}
     }
     let mut input = input.into();
-    let ranks = if let WindowSpec::Rows(n) = plan.window {
-        // A first pass reads the times; a stream is kept in memory to be read twice.
-        if let Input::Stream(reader) = &mut input {
-            let mut bytes = Vec::new();
-            reader.read_to_end(&mut bytes).map_err(|e| ErrorKind::Io {
-                source_name: source.to_owned(),
-                message: e.to_string(),
-            })?;
-            input = Input::RandomAccess(Arc::new(bytes));
-        }
-        let access = match &input {
-            Input::RandomAccess(access) => access.clone(),
-            Input::Stream(_) => {
-                return Err(Error::invalid_option(
-                    "window",
-                    "rows:N could not keep the input to read it twice",
-                ))
-            }
-        };
-        let mut table = Table::open(Input::RandomAccess(access), source)?;
-        let header = table.header().clone();
-        let time_only = Reading::new(&plan.fairness, &header, source, Some(&plan.time), &[])?;
-        if let Ok(column) = header.find(&plan.time) {
-            table.project(&[column]);
-        }
-        Some(windows_by_rank(&mut table, &time_only, n)?)
-    } else {
-        None
+    let ranks = match plan.window {
+        WindowSpec::Rows(n) => Some(rank_rows(plan, &mut input, source, n)?),
+        _ => None,
     };
     let access = match &input {
         Input::RandomAccess(access) if ranks.is_none() => Some(access.clone()),
@@ -257,6 +232,35 @@ fn rfc3339(at: Timestamp, source: &str) -> Result<String> {
     at.rfc3339().ok_or_else(|| {
         Error::invalid_value(Location::source(source), "a time is beyond the years Sextant writes")
     })
+}
+
+/// For `rows:N`: each row's window, from a first pass over the times of `input` (kept in
+/// memory first when it is a stream, to be read twice).
+///
+/// # Errors
+/// An input that cannot be read, or a time that is not one.
+fn rank_rows(plan: &MonitorPlan, input: &mut Input<'_>, source: &str, n: u64) -> Result<Vec<i64>> {
+    if let Input::Stream(reader) = input {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(|e| ErrorKind::Io {
+            source_name: source.to_owned(),
+            message: e.to_string(),
+        })?;
+        *input = Input::RandomAccess(Arc::new(bytes));
+    }
+    let Input::RandomAccess(access) = input else {
+        return Err(Error::invalid_option(
+            "window",
+            "rows:N could not keep the input to read it twice",
+        ));
+    };
+    let mut table = Table::open(Input::RandomAccess(access.clone()), source)?;
+    let header = table.header().clone();
+    let time_only = Reading::new(&plan.fairness, &header, source, Some(&plan.time), &[])?;
+    if let Ok(column) = header.find(&plan.time) {
+        table.project(&[column]);
+    }
+    windows_by_rank(&mut table, &time_only, n)
 }
 
 /// Refuses a gate on a statistic that a drift column, categorical after all, does not have.
