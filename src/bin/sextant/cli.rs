@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use sextant::{Format, MissingPolicy, OutputChoice};
+use sextant::{AuditConfig, Format, MissingPolicy, OutputChoice};
 
 /// `--format` of `sextant fairness` and `sextant audit`: the core's report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -383,6 +383,38 @@ pub struct AuditFlags {
     /// Gate: fail when METRIC is below LIMIT on any attribute. Repeatable.
     #[arg(long, value_name = "METRIC=LIMIT", value_parser = parse_gate)]
     pub min: Vec<(String, f64)>,
+}
+
+impl AuditFlags {
+    /// The audit config these flags say; `exit_zero` from the output flags.
+    pub fn config(&self, exit_zero: bool) -> AuditConfig {
+        AuditConfig {
+            data: None,
+            label: self.label.clone(),
+            positive_label: self.positive_label.clone(),
+            pred: self.pred.clone(),
+            score: self.score.clone(),
+            threshold: self.threshold,
+            sensitive: self.sensitive.clone(),
+            privileged: self.privileged.clone(),
+            favorable_label: self.favorable_label.clone(),
+            bootstrap: self.bootstrap,
+            confidence: self.confidence,
+            seed: self.seed,
+            fairlearn_compat: self.fairlearn_compat,
+            missing: Some(self.missing.into()),
+            max_groups: Some(self.max_groups),
+            count_column: self.count_column.clone(),
+            sample_weight: self.sample_weight.clone(),
+            min_group_size: Some(self.min_group_size),
+            small_groups: Some(self.small_groups.into()),
+            max: self.max.iter().cloned().collect(),
+            min: self.min.iter().cloned().collect(),
+            gates: Vec::new(),
+            exit_zero,
+            ..AuditConfig::default()
+        }
+    }
 }
 
 /// `sextant predict`.

@@ -13,8 +13,7 @@ use sextant::{
 };
 
 use crate::cli::{
-    AuditArgs, AuditFlags, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs,
-    ScoredFormat,
+    AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs, ScoredFormat,
 };
 use crate::explain;
 use crate::files::{
@@ -31,7 +30,7 @@ pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
     let result = match command {
         Command::Fairness(args) if !args.from_counts.is_empty() => states_command(&args),
         Command::Fairness(args) => {
-            let config = fairness_config(&args.audit, args.output.exit_zero);
+            let config = args.audit.config(args.output.exit_zero);
             let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
             let inputs = FileInputs::new(data, PathBuf::from("."), false);
             audit_files(&config, inputs, &args.output)
@@ -166,36 +165,6 @@ fn score_note(summary: &ScoringSummary) -> String {
     summary.output_label.as_ref().map(|c| format!("; score = P(class {c})")).unwrap_or_default()
 }
 
-/// The audit config of the fairness flags; `exit_zero` from the output flags.
-pub(crate) fn fairness_config(flags: &AuditFlags, exit_zero: bool) -> AuditConfig {
-    AuditConfig {
-        data: None,
-        label: flags.label.clone(),
-        positive_label: flags.positive_label.clone(),
-        pred: flags.pred.clone(),
-        score: flags.score.clone(),
-        threshold: flags.threshold,
-        sensitive: flags.sensitive.clone(),
-        privileged: flags.privileged.clone(),
-        favorable_label: flags.favorable_label.clone(),
-        bootstrap: flags.bootstrap,
-        confidence: flags.confidence,
-        seed: flags.seed,
-        fairlearn_compat: flags.fairlearn_compat,
-        missing: Some(flags.missing.into()),
-        max_groups: Some(flags.max_groups),
-        count_column: flags.count_column.clone(),
-        sample_weight: flags.sample_weight.clone(),
-        min_group_size: Some(flags.min_group_size),
-        small_groups: Some(flags.small_groups.into()),
-        max: flags.max.iter().cloned().collect(),
-        min: flags.min.iter().cloned().collect(),
-        gates: Vec::new(),
-        exit_zero,
-        ..AuditConfig::default()
-    }
-}
-
 fn audit_command(args: &AuditArgs) -> Result<ExitCode, CliError> {
     let path = &args.config;
     let text = std::fs::read_to_string(path).map_err(|source| CliError::Io {
@@ -254,7 +223,7 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
             .into());
         }
     }
-    let config = fairness_config(&args.audit, args.output.exit_zero);
+    let config = args.audit.config(args.output.exit_zero);
     let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
     let mut inputs = FileInputs::new(data, PathBuf::from("."), false);
     let state = count_state(&config, &mut inputs)?;
@@ -270,7 +239,7 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
 /// `sextant fairness --from-counts …`: the audit of counted states.
 fn states_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
     one_stdin(args.from_counts.iter().map(PathBuf::as_path))?;
-    let config = fairness_config(&args.audit, args.output.exit_zero);
+    let config = args.audit.config(args.output.exit_zero);
     let states = args
         .from_counts
         .iter()

@@ -13,7 +13,6 @@ use sextant::report::{monitor_html, monitor_json, monitor_markdown, monitor_text
 use sextant::{Error, Input, MonitorOptions, MonitorPlan, MonitorReport, TableFormat, WindowSpec};
 
 use crate::cli::{MonitorArgs, MonitorFormat};
-use crate::commands::fairness_config;
 use crate::files::{
     input_name, is_stdin, one_stdin, open_file, read_file, write_file, write_stdout,
 };
@@ -28,7 +27,7 @@ const FOLLOW_INTERVAL: Duration = Duration::from_secs(1);
 /// Runs `sextant monitor`.
 pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
     one_stdin([Some(args.data.as_path()), args.reference_file.as_deref()].into_iter().flatten())?;
-    let fairness = fairness_config(&args.audit, args.exit_zero).check()?;
+    let fairness = args.audit.config(args.exit_zero).check()?;
     let options = MonitorOptions {
         time: args.time.clone(),
         window: args.window.clone(),
