@@ -7,7 +7,8 @@
 //! KS statistic and the Wasserstein distance are exact functions of the whole samples) and
 //! the counts of the categorical ones.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 
 use crate::data::batch::{Batch, Subset};
 use crate::data::cell::Cell;
@@ -16,6 +17,7 @@ use crate::data::table::Table;
 use crate::error::{Error, Location, Result};
 use crate::fairness::counter::{Columns, CountedData, Counter};
 use crate::fairness::plan::{FairnessPlan, MissingPolicy};
+use crate::monitor::sorted::SortedSample;
 use crate::monitor::time::{parse_time, Timestamp, TIME_FORMATS};
 
 /// How a drift column's values are compared.
@@ -30,11 +32,13 @@ pub enum ColumnKind {
 /// The values of one drift column in one window (or the reference).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Sample {
-    /// The numbers, sorted ascending, once [`Sample::finish`] has made them from `keys`.
-    pub(crate) numbers: Vec<f64>,
-    /// The numbers as they come, as order keys ([`order_key`]): sorting `u64`s is about
-    /// twice as fast as comparing floats, and sorting the windows' samples was a third of a
-    /// 10-million-row run.
+    /// The numbers, sorted, once [`Sample::finish`] has made them.
+    pub(crate) sorted: SortedSample,
+    /// The numbers as counts per distinct value (as [`order_key`]s), while there are at
+    /// most [`MAX_DISTINCT`] of them: a column of few values (ages, hours) stays this small.
+    counts: HashMap<u64, u64, BuildHasherDefault<KeyHasher>>,
+    /// The numbers as they come (order keys), once there were more distinct values: sorting
+    /// `u64`s is about twice as fast as comparing floats.
     keys: Vec<u64>,
     /// Keys of later parts of the input, joined to `keys` by [`Sample::finish`] (once, at
     /// their total size, rather than copied as every part merges).
@@ -42,6 +46,33 @@ pub(crate) struct Sample {
     /// The count per category, when it is categorical.
     pub(crate) categories: BTreeMap<String, u64>,
 }
+
+/// Hashes a number's [`order_key`] for the counts: one multiply, its high half folded into
+/// the low (the table picks buckets by the low bits, and whole numbers as `f64` differ only
+/// in their high bits). SipHash's resistance to chosen keys buys nothing for a user's own
+/// file, and cost as much as the rest of counting a value.
+#[derive(Clone, Copy, Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        let h = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ (h >> 32)
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+}
+
+/// Distinct values a sample counts before it keeps its values one by one.
+const MAX_DISTINCT: usize = 4096;
 
 /// The sign bit of an `f64`.
 const SIGN: u64 = 1 << 63;
@@ -65,16 +96,72 @@ impl Sample {
     /// The values kept (missing values are not).
     pub(crate) fn len(&self) -> u64 {
         let parts: usize = self.parts.iter().map(Vec::len).sum();
-        (self.numbers.len() + self.keys.len() + parts) as u64
+        self.sorted.len()
+            + self.counts.values().sum::<u64>()
+            + (self.keys.len() + parts) as u64
             + self.categories.values().sum::<u64>()
     }
 
-    /// Keeps the number `x`.
-    fn push(&mut self, x: f64) {
-        self.keys.push(order_key(x));
+    /// Keeps the number `x`; true when the sample keeps its numbers one by one (it had more
+    /// distinct ones than it counts).
+    fn push(&mut self, x: f64) -> bool {
+        let key = order_key(x);
+        if self.keys.is_empty() && self.parts.is_empty() {
+            if let Some(count) = self.counts.get_mut(&key) {
+                *count += 1;
+                return false;
+            }
+            if self.counts.len() < MAX_DISTINCT {
+                self.counts.insert(key, 1);
+                return false;
+            }
+            self.spill();
+        }
+        self.keys.push(key);
+        true
+    }
+
+    /// Moves the counted values to `keys`, one key per value.
+    fn spill(&mut self) {
+        for (key, count) in self.counts.drain() {
+            let n = usize::try_from(count).unwrap_or(usize::MAX);
+            self.keys.extend(std::iter::repeat_n(key, n));
+        }
+    }
+
+    /// Takes in the numbers of the same column in a later part of the input.
+    #[cfg(not(target_arch = "wasm32"))] // gathered in chunks, native only
+    fn merge(&mut self, mut other: Sample) {
+        let counted = self.keys.is_empty() && self.parts.is_empty();
+        let other_counted = other.keys.is_empty() && other.parts.is_empty();
+        if counted && other_counted {
+            for (key, count) in other.counts {
+                *self.counts.entry(key).or_default() += count;
+            }
+            if self.counts.len() > MAX_DISTINCT {
+                self.spill();
+            }
+        } else {
+            self.spill();
+            other.spill();
+            self.parts.push(other.keys);
+            self.parts.extend(other.parts);
+        }
+        for (category, count) in other.categories {
+            *self.categories.entry(category).or_default() += count;
+        }
     }
 
     fn finish(&mut self) {
+        if self.keys.is_empty() && self.parts.is_empty() {
+            let mut counted: Vec<(u64, u64)> = self.counts.drain().collect();
+            counted.sort_unstable();
+            let counts: Vec<u64> = counted.iter().map(|&(_, c)| c).collect();
+            let values = counted.into_iter().map(|(k, _)| from_order_key(k)).collect();
+            self.sorted = SortedSample::from_counts(values, &counts);
+            return;
+        }
+        self.spill();
         let mut keys = std::mem::take(&mut self.keys);
         keys.reserve_exact(self.parts.iter().map(Vec::len).sum());
         for part in self.parts.drain(..) {
@@ -82,7 +169,7 @@ impl Sample {
         }
         keys.sort_unstable();
         // Collected in place: the keys' memory holds the numbers.
-        self.numbers = keys.into_iter().map(from_order_key).collect();
+        self.sorted = SortedSample::from_sorted(keys.into_iter().map(from_order_key).collect());
     }
 }
 
@@ -117,11 +204,7 @@ impl<'p> Gathered<'p> {
         self.first = self.first.min(other.first);
         self.last = self.last.max(other.last);
         for (sample, part) in self.samples.iter_mut().zip(other.samples) {
-            sample.parts.push(part.keys);
-            sample.parts.extend(part.parts);
-            for (category, count) in part.categories {
-                *sample.categories.entry(category).or_default() += count;
-            }
+            sample.merge(part);
         }
         self.counter.merge(other.counter)
     }
@@ -167,6 +250,9 @@ pub(crate) struct Reading<'p> {
     drift: Vec<(usize, &'p str)>,
     /// Each drift column's kind, once known (named, or told by its first value).
     pub(crate) kinds: Vec<Option<ColumnKind>>,
+    /// Per drift column, whether a window of it had more distinct numbers than a sample
+    /// counts: its samples then keep their numbers one by one from the start.
+    many_values: Vec<bool>,
 }
 
 impl<'p> Reading<'p> {
@@ -193,6 +279,7 @@ impl<'p> Reading<'p> {
                 .map(|(c, _)| Ok((header.find(c)?, c.as_str())))
                 .collect::<Result<_>>()?,
             kinds: drift.iter().map(|(_, kind)| *kind).collect(),
+            many_values: vec![false; drift.len()],
         })
     }
 
@@ -287,7 +374,14 @@ impl<'p> Reading<'p> {
             let kind = self.kinds[index].unwrap_or(ColumnKind::Numeric);
             match kind {
                 ColumnKind::Numeric => match cell.number() {
-                    Some(x) if x.is_finite() => samples[index].push(x),
+                    Some(x) if x.is_finite() => {
+                        let sample = &mut samples[index];
+                        if self.many_values[index] {
+                            sample.keys.push(order_key(x));
+                        } else {
+                            self.many_values[index] = sample.push(x);
+                        }
+                    }
                     _ => {
                         return Err(Error::invalid_value(
                             at(),
@@ -620,16 +714,29 @@ mod tests {
     }
 
     #[test]
-    fn numbers_sort_as_floats_do() {
+    fn numbers_sort_as_floats_do_counted_or_one_by_one() {
         let mut numbers = vec![3.5, -0.0, 1e-300, -2.0, 0.0, f64::MAX, -1e300, 7.0, -2.0];
+        numbers.extend((0..5000).map(|i| f64::from(i % 4500) / 7.0));
         let mut expected = numbers.clone();
         expected.sort_by(f64::total_cmp);
-        let mut sample = Sample::default();
-        numbers.iter().for_each(|&x| sample.push(x));
-        sample.finish();
-        numbers = sample.numbers;
-        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        assert_eq!(bits(&numbers), bits(&expected));
+        let expected = SortedSample::from_sorted(expected);
+        // Few values: counted; many: kept one by one; parts merged either way.
+        for (cut, split) in [(9, false), (numbers.len(), false), (2000, true), (5, true)] {
+            let mut sample = Sample::default();
+            numbers[..cut].iter().for_each(|&x| _ = sample.push(x));
+            if split {
+                let mut part = Sample::default();
+                numbers[cut..].iter().for_each(|&x| _ = part.push(x));
+                sample.merge(part);
+            } else {
+                numbers[cut..].iter().for_each(|&x| _ = sample.push(x));
+            }
+            sample.finish();
+            let bits = |s: &SortedSample| {
+                (0..s.len()).map(|r| s.value_at(r).to_bits()).collect::<Vec<_>>()
+            };
+            assert_eq!(bits(&sample.sorted), bits(&expected), "cut {cut}");
+        }
     }
 
     proptest! {

@@ -12,11 +12,13 @@
 //!   p-value of `scipy.stats.chi2_contingency(correction=False)` on the 2 × K table of
 //!   counts.
 //!
-//! Every function takes the samples sorted ascending, without NaN.
+//! Every function takes the samples sorted ([`SortedSample`]), without NaN; a value repeated
+//! many times weighs as many values.
 
 use std::collections::BTreeMap;
 
-use crate::stats::{chi2_contingency_pvalue, kolmogorov_sf, quantile};
+use crate::monitor::sorted::SortedSample;
+use crate::stats::{chi2_contingency_pvalue, kolmogorov_sf};
 
 /// Bins of the numeric PSI and JS.
 pub const BINS: usize = 10;
@@ -60,7 +62,7 @@ pub struct CategoricalStatistics {
 /// The reference sample of a numeric column, with its decile edges and bin counts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumericReference {
-    sorted: Vec<f64>,
+    sorted: SortedSample,
     /// The 9 inner bin edges: `np.quantile(R, [0.1, …, 0.9])` (may repeat).
     pub edges: [f64; BINS - 1],
     /// The reference's rows per bin.
@@ -68,26 +70,26 @@ pub struct NumericReference {
 }
 
 impl NumericReference {
-    /// The reference of `sorted` (ascending, no NaN); `None` when it is empty.
-    pub fn new(sorted: Vec<f64>) -> Option<Self> {
+    /// The reference of `sorted`; `None` when it is empty.
+    pub fn new(sorted: SortedSample) -> Option<Self> {
         if sorted.is_empty() {
             return None;
         }
         let mut edges = [0.0; BINS - 1];
         for (k, edge) in edges.iter_mut().enumerate() {
-            *edge = quantile(&sorted, (k + 1) as f64 / BINS as f64); // numpy's `linear`
+            *edge = quantile(&sorted, (k + 1) as f64 / BINS as f64);
         }
         let bin_counts = bin_counts(&edges, &sorted);
         Some(NumericReference { sorted, edges, bin_counts })
     }
 
     /// The rows of the reference sample.
-    pub fn rows(&self) -> usize {
+    pub fn rows(&self) -> u64 {
         self.sorted.len()
     }
 
-    /// The statistics of `current` (ascending, no NaN, not empty) against this reference.
-    pub fn compare(&self, current: &[f64]) -> NumericStatistics {
+    /// The statistics of `current` (not empty) against this reference.
+    pub fn compare(&self, current: &SortedSample) -> NumericStatistics {
         let bins = bin_counts(&self.edges, current);
         let (reference, window) = (proportions(&self.bin_counts), proportions(&bins));
         let (ks, ks_pvalue) = kolmogorov_smirnov(&self.sorted, current);
@@ -130,14 +132,34 @@ pub fn compare_categories(
     }
 }
 
+/// numpy's default (`linear`) quantile at `q` in [0, 1] of a sample (not empty), with
+/// numpy's two-sided interpolation, as [`crate::stats::quantile`] computes it on the values.
+fn quantile(sorted: &SortedSample, q: f64) -> f64 {
+    let last = sorted.len() - 1;
+    #[allow(clippy::cast_precision_loss)]
+    let position = q * last as f64;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let below = (position.floor() as u64).min(last);
+    let above = (below + 1).min(last);
+    #[allow(clippy::cast_precision_loss)]
+    let t = position - below as f64;
+    let (a, b) = (sorted.value_at(below), sorted.value_at(above));
+    let difference = b - a;
+    if t >= 0.5 {
+        b - difference * (1.0 - t)
+    } else {
+        a + difference * t
+    }
+}
+
 /// Rows of `sorted` per bin, a value's bin being `np.searchsorted(edges, x, side="right")`:
 /// the values below `edges[k]` are those of bins 0..=k.
-fn bin_counts(edges: &[f64; BINS - 1], sorted: &[f64]) -> [u64; BINS] {
+fn bin_counts(edges: &[f64; BINS - 1], sorted: &SortedSample) -> [u64; BINS] {
     let mut counts = [0; BINS];
     let mut before = 0;
     for (k, count) in counts.iter_mut().enumerate() {
-        let upto = edges.get(k).map_or(sorted.len(), |&e| sorted.partition_point(|&x| x < e));
-        *count = (upto - before) as u64;
+        let upto = edges.get(k).map_or(sorted.len(), |&e| sorted.count_below(e));
+        *count = upto - before;
         before = upto;
     }
     counts
@@ -178,25 +200,36 @@ fn jensen_shannon(p: &[f64], q: &[f64]) -> f64 {
     (divergence / std::f64::consts::LN_2 / 2.0).max(0.0).sqrt()
 }
 
-/// The two-sample KS statistic of two sorted samples and scipy's asymptotic p-value.
-#[allow(clippy::cast_precision_loss)]
-fn kolmogorov_smirnov(a: &[f64], b: &[f64]) -> (f64, Option<f64>) {
-    let (n, m) = (a.len() as f64, b.len() as f64);
-    let (mut i, mut j, mut d) = (0, 0, 0.0_f64);
-    while i < a.len() || j < b.len() {
-        let x = match (a.get(i), b.get(j)) {
+/// The distinct values of two samples merged in order, each with how many values of either
+/// sample are at most it.
+fn merged<'s>(
+    a: &'s SortedSample,
+    b: &'s SortedSample,
+) -> impl Iterator<Item = (f64, u64, u64)> + 's {
+    let (da, db) = (a.distinct(), b.distinct());
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        let x = match (da.get(i), db.get(j)) {
             (Some(&x), Some(&y)) => x.min(y),
             (Some(&x), None) | (None, Some(&x)) => x,
-            (None, None) => break,
+            (None, None) => return None,
         };
-        while a.get(i).is_some_and(|&v| v <= x) {
+        if da.get(i) == Some(&x) {
             i += 1;
         }
-        while b.get(j).is_some_and(|&v| v <= x) {
+        if db.get(j) == Some(&x) {
             j += 1;
         }
-        d = d.max((i as f64 / n - j as f64 / m).abs());
-    }
+        let at_most = |s: &SortedSample, k: usize| if k == 0 { 0 } else { s.end(k - 1) };
+        Some((x, at_most(a, i), at_most(b, j)))
+    })
+}
+
+/// The two-sample KS statistic of two samples and scipy's asymptotic p-value.
+#[allow(clippy::cast_precision_loss)]
+fn kolmogorov_smirnov(a: &SortedSample, b: &SortedSample) -> (f64, Option<f64>) {
+    let (n, m) = (a.len() as f64, b.len() as f64);
+    let d = merged(a, b).fold(0.0_f64, |d, (_, i, j)| d.max((i as f64 / n - j as f64 / m).abs()));
     let (large, small) = if n >= m { (n, m) } else { (m, n) };
     let effective = round_half_even(large * small / (large + small));
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -214,45 +247,34 @@ fn round_half_even(x: f64) -> f64 {
     }
 }
 
-/// `scipy.stats.wasserstein_distance` of two sorted samples: Σ |F_u − F_v| · Δx over the
-/// merged values.
+/// `scipy.stats.wasserstein_distance` of two samples: Σ |F_u − F_v| · Δx over the merged
+/// values (Neumaier-compensated: a long sum of small areas keeps its last digits).
 #[allow(clippy::cast_precision_loss)]
-fn wasserstein(u: &[f64], v: &[f64]) -> f64 {
+fn wasserstein(u: &SortedSample, v: &SortedSample) -> f64 {
     let (nu, nv) = (u.len() as f64, v.len() as f64);
-    let (mut i, mut j) = (0, 0);
-    // Neumaier-compensated: a long sum of small areas keeps its last digits.
     let (mut total, mut compensation) = (0.0_f64, 0.0_f64);
-    let next = |i: usize, j: usize| match (u.get(i), v.get(j)) {
-        (Some(&x), Some(&y)) => Some(x.min(y)),
-        (Some(&x), None) | (None, Some(&x)) => Some(x),
-        (None, None) => None,
-    };
-    let Some(mut x) = next(0, 0) else { return 0.0 };
-    loop {
-        while u.get(i).is_some_and(|&w| w <= x) {
-            i += 1;
+    let mut previous: Option<(f64, f64)> = None;
+    for (x, i, j) in merged(u, v) {
+        if let Some((before, difference)) = previous {
+            let area = difference * (x - before);
+            let sum = total + area;
+            compensation +=
+                if total.abs() >= area.abs() { (total - sum) + area } else { (area - sum) + total };
+            total = sum;
         }
-        while v.get(j).is_some_and(|&w| w <= x) {
-            j += 1;
-        }
-        let Some(y) = next(i, j) else { return total + compensation };
-        let area = (i as f64 / nu - j as f64 / nv).abs() * (y - x);
-        let sum = total + area;
-        compensation +=
-            if total.abs() >= area.abs() { (total - sum) + area } else { (area - sum) + total };
-        total = sum;
-        x = y;
+        previous = Some((x, (i as f64 / nu - j as f64 / nv).abs()));
     }
+    total + compensation
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn sorted(values: &[f64]) -> Vec<f64> {
+    fn sorted(values: &[f64]) -> SortedSample {
         let mut v = values.to_vec();
         v.sort_by(f64::total_cmp);
-        v
+        SortedSample::from_sorted(v)
     }
 
     /// Values from numpy 2.4 and scipy 1.17 on the same samples.

@@ -7,5 +7,6 @@ pub mod drift;
 pub mod plan;
 pub mod report;
 pub mod run;
+pub mod sorted;
 pub mod time;
 pub mod window;

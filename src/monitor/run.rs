@@ -521,7 +521,7 @@ impl ColumnReference {
     fn describe(&self) -> ReferenceColumn {
         match self {
             ColumnReference::Numeric(Some(r)) => ReferenceColumn::Numeric {
-                rows: r.rows() as u64,
+                rows: r.rows(),
                 edges: r.edges.to_vec(),
                 bin_counts: r.bin_counts.to_vec(),
             },
@@ -548,7 +548,7 @@ fn reference_columns(
             match kinds[i] {
                 Some(ColumnKind::Categorical) => ColumnReference::Categorical(sample.categories),
                 Some(ColumnKind::Numeric) | None => {
-                    ColumnReference::Numeric(NumericReference::new(sample.numbers))
+                    ColumnReference::Numeric(NumericReference::new(sample.sorted))
                 }
             }
         })
@@ -572,7 +572,7 @@ fn window_drift(
         };
         let column = match reference {
             ColumnReference::Numeric(Some(r)) if reason.is_none() => {
-                let s = r.compare(&sample.numbers);
+                let s = r.compare(&sample.sorted);
                 ColumnDrift::Numeric {
                     rows: sample.len(),
                     psi: Some(s.psi),

@@ -6,7 +6,7 @@
 //! ISO dates (`2013-01-27`, midnight UTC), and Unix epoch seconds (an integer or a decimal
 //! number, in text or as a number column).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 
 use crate::data::cell::Cell;
 
@@ -32,9 +32,19 @@ impl Timestamp {
             .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
     }
 
-    /// The UTC date and time of the instant; `None` beyond chrono's years.
-    pub(crate) fn utc(self) -> Option<NaiveDateTime> {
-        DateTime::<Utc>::from_timestamp(self.seconds, self.nanos).map(|t| t.naive_utc())
+    /// Whether chrono represents the instant (its years, ±262,000), without building it.
+    fn in_range(self) -> bool {
+        static RANGE: std::sync::OnceLock<(i64, i64)> = std::sync::OnceLock::new();
+        let (min, max) = *RANGE.get_or_init(|| {
+            (DateTime::<Utc>::MIN_UTC.timestamp(), DateTime::<Utc>::MAX_UTC.timestamp())
+        });
+        (min..=max).contains(&self.seconds)
+    }
+
+    /// The year and month (1–12) of the instant in UTC; `None` beyond chrono's years.
+    pub(crate) fn year_month(self) -> Option<(i64, i64)> {
+        let utc = DateTime::<Utc>::from_timestamp(self.seconds, self.nanos)?;
+        Some((i64::from(utc.year()), i64::from(utc.month())))
     }
 }
 
@@ -46,7 +56,7 @@ pub(crate) const TIME_FORMATS: &str =
 /// forms, or an instant beyond the years chrono represents (±262,000; the caller handles
 /// missing values first).
 pub(crate) fn parse_time(cell: Cell<'_>) -> Option<Timestamp> {
-    parse_any(cell).filter(|t| t.utc().is_some())
+    parse_any(cell).filter(|t| t.in_range())
 }
 
 fn parse_any(cell: Cell<'_>) -> Option<Timestamp> {

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::monitor::time::Timestamp;
@@ -83,8 +83,8 @@ impl WindowSpec {
             WindowSpec::Fixed { seconds } => Some(at.seconds.div_euclid(seconds)),
             WindowSpec::Week => Some(at.seconds.checked_sub(FIRST_MONDAY)?.div_euclid(7 * DAY)),
             WindowSpec::Month => {
-                let utc = at.utc()?;
-                Some(i64::from(utc.year()) * 12 + i64::from(utc.month0()))
+                let (year, month) = at.year_month()?;
+                Some(year * 12 + month - 1)
             }
             WindowSpec::Rows(_) => None,
         }
