@@ -7,8 +7,7 @@
 //! KS statistic and the Wasserstein distance are exact functions of the whole samples) and
 //! the counts of the categorical ones.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasherDefault;
+use std::collections::BTreeMap;
 
 use crate::data::batch::{Batch, Subset};
 use crate::data::cell::Cell;
@@ -34,12 +33,14 @@ pub enum ColumnKind {
 pub(crate) struct Sample {
     /// The numbers, sorted, once [`Sample::finish`] has made them.
     pub(crate) sorted: SortedSample,
-    /// The numbers as counts per distinct value (as [`order_key`]s), while there are at
-    /// most [`MAX_DISTINCT`] of them: a column of few values (ages, hours) stays this small.
-    counts: HashMap<u64, u64, BuildHasherDefault<KeyHasher>>,
-    /// The numbers as they come (order keys), once there were more distinct values: sorting
-    /// `u64`s is about twice as fast as comparing floats.
+    /// Numbers counted per distinct value (order keys ascending, with their counts), while
+    /// there are at most [`MAX_DISTINCT`]: a column of few values (ages, hours) stays this
+    /// small however many rows it has.
+    runs: Vec<(u64, u64)>,
+    /// Numbers as they come ([`order_key`]s), not yet counted (or never, once `spilled`).
     keys: Vec<u64>,
+    /// Whether the sample had more distinct numbers than it counts: it keeps them one by one.
+    spilled: bool,
     /// Keys of later parts of the input, joined to `keys` by [`Sample::finish`] (once, at
     /// their total size, rather than copied as every part merges).
     parts: Vec<Vec<u64>>,
@@ -47,37 +48,17 @@ pub(crate) struct Sample {
     pub(crate) categories: BTreeMap<String, u64>,
 }
 
-/// Hashes a number's [`order_key`] for the counts: one multiply, its high half folded into
-/// the low (the table picks buckets by the low bits, and whole numbers as `f64` differ only
-/// in their high bits). SipHash's resistance to chosen keys buys nothing for a user's own
-/// file, and cost as much as the rest of counting a value.
-#[derive(Clone, Copy, Default)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        let h = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        h ^ (h >> 32)
-    }
-
-    fn write_u64(&mut self, key: u64) {
-        self.0 = key;
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-}
-
 /// Distinct values a sample counts before it keeps its values one by one.
 const MAX_DISTINCT: usize = 4096;
+
+/// Numbers a sample takes in before it counts them.
+const COUNT_EVERY: usize = 1 << 16;
 
 /// The sign bit of an `f64`.
 const SIGN: u64 = 1 << 63;
 
-/// An `f64`'s bits, flipped so that integer order is `f64::total_cmp`'s order.
+/// An `f64`'s bits, flipped so that integer order is `f64::total_cmp`'s order: sorting
+/// `u64`s is about twice as fast as comparing floats.
 fn order_key(x: f64) -> u64 {
     let bits = x.to_bits();
     if bits & SIGN == 0 {
@@ -92,38 +73,83 @@ fn from_order_key(key: u64) -> f64 {
     f64::from_bits(if key & SIGN != 0 { key & !SIGN } else { !key })
 }
 
+/// The union of two lists of counted keys (ascending), counts added.
+fn merge_runs(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (a.get(i), b.get(j)) {
+            (Some(&(x, c)), Some(&(y, d))) if x == y => {
+                merged.push((x, c + d));
+                i += 1;
+                j += 1;
+            }
+            (Some(&(x, c)), Some(&(y, _))) if x < y => {
+                merged.push((x, c));
+                i += 1;
+            }
+            (Some(&(x, c)), None) => {
+                merged.push((x, c));
+                i += 1;
+            }
+            (_, Some(&(y, d))) => {
+                merged.push((y, d));
+                j += 1;
+            }
+            (None, None) => return merged,
+        }
+    }
+}
+
 impl Sample {
     /// The values kept (missing values are not).
     pub(crate) fn len(&self) -> u64 {
         let parts: usize = self.parts.iter().map(Vec::len).sum();
         self.sorted.len()
-            + self.counts.values().sum::<u64>()
+            + self.runs.iter().map(|&(_, c)| c).sum::<u64>()
             + (self.keys.len() + parts) as u64
             + self.categories.values().sum::<u64>()
     }
 
-    /// Keeps the number `x`; true when the sample keeps its numbers one by one (it had more
-    /// distinct ones than it counts).
-    fn push(&mut self, x: f64) -> bool {
-        let key = order_key(x);
-        if self.keys.is_empty() && self.parts.is_empty() {
-            if let Some(count) = self.counts.get_mut(&key) {
-                *count += 1;
-                return false;
-            }
-            if self.counts.len() < MAX_DISTINCT {
-                self.counts.insert(key, 1);
-                return false;
-            }
-            self.spill();
+    /// Keeps the number `x`.
+    fn push(&mut self, x: f64) {
+        self.keys.push(order_key(x));
+        if !self.spilled && self.keys.len() >= COUNT_EVERY {
+            self.count();
         }
-        self.keys.push(key);
-        true
     }
 
-    /// Moves the counted values to `keys`, one key per value.
+    /// Counts the keys taken in into `runs`; or, when that makes more than [`MAX_DISTINCT`]
+    /// distinct values, keeps every value one by one from now on.
+    fn count(&mut self) {
+        if self.spilled || self.keys.is_empty() {
+            return;
+        }
+        self.keys.sort_unstable();
+        let mut counted: Vec<(u64, u64)> = Vec::new();
+        for &key in &self.keys {
+            match counted.last_mut() {
+                Some((last, count)) if *last == key => *count += 1,
+                _ => counted.push((key, 1)),
+            }
+            if counted.len() > MAX_DISTINCT {
+                self.spill();
+                return;
+            }
+        }
+        let merged = merge_runs(&self.runs, &counted);
+        if merged.len() > MAX_DISTINCT {
+            self.spill();
+            return;
+        }
+        self.runs = merged;
+        self.keys.clear();
+    }
+
+    /// Keeps every value one by one: the counted ones go back to `keys`.
     fn spill(&mut self) {
-        for (key, count) in self.counts.drain() {
+        self.spilled = true;
+        for (key, count) in self.runs.drain(..) {
             let n = usize::try_from(count).unwrap_or(usize::MAX);
             self.keys.extend(std::iter::repeat_n(key, n));
         }
@@ -132,13 +158,11 @@ impl Sample {
     /// Takes in the numbers of the same column in a later part of the input.
     #[cfg(not(target_arch = "wasm32"))] // gathered in chunks, native only
     fn merge(&mut self, mut other: Sample) {
-        let counted = self.keys.is_empty() && self.parts.is_empty();
-        let other_counted = other.keys.is_empty() && other.parts.is_empty();
-        if counted && other_counted {
-            for (key, count) in other.counts {
-                *self.counts.entry(key).or_default() += count;
-            }
-            if self.counts.len() > MAX_DISTINCT {
+        self.count();
+        other.count();
+        if !self.spilled && !other.spilled {
+            self.runs = merge_runs(&self.runs, &other.runs);
+            if self.runs.len() > MAX_DISTINCT {
                 self.spill();
             }
         } else {
@@ -153,15 +177,13 @@ impl Sample {
     }
 
     fn finish(&mut self) {
-        if self.keys.is_empty() && self.parts.is_empty() {
-            let mut counted: Vec<(u64, u64)> = self.counts.drain().collect();
-            counted.sort_unstable();
-            let counts: Vec<u64> = counted.iter().map(|&(_, c)| c).collect();
-            let values = counted.into_iter().map(|(k, _)| from_order_key(k)).collect();
+        self.count();
+        if !self.spilled {
+            let counts: Vec<u64> = self.runs.iter().map(|&(_, c)| c).collect();
+            let values = self.runs.drain(..).map(|(k, _)| from_order_key(k)).collect();
             self.sorted = SortedSample::from_counts(values, &counts);
             return;
         }
-        self.spill();
         let mut keys = std::mem::take(&mut self.keys);
         keys.reserve_exact(self.parts.iter().map(Vec::len).sum());
         for part in self.parts.drain(..) {
@@ -250,9 +272,6 @@ pub(crate) struct Reading<'p> {
     drift: Vec<(usize, &'p str)>,
     /// Each drift column's kind, once known (named, or told by its first value).
     pub(crate) kinds: Vec<Option<ColumnKind>>,
-    /// Per drift column, whether a window of it had more distinct numbers than a sample
-    /// counts: its samples then keep their numbers one by one from the start.
-    many_values: Vec<bool>,
 }
 
 impl<'p> Reading<'p> {
@@ -279,7 +298,6 @@ impl<'p> Reading<'p> {
                 .map(|(c, _)| Ok((header.find(c)?, c.as_str())))
                 .collect::<Result<_>>()?,
             kinds: drift.iter().map(|(_, kind)| *kind).collect(),
-            many_values: vec![false; drift.len()],
         })
     }
 
@@ -374,14 +392,7 @@ impl<'p> Reading<'p> {
             let kind = self.kinds[index].unwrap_or(ColumnKind::Numeric);
             match kind {
                 ColumnKind::Numeric => match cell.number() {
-                    Some(x) if x.is_finite() => {
-                        let sample = &mut samples[index];
-                        if self.many_values[index] {
-                            sample.keys.push(order_key(x));
-                        } else {
-                            self.many_values[index] = sample.push(x);
-                        }
-                    }
+                    Some(x) if x.is_finite() => samples[index].push(x),
                     _ => {
                         return Err(Error::invalid_value(
                             at(),
@@ -651,6 +662,11 @@ fn gather_in_chunks<'p>(
                 reference_range,
             };
             read_chunk(bytes, batch, reading.header, &read, reading.source, &mut part)?;
+            // Counted here, on the worker's thread, while the chunk's values are few.
+            let windows = part.windows.windows.values_mut().chain(part.windows.reference.as_mut());
+            for window in windows {
+                window.samples.iter_mut().for_each(Sample::count);
+            }
             Some((part.windows, part.reading.kinds))
         },
         |(windows, part_kinds)| {
@@ -723,13 +739,13 @@ mod tests {
         // Few values: counted; many: kept one by one; parts merged either way.
         for (cut, split) in [(9, false), (numbers.len(), false), (2000, true), (5, true)] {
             let mut sample = Sample::default();
-            numbers[..cut].iter().for_each(|&x| _ = sample.push(x));
+            numbers[..cut].iter().for_each(|&x| sample.push(x));
             if split {
                 let mut part = Sample::default();
-                numbers[cut..].iter().for_each(|&x| _ = part.push(x));
+                numbers[cut..].iter().for_each(|&x| part.push(x));
                 sample.merge(part);
             } else {
-                numbers[cut..].iter().for_each(|&x| _ = sample.push(x));
+                numbers[cut..].iter().for_each(|&x| sample.push(x));
             }
             sample.finish();
             let bits = |s: &SortedSample| {

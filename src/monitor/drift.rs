@@ -135,7 +135,7 @@ pub fn compare_categories(
 /// numpy's default (`linear`) quantile at `q` in [0, 1] of a sample (not empty), with
 /// numpy's two-sided interpolation, as [`crate::stats::quantile`] computes it on the values.
 fn quantile(sorted: &SortedSample, q: f64) -> f64 {
-    let last = sorted.len() - 1;
+    let last = sorted.len().saturating_sub(1);
     #[allow(clippy::cast_precision_loss)]
     let position = q * last as f64;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]

@@ -64,21 +64,23 @@ impl SortedSample {
         &self.values
     }
 
-    /// How many values are at most the `i`-th distinct value.
+    /// How many values are at most the `i`-th distinct value (all of them for `i` past the
+    /// last).
     pub fn end(&self, i: usize) -> u64 {
         match &self.ends {
-            Some(ends) => ends[i],
-            None => i as u64 + 1,
+            Some(ends) => ends.get(i).or(ends.last()).copied().unwrap_or(0),
+            None => (i as u64 + 1).min(self.values.len() as u64),
         }
     }
 
-    /// The value of 0-based rank `rank` (`rank < len()`) in the sorted sample.
+    /// The value of 0-based rank `rank` in the sorted sample (the largest for a rank past
+    /// the end; NaN for an empty sample).
     pub fn value_at(&self, rank: u64) -> f64 {
         let index = match &self.ends {
             Some(ends) => ends.partition_point(|&end| end <= rank),
             None => usize::try_from(rank).unwrap_or(usize::MAX),
         };
-        self.values[index.min(self.values.len() - 1)]
+        self.values.get(index).or(self.values.last()).copied().unwrap_or(f64::NAN)
     }
 
     /// How many values are below `x`.
