@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 
 use crate::monitor::sorted::SortedSample;
-use crate::stats::{chi2_contingency_pvalue, kolmogorov_sf};
+use crate::stats::{chi2_contingency_pvalue, kolmogorov_sf, quantile_of_ranks};
 
 /// Bins of the numeric PSI and JS.
 pub const BINS: usize = 10;
@@ -132,24 +132,9 @@ pub fn compare_categories(
     }
 }
 
-/// numpy's default (`linear`) quantile at `q` in [0, 1] of a sample (not empty), with
-/// numpy's two-sided interpolation, as [`crate::stats::quantile`] computes it on the values.
+/// numpy's default (`linear`) quantile at `q` in [0, 1] of a sample (not empty).
 fn quantile(sorted: &SortedSample, q: f64) -> f64 {
-    let last = sorted.len().saturating_sub(1);
-    #[allow(clippy::cast_precision_loss)]
-    let position = q * last as f64;
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let below = (position.floor() as u64).min(last);
-    let above = (below + 1).min(last);
-    #[allow(clippy::cast_precision_loss)]
-    let t = position - below as f64;
-    let (a, b) = (sorted.value_at(below), sorted.value_at(above));
-    let difference = b - a;
-    if t >= 0.5 {
-        b - difference * (1.0 - t)
-    } else {
-        a + difference * t
-    }
+    quantile_of_ranks(sorted.len(), q, |rank| sorted.value_at(rank))
 }
 
 /// Rows of `sorted` per bin, a value's bin being `np.searchsorted(edges, x, side="right")`:

@@ -43,13 +43,22 @@ pub fn fast_stream(seed: u64, stream_id: u64) -> Xoshiro256PlusPlus {
 /// numpy's default `quantile`/`percentile` (method "linear") of sorted, non-empty data,
 /// with numpy's interpolation formula (it interpolates from the upper neighbour past the
 /// midpoint), so boundaries equal numpy's to the last bit.
-#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let position = q * (sorted.len().saturating_sub(1)) as f64;
-    let below = (position.floor() as usize).min(sorted.len().saturating_sub(1));
-    let above = (below + 1).min(sorted.len().saturating_sub(1));
+    quantile_of_ranks(sorted.len() as u64, q, |rank| {
+        sorted[usize::try_from(rank).unwrap_or(usize::MAX).min(sorted.len().saturating_sub(1))]
+    })
+}
+
+/// [`quantile`] of `len` sorted values (`len` > 0), read by rank with `value_at` (for
+/// samples kept as distinct values with counts).
+#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+pub fn quantile_of_ranks(len: u64, q: f64, value_at: impl Fn(u64) -> f64) -> f64 {
+    let last = len.saturating_sub(1);
+    let position = q * last as f64;
+    let below = (position.floor() as u64).min(last);
+    let above = (below + 1).min(last);
     let t = position - below as f64;
-    let (a, b) = (sorted[below], sorted[above]);
+    let (a, b) = (value_at(below), value_at(above));
     let difference = b - a;
     if t >= 0.5 {
         b - difference * (1.0 - t)
