@@ -37,6 +37,9 @@ pub(crate) struct RowMemo {
     keys: Vec<KeyWords>,
     /// The key of the row last looked up.
     key: Key,
+    /// The bytes of the last long key, built in place row after row (a new vector per row
+    /// was a fifth of a monitor's time when the key cells did not fit four words).
+    long_key: Vec<u8>,
 }
 
 /// A row's key.
@@ -45,7 +48,8 @@ enum Key {
     /// None: no key looked up since the last one remembered.
     Unkeyed,
     Short(RowKey),
-    Long(Vec<u8>),
+    /// In [`RowMemo::long_key`].
+    Long,
 }
 
 impl RowMemo {
@@ -61,6 +65,7 @@ impl RowMemo {
             long: HashMap::default(),
             keys: Vec::new(),
             key: Key::Unkeyed,
+            long_key: Vec::new(),
         }
     }
 
@@ -78,18 +83,22 @@ impl RowMemo {
     pub(crate) fn lookup<B: Batch + ?Sized>(&mut self, batch: &B, row: usize) -> Option<Seen> {
         self.key = match self.keys.get(row).and_then(KeyWords::finish) {
             Some(key) => Key::Short(key),
-            None => self.long_key(batch, row),
+            None => {
+                self.build_long_key(batch, row);
+                Key::Long
+            }
         };
         match &self.key {
             Key::Short(words) => self.short.get(words).copied(),
-            Key::Long(bytes) => self.long.get(bytes).copied(),
+            Key::Long => self.long.get(self.long_key.as_slice()).copied(),
             Key::Unkeyed => None,
         }
     }
 
-    /// The key of a row whose key cells do not fit a short key.
-    fn long_key<B: Batch + ?Sized>(&self, batch: &B, row: usize) -> Key {
-        let mut key = Vec::new();
+    /// Builds in `long_key` the key of a row whose key cells do not fit a short key.
+    fn build_long_key<B: Batch + ?Sized>(&mut self, batch: &B, row: usize) {
+        let key = &mut self.long_key;
+        key.clear();
         for &c in &self.columns {
             let cell = batch.cell(row, c);
             let (tag, value) = match cell {
@@ -108,7 +117,6 @@ impl RowMemo {
                 key.extend_from_slice(bytes);
             }
         }
-        Key::Long(key)
     }
 
     /// Remembers that the row last looked up was counted as `seen`.
@@ -120,8 +128,8 @@ impl RowMemo {
             Key::Short(words) => {
                 self.short.insert(words, seen);
             }
-            Key::Long(bytes) => {
-                self.long.insert(bytes, seen);
+            Key::Long => {
+                self.long.insert(self.long_key.clone(), seen);
             }
             Key::Unkeyed => {}
         }
@@ -142,7 +150,11 @@ impl WordHasher {
 
 impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // The product's high bits depend on every bit of the words, its low bits only on
+        // their low bits, and the map picks buckets by the low bits: rotated as rustc-hash
+        // 2 does, words that differ only above their first byte (short texts of one
+        // length) no longer share a bucket.
+        self.0.rotate_left(26)
     }
 
     fn write_u64(&mut self, word: u64) {

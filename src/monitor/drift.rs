@@ -92,13 +92,13 @@ impl NumericReference {
     pub fn compare(&self, current: &SortedSample) -> NumericStatistics {
         let bins = bin_counts(&self.edges, current);
         let (reference, window) = (proportions(&self.bin_counts), proportions(&bins));
-        let (ks, ks_pvalue) = kolmogorov_smirnov(&self.sorted, current);
+        let (ks, wasserstein) = distances(&self.sorted, current);
         NumericStatistics {
             psi: psi(&reference, &window),
             js: jensen_shannon(&reference, &window),
             ks,
-            ks_pvalue,
-            wasserstein: wasserstein(&self.sorted, current),
+            ks_pvalue: ks_pvalue(&self.sorted, current, ks),
+            wasserstein,
             bin_counts: bins,
         }
     }
@@ -210,16 +210,15 @@ fn merged<'s>(
     })
 }
 
-/// The two-sample KS statistic of two samples and scipy's asymptotic p-value.
+/// The two-sample KS statistic `d` of two samples' asymptotic p-value, as scipy's
+/// `ks_2samp(method="asymp")`: `kstwo.sf(d, round(n·m / (n + m)))`.
 #[allow(clippy::cast_precision_loss)]
-fn kolmogorov_smirnov(a: &SortedSample, b: &SortedSample) -> (f64, Option<f64>) {
+fn ks_pvalue(a: &SortedSample, b: &SortedSample, d: f64) -> Option<f64> {
     let (n, m) = (a.len() as f64, b.len() as f64);
-    let d = merged(a, b).fold(0.0_f64, |d, (_, i, j)| d.max((i as f64 / n - j as f64 / m).abs()));
     let (large, small) = if n >= m { (n, m) } else { (m, n) };
     let effective = round_half_even(large * small / (large + small));
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let pvalue = (effective >= 1.0).then(|| kolmogorov_sf(effective as u64, d).clamp(0.0, 1.0));
-    (d, pvalue)
+    (effective >= 1.0).then(|| kolmogorov_sf(effective as u64, d).clamp(0.0, 1.0))
 }
 
 /// `np.round`: to the nearest integer, ties to even.
@@ -232,12 +231,14 @@ fn round_half_even(x: f64) -> f64 {
     }
 }
 
-/// `scipy.stats.wasserstein_distance` of two samples: Σ |F_u − F_v| · Δx over the merged
-/// values (Neumaier-compensated: a long sum of small areas keeps its last digits).
+/// The two-sample KS statistic (the largest |F_u − F_v| at the merged values, as scipy's
+/// `ks_2samp`) and `scipy.stats.wasserstein_distance` (Σ |F_u − F_v| · Δx over the merged
+/// values, Neumaier-compensated: a long sum of small areas keeps its last digits) of two
+/// samples, in one pass over their merged values.
 #[allow(clippy::cast_precision_loss)]
-fn wasserstein(u: &SortedSample, v: &SortedSample) -> f64 {
+fn distances(u: &SortedSample, v: &SortedSample) -> (f64, f64) {
     let (nu, nv) = (u.len() as f64, v.len() as f64);
-    let (mut total, mut compensation) = (0.0_f64, 0.0_f64);
+    let (mut ks, mut total, mut compensation) = (0.0_f64, 0.0_f64, 0.0_f64);
     let mut previous: Option<(f64, f64)> = None;
     for (x, i, j) in merged(u, v) {
         if let Some((before, difference)) = previous {
@@ -247,9 +248,11 @@ fn wasserstein(u: &SortedSample, v: &SortedSample) -> f64 {
                 if total.abs() >= area.abs() { (total - sum) + area } else { (area - sum) + total };
             total = sum;
         }
-        previous = Some((x, (i as f64 / nu - j as f64 / nv).abs()));
+        let difference = (i as f64 / nu - j as f64 / nv).abs();
+        ks = ks.max(difference);
+        previous = Some((x, difference));
     }
-    total + compensation
+    (ks, total + compensation)
 }
 
 #[cfg(test)]

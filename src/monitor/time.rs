@@ -6,7 +6,7 @@
 //! ISO dates (`2013-01-27`, midnight UTC), and Unix epoch seconds (an integer or a decimal
 //! number, in text or as a number column).
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 
 use crate::data::cell::Cell;
 
@@ -42,9 +42,25 @@ impl Timestamp {
     }
 
     /// The year and month (1–12) of the instant in UTC; `None` beyond chrono's years.
+    ///
+    /// The civil date of the day count, by Hinnant's "chrono-Compatible Low-Level Date
+    /// Algorithms" (`civil_from_days`, the inverse of [`canonical`]'s), held to chrono's
+    /// reading by a property test: per row of a monthly monitor, chrono's conversion was 5%
+    /// of the CPU time (`perf`, 2M-row benchmark log).
     pub(crate) fn year_month(self) -> Option<(i64, i64)> {
-        let utc = DateTime::<Utc>::from_timestamp(self.seconds, self.nanos)?;
-        Some((i64::from(utc.year()), i64::from(utc.month())))
+        if !self.in_range() {
+            return None;
+        }
+        let z = self.seconds.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let day_of_era = z - era * 146_097;
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let shifted_month = (5 * day_of_year + 2) / 153;
+        let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        Some((year, month))
     }
 }
 
@@ -61,7 +77,9 @@ pub(crate) fn parse_time(cell: Cell<'_>) -> Option<Timestamp> {
 
 fn parse_any(cell: Cell<'_>) -> Option<Timestamp> {
     match cell {
-        Cell::Text(bytes) => parse_text(std::str::from_utf8(bytes).ok()?.trim()),
+        // The usual spelling read from the bytes, before (and without) checking UTF-8.
+        Cell::Text(bytes) => canonical(bytes.trim_ascii())
+            .or_else(|| parse_text(std::str::from_utf8(bytes).ok()?.trim())),
         Cell::Int(seconds) => Some(Timestamp::from_seconds(seconds)),
         Cell::UInt(seconds) => i64::try_from(seconds).ok().map(Timestamp::from_seconds),
         Cell::Float(seconds) => from_float_seconds(seconds),
@@ -72,9 +90,6 @@ fn parse_any(cell: Cell<'_>) -> Option<Timestamp> {
 
 fn parse_text(text: &str) -> Option<Timestamp> {
     let bytes = text.as_bytes();
-    if let Some(at) = canonical(bytes) {
-        return Some(at);
-    }
     // Epoch seconds: digits with an optional sign and fraction (a date has a '-' at [4]).
     if bytes.iter().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
         && !(bytes.len() >= 10 && bytes[4] == b'-')
@@ -191,6 +206,7 @@ fn from_float_seconds(seconds: f64) -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     fn text(value: &str) -> Option<Timestamp> {
         parse_time(Cell::Text(value.as_bytes()))
@@ -263,7 +279,14 @@ mod tests {
                     .find_map(|f| NaiveDateTime::parse_from_str(&text, f).ok())
                     .map(from_utc)
             };
-            proptest::prop_assert_eq!(parse_text(&text), by_chrono, "{}", text);
+            proptest::prop_assert_eq!(parse_time(Cell::Text(text.as_bytes())), by_chrono, "{}", text);
+        }
+
+        #[test]
+        fn months_are_chronos(seconds in -100_000_000_000i64..100_000_000_000) {
+            let utc = DateTime::<Utc>::from_timestamp(seconds, 0).unwrap();
+            let by_chrono = (i64::from(utc.year()), i64::from(utc.month()));
+            proptest::prop_assert_eq!(Timestamp::from_seconds(seconds).year_month(), Some(by_chrono));
         }
     }
 
