@@ -12,9 +12,27 @@ pub const MISSING_MARKERS: [&str; 19] = [
 /// Whether `cell` is a missing-value marker.
 pub fn is_missing(cell: &[u8]) -> bool {
     let cell = cell.trim_ascii();
-    // Every marker is at most 8 bytes: most cells are decided by their length alone.
-    cell.len() <= 8 && MISSING_MARKERS.iter().any(|m| m.as_bytes() == cell)
+    match cell.first() {
+        None => MISSING_MARKERS.contains(&""),
+        // Most cells are decided by their first byte (numbers, names) or by their length
+        // (every marker is at most 8 bytes) without comparing them with each marker.
+        Some(&first) if !FIRST_BYTES[usize::from(first)] => false,
+        Some(_) => cell.len() <= 8 && MISSING_MARKERS.iter().any(|m| m.as_bytes() == cell),
+    }
 }
+
+/// Whether some marker starts with each byte.
+const FIRST_BYTES: [bool; 256] = {
+    let mut first = [false; 256];
+    let mut i = 0;
+    while i < MISSING_MARKERS.len() {
+        if let Some(&byte) = MISSING_MARKERS[i].as_bytes().first() {
+            first[byte as usize] = true;
+        }
+        i += 1;
+    }
+    first
+};
 
 #[cfg(test)]
 mod tests {

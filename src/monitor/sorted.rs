@@ -64,6 +64,12 @@ impl SortedSample {
         &self.values
     }
 
+    /// How many values are at most each distinct value; `None` when each occurs once (then
+    /// that is its position + 1).
+    pub fn ends(&self) -> Option<&[u64]> {
+        self.ends.as_deref()
+    }
+
     /// How many values are at most the `i`-th distinct value (all of them for `i` past the
     /// last).
     pub fn end(&self, i: usize) -> u64 {

@@ -51,16 +51,21 @@ impl Timestamp {
         if !self.in_range() {
             return None;
         }
-        let z = self.seconds.div_euclid(86_400) + 719_468;
-        let era = z.div_euclid(146_097);
+        // Days counted from 1 March of the year -400,000 (a multiple of 400 years before
+        // chrono's first): never negative, so every division is an unsigned one.
+        const ERAS: i64 = 1000;
+        let days = self.seconds.div_euclid(86_400) + 719_468 + ERAS * 146_097;
+        let z = u64::try_from(days).ok()?;
+        let era = z / 146_097;
         let day_of_era = z - era * 146_097;
         let year_of_era =
             (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
         let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
         let shifted_month = (5 * day_of_year + 2) / 153;
         let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
-        let year = year_of_era + era * 400 + i64::from(month <= 2);
-        Some((year, month))
+        let year = i64::try_from(year_of_era + era * 400 + u64::from(month <= 2)).ok()?;
+        #[allow(clippy::cast_possible_wrap)] // 1 to 12
+        Some((year - ERAS * 400, month as i64))
     }
 }
 
