@@ -18,14 +18,15 @@ else
   echo "build-wasm: node_modules/.bin/wasm-opt not found (npm install); the .wasm is not optimised" >&2
 fi
 cp wasm/js/*.js wasm/js/*.d.ts wasm/js/README.md pkg/
-# The report element the audit page uses, for dashboards: `sextant/report`.
+# The report element the audit page uses, for dashboards: `sextant-audit/report`, with its
+# stylesheet also as a file (`sextant-audit/report.css`, written below) for pages that bundle CSS.
 cp www/report.js pkg/report.js
 # wasm-bindgen's own declarations type everything as `any`; index.d.ts replaces them.
 rm -f pkg/sextant_wasm.d.ts pkg/sextant_wasm_bg.wasm.d.ts
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 cat > pkg/package.json <<JSON
 {
-  "name": "sextant",
+  "name": "sextant-audit",
   "version": "$version",
   "description": "Fairness audits (fairlearn/AIF360-exact), SHAP and LIME explanations in WebAssembly: the same numbers as the sextant CLI.",
   "license": "MIT OR Apache-2.0",
@@ -33,14 +34,19 @@ cat > pkg/package.json <<JSON
   "main": "./index.js",
   "types": "./index.d.ts",
   "exports": {
-    ".": { "types": "./index.d.ts", "default": "./index.js" },
+    ".": { "types": "./index.d.ts", "node": "./index.node.js", "default": "./index.js" },
     "./worker": { "types": "./worker.d.ts", "default": "./worker.js" },
-    "./report": { "types": "./report.d.ts", "default": "./report.js" }
+    "./worker-thread.js": "./worker-thread.js",
+    "./report": { "types": "./report.d.ts", "default": "./report.js" },
+    "./report.css": "./report.css",
+    "./sextant_wasm_bg.wasm": "./sextant_wasm_bg.wasm",
+    "./package.json": "./package.json"
   },
-  "files": ["index.js", "index.d.ts", "worker.js", "worker.d.ts", "worker-thread.js", "report.js", "report.d.ts", "sextant_wasm.js", "sextant_wasm_bg.wasm", "README.md"],
-  "sideEffects": false
+  "files": ["index.js", "index.node.js", "api.js", "index.d.ts", "worker.js", "worker.d.ts", "worker-thread.js", "report.js", "report.d.ts", "report.css", "sextant_wasm.js", "sextant_wasm_bg.wasm", "README.md"],
+  "sideEffects": ["./report.js", "./worker-thread.js"]
 }
 JSON
+node -e "import('./pkg/report.js').then((m) => require('node:fs').writeFileSync('pkg/report.css', m.REPORT_CSS.trimStart()))"
 raw=$(stat -c %s pkg/sextant_wasm_bg.wasm)
 gz=$(gzip -9 -c pkg/sextant_wasm_bg.wasm | wc -c)
 echo "build-wasm: pkg/sextant_wasm_bg.wasm $raw bytes, $gz gzipped"

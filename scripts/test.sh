@@ -57,9 +57,10 @@ cargo test -p sextant-wasm --target wasm32-unknown-unknown --features browser-te
 
 step "npm package: build pkg/, then test it in Node as a user imports it"
 bash scripts/build-wasm.sh
-ln -sfn ../pkg node_modules/sextant
+ln -sfn ../pkg node_modules/sextant-audit
 node --test wasm/js/test/*.test.mjs
 node_modules/.bin/tsc -p wasm/js/test/tsconfig.json
+node_modules/.bin/tsc -p wasm/js/test/tsconfig.no-dom.json
 
 step "the audit page in headless Chromium (Playwright; screenshots in target/screenshots/)"
 node --test www/test/*.test.mjs

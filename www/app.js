@@ -1,5 +1,5 @@
 // The audit page: reads a CSV (and a model) locally, runs the fairness audit and the
-// explanations in a Web Worker (sextant/worker) with progress and cancel, and renders the
+// explanations in a Web Worker (sextant-audit/worker) with progress and cancel, and renders the
 // results with the package's own renderers. Nothing is sent anywhere.
 import { init, previewCsv, renderHtml, renderSvg, selectRows } from '/pkg/index.js';
 import { SextantWorker } from '/pkg/worker.js';

@@ -1,8 +1,36 @@
 // Renders a `sextant.fairness/v1` report into the DOM, for the audit page and for dashboards:
-// `renderReport(element, report, {renderSvg})` or the custom element
-// `<sextant-report>` (set its `report` property; it uses the sextant package's renderSvg for
-// the charts once `element.renderSvg` is set or the package has been imported and initialised).
-// Every number is shown with its exact value in `data-value`, and undefined values say why.
+// `renderReport(element, report, {renderSvg})` or the custom element `<sextant-report>` (set
+// its `report` and, for charts, its `renderSvg`, e.g. the package's, in either order: it
+// renders again on each). The element brings its stylesheet (REPORT_CSS, also shipped as
+// report.css), themed by CSS custom properties. Every number is shown with its exact value in
+// `data-value`, and undefined values say why.
+
+/**
+ * The report's styles, scoped to `sextant-report` and overridable: the colours are the
+ * custom properties `--sextant-pass`, `--sextant-fail`, `--sextant-muted`, `--sextant-border`
+ * and `--sextant-header` (Okabe–Ito defaults), set on the element or any ancestor.
+ */
+export const REPORT_CSS = `
+sextant-report { display: block; font-variant-numeric: tabular-nums;
+  --sextant-pass-default: #009E73; --sextant-fail-default: #D55E00; --sextant-muted-default: #666;
+  --sextant-border-default: #ccc; --sextant-header-default: #f3f3f3; }
+:where(sextant-report) table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.92rem; }
+:where(sextant-report) caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
+:where(sextant-report) th, :where(sextant-report) td { border: 1px solid var(--sextant-border, var(--sextant-border-default)); padding: 0.25rem 0.5rem; text-align: left; }
+:where(sextant-report) th { background: var(--sextant-header, var(--sextant-header-default)); }
+:where(sextant-report) .table-wrap { overflow-x: auto; }
+:where(sextant-report) .interval { color: var(--sextant-muted, var(--sextant-muted-default)); font-size: 0.85em; white-space: nowrap; }
+:where(sextant-report) .undefined { color: var(--sextant-muted, var(--sextant-muted-default)); font-style: italic; cursor: help; }
+:where(sextant-report) .badge { display: inline-block; padding: 0 0.4rem; border-radius: 3px; color: #fff; font-size: 0.85em; font-weight: 600; }
+:where(sextant-report) .badge.pass { background: var(--sextant-pass, var(--sextant-pass-default)); }
+:where(sextant-report) .badge.fail { background: var(--sextant-fail, var(--sextant-fail-default)); }
+:where(sextant-report) .verdict { font-weight: 600; }
+:where(sextant-report) .verdict.pass { color: var(--sextant-pass, var(--sextant-pass-default)); }
+:where(sextant-report) .verdict.fail { color: var(--sextant-fail, var(--sextant-fail-default)); }
+:where(sextant-report) .verdict.none { color: var(--sextant-muted, var(--sextant-muted-default)); }
+:where(sextant-report) figure { margin: 0.5rem 0; }
+:where(sextant-report) svg { max-width: 100%; height: auto; }
+`;
 
 const RATES = [
   ['count', 'Count'], ['base_rate', 'Base rate'], ['selection_rate', 'Selection rate'], ['tpr', 'TPR'],
@@ -97,8 +125,9 @@ export function renderReport(element, report, { renderSvg } = {}) {
   const failed = report.gates.filter((g) => !g.passed).length;
   const verdict = report.gates.length === 0 ? 'No gates were set.'
     : failed === 0 ? `PASSED: all ${report.gates.length} gates passed.` : `FAILED: ${failed} of ${report.gates.length} gates failed.`;
+  const kind = report.gates.length === 0 ? 'none' : failed ? 'fail' : 'pass';
   element.append(
-    el('p', { class: `verdict ${failed ? 'fail' : 'pass'}`, id: 'verdict' }, verdict),
+    el('p', { class: `verdict ${kind}`, id: 'verdict' }, verdict),
     el('p', {}, `${report.rows} rows of ${report.source}; label ${report.label.column} (positive ${report.label.positive}); `
       + (report.outcome.kind === 'score'
         ? `score ${report.outcome.column}${report.outcome.class ? ` (P(class ${report.outcome.class}))` : ''} ≥ ${report.outcome.threshold}`
@@ -124,15 +153,45 @@ export function renderReport(element, report, { renderSvg } = {}) {
   }
 }
 
-/** `<sextant-report>`: set `renderSvg` (optional) and `report`. Undefined outside a browser. */
+/** Adds REPORT_CSS to `root` (a document or a shadow root) once. */
+function adoptStyles(root) {
+  const host = root.head ?? root;
+  if (!host || host.querySelector?.('style[data-sextant-report]')) return;
+  const style = document.createElement('style');
+  style.setAttribute('data-sextant-report', '');
+  style.textContent = REPORT_CSS;
+  host.prepend(style);
+}
+
+/**
+ * `<sextant-report>`: set `report` and, for charts, `renderSvg` (optional), in either order:
+ * each renders the report again. Undefined outside a browser.
+ */
 export const SextantReport = typeof HTMLElement === 'undefined' ? undefined : class SextantReport extends HTMLElement {
+  connectedCallback() {
+    adoptStyles(this.getRootNode());
+  }
+
   set report(value) {
     this._report = value;
-    renderReport(this, value, { renderSvg: this.renderSvg });
+    this.render();
   }
 
   get report() {
     return this._report;
+  }
+
+  set renderSvg(value) {
+    this._renderSvg = value;
+    this.render();
+  }
+
+  get renderSvg() {
+    return this._renderSvg;
+  }
+
+  render() {
+    renderReport(this, this._report ?? null, { renderSvg: this._renderSvg });
   }
 };
 

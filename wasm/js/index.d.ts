@@ -1,9 +1,21 @@
-// Types of the `sextant` package. Option keys are the CLI's long flags in camelCase; results
-// are the JSON documents the CLI prints (sextant.fairness/v1, sextant.monitor/v1,
+// Types of the `sextant-audit` package. Option keys are the CLI's long flags in camelCase;
+// results are the JSON documents the CLI prints (sextant.fairness/v1, sextant.monitor/v1,
 // sextant.shap/v1, sextant.lime/v1), so JSON.stringify(result) equals the CLI's output.
+// They need only TypeScript's ES library: no DOM and no Node types (see WasmSource and
+// AbortSignalLike, which a URL, a Response and an AbortSignal satisfy).
 
-/** Loads the WebAssembly module once; call and await it before anything else. */
-export function init(source?: BufferSource | URL | Response | string): Promise<void>;
+/**
+ * Loads the WebAssembly module once; call and await it before anything else. By default it
+ * is fetched from next to the module in browsers and read from disk in Node.
+ */
+export function init(source?: WasmSource): Promise<void>;
+/** The .wasm module: its bytes, its URL (text or a `URL`), or a fetch `Response`. */
+export type WasmSource = ArrayBuffer | ArrayBufferView | string | { readonly href: string } | { arrayBuffer(): Promise<ArrayBuffer> };
+/** What `signal` options read of an `AbortSignal`. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+}
 /** The package version (equal to the CLI's). */
 export function version(): string;
 /** A fairness audit, as `sextant fairness`. */
@@ -37,11 +49,14 @@ export function previewCsv(options: { data: CsvData; rows?: number }): CsvPrevie
 /** The header and the data rows at `rows` (0-based records) as CSV text. */
 export function selectRows(options: { data: CsvData; rows: number[] }): string;
 
-/** Every error thrown is an `Error` with one of these stable codes. */
+/**
+ * Every error thrown is an `Error` with one of these stable codes (`unsupported`: a
+ * `SextantWorker` made where there are no Web Workers, such as Node).
+ */
 export type ErrorCode =
   | 'csv' | 'columnar' | 'not_utf8' | 'empty_input' | 'no_rows' | 'unknown_column' | 'duplicate_column'
   | 'invalid_value' | 'invalid_option' | 'invalid_config' | 'invalid_model'
-  | 'unsupported_operator' | 'merge_mismatch' | 'io' | 'cancelled' | 'not_initialised' | 'internal';
+  | 'unsupported_operator' | 'merge_mismatch' | 'io' | 'cancelled' | 'not_initialised' | 'unsupported' | 'internal';
 
 /** The formats of a fairness report. */
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'junit' | 'html';
@@ -62,7 +77,7 @@ export interface LongWork {
   /** Called as the work advances (bootstrap resamples, explained rows). */
   onProgress?: (progress: ProgressEvent) => void;
   /** When aborted, the work stops at its next step with an error of code `cancelled`. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 export type LabelValue = string | number | boolean;

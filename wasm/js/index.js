@@ -1,62 +1,17 @@
-// The `sextant` package: Sextant's fairness audits and explanations, compiled to WebAssembly.
-// Every function mirrors a CLI command and returns the object the CLI prints as JSON (the
-// same bytes under JSON.stringify). Types: index.d.ts. Call `await init()` once first.
-import initWasm, * as wasm from './sextant_wasm.js';
+// `sextant-audit` in browsers and bundlers: Sextant's fairness audits and explanations,
+// compiled to WebAssembly. Call `await init()` once first; the functions are in api.js.
+import { load } from './api.js';
 
-let loading;
-let loaded = false;
+export {
+  version, fairness, audit, count, monitor, explainShap, explainLime, renderHtml, renderSvg,
+  previewCsv, selectRows, LimeExplainer,
+} from './api.js';
 
 /**
- * Loads the WebAssembly module (once). In browsers it is fetched next to this file; in Node
- * it is read from disk. `source` may give the module's bytes, a URL or a Response instead.
+ * Loads the WebAssembly module (once): fetched from next to this file, a URL bundlers
+ * (Vite, webpack, Rollup) see and copy as an asset, unless `source` gives the module's
+ * bytes, a URL or a Response.
  */
 export function init(source) {
-  if (!loading) {
-    loading = (async () => {
-      let moduleOrPath = source;
-      if (moduleOrPath === undefined) {
-        const url = new URL('./sextant_wasm_bg.wasm', import.meta.url);
-        if (url.protocol === 'file:') {
-          const { readFile } = await import('node:fs/promises');
-          moduleOrPath = await readFile(url);
-        } else {
-          moduleOrPath = url;
-        }
-      }
-      await initWasm({ module_or_path: moduleOrPath });
-      loaded = true;
-    })();
-  }
-  return loading;
-}
-
-function ready() {
-  if (!loaded) {
-    const error = new Error('sextant is not initialised: call and await init() first');
-    error.code = 'not_initialised';
-    throw error;
-  }
-  return wasm;
-}
-
-export const version = () => ready().version();
-export const fairness = (options) => ready().fairness(options);
-export const audit = (config) => ready().audit(config);
-export const count = (options) => ready().count(options);
-export const monitor = (options) => ready().monitor(options);
-export const explainShap = (options) => ready().explainShap(options);
-export const explainLime = (options) => ready().explainLime(options);
-export const renderHtml = (report) => ready().renderHtml(report);
-export const renderSvg = (chart) => ready().renderSvg(chart);
-export const previewCsv = (options) => ready().previewCsv(options);
-export const selectRows = (options) => ready().selectRows(options);
-
-/**
- * LIME fitted once on `training` (the options of `explainLime` without `data`), for any
- * number of `explain({data})` calls. `free()` releases its WebAssembly memory.
- */
-export class LimeExplainer {
-  constructor(options) { this.inner = new (ready().LimeExplainer)(options); }
-  explain(options) { return this.inner.explain(options); }
-  free() { this.inner.free(); }
+  return load(source, () => new URL('./sextant_wasm_bg.wasm', import.meta.url));
 }

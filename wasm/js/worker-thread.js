@@ -1,4 +1,4 @@
-// The inside of `sextant/worker`: runs one call per message and posts back its result, its
+// The inside of `sextant-audit/worker`: runs one call per message and posts back its result, its
 // error (message and code) or its progress.
 import {
   init, version, fairness, audit, monitor, explainShap, explainLime, renderHtml, renderSvg, LimeExplainer,

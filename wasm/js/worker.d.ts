@@ -1,4 +1,6 @@
-// Types of `sextant/worker`: the package's API on a Web Worker, returning Promises.
+// Types of `sextant-audit/worker`: the package's API on a Web Worker, returning Promises
+// (browsers only: the constructor throws an error of code `unsupported` where there are no
+// Web Workers).
 import type {
   AuditConfig, ChartRequest, CombinedReport, FairnessOptions, FairnessReport, LimeExplanation,
   LimeExplainOptions, LimeFitOptions, LimeOptions, MonitorOptions, MonitorReport, ShapExplanation,

@@ -1,13 +1,20 @@
-// `sextant/worker`: the sextant API off the main thread. Each call goes to a module Web Worker
-// that runs the WebAssembly, and returns a Promise; `onProgress` callbacks are forwarded and
-// an aborted `signal` terminates the worker (a fresh one serves the next call), so a page
-// never freezes. Predict functions cannot cross to a worker: give ONNX bytes or coefficients.
+// `sextant-audit/worker`: the sextant API off the main thread, in browsers. Each call goes to a
+// module Web Worker that runs the WebAssembly, and returns a Promise; `onProgress` callbacks
+// are forwarded and an aborted `signal` terminates the worker (a fresh one serves the next
+// call), so a page never freezes. Predict functions cannot cross to a worker: give ONNX bytes
+// or coefficients. In Node, call the package's functions directly (they need no DOM).
 
 /** A worker running sextant; methods mirror the package's functions, returning Promises. */
 export class SextantWorker {
-  /** @param {{url?: URL | string}} [options] where worker-thread.js is served from. */
+  /**
+   * @param {{url?: URL | string}} [options] where worker-thread.js is served from, when not
+   * from next to this file (where bundlers put it: see `start`).
+   */
   constructor(options = {}) {
-    this.url = options.url ?? new URL('./worker-thread.js', import.meta.url);
+    if (typeof Worker === 'undefined') {
+      throw coded('SextantWorker runs in browsers (Web Workers): in Node, import the functions of sextant-audit and call them directly', 'unsupported');
+    }
+    this.url = options.url;
     this.worker = null;
     this.pending = new Map();
     this.nextId = 1;
@@ -63,7 +70,11 @@ export class SextantWorker {
 
   start() {
     if (this.worker) return this.worker;
-    this.worker = new Worker(this.url, { type: 'module' });
+    // `new Worker(new URL('./worker-thread.js', import.meta.url), …)` written out whole: the
+    // form Vite, webpack and Rollup recognise, bundling the thread and its imports.
+    this.worker = this.url === undefined
+      ? new Worker(new URL('./worker-thread.js', import.meta.url), { type: 'module' })
+      : new Worker(this.url, { type: 'module' });
     this.generation += 1;
     this.worker.onmessage = ({ data }) => {
       const call = this.pending.get(data.id);
@@ -77,7 +88,16 @@ export class SextantWorker {
       else call.resolve(data.result);
     };
     this.worker.onerror = (event) => {
-      const error = coded(`the sextant worker failed: ${event.message ?? 'unknown error'}`, 'internal');
+      // A script that fails to load or to import gives an event without a message: say
+      // which script, so that a bundler that did not copy it is found.
+      event.preventDefault?.();
+      const where = event.filename ? ` (${event.filename}${event.lineno ? `:${event.lineno}` : ''})` : '';
+      const url = String(this.url ?? new URL('./worker-thread.js', import.meta.url));
+      const script = url.startsWith('data:') ? 'a data: URL, where a bundler inlined it without its imports' : url;
+      const cause = event.message
+        ? `${event.message}${where}`
+        : `its script could not be loaded or imported (${script}): check that it is served with its imports and the .wasm, as a module`;
+      const error = coded(`the sextant worker failed: ${cause}`, 'internal');
       for (const { reject } of this.pending.values()) reject(error);
       this.pending.clear();
       this.worker = null;

@@ -77,7 +77,12 @@ pub fn split_options<T: DeserializeOwned>(
     if let Some(object) = json.as_object_mut() {
         object.retain(|_, value| !value.is_null());
     }
-    let parsed = serde_json::from_value(json).map_err(|e| option_error(what, &e.to_string()))?;
+    let parsed = serde_path_to_error::deserialize(json).map_err(|e| {
+        // The key (and index) the error is about, as the caller wrote it.
+        let path = e.path().to_string();
+        let name = if path == "." { what.to_owned() } else { path };
+        option_error(&name, &e.into_inner().to_string())
+    })?;
     Ok((parsed, values))
 }
 

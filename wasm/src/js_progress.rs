@@ -1,5 +1,10 @@
 //! Progress and cancellation from JavaScript: an `onProgress({what, done, total})` callback
 //! and an `AbortSignal` whose `aborted` flag stops the work between steps.
+//!
+//! Events are throttled: each piece of work reports its start, then at most one event per
+//! [`MIN_INTERVAL_MS`] as it advances, then exactly one final event (`done` = `total`). A
+//! page that redraws on each event stays responsive however many steps the work has (a
+//! million bootstrap resamples made a million events).
 
 use js_sys::{Function, Object, Reflect};
 use sextant::Progress;
@@ -12,7 +17,14 @@ pub struct JsProgress {
     what: String,
     done: u64,
     total: u64,
+    /// When the last event was sent (`Date.now()`, ms).
+    reported_at: f64,
+    /// Whether the current work's final event was sent.
+    finished: bool,
 }
+
+/// The least time between two events while work advances: 20 events a second.
+const MIN_INTERVAL_MS: f64 = 50.0;
 
 impl JsProgress {
     /// From the `onProgress` and `signal` option values (either may be undefined).
@@ -23,10 +35,13 @@ impl JsProgress {
             what: String::new(),
             done: 0,
             total: 0,
+            reported_at: f64::NEG_INFINITY,
+            finished: false,
         }
     }
 
-    fn report(&self) {
+    fn report(&mut self) {
+        self.reported_at = js_sys::Date::now();
         if let Some(callback) = &self.callback {
             let event = Object::new();
             let _ = Reflect::set(&event, &"what".into(), &self.what.as_str().into());
@@ -43,17 +58,24 @@ impl Progress for JsProgress {
         self.what = what.to_owned();
         self.done = 0;
         self.total = total;
+        self.finished = false;
         self.report();
     }
 
     fn advance(&mut self, steps: u64) {
         self.done += steps;
-        self.report();
+        // The final event is `finish`'s alone.
+        if self.done < self.total && js_sys::Date::now() - self.reported_at >= MIN_INTERVAL_MS {
+            self.report();
+        }
     }
 
     fn finish(&mut self) {
-        self.done = self.total;
-        self.report();
+        if !self.finished {
+            self.finished = true;
+            self.done = self.total;
+            self.report();
+        }
     }
 
     fn cancelled(&self) -> bool {

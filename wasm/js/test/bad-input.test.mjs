@@ -4,7 +4,7 @@
 // column input and predict functions.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { init, fairness, audit, explainShap, explainLime, renderSvg, previewCsv, selectRows } from 'sextant';
+import { init, fairness, audit, explainShap, explainLime, renderSvg, previewCsv, selectRows } from 'sextant-audit';
 import { bytes } from './helpers.mjs';
 
 before(() => init());
@@ -48,6 +48,11 @@ test('options are checked and named as JavaScript writes them', () => {
   throwsCoded(() => fairness({ ...base, explanations: { rows: [0] } }), 'invalid_option', /explanations/);
   throwsCoded(() => fairness({ ...base, features: ['a'] }), 'invalid_option', /features/);
   throwsCoded(() => fairness({ ...base, format: 'xml' }), 'invalid_option', /"xml" is not one of text, json/);
+  // A value of the wrong type names its key (and index) as written.
+  throwsCoded(() => fairness({ ...base, bootstrap: 'many' }), 'invalid_option', /^invalid bootstrap: invalid type: string "many"/);
+  throwsCoded(() => fairness({ ...base, label: { name: 'label' } }), 'invalid_option', /^invalid label: invalid type: map/);
+  throwsCoded(() => fairness({ ...base, max: { demographic_parity_difference: 'low' } }), 'invalid_option',
+    /^invalid max\.demographic_parity_difference: invalid type: string "low"/);
   throwsCoded(() => fairness({ ...base, data: 'label,pred,sex\n1,0.7,F\n' }), 'invalid_value', /use score and threshold/);
   throwsCoded(() => explainLime({ model, data: rows, training: background, numSamples: 1 }), 'invalid_option', /^invalid numSamples/);
   throwsCoded(() => explainLime({ model, data: rows, training: background, kernelWidth: 0 }), 'invalid_option', /^invalid kernelWidth/);
@@ -133,10 +138,19 @@ test('a predict function is called with large batches and gives the coefficients
   assert.ok(largest >= 4 * (2 * 2 + 1), `batches of ${largest} rows in ${calls} calls`);
 });
 
-test('onProgress reports and an aborted signal cancels', () => {
+test('onProgress reports throttled, with one final event, and an aborted signal cancels', () => {
   const events = [];
-  fairness({ ...base, bootstrap: 50, onProgress: (p) => events.push(p) });
-  assert.ok(events.length > 10 && events.at(-1).done === events.at(-1).total && events[0].what === 'bootstrap');
+  const started = Date.now();
+  fairness({ ...base, bootstrap: 20000, onProgress: (p) => events.push({ ...p, at: Date.now() }) });
+  const took = Date.now() - started;
+  assert.equal(events[0].what, 'bootstrap');
+  assert.equal(events[0].done, 0);
+  const finals = events.filter((e) => e.done === e.total);
+  assert.equal(finals.length, 1, 'exactly one final event');
+  assert.equal(events.at(-1), finals[0], 'the final event is the last');
+  assert.ok(events.every((e, i) => i === 0 || e.done >= events[i - 1].done), 'done never goes back');
+  // At most 20 a second between the first and the final event (and at least two).
+  assert.ok(events.length >= 2 && events.length <= 2 + Math.ceil(took / 50) + 1, `${events.length} events in ${took} ms`);
   const controller = new AbortController();
   controller.abort();
   throwsCoded(() => explainShap({ model, data: rows, background, signal: controller.signal }), 'cancelled');

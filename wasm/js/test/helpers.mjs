@@ -1,6 +1,7 @@
 // Shared helpers of the package tests: the repository root, the CLI binary, and ../shared.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -27,4 +28,28 @@ export function reference(dataset, test) {
     return null;
   }
   return dir;
+}
+
+const TYPES = {
+  '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.csv': 'text/csv',
+  '.html': 'text/html', '.json': 'application/json', '.css': 'text/css', '.svg': 'image/svg+xml',
+};
+
+/**
+ * Serves the files under `root` on 127.0.0.1 (any free port), `/` being `index`; resolves to
+ * `{base, close}`.
+ */
+export async function serveFiles(root, index) {
+  const server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    const file = path.join(root, pathname === '/' ? index : pathname);
+    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    response.end(readFileSync(file));
+  }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return { base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }

@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { init, version, fairness, audit, count, monitor, explainShap, explainLime, renderHtml, LimeExplainer } from 'sextant';
+import { init, version, fairness, audit, count, monitor, explainShap, explainLime, renderHtml, LimeExplainer } from 'sextant-audit';
 import { at, bytes, cli, reference, repo, text } from './helpers.mjs';
 
 before(() => init());

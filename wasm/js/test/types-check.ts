@@ -1,9 +1,9 @@
 // Compiled with `tsc --noEmit --strict` by scripts/test.sh: the declarations type every
 // function, option and result (a misuse below would fail to compile).
-import { init, fairness, audit, monitor, explainShap, explainLime, renderHtml, renderSvg, version } from 'sextant';
-import type { FairnessReport, MonitorReport, ShapExplanation, LimeExplanation, SextantError } from 'sextant';
-import { SextantWorker } from 'sextant/worker';
-import { renderReport, SextantReport } from 'sextant/report';
+import { init, fairness, audit, monitor, explainShap, explainLime, renderHtml, renderSvg, version } from 'sextant-audit';
+import type { FairnessReport, MonitorReport, ShapExplanation, LimeExplanation, SextantError } from 'sextant-audit';
+import { SextantWorker } from 'sextant-audit/worker';
+import { renderReport, SextantReport } from 'sextant-audit/report';
 
 export async function useEverything(csv: string, onnx: Uint8Array): Promise<string> {
   await init();
