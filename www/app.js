@@ -30,7 +30,21 @@ function fill(select, names, chosen, { keepFirst = false } = {}) {
 
 const pick = (names, pattern) => names.find((n) => pattern.test(n));
 
+/** Why `bytes` cannot be a CSV to audit (empty, binary, a single column), or null. */
+function notAuditable(bytes) {
+  if (bytes.length === 0) return 'the file is empty';
+  const head = bytes.subarray(0, 65536);
+  if (head.includes(0)) return 'the file is binary (it holds NUL bytes), not a CSV text file';
+  return null;
+}
+
 async function loadData(bytes, name) {
+  clearError('data');
+  const wrong = notAuditable(bytes);
+  if (wrong) {
+    showError({ code: 'csv', message: `${name}: ${wrong}` }, 'data');
+    return;
+  }
   state.bytes = bytes;
   state.name = name;
   state.report = null;
@@ -41,10 +55,16 @@ async function loadData(bytes, name) {
   try {
     preview = await previewData(bytes);
   } catch (error) {
-    showError(error);
+    state.bytes = null;
+    showError(error, 'data');
     return;
   }
   const { columns, kinds } = preview;
+  if (columns.length < 2) {
+    state.bytes = null;
+    showError({ code: 'csv', message: `${name} has one column ("${columns[0]}"): an audit needs a label, a prediction or a score, and a sensitive column (is the file comma-separated?)` }, 'data');
+    return;
+  }
   state.columns = columns;
   state.kinds = kinds;
   state.firstRows = preview.rows;
@@ -71,6 +91,7 @@ async function loadData(bytes, name) {
   $('export-monitor-html').disabled = true;
   $('data-status').textContent = `${name}: ${bytes.length.toLocaleString()} bytes, ${columns.length} columns (${columns.join(', ')}).`;
   $('run-audit').disabled = false;
+  updateThreshold();
   renderRowsTable();
   updateExplainButtons();
   renderReport($('report'), null);
@@ -96,8 +117,9 @@ function auditOptions() {
     options.score = score;
     options.threshold = Number($('threshold').value);
   } else options.pred = pred;
-  const privileged = $('privileged').value.trim();
-  if (privileged) options.privileged = privileged;
+  // One privileged group per attribute: `sex=male; race=White`.
+  const privileged = $('privileged').value.split(';').map((p) => p.trim()).filter(Boolean);
+  if (privileged.length) options.privileged = privileged;
   const bootstrap = Number($('bootstrap').value);
   if (bootstrap > 0) options.bootstrap = bootstrap;
   options.missing = $('missing').value;
@@ -113,12 +135,16 @@ function auditOptions() {
   return options;
 }
 
-/** Runs `call` on the worker with the progress bar and the Cancel button. */
-async function withProgress(label, call) {
+/**
+ * Runs `call` on the worker with the progress bar and the Cancel button shown in the section
+ * `where` ('audit', 'monitor' or 'explain'), whose error it shows there (and clears first).
+ */
+async function withProgress(label, where, call) {
   state.controller?.abort();
   const controller = new AbortController();
   state.controller = controller;
-  $('error').hidden = true;
+  clearError(where);
+  $(`${where}-error`).before($('work'));
   $('work').hidden = false;
   $('progress-label').textContent = label;
   $('progress').removeAttribute('value');
@@ -130,7 +156,7 @@ async function withProgress(label, call) {
   try {
     return await call({ onProgress, signal: controller.signal });
   } catch (error) {
-    if (error.code !== 'cancelled' || state.controller === controller) showError(error);
+    if (error.code !== 'cancelled' || state.controller === controller) showError(error, where);
     return null;
   } finally {
     if (state.controller === controller) {
@@ -140,15 +166,46 @@ async function withProgress(label, call) {
   }
 }
 
-function showError(error) {
-  $('error').hidden = false;
-  $('error').textContent = error.code === 'cancelled' ? 'Cancelled.' : `Error (${error.code ?? 'unknown'}): ${error.message}`;
+/** Shows `error` in the section `where` ('data', 'audit', 'monitor', 'explain'). */
+function showError(error, where) {
+  const node = $(`${where}-error`);
+  node.hidden = false;
+  node.textContent = error.code === 'cancelled' ? 'Cancelled.' : `Error (${error.code ?? 'unknown'}): ${error.message}`;
 }
+
+function clearError(where) {
+  $(`${where}-error`).hidden = true;
+  $(`${where}-error`).textContent = '';
+}
+
+/**
+ * The first of the number fields `ids` outside its bounds, as an error naming its label, or
+ * null: a million resamples, a row −3 or 2.5 are refused before any work starts.
+ */
+function invalidField(ids) {
+  for (const id of ids) {
+    const input = $(id);
+    if (!input.checkValidity()) {
+      const name = input.closest('label')?.firstChild?.textContent.trim() ?? id;
+      const bounds = [input.min !== '' && `at least ${input.min}`, input.max !== '' && `at most ${input.max}`,
+        input.step === '1' && 'a whole number'].filter(Boolean).join(', ');
+      return { code: 'invalid_option', message: `${name}: "${input.value}" is not allowed (${bounds})` };
+    }
+  }
+  return null;
+}
+
+const AUDIT_FIELDS = ['bootstrap', 'min-group-size', 'gate-dp', 'gate-eo', 'gate-di'];
 
 async function runAudit() {
   if (!state.bytes) return;
+  const invalid = invalidField(AUDIT_FIELDS);
+  if (invalid) {
+    showError(invalid, 'audit');
+    return;
+  }
   const started = performance.now();
-  const report = await withProgress('Auditing', (extra) => worker.fairness({ ...auditOptions(), ...extra }));
+  const report = await withProgress('Auditing', 'audit', (extra) => worker.fairness({ ...auditOptions(), ...extra }));
   if (!report) return;
   await ready;
   state.report = report;
@@ -171,7 +228,12 @@ function monitorOptions() {
 
 async function runMonitor() {
   if (!state.bytes) return;
-  const report = await withProgress('Auditing each window', (extra) => worker.monitor({ ...monitorOptions(), ...extra }));
+  const invalid = invalidField(AUDIT_FIELDS);
+  if (invalid) {
+    showError(invalid, 'monitor');
+    return;
+  }
+  const report = await withProgress('Auditing each window', 'monitor', (extra) => worker.monitor({ ...monitorOptions(), ...extra }));
   if (!report) return;
   state.monitor = report;
   // The CLI's HTML report (charts over time, drift heatmaps, tables), without its page frame.
@@ -221,14 +283,44 @@ function updateExplainButtons() {
 }
 
 async function loadModel(file) {
+  clearError('explain');
   const bytes = await readFile(file);
-  if (file.name.endsWith('.json')) {
-    state.model = JSON.parse(new TextDecoder().decode(bytes));
-    // Coefficients name their features at the top; XGBoost JSON under `learner`.
-    const names = state.model.feature_names ?? state.model.learner?.feature_names ?? [];
-    for (const option of $('feature-columns').options) option.selected = names.includes(option.value);
-  } else state.model = bytes;
+  state.model = null;
+  $('model-status').textContent = 'no model';
+  if (bytes.length === 0) {
+    showError({ code: 'invalid_model', message: `${file.name}: the file is empty` }, 'explain');
+  } else if (file.name.endsWith('.json')) {
+    let model;
+    try {
+      model = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch (error) {
+      showError({ code: 'invalid_model', message: `${file.name} is not JSON (${error.message}): a .json model is coefficients or XGBoost JSON` }, 'explain');
+    }
+    if (model !== undefined) useModel(model, file.name);
+  } else useModel(bytes, file.name);
+  if (!state.model) $('model-file').value = '';
   updateExplainButtons();
+}
+
+/** Takes `model` (bytes, or a parsed JSON model) as the model to explain, named `name`. */
+function useModel(model, name) {
+  state.model = model;
+  $('model-status').textContent = name;
+  // Coefficients name their features at the top; XGBoost JSON under `learner`.
+  const names = model.feature_names ?? model.learner?.feature_names;
+  if (Array.isArray(names)) {
+    for (const option of $('feature-columns').options) option.selected = names.includes(option.value);
+  }
+}
+
+/** The row to explain, or null after showing why it cannot be one. */
+function chosenRow() {
+  const invalid = invalidField(['row-index', 'shap-rows', 'lime-repeats']);
+  if (invalid) {
+    showError(invalid, 'explain');
+    return null;
+  }
+  return Number($('row-index').value);
 }
 
 function explainOptions() {
@@ -244,10 +336,11 @@ function figure(svg, caption) {
 }
 
 async function runShap() {
-  const row = Number($('row-index').value);
+  const row = chosenRow();
+  if (row === null) return;
   const rows = Math.min(Number($('shap-rows').value), state.firstRows.length);
   const sample = Array.from({ length: rows }, (_, i) => i).filter((i) => i !== row);
-  const shap = await withProgress('SHAP', (extra) => worker.explainShap({
+  const shap = await withProgress('SHAP', 'explain', (extra) => worker.explainShap({
     ...explainOptions(), data: rowsCsv([row, ...sample]), background: state.background ?? state.bytes,
     ...($('shap-exact').checked ? { exact: true } : {}), ...extra,
   }));
@@ -261,7 +354,7 @@ async function runShap() {
   section.id = 'shap-results';
   const how = [shap.method, shap.feature_perturbation, shap.model_output && `${shap.model_output} output`].filter(Boolean).join(', ');
   section.append(Object.assign(document.createElement('h3'), { textContent: `SHAP (${how}) for row ${row}` }),
-    figure(renderSvg({ kind: 'waterfall', report: shap, row: index }), `Waterfall of row ${row}`),
+    figure(renderSvg({ kind: 'waterfall', report: shap, row: index, title: `row ${row}` }), `Waterfall of row ${row}`),
     figure(renderSvg({ kind: 'bar', report: shap }), `Mean |SHAP value| over ${shap.rows.length} rows`),
     figure(renderSvg({ kind: 'beeswarm', report: shap })));
   section.dataset.values = JSON.stringify(shap.rows[index].values);
@@ -284,8 +377,9 @@ function limeExplainer() {
 }
 
 async function runLime() {
-  const row = Number($('row-index').value);
-  const lime = await withProgress('LIME', (extra) => limeExplainer().explain({ data: rowsCsv([row]), ...extra }));
+  const row = chosenRow();
+  if (row === null) return;
+  const lime = await withProgress('LIME', 'explain', (extra) => limeExplainer().explain({ data: rowsCsv([row]), ...extra }));
   if (!lime) return;
   await ready;
   state.lime = lime;
@@ -299,7 +393,7 @@ async function runLime() {
       .map((v) => Object.assign(document.createElement('td'), { textContent: v })));
   }
   section.append(Object.assign(document.createElement('h3'), { textContent: `LIME for row ${row}` }),
-    figure(renderSvg({ kind: 'lime', report: lime, row: 0 })), table);
+    figure(renderSvg({ kind: 'lime', report: lime, row: 0, title: `row ${row}` })), table);
   $('explanations').querySelector('#lime-results')?.remove();
   $('explanations').append(section);
 }
@@ -337,14 +431,15 @@ zone.addEventListener('drop', async (e) => {
   if (file) await loadData(await readFile(file), file.name);
 });
 $('load-demo').addEventListener('click', async () => {
+  $('data-file').value = '';
   const bytes = new Uint8Array(await (await fetch('/datasets/demo/loans.csv')).arrayBuffer());
   await loadData(bytes, 'datasets/demo/loans.csv');
-  state.model = await (await fetch('/datasets/demo/credit_model.json')).json();
-  for (const option of $('feature-columns').options) option.selected = state.model.feature_names.includes(option.value);
+  useModel(await (await fetch('/datasets/demo/credit_model.json')).json(), 'credit_model.json (the demo model)');
   $('privileged').value = 'sex=male';
   updateExplainButtons();
 });
 $('load-demo-log').addEventListener('click', async () => {
+  $('data-file').value = '';
   const bytes = new Uint8Array(await (await fetch('/datasets/demo/loans_log.csv')).arrayBuffer());
   await loadData(bytes, 'datasets/demo/loans_log.csv');
   $('privileged').value = 'sex=male';
@@ -357,9 +452,13 @@ $('background-file').addEventListener('change', async (e) => {
   const file = e.target.files[0];
   state.background = file ? await readFile(file) : null;
 });
+/** The threshold applies to a score only: disabled when a 0/1 prediction is audited. */
+function updateThreshold() {
+  $('threshold').disabled = !$('score-column').value;
+}
 // A prediction and a score exclude each other: the one chosen last is audited.
-$('score-column').addEventListener('change', () => { if ($('score-column').value) $('prediction-column').value = ''; });
-$('prediction-column').addEventListener('change', () => { if ($('prediction-column').value) $('score-column').value = ''; });
+$('score-column').addEventListener('change', () => { if ($('score-column').value) $('prediction-column').value = ''; updateThreshold(); });
+$('prediction-column').addEventListener('change', () => { if ($('prediction-column').value) $('score-column').value = ''; updateThreshold(); });
 $('row-index').addEventListener('input', markRow);
 $('run-audit').addEventListener('click', runAudit);
 $('run-shap').addEventListener('click', runShap);

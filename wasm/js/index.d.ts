@@ -571,6 +571,6 @@ export interface CombinedReport { fairness: FairnessReport; shap?: ShapExplanati
 
 export type ChartRequest =
   | { kind: 'rates'; report: FairnessReport; attribute: string | number }
-  | { kind: 'waterfall'; report: ShapExplanation; row: number }
+  | { kind: 'waterfall'; report: ShapExplanation; row: number; title?: string }
   | { kind: 'bar' | 'beeswarm'; report: ShapExplanation }
-  | { kind: 'lime'; report: LimeExplanation; row: number };
+  | { kind: 'lime'; report: LimeExplanation; row: number; title?: string };

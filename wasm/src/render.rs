@@ -65,6 +65,9 @@ pub fn svg(chart: &JsValue) -> Result<String, JsValue> {
         Ok(row as usize)
     };
     let missing_row = |n: usize| option_error("row", &format!("the result has {n} rows"));
+    // A row chart's title: `title`, else `row N` (N the row's index in the result, which a
+    // page that explained a chosen row of a file renames after that row).
+    let title = |r: usize| get(chart, "title").as_string().unwrap_or_else(|| format!("row {r}"));
     match kind.as_str() {
         "rates" => {
             let fairness: FairnessReport = parse(report, "fairness")?;
@@ -89,7 +92,7 @@ pub fn svg(chart: &JsValue) -> Result<String, JsValue> {
                 _ => {
                     let r = row_index()?;
                     let row = shap.rows.get(r).ok_or_else(|| missing_row(shap.rows.len()))?;
-                    waterfall(&shap, row, &format!("row {r}"))
+                    waterfall(&shap, row, &title(r))
                 }
             })
         }
@@ -97,7 +100,7 @@ pub fn svg(chart: &JsValue) -> Result<String, JsValue> {
             let lime: LimeExplanation = parse(report, "lime")?;
             let r = row_index()?;
             let row = lime.rows.get(r).ok_or_else(|| missing_row(lime.rows.len()))?;
-            Ok(signed_bar(row, &format!("row {r}")))
+            Ok(signed_bar(row, &title(r)))
         }
         other => Err(option_error(
             "kind",

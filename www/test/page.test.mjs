@@ -233,3 +233,77 @@ test('SHAP on the reference ONNX model gives shap\'s exact values', async () => 
   assertLocal(session);
   await page.close();
 });
+
+test('bad input is refused where it was given, with a reason, and cleared by the next run', async () => {
+  const session = await open();
+  const { page } = session;
+  const visibleError = (id) => page.$eval(`#${id}`, (node) => (node.hidden ? null : node.textContent));
+  // Files that are not CSV text: in the data section.
+  await page.setInputFiles('#data-file', { name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) });
+  assert.match(await visibleError('data-error'), /photo\.png: the file is binary/);
+  await page.setInputFiles('#data-file', { name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
+  assert.match(await visibleError('data-error'), /empty\.csv: the file is empty/);
+  await page.setInputFiles('#data-file', { name: 'one.csv', mimeType: 'text/csv', buffer: Buffer.from('a;b;c\n1;2;3\n') });
+  assert.match(await visibleError('data-error'), /one column/);
+  assert.equal(await page.isDisabled('#run-audit'), true);
+
+  await page.click('#load-demo');
+  await dataLoaded(page);
+  assert.equal(await visibleError('data-error'), null, 'a good file clears the data error');
+  assert.match(await page.textContent('#model-status'), /credit_model\.json/);
+  // Out-of-range numbers: in the section of the button, before any work starts.
+  await page.fill('#bootstrap', '1000000');
+  await page.click('#run-audit');
+  assert.match(await visibleError('audit-error'), /Bootstrap resamples.*"1000000".*at most 100000/);
+  await page.fill('#bootstrap', '0');
+  // No gates: a neutral verdict, not a green one.
+  await page.click('#run-audit');
+  await page.waitForSelector('#verdict');
+  assert.equal(await visibleError('audit-error'), null, 'the next run clears the error');
+  assert.equal(await page.getAttribute('#verdict', 'class'), 'verdict none');
+  // A privileged group per attribute, as --privileged twice.
+  await page.fill('#privileged', 'sex=male; age_group=25-45');
+  await page.click('#run-audit');
+  await page.waitForFunction(() => document.querySelectorAll('#report [data-aif360="disparate_impact"]').length === 2);
+  const expected = JSON.parse(cli(['fairness', 'datasets/demo/loans.csv', '--label', 'repaid', '--score', 'score', '--sensitive', 'sex',
+    '--sensitive', 'age_group', '--sensitive', 'sex&age_group', '--privileged', 'sex=male', '--privileged', 'age_group=25-45', '--format', 'json']));
+  const shown = await shownValues(page);
+  for (const attribute of expected.attributes.filter((a) => a.privileged_comparison)) {
+    const cell = shown.find((c) => c.attribute === attribute.attribute && c.aif360 === 'disparate_impact');
+    assert.equal(cell?.value, String(attribute.privileged_comparison.disparate_impact), attribute.attribute);
+  }
+  // Cancel answers during a long bootstrap (progress is throttled).
+  await page.fill('#bootstrap', '100000');
+  await page.click('#run-audit');
+  await page.waitForSelector('#work:not([hidden])');
+  await page.click('#cancel', { timeout: 2000 });
+  await page.waitForFunction(() => document.getElementById('audit-error').textContent === 'Cancelled.', null, { timeout: 5000 });
+  await page.fill('#bootstrap', '0');
+  // The threshold belongs to a score.
+  await page.selectOption('#prediction-column', { index: 1 });
+  assert.equal(await page.isDisabled('#threshold'), true, 'no threshold for a 0/1 prediction');
+  await page.selectOption('#score-column', 'score');
+  assert.equal(await page.isDisabled('#threshold'), false);
+
+  // Rows to explain: whole numbers from 0, within the data.
+  for (const [row, message] of [['-3', /Row to explain.*"-3".*at least 0/], ['2.5', /Row to explain.*"2\.5".*whole number/], ['999999', /row 999999 is past the data's \d+ rows/]]) {
+    await page.fill('#row-index', row);
+    await page.click('#run-lime');
+    await page.waitForFunction(() => !document.getElementById('explain-error').hidden);
+    assert.match(await visibleError('explain-error'), message, row);
+  }
+  await page.fill('#row-index', '3');
+  await page.click('#run-lime');
+  await page.waitForSelector('#lime-results svg');
+  assert.equal(await visibleError('explain-error'), null);
+  assert.match(await page.textContent('#lime-results h3'), /row 3/);
+  assert.match(await page.innerHTML('#lime-results figure'), /row 3/, 'the chart names the row explained');
+  // A model file that is not JSON.
+  await page.setInputFiles('#model-file', { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('not json') });
+  assert.match(await visibleError('explain-error'), /model\.json is not JSON/);
+  assert.match(await page.textContent('#model-status'), /no model/);
+  assert.equal(await page.isDisabled('#run-shap'), true);
+  await page.screenshot({ path: path.join(shots, '6-errors-in-place.png'), fullPage: true });
+  assertLocal(session);
+  await page.close();
+});
