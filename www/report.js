@@ -29,6 +29,14 @@ sextant-report { display: block; font-variant-numeric: tabular-nums;
 :where(sextant-report) .verdict.fail { color: var(--sextant-fail, var(--sextant-fail-default)); }
 :where(sextant-report) .verdict.none { color: var(--sextant-muted, var(--sextant-muted-default)); }
 :where(sextant-report) figure { margin: 0.5rem 0; }
+:where(sextant-report) td.gate-pass { background: color-mix(in srgb, var(--sextant-pass, var(--sextant-pass-default)) 15%, transparent); }
+:where(sextant-report) td.gate-fail { background: color-mix(in srgb, var(--sextant-fail, var(--sextant-fail-default)) 18%, transparent); font-weight: 600; }
+:where(sextant-report) .gate-summary { list-style: none; padding: 0; margin: 0.25rem 0 0.75rem; }
+:where(sextant-report) .gate-summary .gate-fail { color: var(--sextant-fail, var(--sextant-fail-default)); font-weight: 600; }
+:where(sextant-report) .gate-summary .gate-pass { color: var(--sextant-pass, var(--sextant-pass-default)); }
+:where(sextant-report) tr.overall th, :where(sextant-report) tr.overall td { border-top: 2px solid var(--sextant-border, var(--sextant-border-default)); font-style: italic; }
+:where(sextant-report) .ideal, :where(sextant-report) .meaning { color: var(--sextant-muted, var(--sextant-muted-default)); font-size: 0.9em; }
+:where(sextant-report) .meaning { max-width: 60rem; }
 :where(sextant-report) svg { max-width: 100%; height: auto; }
 `;
 
@@ -49,6 +57,22 @@ const AIF360 = [
   ['average_odds_difference', 'Average odds difference'], ['equal_opportunity_difference', 'Equal opportunity difference'],
 ];
 
+/** What a metric's value means: its ideal, and which way is worse (AIF360's differences are signed). */
+function ideal(name, signed = false) {
+  if (name.endsWith('_ratio') || name === 'disparate_impact') return '1 (lower is less fair)';
+  return signed ? '0 (below 0 disfavours the unprivileged)' : '0 (higher is less fair)';
+}
+
+const MEANING = {
+  groups: 'Each group\'s rates. Parity compares selection rates (how often the outcome is favourable); '
+    + 'equal opportunity compares TPR (how often the truly positive are selected); equalized odds compares TPR and FPR.',
+  fairlearn: 'fairlearn\'s aggregates: differences are the largest gap between any two groups (0 is parity), '
+    + 'ratios the smallest rate over the largest (1 is parity). They are never negative and do not say which group is favoured.',
+  aif360: 'AIF360\'s comparison of the privileged group with all the others: differences are signed '
+    + '(unprivileged minus privileged, so negative values disfavour the unprivileged), and disparate impact is their ratio of '
+    + 'selection rates. They differ from fairlearn\'s because they compare two sides, not every pair of groups.',
+};
+
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {
@@ -60,29 +84,40 @@ function el(tag, attributes = {}, ...children) {
 
 const format = (value) => (Number.isInteger(value) ? String(value) : value.toFixed(4));
 
+/** A gate's verdict class for a value cell: `gate-pass`, `gate-fail`, or none. */
+const verdictClass = (gate) => (gate ? `gate-${gate.passed ? 'pass' : 'fail'}` : undefined);
+
+/** How a gate reads: `max 0.05`. */
+const gateText = (gate) => `${gate.bound} ${gate.limit}`;
+
 /** A table cell for a number that may be undefined (with its reason) or have an interval. */
-function valueCell(value, reason, interval, data) {
+function valueCell(value, reason, interval, data, gate) {
   if (value === null || value === undefined) {
     return el('td', { class: 'undefined', title: reason ?? 'undefined', 'data-value': 'null', ...data }, 'undefined');
   }
-  const cell = el('td', { 'data-value': String(value), ...data }, format(value));
+  const cell = el('td', { 'data-value': String(value), class: verdictClass(gate), ...data }, format(value));
   if (interval) cell.append(' ', el('span', { class: 'interval' }, `[${format(interval[0])}, ${format(interval[1])}]`));
   return cell;
 }
 
 function badge(gate) {
-  return el('span', { class: `badge ${gate.passed ? 'pass' : 'fail'}`, title: gate.reason ?? `${gate.bound} ${gate.limit}` },
-    `${gate.passed ? 'PASS' : 'FAIL'} (${gate.bound} ${gate.limit})`);
+  return el('span', { class: `badge ${gate.passed ? 'pass' : 'fail'}`, title: gate.reason ?? gateText(gate) },
+    `${gate.passed ? 'PASS' : 'FAIL'} (${gateText(gate)})`);
 }
 
-function groupTable(attribute) {
+function groupTable(attribute, overall) {
   const head = el('tr', {}, el('th', { scope: 'col' }, 'Group'), ...RATES.map(([, label]) => el('th', { scope: 'col' }, label)));
   const rows = attribute.groups.map((group) => el('tr', {},
     el('th', { scope: 'row', ...(group.small ? { class: 'small', title: 'fewer rows than the minimum group size' } : {}) },
       group.small ? `${group.group} (small)` : group.group),
     ...RATES.map(([rate]) => valueCell(group[rate], group.undefined[rate], group.intervals?.[rate],
       { 'data-attribute': attribute.attribute, 'data-group': group.group, 'data-rate': rate }))));
-  return el('div', { class: 'table-wrap' }, el('table', {}, el('caption', {}, `Groups of ${attribute.attribute}`), el('thead', {}, head), el('tbody', {}, ...rows)));
+  // Every row audited, the reference the groups are compared with.
+  const all = overall ? [el('tr', { class: 'overall' }, el('th', { scope: 'row' }, 'Overall'),
+    ...RATES.map(([rate]) => valueCell(overall[rate], overall.undefined?.[rate], overall.intervals?.[rate],
+      { 'data-attribute': attribute.attribute, 'data-group': '(overall)', 'data-rate': rate })))] : [];
+  return el('div', { class: 'table-wrap' }, el('table', {}, el('caption', {}, `Groups of ${attribute.attribute}`), el('thead', {}, head),
+    el('tbody', {}, ...rows), el('tfoot', {}, ...all)));
 }
 
 function metricTable(attribute, gates) {
@@ -92,11 +127,12 @@ function metricTable(attribute, gates) {
     const reason = attribute.undefined[`${name}.between_groups`] ?? attribute.undefined[name];
     const gate = gates.find((g) => g.attribute === attribute.attribute && g.name === name);
     return el('tr', {}, el('th', { scope: 'row' }, label),
-      valueCell(metric.default, reason, interval, { 'data-attribute': attribute.attribute, 'data-metric': name }),
-      el('td', {}, gate ? badge(gate) : ''));
+      valueCell(metric.default, reason, interval, { 'data-attribute': attribute.attribute, 'data-metric': name }, gate),
+      el('td', { class: 'ideal' }, ideal(name)),
+      el('td', {}, gate ? badge(gate) : 'none'));
   });
   return el('table', {}, el('caption', {}, 'fairlearn aggregates (between groups)'),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Metric'), el('th', { scope: 'col' }, 'Value'), el('th', { scope: 'col' }, 'Gate'))),
+    el('thead', {}, el('tr', {}, ...['Metric', 'Value', 'Ideal', 'Gate'].map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, ...rows));
 }
 
@@ -106,15 +142,18 @@ function privilegedTable(attribute, gates) {
     const gate = gates.find((g) => g.attribute === attribute.attribute && g.name === name);
     return el('tr', {}, el('th', { scope: 'row' }, label),
       valueCell(comparison[name], comparison.undefined[name], comparison.intervals?.[name],
-        { 'data-attribute': attribute.attribute, 'data-aif360': name }),
-      el('td', {}, gate ? badge(gate) : ''));
+        { 'data-attribute': attribute.attribute, 'data-aif360': name }, gate),
+      el('td', { class: 'ideal' }, ideal(name, true)),
+      el('td', {}, gate ? badge(gate) : 'none'));
   });
   const rule = comparison.four_fifths_rule;
   const verdict = rule.passed === null ? el('span', { class: 'undefined' }, 'undefined')
     : el('span', { class: `badge ${rule.passed ? 'pass' : 'fail'}` }, rule.passed ? 'PASS' : 'FAIL');
   return el('div', {},
     el('table', {}, el('caption', {}, `AIF360: ${comparison.privileged_group} (privileged) against the rest, favourable label ${comparison.favorable_label}`),
+      el('thead', {}, el('tr', {}, ...['Metric', 'Value', 'Ideal', 'Gate'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, ...rows)),
+    el('p', { class: 'meaning' }, MEANING.aif360),
     el('p', {}, 'Four-fifths rule (disparate impact ≥ 0.8): ', verdict));
 }
 
@@ -126,8 +165,16 @@ export function renderReport(element, report, { renderSvg } = {}) {
   const verdict = report.gates.length === 0 ? 'No gates were set.'
     : failed === 0 ? `PASSED: all ${report.gates.length} gates passed.` : `FAILED: ${failed} of ${report.gates.length} gates failed.`;
   const kind = report.gates.length === 0 ? 'none' : failed ? 'fail' : 'pass';
+  element.append(el('p', { class: `verdict ${kind}`, id: 'verdict' }, verdict));
+  if (report.gates.length) {
+    // Every gate at a glance, failed first.
+    const ordered = [...report.gates].sort((a, b) => Number(a.passed) - Number(b.passed));
+    element.append(el('ul', { class: 'gate-summary' }, ...ordered.map((gate) => el('li', { class: verdictClass(gate) },
+      `${gate.passed ? 'PASS' : 'FAIL'}: ${gate.name}${gate.attribute ? ` of ${gate.attribute}` : ''} = `
+        + `${gate.value === null || gate.value === undefined ? 'undefined' : format(gate.value)} (${gateText(gate)})`
+        + (gate.reason ? `: ${gate.reason}` : '')))));
+  }
   element.append(
-    el('p', { class: `verdict ${kind}`, id: 'verdict' }, verdict),
     el('p', {}, `${report.rows} rows of ${report.source}; label ${report.label.column} (positive ${report.label.positive}); `
       + (report.outcome.kind === 'score'
         ? `score ${report.outcome.column}${report.outcome.class ? ` (P(class ${report.outcome.class}))` : ''} ≥ ${report.outcome.threshold}`
@@ -141,7 +188,9 @@ export function renderReport(element, report, { renderSvg } = {}) {
   }
   for (const attribute of report.attributes) {
     const section = el('section', { class: 'attribute', 'data-attribute': attribute.attribute },
-      el('h3', {}, `Attribute: ${attribute.attribute}`), groupTable(attribute), metricTable(attribute, report.gates));
+      el('h3', {}, `Attribute: ${attribute.attribute}`), groupTable(attribute, report.overall),
+      el('p', { class: 'meaning' }, MEANING.groups), metricTable(attribute, report.gates),
+      el('p', { class: 'meaning' }, MEANING.fairlearn));
     if (attribute.privileged_comparison) section.append(privilegedTable(attribute, report.gates));
     if (renderSvg) {
       const figure = el('figure', {});

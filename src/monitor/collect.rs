@@ -416,7 +416,7 @@ impl<'p> Reading<'p> {
             return match self.plan.groups.missing {
                 MissingPolicy::Error => Err(Error::invalid_value(
                     at(),
-                    "missing time (use --missing drop to leave rows without a time out)",
+                    "missing time (set ‹missing› to drop to leave rows without a time out)",
                 )),
                 MissingPolicy::Drop | MissingPolicy::Group => Ok(None),
             };
@@ -482,7 +482,7 @@ impl<'p> Reading<'p> {
                         return Err(Error::invalid_value(
                             at(),
                             format!(
-                                "\"{}\" is not a finite number, and the column's first value was one (name it with --categorical to compare its values as categories)",
+                                "\"{}\" is not a finite number, and the column's first value was one (name it with ‹categorical› to compare its values as categories)",
                                 String::from_utf8_lossy(&cell.text())
                             ),
                         ))

@@ -162,7 +162,7 @@ impl MonitorOptions {
                 })?;
                 if !drift.iter().any(|(c, _)| c == column) {
                     return Err(invalid(format!(
-                        "\"{column}\" is not a drift column (add it with --drift)"
+                        "\"{column}\" is not a drift column (add it with ‹drift›)"
                     )));
                 }
                 let categorical = drift

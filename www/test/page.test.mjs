@@ -307,3 +307,36 @@ test('bad input is refused where it was given, with a reason, and cleared by the
   assertLocal(session);
   await page.close();
 });
+
+test('the report says what its numbers mean: ideals, gate verdicts on cells, a gate summary, the overall row', async () => {
+  const session = await open();
+  const { page } = session;
+  await page.click('#load-demo');
+  await dataLoaded(page);
+  await page.fill('#gate-dp', '0.05');
+  await page.fill('#gate-di', '0.8');
+  await page.click('#run-audit');
+  await page.waitForSelector('#verdict');
+  const expected = JSON.parse(cli(['fairness', 'datasets/demo/loans.csv', '--label', 'repaid', '--score', 'score', '--sensitive', 'sex',
+    '--sensitive', 'age_group', '--sensitive', 'sex&age_group', '--privileged', 'sex=male', '--max', 'demographic_parity_difference=0.05',
+    '--min', 'disparate_impact=0.8', '--format', 'json']));
+  const summary = await page.$$eval('#report .gate-summary li', (items) => items.map((li) => [li.className, li.textContent]));
+  assert.equal(summary.length, expected.gates.length);
+  assert.ok(summary[0][1].startsWith('FAIL'), 'failed gates first');
+  for (const gate of expected.gates) {
+    const line = summary.find(([, text]) => text.includes(`${gate.name} of ${gate.attribute} =`));
+    assert.equal(line?.[0], `gate-${gate.passed ? 'pass' : 'fail'}`, `${gate.name} of ${gate.attribute}`);
+    const selector = gate.name === 'disparate_impact' ? `[data-aif360="${gate.name}"]` : `[data-metric="${gate.name}"]`;
+    const cell = await page.getAttribute(`#report td${selector}[data-attribute="${gate.attribute}"]`, 'class');
+    assert.equal(cell, `gate-${gate.passed ? 'pass' : 'fail'}`, 'the cell is coloured by its gate');
+  }
+  const overall = await shownValues(page);
+  const all = overall.find((c) => c.attribute === 'sex' && c.group === '(overall)' && c.rate === 'selection_rate');
+  assert.equal(all?.value, String(expected.overall.selection_rate), 'the overall row');
+  const ideals = await page.$$eval('#report .attribute[data-attribute="sex"] td.ideal', (cells) => cells.map((c) => c.textContent));
+  assert.ok(ideals.includes('0 (higher is less fair)') && ideals.includes('1 (lower is less fair)') && ideals.includes('0 (below 0 disfavours the unprivileged)'));
+  assert.ok((await page.$$('#report .meaning')).length >= 3, 'each table says what it means');
+  await page.screenshot({ path: path.join(shots, '7-report-meaning.png'), fullPage: true });
+  assertLocal(session);
+  await page.close();
+});
