@@ -82,7 +82,7 @@ pub fn svg(chart: &JsValue) -> Result<String, JsValue> {
                 })
                 .map(|(_, a)| a)
                 .ok_or_else(|| option_error("attribute", "no such attribute in the report"))?;
-            Ok(rate_chart(attribute))
+            Ok(rate_chart(attribute, Some(&fairness.overall)))
         }
         "waterfall" | "bar" | "beeswarm" => {
             let shap: ShapExplanation = parse(report, "shap")?;

@@ -1,20 +1,23 @@
 //! The frame shared by the explanation charts: sizes, the Okabe–Ito colours (vermillion
-//! pushes the output up, blue pushes it down), the SVG header and the value axis.
+//! pushes the output up, blue pushes it down), the SVG header and the value axis with its
+//! ticks.
 
 use std::fmt::Write;
 
 use crate::report::render::escape_xml;
 
 /// Width of every chart.
-const WIDTH: f64 = 680.0;
+pub(super) const WIDTH: f64 = 680.0;
 /// Right edge of the label column, where the plot starts.
 pub(super) const LABEL: f64 = 200.0;
-/// Space right of the plot, for value labels.
-const MARGIN: f64 = 30.0;
+/// Space right of the plot, for value labels (`+0.0123`) and the beeswarm's colour bar.
+pub(super) const MARGIN: f64 = 64.0;
 /// Height of one bar's row.
 pub(super) const BAR: f64 = 24.0;
 /// Height of the title band.
 pub(super) const TOP: f64 = 36.0;
+/// Height of the value axis under a plot: ticks, their labels and the axis title.
+pub(super) const AXIS: f64 = 44.0;
 
 /// Colour of what pushes the output up (Okabe–Ito vermillion).
 pub(super) const UP: &str = "#D55E00";
@@ -34,4 +37,95 @@ pub(super) fn open(out: &mut String, height: f64, title: &str) {
 pub(super) fn scale(lo: f64, hi: f64) -> impl Fn(f64) -> f64 {
     let span = if hi > lo { hi - lo } else { 1.0 };
     move |v| LABEL + (v - lo) / span * (WIDTH - LABEL - MARGIN)
+}
+
+/// Tick values for [lo, hi]: multiples of 1, 2 or 5 × 10^k, at most seven of them.
+fn ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return vec![lo];
+    }
+    let magnitude = 10f64.powf((span / 5.0).log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|&step| span / step <= 6.0)
+        .unwrap_or(10.0 * magnitude);
+    let first = (lo / step).ceil();
+    let last = (hi / step).floor();
+    let mut values = Vec::new();
+    let mut k = first;
+    while k <= last && values.len() <= 10 {
+        // Zero as 0, not -0 or 1e-17.
+        values.push(if k == 0.0 { 0.0 } else { k * step });
+        k += 1.0;
+    }
+    values
+}
+
+/// A tick's label: as few decimals as the step needs.
+fn tick_label(value: f64, step: f64) -> String {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    format!("{value:.decimals$}")
+}
+
+/// The value axis of a plot over [lo, hi] (mapped by `x`) at height `y`: a baseline with
+/// ticks (one path), their labels, and `title` under them ([`AXIS`] high in all).
+pub(super) fn axis(
+    out: &mut String,
+    lo: f64,
+    hi: f64,
+    x: &impl Fn(f64) -> f64,
+    y: f64,
+    title: &str,
+) {
+    let values = ticks(lo, hi);
+    let step = if values.len() > 1 { values[1] - values[0] } else { 1.0 };
+    let mut path = format!("M{LABEL:.1} {y:.1}H{:.1}", WIDTH - MARGIN);
+    for &v in &values {
+        let _ = write!(path, "M{:.1} {y:.1}v5", x(v));
+    }
+    let _ = write!(out, r##"<path d="{path}" stroke="#444" fill="none"/>"##);
+    for &v in &values {
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="#444">{}</text>"##,
+            x(v),
+            y + 17.0,
+            tick_label(v, step)
+        );
+    }
+    let _ = write!(
+        out,
+        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#444">{}</text>"##,
+        (LABEL + WIDTH - MARGIN) / 2.0,
+        y + 35.0,
+        escape_xml(title)
+    );
+}
+
+/// The x of a centred label near `x`, kept inside the chart.
+pub(super) fn inside(x: f64) -> f64 {
+    x.clamp(LABEL + 40.0, WIDTH - 48.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        let labels = |lo, hi| {
+            let values = ticks(lo, hi);
+            let step = values[1] - values[0];
+            values.iter().map(|&v| tick_label(v, step)).collect::<Vec<_>>()
+        };
+        assert_eq!(labels(0.0, 1.0), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
+        assert_eq!(labels(-0.31, 0.05), ["-0.3", "-0.2", "-0.1", "0.0"]);
+        assert_eq!(labels(120.0, 990.0), ["200", "400", "600", "800"]);
+        assert_eq!(ticks(3.0, 3.0), [3.0]);
+        assert_eq!(tick_label(0.05, 0.05), "0.05");
+        assert_eq!(tick_label(200.0, 100.0), "200");
+    }
 }

@@ -29,7 +29,9 @@ pub(super) fn render(report: &FairnessReport) -> String {
 
 /// The fairness report's headings, tables and charts.
 pub(super) fn body(report: &FairnessReport) -> String {
-    blocks(layout(report), |index| report.attributes.get(index).map(rate_chart))
+    blocks(layout(report), |index| {
+        report.attributes.get(index).map(|attribute| rate_chart(attribute, Some(&report.overall)))
+    })
 }
 
 /// A document's blocks as HTML; `chart` draws the rate chart of an attribute's index.

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::explain::lime::explanation::LimeRow;
-use crate::report::render::chart::{open, scale, BAR, DOWN, LABEL, TOP, UP};
+use crate::report::render::chart::{axis, open, scale, AXIS, BAR, DOWN, LABEL, TOP, UP};
 use crate::report::render::escape_xml;
 
 /// Features drawn, largest |weight| first.
@@ -20,7 +20,8 @@ pub fn signed_bar(row: &LimeRow, title: &str) -> String {
     });
     let x = scale(lo, hi);
     let mut out = String::new();
-    open(&mut out, TOP + BAR * (bars.len() as f64 + 1.0), title);
+    let bottom = TOP + BAR * bars.len() as f64;
+    open(&mut out, bottom + 6.0 + AXIS, title);
     for (i, w) in bars.iter().enumerate() {
         let y = TOP + BAR * i as f64;
         let (from, to) = (x(0.0), x(w.weight));
@@ -56,15 +57,14 @@ pub fn signed_bar(row: &LimeRow, title: &str) -> String {
             w.weight
         );
     }
-    let axis = TOP + BAR * bars.len() as f64;
     let _ = write!(
         out,
-        r##"<line x1="{:.1}" y1="{TOP}" x2="{:.1}" y2="{axis:.1}" stroke="#222"/><text x="{:.1}" y="{:.1}" text-anchor="middle">0</text></svg>"##,
+        r##"<line x1="{:.1}" y1="{TOP}" x2="{:.1}" y2="{bottom:.1}" stroke="#222"/>"##,
         x(0.0),
         x(0.0),
-        x(0.0),
-        axis + 14.0
     );
+    axis(&mut out, lo, hi, &x, bottom + 6.0, "weight in the local surrogate (± 1 sd over repeats)");
+    out.push_str("</svg>");
     out
 }
 

@@ -1,10 +1,15 @@
-//! SVG charts of SHAP explanations, shared by the CLI's HTML report and the browser page: a waterfall per row, a bar chart of mean |value|, and a beeswarm. Colours are
-//! Okabe–Ito (vermillion pushes the output up, blue pushes it down); no scripts.
+//! SVG charts of SHAP explanations, shared by the CLI's HTML report and the browser page,
+//! drawn as shap 0.4x draws them: a waterfall per row (each feature with its value, from
+//! E[f(X)] to f(x)), a bar chart of mean |value|, and a beeswarm coloured by the feature's
+//! value with a colour bar. Colours are Okabe–Ito (vermillion pushes the output up, blue
+//! pushes it down); every chart has a value axis with ticks; no scripts.
 
 use std::fmt::Write;
 
 use crate::explain::explanation::{ShapExplanation, ShapRow};
-use crate::report::render::chart::{open, scale, BAR, DOWN, LABEL, TOP, UP};
+use crate::report::render::chart::{
+    axis, inside, open, scale, AXIS, BAR, DOWN, LABEL, MARGIN, TOP, UP, WIDTH,
+};
 use crate::report::render::escape_xml;
 
 /// Features drawn individually; the rest are summed into one bar or row.
@@ -44,7 +49,8 @@ pub fn waterfall(e: &ShapExplanation, row: &ShapRow, title: &str) -> String {
         hi = hi.max(position);
     }
     let x = scale(lo, hi);
-    let height = TOP + BAR * (bars.len() as f64 + 2.0);
+    let bottom = TOP + BAR * bars.len() as f64;
+    let height = bottom + 22.0 + AXIS;
     let mut out = String::new();
     open(&mut out, height, title);
     let mut position = e.base_value;
@@ -67,21 +73,27 @@ pub fn waterfall(e: &ShapExplanation, row: &ShapRow, title: &str) -> String {
         );
         position += v;
     }
-    let axis = TOP + BAR * bars.len() as f64 + 6.0;
+    // As shap draws them: f(x) above the bars, E[f(X)] under them, each on its line.
     let _ = write!(
         out,
-        r##"<line x1="{:.1}" y1="{TOP}" x2="{:.1}" y2="{axis:.1}" stroke="#888" stroke-dasharray="3 3"/><text x="{:.1}" y="{:.1}" text-anchor="middle">E[f(X)] = {:.4}</text><line x1="{:.1}" y1="{TOP}" x2="{:.1}" y2="{axis:.1}" stroke="#222"/><text x="{:.1}" y="{:.1}" text-anchor="middle">f(x) = {:.4}</text></svg>"##,
+        r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#888" stroke-dasharray="3 3"/><text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#444">E[f(X)] = {:.4}</text><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#222"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="600">f(x) = {:.4}</text>"##,
         x(e.base_value),
+        TOP,
         x(e.base_value),
-        x(e.base_value),
-        axis + 14.0,
+        bottom + 4.0,
+        inside(x(e.base_value)),
+        bottom + 16.0,
         e.base_value,
         x(row.prediction),
+        TOP - 2.0,
         x(row.prediction),
-        x(row.prediction),
-        axis + 28.0,
+        bottom,
+        inside(x(row.prediction)),
+        TOP - 4.0,
         row.prediction
     );
+    axis(&mut out, lo, hi, &x, bottom + 22.0, "model output");
+    out.push_str("</svg>");
     out
 }
 
@@ -96,12 +108,9 @@ pub fn bar(e: &ShapExplanation) -> String {
     }
     let hi = bars.iter().map(|b| b.1).fold(0.0, f64::max);
     let x = scale(0.0, hi);
+    let bottom = TOP + BAR * bars.len() as f64;
     let mut out = String::new();
-    open(
-        &mut out,
-        TOP + BAR * (bars.len() as f64 + 1.0),
-        &format!("mean |SHAP value| over {} rows", e.rows.len()),
-    );
+    open(&mut out, bottom + 6.0 + AXIS, &format!("mean |SHAP value| over {} rows", e.rows.len()));
     for (i, (label, v)) in bars.iter().enumerate() {
         let y = TOP + BAR * i as f64;
         let _ = write!(
@@ -117,8 +126,38 @@ pub fn bar(e: &ShapExplanation) -> String {
             y + 16.0
         );
     }
+    axis(
+        &mut out,
+        0.0,
+        hi,
+        &x,
+        bottom + 6.0,
+        "mean |SHAP value| (average impact on the model output)",
+    );
     out.push_str("</svg>");
     out
+}
+
+/// The colour of a feature value at `t` in [0, 1] of its range: blue (low) to vermillion
+/// (high), through grey, as shap's red–blue colour map.
+fn value_colour(t: f64) -> String {
+    let (low, high) = ([0x00, 0x72, 0xB2], [0xD5, 0x5E, 0x00]);
+    let mid = [0xB0, 0xB0, 0xB0];
+    let mix = |a: [u8; 3], b: [u8; 3], u: f64| {
+        let channel = |i: usize| {
+            let v = f64::from(a[i]) + (f64::from(b[i]) - f64::from(a[i])) * u;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let byte = v.round().clamp(0.0, 255.0) as u8;
+            byte
+        };
+        format!("#{:02X}{:02X}{:02X}", channel(0), channel(1), channel(2))
+    };
+    let t = t.clamp(0.0, 1.0);
+    if t < 0.5 {
+        mix(low, mid, t * 2.0)
+    } else {
+        mix(mid, high, (t - 0.5) * 2.0)
+    }
 }
 
 /// One dot per row and feature at its value, coloured by the feature's value (blue low,
@@ -130,12 +169,42 @@ pub fn beeswarm(e: &ShapExplanation) -> String {
     let (lo, hi) = all.fold((0.0_f64, 0.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let x = scale(lo, hi);
     let row_height = BAR * 1.4;
+    let bottom = TOP + row_height * shown.len() as f64;
     let mut out = String::new();
     open(
         &mut out,
-        TOP + row_height * (shown.len() as f64 + 1.0),
-        "SHAP values per row (colour: feature value, blue low, vermillion high)",
+        bottom + 6.0 + AXIS,
+        "SHAP value per row and feature, coloured by the feature's value",
     );
+    // The colour bar, in the right margin: high at the top, as shap draws it.
+    let (bar_x, steps) = (WIDTH - MARGIN + 30.0, 10);
+    let step_height = (bottom - TOP - 24.0) / f64::from(steps);
+    for k in 0..steps {
+        let _ = write!(
+            out,
+            r#"<rect x="{bar_x:.1}" y="{:.1}" width="8" height="{:.1}" fill="{}"/>"#,
+            TOP + 12.0 + step_height * f64::from(k),
+            step_height + 0.5,
+            value_colour(1.0 - (f64::from(k) + 0.5) / f64::from(steps))
+        );
+    }
+    let _ = write!(
+        out,
+        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10" fill="#444">high</text><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10" fill="#444">low</text>"##,
+        bar_x + 4.0,
+        TOP + 8.0,
+        bar_x + 4.0,
+        bottom - 2.0,
+    );
+    // The bar's name along it, when it is long enough to hold it.
+    if bottom - TOP >= 110.0 {
+        let _ = write!(
+            out,
+            r##"<text x="{x:.1}" y="{y:.1}" font-size="10" fill="#444" transform="rotate(-90 {x:.1} {y:.1})" text-anchor="middle">feature value</text>"##,
+            x = bar_x + 20.0,
+            y = (TOP + bottom) / 2.0,
+        );
+    }
     let _ = write!(
         out,
         r##"<line x1="{:.1}" y1="{TOP}" x2="{:.1}" y2="{:.1}" stroke="#888"/>"##,
@@ -158,17 +227,17 @@ pub fn beeswarm(e: &ShapExplanation) -> String {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
         for (k, row) in e.rows.iter().enumerate() {
             let t = if dhi > dlo { (row.data[j] - dlo) / (dhi - dlo) } else { 0.5 };
-            let colour = if t >= 0.5 { UP } else { DOWN };
             let jitter = ((k * 7919) % 11) as f64 - 5.0;
             let _ = write!(
                 out,
-                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{colour}" fill-opacity="{:.2}"/>"#,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{}" fill-opacity="0.85"/>"#,
                 x(row.values[j]),
                 y + jitter,
-                0.35 + 0.65 * (t - 0.5).abs() * 2.0
+                value_colour(t)
             );
         }
     }
+    axis(&mut out, lo, hi, &x, bottom + 6.0, "SHAP value (impact on the model output)");
     out.push_str("</svg>");
     out
 }
