@@ -38,6 +38,7 @@ sextant-report { display: block; font-variant-numeric: tabular-nums;
 :where(sextant-report) .ideal, :where(sextant-report) .meaning { color: var(--sextant-muted, var(--sextant-muted-default)); font-size: 0.9em; }
 :where(sextant-report) .meaning { max-width: 60rem; }
 :where(sextant-report) svg { max-width: 100%; height: auto; }
+@media (max-width: 700px) { :where(sextant-report) figure { overflow-x: auto; } :where(sextant-report) figure svg { max-width: none; } }
 `;
 
 const RATES = [

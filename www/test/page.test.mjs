@@ -143,6 +143,10 @@ test('the page is usable on a narrow screen and by keyboard', async () => {
   await page.waitForSelector('#verdict');
   const labelled = await page.$$eval('input, select', (controls) => controls.filter((c) => !c.labels?.length && !c.getAttribute('aria-label')).map((c) => c.id));
   assert.deepEqual(labelled, [], 'every control has a label');
+  // Charts keep their drawn size (legible text) inside a figure that scrolls sideways.
+  const chart = await page.$eval('#report figure svg', (svg) => ({ svg: svg.getBoundingClientRect().width, figure: svg.parentElement.clientWidth, overflow: getComputedStyle(svg.parentElement).overflowX }));
+  assert.equal(Math.round(chart.svg), 680, 'drawn at its size');
+  assert.ok(chart.figure < 390 && chart.overflow === 'auto', `a figure of ${chart.figure} px that scrolls`);
   await page.screenshot({ path: path.join(shots, '4-narrow-screen.png'), fullPage: true });
   assertLocal(session);
   await page.close();
