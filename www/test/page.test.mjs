@@ -45,12 +45,20 @@ function assertLocal({ requests, errors }) {
   assert.deepEqual(outside, [], 'every request stays on 127.0.0.1');
 }
 
-/** The exact numbers the report shows, keyed like the JSON. */
 /** Waits until the page has read a data file (the audit can run). */
 async function dataLoaded(page) {
   await page.waitForFunction(() => !document.getElementById('run-audit').disabled);
 }
 
+/** A fresh page (as `open`) with the demo data and model loaded. */
+async function openDemo(viewport) {
+  const session = await open(viewport);
+  await session.page.click('#load-demo');
+  await dataLoaded(session.page);
+  return session;
+}
+
+/** The exact numbers the report shows, keyed like the JSON. */
 async function shownValues(page) {
   return page.$$eval('[data-value]', (cells) => cells.map((c) => ({ ...c.dataset })));
 }
@@ -82,10 +90,8 @@ test('over time: the demo decision log gives the CLI\'s monitor report, charts a
 });
 
 test('the demo audit shows and exports the CLI\'s numbers; the slider re-audits', async () => {
-  const session = await open();
+  const session = await openDemo();
   const { page } = session;
-  await page.click('#load-demo');
-  await dataLoaded(page);
   await page.screenshot({ path: path.join(shots, '1-data-loaded.png') });
   assert.equal(await page.inputValue('#label-column'), 'repaid');
   assert.equal(await page.inputValue('#score-column'), 'score');
@@ -307,16 +313,14 @@ test('bad input is refused where it was given, with a reason, and cleared by the
   assert.match(await visibleError('explain-error'), /model\.json is not JSON/);
   assert.match(await page.textContent('#model-status'), /no model/);
   assert.equal(await page.isDisabled('#run-shap'), true);
-  await page.screenshot({ path: path.join(shots, '6-errors-in-place.png'), fullPage: true });
+  await page.screenshot({ path: path.join(shots, '7-errors-in-place.png'), fullPage: true });
   assertLocal(session);
   await page.close();
 });
 
 test('the report says what its numbers mean: ideals, gate verdicts on cells, a gate summary, the overall row', async () => {
-  const session = await open();
+  const session = await openDemo();
   const { page } = session;
-  await page.click('#load-demo');
-  await dataLoaded(page);
   await page.fill('#gate-dp', '0.05');
   await page.fill('#gate-di', '0.8');
   await page.click('#run-audit');
@@ -340,7 +344,7 @@ test('the report says what its numbers mean: ideals, gate verdicts on cells, a g
   const ideals = await page.$$eval('#report .attribute[data-attribute="sex"] td.ideal', (cells) => cells.map((c) => c.textContent));
   assert.ok(ideals.includes('0 (higher is less fair)') && ideals.includes('1 (lower is less fair)') && ideals.includes('0 (below 0 disfavours the unprivileged)'));
   assert.ok((await page.$$('#report .meaning')).length >= 3, 'each table says what it means');
-  await page.screenshot({ path: path.join(shots, '7-report-meaning.png'), fullPage: true });
+  await page.screenshot({ path: path.join(shots, '8-report-meaning.png'), fullPage: true });
   assertLocal(session);
   await page.close();
 });
