@@ -43,7 +43,7 @@ cat > pkg/package.json <<JSON
     "./package.json": "./package.json"
   },
   "files": ["index.js", "index.node.js", "api.js", "index.d.ts", "worker.js", "worker.d.ts", "worker-thread.js", "report.js", "report.d.ts", "report.css", "sextant_wasm.js", "sextant_wasm_bg.wasm", "README.md"],
-  "sideEffects": ["./report.js", "./worker-thread.js"]
+  "sideEffects": ["./report.js", "./report.css", "./worker-thread.js"]
 }
 JSON
 node -e "import('./pkg/report.js').then((m) => require('node:fs').writeFileSync('pkg/report.css', m.REPORT_CSS.trimStart()))"

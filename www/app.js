@@ -38,11 +38,33 @@ function notAuditable(bytes) {
   return null;
 }
 
-async function loadData(bytes, name) {
-  clearError('data');
+/** The preview of `bytes` (named `name`), or null after saying in the data section why it cannot be audited. */
+async function auditablePreview(bytes, name) {
   const wrong = notAuditable(bytes);
   if (wrong) {
     showError({ code: 'csv', message: `${name}: ${wrong}` }, 'data');
+    return null;
+  }
+  let preview;
+  try {
+    preview = await previewData(bytes);
+  } catch (error) {
+    showError(error, 'data');
+    return null;
+  }
+  if (preview.columns.length < 2) {
+    showError({ code: 'csv', message: `${name} has one column ("${preview.columns[0]}"): an audit needs a label, a prediction or a score, and a sensitive column (is the file comma-separated?)` }, 'data');
+    return null;
+  }
+  return preview;
+}
+
+/** Reads `bytes` as the data; a file that cannot be audited leaves the data loaded before as it was. */
+async function loadData(bytes, name) {
+  clearError('data');
+  const preview = await auditablePreview(bytes, name);
+  if (!preview) {
+    $('data-file').value = '';
     return;
   }
   state.bytes = bytes;
@@ -51,20 +73,7 @@ async function loadData(bytes, name) {
   state.shap = null;
   state.lime = null;
   $('explanations').replaceChildren();
-  let preview;
-  try {
-    preview = await previewData(bytes);
-  } catch (error) {
-    state.bytes = null;
-    showError(error, 'data');
-    return;
-  }
   const { columns, kinds } = preview;
-  if (columns.length < 2) {
-    state.bytes = null;
-    showError({ code: 'csv', message: `${name} has one column ("${columns[0]}"): an audit needs a label, a prediction or a score, and a sensitive column (is the file comma-separated?)` }, 'data');
-    return;
-  }
   state.columns = columns;
   state.kinds = kinds;
   state.firstRows = preview.rows;
@@ -186,7 +195,8 @@ function invalidField(ids) {
   for (const id of ids) {
     const input = $(id);
     if (!input.checkValidity()) {
-      const name = input.closest('label')?.firstChild?.textContent.trim() ?? id;
+      const name = input.closest('label')?.firstChild?.textContent.trim() || id;
+      if (input.validity.badInput) return { code: 'invalid_option', message: `${name}: not a number` };
       const bounds = [input.min !== '' && `at least ${input.min}`, input.max !== '' && `at most ${input.max}`,
         input.step === '1' && 'a whole number'].filter(Boolean).join(', ');
       return { code: 'invalid_option', message: `${name}: "${input.value}" is not allowed (${bounds})` };
@@ -296,7 +306,9 @@ async function loadModel(file) {
     } catch (error) {
       showError({ code: 'invalid_model', message: `${file.name} is not JSON (${error.message}): a .json model is coefficients or XGBoost JSON` }, 'explain');
     }
-    if (model !== undefined) useModel(model, file.name);
+    if (model !== undefined && (model === null || typeof model !== 'object' || Array.isArray(model))) {
+      showError({ code: 'invalid_model', message: `${file.name} is JSON but not a model: coefficients and XGBoost JSON are objects` }, 'explain');
+    } else if (model !== undefined) useModel(model, file.name);
   } else useModel(bytes, file.name);
   if (!state.model) $('model-file').value = '';
   updateExplainButtons();

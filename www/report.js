@@ -60,7 +60,8 @@ const AIF360 = [
 
 /** What a metric's value means: its ideal, and which way is worse (AIF360's differences are signed). */
 function ideal(name, signed = false) {
-  if (name.endsWith('_ratio') || name === 'disparate_impact') return '1 (lower is less fair)';
+  if (name === 'disparate_impact') return '1 (below 1 disfavours the unprivileged)';
+  if (name.endsWith('_ratio')) return '1 (lower is less fair)';
   return signed ? '0 (below 0 disfavours the unprivileged)' : '0 (higher is less fair)';
 }
 
@@ -220,6 +221,15 @@ function adoptStyles(root) {
 export const SextantReport = typeof HTMLElement === 'undefined' ? undefined : class SextantReport extends HTMLElement {
   connectedCallback() {
     adoptStyles(this.getRootNode());
+    // Properties set before the element was defined sit on the instance: pass them
+    // through the setters (the usual upgrade step).
+    for (const name of ['report', 'renderSvg']) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = this[name];
+        delete this[name];
+        this[name] = value;
+      }
+    }
   }
 
   set report(value) {

@@ -893,6 +893,41 @@ mod tests {
     }
 
     proptest! {
+        /// Cells counted per spelling (short text), parsed one by one (8 bytes and more),
+        /// spilled past the distinct limit, split in parts, or after another sample of the
+        /// column spilled: always the sorted numbers the cells spell.
+        #[test]
+        fn spelled_numbers_sort_as_their_values_do(
+            values in proptest::collection::vec((0u32..6000, 0usize..4), 1..9000),
+            cut in 0usize..9000,
+            spilled_before in any::<bool>(),
+        ) {
+            let spell = |&(n, form): &(u32, usize)| match form {
+                0 => n.to_string(),                  // "12"
+                1 => format!("{n}.0"),               // "12.0": another spelling of 12
+                2 => format!("{:.6}", f64::from(n)), // "12.000000": 9 bytes and more
+                _ => format!("{n}e0"),
+            };
+            let texts: Vec<String> = values.iter().map(spell).collect();
+            let mut expected: Vec<f64> = values.iter().map(|&(n, _)| f64::from(n)).collect();
+            expected.sort_by(f64::total_cmp);
+            let flag = Arc::new(AtomicBool::new(spilled_before));
+            let fresh = || Sample { spills_at_once: Some(flag.clone()), ..Sample::default() };
+            let cut = cut.min(texts.len());
+            let (mut sample, mut part) = (fresh(), fresh());
+            for text in &texts[..cut] {
+                prop_assert!(sample.push_cell(&Cell::Text(text.as_bytes())).is_some());
+            }
+            for text in &texts[cut..] {
+                prop_assert!(part.push_cell(&Cell::Text(text.as_bytes())).is_some());
+            }
+            sample.merge(part);
+            sample.finish();
+            prop_assert_eq!(sample.len(), expected.len() as u64);
+            let kept: Vec<f64> = (0..sample.sorted.len()).map(|r| sample.sorted.value_at(r)).collect();
+            prop_assert_eq!(kept, expected);
+        }
+
         #[test]
         fn chunks_gather_what_the_sequential_reader_gathers(
             text in rows(),

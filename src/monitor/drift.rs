@@ -303,6 +303,22 @@ mod tests {
         assert_eq!((same.psi, same.js, same.ks, same.wasserstein), (0.0, 0.0, 0.0, 0.0));
     }
 
+    /// A sample of distinct values (kept without counts) and the same values counted once
+    /// each give the same statistics.
+    #[test]
+    fn distinct_and_counted_samples_compare_alike() {
+        let values: Vec<f64> = (0..300).map(|i| f64::from(i) * 0.37 - 20.0).collect();
+        let shifted: Vec<f64> = (0..250).map(|i| f64::from(i) * 0.41 - 15.0).collect();
+        let distinct = |v: &[f64]| SortedSample::from_sorted(v.to_vec());
+        let counted = |v: &[f64]| SortedSample::from_counts(v.to_vec(), &vec![1; v.len()]);
+        assert!(distinct(&values).ends().is_none() && counted(&values).ends().is_some());
+        let a = NumericReference::new(distinct(&values)).unwrap().compare(&distinct(&shifted));
+        let b = NumericReference::new(counted(&values)).unwrap().compare(&counted(&shifted));
+        assert_eq!((a.ks, a.wasserstein, a.psi, a.js), (b.ks, b.wasserstein, b.psi, b.js));
+        assert_eq!(a.ks_pvalue, b.ks_pvalue);
+        assert!(a.ks > 0.0 && a.wasserstein > 0.0);
+    }
+
     #[test]
     fn categorical_statistics_match_scipy() {
         let counts = |pairs: &[(&str, u64)]| -> BTreeMap<String, u64> {

@@ -296,6 +296,23 @@ mod tests {
     }
 
     #[test]
+    fn months_at_the_edges_are_chronos() {
+        let min = DateTime::<Utc>::MIN_UTC.timestamp();
+        let max = DateTime::<Utc>::MAX_UTC.timestamp();
+        let leap_day_of_minus_400 = NaiveDate::from_ymd_opt(-400, 2, 29)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map(|t| t.and_utc().timestamp())
+            .unwrap();
+        for seconds in [min, min + 1, -86_401, -1, 0, leap_day_of_minus_400, max - 1, max] {
+            let utc = DateTime::<Utc>::from_timestamp(seconds, 0).unwrap();
+            let by_chrono = (i64::from(utc.year()), i64::from(utc.month()));
+            assert_eq!(Timestamp::from_seconds(seconds).year_month(), Some(by_chrono), "{seconds}");
+        }
+        assert_eq!(Timestamp::from_seconds(max + 1).year_month(), None);
+        assert_eq!(Timestamp::from_seconds(min - 1).year_month(), None);
+    }
+
+    #[test]
     fn instants_are_written_in_utc_with_a_fraction_only_when_there_is_one() {
         assert_eq!(Timestamp::from_seconds(0).rfc3339().as_deref(), Some("1970-01-01T00:00:00Z"));
         let t = Timestamp { seconds: 1_741_108_925, nanos: 500_000_000 };

@@ -36,7 +36,8 @@ impl JsProgress {
             done: 0,
             total: 0,
             reported_at: f64::NEG_INFINITY,
-            finished: false,
+            // No work yet: a `finish` before any `start` reports nothing.
+            finished: true,
         }
     }
 

@@ -178,7 +178,7 @@ pub fn beeswarm(e: &ShapExplanation) -> String {
     );
     // The colour bar, in the right margin: high at the top, as shap draws it.
     let (bar_x, steps) = (WIDTH - MARGIN + 30.0, 10);
-    let step_height = (bottom - TOP - 24.0) / f64::from(steps);
+    let step_height = ((bottom - TOP - 24.0) / f64::from(steps)).max(0.0);
     for k in 0..steps {
         let _ = write!(
             out,

@@ -134,7 +134,7 @@ pub fn rate_chart(attribute: &AttributeReport, overall: Option<&GroupReport>) ->
     }
     let _ = write!(
         out,
-        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#444">rate (share of the group's rows)</text>"##,
+        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#444">rate</text>"##,
         (LABEL_WIDTH + WIDTH - RIGHT_MARGIN) / 2.0,
         axis_y + 30.0
     );

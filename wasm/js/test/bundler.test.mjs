@@ -13,7 +13,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { at, cli, repo, serveFiles } from './helpers.mjs';
 
-const VITE = '8.4.0';
+const VITE = '8.3.8';
 const TYPESCRIPT = '5.9.3';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sextant-vite-app-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
