@@ -105,6 +105,29 @@ pub(super) fn axis(
     );
 }
 
+/// Average width of a character of the charts' 12 px sans-serif text, for fitting labels.
+const CHAR_WIDTH: f64 = 6.8;
+
+/// A right-aligned row label ending at `x`, on the baseline `y`: `text` then `suffix`, the
+/// text cut with `…` so that both fit `width` pixels (the whole label then in its tooltip):
+/// a long group or feature name is never clipped at the chart's left edge, and the suffix
+/// (a group's size) is always shown.
+pub(crate) fn row_label(x: f64, y: f64, text: &str, suffix: &str, width: f64) -> String {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let fits = (width / CHAR_WIDTH).max(2.0) as usize;
+    let (chars, suffix_chars) = (text.chars().count(), suffix.chars().count());
+    // Cut before escaping: a cut must not fall inside an entity such as `&amp;`.
+    let keep = fits.saturating_sub(suffix_chars + 1).max(1);
+    let cut = escape_xml(&text.chars().take(keep).collect::<String>());
+    let (text, suffix) = (escape_xml(text), escape_xml(suffix));
+    if chars + suffix_chars <= fits {
+        return format!(r#"<text x="{x:.1}" y="{y:.1}" text-anchor="end">{text}{suffix}</text>"#);
+    }
+    format!(
+        r#"<text x="{x:.1}" y="{y:.1}" text-anchor="end">{cut}…{suffix}<title>{text}{suffix}</title></text>"#
+    )
+}
+
 /// The x of a centred label near `x`, kept inside the chart.
 pub(super) fn inside(x: f64) -> f64 {
     x.clamp(LABEL + 40.0, WIDTH - 48.0)
@@ -113,6 +136,23 @@ pub(super) fn inside(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_row_labels_are_cut_with_their_whole_text_in_a_tooltip() {
+        assert_eq!(
+            row_label(100.0, 20.0, "a<b", "", 90.0),
+            r#"<text x="100.0" y="20.0" text-anchor="end">a&lt;b</text>"#
+        );
+        let cut = row_label(100.0, 20.0, "Amer-Indian-Eskimo&Female", " (n=119)", 136.0);
+        assert_eq!(
+            cut,
+            r#"<text x="100.0" y="20.0" text-anchor="end">Amer-Indian…&#x20;(n=119)<title>Amer-Indian-Eskimo&amp;Female (n=119)</title></text>"#
+                .replace("&#x20;", " ")
+        );
+        // Cut where an escaped character would have been cut inside its entity.
+        let amp = row_label(0.0, 0.0, "ab&cdefghijklmnop", "", 27.2);
+        assert!(amp.contains(">ab&amp;…<title>"), "{amp}");
+    }
 
     #[test]
     fn ticks_are_round_and_cover_the_range() {

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::explain::lime::explanation::LimeRow;
-use crate::report::render::chart::{axis, open, scale, AXIS, BAR, DOWN, LABEL, TOP, UP};
+use crate::report::render::chart::{axis, open, row_label, scale, AXIS, BAR, DOWN, LABEL, TOP, UP};
 use crate::report::render::escape_xml;
 
 /// Features drawn, largest |weight| first.
@@ -28,10 +28,8 @@ pub fn signed_bar(row: &LimeRow, title: &str) -> String {
         let colour = if w.weight >= 0.0 { UP } else { DOWN };
         let _ = write!(
             out,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{colour}"><title>{}: {:+.4}</title></rect>"#,
-            LABEL - 8.0,
-            y + 16.0,
-            escape_xml(&w.description),
+            r#"{}<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{colour}"><title>{}: {:+.4}</title></rect>"#,
+            row_label(LABEL - 8.0, y + 16.0, &w.description, "", LABEL - 16.0),
             from.min(to),
             y + 4.0,
             (to - from).abs().max(1.0),

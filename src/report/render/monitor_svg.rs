@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 
+use crate::report::render::chart::row_label;
 use crate::report::render::escape_xml;
 
 const WIDTH: f64 = 760.0;
@@ -178,13 +179,7 @@ pub fn drift_heatmap(
     );
     for (r, (column, values)) in rows.iter().enumerate() {
         let ry = TOP + CELL * r as f64;
-        let _ = write!(
-            out,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
-            LABEL - 8.0,
-            ry + CELL / 2.0 + 4.0,
-            escape_xml(column)
-        );
+        out.push_str(&row_label(LABEL - 8.0, ry + CELL / 2.0 + 4.0, column, "", LABEL - 16.0));
         for (i, value) in values.iter().enumerate() {
             let cx = LABEL + cell_width * i as f64;
             let (fill, text) = match value {

@@ -8,9 +8,8 @@ use std::fmt::Write;
 
 use crate::explain::explanation::{ShapExplanation, ShapRow};
 use crate::report::render::chart::{
-    axis, inside, open, scale, AXIS, BAR, DOWN, LABEL, MARGIN, TOP, UP, WIDTH,
+    axis, inside, open, row_label, scale, AXIS, BAR, DOWN, LABEL, MARGIN, TOP, UP, WIDTH,
 };
-use crate::report::render::escape_xml;
 
 /// Features drawn individually; the rest are summed into one bar or row.
 pub const MAX_DISPLAY: usize = 10;
@@ -60,10 +59,8 @@ pub fn waterfall(e: &ShapExplanation, row: &ShapRow, title: &str) -> String {
         let colour = if *v >= 0.0 { UP } else { DOWN };
         let _ = write!(
             out,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="11">{v:+.4}</text>"#,
-            LABEL - 8.0,
-            y + 16.0,
-            escape_xml(label),
+            r#"{}<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="11">{v:+.4}</text>"#,
+            row_label(LABEL - 8.0, y + 16.0, label, "", LABEL - 16.0),
             from.min(to),
             y + 4.0,
             (to - from).abs().max(1.0),
@@ -115,10 +112,8 @@ pub fn bar(e: &ShapExplanation) -> String {
         let y = TOP + BAR * i as f64;
         let _ = write!(
             out,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect x="{LABEL}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{DOWN}"/><text x="{:.1}" y="{:.1}" font-size="11">{v:.4}</text>"#,
-            LABEL - 8.0,
-            y + 16.0,
-            escape_xml(label),
+            r#"{}<rect x="{LABEL}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{DOWN}"/><text x="{:.1}" y="{:.1}" font-size="11">{v:.4}</text>"#,
+            row_label(LABEL - 8.0, y + 16.0, label, "", LABEL - 16.0),
             y + 4.0,
             (x(*v) - LABEL).max(1.0),
             BAR - 8.0,
@@ -214,13 +209,7 @@ pub fn beeswarm(e: &ShapExplanation) -> String {
     );
     for (i, &j) in shown.iter().enumerate() {
         let y = TOP + row_height * (i as f64 + 0.5);
-        let _ = write!(
-            out,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
-            LABEL - 8.0,
-            y + 4.0,
-            escape_xml(&e.feature_names[j])
-        );
+        out.push_str(&row_label(LABEL - 8.0, y + 4.0, &e.feature_names[j], "", LABEL - 16.0));
         let data: Vec<f64> = e.rows.iter().map(|r| r.data[j]).collect();
         let (dlo, dhi) = data
             .iter()

@@ -8,6 +8,7 @@
 use std::fmt::Write;
 
 use crate::fairness::report::{AttributeReport, GroupReport};
+use crate::report::render::chart::row_label;
 use crate::report::render::escape_xml;
 
 const WIDTH: f64 = 680.0;
@@ -151,14 +152,14 @@ pub fn rate_chart(attribute: &AttributeReport, overall: Option<&GroupReport>) ->
     }
     for (row, group) in attribute.groups.iter().enumerate() {
         let y = TOP + ROW_HEIGHT * (row as f64 + 0.5);
-        let _ = write!(
-            out,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{} (n={})</text>"#,
+        let size = format!(" (n={})", group.count);
+        out.push_str(&row_label(
             LABEL_WIDTH - 10.0,
             y + 4.0,
-            escape_xml(&group.group),
-            group.count
-        );
+            &group.group,
+            &size,
+            LABEL_WIDTH - 16.0,
+        ));
         for s in &SERIES {
             let sy = y + s.offset;
             let interval = group.intervals.as_ref().and_then(|i| i.get(s.name)).copied().flatten();
