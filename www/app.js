@@ -205,15 +205,17 @@ function invalidField(ids) {
   return null;
 }
 
+/** Whether a field of `ids` is out of bounds: then its error is shown in the section `where`. */
+function refused(ids, where) {
+  const invalid = invalidField(ids);
+  if (invalid) showError(invalid, where);
+  return invalid !== null;
+}
+
 const AUDIT_FIELDS = ['bootstrap', 'min-group-size', 'gate-dp', 'gate-eo', 'gate-di'];
 
 async function runAudit() {
-  if (!state.bytes) return;
-  const invalid = invalidField(AUDIT_FIELDS);
-  if (invalid) {
-    showError(invalid, 'audit');
-    return;
-  }
+  if (!state.bytes || refused(AUDIT_FIELDS, 'audit')) return;
   const started = performance.now();
   const report = await withProgress('Auditing', 'audit', (extra) => worker.fairness({ ...auditOptions(), ...extra }));
   if (!report) return;
@@ -237,12 +239,7 @@ function monitorOptions() {
 }
 
 async function runMonitor() {
-  if (!state.bytes) return;
-  const invalid = invalidField(AUDIT_FIELDS);
-  if (invalid) {
-    showError(invalid, 'monitor');
-    return;
-  }
+  if (!state.bytes || refused(AUDIT_FIELDS, 'monitor')) return;
   const report = await withProgress('Auditing each window', 'monitor', (extra) => worker.monitor({ ...monitorOptions(), ...extra }));
   if (!report) return;
   state.monitor = report;
@@ -327,12 +324,7 @@ function useModel(model, name) {
 
 /** The row to explain, or null after showing why it cannot be one. */
 function chosenRow() {
-  const invalid = invalidField(['row-index', 'shap-rows', 'lime-repeats']);
-  if (invalid) {
-    showError(invalid, 'explain');
-    return null;
-  }
-  return Number($('row-index').value);
+  return refused(['row-index', 'shap-rows', 'lime-repeats'], 'explain') ? null : Number($('row-index').value);
 }
 
 function explainOptions() {
