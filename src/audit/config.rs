@@ -53,6 +53,7 @@ use crate::report::Format;
 /// | `features` / `ignore` | model's names / none | the model's input columns |
 /// | `model_output` | positive class | which model output is the score |
 /// | `explanations` | none | rows to explain by SHAP and LIME ([`ExplanationsConfig`]) |
+/// | `sweep` | false | also audit a score at every threshold 0.00, 0.01, …, 1.00 |
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditConfig {
@@ -142,6 +143,9 @@ pub struct AuditConfig {
     /// Rows to explain with SHAP and LIME; their charts join the HTML report.
     #[serde(default)]
     pub explanations: Option<ExplanationsConfig>,
+    /// Audit the score at every threshold from 0 to 1 in steps of 0.01 as well.
+    #[serde(default)]
+    pub sweep: bool,
 }
 
 /// One gate of the `gates` list.
@@ -253,7 +257,29 @@ impl AuditConfig {
             groups: self.group_policy()?,
             count_column: self.count_column.clone(),
             sample_weight: self.sample_weight.clone(),
+            sweep: self.checked_sweep()?,
         })
+    }
+
+    /// Whether to sweep the threshold: only a score has one, and a sweep counts rows, not
+    /// sums of sample weights.
+    fn checked_sweep(&self) -> Result<bool> {
+        if !self.sweep {
+            return Ok(false);
+        }
+        if self.pred.is_some() {
+            return Err(Error::invalid_option(
+                "sweep",
+                "a threshold sweep needs a score (score, or a model): predictions have no threshold",
+            ));
+        }
+        if self.sample_weight.is_some() {
+            return Err(Error::invalid_option(
+                "sweep",
+                "a threshold sweep counts rows, not sample weights: drop sample_weight or the sweep",
+            ));
+        }
+        Ok(true)
     }
 
     fn group_policy(&self) -> Result<GroupPolicy> {

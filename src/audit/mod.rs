@@ -20,6 +20,7 @@ use crate::fairness::ingest::{count_csv, count_part, count_scored_csv, CountedDa
 use crate::fairness::plan::FairnessPlan;
 use crate::fairness::report::FairnessReport;
 use crate::fairness::state::{merge_states, CountsState};
+use crate::fairness::sweep::threshold_sweep;
 use crate::model::scoring::RecordScorer;
 use crate::model::{load_model, Model};
 use crate::progress::Progress;
@@ -107,6 +108,9 @@ pub fn run(
     let (counted, class) = count_data(config, &plan, model.as_deref(), inputs)?;
     let mut report = audit(&plan, &counted, &source, progress)?;
     report.outcome.class = class;
+    if let Some(sweep) = &counted.sweep {
+        report.sweep = Some(threshold_sweep(&plan, &counted, sweep, &source)?);
+    }
     let explanations = match &explaining {
         Some(explaining) => explaining.run(model.as_deref(), inputs, progress)?,
         None => Explanations::default(),
@@ -142,6 +146,7 @@ fn count_data(
 /// counts, not rows to score or explain).
 pub fn count_state(config: &AuditConfig, inputs: &mut dyn AuditInputs) -> Result<CountsState> {
     let mut plan = config.check()?;
+    refuse_sweep(config, "a counted state holds confusion counts at one threshold, not scores")?;
     if config.model.is_some() || config.explanations.is_some() {
         return Err(Error::invalid_option(
             "model",
@@ -172,6 +177,7 @@ pub fn audit_states(
     progress: &mut dyn Progress,
 ) -> Result<AuditResult> {
     let plan = config.check()?;
+    refuse_sweep(config, "counted states hold confusion counts at one threshold, not scores")?;
     if config.model.is_some() || config.explanations.is_some() {
         return Err(Error::invalid_option(
             "from_counts",
@@ -186,6 +192,14 @@ pub fn audit_states(
     let source = parsed.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(" + ");
     let report = audit(&plan, &counted, &source, progress)?;
     Ok(AuditResult { report, explanations: Explanations::default() })
+}
+
+/// Refuses a threshold sweep where there are no scores to sweep (`why`).
+fn refuse_sweep(config: &AuditConfig, why: &str) -> Result<()> {
+    if config.sweep {
+        return Err(Error::invalid_option("sweep", format!("{why}: sweep the data itself")));
+    }
+    Ok(())
 }
 
 fn load(inputs: &mut dyn AuditInputs, name: &str) -> Result<Box<dyn Model>> {

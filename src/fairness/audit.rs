@@ -95,6 +95,7 @@ pub fn audit(
         passed: gates.iter().all(|g| g.passed),
         attributes,
         gates,
+        sweep: None,
     })
 }
 

@@ -26,6 +26,7 @@ use crate::fairness::labels::{BinaryCodec, BinaryError};
 use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome, MISSING_GROUP};
 use crate::fairness::report::MissingReport;
 use crate::fairness::row_memo::{RowMemo, Seen, WordHasher};
+use crate::fairness::sweep::{ScoreHistogram, SweepCounts};
 use crate::fairness::weights::CellWeights;
 
 /// Counted data ready to audit: the mergeable state and how its labels were read.
@@ -41,6 +42,8 @@ pub struct CountedData {
     pub favorable_is_positive: bool,
     /// The rows left out for missing values, under a `drop` or `group` policy.
     pub missing: Option<MissingReport>,
+    /// Each combination's scores on the threshold grid, when the plan sweeps the threshold.
+    pub sweep: Option<SweepCounts>,
 }
 
 /// Column positions of the fields the audit reads; `outcome` is `None` when a scorer
@@ -253,12 +256,13 @@ impl<'p> Counter<'p> {
                 continue;
             }
             let label = read_binary(codec, cell(columns.label), &plan.label, || at(columns.label))?;
-            let prediction = match (&plan.outcome, columns.outcome) {
+            let (prediction, score) = match (&plan.outcome, columns.outcome) {
                 (Outcome::Prediction { column }, Some(c)) => {
-                    read_binary(codec, cell(c), column, || at(c))?
+                    (read_binary(codec, cell(c), column, || at(c))?, None)
                 }
                 (Outcome::Score { threshold, .. }, Some(c)) => {
-                    read_score(cell(c), || at(c))? >= *threshold
+                    let score = read_score(cell(c), || at(c))?;
+                    (score >= *threshold, Some(score))
                 }
                 (Outcome::Score { threshold, .. }, None) => {
                     let score = scores.get(i).copied().ok_or_else(|| {
@@ -273,7 +277,7 @@ impl<'p> Counter<'p> {
                             format!("the model's score {score} is not a finite number"),
                         ));
                     }
-                    score >= *threshold
+                    (score >= *threshold, Some(score))
                 }
                 (Outcome::Prediction { .. }, None) => return Err(Error::invalid_option(
                     "pred",
@@ -296,6 +300,9 @@ impl<'p> Counter<'p> {
             let slot = table.entry(key, new_values)?;
             let cell = &mut table.cells[slot].1;
             cell.counts.add_rows(label, prediction, rows);
+            if let (true, Some(score)) = (plan.sweep, score) {
+                cell.scores.add(score, label, rows);
+            }
             if let Some(c) = columns.weight {
                 cell.weights.add(label, prediction, read_weight(batch.cell(i, c), || at(c))?, rows);
             }
@@ -373,12 +380,16 @@ impl<'p> Counter<'p> {
         } else {
             GroupCounts::new(plan.sensitive_columns.clone())
         };
+        let mut sweep = plan.sweep.then(SweepCounts::default);
         for (values, cell) in table.into_cells() {
-            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            let names: Vec<&str> = values.iter().map(String::as_str).collect();
             if weighted {
-                counts.add_weights(&values, &cell.weights)?;
+                counts.add_weights(&names, &cell.weights)?;
             } else {
-                counts.add_counts(&values, &cell.counts)?;
+                counts.add_counts(&names, &cell.counts)?;
+            }
+            if let Some(sweep) = &mut sweep {
+                sweep.cells.push((values, cell.scores));
             }
         }
         let favorable_is_positive = match &plan.favorable_label {
@@ -401,6 +412,7 @@ impl<'p> Counter<'p> {
             negative_label: codec.negative_name(),
             favorable_is_positive,
             missing: missing.report(header),
+            sweep,
         })
     }
 }
@@ -424,10 +436,10 @@ fn count_seen<B: Batch + ?Sized>(
         Some(Err(_)) => return false,
         None => 1,
     };
-    let prediction = match (seen.prediction, &plan.outcome, columns.outcome) {
-        (Some(prediction), _, _) => prediction,
+    let (prediction, score) = match (seen.prediction, &plan.outcome, columns.outcome) {
+        (Some(prediction), _, _) => (prediction, None),
         (None, Outcome::Score { threshold, .. }, Some(c)) => match cell(c).number() {
-            Some(score) if score.is_finite() => score >= *threshold,
+            Some(score) if score.is_finite() => (score >= *threshold, Some(score)),
             _ => return false,
         },
         _ => return false,
@@ -443,6 +455,9 @@ fn count_seen<B: Batch + ?Sized>(
     *total_rows = total;
     let Some((_, counted)) = table.cells.get_mut(seen.slot) else { return false };
     counted.counts.add_rows(seen.label, prediction, rows);
+    if let (true, Some(score)) = (plan.sweep, score) {
+        counted.scores.add(score, seen.label, rows);
+    }
     if let Some(weight) = weight {
         counted.weights.add(seen.label, prediction, weight, rows);
     }
@@ -480,12 +495,13 @@ struct JointTable {
     cells: Vec<(Vec<String>, JointCell)>,
 }
 
-/// What is counted for one combination of sensitive values: its confusion counts and, with
-/// sample weights, its histogram of weights.
+/// What is counted for one combination of sensitive values: its confusion counts; with
+/// sample weights, its histogram of weights; for a threshold sweep, its histogram of scores.
 #[derive(Default)]
 struct JointCell {
     counts: Confusion,
     weights: CellWeights,
+    scores: ScoreHistogram,
 }
 
 impl JointTable {
@@ -526,6 +542,7 @@ impl JointTable {
             let mine = &mut self.cells[slot].1;
             mine.counts.add(&cell.counts);
             mine.weights.merge(&cell.weights);
+            mine.scores.merge(&cell.scores);
         }
     }
 

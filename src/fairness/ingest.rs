@@ -146,6 +146,7 @@ mod tests {
             groups: GroupPolicy::default(),
             count_column: None,
             sample_weight: None,
+            sweep: false,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Group fairness: the checked plan of an audit, the ingest of a table into mergeable per-group
-//! counts, fairlearn's and AIF360's metrics on them, bootstrap intervals, sample weights, gates, and the
-//! `sextant.fairness/v1` report they make.
+//! counts, fairlearn's and AIF360's metrics on them, bootstrap intervals, sample weights, gates, the
+//! threshold sweep, and the `sextant.fairness/v1` report they make.
 
 pub mod aggregate;
 pub mod audit;
@@ -18,4 +18,5 @@ pub mod privileged;
 pub mod report;
 pub(crate) mod row_memo;
 pub mod state;
+pub mod sweep;
 pub mod weights;

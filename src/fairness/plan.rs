@@ -187,6 +187,9 @@ pub struct FairnessPlan {
     /// A column of sample weights (finite numbers ≥ 0): rates are weighted as fairlearn's
     /// `sample_weight` weighs them, and AIF360's comparison as its `instance_weights` do.
     pub sample_weight: Option<String>,
+    /// Whether to audit the score at every threshold of the grid as well
+    /// ([`crate::fairness::sweep`]).
+    pub sweep: bool,
 }
 
 impl Gate {
@@ -259,5 +262,6 @@ pub(crate) fn test_plan(missing: MissingPolicy, positive_label: Option<&str>) ->
         groups: GroupPolicy { missing, max_groups: 6, ..GroupPolicy::default() },
         count_column: None,
         sample_weight: None,
+        sweep: false,
     }
 }

@@ -50,6 +50,62 @@ pub struct FairnessReport {
     pub gates: Vec<GateResult>,
     /// Whether every gate passed (true when there are none).
     pub passed: bool,
+    /// The metrics at every threshold of a score, when a sweep was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<ThresholdSweep>,
+}
+
+/// A score's threshold swept over [0, 1]: the value at each threshold is what auditing with
+/// that threshold reports (bootstrap and gates aside). Every series has one value per
+/// threshold, `null` where the value is undefined.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdSweep {
+    /// The thresholds, 0.00 to 1.00 in steps of 0.01 (a row is positive when its score is at
+    /// least the threshold).
+    pub thresholds: Vec<f64>,
+    /// Rows whose score lies outside [0, 1], for which the sweep's range means little.
+    pub outside_rows: u64,
+    /// The rates over every row.
+    pub overall: SweepRates,
+    /// One entry per audited attribute, in the report's order.
+    pub attributes: Vec<AttributeSweep>,
+}
+
+/// Rates of one group (or of all rows) at each threshold.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SweepRates {
+    /// P(ŷ = 1).
+    pub selection_rate: Vec<Option<f64>>,
+    /// P(ŷ = 1 | y = 1).
+    pub tpr: Vec<Option<f64>>,
+    /// P(ŷ = 1 | y = 0).
+    pub fpr: Vec<Option<f64>>,
+    /// P(y = 1 | ŷ = 1).
+    pub precision: Vec<Option<f64>>,
+    /// P(ŷ = y).
+    pub accuracy: Vec<Option<f64>>,
+}
+
+/// One attribute's metrics and groups at each threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributeSweep {
+    /// The attribute.
+    pub attribute: String,
+    /// fairlearn metric name → its value with fairlearn's defaults (`between_groups`,
+    /// `worst_case`) at each threshold: the value a gate on that metric checks.
+    pub metrics: BTreeMap<String, Vec<Option<f64>>>,
+    /// Its groups, in the order of the report's groups.
+    pub groups: Vec<GroupSweep>,
+}
+
+/// One group's rates at each threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupSweep {
+    /// The group's values joined by `&`.
+    pub group: String,
+    /// Its rates.
+    #[serde(flatten)]
+    pub rates: SweepRates,
 }
 
 /// How missing values were treated, and the rows left out for them.

@@ -331,5 +331,6 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
         negative_label: negative,
         favorable_is_positive,
         missing,
+        sweep: None,
     })
 }

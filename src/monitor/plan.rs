@@ -125,6 +125,12 @@ impl MonitorOptions {
         if self.time.trim().is_empty() {
             return Err(Error::invalid_option("time", "name the column of the rows' times"));
         }
+        if fairness.sweep {
+            return Err(Error::invalid_option(
+                "sweep",
+                "a monitor follows one threshold over time: sweep a window's data with a fairness audit",
+            ));
+        }
         let window = WindowSpec::parse(&self.window)?;
         let reference = match (self.reference.as_deref().map(str::trim), reference_file) {
             (None | Some("first"), false) => ReferenceSpec::First,

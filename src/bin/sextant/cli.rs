@@ -307,12 +307,23 @@ pub struct FairnessArgs {
     /// counts are added, and the report is that of the data they were counted from.
     #[arg(long, value_name = "STATE.json", num_args = 1.., conflicts_with = "data")]
     pub from_counts: Vec<PathBuf>,
+    /// Also audit the score at every threshold 0.00, 0.01, …, 1.00: each metric, accuracy
+    /// and each group's rates as the threshold moves (a chart in the HTML report).
+    #[arg(long, requires = "score")]
+    pub sweep: bool,
     /// What to audit and how.
     #[command(flatten)]
     pub audit: AuditFlags,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+impl FairnessArgs {
+    /// The audit config these arguments say.
+    pub fn config(&self) -> AuditConfig {
+        AuditConfig { sweep: self.sweep, ..self.audit.config(self.output.exit_zero) }
+    }
 }
 
 /// The flags of a fairness audit, shared by `sextant fairness`, `count` and `monitor`.
@@ -618,6 +629,7 @@ config file. Unknown keys are errors.
     max_groups = 10000                  # most distinct values of one sensitive column
     # count_column = \"n\"               # row frequencies (a GROUP BY count)
     # sample_weight = \"w\"              # sample weights (weighted rates and intervals)
+    # sweep = true                      # a score at every threshold 0.00 … 1.00 as well
     min_group_size = 30                 # smaller groups are flagged
     small_groups = \"include\"            # or \"exclude\": small groups out of the aggregates
     exit_zero = false                   # true: report failed gates, exit 0

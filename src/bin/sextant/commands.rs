@@ -30,7 +30,7 @@ pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
     let result = match command {
         Command::Fairness(args) if !args.from_counts.is_empty() => states_command(&args),
         Command::Fairness(args) => {
-            let config = args.audit.config(args.output.exit_zero);
+            let config = args.config();
             let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
             let inputs = FileInputs::new(data, PathBuf::from("."), false);
             audit_files(&config, inputs, &args.output)
@@ -223,7 +223,7 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
             .into());
         }
     }
-    let config = args.audit.config(args.output.exit_zero);
+    let config = args.config();
     let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
     let mut inputs = FileInputs::new(data, PathBuf::from("."), false);
     let state = count_state(&config, &mut inputs)?;
@@ -239,7 +239,7 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
 /// `sextant fairness --from-counts …`: the audit of counted states.
 fn states_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
     one_stdin(args.from_counts.iter().map(PathBuf::as_path))?;
-    let config = args.audit.config(args.output.exit_zero);
+    let config = args.config();
     let states = args
         .from_counts
         .iter()
