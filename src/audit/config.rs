@@ -270,13 +270,13 @@ impl AuditConfig {
         if self.pred.is_some() {
             return Err(Error::invalid_option(
                 "sweep",
-                "a threshold sweep needs a score (score, or a model): predictions have no threshold",
+                "a threshold sweep needs a score (‹score›, or a model): predictions have no threshold",
             ));
         }
         if self.sample_weight.is_some() {
             return Err(Error::invalid_option(
                 "sweep",
-                "a threshold sweep counts rows, not sample weights: drop sample_weight or the sweep",
+                "a threshold sweep counts rows, not sample weights: drop ‹sample_weight› or the sweep",
             ));
         }
         Ok(true)

@@ -242,7 +242,7 @@ pub(crate) fn read_chunk(
 mod tests {
     use super::*;
     use crate::fairness::ingest::count_part;
-    use crate::fairness::plan::{test_plan, GroupPolicy, MissingPolicy};
+    use crate::fairness::plan::{test_plan, GroupPolicy, MissingPolicy, Outcome};
     use proptest::prelude::*;
 
     fn plan(missing: MissingPolicy, positive: Option<&str>) -> FairnessPlan {
@@ -283,9 +283,15 @@ mod tests {
             text in rows(),
             chunk in 1usize..200,
             drop in any::<bool>(),
+            sweep in any::<bool>(),
         ) {
             let missing = if drop { MissingPolicy::Drop } else { MissingPolicy::Group };
-            let plan = plan(missing, None);
+            let mut plan = plan(missing, None);
+            if sweep {
+                // The predictions read as scores, with their histograms on the sweep's grid.
+                plan.outcome = Outcome::Score { column: "p".into(), threshold: 0.5 };
+                plan.sweep = true;
+            }
             let access: Arc<dyn RandomAccess> = Arc::new(text.clone());
             let chunked = count_in_chunks(&access, "t.csv", &plan, 3, chunk);
             // The chunks count what the sequential reader counts, and give up exactly when

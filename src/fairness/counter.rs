@@ -858,6 +858,7 @@ mod tests {
         let mut plan = test_plan(missing, positive.then_some("1"));
         if score {
             plan.outcome = Outcome::Score { column: "s".into(), threshold: 0.5 };
+            plan.sweep = !weighted;
         }
         plan.count_column = counted.then(|| "n".into());
         plan.sample_weight = weighted.then(|| "w".into());

@@ -15,7 +15,9 @@ use crate::fairness::counter::CountedData;
 use crate::fairness::counts::GroupCounts;
 use crate::fairness::metrics::METRIC_NAMES;
 use crate::fairness::plan::{FairnessPlan, Outcome};
-use crate::fairness::report::{AttributeSweep, GroupReport, GroupSweep, SweepRates, ThresholdSweep};
+use crate::fairness::report::{
+    AttributeSweep, GroupReport, GroupSweep, SweepRates, ThresholdSweep,
+};
 use crate::progress::NoProgress;
 
 /// Steps of the grid: the thresholds are `k / SWEEP_STEPS` for `k` in `0..=SWEEP_STEPS`.

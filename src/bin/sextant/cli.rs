@@ -309,7 +309,7 @@ pub struct FairnessArgs {
     pub from_counts: Vec<PathBuf>,
     /// Also audit the score at every threshold 0.00, 0.01, …, 1.00: each metric, accuracy
     /// and each group's rates as the threshold moves (a chart in the HTML report).
-    #[arg(long, requires = "score")]
+    #[arg(long)]
     pub sweep: bool,
     /// What to audit and how.
     #[command(flatten)]
