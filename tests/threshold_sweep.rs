@@ -183,8 +183,13 @@ fn the_html_report_draws_the_sweep() {
     ]);
     let html = String::from_utf8_lossy(&out.stdout);
     assert!(html.contains("Threshold sweep"), "{html}");
-    assert!(html.contains("sex: metrics by threshold"), "{html}");
-    assert!(html.contains("sex: selection rate by threshold"), "{html}");
+    for chart in [
+        "sex: differences between groups by threshold (0 is parity)",
+        "sex: selection rate per group by threshold",
+        "sex: accuracy per group by threshold",
+    ] {
+        assert!(html.contains(chart), "{chart}: {html}");
+    }
 }
 
 #[test]

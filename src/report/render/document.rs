@@ -6,45 +6,8 @@ use crate::fairness::plan::{Bound, MissingPolicy};
 use crate::fairness::report::{
     AttributeReport, FairnessReport, GroupReport, Interval, MissingReport,
 };
-
-/// A table of pre-formatted cells.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    /// Column headers.
-    pub headers: Vec<String>,
-    /// Rows, each as long as `headers`.
-    pub rows: Vec<Vec<String>>,
-}
-
-/// One block of a document.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Block {
-    /// A section heading.
-    Heading(String),
-    /// A line of prose.
-    Paragraph(String),
-    /// A table.
-    Table(Table),
-    /// A bullet list.
-    List(Vec<String>),
-    /// The per-group rate chart of the attribute at this index (HTML only).
-    Chart(usize),
-    /// A chart already drawn as SVG markup (HTML only).
-    Figure(String),
-}
-
-/// Formats a value with four decimals, or `n/a`.
-pub fn number(value: Option<f64>) -> String {
-    value.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.4}"))
-}
-
-/// Formats a value with its interval when there is one: `0.1234 [0.1001, 0.1502]`.
-pub fn with_interval(value: Option<f64>, interval: Option<&Interval>) -> String {
-    match interval {
-        Some(Some([lo, hi])) => format!("{} [{lo:.4}, {hi:.4}]", number(value)),
-        _ => number(value),
-    }
-}
+use crate::report::render::block::{with_interval, Block, Table};
+use crate::report::render::sweep::sweep_blocks;
 
 /// The report as a document.
 pub fn layout(report: &FairnessReport) -> Vec<Block> {
@@ -60,6 +23,9 @@ pub fn layout(report: &FairnessReport) -> Vec<Block> {
     }
     for (index, attribute) in report.attributes.iter().enumerate() {
         blocks.extend(attribute_blocks(index, attribute));
+    }
+    if let Some(sweep) = &report.sweep {
+        blocks.extend(sweep_blocks(report, sweep));
     }
     blocks.push(Block::Paragraph(verdict(report)));
     blocks

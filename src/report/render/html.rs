@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use crate::fairness::report::FairnessReport;
-use crate::report::render::document::{layout, Block, Table};
+use crate::report::render::block::{Block, Table};
+use crate::report::render::document::layout;
 use crate::report::render::escape_xml;
 use crate::report::render::svg::rate_chart;
 

@@ -2,7 +2,7 @@
 
 use crate::fairness::plan::Bound;
 use crate::fairness::report::FairnessReport;
-use crate::report::render::document::with_interval;
+use crate::report::render::block::with_interval;
 use crate::report::render::escape_xml;
 
 pub(super) fn render(report: &FairnessReport) -> String {

@@ -1,7 +1,8 @@
 //! Markdown rendering (GitHub-flavoured tables), sized for a CI job summary.
 
 use crate::fairness::report::FairnessReport;
-use crate::report::render::document::{layout, Block, Table};
+use crate::report::render::block::{Block, Table};
+use crate::report::render::document::layout;
 
 pub(super) fn render(report: &FairnessReport) -> String {
     blocks(layout(report))

@@ -2,18 +2,21 @@
 //! text, JSON, markdown, JUnit or HTML; SHAP and LIME explanations as text, JSON or HTML; and
 //! an audit page holding the fairness report with its explanations.
 
+mod block;
 mod chart;
 pub mod document;
 pub mod html;
 mod junit;
 pub mod lime;
 pub mod lime_svg;
+pub mod line_svg;
 mod markdown;
 pub mod monitor;
 pub mod monitor_svg;
 pub mod shap;
 pub mod shap_svg;
 pub mod svg;
+mod sweep;
 mod text;
 
 use std::str::FromStr;

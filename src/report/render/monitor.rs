@@ -7,8 +7,9 @@ use std::fmt::Write;
 use crate::fairness::plan::Bound;
 use crate::fairness::report::{AttributeReport, GroupReport};
 use crate::monitor::report::{ColumnDrift, GateKind, MonitorGate, MonitorReport, WindowReport};
-use crate::report::render::document::{number, with_interval, Block, Table};
-use crate::report::render::monitor_svg::{drift_heatmap, line_chart, Line};
+use crate::report::render::block::{number, with_interval, Block, Table};
+use crate::report::render::line_svg::{line_chart, Line, XAxis};
+use crate::report::render::monitor_svg::{drift_heatmap, short_time};
 use crate::report::render::{html, markdown, text};
 
 /// The metrics shown per window in the tables (their headline values).
@@ -166,9 +167,11 @@ fn attribute_charts(report: &MonitorReport, attribute: &str) -> Vec<String> {
                 .collect(),
         })
         .collect();
+    let labels: Vec<String> =
+        report.windows.iter().map(|w| short_time(&w.start).to_owned()).collect();
     let mut charts = vec![line_chart(
         &format!("{attribute}: differences between groups (0 is parity)"),
-        &starts(report),
+        &XAxis::Windows(&labels),
         &lines,
         Some(0.0),
     )];
@@ -203,7 +206,7 @@ fn attribute_charts(report: &MonitorReport, attribute: &str) -> Vec<String> {
             .collect();
         charts.push(line_chart(
             &format!("{attribute}: {label} per group"),
-            &starts(report),
+            &XAxis::Windows(&labels),
             &lines,
             None,
         ));
