@@ -88,6 +88,7 @@ fn bench_bootstrap(c: &mut Criterion) {
         negative_label: Some("0".into()),
         favorable_is_positive: true,
         missing: None,
+        sweep: None,
     };
     let plan = AuditConfig {
         label: "label".into(),

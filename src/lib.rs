@@ -82,8 +82,9 @@ pub use fairness::plan::{
 };
 pub use fairness::privileged::{Aif360Metrics, SideSummary};
 pub use fairness::report::{
-    AttributeReport, FairnessReport, FourFifthsRule, GateResult, GroupReport, LabelInfo,
-    MissingReport, OutcomeInfo, PrivilegedComparison, FAIRNESS_SCHEMA,
+    AttributeReport, AttributeSweep, FairnessReport, FourFifthsRule, GateResult, GroupReport,
+    GroupSweep, LabelInfo, MissingReport, OutcomeInfo, PrivilegedComparison, SweepRates,
+    ThresholdSweep, FAIRNESS_SCHEMA,
 };
 pub use fairness::state::{Counted, CountsState, StateCell, COUNTS_SCHEMA};
 pub use model::additive::AdditiveScore;

@@ -8,10 +8,10 @@ mod declarations;
 
 use declarations::{assert_same_keys, camel_case, field_names, interface_keys};
 use sextant::{
-    Aif360Metrics, AttributeReport, AuditConfig, Counted, CountsState, CsvPreview, ErrorKind,
-    ExplanationsConfig, FairnessReport, GateResult, GroupReport, LimeExplanation, Metrics,
-    MissingReport, ShapExplanation, SideSummary, COUNTS_SCHEMA, FAIRNESS_SCHEMA, LIME_SCHEMA,
-    SHAP_SCHEMA,
+    Aif360Metrics, AttributeReport, AttributeSweep, AuditConfig, Counted, CountsState, CsvPreview,
+    ErrorKind, ExplanationsConfig, FairnessReport, GateResult, GroupReport, LimeExplanation,
+    Metrics, MissingReport, ShapExplanation, SideSummary, SweepRates, ThresholdSweep,
+    COUNTS_SCHEMA, FAIRNESS_SCHEMA, LIME_SCHEMA, SHAP_SCHEMA,
 };
 
 fn declarations() -> String {
@@ -98,4 +98,7 @@ fn result_fields_are_declared_both_ways() {
     assert_same_keys(&text, "LimeExplanation", &fields::<LimeExplanation>(), same, &[]);
     assert_same_keys(&text, "CountsState", &fields::<CountsState>(), same, &[]);
     assert_same_keys(&text, "CountedSettings", &fields::<Counted>(), same, &[]);
+    assert_same_keys(&text, "ThresholdSweep", &fields::<ThresholdSweep>(), same, &[]);
+    assert_same_keys(&text, "SweepRates", &fields::<SweepRates>(), same, &[]);
+    assert_same_keys(&text, "AttributeSweep", &fields::<AttributeSweep>(), same, &[]);
 }

@@ -17,4 +17,5 @@ pub use render::monitor_svg::drift_heatmap;
 pub use render::shap::{shap_html, shap_json, shap_text};
 pub use render::shap_svg::{bar, beeswarm, waterfall};
 pub use render::svg::rate_chart;
+pub use render::sweep::{sweep_chart, SweepChart};
 pub use render::{audit_html, monitor_json, render, to_json, Format};

@@ -130,6 +130,12 @@ export interface FairnessOptions extends LongWork {
   /** Lower limits per metric, e.g. `{disparate_impact: 0.8}`. */
   min?: Record<string, number>;
   gates?: GateOption[];
+  /**
+   * Also audit the score at every threshold 0.00, 0.01, …, 1.00: the report's `sweep` holds each
+   * metric, accuracy and each group's rates by threshold (a score only, without `sampleWeight`;
+   * not with `fromCounts`).
+   */
+  sweep?: boolean;
 }
 
 export interface AuditConfig extends FairnessOptions {
@@ -388,13 +394,47 @@ export interface FairnessReport {
   missing?: MissingReport;
   gates: GateResult[];
   passed: boolean;
+  /** With `sweep: true`: the metrics at every threshold of the score. */
+  sweep?: ThresholdSweep;
+}
+
+/**
+ * A score's threshold swept over [0, 1] in steps of 0.01: the value at each threshold is what
+ * `fairness()` with that `threshold` reports. Every series has one value per threshold, `null`
+ * where the value is undefined.
+ */
+export interface ThresholdSweep {
+  /** 0, 0.01, …, 1 (a row is positive when its score is at least the threshold). */
+  thresholds: number[];
+  /** Rows whose score lies outside [0, 1]. */
+  outside_rows: number;
+  overall: SweepRates;
+  attributes: AttributeSweep[];
+}
+
+/** Rates of a group (or of all rows) at each threshold. */
+export interface SweepRates {
+  selection_rate: Array<number | null>;
+  tpr: Array<number | null>;
+  fpr: Array<number | null>;
+  precision: Array<number | null>;
+  accuracy: Array<number | null>;
+}
+
+/** One attribute at each threshold. */
+export interface AttributeSweep {
+  attribute: string;
+  /** fairlearn metric name → its value with fairlearn's defaults (what a gate checks) at each threshold. */
+  metrics: Record<string, Array<number | null>>;
+  /** Its groups, in the order of the report's groups; each with its rates. */
+  groups: Array<SweepRates & { group: string }>;
 }
 
 /** The formats of a monitoring report. */
 export type MonitorFormat = 'text' | 'json' | 'markdown' | 'html' | 'openmetrics';
 
 /** The options of `monitor()`: those of `fairness()` for every window, and the windows, drift and gates. */
-export interface MonitorOptions extends Omit<FairnessOptions, 'fromCounts' | 'data'> {
+export interface MonitorOptions extends Omit<FairnessOptions, 'fromCounts' | 'data' | 'sweep'> {
   /** The log to monitor. */
   data: CsvData;
   /** The column of the rows' times: RFC 3339 date-times (no offset means UTC), ISO dates or Unix epoch seconds. */
@@ -571,6 +611,8 @@ export interface CombinedReport { fairness: FairnessReport; shap?: ShapExplanati
 
 export type ChartRequest =
   | { kind: 'rates'; report: FairnessReport; attribute: string | number }
+  /** A report audited with `sweep: true`: its differences (the default), or each group's selection rate or accuracy, by threshold. */
+  | { kind: 'sweep'; report: FairnessReport; attribute: string | number; metric?: 'differences' | 'selection_rate' | 'accuracy' }
   | { kind: 'waterfall'; report: ShapExplanation; row: number; title?: string }
   | { kind: 'bar' | 'beeswarm'; report: ShapExplanation }
   | { kind: 'lime'; report: LimeExplanation; row: number; title?: string };

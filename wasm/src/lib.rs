@@ -421,6 +421,7 @@ pub fn render_html(report: JsValue) -> Result<String, JsValue> {
 }
 
 /// One SVG chart: `{kind: "rates", report, attribute}` (a fairness attribute's group rates),
+/// `{kind: "sweep", report, attribute, metric}` (its threshold sweep),
 /// `{kind: "waterfall" | "lime", report, row}`, or `{kind: "bar" | "beeswarm", report}`.
 ///
 /// # Errors

@@ -5,7 +5,7 @@ use js_sys::Reflect;
 use serde::de::DeserializeOwned;
 use sextant::report::{
     audit_html, bar, beeswarm, lime_html, monitor_html, rate_chart, render, shap_html, signed_bar,
-    waterfall,
+    sweep_chart, waterfall, SweepChart,
 };
 use sextant::{
     FairnessReport, Format, LimeExplanation, MonitorReport, ShapExplanation, FAIRNESS_SCHEMA,
@@ -53,6 +53,18 @@ pub fn html(report: &JsValue) -> Result<String, JsValue> {
     }
 }
 
+/// The index of the attribute `wanted` (its name or its index) in `fairness`.
+fn attribute_index(fairness: &FairnessReport, wanted: &JsValue) -> Result<usize, JsValue> {
+    fairness
+        .attributes
+        .iter()
+        .enumerate()
+        .position(|(i, a)| {
+            wanted.as_string().as_deref() == Some(&a.attribute) || wanted.as_f64() == Some(i as f64)
+        })
+        .ok_or_else(|| option_error("attribute", "no such attribute in the report"))
+}
+
 /// One chart of a result.
 pub fn svg(chart: &JsValue) -> Result<String, JsValue> {
     let kind = get(chart, "kind").as_string().unwrap_or_default();
@@ -71,18 +83,26 @@ pub fn svg(chart: &JsValue) -> Result<String, JsValue> {
     match kind.as_str() {
         "rates" => {
             let fairness: FairnessReport = parse(report, "fairness")?;
-            let wanted = get(chart, "attribute");
-            let attribute = fairness
-                .attributes
-                .iter()
-                .enumerate()
-                .find(|(i, a)| {
-                    wanted.as_string().as_deref() == Some(&a.attribute)
-                        || wanted.as_f64() == Some(*i as f64)
-                })
-                .map(|(_, a)| a)
-                .ok_or_else(|| option_error("attribute", "no such attribute in the report"))?;
-            Ok(rate_chart(attribute, Some(&fairness.overall)))
+            let index = attribute_index(&fairness, &get(chart, "attribute"))?;
+            Ok(rate_chart(&fairness.attributes[index], Some(&fairness.overall)))
+        }
+        "sweep" => {
+            let fairness: FairnessReport = parse(report, "fairness")?;
+            let index = attribute_index(&fairness, &get(chart, "attribute"))?;
+            let which = match get(chart, "metric").as_string() {
+                None => SweepChart::Differences,
+                Some(name) => SweepChart::from_name(&name).ok_or_else(|| {
+                    option_error(
+                        "metric",
+                        &format!(
+                            "unknown sweep chart `{name}` (expected differences, selection_rate or accuracy)"
+                        ),
+                    )
+                })?,
+            };
+            sweep_chart(&fairness, index, which).ok_or_else(|| {
+                option_error("report", "the report has no sweep: audit a score with sweep: true")
+            })
         }
         "waterfall" | "bar" | "beeswarm" => {
             let shap: ShapExplanation = parse(report, "shap")?;
@@ -104,7 +124,9 @@ pub fn svg(chart: &JsValue) -> Result<String, JsValue> {
         }
         other => Err(option_error(
             "kind",
-            &format!("unknown chart `{other}` (expected rates, waterfall, bar, beeswarm or lime)"),
+            &format!(
+                "unknown chart `{other}` (expected rates, sweep, waterfall, bar, beeswarm or lime)"
+            ),
         )),
     }
 }

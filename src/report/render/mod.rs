@@ -16,7 +16,7 @@ pub mod monitor_svg;
 pub mod shap;
 pub mod shap_svg;
 pub mod svg;
-mod sweep;
+pub mod sweep;
 mod text;
 
 use std::str::FromStr;

@@ -31,61 +31,97 @@ pub(super) fn sweep_blocks(report: &FairnessReport, sweep: &ThresholdSweep) -> V
         ));
     }
     let mut blocks = vec![Block::Heading("Threshold sweep".into()), Block::Paragraph(intro)];
-    let mark = chosen.map(|t| (t, format!("threshold {t}")));
     for attribute in &sweep.attributes {
         blocks.push(Block::Heading(format!("Threshold sweep: {}", attribute.attribute)));
-        let axis = XAxis::Numbers {
-            values: &sweep.thresholds,
-            title: "threshold",
-            mark: mark.as_ref().map(|(t, label)| (*t, label.as_str())),
-        };
-        let differences: Vec<Line<'_>> = FOLLOWED
-            .iter()
-            .filter(|m| m.ends_with("_difference"))
-            .filter_map(|&m| {
-                attribute.metrics.get(m).map(|values| Line {
-                    name: m,
-                    values: values.clone(),
-                    bands: Vec::new(),
-                })
-            })
-            .collect();
-        blocks.push(Block::Figure(line_chart(
-            &format!(
-                "{}: differences between groups by threshold (0 is parity)",
-                attribute.attribute
-            ),
-            &axis,
-            &differences,
-            Some(0.0),
-        )));
-        for (label, rate) in [
-            (
-                "selection rate",
-                (|r: &SweepRates| &r.selection_rate) as fn(&SweepRates) -> &Vec<Option<f64>>,
-            ),
-            ("accuracy", |r: &SweepRates| &r.accuracy),
-        ] {
-            let mut lines: Vec<Line<'_>> = attribute
-                .groups
-                .iter()
-                .map(|g| Line { name: &g.group, values: rate(&g.rates).clone(), bands: Vec::new() })
-                .collect();
-            lines.push(Line {
-                name: "all rows",
-                values: rate(&sweep.overall).clone(),
-                bands: Vec::new(),
-            });
-            blocks.push(Block::Figure(line_chart(
-                &format!("{}: {label} per group by threshold", attribute.attribute),
-                &axis,
-                &lines,
-                None,
-            )));
+        for chart in SweepChart::ALL {
+            blocks.push(Block::Figure(draw(report, sweep, attribute, chart)));
         }
         blocks.push(Block::Table(tenths_table(sweep, attribute)));
     }
     blocks
+}
+
+/// One chart of an attribute's threshold sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepChart {
+    /// The headline differences between groups (fairlearn's defaults), with parity at 0.
+    Differences,
+    /// Each group's selection rate, and that of all rows.
+    SelectionRate,
+    /// Each group's accuracy, and that of all rows.
+    Accuracy,
+}
+
+impl SweepChart {
+    /// Every chart, in the report's order.
+    pub const ALL: [SweepChart; 3] =
+        [SweepChart::Differences, SweepChart::SelectionRate, SweepChart::Accuracy];
+
+    /// The chart named `name`: `differences`, `selection_rate` or `accuracy`.
+    pub fn from_name(name: &str) -> Option<SweepChart> {
+        match name {
+            "differences" => Some(SweepChart::Differences),
+            "selection_rate" => Some(SweepChart::SelectionRate),
+            "accuracy" => Some(SweepChart::Accuracy),
+            _ => None,
+        }
+    }
+}
+
+/// The SVG chart `chart` of the sweep of the attribute at `attribute` (its index in the
+/// report); `None` when the report has no sweep or no such attribute.
+pub fn sweep_chart(report: &FairnessReport, attribute: usize, chart: SweepChart) -> Option<String> {
+    let sweep = report.sweep.as_ref()?;
+    let swept = sweep.attributes.get(attribute)?;
+    Some(draw(report, sweep, swept, chart))
+}
+
+/// Picks one rate's values at each threshold.
+type Series = fn(&SweepRates) -> &Vec<Option<f64>>;
+
+fn draw(
+    report: &FairnessReport,
+    sweep: &ThresholdSweep,
+    attribute: &AttributeSweep,
+    chart: SweepChart,
+) -> String {
+    let mark = report.outcome.threshold.map(|t| (t, format!("threshold {t}")));
+    let axis = XAxis::Numbers {
+        values: &sweep.thresholds,
+        title: "threshold",
+        mark: mark.as_ref().map(|(t, label)| (*t, label.as_str())),
+    };
+    let name = &attribute.attribute;
+    let (title, rate): (String, Series) = match chart {
+        SweepChart::Differences => {
+            let differences: Vec<Line<'_>> = FOLLOWED
+                .iter()
+                .filter(|m| m.ends_with("_difference"))
+                .filter_map(|&m| {
+                    attribute.metrics.get(m).map(|values| Line {
+                        name: m,
+                        values: values.clone(),
+                        bands: Vec::new(),
+                    })
+                })
+                .collect();
+            let title = format!("{name}: differences between groups by threshold (0 is parity)");
+            return line_chart(&title, &axis, &differences, Some(0.0));
+        }
+        SweepChart::SelectionRate => {
+            (format!("{name}: selection rate per group by threshold"), |r| &r.selection_rate)
+        }
+        SweepChart::Accuracy => {
+            (format!("{name}: accuracy per group by threshold"), |r| &r.accuracy)
+        }
+    };
+    let mut lines: Vec<Line<'_>> = attribute
+        .groups
+        .iter()
+        .map(|g| Line { name: &g.group, values: rate(&g.rates).clone(), bands: Vec::new() })
+        .collect();
+    lines.push(Line { name: "all rows", values: rate(&sweep.overall).clone(), bands: Vec::new() });
+    line_chart(&title, &axis, &lines, None)
 }
 
 /// The attribute's followed metrics, the accuracy and the selection rate at 0.0, 0.1, …, 1.0.

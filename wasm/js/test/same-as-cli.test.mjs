@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { init, version, fairness, audit, count, monitor, explainShap, explainLime, renderHtml, LimeExplainer } from 'sextant-audit';
+import { init, version, fairness, audit, count, monitor, explainShap, explainLime, renderHtml, renderSvg, LimeExplainer } from 'sextant-audit';
 import { at, bytes, cli, reference, repo, text } from './helpers.mjs';
 
 before(() => init());
@@ -34,6 +34,29 @@ test('fairness on the demo data equals the CLI, with bootstrap, privileged group
     '--privileged', 'sex=male', '--privileged', 'age_group=25-45', '--bootstrap', '300',
     '--confidence', '0.9', '--seed', '7', '--max', 'demographic_parity_difference=0.1',
     '--min', 'disparate_impact=0.8', '--format', 'html']), 'renderHtml is the CLI\'s HTML');
+});
+
+test('a threshold sweep equals `sextant fairness --sweep`, and draws its charts', () => {
+  const source = 'datasets/demo/loans.csv';
+  const options = { data: text(source), source, label: 'repaid', score: 'score', sensitive: ['sex', 'sex&age_group'], sweep: true };
+  const flags = ['fairness', source, '--label', 'repaid', '--score', 'score', '--sensitive', 'sex',
+    '--sensitive', 'sex&age_group', '--sweep'];
+  const ours = fairness(options);
+  assert.equal(JSON.stringify(ours), cli([...flags, '--format', 'json']));
+  assert.equal(renderHtml(ours).trimEnd(), cli([...flags, '--format', 'html']));
+  assert.equal(ours.sweep.thresholds.length, 101);
+  const at29 = fairness({ ...options, sweep: false, threshold: 0.29 });
+  assert.equal(ours.sweep.attributes[1].metrics.equalized_odds_difference[29], at29.attributes[1].metrics.equalized_odds_difference.default);
+  for (const [metric, title] of [[undefined, 'differences between groups'], ['selection_rate', 'selection rate per group'], ['accuracy', 'accuracy per group']]) {
+    const svg = renderSvg({ kind: 'sweep', report: ours, attribute: 'sex', metric });
+    assert.match(svg, new RegExp(`^<svg[^]*sex: ${title} by threshold[^]*</svg>$`));
+  }
+  assert.throws(() => renderSvg({ kind: 'sweep', report: ours, attribute: 0, metric: 'tpr' }), { code: 'invalid_option', message: /unknown sweep chart `tpr`/ });
+  assert.throws(() => renderSvg({ kind: 'sweep', report: at29, attribute: 0 }), { code: 'invalid_option', message: /no sweep/ });
+  // Where there is nothing to sweep, the option names the key as JavaScript spells it.
+  assert.throws(() => fairness({ ...options, score: undefined, pred: 'approved' }), { code: 'invalid_option', message: /sweep.*needs a score \(score, or a model\)/ });
+  assert.throws(() => fairness({ ...options, sampleWeight: 'income_k' }), { code: 'invalid_option', message: /sweep.*drop sampleWeight/ });
+  assert.throws(() => monitor({ ...options, time: 'applicant_id', window: 'rows:5000' }), { code: 'invalid_option', message: /sweep/ });
 });
 
 test('monitor on the demo decision log equals `sextant monitor` in every format', () => {
