@@ -125,6 +125,7 @@ function auditOptions() {
   if (score) {
     options.score = score;
     options.threshold = Number($('threshold').value);
+    if ($('sweep').checked) options.sweep = true;
   } else options.pred = pred;
   // One privileged group per attribute: `sex=male; race=White`.
   const privileged = $('privileged').value.split(';').map((p) => p.trim()).filter(Boolean);
@@ -456,9 +457,10 @@ $('background-file').addEventListener('change', async (e) => {
   const file = e.target.files[0];
   state.background = file ? await readFile(file) : null;
 });
-/** The threshold applies to a score only: disabled when a 0/1 prediction is audited. */
+/** The threshold and its sweep apply to a score only: disabled when a 0/1 prediction is audited. */
 function updateThreshold() {
   $('threshold').disabled = !$('score-column').value;
+  $('sweep').disabled = !$('score-column').value;
 }
 // A prediction and a score exclude each other: the one chosen last is audited.
 $('score-column').addEventListener('change', () => { if ($('score-column').value) $('prediction-column').value = ''; updateThreshold(); });

@@ -73,7 +73,12 @@ const MEANING = {
   aif360: 'AIF360\'s comparison of the privileged group with all the others: differences are signed '
     + '(unprivileged minus privileged, so negative values disfavour the unprivileged), and disparate impact is their ratio of '
     + 'selection rates. They differ from fairlearn\'s because they compare two sides, not every pair of groups.',
+  sweep: 'Each metric as the score\'s threshold moves from 0 to 1 in steps of 0.01, as an audit at that threshold reports it: '
+    + 'where fairness and accuracy trade off, and how the chosen threshold (the dotted line) compares with the others.',
 };
+
+/** The sweep's columns at every tenth threshold. */
+const SWEEP_COLUMNS = ['demographic_parity_difference', 'demographic_parity_ratio', 'equal_opportunity_difference', 'equalized_odds_difference'];
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -202,6 +207,38 @@ export function renderReport(element, report, { renderSvg } = {}) {
     if (attribute.warnings.length) section.append(el('ul', { class: 'warnings' }, ...attribute.warnings.map((w) => el('li', {}, w))));
     element.append(section);
   }
+  if (report.sweep) element.append(sweepSection(report, renderSvg));
+}
+
+/** The threshold sweep of `report`: per attribute, its charts (with `renderSvg`) and a table at every tenth threshold. */
+function sweepSection(report, renderSvg) {
+  const { sweep } = report;
+  const section = el('section', { class: 'sweep', 'data-sweep': '' }, el('h3', {}, 'Threshold sweep'),
+    el('p', { class: 'meaning' }, MEANING.sweep));
+  if (sweep.outside_rows > 0) {
+    section.append(el('p', { class: 'warnings' }, `${sweep.outside_rows} rows have a score outside [0, 1]: positive at every threshold or at none.`));
+  }
+  const cell = (series, k) => {
+    const value = series?.[k];
+    return el('td', {}, value === null || value === undefined ? 'n/a' : format(value));
+  };
+  for (const [index, attribute] of sweep.attributes.entries()) {
+    section.append(el('h4', {}, `Threshold sweep: ${attribute.attribute}`));
+    if (renderSvg) {
+      for (const metric of ['differences', 'selection_rate', 'accuracy']) {
+        const figure = el('figure', {});
+        figure.innerHTML = renderSvg({ kind: 'sweep', report, attribute: index, metric });
+        section.append(figure);
+      }
+    }
+    const rows = sweep.thresholds.flatMap((t, k) => (k % 10 === 0 ? [el('tr', {}, el('th', { scope: 'row' }, t.toFixed(2)),
+      cell(sweep.overall.accuracy, k), cell(sweep.overall.selection_rate, k),
+      ...SWEEP_COLUMNS.map((m) => cell(attribute.metrics[m], k)))] : []));
+    section.append(el('div', { class: 'table-wrap' }, el('table', {}, el('caption', {}, `${attribute.attribute} at every tenth threshold`),
+      el('thead', {}, el('tr', {}, ...['threshold', 'accuracy', 'selection_rate', ...SWEEP_COLUMNS].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, ...rows))));
+  }
+  return section;
 }
 
 /** Adds REPORT_CSS to `root` (a document or a shadow root) once. */

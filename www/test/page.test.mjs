@@ -348,3 +348,31 @@ test('the report says what its numbers mean: ideals, gate verdicts on cells, a g
   assertLocal(session);
   await page.close();
 });
+
+test('the threshold sweep shows each metric by threshold, as `sextant fairness --sweep`, and only for a score', async () => {
+  const session = await openDemo();
+  const { page } = session;
+  await page.check('#sweep');
+  await page.click('#run-audit');
+  await page.waitForSelector('[data-sweep] figure svg');
+  const expected = JSON.parse(cli(['fairness', 'datasets/demo/loans.csv', '--label', 'repaid', '--score', 'score', '--threshold', '0.5',
+    '--sensitive', 'sex', '--sensitive', 'age_group', '--sensitive', 'sex&age_group', '--privileged', 'sex=male', '--sweep', '--format', 'json']));
+  const charts = await page.$$eval('[data-sweep] figure svg title', (titles) => titles.map((t) => t.textContent).filter((t) => t.includes('by threshold')));
+  assert.equal(charts.length, 3 * expected.attributes.length, charts.join('\n'));
+  // The table's row at 0.50 shows the sweep's values (four decimals).
+  const row = await page.$$eval('[data-sweep] table', (tables) => [...tables[0].querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent)));
+  const half = row.find((cells) => cells[0] === '0.50');
+  assert.equal(half[1], expected.sweep.overall.accuracy[50].toFixed(4));
+  assert.equal(half[3], expected.sweep.attributes[0].metrics.demographic_parity_difference[50].toFixed(4));
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  assert.equal(readFileSync(await json.path(), 'utf8').trimEnd(), JSON.stringify(expected), 'the exported JSON is the CLI\'s, sweep included');
+  await page.locator('[data-sweep]').screenshot({ path: path.join(shots, '9-threshold-sweep.png') });
+  // A 0/1 prediction has no threshold to sweep.
+  await page.selectOption('#prediction-column', 'approved');
+  assert.ok(await page.isDisabled('#sweep'));
+  await page.click('#run-audit');
+  await page.waitForFunction(() => document.getElementById('report').textContent.includes('prediction approved'));
+  assert.equal(await page.$('[data-sweep]'), null, 'no sweep for predictions');
+  assertLocal(session);
+  await page.close();
+});
