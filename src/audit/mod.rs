@@ -109,7 +109,7 @@ pub fn run(
     let mut report = audit(&plan, &counted, &source, progress)?;
     report.outcome.class = class;
     if let Some(sweep) = &counted.sweep {
-        report.sweep = Some(threshold_sweep(&plan, &counted, sweep, &source)?);
+        report.sweep = Some(threshold_sweep(&plan, &counted, sweep, &source, progress)?);
     }
     let explanations = match &explaining {
         Some(explaining) => explaining.run(model.as_deref(), inputs, progress)?,

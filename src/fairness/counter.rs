@@ -355,7 +355,8 @@ impl<'p> Counter<'p> {
 
     #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
     /// Whether the groups counted stay within the plan's limits (`max_groups` values per
-    /// attribute, a million combinations), as the sequential count checks row by row.
+    /// attribute, a million combinations, ten thousand for a threshold sweep), as the sequential
+    /// count checks row by row.
     pub(crate) fn fits_limits(&self) -> bool {
         let mut distinct = DistinctValues::new(self.plan);
         let nowhere = Location::default();
@@ -701,6 +702,10 @@ struct DistinctValues {
 /// The most combinations of sensitive values the counts hold (a cell is some 100 bytes).
 const MAX_COMBINATIONS: usize = 1_000_000;
 
+/// The most combinations of sensitive values a threshold sweep follows: each keeps a score
+/// histogram of 1.6 KB, and each of the sweep's 101 thresholds audits every group again.
+const MAX_SWEEP_COMBINATIONS: usize = 10_000;
+
 impl DistinctValues {
     fn new(plan: &FairnessPlan) -> Self {
         let attributes = plan
@@ -722,6 +727,7 @@ impl DistinctValues {
     ///
     /// # Errors
     /// An attribute with more than `max_groups` groups, or more than [`MAX_COMBINATIONS`]
+    /// ([`MAX_SWEEP_COMBINATIONS`] for a threshold sweep)
     /// combinations, placed at `at` (the line that passed the limit).
     fn add(&mut self, values: &[String], plan: &FairnessPlan, at: Location) -> Result<()> {
         let max_groups = plan.groups.max_groups;
@@ -737,6 +743,15 @@ impl DistinctValues {
             }
         }
         self.combinations += 1;
+        if plan.sweep && self.combinations > MAX_SWEEP_COMBINATIONS {
+            return Err(Error::invalid_value(
+                at,
+                format!(
+                    "the sensitive columns ({}) take more than {MAX_SWEEP_COMBINATIONS} combinations of values, more than a threshold sweep follows; sweep fewer or coarser attributes",
+                    plan.sensitive_columns.join(", ")
+                ),
+            ));
+        }
         if self.combinations > MAX_COMBINATIONS {
             return Err(Error::invalid_value(
                 at,

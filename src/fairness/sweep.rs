@@ -8,7 +8,7 @@
 //! over the scores as if sorted), and each threshold is audited as `sextant fairness
 //! --threshold t` audits it: the sweep's value at `t` is exactly that audit's.
 
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
 use crate::fairness::audit::audit;
 use crate::fairness::confusion::Confusion;
 use crate::fairness::counter::CountedData;
@@ -18,7 +18,7 @@ use crate::fairness::plan::{FairnessPlan, Outcome};
 use crate::fairness::report::{
     AttributeSweep, GroupReport, GroupSweep, SweepRates, ThresholdSweep,
 };
-use crate::progress::NoProgress;
+use crate::progress::{NoProgress, Progress};
 
 /// Steps of the grid: the thresholds are `k / SWEEP_STEPS` for `k` in `0..=SWEEP_STEPS`.
 pub const SWEEP_STEPS: u32 = 100;
@@ -121,16 +121,27 @@ pub struct SweepCounts {
     pub cells: Vec<(Vec<String>, ScoreHistogram)>,
 }
 
-/// The sweep of `data` audited as `plan` says, at every threshold of the grid.
+/// Combinations of sensitive values from which a sweep reports its progress (a fraction of
+/// a second of work and more).
+const LONG_SWEEP_CELLS: usize = 1_000;
+
+/// The sweep of `data` audited as `plan` says, at every threshold of the grid; `progress`
+/// hears of each threshold when the sweep is long (many groups), and may cancel it.
 ///
 /// # Errors
-/// Those of [`audit`] (an attribute not counted, a privileged group that does not occur).
+/// Those of [`audit`] (an attribute not counted, a privileged group that does not occur), or
+/// cancellation.
 pub fn threshold_sweep(
     plan: &FairnessPlan,
     data: &CountedData,
     sweep: &SweepCounts,
     source: &str,
+    progress: &mut dyn Progress,
 ) -> Result<ThresholdSweep> {
+    let long = sweep.cells.len() >= LONG_SWEEP_CELLS;
+    if long {
+        progress.start("threshold sweep", u64::from(SWEEP_STEPS) + 1);
+    }
     let thresholds = sweep_thresholds();
     let per_cell: Vec<(Vec<&str>, Vec<Confusion>)> = sweep
         .cells
@@ -143,13 +154,16 @@ pub fn threshold_sweep(
     let mut result = ThresholdSweep {
         thresholds: thresholds.clone(),
         outside_rows: sweep.cells.iter().map(|(_, h)| h.outside).sum(),
-        overall: SweepRates::default(),
+        overall: SweepRates::with_capacity(thresholds.len()),
         attributes: plan
             .attributes
             .iter()
             .map(|a| AttributeSweep {
                 attribute: a.name.clone(),
-                metrics: METRIC_NAMES.iter().map(|&m| (m.to_owned(), Vec::new())).collect(),
+                metrics: METRIC_NAMES
+                    .iter()
+                    .map(|&m| (m.to_owned(), Vec::with_capacity(thresholds.len())))
+                    .collect(),
                 groups: Vec::new(),
             })
             .collect(),
@@ -184,18 +198,41 @@ pub fn threshold_sweep(
                 into.groups = attribute
                     .groups
                     .iter()
-                    .map(|g| GroupSweep { group: g.group.clone(), rates: SweepRates::default() })
+                    .map(|g| GroupSweep {
+                        group: g.group.clone(),
+                        rates: SweepRates::with_capacity(thresholds.len()),
+                    })
                     .collect();
             }
             for (into, group) in into.groups.iter_mut().zip(&attribute.groups) {
                 into.rates.push(group);
             }
         }
+        if progress.cancelled() {
+            return Err(ErrorKind::Cancelled.into());
+        }
+        if long {
+            progress.advance(1);
+        }
+    }
+    if long {
+        progress.finish();
     }
     Ok(result)
 }
 
 impl SweepRates {
+    /// Empty series with room for `n` thresholds each.
+    fn with_capacity(n: usize) -> Self {
+        SweepRates {
+            selection_rate: Vec::with_capacity(n),
+            tpr: Vec::with_capacity(n),
+            fpr: Vec::with_capacity(n),
+            precision: Vec::with_capacity(n),
+            accuracy: Vec::with_capacity(n),
+        }
+    }
+
     fn push(&mut self, group: &GroupReport) {
         self.selection_rate.push(group.selection_rate);
         self.tpr.push(group.tpr);

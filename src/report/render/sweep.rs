@@ -76,6 +76,9 @@ pub fn sweep_chart(report: &FairnessReport, attribute: usize, chart: SweepChart)
     Some(draw(report, sweep, swept, chart))
 }
 
+/// The most groups whose lines a chart draws (two rounds of the palette, the second dashed).
+const MAX_DRAWN_GROUPS: usize = 14;
+
 /// Picks one rate's values at each threshold.
 type Series = fn(&SweepRates) -> &Vec<Option<f64>>;
 
@@ -115,12 +118,23 @@ fn draw(
             (format!("{name}: accuracy per group by threshold"), |r| &r.accuracy)
         }
     };
-    let mut lines: Vec<Line<'_>> = attribute
-        .groups
-        .iter()
-        .map(|g| Line { name: &g.group, values: rate(&g.rates).clone(), bands: Vec::new() })
-        .collect();
+    // Past two rounds of the palette, lines of groups can no longer be told apart.
+    let drawn = attribute.groups.len() <= MAX_DRAWN_GROUPS;
+    let mut lines: Vec<Line<'_>> = if drawn {
+        attribute
+            .groups
+            .iter()
+            .map(|g| Line { name: &g.group, values: rate(&g.rates).clone(), bands: Vec::new() })
+            .collect()
+    } else {
+        Vec::new()
+    };
     lines.push(Line { name: "all rows", values: rate(&sweep.overall).clone(), bands: Vec::new() });
+    let title = if drawn {
+        title
+    } else {
+        format!("{title} ({} groups, too many to draw: all rows only)", attribute.groups.len())
+    };
     line_chart(&title, &axis, &lines, None)
 }
 
