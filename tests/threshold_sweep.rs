@@ -217,3 +217,35 @@ fn a_sweep_without_scores_to_sweep_is_refused() {
         ["fairness", &data, "--label", "y", "--pred", "y", "--sensitive", "g", "--sweep"];
     assert_error(&predictions, &["--sweep", "needs a score (--score, or a model)"]);
 }
+
+#[test]
+fn a_sweep_follows_a_bounded_number_of_groups_and_draws_the_few() {
+    let dir = scratch("sweep_groups");
+    let csv = |groups: u32| {
+        let mut text = String::from("y,s,g\n");
+        for i in 0..groups * 2 {
+            text.push_str(&format!("{},{:.3},g{}\n", i % 2, f64::from(i % 97) / 96.0, i % groups));
+        }
+        text
+    };
+    let many = write(&dir, "many.csv", csv(10_001).as_bytes());
+    let flags = ["--label", "y", "--score", "s", "--sensitive", "g", "--max-groups", "20000"];
+    let mut args = vec!["fairness", many.as_str()];
+    args.extend(flags);
+    args.push("--sweep");
+    assert_error(&args, &["line 10002", "more than 10000 combinations", "threshold sweep"]);
+    // Without the sweep the same data is audited.
+    assert_eq!(sextant(&args[..args.len() - 1]).status.code(), Some(0));
+    // Twenty groups: their rates are in the JSON, and the charts draw all rows only.
+    let twenty = write(&dir, "twenty.csv", csv(20).as_bytes());
+    let mut args = vec!["fairness", twenty.as_str()];
+    args.extend(flags);
+    args.extend(["--sweep", "--format", "html"]);
+    let html = String::from_utf8_lossy(&sextant(&args).stdout).into_owned();
+    assert!(
+        html.contains(
+            "g: selection rate per group by threshold (20 groups, too many to draw: all rows only)"
+        ),
+        "{html}"
+    );
+}
