@@ -87,6 +87,9 @@ pub use fairness::report::{
     ThresholdSweep, FAIRNESS_SCHEMA,
 };
 pub use fairness::state::{Counted, CountsState, StateCell, COUNTS_SCHEMA};
+pub use fairness::sweep::{
+    sweep_thresholds, threshold_sweep, ScoreHistogram, SweepCounts, SWEEP_STEPS,
+};
 pub use model::additive::AdditiveScore;
 pub use model::coefficients::LinearModel;
 pub use model::scoring::{score_csv, ScoredFormat, ScoringOptions, ScoringSummary};

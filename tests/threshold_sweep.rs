@@ -236,7 +236,7 @@ fn a_sweep_follows_a_bounded_number_of_groups_and_draws_the_few() {
     assert_error(&args, &["line 10002", "more than 10000 combinations", "threshold sweep"]);
     // Without the sweep the same data is audited.
     assert_eq!(sextant(&args[..args.len() - 1]).status.code(), Some(0));
-    // Twenty groups: their rates are in the JSON, and the charts draw all rows only.
+    // Twenty groups (more than 13): their rates are in the JSON, and the charts draw all rows only.
     let twenty = write(&dir, "twenty.csv", csv(20).as_bytes());
     let mut args = vec!["fairness", twenty.as_str()];
     args.extend(flags);

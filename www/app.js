@@ -231,8 +231,10 @@ async function runAudit() {
 // ---- over time ----------------------------------------------------------------------------
 
 function monitorOptions() {
+  // A monitor follows the chosen threshold over time: the audit's sweep is not its option.
+  const { sweep, ...audit } = auditOptions();
   return {
-    ...auditOptions(),
+    ...audit,
     time: $('time-column').value,
     window: $('window').value,
     drift: selected($('drift-columns')),

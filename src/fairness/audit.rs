@@ -26,7 +26,9 @@ use crate::stats::stream;
 /// The four-fifths rule's threshold on disparate impact.
 pub const FOUR_FIFTHS: f64 = 0.8;
 
-/// Audits `data` (named `source` in the report) as `plan` says.
+/// Audits `data` (named `source` in the report) as `plan` says, at the plan's threshold: the
+/// report's `sweep` is left empty, for [`crate::fairness::sweep::threshold_sweep`] to fill
+/// from the data's score histograms (as the audit pipeline does).
 ///
 /// # Errors
 /// When an attribute's column was not counted, or a privileged group does not occur.

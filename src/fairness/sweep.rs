@@ -8,7 +8,7 @@
 //! over the scores as if sorted), and each threshold is audited as `sextant fairness
 //! --threshold t` audits it: the sweep's value at `t` is exactly that audit's.
 
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::fairness::audit::audit;
 use crate::fairness::confusion::Confusion;
 use crate::fairness::counter::CountedData;
@@ -129,8 +129,8 @@ const LONG_SWEEP_CELLS: usize = 1_000;
 /// hears of each threshold when the sweep is long (many groups), and may cancel it.
 ///
 /// # Errors
-/// Those of [`audit`] (an attribute not counted, a privileged group that does not occur), or
-/// cancellation.
+/// A plan with sample weights (a sweep counts rows), those of [`audit`] (an attribute not
+/// counted, a privileged group that does not occur), or cancellation.
 pub fn threshold_sweep(
     plan: &FairnessPlan,
     data: &CountedData,
@@ -138,6 +138,12 @@ pub fn threshold_sweep(
     source: &str,
     progress: &mut dyn Progress,
 ) -> Result<ThresholdSweep> {
+    if plan.sample_weight.is_some() {
+        return Err(Error::invalid_option(
+            "sweep",
+            "a threshold sweep counts rows, not sample weights: drop ‹sample_weight› or the sweep",
+        ));
+    }
     let long = sweep.cells.len() >= LONG_SWEEP_CELLS;
     if long {
         progress.start("threshold sweep", u64::from(SWEEP_STEPS) + 1);

@@ -528,7 +528,7 @@ export interface MonitorGate {
 }
 
 /** The options of `count()`: what is counted. The report's options apply when the states are audited. */
-export type CountOptions = Omit<FairnessOptions, 'fromCounts' | 'bootstrap' | 'confidence' | 'seed' | 'max' | 'min' | 'gates' | 'privileged' | 'favorableLabel'> & { data: CsvData };
+export type CountOptions = Omit<FairnessOptions, 'fromCounts' | 'bootstrap' | 'confidence' | 'seed' | 'max' | 'min' | 'gates' | 'privileged' | 'favorableLabel' | 'sweep'> & { data: CsvData };
 
 /** `sextant.counts/v1`: confusion counts per combination of the sensitive columns. */
 export interface CountsState {

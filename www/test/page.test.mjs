@@ -71,6 +71,8 @@ test('over time: the demo decision log gives the CLI\'s monitor report, charts a
   assert.equal(await page.inputValue('#time-column'), 'decided_at');
   await page.selectOption('#window', '1mo');
   await page.selectOption('#drift-columns', ['income_k', 'credit_score']);
+  // The audit's threshold sweep is not a monitor's option: ticking it changes nothing here.
+  await page.check('#sweep');
   await page.click('#run-monitor');
   await page.waitForSelector('#monitor-report figure svg');
   await page.locator('#monitor-section').screenshot({ path: path.join(shots, '6-over-time.png') });

@@ -76,8 +76,9 @@ pub fn sweep_chart(report: &FairnessReport, attribute: usize, chart: SweepChart)
     Some(draw(report, sweep, swept, chart))
 }
 
-/// The most groups whose lines a chart draws (two rounds of the palette, the second dashed).
-const MAX_DRAWN_GROUPS: usize = 14;
+/// The most groups whose lines a chart draws: with the line of all rows, two rounds of the
+/// palette (the second dashed), so no two lines look alike.
+const MAX_DRAWN_GROUPS: usize = 13;
 
 /// Picks one rate's values at each threshold.
 type Series = fn(&SweepRates) -> &Vec<Option<f64>>;
