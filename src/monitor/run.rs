@@ -85,6 +85,7 @@ pub fn monitor<'a>(
     let by_time = |at: Timestamp| plan.window.index(at);
     let assign = match &ranks {
         Some(ranks) => Assign::ByRow(ranks),
+        None if plan.window.whole_days() => Assign::ByDay(&by_time),
         None => Assign::ByTime(&by_time),
     };
     let range = match plan.reference {

@@ -90,6 +90,16 @@ impl WindowSpec {
         }
     }
 
+    /// Whether every window is made of whole UTC days (`Nd`, weeks, months), so that a row's
+    /// window follows from its day alone.
+    pub fn whole_days(self) -> bool {
+        match self {
+            WindowSpec::Fixed { seconds } => seconds % DAY == 0,
+            WindowSpec::Week | WindowSpec::Month => true,
+            WindowSpec::Rows(_) => false,
+        }
+    }
+
     /// The start of calendar window `index` (see [`WindowSpec::index`]); `None` for
     /// `rows:N` and beyond chrono's years.
     pub fn start(self, index: i64) -> Option<Timestamp> {
