@@ -337,12 +337,12 @@ impl<'p> Gathered<'p> {
 /// first pass over the times gave each row (`rows:N`).
 pub(crate) enum Assign<'a> {
     /// By time, with [`crate::monitor::window::WindowSpec::index`].
-    ByTime(&'a dyn Fn(Timestamp) -> Option<i64>),
+    Time(&'a dyn Fn(Timestamp) -> Option<i64>),
     /// By time, with windows of whole days
     /// ([`crate::monitor::window::WindowSpec::whole_days`]): each day's window is found once.
-    ByDay(&'a dyn Fn(Timestamp) -> Option<i64>),
+    Day(&'a dyn Fn(Timestamp) -> Option<i64>),
     /// By the row's position in the input.
-    ByRow(&'a [i64]),
+    Row(&'a [i64]),
 }
 
 /// The columns a monitor reads and how, found in a header.
@@ -517,13 +517,13 @@ pub(crate) struct Windows<'p> {
     pub(crate) reference: Option<Gathered<'p>>,
     /// Rows left out for a missing time.
     pub(crate) without_time: u64,
-    /// Rows read so far (the position of the next row, for [`Assign::ByRow`]).
+    /// Rows read so far (the position of the next row, for [`Assign::Row`]).
     rows_read: usize,
     /// The rows of the current batch per window, and in the reference range (kept between
     /// batches to reuse their memory).
     rows_of: BatchWindows,
     in_reference: Vec<usize>,
-    /// The windows of the days met, for [`Assign::ByDay`].
+    /// The windows of the days met, for [`Assign::Day`].
     days: DayWindows,
 }
 
@@ -634,17 +634,17 @@ impl<'p> Windows<'p> {
                 reading.tell_kinds(batch, row);
             }
             let index = match assign {
-                Assign::ByTime(index) => index(at),
-                Assign::ByDay(index) => self.days.index(at, index),
-                Assign::ByRow(windows) => windows.get(position).copied(),
+                Assign::Time(index) => index(at),
+                Assign::Day(index) => self.days.index(at, index),
+                Assign::Row(windows) => windows.get(position).copied(),
             };
             let Some(index) = index else {
                 let place = batch.place(row).locate(Location::source(reading.source));
                 let why = match assign {
-                    Assign::ByTime(_) | Assign::ByDay(_) => {
+                    Assign::Time(_) | Assign::Day(_) => {
                         "the time is beyond the years a window can start in"
                     }
-                    Assign::ByRow(_) => {
+                    Assign::Row(_) => {
                         "the input changed between its two readings (rows:N reads it twice)"
                     }
                 };
@@ -812,11 +812,8 @@ fn gather_in_chunks<'p>(
         fn take<B: Batch>(&mut self, batch: &B) -> Option<()> {
             let window = self.window;
             let by_time = move |at: Timestamp| window.index(at);
-            let assign = if window.whole_days() {
-                Assign::ByDay(&by_time)
-            } else {
-                Assign::ByTime(&by_time)
-            };
+            let assign =
+                if window.whole_days() { Assign::Day(&by_time) } else { Assign::Time(&by_time) };
             self.windows.add_batch(batch, &mut self.reading, &assign, self.reference_range).ok()
         }
     }
@@ -1003,7 +1000,7 @@ mod tests {
             let mut table = Table::open(&text[..], "t.csv").unwrap();
             let header = table.header().clone();
             let mut reading = Reading::new(&plan, &header, "t.csv", Some("t"), &drift).unwrap();
-            let sequential = gather(&mut table, &mut reading, &Assign::ByTime(&by_time), range)
+            let sequential = gather(&mut table, &mut reading, &Assign::Time(&by_time), range)
                 .map(describe)
                 .ok();
             let access: Arc<dyn RandomAccess> = Arc::new(text.clone());

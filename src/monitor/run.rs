@@ -84,9 +84,9 @@ pub fn monitor<'a>(
     let mut reading = Reading::new(&plan.fairness, &header, source, Some(&plan.time), &plan.drift)?;
     let by_time = |at: Timestamp| plan.window.index(at);
     let assign = match &ranks {
-        Some(ranks) => Assign::ByRow(ranks),
-        None if plan.window.whole_days() => Assign::ByDay(&by_time),
-        None => Assign::ByTime(&by_time),
+        Some(ranks) => Assign::Row(ranks),
+        None if plan.window.whole_days() => Assign::Day(&by_time),
+        None => Assign::Time(&by_time),
     };
     let range = match plan.reference {
         ReferenceSpec::Range(start, end) => Some((start, end)),
@@ -128,7 +128,7 @@ pub fn monitor<'a>(
             file_reading.kinds.clone_from(&reading.kinds);
             table.project(&file_reading.read());
             let whole = |_: Timestamp| Some(0);
-            let mut read = gather(table, &mut file_reading, &Assign::ByTime(&whole), None)?;
+            let mut read = gather(table, &mut file_reading, &Assign::Time(&whole), None)?;
             reading.kinds = file_reading.kinds;
             Some(read.windows.remove(&0).ok_or_else(|| {
                 Error::from(ErrorKind::NoRows { source_name: (*name).to_owned() })
