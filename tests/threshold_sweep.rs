@@ -60,22 +60,22 @@ fn check_sweep(args: &[&str], ks: &[usize]) -> Value {
     swept
 }
 
+/// `sextant fairness` of the demo's score for sex.
+const DEMO: [&str; 8] = [
+    "fairness",
+    "datasets/demo/loans.csv",
+    "--label",
+    "repaid",
+    "--score",
+    "score",
+    "--sensitive",
+    "sex",
+];
+
 #[test]
 fn the_demo_sweep_is_the_audit_at_each_threshold() {
-    let args = [
-        "fairness",
-        "datasets/demo/loans.csv",
-        "--label",
-        "repaid",
-        "--score",
-        "score",
-        "--sensitive",
-        "sex",
-        "--sensitive",
-        "sex&age_group",
-        "--privileged",
-        "sex=male",
-    ];
+    let mut args = DEMO.to_vec();
+    args.extend(["--sensitive", "sex&age_group", "--privileged", "sex=male"]);
     let swept = check_sweep(&args, &[0, 1, 7, 29, 50, 57, 63, 99, 100]);
     assert_eq!(swept["sweep"]["outside_rows"], 0);
     // The report itself is the audit at the chosen threshold, with the sweep beside it.
@@ -168,19 +168,9 @@ fn reference_data_sweep_as_they_audit() {
 
 #[test]
 fn the_html_report_draws_the_sweep() {
-    let out = sextant(&[
-        "fairness",
-        "datasets/demo/loans.csv",
-        "--label",
-        "repaid",
-        "--score",
-        "score",
-        "--sensitive",
-        "sex",
-        "--sweep",
-        "--format",
-        "html",
-    ]);
+    let mut args = DEMO.to_vec();
+    args.extend(["--sweep", "--format", "html"]);
+    let out = sextant(&args);
     let html = String::from_utf8_lossy(&out.stdout);
     assert!(html.contains("Threshold sweep"), "{html}");
     for chart in [
