@@ -86,10 +86,9 @@ pub use fairness::report::{
     GroupSweep, LabelInfo, MissingReport, OutcomeInfo, PrivilegedComparison, SweepRates,
     ThresholdSweep, FAIRNESS_SCHEMA,
 };
+pub use fairness::score_histogram::{sweep_thresholds, ScoreHistogram, SweepCounts, SWEEP_STEPS};
 pub use fairness::state::{Counted, CountsState, StateCell, COUNTS_SCHEMA};
-pub use fairness::sweep::{
-    sweep_thresholds, threshold_sweep, ScoreHistogram, SweepCounts, SWEEP_STEPS,
-};
+pub use fairness::sweep::threshold_sweep;
 pub use model::additive::AdditiveScore;
 pub use model::coefficients::LinearModel;
 pub use model::scoring::{score_csv, ScoredFormat, ScoringOptions, ScoringSummary};

@@ -26,7 +26,7 @@ use crate::fairness::labels::{BinaryCodec, BinaryError};
 use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome, MISSING_GROUP};
 use crate::fairness::report::MissingReport;
 use crate::fairness::row_memo::{RowMemo, Seen, WordHasher};
-use crate::fairness::sweep::{ScoreHistogram, SweepCounts};
+use crate::fairness::score_histogram::{ScoreHistogram, SweepCounts};
 use crate::fairness::weights::CellWeights;
 
 /// Counted data ready to audit: the mergeable state and how its labels were read.

@@ -17,6 +17,7 @@ pub mod plan;
 pub mod privileged;
 pub mod report;
 pub(crate) mod row_memo;
+pub mod score_histogram;
 pub mod state;
 pub mod sweep;
 pub mod weights;
