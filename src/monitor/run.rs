@@ -158,7 +158,7 @@ pub fn monitor<'a>(
     };
     let windows = audit_windows(plan, source, gathered_windows, progress)?;
     let first = windows.iter().position(|w| w.rows > 0).unwrap_or(0);
-    let (kind, reference) = match (file_reference, range_reference) {
+    let (kind, mut reference) = match (file_reference, range_reference) {
         (Some(file), _) => ("file", file),
         (None, Some(range)) => ("range", range),
         (None, None) => (
@@ -176,8 +176,12 @@ pub fn monitor<'a>(
         ReferenceSpec::Range(start, end) => (Some(start), Some(end)),
         _ => (reference.start, reference.end),
     };
-    let columns = reference_columns(plan, &reading.kinds, &reference.samples);
-    let drifts = map_all(windows.iter().collect(), |window| window_drift(plan, &columns, window));
+    let columns = reference_columns(plan, &reading.kinds, std::mem::take(&mut reference.samples));
+    let drifts = map_all(windows.iter().collect(), |window: &Audited| {
+        let names = plan.drift.iter().map(|(name, _)| name.clone());
+        let drifts = columns.iter().enumerate().map(|(i, c)| column_drift(plan, c, window, i));
+        names.zip(drifts).collect::<BTreeMap<_, _>>()
+    });
     let mut report_windows = Vec::with_capacity(windows.len());
     for (window, drift) in windows.iter().zip(drifts) {
         report_windows.push(WindowReport {
@@ -541,94 +545,91 @@ impl ColumnReference {
 fn reference_columns(
     plan: &MonitorPlan,
     kinds: &[Option<ColumnKind>],
-    samples: &[Sample],
+    mut samples: Vec<Sample>,
 ) -> Vec<ColumnReference> {
-    (0..plan.drift.len())
-        .map(|i| {
-            let sample = samples.get(i).cloned().unwrap_or_default();
-            match kinds[i] {
-                Some(ColumnKind::Categorical) => ColumnReference::Categorical(sample.categories),
-                Some(ColumnKind::Numeric) | None => {
-                    ColumnReference::Numeric(NumericReference::new(sample.sorted))
-                }
+    samples.resize_with(plan.drift.len(), Sample::default);
+    samples
+        .into_iter()
+        .zip(kinds)
+        .map(|(sample, kind)| match kind {
+            Some(ColumnKind::Categorical) => ColumnReference::Categorical(sample.categories),
+            Some(ColumnKind::Numeric) | None => {
+                ColumnReference::Numeric(NumericReference::new(sample.sorted))
             }
         })
         .collect()
 }
 
-fn window_drift(
+/// The drift of the `i`-th drift column in `window` against its `reference`.
+fn column_drift(
     plan: &MonitorPlan,
-    columns: &[ColumnReference],
+    reference: &ColumnReference,
     window: &Audited,
-) -> BTreeMap<String, ColumnDrift> {
-    let mut drift = BTreeMap::new();
-    for (i, ((name, _), reference)) in plan.drift.iter().zip(columns).enumerate() {
-        let sample = &window.samples[i];
-        let reason = if window.rows == 0 {
-            Some("the window has no rows".to_owned())
-        } else if sample.len() == 0 {
-            Some(format!("the window has no values of {name}"))
-        } else {
-            None
-        };
-        let column = match reference {
-            ColumnReference::Numeric(Some(r)) if reason.is_none() => {
-                let s = r.compare(&sample.sorted);
-                ColumnDrift::Numeric {
-                    rows: sample.len(),
-                    psi: Some(s.psi),
-                    js: Some(s.js),
-                    ks: Some(s.ks),
-                    ks_pvalue: s.ks_pvalue,
-                    wasserstein: Some(s.wasserstein),
-                    bin_counts: s.bin_counts.to_vec(),
-                    reason: s
-                        .ks_pvalue
-                        .is_none()
-                        .then(|| "the samples are too small for a KS p-value".to_owned()),
-                }
-            }
-            ColumnReference::Numeric(r) => ColumnDrift::Numeric {
+    i: usize,
+) -> ColumnDrift {
+    let name = &plan.drift[i].0;
+    let sample = &window.samples[i];
+    let reason = if window.rows == 0 {
+        Some("the window has no rows".to_owned())
+    } else if sample.len() == 0 {
+        Some(format!("the window has no values of {name}"))
+    } else {
+        None
+    };
+    match reference {
+        ColumnReference::Numeric(Some(r)) if reason.is_none() => {
+            let s = r.compare(&sample.sorted);
+            ColumnDrift::Numeric {
                 rows: sample.len(),
-                psi: None,
-                js: None,
-                ks: None,
-                ks_pvalue: None,
-                wasserstein: None,
-                bin_counts: Vec::new(),
-                reason: reason.or_else(|| {
-                    r.is_none().then(|| format!("the reference has no values of {name}"))
-                }),
-            },
-            ColumnReference::Categorical(counts) if reason.is_none() && !counts.is_empty() => {
-                let s = compare_categories(counts, &sample.categories);
-                ColumnDrift::Categorical {
-                    rows: sample.len(),
-                    psi: Some(s.psi),
-                    js: Some(s.js),
-                    chi2_pvalue: Some(s.chi2_pvalue),
-                    categories: s.categories,
-                    counts: s.counts,
-                    reference_counts: s.reference_counts,
-                    reason: None,
-                }
+                psi: Some(s.psi),
+                js: Some(s.js),
+                ks: Some(s.ks),
+                ks_pvalue: s.ks_pvalue,
+                wasserstein: Some(s.wasserstein),
+                bin_counts: s.bin_counts.to_vec(),
+                reason: s
+                    .ks_pvalue
+                    .is_none()
+                    .then(|| "the samples are too small for a KS p-value".to_owned()),
             }
-            ColumnReference::Categorical(_) => ColumnDrift::Categorical {
+        }
+        ColumnReference::Numeric(r) => ColumnDrift::Numeric {
+            rows: sample.len(),
+            psi: None,
+            js: None,
+            ks: None,
+            ks_pvalue: None,
+            wasserstein: None,
+            bin_counts: Vec::new(),
+            reason: reason
+                .or_else(|| r.is_none().then(|| format!("the reference has no values of {name}"))),
+        },
+        ColumnReference::Categorical(counts) if reason.is_none() && !counts.is_empty() => {
+            let s = compare_categories(counts, &sample.categories);
+            ColumnDrift::Categorical {
                 rows: sample.len(),
-                psi: None,
-                js: None,
-                chi2_pvalue: None,
-                categories: sample.categories.keys().cloned().collect(),
-                counts: sample.categories.values().copied().collect(),
-                reference_counts: Vec::new(),
-                reason: Some(
-                    reason.unwrap_or_else(|| format!("the reference has no values of {name}")),
-                ),
-            },
-        };
-        drift.insert(name.clone(), column);
+                psi: Some(s.psi),
+                js: Some(s.js),
+                chi2_pvalue: Some(s.chi2_pvalue),
+                categories: s.categories,
+                counts: s.counts,
+                reference_counts: s.reference_counts,
+                reason: None,
+            }
+        }
+        ColumnReference::Categorical(_) => ColumnDrift::Categorical {
+            rows: sample.len(),
+            psi: None,
+            js: None,
+            chi2_pvalue: None,
+            categories: sample.categories.keys().cloned().collect(),
+            counts: sample.categories.values().copied().collect(),
+            reference_counts: Vec::new(),
+            reason: Some(
+                reason.unwrap_or_else(|| format!("the reference has no values of {name}")),
+            ),
+        },
     }
-    drift
 }
 
 /// The gates' verdicts on the windows they apply to.
