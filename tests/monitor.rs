@@ -254,6 +254,34 @@ fn bad_input_is_named_by_line_and_column() {
     assert_error(&args, &["--max-change", "did you mean demographic_parity_difference"]);
 }
 
+/// Drift values are read a column at a time, and the error is still the first bad value in
+/// the file's order: the earliest line, then the first drift column on that line.
+#[test]
+fn the_first_bad_drift_value_in_file_order_is_named() {
+    let dir = scratch("monitor_first_bad");
+    let log = |third: &str, fourth: &str| {
+        let mut csv = String::from("time,label,score,group,x,y\n");
+        csv.push_str("2025-03-01T00:00:00Z,1,0.5,a,1,2\n");
+        csv.push_str(&format!("2025-03-01T01:00:00Z,0,0.4,b,{third}\n"));
+        csv.push_str(&format!("2025-03-01T02:00:00Z,1,0.3,a,{fourth}\n"));
+        csv
+    };
+    let run = |name: &str, text: String, expected: &[&str]| {
+        let path = write(&dir, name, text.as_bytes());
+        let args = ["monitor", &path, "--time", "time", "--label", "label", "--score", "score"];
+        let mut args = args.to_vec();
+        args.extend(["--sensitive", "group", "--drift", "x", "y", "--window", "1d"]);
+        assert_error(&args, expected);
+    };
+    run(
+        "y_first.csv",
+        log("1,bad", "bad,2"),
+        &["line 3, column \"y\"", "\"bad\" is not a finite number"],
+    );
+    run("both.csv", log("one,two", "3,4"), &["line 3, column \"x\"", "\"one\""]);
+    run("x_later.csv", log("1,2", "inf,2"), &["line 4, column \"x\"", "\"inf\""]);
+}
+
 #[test]
 fn openmetrics_exposes_the_latest_window() {
     let dir = scratch("monitor_openmetrics");

@@ -138,27 +138,52 @@ impl Sample {
             + self.categories.values().sum::<u64>()
     }
 
-    /// Keeps the number in `cell` (not missing); `None` when it is not a finite number.
-    fn push_cell(&mut self, cell: &Cell<'_>) -> Option<()> {
-        let finite = |cell: &Cell<'_>| cell.number().filter(|x| x.is_finite());
+    /// Keeps the numbers of the first `rows` rows of `batch`'s `column` (missing values are
+    /// not kept); the first row whose value is not a finite number, if any.
+    fn push_column<B: Batch + ?Sized>(
+        &mut self,
+        batch: &B,
+        column: usize,
+        rows: usize,
+    ) -> Option<(usize, Bad)> {
         if !self.spilled && self.spills_at_once.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
         {
             self.spill();
         }
-        let Some(word) = short_text(cell).filter(|_| !self.spilled) else {
-            self.push(finite(cell)?);
-            return Some(());
+        // A value is checked for a missing-value marker only when it is not a number: no
+        // marker spells a finite number.
+        let number = |cell: &Cell<'_>, row: usize| match cell.number() {
+            Some(x) if x.is_finite() => Ok(Some(x)),
+            _ if cell.is_missing() => Ok(None),
+            _ => Err((row, Bad::NotANumber)),
         };
-        if let Some((_, count)) = self.spellings.get_mut(&word) {
-            *count += 1;
-            return Some(());
+        for row in 0..rows {
+            let cell = batch.cell(row, column);
+            let word = if self.spilled { None } else { short_text(&cell) };
+            let Some(word) = word else {
+                match number(&cell, row) {
+                    Ok(Some(x)) => self.push(x),
+                    Ok(None) => {}
+                    Err(bad) => return Some(bad),
+                }
+                continue;
+            };
+            if let Some((_, count)) = self.spellings.get_mut(&word) {
+                *count += 1;
+                continue;
+            }
+            match number(&cell, row) {
+                Ok(Some(x)) => {
+                    self.spellings.insert(word, (order_key(x), 1));
+                    if self.spellings.len() + self.runs.len() > MAX_DISTINCT {
+                        self.count();
+                    }
+                }
+                Ok(None) => {}
+                Err(bad) => return Some(bad),
+            }
         }
-        let key = order_key(finite(cell)?);
-        self.spellings.insert(word, (key, 1));
-        if self.spellings.len() + self.runs.len() > MAX_DISTINCT {
-            self.count();
-        }
-        Some(())
+        None
     }
 
     /// Keeps the number `x`.
@@ -460,53 +485,79 @@ impl<'p> Reading<'p> {
         }
     }
 
-    /// Adds the drift columns of `row` to `samples`.
+    /// Adds the drift columns of every row of `batch` to `samples`, a column at a time.
     ///
     /// # Errors
-    /// A numeric column's value that is not a finite number, or text that is not UTF-8.
-    fn sample<B: Batch + ?Sized>(
-        &mut self,
-        batch: &B,
-        row: usize,
-        samples: &mut [Sample],
-    ) -> Result<()> {
-        for (index, &(column, name)) in self.drift.iter().enumerate() {
-            let cell = batch.cell(row, column);
-            if cell.is_missing() {
-                continue;
-            }
-            let at = || batch.place(row).locate(Location::source(self.source).in_column(name));
+    /// A numeric column's value that is not a finite number, or text that is not UTF-8: the
+    /// first in the rows' order (and the drift columns' order within a row), as reading row
+    /// after row would report.
+    fn sample<B: Batch + ?Sized>(&mut self, batch: &B, samples: &mut [Sample]) -> Result<()> {
+        // The first bad row, its drift column's position and what is wrong.
+        let mut first_bad: Option<(usize, usize, Bad)> = None;
+        for (index, &(column, _)) in self.drift.iter().enumerate() {
+            // Rows past a bad value of an earlier column are not read: that error comes first.
+            let rows = first_bad.map_or(batch.len(), |(row, _, _)| row + 1);
             // Told by the column's first value in file order ([`Reading::tell_kinds`]).
-            let kind = self.kinds[index].unwrap_or(ColumnKind::Numeric);
-            match kind {
-                ColumnKind::Numeric => match samples[index].push_cell(&cell) {
-                    Some(()) => {}
-                    None => {
-                        return Err(Error::invalid_value(
-                            at(),
-                            format!(
-                                "\"{}\" is not a finite number, and the column's first value was one (name it with ‹categorical› to compare its values as categories)",
-                                String::from_utf8_lossy(&cell.text())
-                            ),
-                        ))
-                    }
-                },
+            let bad = match self.kinds[index].unwrap_or(ColumnKind::Numeric) {
+                ColumnKind::Numeric => samples[index].push_column(batch, column, rows),
                 ColumnKind::Categorical => {
-                    let text = cell.text();
-                    let value = std::str::from_utf8(&text).map_err(|_| {
-                        Error::from(crate::error::ErrorKind::NotUtf8 { at: at() })
-                    })?;
-                    match samples[index].categories.get_mut(value) {
-                        Some(count) => *count += 1,
-                        None => {
-                            samples[index].categories.insert(value.to_owned(), 1);
-                        }
-                    }
+                    count_categories(batch, column, rows, &mut samples[index])
+                }
+            };
+            if let Some((row, why)) = bad {
+                if first_bad.is_none_or(|(first, _, _)| row < first) {
+                    first_bad = Some((row, index, why));
                 }
             }
         }
-        Ok(())
+        let Some((row, index, why)) = first_bad else { return Ok(()) };
+        let name = self.drift[index].1;
+        let at = batch.place(row).locate(Location::source(self.source).in_column(name));
+        Err(match why {
+            Bad::NotANumber => Error::invalid_value(
+                at,
+                format!(
+                    "\"{}\" is not a finite number, and the column's first value was one (name it with ‹categorical› to compare its values as categories)",
+                    String::from_utf8_lossy(&batch.cell(row, self.drift[index].0).text())
+                ),
+            ),
+            Bad::NotUtf8 => Error::from(crate::error::ErrorKind::NotUtf8 { at }),
+        })
     }
+}
+
+/// What is wrong with a drift column's value.
+#[derive(Debug, Clone, Copy)]
+enum Bad {
+    /// Not a finite number, in a numeric column.
+    NotANumber,
+    /// Text that is not UTF-8, in a categorical column.
+    NotUtf8,
+}
+
+/// Counts the categories of the first `rows` rows of `batch`'s `column` (missing values
+/// are not); the first row whose text is not UTF-8, if any.
+fn count_categories<B: Batch + ?Sized>(
+    batch: &B,
+    column: usize,
+    rows: usize,
+    sample: &mut Sample,
+) -> Option<(usize, Bad)> {
+    for row in 0..rows {
+        let cell = batch.cell(row, column);
+        if cell.is_missing() {
+            continue;
+        }
+        let text = cell.text();
+        let Ok(value) = std::str::from_utf8(&text) else { return Some((row, Bad::NotUtf8)) };
+        match sample.categories.get_mut(value) {
+            Some(count) => *count += 1,
+            None => {
+                sample.categories.insert(value.to_owned(), 1);
+            }
+        }
+    }
+    None
 }
 
 /// The windows gathered from one input (or a chunk of it), by window index, and the
@@ -561,14 +612,28 @@ impl DayWindows {
 /// The rows of one batch sorted by window: a slot per window met, found by index without
 /// a search of the ordered map of windows per row (two per row were a tenth of a monitor's
 /// CPU time).
-#[derive(Default)]
 struct BatchWindows {
     /// Per window met: its index, the batch's rows in it, their earliest and latest times.
     slots: Vec<(i64, Vec<usize>, Timestamp, Timestamp)>,
     /// The slot of each window index.
     slot_of: HashMap<i64, usize, BuildHasherDefault<WordHasher>>,
-    /// The slot of the previous row (rows of a log often come in runs of one window).
-    last: Option<usize>,
+    /// The slots of recent window indices, direct-mapped by the index's low bits: rows of
+    /// a log out of time order go to few windows, found here without hashing (a hash lookup
+    /// per row was a twentieth of a monitor's CPU time on the unsorted benchmark log).
+    recent: [Option<(i64, usize)>; RECENT_SLOTS],
+}
+
+/// Window indices [`BatchWindows`] finds without hashing.
+const RECENT_SLOTS: usize = 64;
+
+impl Default for BatchWindows {
+    fn default() -> Self {
+        BatchWindows {
+            slots: Vec::new(),
+            slot_of: HashMap::default(),
+            recent: [None; RECENT_SLOTS],
+        }
+    }
 }
 
 impl BatchWindows {
@@ -579,14 +644,19 @@ impl BatchWindows {
 
     /// Puts `row`, of time `at`, in window `index`.
     fn put(&mut self, index: i64, row: usize, at: Timestamp) {
-        let slot = match self.last.filter(|&s| self.slots[s].0 == index) {
-            Some(slot) => slot,
-            None => *self.slot_of.entry(index).or_insert_with(|| {
-                self.slots.push((index, Vec::new(), at, at));
-                self.slots.len() - 1
-            }),
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // the low bits
+        let recent = &mut self.recent[index as usize % RECENT_SLOTS];
+        let slot = match *recent {
+            Some((known, slot)) if known == index => slot,
+            _ => {
+                let slot = *self.slot_of.entry(index).or_insert_with(|| {
+                    self.slots.push((index, Vec::new(), at, at));
+                    self.slots.len() - 1
+                });
+                *recent = Some((index, slot));
+                slot
+            }
         };
-        self.last = Some(slot);
         let (_, rows, first, last) = &mut self.slots[slot];
         if rows.is_empty() {
             (*first, *last) = (at, at);
@@ -725,10 +795,7 @@ fn gather_rows<B: Batch + ?Sized>(
     let subset = Subset { batch, rows };
     gathered.counter.count_batch(&subset)?;
     gathered.rows += rows.len() as u64;
-    for row in 0..subset.len() {
-        reading.sample(&subset, row, &mut gathered.samples)?;
-    }
-    Ok(())
+    reading.sample(&subset, &mut gathered.samples)
 }
 
 /// Reads only the time column of `table`, for `rows:N`: each row's window, the rows sorted
@@ -949,6 +1016,42 @@ mod tests {
         }
     }
 
+    /// A batch of one column of texts.
+    struct Texts<'a>(&'a [String]);
+
+    impl Batch for Texts<'_> {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+
+        fn cell(&self, row: usize, _: usize) -> Cell<'_> {
+            Cell::Text(self.0[row].as_bytes())
+        }
+
+        fn place(&self, row: usize) -> crate::data::cell::Place {
+            crate::data::cell::Place::Line(row as u64 + 2)
+        }
+    }
+
+    #[test]
+    fn a_column_keeps_its_numbers_and_names_its_first_bad_value() {
+        let texts: Vec<String> = ["3", "NA", "", "2.5", "1e1", "x", "inf"].map(String::from).into();
+        let mut sample = Sample::default();
+        assert!(matches!(
+            sample.push_column(&Texts(&texts), 0, texts.len()),
+            Some((5, Bad::NotANumber))
+        ));
+        // The rows before it: the missing markers left out.
+        sample.finish();
+        let kept: Vec<f64> = (0..sample.sorted.len()).map(|r| sample.sorted.value_at(r)).collect();
+        assert_eq!(kept, [2.5, 3.0, 10.0]);
+        let infinite = vec!["inf".to_owned()];
+        assert!(matches!(
+            Sample::default().push_column(&Texts(&infinite), 0, 1),
+            Some((0, Bad::NotANumber))
+        ));
+    }
+
     proptest! {
         /// Cells counted per spelling (short text), parsed one by one (8 bytes and more),
         /// spilled past the distinct limit, split in parts, or after another sample of the
@@ -972,12 +1075,9 @@ mod tests {
             let fresh = || Sample { spills_at_once: Some(flag.clone()), ..Sample::default() };
             let cut = cut.min(texts.len());
             let (mut sample, mut part) = (fresh(), fresh());
-            for text in &texts[..cut] {
-                prop_assert!(sample.push_cell(&Cell::Text(text.as_bytes())).is_some());
-            }
-            for text in &texts[cut..] {
-                prop_assert!(part.push_cell(&Cell::Text(text.as_bytes())).is_some());
-            }
+            let (before, after) = (Texts(&texts[..cut]), Texts(&texts[cut..]));
+            prop_assert!(sample.push_column(&before, 0, before.len()).is_none());
+            prop_assert!(part.push_column(&after, 0, after.len()).is_none());
             sample.merge(part);
             sample.finish();
             prop_assert_eq!(sample.len(), expected.len() as u64);
