@@ -185,46 +185,49 @@ fn jensen_shannon(p: &[f64], q: &[f64]) -> f64 {
     (divergence / std::f64::consts::LN_2 / 2.0).max(0.0).sqrt()
 }
 
-/// Calls `visit(x, i, j)` for each distinct value `x` of two samples in ascending order,
-/// with `i` and `j` the values of `a` and of `b` at most `x`.
+/// Calls `visit(x, i, j)` for the values `x` of two samples in ascending order, with `i`
+/// and `j` the values of `a` and of `b` taken so far. A value in both samples is taken from
+/// both at once; a value kept several times in one sample is visited once per repeat, so
+/// `i` and `j` are the counts of values at most `x` at the last visit of each `x`.
 fn merged(a: &SortedSample, b: &SortedSample, visit: impl FnMut(f64, u64, u64)) {
-    // Values at most the k-th distinct value (0 for k = 0): a plain index when each value is
-    // there once. One loop compiled per pair of kinds, without a branch on the kind per step.
-    let distinct = |k: usize| k as u64;
+    // Values taken after the k-th kept value: k when each value is kept, its count when
+    // distinct values are counted. One loop compiled per pair of kinds, without a branch
+    // on the kind per step.
+    let kept = |k: usize| k as u64;
     let counted = |ends: &[u64], k: usize| if k == 0 { 0 } else { ends[k - 1] };
-    let (da, db) = (a.distinct(), b.distinct());
+    let (va, vb) = (a.values(), b.values());
     match (a.ends(), b.ends()) {
-        (None, None) => merge_with(da, db, distinct, distinct, visit),
-        (Some(ea), None) => merge_with(da, db, |k| counted(ea, k), distinct, visit),
-        (None, Some(eb)) => merge_with(da, db, distinct, |k| counted(eb, k), visit),
-        (Some(ea), Some(eb)) => merge_with(da, db, |k| counted(ea, k), |k| counted(eb, k), visit),
+        (None, None) => merge_with(va, vb, kept, kept, visit),
+        (Some(ea), None) => merge_with(va, vb, |k| counted(ea, k), kept, visit),
+        (None, Some(eb)) => merge_with(va, vb, kept, |k| counted(eb, k), visit),
+        (Some(ea), Some(eb)) => merge_with(va, vb, |k| counted(ea, k), |k| counted(eb, k), visit),
     }
 }
 
-/// [`merged`] over the distinct values `da` and `db`, with `fa(k)` and `fb(k)` the values
-/// at most the k-th distinct value of each. Which sample's value comes next is unpredictable
-/// on drifting data: the step takes the smaller and advances both indices by a comparison,
-/// without a branch.
+/// [`merged`] over the kept values `va` and `vb`, with `fa(k)` and `fb(k)` the values taken
+/// after the k-th of each. Which sample's value comes next is unpredictable on drifting
+/// data: the step takes the smaller and advances both indices by a comparison, without a
+/// branch.
 fn merge_with(
-    da: &[f64],
-    db: &[f64],
+    va: &[f64],
+    vb: &[f64],
     fa: impl Fn(usize) -> u64,
     fb: impl Fn(usize) -> u64,
     mut visit: impl FnMut(f64, u64, u64),
 ) {
     let (mut i, mut j) = (0, 0);
-    while i < da.len() && j < db.len() {
-        let (x, y) = (da[i], db[j]);
+    while i < va.len() && j < vb.len() {
+        let (x, y) = (va[i], vb[j]);
         let v = if y < x { y } else { x };
         i += usize::from(x == v);
         j += usize::from(y == v);
         visit(v, fa(i), fb(j));
     }
-    for (k, &x) in da.iter().enumerate().skip(i) {
+    for (k, &x) in va.iter().enumerate().skip(i) {
         visit(x, fa(k + 1), fb(j));
     }
-    for (k, &y) in db.iter().enumerate().skip(j) {
-        visit(y, fa(da.len()), fb(k + 1));
+    for (k, &y) in vb.iter().enumerate().skip(j) {
+        visit(y, fa(va.len()), fb(k + 1));
     }
 }
 
@@ -263,24 +266,28 @@ fn distances(u: &SortedSample, v: &SortedSample) -> (f64, f64) {
     let (nu, nv) = (u.len() as f64, v.len() as f64);
     let (mut ks, mut total, mut compensation) = (0.0_f64, 0.0_f64, 0.0_f64);
     // The first step adds an area of zero width and height.
-    let first = match (u.distinct().first(), v.distinct().first()) {
+    let first = match (u.values().first(), v.values().first()) {
         (Some(&a), Some(&b)) => a.min(b),
         (Some(&x), None) | (None, Some(&x)) => x,
         (None, None) => return (0.0, 0.0),
     };
     let (mut before, mut previous) = (first, 0.0_f64);
     merged(u, v, |x, i, j| {
+        // The difference at the previous value is complete once a larger value comes (a
+        // repeated value's earlier visits hold part of its counts): only then a KS candidate.
+        // The area of a repeat is zero wide.
+        if x > before {
+            ks = ks.max(previous);
+        }
         let area = previous * (x - before);
         let sum = total + area;
         compensation +=
             if total.abs() >= area.abs() { (total - sum) + area } else { (area - sum) + total };
         total = sum;
-        let difference = (i as f64 * nv - j as f64 * nu).abs();
-        ks = ks.max(difference);
-        (before, previous) = (x, difference);
+        (before, previous) = (x, (i as f64 * nv - j as f64 * nu).abs());
     });
     let scale = nu * nv;
-    (ks / scale, (total + compensation) / scale)
+    (ks.max(previous) / scale, (total + compensation) / scale)
 }
 
 #[cfg(test)]
@@ -374,14 +381,15 @@ mod tests {
             let sample = |s: &[f64]| {
                 let sorted = sorted(s);
                 if counted {
-                    let ends = sorted.ends().map(<[u64]>::to_vec)
-                        .unwrap_or_else(|| (1..=s.len() as u64).collect());
-                    let counts: Vec<u64> = ends.iter().scan(0, |before, &end| {
-                        let count = end - *before;
-                        *before = end;
-                        Some(count)
-                    }).collect();
-                    SortedSample::from_counts(sorted.distinct().to_vec(), &counts)
+                    let mut runs: Vec<(f64, u64)> = Vec::new();
+                    for &x in sorted.values() {
+                        match runs.last_mut() {
+                            Some((last, count)) if *last == x => *count += 1,
+                            _ => runs.push((x, 1)),
+                        }
+                    }
+                    let counts: Vec<u64> = runs.iter().map(|&(_, c)| c).collect();
+                    SortedSample::from_counts(runs.into_iter().map(|(x, _)| x).collect(), &counts)
                 } else {
                     sorted
                 }

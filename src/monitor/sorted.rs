@@ -1,10 +1,10 @@
-//! A sample of numbers sorted, as its distinct values with their counts: what the drift
-//! statistics read. A column of few distinct values (ages, hours, counts) takes a few
-//! kilobytes however many rows it has; a column of distinct values is kept as the values
-//! alone.
+//! A sample of numbers sorted: what the drift statistics read. A column of few distinct
+//! values (ages, hours, counts) is kept as its distinct values with their counts, a few
+//! kilobytes however many rows it has; any other column as its values, sorted.
 
-/// A sorted sample: distinct values ascending, and how many of the sample's values are at
-/// most each (`ends`; `None` when every value occurs once).
+/// A sorted sample: its values ascending, either each kept (`ends` is `None`; repeats
+/// follow each other) or each distinct value once with how many of the sample's values are
+/// at most it (`ends`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SortedSample {
     values: Vec<f64>,
@@ -12,25 +12,9 @@ pub struct SortedSample {
 }
 
 impl SortedSample {
-    /// The sample of `values`, sorted ascending (no NaN), duplicates included.
+    /// The sample of `values`, sorted ascending (no NaN), repeats included.
     pub fn from_sorted(values: Vec<f64>) -> Self {
-        let distinct = values.windows(2).all(|w| w[0] != w[1]);
-        if distinct {
-            return SortedSample { values, ends: None };
-        }
-        let mut runs = Vec::new();
-        let mut ends = Vec::new();
-        for (i, &x) in values.iter().enumerate() {
-            if runs.last() == Some(&x) {
-                if let Some(end) = ends.last_mut() {
-                    *end += 1;
-                }
-            } else {
-                runs.push(x);
-                ends.push(i as u64 + 1);
-            }
-        }
-        SortedSample { values: runs, ends: Some(ends) }
+        SortedSample { values, ends: None }
     }
 
     /// The sample of distinct `values` (ascending, no NaN) occurring `counts` times each.
@@ -46,7 +30,7 @@ impl SortedSample {
         SortedSample { values, ends: Some(ends) }
     }
 
-    /// The number of values, duplicates included.
+    /// The number of values, repeats included.
     pub fn len(&self) -> u64 {
         match &self.ends {
             Some(ends) => ends.last().copied().unwrap_or(0),
@@ -59,24 +43,16 @@ impl SortedSample {
         self.values.is_empty()
     }
 
-    /// The distinct values, ascending.
-    pub fn distinct(&self) -> &[f64] {
+    /// The values kept, ascending: every value, or each distinct value once when
+    /// [`SortedSample::ends`] counts them.
+    pub fn values(&self) -> &[f64] {
         &self.values
     }
 
-    /// How many values are at most each distinct value; `None` when each occurs once (then
-    /// that is its position + 1).
+    /// How many values are at most each distinct value, when the sample is kept as its
+    /// distinct values; `None` when every value is kept (then that is its position + 1).
     pub fn ends(&self) -> Option<&[u64]> {
         self.ends.as_deref()
-    }
-
-    /// How many values are at most the `i`-th distinct value (all of them for `i` past the
-    /// last).
-    pub fn end(&self, i: usize) -> u64 {
-        match &self.ends {
-            Some(ends) => ends.get(i).or(ends.last()).copied().unwrap_or(0),
-            None => (i as u64 + 1).min(self.values.len() as u64),
-        }
     }
 
     /// The value of 0-based rank `rank` in the sorted sample (the largest for a rank past
@@ -91,9 +67,11 @@ impl SortedSample {
 
     /// How many values are below `x`.
     pub fn count_below(&self, x: f64) -> u64 {
-        match self.values.partition_point(|&v| v < x) {
-            0 => 0,
-            i => self.end(i - 1),
+        let below = self.values.partition_point(|&v| v < x);
+        match &self.ends {
+            Some(ends) if below > 0 => ends[below - 1],
+            Some(_) => 0,
+            None => below as u64,
         }
     }
 }
@@ -103,15 +81,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn runs_count_duplicates_and_ranks_find_them() {
-        let s = SortedSample::from_sorted(vec![1.0, 1.0, 2.0, 5.0, 5.0, 5.0]);
-        assert_eq!(s.distinct(), [1.0, 2.0, 5.0]);
-        assert_eq!(s.len(), 6);
-        let by_rank: Vec<f64> = (0..6).map(|r| s.value_at(r)).collect();
-        assert_eq!(by_rank, [1.0, 1.0, 2.0, 5.0, 5.0, 5.0]);
-        assert_eq!([0.5, 1.0, 1.5, 5.0, 6.0].map(|x| s.count_below(x)), [0, 0, 2, 3, 6]);
-        assert_eq!(SortedSample::from_counts(vec![1.0, 2.0, 5.0], &[2, 1, 3]), s);
-        let distinct = SortedSample::from_sorted(vec![1.0, 2.0]);
-        assert_eq!((distinct.len(), distinct.value_at(1), distinct.count_below(2.0)), (2, 2.0, 1));
+    fn repeats_kept_or_counted_rank_and_count_alike() {
+        let kept = SortedSample::from_sorted(vec![1.0, 1.0, 2.0, 5.0, 5.0, 5.0]);
+        let counted = SortedSample::from_counts(vec![1.0, 2.0, 5.0], &[2, 1, 3]);
+        for s in [&kept, &counted] {
+            assert_eq!(s.len(), 6);
+            let by_rank: Vec<f64> = (0..7).map(|r| s.value_at(r)).collect();
+            assert_eq!(by_rank, [1.0, 1.0, 2.0, 5.0, 5.0, 5.0, 5.0]);
+            assert_eq!([0.5, 1.0, 1.5, 5.0, 6.0].map(|x| s.count_below(x)), [0, 0, 2, 3, 6]);
+        }
+        assert_eq!(
+            (counted.values(), counted.ends()),
+            (&[1.0, 2.0, 5.0][..], Some(&[2, 3, 6][..]))
+        );
+        assert!(SortedSample::default().value_at(0).is_nan());
     }
 }
