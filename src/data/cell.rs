@@ -104,6 +104,15 @@ fn plain_decimal(bytes: &[u8]) -> Option<f64> {
     if digits.is_empty() || digits.len() > 16 {
         return None;
     }
+    let (mantissa, fraction) = short_decimal(digits).or_else(|| decimal_digits(digits))?;
+    #[allow(clippy::cast_precision_loss)] // below 2^53: exact
+    let value = mantissa as f64 / POWERS[fraction];
+    Some(if negative { -value } else { value })
+}
+
+/// `digits` (digits, optionally a point between two of them) as an integer and the number
+/// of digits after the point; `None` for anything else, or more than 15 digits.
+fn decimal_digits(digits: &[u8]) -> Option<(u64, usize)> {
     let (mut mantissa, mut fraction, mut point) = (0_u64, 0_usize, false);
     for (i, &b) in digits.iter().enumerate() {
         match b {
@@ -117,12 +126,51 @@ fn plain_decimal(bytes: &[u8]) -> Option<f64> {
         }
     }
     // At most 15 digits: the mantissa stays below 10^15 < 2^53.
-    if digits.len() - usize::from(point) > 15 {
+    (digits.len() - usize::from(point) <= 15).then_some((mantissa, fraction))
+}
+
+/// Every byte of a word.
+const BYTES: u64 = 0x0101_0101_0101_0101;
+
+/// [`decimal_digits`] of at most 8 bytes, read as one word (SWAR: the digits checked and
+/// combined eight at a time, by three multiplications, instead of one multiplication per
+/// digit in a chain); `None` when it is not that simple (the loop then decides). Numbers
+/// such as `97864.87` are most of what a drift or score column holds.
+fn short_decimal(digits: &[u8]) -> Option<(u64, usize)> {
+    let len = digits.len();
+    if !(1..=8).contains(&len) {
         return None;
     }
-    #[allow(clippy::cast_precision_loss)] // below 2^53: exact
-    let value = mantissa as f64 / POWERS[fraction];
-    Some(if negative { -value } else { value })
+    // The first character in the lowest byte.
+    let word = digits.iter().enumerate().fold(0_u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
+    let low_bytes = |n: usize| if n >= 8 { u64::MAX } else { (1_u64 << (8 * n)) - 1 };
+    // The lowest byte equal to '.' is flagged exactly; a flag above it may be a '/' (the
+    // borrow of the subtraction), which is not a plain decimal either.
+    let x = word ^ (BYTES * u64::from(b'.'));
+    let dots = x.wrapping_sub(BYTES) & !x & (BYTES << 7) & low_bytes(len);
+    let (packed, count, fraction) = if dots == 0 {
+        (word, len, 0)
+    } else {
+        let at = (dots.trailing_zeros() / 8) as usize;
+        if dots & (dots - 1) != 0 || at == 0 || at + 1 == len {
+            return None;
+        }
+        // The point taken out: the bytes after it moved down one.
+        let packed = (word & low_bytes(at)) | (word >> (8 * (at + 1))) << (8 * at);
+        (packed, len - 1, len - 1 - at)
+    };
+    let used = low_bytes(count);
+    let (zeros, high) = ((BYTES * u64::from(b'0')) & used, (BYTES * 0xF0) & used);
+    // Each byte 0x30..=0x39: its high half is 3, and adding 6 keeps it 3.
+    if packed & high != zeros || packed.wrapping_add((BYTES * 6) & used) & high != zeros {
+        return None;
+    }
+    // The digits' values, shifted up so that the missing leading digits are zeros.
+    let mut v = (packed - zeros) << (8 * (8 - count));
+    v = (v.wrapping_mul(10) + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    v = (v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF;
+    Some((v, fraction))
 }
 
 /// Python's `repr` of a float from Rust's shortest scientific spelling of it (`{:e}`:
@@ -255,6 +303,36 @@ mod tests {
         assert!(Cell::Null.is_missing() && Cell::Float(f64::NAN).is_missing());
         assert_eq!(Cell::Text(b" 2.5 ").number(), Some(2.5));
         assert_eq!(Cell::Text(b"abc").number(), None);
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time reading of short decimals is the loop's, or leaves the
+        /// decision to it, on any bytes (digits, points, their neighbours '/' and ':').
+        #[test]
+        fn short_decimals_read_as_the_loop_reads_them(
+            text in proptest::collection::vec(proptest::sample::select(b"0123456789./:-x".to_vec()), 1..9),
+        ) {
+            if let Some(short) = short_decimal(&text) {
+                proptest::prop_assert_eq!(Some(short), decimal_digits(&text), "{:?}", String::from_utf8_lossy(&text));
+            }
+        }
+    }
+
+    #[test]
+    fn short_decimals_take_the_usual_numbers() {
+        for (text, expected) in [
+            (&b"97864.87"[..], (9_786_487, 2)),
+            (b"0", (0, 0)),
+            (b"12345678", (12_345_678, 0)),
+            (b"1.5", (15, 1)),
+            (b"0.000001", (1, 6)),
+            (b"9.999999", (9_999_999, 6)),
+        ] {
+            assert_eq!(short_decimal(text), Some(expected), "{}", String::from_utf8_lossy(text));
+        }
+        for text in [&b"1."[..], b".5", b"1.2.3", b"12/4", b"1:2", b"123456789", b""] {
+            assert_eq!(short_decimal(text), None, "{}", String::from_utf8_lossy(text));
+        }
     }
 
     proptest::proptest! {
