@@ -1052,6 +1052,37 @@ mod tests {
         ));
     }
 
+    /// A batch of one column of typed cells (as Parquet gives them).
+    struct Cells(Vec<Cell<'static>>);
+
+    impl Batch for Cells {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+
+        fn cell(&self, row: usize, _: usize) -> Cell<'_> {
+            self.0[row]
+        }
+
+        fn place(&self, row: usize) -> crate::data::cell::Place {
+            crate::data::cell::Place::Row(row as u64 + 1)
+        }
+    }
+
+    #[test]
+    fn typed_missing_cells_are_left_out_and_infinities_named() {
+        let cells = Cells(vec![Cell::Float(1.5), Cell::Float(f64::NAN), Cell::Null, Cell::Int(2)]);
+        let mut sample = Sample::default();
+        assert!(sample.push_column(&cells, 0, cells.len()).is_none());
+        sample.finish();
+        assert_eq!((sample.sorted.len(), sample.sorted.value_at(1)), (2, 2.0));
+        let infinite = Cells(vec![Cell::Float(1.0), Cell::Float(f64::INFINITY)]);
+        assert!(matches!(
+            Sample::default().push_column(&infinite, 0, 2),
+            Some((1, Bad::NotANumber))
+        ));
+    }
+
     proptest! {
         /// Cells counted per spelling (short text), parsed one by one (8 bytes and more),
         /// spilled past the distinct limit, split in parts, or after another sample of the

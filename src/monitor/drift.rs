@@ -256,11 +256,12 @@ fn round_half_even(x: f64) -> f64 {
 /// `ks_2samp`) and `scipy.stats.wasserstein_distance` (Σ |F_u − F_v| · Δx over the merged
 /// values) of two samples, in one pass over their merged values.
 ///
-/// Both are computed on |F_u − F_v|·n_u·n_v = |i·n_v − j·n_u|, exact in `f64` while the
-/// products stay below 2^53 (samples of up to about 95 million values each), and divided by
-/// n_u·n_v once at the end: one rounding where scipy rounds each CDF (results within a few
-/// units in the last place of scipy's), and no division per step. The sum of areas is
-/// Neumaier-compensated, so a long sum of small areas keeps its last digits.
+/// Both are computed from |F_u − F_v|·n_u·n_v = |i·n_v − j·n_u|, exact in `f64` while the
+/// products stay below 2^53 (samples of up to about 95 million values each): KS divides
+/// the largest by n_u·n_v once at the end, each area is that difference times 1/(n_u·n_v)
+/// times the step (results within a few units in the last place of scipy's, which divides
+/// each CDF; no division per step). The sum of areas is Neumaier-compensated, so a long sum
+/// of small areas keeps its last digits.
 #[allow(clippy::cast_precision_loss)]
 fn distances(u: &SortedSample, v: &SortedSample) -> (f64, f64) {
     let (nu, nv) = (u.len() as f64, v.len() as f64);
@@ -272,6 +273,7 @@ fn distances(u: &SortedSample, v: &SortedSample) -> (f64, f64) {
         (None, None) => return (0.0, 0.0),
     };
     let (mut before, mut previous) = (first, 0.0_f64);
+    let per_pair = 1.0 / (nu * nv);
     merged(u, v, |x, i, j| {
         // The difference at the previous value is complete once a larger value comes (a
         // repeated value's earlier visits hold part of its counts): only then a KS candidate.
@@ -279,15 +281,16 @@ fn distances(u: &SortedSample, v: &SortedSample) -> (f64, f64) {
         if x > before {
             ks = ks.max(previous);
         }
-        let area = previous * (x - before);
+        // Scaled to a CDF difference (at most 1) first: the area overflows only as the
+        // step itself does.
+        let area = previous * per_pair * (x - before);
         let sum = total + area;
         compensation +=
             if total.abs() >= area.abs() { (total - sum) + area } else { (area - sum) + total };
         total = sum;
         (before, previous) = (x, (i as f64 * nv - j as f64 * nu).abs());
     });
-    let scale = nu * nv;
-    (ks.max(previous) / scale, (total + compensation) / scale)
+    (ks.max(previous) / (nu * nv), total + compensation)
 }
 
 #[cfg(test)]
@@ -374,11 +377,11 @@ mod tests {
             u in proptest::collection::vec(-50i32..50, 1..120),
             v in proptest::collection::vec(-60i32..40, 1..120),
             scale in proptest::sample::select(vec![1.0, 0.1, 1e-3, 37.5]),
-            counted in proptest::bool::ANY,
+            counted in (proptest::bool::ANY, proptest::bool::ANY),
         ) {
             let values = |s: &[i32]| s.iter().map(|&x| f64::from(x) * scale).collect::<Vec<_>>();
             let (u, v) = (values(&u), values(&v));
-            let sample = |s: &[f64]| {
+            let sample = |s: &[f64], counted: bool| {
                 let sorted = sorted(s);
                 if counted {
                     let mut runs: Vec<(f64, u64)> = Vec::new();
@@ -394,7 +397,7 @@ mod tests {
                     sorted
                 }
             };
-            let (ks, wasserstein) = distances(&sample(&u), &sample(&v));
+            let (ks, wasserstein) = distances(&sample(&u, counted.0), &sample(&v, counted.1));
             let (want_ks, want_wasserstein) = scipy_distances(&u, &v);
             proptest::prop_assert!((ks - want_ks).abs() <= 1e-15, "ks {} vs {}", ks, want_ks);
             proptest::prop_assert!(
@@ -402,6 +405,25 @@ mod tests {
                 "wasserstein {} vs {}", wasserstein, want_wasserstein
             );
         }
+    }
+
+    /// -0 and 0 are one value to scipy (and to `==`), though a counted sample keeps them
+    /// apart (their order keys differ): the same values give KS 0 however they are kept.
+    #[test]
+    fn negative_and_positive_zero_are_one_value() {
+        let kept = sorted(&[-0.0, 0.0, 1.0]);
+        let counted = SortedSample::from_counts(vec![-0.0, 0.0, 1.0], &[1, 1, 1]);
+        let other = SortedSample::from_counts(vec![0.0, 1.0], &[2, 1]);
+        for (a, b) in [(&kept, &counted), (&counted, &other), (&kept, &other)] {
+            assert_eq!(distances(a, b), (0.0, 0.0));
+        }
+        // Values of the order of 1e303 far apart, in samples of a thousand: the area stays
+        // finite, as scipy's does (the difference scaled by both sizes would not).
+        let mut u = vec![-1e303; 1000];
+        u.push(1e303);
+        let (ks, wasserstein) = distances(&sorted(&u), &sorted(&[1e303; 1000]));
+        assert!((ks - 1000.0 / 1001.0).abs() < 1e-15, "{ks}");
+        assert!((wasserstein / (2e303 * 1000.0 / 1001.0) - 1.0).abs() < 1e-15, "{wasserstein}");
     }
 
     #[test]
