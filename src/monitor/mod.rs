@@ -7,6 +7,7 @@ pub mod drift;
 pub mod plan;
 pub mod report;
 pub mod run;
+pub mod sample;
 pub mod sorted;
 pub mod time;
 pub mod window;

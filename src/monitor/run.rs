@@ -15,15 +15,14 @@ use crate::fairness::labels::BinaryCodec;
 use crate::fairness::plan::Bound;
 use crate::fairness::plan::FairnessPlan;
 use crate::fairness::report::{AttributeReport, FairnessReport};
-use crate::monitor::collect::{
-    gather, windows_by_rank, Assign, ColumnKind, Gathered, Reading, Sample,
-};
+use crate::monitor::collect::{gather, windows_by_rank, Assign, ColumnKind, Gathered, Reading};
 use crate::monitor::drift::{compare_categories, NumericReference};
 use crate::monitor::plan::{GateWindows, MonitorPlan, ReferenceSpec};
 use crate::monitor::report::{
     ColumnDrift, GateKind, MonitorGate, MonitorReport, ReferenceColumn, ReferenceReport,
     WindowReport, MONITOR_SCHEMA,
 };
+use crate::monitor::sample::Sample;
 use crate::monitor::time::Timestamp;
 use crate::monitor::window::WindowSpec;
 use crate::progress::{NoProgress, Progress};

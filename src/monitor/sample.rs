@@ -1,0 +1,453 @@
+//! The values of one drift column in one window, as they are read: numbers counted per
+//! distinct value while there are few (ages, hours), else kept one by one and sorted at the
+//! end (an income, a score); categories counted. Samples of the parts of an input merge.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use crate::data::batch::Batch;
+use crate::data::cell::Cell;
+use crate::fairness::row_memo::WordHasher;
+use crate::monitor::sorted::SortedSample;
+
+/// The values of one drift column in one window (or the reference).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Sample {
+    /// The numbers, sorted, once [`Sample::finish`] has made them.
+    pub(crate) sorted: SortedSample,
+    /// Numbers counted per distinct value (order keys ascending, with their counts), while
+    /// there are at most [`MAX_DISTINCT`]: a column of few values (ages, hours) stays this
+    /// small however many rows it has.
+    runs: Vec<(u64, u64)>,
+    /// Numbers written as short text (a word: see [`short_text`]) counted per spelling,
+    /// with the order key of the number each spells: a repeated spelling is counted
+    /// without being parsed again. Folded into `runs` by [`Sample::count`].
+    spellings: HashMap<u64, (u64, u64), BuildHasherDefault<WordHasher>>,
+    /// Numbers as they come ([`order_key`]s), not yet counted (or never, once `spilled`).
+    keys: Vec<u64>,
+    /// Whether the sample had more distinct numbers than it counts: it keeps them one by one.
+    spilled: bool,
+    /// Keys of later parts of the input, joined to `keys` by [`Sample::finish`] (once, at
+    /// their total size, rather than copied as every part merges).
+    parts: Vec<Vec<u64>>,
+    /// The count per category, when it is categorical.
+    pub(crate) categories: BTreeMap<String, u64>,
+    /// Set once any sample of the column has spilled, shared by the column's samples in
+    /// every window and chunk: later ones keep their values one by one without counting
+    /// them first (which would sort them only to find too many distinct values again).
+    spills_at_once: Option<Arc<AtomicBool>>,
+}
+
+/// Distinct values a sample counts before it keeps its values one by one.
+const MAX_DISTINCT: usize = 4096;
+
+/// Numbers a sample takes in before it counts them.
+const COUNT_EVERY: usize = 1 << 16;
+
+/// The sign bit of an `f64`.
+const SIGN: u64 = 1 << 63;
+
+/// An `f64`'s bits, flipped so that integer order is `f64::total_cmp`'s order: sorting
+/// `u64`s is about twice as fast as comparing floats.
+fn order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits & SIGN == 0 {
+        bits | SIGN
+    } else {
+        !bits
+    }
+}
+
+/// A cell of text of at most 7 bytes as one word: its length in the low byte, its bytes
+/// above (so two cells have the same word exactly when they have the same bytes).
+fn short_text(cell: &Cell<'_>) -> Option<u64> {
+    match cell {
+        Cell::Text(bytes) if bytes.len() < 8 => Some(
+            bytes
+                .iter()
+                .enumerate()
+                .fold(bytes.len() as u64, |word, (i, &b)| word | u64::from(b) << (8 * (i + 1))),
+        ),
+        _ => None,
+    }
+}
+
+/// The `f64` of an [`order_key`].
+fn from_order_key(key: u64) -> f64 {
+    f64::from_bits(if key & SIGN != 0 { key & !SIGN } else { !key })
+}
+
+/// The union of two lists of counted keys (ascending), counts added.
+fn merge_runs(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (a.get(i), b.get(j)) {
+            (Some(&(x, c)), Some(&(y, d))) if x == y => {
+                merged.push((x, c + d));
+                i += 1;
+                j += 1;
+            }
+            (Some(&(x, c)), Some(&(y, _))) if x < y => {
+                merged.push((x, c));
+                i += 1;
+            }
+            (Some(&(x, c)), None) => {
+                merged.push((x, c));
+                i += 1;
+            }
+            (_, Some(&(y, d))) => {
+                merged.push((y, d));
+                j += 1;
+            }
+            (None, None) => return merged,
+        }
+    }
+}
+
+impl Sample {
+    /// An empty sample that spills when any sample sharing `spills` has (see
+    /// [`Sample::spills_at_once`]).
+    pub(crate) fn sharing(spills: Arc<AtomicBool>) -> Self {
+        Sample { spills_at_once: Some(spills), ..Sample::default() }
+    }
+
+    /// The values kept (missing values are not).
+    pub(crate) fn len(&self) -> u64 {
+        let parts: usize = self.parts.iter().map(Vec::len).sum();
+        self.sorted.len()
+            + self.runs.iter().map(|&(_, c)| c).sum::<u64>()
+            + self.spellings.values().map(|&(_, c)| c).sum::<u64>()
+            + (self.keys.len() + parts) as u64
+            + self.categories.values().sum::<u64>()
+    }
+
+    /// Keeps the numbers of the first `rows` rows of `batch`'s `column` (missing values are
+    /// not kept); the first row whose value is not a finite number, if any.
+    pub(crate) fn push_column<B: Batch + ?Sized>(
+        &mut self,
+        batch: &B,
+        column: usize,
+        rows: usize,
+    ) -> Option<(usize, Bad)> {
+        if !self.spilled && self.spills_at_once.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
+        {
+            self.spill();
+        }
+        // A value is checked for a missing-value marker only when it is not a number: no
+        // marker spells a finite number.
+        let number = |cell: &Cell<'_>, row: usize| match cell.number() {
+            Some(x) if x.is_finite() => Ok(Some(x)),
+            _ if cell.is_missing() => Ok(None),
+            _ => Err((row, Bad::NotANumber)),
+        };
+        for row in 0..rows {
+            let cell = batch.cell(row, column);
+            let word = if self.spilled { None } else { short_text(&cell) };
+            let Some(word) = word else {
+                match number(&cell, row) {
+                    Ok(Some(x)) => self.push(x),
+                    Ok(None) => {}
+                    Err(bad) => return Some(bad),
+                }
+                continue;
+            };
+            if let Some((_, count)) = self.spellings.get_mut(&word) {
+                *count += 1;
+                continue;
+            }
+            match number(&cell, row) {
+                Ok(Some(x)) => {
+                    self.spellings.insert(word, (order_key(x), 1));
+                    if self.spellings.len() + self.runs.len() > MAX_DISTINCT {
+                        self.count();
+                    }
+                }
+                Ok(None) => {}
+                Err(bad) => return Some(bad),
+            }
+        }
+        None
+    }
+
+    /// Keeps the number `x`.
+    fn push(&mut self, x: f64) {
+        self.keys.push(order_key(x));
+        if !self.spilled && self.keys.len() >= COUNT_EVERY {
+            self.count();
+        }
+    }
+
+    /// Counts the keys taken in into `runs`; or, when that makes more than [`MAX_DISTINCT`]
+    /// distinct values, keeps every value one by one from now on.
+    pub(crate) fn count(&mut self) {
+        if !self.spellings.is_empty() {
+            let mut spelled: Vec<(u64, u64)> = self.spellings.drain().map(|(_, run)| run).collect();
+            spelled.sort_unstable();
+            spelled.dedup_by(|later, earlier| {
+                let same = later.0 == earlier.0;
+                if same {
+                    earlier.1 += later.1;
+                }
+                same
+            });
+            self.runs = merge_runs(&self.runs, &spelled);
+            if self.runs.len() > MAX_DISTINCT {
+                self.spill();
+                return;
+            }
+        }
+        if self.spilled || self.keys.is_empty() {
+            return;
+        }
+        if self.spills_at_once.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+            self.spill();
+            return;
+        }
+        radsort::sort(&mut self.keys);
+        let mut counted: Vec<(u64, u64)> = Vec::new();
+        for &key in &self.keys {
+            match counted.last_mut() {
+                Some((last, count)) if *last == key => *count += 1,
+                _ => counted.push((key, 1)),
+            }
+            if counted.len() > MAX_DISTINCT {
+                self.spill();
+                return;
+            }
+        }
+        let merged = merge_runs(&self.runs, &counted);
+        if merged.len() > MAX_DISTINCT {
+            self.spill();
+            return;
+        }
+        self.runs = merged;
+        self.keys.clear();
+    }
+
+    /// Keeps every value one by one: the counted ones go back to `keys`.
+    fn spill(&mut self) {
+        self.spilled = true;
+        if let Some(spills) = &self.spills_at_once {
+            spills.store(true, Ordering::Relaxed);
+        }
+        let spelled = self.spellings.drain().map(|(_, run)| run);
+        for (key, count) in self.runs.drain(..).chain(spelled) {
+            let n = usize::try_from(count).unwrap_or(usize::MAX);
+            self.keys.extend(std::iter::repeat_n(key, n));
+        }
+    }
+
+    /// Takes in the numbers of the same column in a later part of the input.
+    #[cfg(not(target_arch = "wasm32"))] // gathered in chunks, native only
+    pub(crate) fn merge(&mut self, mut other: Sample) {
+        // Once either side keeps its values one by one, so does the whole: counting the
+        // other's (sorting them) would be lost work.
+        if !self.spilled && !other.spilled {
+            self.count();
+            other.count();
+        }
+        if !self.spilled && !other.spilled {
+            self.runs = merge_runs(&self.runs, &other.runs);
+            if self.runs.len() > MAX_DISTINCT {
+                self.spill();
+            }
+        } else {
+            self.spill();
+            other.spill();
+            self.parts.push(other.keys);
+            self.parts.extend(other.parts);
+        }
+        for (category, count) in other.categories {
+            *self.categories.entry(category).or_default() += count;
+        }
+    }
+
+    pub(crate) fn finish(&mut self) {
+        self.count();
+        if !self.spilled {
+            let counts: Vec<u64> = self.runs.iter().map(|&(_, c)| c).collect();
+            let values = self.runs.drain(..).map(|(k, _)| from_order_key(k)).collect();
+            self.sorted = SortedSample::from_counts(values, &counts);
+            return;
+        }
+        let mut keys = std::mem::take(&mut self.keys);
+        keys.reserve_exact(self.parts.iter().map(Vec::len).sum());
+        for part in self.parts.drain(..) {
+            keys.extend(part);
+        }
+        radsort::sort(&mut keys);
+        // Collected in place: the keys' memory holds the numbers.
+        self.sorted = SortedSample::from_sorted(keys.into_iter().map(from_order_key).collect());
+    }
+}
+
+/// What is wrong with a drift column's value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Bad {
+    /// Not a finite number, in a numeric column.
+    NotANumber,
+    /// Text that is not UTF-8, in a categorical column.
+    NotUtf8,
+}
+
+/// Counts the categories of the first `rows` rows of `batch`'s `column` (missing values
+/// are not); the first row whose text is not UTF-8, if any.
+pub(crate) fn count_categories<B: Batch + ?Sized>(
+    batch: &B,
+    column: usize,
+    rows: usize,
+    sample: &mut Sample,
+) -> Option<(usize, Bad)> {
+    for row in 0..rows {
+        let cell = batch.cell(row, column);
+        if cell.is_missing() {
+            continue;
+        }
+        let text = cell.text();
+        let Ok(value) = std::str::from_utf8(&text) else { return Some((row, Bad::NotUtf8)) };
+        match sample.categories.get_mut(value) {
+            Some(count) => *count += 1,
+            None => {
+                sample.categories.insert(value.to_owned(), 1);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn numbers_sort_as_floats_do_counted_or_one_by_one() {
+        let mut numbers = vec![3.5, -0.0, 1e-300, -2.0, 0.0, f64::MAX, -1e300, 7.0, -2.0];
+        numbers.extend((0..5000).map(|i| f64::from(i % 4500) / 7.0));
+        let mut expected = numbers.clone();
+        expected.sort_by(f64::total_cmp);
+        let expected = SortedSample::from_sorted(expected);
+        // Few values: counted; many: kept one by one; parts merged either way.
+        for (cut, split) in [(9, false), (numbers.len(), false), (2000, true), (5, true)] {
+            let mut sample = Sample::default();
+            numbers[..cut].iter().for_each(|&x| sample.push(x));
+            if split {
+                let mut part = Sample::default();
+                numbers[cut..].iter().for_each(|&x| part.push(x));
+                sample.merge(part);
+            } else {
+                numbers[cut..].iter().for_each(|&x| sample.push(x));
+            }
+            sample.finish();
+            let bits = |s: &SortedSample| {
+                (0..s.len()).map(|r| s.value_at(r).to_bits()).collect::<Vec<_>>()
+            };
+            assert_eq!(bits(&sample.sorted), bits(&expected), "cut {cut}");
+        }
+    }
+
+    /// A batch of one column of texts.
+    struct Texts<'a>(&'a [String]);
+
+    impl Batch for Texts<'_> {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+
+        fn cell(&self, row: usize, _: usize) -> Cell<'_> {
+            Cell::Text(self.0[row].as_bytes())
+        }
+
+        fn place(&self, row: usize) -> crate::data::cell::Place {
+            crate::data::cell::Place::Line(row as u64 + 2)
+        }
+    }
+
+    #[test]
+    fn a_column_keeps_its_numbers_and_names_its_first_bad_value() {
+        let texts: Vec<String> = ["3", "NA", "", "2.5", "1e1", "x", "inf"].map(String::from).into();
+        let mut sample = Sample::default();
+        assert!(matches!(
+            sample.push_column(&Texts(&texts), 0, texts.len()),
+            Some((5, Bad::NotANumber))
+        ));
+        // The rows before it: the missing markers left out.
+        sample.finish();
+        let kept: Vec<f64> = (0..sample.sorted.len()).map(|r| sample.sorted.value_at(r)).collect();
+        assert_eq!(kept, [2.5, 3.0, 10.0]);
+        let infinite = vec!["inf".to_owned()];
+        assert!(matches!(
+            Sample::default().push_column(&Texts(&infinite), 0, 1),
+            Some((0, Bad::NotANumber))
+        ));
+    }
+
+    /// A batch of one column of typed cells (as Parquet gives them).
+    struct Cells(Vec<Cell<'static>>);
+
+    impl Batch for Cells {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+
+        fn cell(&self, row: usize, _: usize) -> Cell<'_> {
+            self.0[row]
+        }
+
+        fn place(&self, row: usize) -> crate::data::cell::Place {
+            crate::data::cell::Place::Row(row as u64 + 1)
+        }
+    }
+
+    #[test]
+    fn typed_missing_cells_are_left_out_and_infinities_named() {
+        let cells = Cells(vec![Cell::Float(1.5), Cell::Float(f64::NAN), Cell::Null, Cell::Int(2)]);
+        let mut sample = Sample::default();
+        assert!(sample.push_column(&cells, 0, cells.len()).is_none());
+        sample.finish();
+        assert_eq!((sample.sorted.len(), sample.sorted.value_at(1)), (2, 2.0));
+        let infinite = Cells(vec![Cell::Float(1.0), Cell::Float(f64::INFINITY)]);
+        assert!(matches!(
+            Sample::default().push_column(&infinite, 0, 2),
+            Some((1, Bad::NotANumber))
+        ));
+    }
+
+    proptest! {
+        /// Cells counted per spelling (short text), parsed one by one (8 bytes and more),
+        /// spilled past the distinct limit, split in parts, or after another sample of the
+        /// column spilled: always the sorted numbers the cells spell.
+        #[test]
+        fn spelled_numbers_sort_as_their_values_do(
+            values in proptest::collection::vec((0u32..6000, 0usize..4), 1..9000),
+            cut in 0usize..9000,
+            spilled_before in any::<bool>(),
+        ) {
+            let spell = |&(n, form): &(u32, usize)| match form {
+                0 => n.to_string(),                  // "12"
+                1 => format!("{n}.0"),               // "12.0": another spelling of 12
+                2 => format!("{:.6}", f64::from(n)), // "12.000000": 9 bytes and more
+                _ => format!("{n}e0"),
+            };
+            let texts: Vec<String> = values.iter().map(spell).collect();
+            let mut expected: Vec<f64> = values.iter().map(|&(n, _)| f64::from(n)).collect();
+            expected.sort_by(f64::total_cmp);
+            let flag = Arc::new(AtomicBool::new(spilled_before));
+            let fresh = || Sample::sharing(flag.clone());
+            let cut = cut.min(texts.len());
+            let (mut sample, mut part) = (fresh(), fresh());
+            let (before, after) = (Texts(&texts[..cut]), Texts(&texts[cut..]));
+            prop_assert!(sample.push_column(&before, 0, before.len()).is_none());
+            prop_assert!(part.push_column(&after, 0, after.len()).is_none());
+            sample.merge(part);
+            sample.finish();
+            prop_assert_eq!(sample.len(), expected.len() as u64);
+            let kept: Vec<f64> = (0..sample.sorted.len()).map(|r| sample.sorted.value_at(r)).collect();
+            prop_assert_eq!(kept, expected);
+        }
+
+    }
+}
