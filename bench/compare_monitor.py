@@ -8,7 +8,9 @@ UTC, uniform over the 12 months of 2025, not sorted), `label`, `pred`, `score`, 
 Timed (best of REPEATS after a warm-up; from 10M rows the Python loop, about 7 minutes a run on
 2 CPUs, runs once):
   a. `sextant fairness LOG --label label --pred pred --sensitive sex/race/age_group` (process),
-  b. `sextant monitor LOG --time time --window 1mo ... --drift age income hours` (process),
+  b. `sextant monitor LOG --time time --window 1mo ... --drift age income hours
+     --fairlearn-compat` (process; undefined rates counted as 0, as fairlearn counts them, so
+     that the small groups of a small log compare too),
   c. the same in Python: pandas read_csv (pyarrow engine) of the needed columns,
      pd.to_datetime(utc=True), calendar months, and per month one fairlearn MetricFrame (count,
      selection_rate, tpr, fpr, accuracy) per sensitive column with its between-groups
@@ -41,18 +43,17 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import ks_2samp, wasserstein_distance
 from sklearn.metrics import accuracy_score
 
-from prediction_log import write_log
+from prediction_log import prediction_log
 from timing import best_of, cpu_name
 
 SEXTANT = sys.argv[1]
 OUT = Path(sys.argv[2])
 ROWS = int(float(sys.argv[3])) if len(sys.argv) > 3 else 10_000_000
 REPEATS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
-DATA = Path("target/bench-data")
 SENSITIVE = ["sex", "race", "age_group"]
 DRIFT = ["age", "income", "hours"]
 AUDIT = ["--label", "label", "--pred", "pred"] + [a for s in SENSITIVE for a in ("--sensitive", s)]
-MONITOR = ["--time", "time", "--window", "1mo", *AUDIT, "--drift", *DRIFT]
+MONITOR = ["--time", "time", "--window", "1mo", *AUDIT, "--drift", *DRIFT, "--fairlearn-compat"]
 METRICS = {"count": count, "selection_rate": selection_rate, "tpr": true_positive_rate,
            "fpr": false_positive_rate, "accuracy": accuracy_score}
 DECILES = np.arange(1, 10) / 10
@@ -146,12 +147,8 @@ def differences(report, windows):
 
 
 def main():
-    DATA.mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    log = DATA / f"monitor-{ROWS}.csv"
-    if not log.exists():
-        print(f"writing {log} ...", file=sys.stderr)
-        write_log(log, ROWS)
+    log = prediction_log(ROWS)
     fairness_s, _ = best_of(lambda: sextant("fairness", log, AUDIT), REPEATS)
     monitor_s, report = best_of(lambda: sextant("monitor", log, MONITOR), REPEATS)
     if ROWS < PYTHON_ONCE:

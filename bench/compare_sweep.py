@@ -31,14 +31,13 @@ import pandas as pd
 from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate, true_positive_rate
 from sklearn.metrics import accuracy_score
 
-from prediction_log import write_log
+from prediction_log import prediction_log
 from timing import best_of, cpu_name
 
 SEXTANT = sys.argv[1]
 OUT = Path(sys.argv[2])
 ROWS = int(float(sys.argv[3])) if len(sys.argv) > 3 else 200_000
 REPEATS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
-DATA = Path("target/bench-data")
 SENSITIVE = ["sex", "race", "age_group"]
 AUDIT = ["--label", "label", "--score", "score"] + [a for s in SENSITIVE for a in ("--sensitive", s)]
 METRICS = {"selection_rate": selection_rate, "tpr": true_positive_rate, "fpr": false_positive_rate,
@@ -93,12 +92,8 @@ def differences(report, points):
 
 
 def main():
-    DATA.mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    log = DATA / f"monitor-{ROWS}.csv"
-    if not log.exists():
-        print(f"writing {log} ...", file=sys.stderr)
-        write_log(log, ROWS)
+    log = prediction_log(ROWS)
     one_s, _ = best_of(lambda: sextant(log, AUDIT), REPEATS)
     sweep_s, report = best_of(lambda: sextant(log, [*AUDIT, "--sweep"]), REPEATS)
     python_s = None

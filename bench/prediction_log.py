@@ -3,10 +3,25 @@
 months of 2025, not sorted), `label`, `pred`, `score`, the sensitive `sex` (2 values), `race` (5)
 and `age_group` (3), and `age` (integer), `income` (float) and `hours` (integer), whose
 distributions and the score shift over the year."""
+import sys
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv
+
+DATA = Path("target/bench-data")
+
+
+def prediction_log(rows):
+    """The path of the `rows`-row log in target/bench-data, written there on first use."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    log = DATA / f"monitor-{rows}.csv"
+    if not log.exists():
+        print(f"writing {log} ...", file=sys.stderr)
+        write_log(log, rows)
+    return log
 
 
 def write_log(path, n):
