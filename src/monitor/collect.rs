@@ -21,7 +21,7 @@ use crate::fairness::counter::{Columns, CountedData, Counter};
 use crate::fairness::plan::{FairnessPlan, MissingPolicy};
 use crate::fairness::row_memo::WordHasher;
 use crate::monitor::sample::{count_categories, Bad, Sample};
-use crate::monitor::time::{parse_time, Timestamp, TIME_FORMATS};
+use crate::monitor::time::{parse_time_with, Dates, Timestamp, TIME_FORMATS};
 
 /// How a drift column's values are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +115,8 @@ pub(crate) struct Reading<'p> {
     /// Per drift column, whether its samples keep values one by one (see
     /// [`Sample::sharing`]), shared with every clone of the reading.
     spills: Vec<Arc<AtomicBool>>,
+    /// The dates of the times read so far.
+    dates: Dates,
 }
 
 impl<'p> Reading<'p> {
@@ -142,6 +144,7 @@ impl<'p> Reading<'p> {
                 .collect::<Result<_>>()?,
             kinds: drift.iter().map(|(_, kind)| *kind).collect(),
             spills: drift.iter().map(|_| Arc::default()).collect(),
+            dates: Dates::default(),
         })
     }
 
@@ -167,7 +170,7 @@ impl<'p> Reading<'p> {
     ///
     /// # Errors
     /// A value that is not a time, or a missing one under the `error` policy.
-    fn time<B: Batch + ?Sized>(&self, batch: &B, row: usize) -> Result<Option<Timestamp>> {
+    fn time<B: Batch + ?Sized>(&mut self, batch: &B, row: usize) -> Result<Option<Timestamp>> {
         let Some((column, name)) = self.time else { return Ok(Some(Timestamp::default())) };
         let cell = batch.cell(row, column);
         let at = || batch.place(row).locate(Location::source(self.source).in_column(name));
@@ -180,7 +183,7 @@ impl<'p> Reading<'p> {
                 MissingPolicy::Drop | MissingPolicy::Group => Ok(None),
             };
         }
-        parse_time(cell).map(Some).ok_or_else(|| {
+        parse_time_with(cell, &mut self.dates).map(Some).ok_or_else(|| {
             Error::invalid_value(
                 at(),
                 format!(
@@ -502,7 +505,7 @@ fn gather_rows<B: Batch + ?Sized>(
 /// A value that is not a time, or a missing one under the `error` policy.
 pub(crate) fn windows_by_rank(
     table: &mut Table<'_>,
-    reading: &Reading<'_>,
+    reading: &mut Reading<'_>,
     n: u64,
 ) -> Result<Vec<i64>> {
     let mut times: Vec<Option<Timestamp>> = Vec::new();

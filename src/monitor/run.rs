@@ -260,11 +260,11 @@ fn rank_rows(plan: &MonitorPlan, input: &mut Input<'_>, source: &str, n: u64) ->
     };
     let mut table = Table::open(Input::RandomAccess(access.clone()), source)?;
     let header = table.header().clone();
-    let time_only = Reading::new(&plan.fairness, &header, source, Some(&plan.time), &[])?;
+    let mut time_only = Reading::new(&plan.fairness, &header, source, Some(&plan.time), &[])?;
     if let Ok(column) = header.find(&plan.time) {
         table.project(&[column]);
     }
-    windows_by_rank(&mut table, &time_only, n)
+    windows_by_rank(&mut table, &mut time_only, n)
 }
 
 /// Refuses a gate on a statistic that a drift column, categorical after all, does not have.
