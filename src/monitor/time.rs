@@ -196,11 +196,12 @@ impl Dates {
     /// The [`civil_days`] of `date`.
     fn days(&mut self, date: &[u8; 10]) -> Option<i64> {
         // The day's digits (40 values), the month's (20) and the year's parity pick the
-        // slot: every date of two consecutive years has its own.
+        // slot: every date of two consecutive years has its own. Bytes that are not digits
+        // (not a date, never kept) wrap around.
         let digit = |i: usize| usize::from(date[i] & 0x0F);
         let day = digit(9) + 10 * (digit(8) & 3);
         let month = digit(6) + 10 * (digit(5) & 1);
-        let slot = &mut self.slots[day + 40 * month + 800 * (digit(3) & 1)];
+        let slot = &mut self.slots[(day + 40 * month + 800 * (digit(3) & 1)) % DATE_SLOTS];
         match slot {
             Some((known, days)) if known == date => Some(*days),
             _ => {
@@ -348,6 +349,10 @@ mod tests {
                 (2020i32..2030, 0u32..14, 0u32..32, 0u32..24, proptest::bool::ANY), 1..300),
         ) {
             let mut dates = Dates::default();
+            // Not dates, whatever their bytes: no slot of their own, and not kept.
+            for text in ["2025-1?-?9T00:00:00Z", "????-??-??T00:00:00Z", "\u{7f}\u{7f}\u{7f}\u{7f}-\u{7f}\u{7f}-\u{7f}\u{7f} 00:00:00"] {
+                proptest::prop_assert_eq!(parse_time_with(Cell::Text(text.as_bytes()), &mut dates), None);
+            }
             for (year, month, day, hour, space) in times {
                 let separator = if space { ' ' } else { 'T' };
                 let text = format!("{year:04}-{month:02}-{day:02}{separator}{hour:02}:30:00Z");
