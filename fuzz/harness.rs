@@ -5,7 +5,7 @@
 
 use sextant::{
     count_csv, explain_shap, load_model, read_features, Algorithm, AuditConfig, ExplanationsConfig,
-    FeaturePerturbation, InputSchema, ModelOutput, Rows, ShapParams,
+    FeaturePerturbation, InputSchema, ModelOutput, MonitorOptions, Rows, ShapParams,
 };
 
 /// A fairness audit of CSV bytes: a prediction column, a score column with a threshold, and
@@ -28,6 +28,53 @@ pub fn fairness_csv(data: &[u8]) {
         if let Ok(counted) = count_csv(data, "fuzz.csv", &plan) {
             let _ = sextant::audit(&plan, &counted, "fuzz.csv", &mut sextant::NoProgress);
         }
+    }
+}
+
+/// A monitoring run over CSV bytes, under three plans: monthly windows of a prediction with
+/// numeric and categorical drift columns, the first window as reference and 3 bootstrap
+/// resamples; daily windows of a score against a reference range; windows of 3 rows against
+/// the same bytes as a reference file. Each report is rendered in every format.
+pub fn monitor_csv(data: &[u8]) {
+    let plans: [(&str, &str, Option<&str>, &[&str]); 3] = [
+        ("pred", "1mo", None, &["age", "income"]),
+        ("score", "1d", Some("2025-01-01/2025-01-15T12:00:00+02:00"), &["age"]),
+        ("pred", "rows:3", Some("file"), &["income"]),
+    ];
+    for (outcome, window, reference, drift) in plans {
+        let mut config = AuditConfig {
+            label: "label".into(),
+            sensitive: vec!["sex".into()],
+            max_groups: Some(50),
+            bootstrap: Some(3),
+            ..AuditConfig::default()
+        };
+        match outcome {
+            "pred" => config.pred = Some("pred".into()),
+            _ => config.score = Some("score".into()),
+        }
+        let options = MonitorOptions {
+            time: "time".into(),
+            window: window.into(),
+            drift: drift.iter().map(|&c| c.into()).collect(),
+            categorical: vec!["city".into()],
+            reference: reference.map(Into::into),
+            ..MonitorOptions::default()
+        };
+        let file = reference == Some("file");
+        let Ok(fairness) = config.check() else { return };
+        let Ok(plan) = options.check(fairness, file) else { return };
+        let reference = file.then(|| (sextant::Input::from(data), "reference.csv"));
+        let Ok(report) =
+            sextant::monitor(&plan, data, "fuzz.csv", reference, &mut sextant::NoProgress)
+        else {
+            continue;
+        };
+        let _ = sextant::report::monitor_json(&report);
+        let _ = sextant::report::monitor_text(&report);
+        let _ = sextant::report::monitor_markdown(&report);
+        let _ = sextant::report::monitor_html(&report);
+        let _ = sextant::report::openmetrics(&report);
     }
 }
 

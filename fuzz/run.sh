@@ -10,7 +10,7 @@ minutes=${1:-30}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(wasm_options audit_toml coefficients_json feature_csv fairness_csv onnx_model)
+  targets=(wasm_options audit_toml coefficients_json feature_csv fairness_csv onnx_model tree_model monitor_csv)
 fi
 cargo +nightly fuzz build -O
 for target in "${targets[@]}"; do

@@ -65,3 +65,8 @@ fn wasm_options_corpus() {
 fn tree_model_corpus() {
     replay("tree_model", harness::tree_model);
 }
+
+#[test]
+fn monitor_csv_corpus() {
+    replay("monitor_csv", harness::monitor_csv);
+}
