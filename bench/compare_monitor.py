@@ -43,6 +43,7 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import ks_2samp, wasserstein_distance
 from sklearn.metrics import accuracy_score
 
+from agreement import agrees
 from prediction_log import prediction_log
 from timing import best_of, cpu_name
 
@@ -136,12 +137,12 @@ def differences(report, windows):
                    "equalized_odds_difference": metrics["equalized_odds_difference"]["between_groups"]["worst_case"]}
             for name, value in got.items():
                 want = expected["fairness"][attribute["attribute"]][name]
-                if value is None or abs(value - want) > 1e-9:
+                if not agrees(value, want, 1e-9):
                     found.append(f"{window['start']} {attribute['attribute']} {name}: sextant {value}, python {want}")
         for column, stats in expected["drift"].items():
             for name, want in stats.items():
                 value = window["drift"][column][name]
-                if value is None or abs(value - want) > (1e-7 if name == "ks_pvalue" else 1e-9):
+                if not agrees(value, want, 1e-7 if name == "ks_pvalue" else 1e-9):
                     found.append(f"{window['start']} {column} {name}: sextant {value}, python {want}")
     return found
 

@@ -31,6 +31,7 @@ import pandas as pd
 from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate, true_positive_rate
 from sklearn.metrics import accuracy_score
 
+from agreement import agrees
 from prediction_log import prediction_log
 from timing import best_of, cpu_name
 
@@ -85,8 +86,7 @@ def differences(report, points):
         for attribute in sweep["attributes"]:
             for name, want in point["attributes"][attribute["attribute"]].items():
                 value = attribute["metrics"][name][k]
-                both_undefined = value is None and not np.isfinite(want)
-                if not both_undefined and (value is None or abs(value - want) > 1e-12):
+                if not agrees(value, want, 1e-12):
                     found.append(f"t={THRESHOLDS[k]} {attribute['attribute']} {name}: sextant {value}, python {want}")
     return found
 

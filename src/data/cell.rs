@@ -60,6 +60,34 @@ impl<'a> Cell<'a> {
         }
     }
 
+    /// The cell as a finite number, a missing value, or neither (text that is not a number,
+    /// an infinity, or text spelling a NaN that is not a missing-value marker), as
+    /// [`Cell::number`] and [`Cell::is_missing`] together tell, with the text read once.
+    pub(crate) fn finite(&self) -> Finite {
+        let x = match *self {
+            Cell::Text(bytes) => {
+                if let Some(x) = plain_decimal(bytes) {
+                    return Finite::Number(x);
+                }
+                let Ok(text) = std::str::from_utf8(bytes) else { return Finite::Neither };
+                let text = text.trim();
+                if is_missing(text.as_bytes()) {
+                    return Finite::Missing;
+                }
+                match text.parse::<f64>() {
+                    Ok(x) if x.is_finite() => return Finite::Number(x),
+                    _ => return Finite::Neither,
+                }
+            }
+            other => other.number(),
+        };
+        match x {
+            Some(x) if x.is_finite() => Finite::Number(x),
+            Some(x) if x.is_nan() => Finite::Missing, // a null or a NaN float
+            _ => Finite::Neither,
+        }
+    }
+
     /// The cell as a number: text parsed as a float (`None` when it is not one), booleans
     /// as 1/0, nulls as NaN. Integers beyond ±2^53 round to the nearest float.
     pub(crate) fn number(&self) -> Option<f64> {
@@ -85,6 +113,17 @@ impl<'a> Cell<'a> {
             Cell::Null => Some(f64::NAN),
         }
     }
+}
+
+/// What [`Cell::finite`] finds in a cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Finite {
+    /// A finite number.
+    Number(f64),
+    /// A missing value.
+    Missing,
+    /// Neither.
+    Neither,
 }
 
 /// The value of `bytes` when they are a plain decimal of at most 15 digits (`42`, `-0.78299`,
@@ -353,6 +392,61 @@ mod tests {
                     "{}", text
                 );
             }
+        }
+    }
+
+    /// What `finite` tells with one reading of the text: `number` and `is_missing` together.
+    fn finite_as_number_and_is_missing_tell(cell: &Cell<'_>) -> Finite {
+        match cell.number() {
+            Some(x) if x.is_finite() => Finite::Number(x),
+            _ if cell.is_missing() => Finite::Missing,
+            _ => Finite::Neither,
+        }
+    }
+
+    #[test]
+    fn finite_tells_numbers_missing_values_and_the_rest_apart() {
+        let texts = [
+            "1.5",
+            " -2 ",
+            "1e5",
+            "",
+            " ",
+            "NA",
+            "nan",
+            "NaN",
+            "NAN",
+            "+nan",
+            "inf",
+            "-Infinity",
+            "1e400",
+            "abc",
+            "None",
+            "0x10",
+            "97864.87",
+        ];
+        let cells = texts.iter().map(|t| Cell::Text(t.as_bytes())).chain([
+            Cell::Text(b"\xff1"),
+            Cell::Null,
+            Cell::Float(f64::NAN),
+            Cell::Float(f64::INFINITY),
+            Cell::Float32(2.5),
+            Cell::Int(-3),
+            Cell::UInt(7),
+            Cell::Bool(true),
+        ]);
+        for cell in cells {
+            assert_eq!(cell.finite(), finite_as_number_and_is_missing_tell(&cell), "{cell:?}");
+        }
+        assert_eq!(Cell::Text(b"NAN").finite(), Finite::Neither);
+        assert_eq!(Cell::Text(b" NA ").finite(), Finite::Missing);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn finite_reads_any_text_as_number_and_is_missing_do(text in "[ 0-9.eE+NnaAiIfF/#-]{0,10}") {
+            let cell = Cell::Text(text.as_bytes());
+            proptest::prop_assert_eq!(cell.finite(), finite_as_number_and_is_missing_tell(&cell), "{:?}", text);
         }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::data::batch::Batch;
-use crate::data::cell::Cell;
+use crate::data::cell::{Cell, Finite};
 use crate::fairness::row_memo::WordHasher;
 use crate::monitor::sorted::SortedSample;
 
@@ -136,12 +136,10 @@ impl Sample {
         {
             self.spill();
         }
-        // A value is checked for a missing-value marker only when it is not a number: no
-        // marker spells a finite number.
-        let number = |cell: &Cell<'_>, row: usize| match cell.number() {
-            Some(x) if x.is_finite() => Ok(Some(x)),
-            _ if cell.is_missing() => Ok(None),
-            _ => Err((row, Bad::NotANumber)),
+        let number = |cell: &Cell<'_>, row: usize| match cell.finite() {
+            Finite::Number(x) => Ok(Some(x)),
+            Finite::Missing => Ok(None),
+            Finite::Neither => Err((row, Bad::NotANumber)),
         };
         for row in 0..rows {
             let cell = batch.cell(row, column);

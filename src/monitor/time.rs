@@ -77,15 +77,16 @@ pub(crate) const TIME_FORMATS: &str =
 /// forms, or an instant beyond the years chrono represents (±262,000; the caller handles
 /// missing values first).
 pub(crate) fn parse_time(cell: Cell<'_>) -> Option<Timestamp> {
-    parse_time_with(cell, &mut Dates::default())
+    parse_any(cell, None).filter(|t| t.in_range())
 }
 
 /// [`parse_time`], with the dates read before in `dates`.
 pub(crate) fn parse_time_with(cell: Cell<'_>, dates: &mut Dates) -> Option<Timestamp> {
-    parse_any(cell, dates).filter(|t| t.in_range())
+    parse_any(cell, Some(dates)).filter(|t| t.in_range())
 }
 
-fn parse_any(cell: Cell<'_>, dates: &mut Dates) -> Option<Timestamp> {
+/// The instant `cell` holds, in range or not; `dates` keeps the dates read before, if given.
+fn parse_any(cell: Cell<'_>, dates: Option<&mut Dates>) -> Option<Timestamp> {
     match cell {
         // The usual spelling read from the bytes, before (and without) checking UTF-8.
         Cell::Text(bytes) => canonical(bytes.trim_ascii(), dates)
@@ -122,11 +123,11 @@ fn parse_text(text: &str) -> Option<Timestamp> {
 }
 
 /// The canonical UTC form `YYYY-MM-DDTHH:MM:SSZ` (or with a space, or without the `Z`),
-/// read directly, its date through `dates`; `None` for anything else, which chrono then
+/// read directly, its date through `dates` when given; `None` for anything else, which chrono then
 /// reads. On a 10-million-row log of such times this cut the CPU time of `sextant monitor` by
 /// 6% (4.45 s to 4.17 s; chrono's parsing had been about a tenth of it). The property test
 /// below holds this to chrono's reading.
-fn canonical(bytes: &[u8], dates: &mut Dates) -> Option<Timestamp> {
+fn canonical(bytes: &[u8], dates: Option<&mut Dates>) -> Option<Timestamp> {
     let [date @ .., b'T' | b' ', h0, h1, b':', i0, i1, b':', s0, s1] =
         bytes.strip_suffix(b"Z").unwrap_or(bytes)
     else {
@@ -138,7 +139,10 @@ fn canonical(bytes: &[u8], dates: &mut Dates) -> Option<Timestamp> {
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    let days = dates.days(date)?;
+    let days = match dates {
+        Some(dates) => dates.days(date)?,
+        None => civil_days(date)?,
+    };
     Some(Timestamp::from_seconds(days * 86_400 + hour * 3600 + minute * 60 + second))
 }
 
@@ -349,15 +353,20 @@ mod tests {
                 (2020i32..2030, 0u32..14, 0u32..32, 0u32..24, proptest::bool::ANY), 1..300),
         ) {
             let mut dates = Dates::default();
-            // Not dates, whatever their bytes: no slot of their own, and not kept.
-            for text in ["2025-1?-?9T00:00:00Z", "????-??-??T00:00:00Z", "\u{7f}\u{7f}\u{7f}\u{7f}-\u{7f}\u{7f}-\u{7f}\u{7f} 00:00:00"] {
+            // Not dates, whatever their bytes, into an empty table and then a filled one: no
+            // slot of their own, and not kept.
+            let not_dates = ["2025-1?-?9T00:00:00Z", "????-??-??T00:00:00Z", "\u{7f}\u{7f}\u{7f}\u{7f}-\u{7f}\u{7f}-\u{7f}\u{7f} 00:00:00", "2024-02-30T00:00:00Z"];
+            for text in not_dates {
                 proptest::prop_assert_eq!(parse_time_with(Cell::Text(text.as_bytes()), &mut dates), None);
             }
-            for (year, month, day, hour, space) in times {
-                let separator = if space { ' ' } else { 'T' };
+            for (year, month, day, hour, space) in times.iter().chain(&times) {
+                let separator = if *space { ' ' } else { 'T' };
                 let text = format!("{year:04}-{month:02}-{day:02}{separator}{hour:02}:30:00Z");
                 let cell = Cell::Text(text.as_bytes());
                 proptest::prop_assert_eq!(parse_time_with(cell, &mut dates), parse_time(cell), "{}", text);
+            }
+            for text in not_dates {
+                proptest::prop_assert_eq!(parse_time_with(Cell::Text(text.as_bytes()), &mut dates), None);
             }
         }
 
