@@ -42,6 +42,8 @@ pub(crate) struct RecordBatch {
     /// A CSV error met while filling, reported once the rows before it have been used, so
     /// that the first unusable line of the file is the one named.
     deferred: Option<Error>,
+    /// The line where the last record read starts.
+    last_line: u64,
 }
 
 impl RecordBatch {
@@ -59,7 +61,11 @@ impl RecordBatch {
                 self.pool.push(ByteRecord::new());
             }
             match csv.read_byte_record(&mut self.pool[self.filled]) {
-                Ok(true) => self.filled += 1,
+                Ok(true) => {
+                    self.last_line =
+                        self.pool[self.filled].position().map_or(0, csv::Position::line);
+                    self.filled += 1;
+                }
                 Ok(false) => break,
                 Err(e) if self.filled == 0 => return Err(csv_error(source, &e)),
                 Err(e) => {
@@ -69,6 +75,11 @@ impl RecordBatch {
             }
         }
         Ok(self.filled > 0)
+    }
+
+    /// The line where the last record read starts (0 before the first).
+    pub(crate) fn last_line(&self) -> u64 {
+        self.last_line
     }
 
     /// The records of the current batch.

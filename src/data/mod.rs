@@ -20,6 +20,7 @@ pub mod missing;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod plain;
 pub mod preview;
+pub(crate) mod quotes;
 pub(crate) mod row_key;
 pub mod rows;
 pub mod table;

@@ -11,9 +11,8 @@ use crate::data::cell::{Cell, Place, TableFormat};
 use crate::data::csv_reader;
 use crate::data::header::Header;
 use crate::data::input::{AccessReader, Input, Prefixed};
-#[cfg(not(feature = "columnar"))]
-use crate::error::Location;
-use crate::error::{ErrorKind, Result};
+use crate::data::quotes::QuoteWatch;
+use crate::error::{ErrorKind, Location, Result};
 
 impl Batch for RecordBatch {
     fn len(&self) -> usize {
@@ -31,7 +30,7 @@ impl Batch for RecordBatch {
 
 enum Rows<'a> {
     Csv {
-        csv: Box<csv::Reader<Prefixed<'a>>>,
+        csv: Box<csv::Reader<QuoteWatch<Prefixed<'a>>>>,
         batch: RecordBatch,
     },
     #[cfg(feature = "columnar")]
@@ -86,10 +85,11 @@ impl<'a> Table<'a> {
         }
         #[cfg(not(feature = "columnar"))]
         drop(access); // without columnar decoding, every input is read as a stream
+        let bom = if prefix.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         let stream = Cursor::new(prefix).chain(reader);
         let (header, rows) = match format {
             TableFormat::Csv => {
-                let mut csv = csv_reader(stream);
+                let mut csv = csv_reader(QuoteWatch::new(stream, bom));
                 let header = Header::read(&mut csv, source)?;
                 (header, Rows::Csv { csv: Box::new(csv), batch: RecordBatch::default() })
             }
@@ -159,7 +159,19 @@ impl<'a> Table<'a> {
     /// that cannot be decoded or has a column of a type Sextant does not read.
     pub(crate) fn fill(&mut self) -> Result<bool> {
         match &mut self.rows {
-            Rows::Csv { csv, batch } => batch.fill(csv, &self.source),
+            Rows::Csv { csv, batch } => {
+                let more = batch.fill(csv, &self.source)?;
+                if !more && csv.get_ref().in_quotes() {
+                    return Err(ErrorKind::Csv {
+                        at: Location::source(&self.source).at_line(batch.last_line()),
+                        message: "a quoted field opens in this row and no quote closes it: \
+                                  the rest of the file would be one field (a stray '\"'?)"
+                            .to_owned(),
+                    }
+                    .into());
+                }
+                Ok(more)
+            }
             #[cfg(feature = "columnar")]
             Rows::Columnar(batches) => batches.fill(),
         }
@@ -200,6 +212,23 @@ mod tests {
         assert!(batch.cell(1, 1).is_missing());
         assert_eq!(batch.place(1), Place::Line(3));
         assert!(!table.fill()?);
+        Ok(())
+    }
+
+    #[test]
+    fn a_quoted_field_that_never_closes_is_an_error_at_its_row() -> Result<()> {
+        let text = "y,g\n1,a\n0,\"b\n1,a\n0,b\n";
+        let mut table = Table::open(text.as_bytes(), "t.csv")?;
+        // The row swallows the rest of the file, as the csv crate reads it.
+        assert!(table.fill()?);
+        assert_eq!(table.batch().len(), 2);
+        let error = table.fill().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.starts_with("t.csv, line 3: a quoted field opens in this row"), "{error}");
+        // Closed, or after a byte-order mark, no error.
+        for text in ["y,g\n1,a\n0,\"b\n1\"\n", "\u{feff}\"y\",g\n1,a\n"] {
+            let mut table = Table::open(text.as_bytes(), "t.csv")?;
+            while table.fill()? {}
+        }
         Ok(())
     }
 }
