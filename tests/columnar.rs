@@ -1,7 +1,8 @@
 //! Parquet and Arrow IPC inputs give the same JSON as the CSV of the same data, in every
-//! command (fairness, count, audit with a model, predict, explain), with typed columns
-//! (int64, float64, boolean, strings and dictionary-encoded strings, nulls); and a file
-//! that cannot be decoded is a one-line error.
+//! command (fairness, count, audit with a model, predict, explain, monitor), with typed
+//! columns (int64, float64, float32, boolean, strings and dictionary-encoded strings,
+//! timestamps with a time zone, nulls); and a file that cannot be decoded is a one-line
+//! error.
 
 mod common;
 
@@ -240,4 +241,80 @@ fn a_file_that_cannot_be_decoded_is_a_one_line_error() {
         assert!(stderr.contains("cannot decode this"), "{name}: {stderr}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "{name}: {stderr}");
     }
+}
+
+/// A log as pandas keeps it (a time column with a named zone, a float32 score, a boolean
+/// feature) monitors as the CSV pandas writes of it: times with their offsets, the float32
+/// spelled shortest (`0.7`), booleans as `True`/`False`.
+#[test]
+fn zoned_times_float32_scores_and_booleans_monitor_as_their_csv() {
+    use arrow_array::TimestampMicrosecondArray;
+    use arrow_array::{ArrayRef, BooleanArray, Float32Array, Int64Array, RecordBatch};
+    use std::sync::Arc;
+    let dir = scratch("columnar-monitor-types");
+    let hours = [0_i64, 5, 23, 30, 47, 50, 70, 71];
+    // 2025-01-01T00:00:00Z plus each hour, displayed in Berlin (UTC+1 in winter).
+    let micros = hours.iter().map(|h| (1_735_689_600 + h * 3600) * 1_000_000);
+    let times: ArrayRef = Arc::new(
+        TimestampMicrosecondArray::from_iter_values(micros).with_timezone("Europe/Berlin"),
+    );
+    let scores = [0.7_f32, 0.2, 0.7, 0.9, 0.1, 0.7, 0.65, 0.3];
+    let flags = [true, false, false, true, true, true, false, false];
+    let labels = [1_i64, 0, 1, 1, 0, 1, 0, 0];
+    let groups = ["a", "b", "a", "b", "a", "b", "a", "b"];
+    let batch = RecordBatch::try_from_iter([
+        ("ts", times),
+        ("y", Arc::new(Int64Array::from(labels.to_vec())) as ArrayRef),
+        ("s", Arc::new(Float32Array::from(scores.to_vec())) as ArrayRef),
+        ("g", Arc::new(arrow_array::StringArray::from(groups.to_vec())) as ArrayRef),
+        ("flag", Arc::new(BooleanArray::from(flags.to_vec())) as ArrayRef),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let parquet = dir.join("log.parquet");
+    let file = std::fs::File::create(&parquet).unwrap_or_else(|e| panic!("{e}"));
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    writer.write(&batch).unwrap_or_else(|e| panic!("{e}"));
+    writer.close().unwrap_or_else(|e| panic!("{e}"));
+    let mut csv = String::from("ts,y,s,g,flag\n");
+    for i in 0..hours.len() {
+        // pandas' to_csv of a Europe/Berlin column: local times with their offset.
+        let local = hours[i] + 1;
+        let time = format!("2025-01-{:02} {:02}:00:00+01:00", 1 + local / 24, local % 24);
+        let flag = if flags[i] { "True" } else { "False" };
+        csv.push_str(&format!("{time},{},{},{},{flag}\n", labels[i], scores[i], groups[i]));
+    }
+    let csv_path = dir.join("log.csv");
+    std::fs::write(&csv_path, csv).unwrap_or_else(|e| panic!("{e}"));
+    let args = [
+        "monitor",
+        "--time",
+        "ts",
+        "--window",
+        "1d",
+        "--label",
+        "y",
+        "--score",
+        "s",
+        "--threshold",
+        "0.7",
+        "--sensitive",
+        "g",
+        "--drift",
+        "flag",
+        "--min-group-size",
+        "1",
+        "--format",
+        "json",
+    ];
+    let run = |path: &Path| {
+        let path = path.display().to_string();
+        without_source(sextant_json(&[&args[..1], &[path.as_str()], &args[1..]].concat()))
+    };
+    let expected = run(&csv_path);
+    assert_eq!(run(&parquet), expected);
+    // The threshold selects the float32 0.7s, as pandas' `s >= 0.7` does.
+    let selected = &expected["windows"][0]["attributes"][0]["groups"][0]["selection_rate"];
+    assert_eq!(selected.as_f64(), Some(1.0), "{expected}");
+    assert_eq!(expected["windows"][0]["drift"]["flag"]["kind"], "categorical");
 }

@@ -22,7 +22,7 @@ pub(crate) enum Cell<'a> {
     /// A float64 column's value.
     Float(f64),
     /// A float32 (or float16) column's value, kept apart so that its text is the shortest
-    /// float32 spelling, as pandas writes it.
+    /// float32 spelling, as pandas writes it, and its number that spelling's value.
     Float32(f32),
     /// A null in a columnar input.
     Null,
@@ -89,7 +89,9 @@ impl<'a> Cell<'a> {
     }
 
     /// The cell as a number: text parsed as a float (`None` when it is not one), booleans
-    /// as 1/0, nulls as NaN. Integers beyond ±2^53 round to the nearest float.
+    /// as 1/0, nulls as NaN. Integers beyond ±2^53 round to the nearest float. A float32 is
+    /// the double nearest its shortest spelling (0.7, not 0.699999988079071), the number the
+    /// CSV that pandas writes of it holds: a threshold of 0.7 selects it, in both.
     pub(crate) fn number(&self) -> Option<f64> {
         match *self {
             Cell::Text(bytes) => {
@@ -109,10 +111,26 @@ impl<'a> Cell<'a> {
             #[allow(clippy::cast_precision_loss)]
             Cell::UInt(v) => Some(v as f64),
             Cell::Float(x) => Some(x),
-            Cell::Float32(x) => Some(f64::from(x)),
+            Cell::Float32(x) => Some(shortest_f32(x)),
             Cell::Null => Some(f64::NAN),
         }
     }
+}
+
+/// The double nearest the shortest decimal that reads back as `x` (Rust's float formatting,
+/// as Python's `repr` of a `numpy.float32`).
+fn shortest_f32(x: f32) -> f64 {
+    use std::io::Write;
+    let mut buffer = [0u8; 32];
+    let mut cursor = std::io::Cursor::new(&mut buffer[..]);
+    if !x.is_finite() || write!(cursor, "{x:e}").is_err() {
+        return f64::from(x);
+    }
+    let written = usize::try_from(cursor.position()).unwrap_or(0);
+    std::str::from_utf8(&buffer[..written])
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(f64::from(x))
 }
 
 /// What [`Cell::finite`] finds in a cell.
@@ -337,7 +355,12 @@ mod tests {
             assert_eq!(Cell::Float(x).text().as_ref(), python.as_bytes(), "{x}");
         }
         assert_eq!(Cell::Float32(0.1).text().as_ref(), b"0.1");
-        assert_eq!(Cell::Float32(0.1).number(), Some(f64::from(0.1_f32)));
+        assert_eq!(Cell::Float32(0.1).number(), Some(0.1));
+        assert_eq!(Cell::Float32(0.7).number(), Some(0.7));
+        assert_eq!(Cell::Float32(f32::MIN_POSITIVE).number(), Some(1.1754944e-38));
+        assert_eq!(Cell::Float32(-3.0).number(), Some(-3.0));
+        assert!(Cell::Float32(f32::NAN).number().is_some_and(f64::is_nan));
+        assert_eq!(Cell::Float32(f32::INFINITY).number(), Some(f64::INFINITY));
         assert_eq!(Cell::Bool(false).number(), Some(0.0));
         assert!(Cell::Null.is_missing() && Cell::Float(f64::NAN).is_missing());
         assert_eq!(Cell::Text(b" 2.5 ").number(), Some(2.5));
@@ -447,6 +470,23 @@ mod tests {
         fn finite_reads_any_text_as_number_and_is_missing_do(text in "[ 0-9.eE+NnaAiIfF/#-]{0,10}") {
             let cell = Cell::Text(text.as_bytes());
             proptest::prop_assert_eq!(cell.finite(), finite_as_number_and_is_missing_tell(&cell), "{:?}", text);
+        }
+    }
+
+    proptest::proptest! {
+        /// A float32's number is what its text (as pandas writes it to CSV) reads as.
+        #[test]
+        fn a_float32_is_the_number_its_text_spells(bits in proptest::num::u32::ANY) {
+            let x = f32::from_bits(bits);
+            let cell = Cell::Float32(x);
+            let text = cell.text();
+            let from_text = Cell::Text(&text).number();
+            if x.is_nan() {
+                proptest::prop_assert!(cell.number().is_some_and(f64::is_nan));
+            } else if x.is_finite() {
+                proptest::prop_assert_eq!(cell.number(), from_text, "{}", String::from_utf8_lossy(&text));
+                proptest::prop_assert_eq!(cell.number().map(|n| n as f32), Some(x));
+            }
         }
     }
 }

@@ -8,19 +8,23 @@
 //! stream (standard input) is held in memory, compressed, as its batches are decoded one at
 //! a time. An IPC stream is read as it comes.
 //! Strings, dictionary-encoded strings, booleans, integers and floats are read as they are;
-//! columns of other types (dates, timestamps, decimals) are read as arrow-rs displays them.
+//! columns of other types (dates, timestamps, decimals) are read as arrow-rs displays them,
+//! timestamps with a time zone as their instants in UTC.
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float32Type, Float64Type, Int64Type, UInt64Type};
+use arrow_array::types::{
+    Float32Type, Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt64Type,
+};
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Float32Array, Float64Array, Int64Array, LargeStringArray,
     RecordBatch, StringArray, StringViewArray, UInt64Array,
 };
 use arrow_ipc::reader::{FileReader, StreamReader};
-use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
@@ -395,16 +399,44 @@ enum Column {
     },
 }
 
+/// `array` (the column `name`) cast to the type `to`.
+///
+/// # Errors
+/// A [`ErrorKind::Columnar`] naming the column and its type, when arrow-rs cannot cast it.
+fn cast(array: &ArrayRef, to: &DataType, name: &str, at: &Location) -> Result<ArrayRef> {
+    arrow_cast::cast(array, to).map_err(|e: ArrowError| {
+        Error::from(ErrorKind::Columnar {
+            at: at.clone().in_column(name),
+            message: format!("cannot read a column of type {}: {e}", array.data_type()),
+        })
+    })
+}
+
+/// A timestamp column with a time zone, as the same instants in UTC (`+00:00`). Its values
+/// are UTC instants whatever the zone, which only says how to display them; arrow-rs
+/// displays a named zone (`Europe/Berlin`, pandas' `UTC`) only with the tz database, which
+/// Sextant leaves out. So a zoned timestamp reads as its instant in UTC
+/// (`2025-03-04T16:22:05+00:00`), which is what a time column means.
+fn in_utc(array: &ArrayRef, unit: TimeUnit) -> ArrayRef {
+    match unit {
+        TimeUnit::Second => {
+            Arc::new(array.as_primitive::<TimestampSecondType>().clone().with_timezone_utc())
+        }
+        TimeUnit::Millisecond => {
+            Arc::new(array.as_primitive::<TimestampMillisecondType>().clone().with_timezone_utc())
+        }
+        TimeUnit::Microsecond => {
+            Arc::new(array.as_primitive::<TimestampMicrosecondType>().clone().with_timezone_utc())
+        }
+        TimeUnit::Nanosecond => {
+            Arc::new(array.as_primitive::<TimestampNanosecondType>().clone().with_timezone_utc())
+        }
+    }
+}
+
 impl Column {
     fn new(array: &ArrayRef, name: &str, at: &Location) -> Result<Column> {
-        let cast = |to: &DataType| -> Result<ArrayRef> {
-            arrow_cast::cast(array, to).map_err(|e: ArrowError| {
-                Error::from(ErrorKind::Columnar {
-                    at: at.clone().in_column(name),
-                    message: format!("cannot read a column of type {}: {e}", array.data_type()),
-                })
-            })
-        };
+        let cast = |to: &DataType| cast(array, to, name, at);
         Ok(match array.data_type() {
             DataType::Utf8 => Column::Text(array.as_string::<i32>().clone()),
             DataType::LargeUtf8 => Column::LargeText(array.as_string::<i64>().clone()),
@@ -441,16 +473,7 @@ impl Column {
                         // Values are read by `Column::value`: a dictionary of dictionaries
                         // is read as text.
                         Column::Dictionary { .. } => {
-                            let text = arrow_cast::cast(dictionary.values(), &DataType::Utf8)
-                                .map_err(|e| {
-                                    Error::from(ErrorKind::Columnar {
-                                        at: at.clone().in_column(name),
-                                        message: format!(
-                                            "cannot read a column of type {}: {e}",
-                                            array.data_type()
-                                        ),
-                                    })
-                                })?;
+                            let text = self::cast(dictionary.values(), &DataType::Utf8, name, at)?;
                             Column::Text(text.as_string::<i32>().clone())
                         }
                         values => values,
@@ -459,6 +482,10 @@ impl Column {
                 }
                 None => Column::Text(cast(&DataType::Utf8)?.as_string::<i32>().clone()),
             },
+            DataType::Timestamp(unit, Some(_)) => {
+                let text = self::cast(&in_utc(array, *unit), &DataType::Utf8, name, at)?;
+                Column::Text(text.as_string::<i32>().clone())
+            }
             _ => Column::Text(cast(&DataType::Utf8)?.as_string::<i32>().clone()),
         })
     }

@@ -195,7 +195,8 @@ impl<'p> Reading<'p> {
     }
 
     /// Tells the kind of each drift column still unknown from its value in `row` (rows come
-    /// here in file order): a number makes it numeric, other text categorical.
+    /// here in file order): a number makes it numeric; other text, and a boolean (which a
+    /// CSV spells `True`/`False`), categorical.
     fn tell_kinds<B: Batch + ?Sized>(&mut self, batch: &B, row: usize) {
         for (kind, &(column, _)) in self.kinds.iter_mut().zip(&self.drift) {
             if kind.is_some() {
@@ -214,6 +215,7 @@ impl<'p> Reading<'p> {
                 {
                     ColumnKind::Categorical
                 }
+                Cell::Bool(_) => ColumnKind::Categorical,
                 _ => ColumnKind::Numeric,
             });
         }
