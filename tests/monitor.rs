@@ -254,6 +254,42 @@ fn bad_input_is_named_by_line_and_column() {
     assert_error(&args, &["--max-change", "did you mean demographic_parity_difference"]);
 }
 
+/// A reference file's third label value is named with the reference file; a Wasserstein
+/// distance that overflows a double is `null` with its reason (scipy's is `inf`), and its
+/// gate fails with that reason, not a NaN.
+#[test]
+fn the_reference_files_labels_and_an_infinite_distance_are_named() {
+    let dir = scratch("monitor_reference_labels");
+    let path = write(&dir, "log.csv", log().as_bytes());
+    let third = "time,label,score,group,x,colour\n2025-03-01T00:00:00Z,maybe,0.5,a,1,red\n";
+    let reference = write(&dir, "ref.csv", third.as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--positive-label", "1", "--reference-file", &reference]);
+    assert_error(&args, &["ref.csv, column \"label\"", "more than two values", "\"maybe\""]);
+    let mut far = String::from("time,label,score,group,x,colour\n");
+    for (day, x) in [("01", "-1.7e308"), ("01", "-1.7e308"), ("02", "1.7e308"), ("02", "1.7e308")] {
+        far.push_str(&format!("2025-03-{day}T00:00:00Z,1,0.5,a,{x},red\n"));
+        far.push_str(&format!("2025-03-{day}T00:00:00Z,0,0.5,b,{x},red\n"));
+    }
+    let path = write(&dir, "far.csv", far.as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--max-drift", "x:wasserstein=1"]);
+    let report = sextant_json(&args);
+    let drift = &report["windows"][1]["drift"]["x"];
+    assert_eq!(drift["wasserstein"], Value::Null, "{drift}");
+    assert_eq!(drift["ks"], 1.0);
+    assert!(drift["reason"].as_str().is_some_and(|r| r.contains("overflows")), "{drift}");
+    assert_eq!(report["gates"][0]["passed"], false);
+    assert!(report["gates"][0]["reason"].as_str().is_some_and(|r| r.contains("overflows")));
+    args.retain(|a| *a != "json" && *a != "--format");
+    args.extend(["--format", "openmetrics"]);
+    let text = String::from_utf8_lossy(&sextant(&args).stdout).into_owned();
+    assert!(
+        !text.contains("NaN") && !text.contains("column=\"x\",statistic=\"wasserstein\""),
+        "{text}"
+    );
+}
+
 /// Drift values are read a column at a time, and the error is still the first bad value in
 /// the file's order: the earliest line, then the first drift column on that line.
 #[test]

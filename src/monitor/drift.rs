@@ -36,7 +36,8 @@ pub struct NumericStatistics {
     pub ks: f64,
     /// Its two-sided asymptotic p-value; `None` when the effective sample size rounds to 0.
     pub ks_pvalue: Option<f64>,
-    /// Wasserstein-1 distance, in the column's unit.
+    /// Wasserstein-1 distance, in the column's unit; infinite when the values are more than
+    /// `f64::MAX` apart.
     pub wasserstein: f64,
     /// The window's rows per bin.
     pub bin_counts: [u64; BINS],
@@ -290,7 +291,9 @@ fn distances(u: &SortedSample, v: &SortedSample) -> (f64, f64) {
         total = sum;
         (before, previous) = (x, (i as f64 * nv - j as f64 * nu).abs());
     });
-    (ks.max(previous) / (nu * nv), total + compensation)
+    // An infinite area (values more than f64::MAX apart) makes the compensation NaN.
+    let wasserstein = if total.is_finite() { total + compensation } else { total };
+    (ks.max(previous) / (nu * nv), wasserstein)
 }
 
 #[cfg(test)]
@@ -421,6 +424,9 @@ mod tests {
         // finite, as scipy's does (the difference scaled by both sizes would not).
         let mut u = vec![-1e303; 1000];
         u.push(1e303);
+        // Values more than f64::MAX apart: an infinite distance, as scipy's.
+        let (ks, wasserstein) = distances(&sorted(&[-1.7e308; 2]), &sorted(&[1.7e308; 2]));
+        assert_eq!((ks, wasserstein), (1.0, f64::INFINITY));
         let (ks, wasserstein) = distances(&sorted(&u), &sorted(&[1e303; 1000]));
         assert!((ks - 1000.0 / 1001.0).abs() < 1e-15, "{ks}");
         assert!((wasserstein / (2e303 * 1000.0 / 1001.0) - 1.0).abs() < 1e-15, "{wasserstein}");

@@ -146,10 +146,13 @@ pub fn monitor<'a>(
     };
     // The windows are parts of one input: they read labels alike.
     let mut gathered_windows = gathered.windows;
-    let mut parts: Vec<&mut Gathered<'_>> = gathered_windows.values_mut().collect();
-    parts.extend(range_part.as_mut());
-    parts.extend(file_part.as_mut());
-    share_labels(&mut parts, plan, source)?;
+    let mut parts: Vec<(&mut Gathered<'_>, &str)> =
+        gathered_windows.values_mut().map(|part| (part, source)).collect();
+    parts.extend(range_part.as_mut().map(|part| (part, source)));
+    if let (Some(part), Some(name)) = (file_part.as_mut(), reference_name.as_deref()) {
+        parts.push((part, name));
+    }
+    share_labels(&mut parts, plan)?;
     let range_reference = range_part.map(|g| finish_reference(plan, g, source)).transpose()?;
     let file_reference = match (file_part, &reference_name) {
         (Some(part), Some(name)) => Some(finish_reference(plan, part, name)?),
@@ -307,13 +310,15 @@ fn finish_reference(plan: &MonitorPlan, gathered: Gathered<'_>, source: &str) ->
     Ok(Reference { start: None, end: None, rows, report: Some(report), samples })
 }
 
-/// Makes every part of the input read labels alike (see [`Gathered::adopt_labels`]).
+/// Makes every part of the inputs (each with the name of its input) read labels alike (see
+/// [`Gathered::adopt_labels`]).
 ///
 /// # Errors
-/// The parts met three label values in all.
-fn share_labels(parts: &mut [&mut Gathered<'_>], plan: &MonitorPlan, source: &str) -> Result<()> {
+/// The parts met three label values in all, named with the input of the part that brought
+/// the third.
+fn share_labels(parts: &mut [(&mut Gathered<'_>, &str)], plan: &MonitorPlan) -> Result<()> {
     let mut shared = BinaryCodec::new(plan.fairness.positive_label.as_deref());
-    let third_value = |shared: &BinaryCodec, other: &BinaryCodec| {
+    let third_value = |shared: &BinaryCodec, other: &BinaryCodec, source: &str| {
         let values = [shared.negative_name(), other.negative_name()].map(Option::unwrap_or_default);
         Error::invalid_value(
             Location::source(source).in_column(&plan.fairness.label),
@@ -325,14 +330,14 @@ fn share_labels(parts: &mut [&mut Gathered<'_>], plan: &MonitorPlan, source: &st
             ),
         )
     };
-    for part in parts.iter() {
+    for (part, source) in parts.iter() {
         if !shared.merge(part.labels()) {
-            return Err(third_value(&shared, part.labels()));
+            return Err(third_value(&shared, part.labels(), source));
         }
     }
-    for part in parts.iter_mut() {
+    for (part, source) in parts.iter_mut() {
         if !part.adopt_labels(&shared) {
-            return Err(third_value(&shared, part.labels()));
+            return Err(third_value(&shared, part.labels(), source));
         }
     }
     Ok(())
@@ -578,18 +583,26 @@ fn column_drift(
     match reference {
         ColumnReference::Numeric(Some(r)) if reason.is_none() => {
             let s = r.compare(&sample.sorted);
+            let overflows = !s.wasserstein.is_finite();
+            let reasons: Vec<&str> = [
+                (s.ks_pvalue.is_none(), "the samples are too small for a KS p-value"),
+                (
+                    overflows,
+                    "the Wasserstein distance overflows a double (values more than 1.8e308 apart)",
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(applies, reason)| applies.then_some(reason))
+            .collect();
             ColumnDrift::Numeric {
                 rows: sample.len(),
                 psi: Some(s.psi),
                 js: Some(s.js),
                 ks: Some(s.ks),
                 ks_pvalue: s.ks_pvalue,
-                wasserstein: Some(s.wasserstein),
+                wasserstein: (!overflows).then_some(s.wasserstein),
                 bin_counts: s.bin_counts.to_vec(),
-                reason: s
-                    .ks_pvalue
-                    .is_none()
-                    .then(|| "the samples are too small for a KS p-value".to_owned()),
+                reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
             }
         }
         ColumnReference::Numeric(r) => ColumnDrift::Numeric {
