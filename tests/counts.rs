@@ -67,6 +67,23 @@ fn grouped_counts_audit_as_the_rows_they_count() {
     assert_eq!(counted["attributes"], raw["attributes"]);
 }
 
+/// A row that counts 0 stands for no row: its group and its label value are as absent as
+/// in the rows the counts stand for.
+#[test]
+fn rows_that_count_zero_are_absent() {
+    let dir = scratch("counts_zero");
+    let with = format!("{}other,18-25,maybe,1,0\nfemale,18-25,1,1,0\n", grouped());
+    let flags = ["--label", "repaid", "--pred", "pred", "--count-column", "n"];
+    let rest = ["--sensitive", "sex", "--positive-label", "1", "--format", "json"];
+    let report = |name: &str, text: &str| {
+        let path = write(&dir, name, text.as_bytes());
+        let mut report = sextant_json(&[&["fairness", path.as_str()][..], &flags, &rest].concat());
+        report.as_object_mut().map(|o| o.remove("source"));
+        report
+    };
+    assert_eq!(report("with_zeros.csv", &with), report("without.csv", &grouped()));
+}
+
 #[test]
 fn counts_must_be_whole_numbers() {
     let dir = scratch("counts_bad");

@@ -290,6 +290,48 @@ fn the_reference_files_labels_and_an_infinite_distance_are_named() {
     );
 }
 
+/// Rows with counts (`--count-column`) monitor as the rows they stand for: windows' rows,
+/// fairness and drift (numeric and categorical), from the file and from standard input;
+/// `rows:N` windows, which would cut a counted row apart, are refused.
+#[test]
+fn counted_rows_monitor_as_the_rows_they_stand_for() {
+    let dir = scratch("monitor_counts");
+    let (mut counted, mut expanded) = (String::new(), String::new());
+    for (i, line) in log().lines().enumerate() {
+        if i == 0 {
+            counted.push_str(&format!("{line},n\n"));
+            expanded.push_str(&format!("{line}\n"));
+            continue;
+        }
+        let n = i % 4; // 0 to 3 rows each
+        counted.push_str(&format!("{line},{n}\n"));
+        for _ in 0..n {
+            expanded.push_str(&format!("{line}\n"));
+        }
+    }
+    let counted_path = write(&dir, "counted.csv", counted.as_bytes());
+    let expanded_path = write(&dir, "expanded.csv", expanded.as_bytes());
+    let run = |path: &str, extra: &[&str]| {
+        let mut args = base(path);
+        args.extend(["--window", "1d", "--min-group-size", "1"]);
+        args.extend(extra);
+        let mut report = sextant_json(&args);
+        report.as_object_mut().map(|o| o.remove("source"));
+        report
+    };
+    let expected = run(&expanded_path, &[]);
+    assert_eq!(run(&counted_path, &["--count-column", "n"]), expected);
+    let mut args = base("-");
+    args.extend(["--window", "1d", "--min-group-size", "1", "--count-column", "n"]);
+    let out = with_stdin(&args, counted.as_bytes());
+    let mut piped: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    piped.as_object_mut().map(|o| o.remove("source"));
+    assert_eq!(piped, expected);
+    let mut args = base(&counted_path);
+    args.extend(["--window", "rows:5", "--count-column", "n"]);
+    assert_error(&args, &["--window", "rows:N cuts rows", "\"n\""]);
+}
+
 /// Drift values are read a column at a time, and the error is still the first bad value in
 /// the file's order: the earliest line, then the first drift column on that line.
 #[test]

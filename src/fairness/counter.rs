@@ -60,6 +60,11 @@ pub(crate) struct Columns {
 }
 
 impl Columns {
+    /// The position of the frequency column, when rows carry counts.
+    pub(crate) fn count(&self) -> Option<usize> {
+        self.count
+    }
+
     /// The positions in `header` of the columns `plan` reads; the outcome's too unless a
     /// model `scored` the rows.
     ///
@@ -244,6 +249,11 @@ impl<'p> Counter<'p> {
                 Some(c) => read_count(cell(c), || at(c))?,
                 None => 1,
             };
+            if rows == 0 {
+                // It stands for no rows: as absent as in the rows it counts (no group, no
+                // label value).
+                continue;
+            }
             *total_rows =
                 total_rows.checked_add(rows).filter(|&t| t <= MAX_TOTAL_ROWS).ok_or_else(|| {
                     let column = columns.count.map_or(columns.label, |c| c);
@@ -789,8 +799,12 @@ fn read_binary(
     })
 }
 
-/// A row's frequency: a whole number ≥ 0 (`12`, `12.0`; a count is never missing).
-fn read_count(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<u64> {
+/// A row's frequency, how many rows it stands for: a whole number ≥ 0 (`12`, `12.0`; a
+/// count is never missing).
+///
+/// # Errors
+/// A value that is not a whole number below 2^53, at `at`.
+pub(crate) fn read_count(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<u64> {
     let value = match cell {
         Cell::UInt(v) => Some(v),
         Cell::Int(v) => u64::try_from(v).ok(),

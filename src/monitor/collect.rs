@@ -17,7 +17,7 @@ use crate::data::cell::Cell;
 use crate::data::header::Header;
 use crate::data::table::Table;
 use crate::error::{Error, Location, Result};
-use crate::fairness::counter::{Columns, CountedData, Counter};
+use crate::fairness::counter::{read_count, Columns, CountedData, Counter};
 use crate::fairness::plan::{FairnessPlan, MissingPolicy};
 use crate::fairness::row_memo::WordHasher;
 use crate::monitor::sample::{count_categories, Bad, Sample};
@@ -221,13 +221,36 @@ impl<'p> Reading<'p> {
         }
     }
 
-    /// Adds the drift columns of every row of `batch` to `samples`, a column at a time.
+    /// How many rows each row of `batch` stands for, when the plan names a count column.
+    ///
+    /// # Errors
+    /// A count that is not a whole number ≥ 0.
+    fn counts<B: Batch + ?Sized>(&self, batch: &B) -> Result<Option<Vec<u64>>> {
+        let Some(column) = self.columns.count() else { return Ok(None) };
+        (0..batch.len())
+            .map(|row| {
+                read_count(batch.cell(row, column), || {
+                    let name = self.header.names().get(column).map_or("", String::as_str);
+                    batch.place(row).locate(Location::source(self.source).in_column(name))
+                })
+            })
+            .collect::<Result<_>>()
+            .map(Some)
+    }
+
+    /// Adds the drift columns of every row of `batch` to `samples`, a column at a time, each
+    /// row as many times as `counts` says, if given.
     ///
     /// # Errors
     /// A numeric column's value that is not a finite number, or text that is not UTF-8: the
     /// first in the rows' order (and the drift columns' order within a row), as reading row
     /// after row would report.
-    fn sample<B: Batch + ?Sized>(&mut self, batch: &B, samples: &mut [Sample]) -> Result<()> {
+    fn sample<B: Batch + ?Sized>(
+        &mut self,
+        batch: &B,
+        counts: Option<&[u64]>,
+        samples: &mut [Sample],
+    ) -> Result<()> {
         // The first bad row, its drift column's position and what is wrong.
         let mut first_bad: Option<(usize, usize, Bad)> = None;
         for (index, &(column, _)) in self.drift.iter().enumerate() {
@@ -235,9 +258,9 @@ impl<'p> Reading<'p> {
             let rows = first_bad.map_or(batch.len(), |(row, _, _)| row + 1);
             // Told by the column's first value in file order ([`Reading::tell_kinds`]).
             let bad = match self.kinds[index].unwrap_or(ColumnKind::Numeric) {
-                ColumnKind::Numeric => samples[index].push_column(batch, column, rows),
+                ColumnKind::Numeric => samples[index].push_column(batch, column, rows, counts),
                 ColumnKind::Categorical => {
-                    count_categories(batch, column, rows, &mut samples[index])
+                    count_categories(batch, column, rows, counts, &mut samples[index])
                 }
             };
             if let Some((row, why)) = bad {
@@ -496,8 +519,9 @@ fn gather_rows<B: Batch + ?Sized>(
 ) -> Result<()> {
     let subset = Subset { batch, rows };
     gathered.counter.count_batch(&subset)?;
-    gathered.rows += rows.len() as u64;
-    reading.sample(&subset, &mut gathered.samples)
+    let counts = reading.counts(&subset)?;
+    gathered.rows += counts.as_ref().map_or(rows.len() as u64, |counts| counts.iter().sum());
+    reading.sample(&subset, counts.as_deref(), &mut gathered.samples)
 }
 
 /// Reads only the time column of `table`, for `rows:N`: each row's window, the rows sorted

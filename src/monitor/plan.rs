@@ -120,7 +120,7 @@ impl MonitorOptions {
     /// unknown window, a reference range that is not two times or is empty, a reference
     /// range with a reference file, a drift gate on a column that is not drifted or on a
     /// statistic that is not a distance, a change gate on an unknown metric, a limit that is
-    /// not finite.
+    /// not finite, `rows:N` windows of rows that carry counts.
     pub fn check(&self, fairness: FairnessPlan, reference_file: bool) -> Result<MonitorPlan> {
         if self.time.trim().is_empty() {
             return Err(Error::invalid_option("time", "name the column of the rows' times"));
@@ -132,6 +132,14 @@ impl MonitorOptions {
             ));
         }
         let window = WindowSpec::parse(&self.window)?;
+        if let (WindowSpec::Rows(_), Some(column)) = (window, &fairness.count_column) {
+            return Err(Error::invalid_option(
+                "window",
+                format!(
+                    "rows:N cuts rows, and each row stands for the count in \"{column}\": use a time window (1d, 7d, 1mo, Nh, Nd)"
+                ),
+            ));
+        }
         let reference = match (self.reference.as_deref().map(str::trim), reference_file) {
             (None | Some("first"), false) => ReferenceSpec::First,
             (None | Some("file"), true) => ReferenceSpec::File,

@@ -32,6 +32,13 @@ pub(crate) struct Sample {
     /// Keys of later parts of the input, joined to `keys` by [`Sample::finish`] (once, at
     /// their total size, rather than copied as every part merges).
     parts: Vec<Vec<u64>>,
+    /// Numbers of rows that stand for several rows (`--count-column`), with their counts:
+    /// folded into `runs` while the sample counts, and never repeated one by one (a count
+    /// may stand for millions of rows).
+    weighted: Vec<(u64, u64)>,
+    /// Whether a row stood for several: a spilled sample then keeps its counted values in
+    /// `weighted` rather than repeating them.
+    counted_rows: bool,
     /// The count per category, when it is categorical.
     pub(crate) categories: BTreeMap<String, u64>,
     /// Set once any sample of the column has spilled, shared by the column's samples in
@@ -79,6 +86,19 @@ fn from_order_key(key: u64) -> f64 {
     f64::from_bits(if key & SIGN != 0 { key & !SIGN } else { !key })
 }
 
+/// `runs` sorted by key, the counts of a repeated key added.
+fn counted(mut runs: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    runs.sort_unstable();
+    runs.dedup_by(|later, earlier| {
+        let same = later.0 == earlier.0;
+        if same {
+            earlier.1 += later.1;
+        }
+        same
+    });
+    runs
+}
+
 /// The union of two lists of counted keys (ascending), counts added.
 fn merge_runs(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
     let mut merged = Vec::with_capacity(a.len() + b.len());
@@ -121,16 +141,19 @@ impl Sample {
             + self.runs.iter().map(|&(_, c)| c).sum::<u64>()
             + self.spellings.values().map(|&(_, c)| c).sum::<u64>()
             + (self.keys.len() + parts) as u64
+            + self.weighted.iter().map(|&(_, c)| c).sum::<u64>()
             + self.categories.values().sum::<u64>()
     }
 
     /// Keeps the numbers of the first `rows` rows of `batch`'s `column` (missing values are
-    /// not kept); the first row whose value is not a finite number, if any.
+    /// not kept), each as many times as `counts` says, if given; the first row whose value
+    /// is not a finite number, if any (rows that count 0 are not read).
     pub(crate) fn push_column<B: Batch + ?Sized>(
         &mut self,
         batch: &B,
         column: usize,
         rows: usize,
+        counts: Option<&[u64]>,
     ) -> Option<(usize, Bad)> {
         if !self.spilled && self.spills_at_once.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
         {
@@ -141,6 +164,16 @@ impl Sample {
             Finite::Missing => Ok(None),
             Finite::Neither => Err((row, Bad::NotANumber)),
         };
+        if let Some(counts) = counts {
+            for (row, &n) in counts.iter().enumerate().take(rows).filter(|&(_, &n)| n > 0) {
+                match number(&batch.cell(row, column), row) {
+                    Ok(Some(x)) => self.push_n(x, n),
+                    Ok(None) => {}
+                    Err(bad) => return Some(bad),
+                }
+            }
+            return None;
+        }
         for row in 0..rows {
             let cell = batch.cell(row, column);
             let word = if self.spilled { None } else { short_text(&cell) };
@@ -170,6 +203,18 @@ impl Sample {
         None
     }
 
+    /// Keeps the number `x`, `n` times.
+    fn push_n(&mut self, x: f64, n: u64) {
+        if n == 1 {
+            return self.push(x);
+        }
+        self.counted_rows = true;
+        self.weighted.push((order_key(x), n));
+        if !self.spilled && self.weighted.len() >= COUNT_EVERY {
+            self.count();
+        }
+    }
+
     /// Keeps the number `x`.
     fn push(&mut self, x: f64) {
         self.keys.push(order_key(x));
@@ -182,16 +227,15 @@ impl Sample {
     /// distinct values, keeps every value one by one from now on.
     pub(crate) fn count(&mut self) {
         if !self.spellings.is_empty() {
-            let mut spelled: Vec<(u64, u64)> = self.spellings.drain().map(|(_, run)| run).collect();
-            spelled.sort_unstable();
-            spelled.dedup_by(|later, earlier| {
-                let same = later.0 == earlier.0;
-                if same {
-                    earlier.1 += later.1;
-                }
-                same
-            });
+            let spelled = counted(self.spellings.drain().map(|(_, run)| run).collect());
             self.runs = merge_runs(&self.runs, &spelled);
+            if self.runs.len() > MAX_DISTINCT {
+                self.spill();
+                return;
+            }
+        }
+        if !self.spilled && !self.weighted.is_empty() {
+            self.runs = merge_runs(&self.runs, &counted(std::mem::take(&mut self.weighted)));
             if self.runs.len() > MAX_DISTINCT {
                 self.spill();
                 return;
@@ -225,13 +269,18 @@ impl Sample {
         self.keys.clear();
     }
 
-    /// Keeps every value one by one: the counted ones go back to `keys`.
+    /// Keeps every value one by one: the counted ones go back to `keys` (to `weighted`, with
+    /// their counts, when rows stood for several).
     fn spill(&mut self) {
         self.spilled = true;
         if let Some(spills) = &self.spills_at_once {
             spills.store(true, Ordering::Relaxed);
         }
         let spelled = self.spellings.drain().map(|(_, run)| run);
+        if self.counted_rows {
+            self.weighted.extend(self.runs.drain(..).chain(spelled));
+            return;
+        }
         for (key, count) in self.runs.drain(..).chain(spelled) {
             let n = usize::try_from(count).unwrap_or(usize::MAX);
             self.keys.extend(std::iter::repeat_n(key, n));
@@ -241,6 +290,8 @@ impl Sample {
     /// Takes in the numbers of the same column in a later part of the input.
     #[cfg(not(target_arch = "wasm32"))] // gathered in chunks, native only
     pub(crate) fn merge(&mut self, mut other: Sample) {
+        self.counted_rows |= other.counted_rows;
+        other.counted_rows = self.counted_rows;
         // Once either side keeps its values one by one, so does the whole: counting the
         // other's (sorting them) would be lost work.
         if !self.spilled && !other.spilled {
@@ -257,6 +308,7 @@ impl Sample {
             other.spill();
             self.parts.push(other.keys);
             self.parts.extend(other.parts);
+            self.weighted.extend(other.weighted);
         }
         for (category, count) in other.categories {
             *self.categories.entry(category).or_default() += count;
@@ -277,6 +329,15 @@ impl Sample {
             keys.extend(part);
         }
         radsort::sort(&mut keys);
+        if !self.weighted.is_empty() {
+            // Rows that stood for several: the sample is its distinct values with counts.
+            let ones = keys.into_iter().map(|key| (key, 1)).collect();
+            let runs = merge_runs(&counted(ones), &counted(std::mem::take(&mut self.weighted)));
+            let counts: Vec<u64> = runs.iter().map(|&(_, c)| c).collect();
+            let values = runs.into_iter().map(|(k, _)| from_order_key(k)).collect();
+            self.sorted = SortedSample::from_counts(values, &counts);
+            return;
+        }
         // Collected in place: the keys' memory holds the numbers.
         self.sorted = SortedSample::from_sorted(keys.into_iter().map(from_order_key).collect());
     }
@@ -292,14 +353,20 @@ pub(crate) enum Bad {
 }
 
 /// Counts the categories of the first `rows` rows of `batch`'s `column` (missing values
-/// are not); the first row whose text is not UTF-8, if any.
+/// are not), each row as many times as `counts` says, if given; the first row whose text
+/// is not UTF-8, if any (rows that count 0 are not read).
 pub(crate) fn count_categories<B: Batch + ?Sized>(
     batch: &B,
     column: usize,
     rows: usize,
+    counts: Option<&[u64]>,
     sample: &mut Sample,
 ) -> Option<(usize, Bad)> {
     for row in 0..rows {
+        let n = counts.map_or(1, |counts| counts.get(row).copied().unwrap_or(1));
+        if n == 0 {
+            continue;
+        }
         let cell = batch.cell(row, column);
         if cell.is_missing() {
             continue;
@@ -307,9 +374,9 @@ pub(crate) fn count_categories<B: Batch + ?Sized>(
         let text = cell.text();
         let Ok(value) = std::str::from_utf8(&text) else { return Some((row, Bad::NotUtf8)) };
         match sample.categories.get_mut(value) {
-            Some(count) => *count += 1,
+            Some(count) => *count += n,
             None => {
-                sample.categories.insert(value.to_owned(), 1);
+                sample.categories.insert(value.to_owned(), n);
             }
         }
     }
@@ -369,7 +436,7 @@ mod tests {
         let texts: Vec<String> = ["3", "NA", "", "2.5", "1e1", "x", "inf"].map(String::from).into();
         let mut sample = Sample::default();
         assert!(matches!(
-            sample.push_column(&Texts(&texts), 0, texts.len()),
+            sample.push_column(&Texts(&texts), 0, texts.len(), None),
             Some((5, Bad::NotANumber))
         ));
         // The rows before it: the missing markers left out.
@@ -378,7 +445,7 @@ mod tests {
         assert_eq!(kept, [2.5, 3.0, 10.0]);
         let infinite = vec!["inf".to_owned()];
         assert!(matches!(
-            Sample::default().push_column(&Texts(&infinite), 0, 1),
+            Sample::default().push_column(&Texts(&infinite), 0, 1, None),
             Some((0, Bad::NotANumber))
         ));
     }
@@ -404,12 +471,12 @@ mod tests {
     fn typed_missing_cells_are_left_out_and_infinities_named() {
         let cells = Cells(vec![Cell::Float(1.5), Cell::Float(f64::NAN), Cell::Null, Cell::Int(2)]);
         let mut sample = Sample::default();
-        assert!(sample.push_column(&cells, 0, cells.len()).is_none());
+        assert!(sample.push_column(&cells, 0, cells.len(), None).is_none());
         sample.finish();
         assert_eq!((sample.sorted.len(), sample.sorted.value_at(1)), (2, 2.0));
         let infinite = Cells(vec![Cell::Float(1.0), Cell::Float(f64::INFINITY)]);
         assert!(matches!(
-            Sample::default().push_column(&infinite, 0, 2),
+            Sample::default().push_column(&infinite, 0, 2, None),
             Some((1, Bad::NotANumber))
         ));
     }
@@ -438,8 +505,8 @@ mod tests {
             let cut = cut.min(texts.len());
             let (mut sample, mut part) = (fresh(), fresh());
             let (before, after) = (Texts(&texts[..cut]), Texts(&texts[cut..]));
-            prop_assert!(sample.push_column(&before, 0, before.len()).is_none());
-            prop_assert!(part.push_column(&after, 0, after.len()).is_none());
+            prop_assert!(sample.push_column(&before, 0, before.len(), None).is_none());
+            prop_assert!(part.push_column(&after, 0, after.len(), None).is_none());
             sample.merge(part);
             sample.finish();
             prop_assert_eq!(sample.len(), expected.len() as u64);
@@ -447,5 +514,44 @@ mod tests {
             prop_assert_eq!(kept, expected);
         }
 
+        /// Rows that stand for several (`--count-column`), counted or spilled, in parts: the
+        /// sample of the rows they stand for.
+        #[test]
+        fn counted_rows_sample_the_rows_they_stand_for(
+            rows in proptest::collection::vec((0u32..6000, 0u64..4), 1..9000),
+            cut in 0usize..9000,
+        ) {
+            let texts: Vec<String> = rows.iter().map(|&(n, _)| format!("{n}.5")).collect();
+            let counts: Vec<u64> = rows.iter().map(|&(_, c)| c).collect();
+            let mut expected: Vec<f64> = rows
+                .iter()
+                .flat_map(|&(n, c)| std::iter::repeat_n(f64::from(n) + 0.5, c as usize))
+                .collect();
+            expected.sort_by(f64::total_cmp);
+            let cut = cut.min(texts.len());
+            let (mut sample, mut part) = (Sample::default(), Sample::default());
+            let (before, after) = (Texts(&texts[..cut]), Texts(&texts[cut..]));
+            prop_assert!(sample.push_column(&before, 0, cut, Some(&counts[..cut])).is_none());
+            prop_assert!(part.push_column(&after, 0, after.len(), Some(&counts[cut..])).is_none());
+            sample.merge(part);
+            sample.finish();
+            prop_assert_eq!(sample.len(), expected.len() as u64);
+            let kept: Vec<f64> = (0..sample.sorted.len()).map(|r| sample.sorted.value_at(r)).collect();
+            prop_assert_eq!(kept, expected);
+        }
+    }
+
+    /// A row standing for a trillion rows is one value with its count, spilled or not.
+    #[test]
+    fn a_huge_count_is_never_repeated() {
+        let texts: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        let mut counts = vec![1; texts.len()];
+        counts[7] = 1_000_000_000_000;
+        let mut sample = Sample::default();
+        assert!(sample.push_column(&Texts(&texts), 0, texts.len(), Some(&counts)).is_none());
+        sample.finish();
+        assert_eq!(sample.len(), 1_000_000_000_000 + 4999);
+        assert_eq!(sample.sorted.value_at(500_000_000_000), 7.0);
+        assert_eq!(sample.sorted.value_at(1_000_000_000_009), 10.0);
     }
 }
