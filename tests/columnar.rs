@@ -318,3 +318,41 @@ fn zoned_times_float32_scores_and_booleans_monitor_as_their_csv() {
     assert_eq!(selected.as_f64(), Some(1.0), "{expected}");
     assert_eq!(expected["windows"][0]["drift"]["flag"]["kind"], "categorical");
 }
+
+/// Bytes that are not UTF-8 in a binary column are named by row and column, as in a CSV
+/// (cast to text, they would have been nulls: missing values).
+#[test]
+fn binary_columns_read_as_text_and_name_bytes_that_are_not_utf8() {
+    use arrow_array::{ArrayRef, BinaryArray, Int64Array, RecordBatch};
+    use std::sync::Arc;
+    let dir = scratch("columnar-binary");
+    let write_groups = |name: &str, groups: Vec<&[u8]>| {
+        let batch = RecordBatch::try_from_iter([
+            ("y", Arc::new(Int64Array::from(vec![1, 0, 1, 0])) as ArrayRef),
+            ("p", Arc::new(Int64Array::from(vec![1, 1, 0, 0])) as ArrayRef),
+            ("g", Arc::new(BinaryArray::from(groups)) as ArrayRef),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.join(name);
+        let file = std::fs::File::create(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        writer.write(&batch).unwrap_or_else(|e| panic!("{e}"));
+        writer.close().unwrap_or_else(|e| panic!("{e}"));
+        path.display().to_string()
+    };
+    let args = ["--label", "y", "--pred", "p", "--sensitive", "g", "--min-group-size", "1"];
+    let bad = write_groups("bad.parquet", vec![b"a", b"\xff", b"a", b"\xff"]);
+    let out = sextant(&[&["fairness", bad.as_str()][..], &args].concat());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("row 2, column \"g\": not valid UTF-8"), "{stderr}");
+    let good = write_groups("good.parquet", vec![b"a", b"b", b"a", b"b"]);
+    let csv = dir.join("good.csv");
+    std::fs::write(&csv, "y,p,g\n1,1,a\n0,1,b\n1,0,a\n0,0,b\n").unwrap_or_default();
+    same_json_as_csv(
+        &csv,
+        &[PathBuf::from(good)],
+        &[&["fairness"][..], &args, &["--format", "json"]].concat(),
+    );
+}

@@ -252,6 +252,11 @@ fn bad_input_is_named_by_line_and_column() {
     let mut args = base(&path);
     args.extend(["--window", "1d", "--max-change", "demographic_parity_diff=0.1"]);
     assert_error(&args, &["--max-change", "did you mean demographic_parity_difference"]);
+    let no_times = "time,label,score,group,x,colour\n,1,0.5,a,1,red\n ,0,0.5,b,2,red\n";
+    let path = write(&dir, "no_times.csv", no_times.as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--missing", "drop"]);
+    assert_error(&args, &["column \"time\": no row has a time", "the 2 rows were left out"]);
 }
 
 /// A reference file's third label value is named with the reference file; a Wasserstein

@@ -20,8 +20,8 @@ use arrow_array::types::{
     TimestampNanosecondType, TimestampSecondType, UInt64Type,
 };
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Float32Array, Float64Array, Int64Array, LargeStringArray,
-    RecordBatch, StringArray, StringViewArray, UInt64Array,
+    Array, ArrayRef, BinaryArray, BooleanArray, Float32Array, Float64Array, Int64Array,
+    LargeStringArray, RecordBatch, StringArray, StringViewArray, UInt64Array,
 };
 use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
@@ -386,6 +386,9 @@ enum Column {
     LargeText(LargeStringArray),
     /// Arrow's string views (DuckDB, Polars).
     ViewText(StringViewArray),
+    /// Bytes (any binary type), read as text: bytes that are not UTF-8 are named where a
+    /// value must be text, as in a CSV.
+    Binary(BinaryArray),
     Bool(BooleanArray),
     Int(Int64Array),
     UInt(UInt64Array),
@@ -441,6 +444,11 @@ impl Column {
             DataType::Utf8 => Column::Text(array.as_string::<i32>().clone()),
             DataType::LargeUtf8 => Column::LargeText(array.as_string::<i64>().clone()),
             DataType::Utf8View => Column::ViewText(array.as_string_view().clone()),
+            DataType::Binary => Column::Binary(array.as_binary::<i32>().clone()),
+            // Cast to text, bytes that are not UTF-8 would be nulls.
+            DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => {
+                Column::Binary(cast(&DataType::Binary)?.as_binary::<i32>().clone())
+            }
             DataType::Boolean => Column::Bool(array.as_boolean().clone()),
             DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
                 Column::Int(cast(&DataType::Int64)?.as_primitive::<Int64Type>().clone())
@@ -496,6 +504,7 @@ impl Column {
             Column::Text(a) => a.len(),
             Column::LargeText(a) => a.len(),
             Column::ViewText(a) => a.len(),
+            Column::Binary(a) => a.len(),
             Column::Bool(a) => a.len(),
             Column::Int(a) => a.len(),
             Column::UInt(a) => a.len(),
@@ -537,6 +546,7 @@ impl Column {
             Column::Text(a) => read(a, row, |a| Cell::Text(a.value(row).as_bytes())),
             Column::LargeText(a) => read(a, row, |a| Cell::Text(a.value(row).as_bytes())),
             Column::ViewText(a) => read(a, row, |a| Cell::Text(a.value(row).as_bytes())),
+            Column::Binary(a) => read(a, row, |a| Cell::Text(a.value(row))),
             Column::Bool(a) => read(a, row, |a| Cell::Bool(a.value(row))),
             Column::Int(a) => read(a, row, |a| Cell::Int(a.value(row))),
             Column::UInt(a) => read(a, row, |a| Cell::UInt(a.value(row))),

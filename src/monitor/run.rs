@@ -110,6 +110,14 @@ pub fn monitor<'a>(
         }
     };
     let without_time = gathered.without_time;
+    if gathered.windows.is_empty() && without_time > 0 {
+        return Err(Error::invalid_value(
+            Location::source(source).in_column(&plan.time),
+            format!(
+                "no row has a time: the {without_time} rows were left out by the missing-value policy"
+            ),
+        ));
+    }
     if gathered.windows.is_empty() {
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
     }
