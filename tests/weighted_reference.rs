@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{
-    assert_attribute_close, assert_close, repo, scratch, sextant, sextant_json, shared_dir,
+    assert_attribute_close, assert_close, repo, scratch, sextant, sextant_json, shared_dir, write,
 };
 use serde_json::{json, Value};
 
@@ -334,4 +334,33 @@ fn a_weight_that_is_negative_or_not_a_number_is_an_error_naming_line_and_column(
             "{stderr}"
         );
     }
+}
+
+/// A group whose rows all weigh 0 keeps its rows' count, and its undefined rates say the
+/// rows weigh 0 (not that there are none).
+#[test]
+fn rates_of_rows_that_weigh_zero_say_so() {
+    let dir = scratch("weighted-zero");
+    let data = write(&dir, "zero.csv", b"g,y,p,w\na,1,1,1\na,0,0,2\nb,1,0,0\nb,0,1,0\n");
+    let report = sextant_json(&[
+        "fairness",
+        &data,
+        "--label",
+        "y",
+        "--pred",
+        "p",
+        "--sensitive",
+        "g",
+        "--sample-weight",
+        "w",
+        "--min-group-size",
+        "1",
+        "--format",
+        "json",
+    ]);
+    let b = &report["attributes"][0]["groups"][1];
+    assert_eq!((b["group"].as_str(), b["count"].as_u64()), (Some("b"), Some(2)), "{b}");
+    assert_eq!(b["undefined"]["selection_rate"], "the group's rows weigh 0 in all", "{b}");
+    let warnings = report["attributes"][0]["warnings"].to_string();
+    assert!(warnings.contains("label positives weigh 0 in all"), "{warnings}");
 }

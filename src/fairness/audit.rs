@@ -123,10 +123,11 @@ fn group_report(
     let mut undefined = BTreeMap::new();
     for r in Rate::ALL {
         if cells.rate(r).is_none() {
+            let why = r.undefined_reason(weighted.is_some());
             let reason = match policy {
-                UndefinedPolicy::Strict => r.undefined_reason().to_owned(),
+                UndefinedPolicy::Strict => why.to_owned(),
                 UndefinedPolicy::FairlearnCompat => {
-                    format!("{}; counted as 0.0 (fairlearn compatibility)", r.undefined_reason())
+                    format!("{why}; counted as 0.0 (fairlearn compatibility)")
                 }
             };
             undefined.insert(r.name().to_owned(), reason);
@@ -412,6 +413,7 @@ fn small_group_warning(groups: &[GroupReport], min: u64, treatment: SmallGroups)
 }
 
 fn undefined_rate_warnings(groups: &[GroupReport], policy: UndefinedPolicy) -> Vec<String> {
+    let weighted = groups.iter().any(|g| g.weight.is_some());
     let mut warnings = Vec::new();
     for rate in [Rate::SelectionRate, Rate::Tpr, Rate::Fpr] {
         let affected: Vec<&str> = groups
@@ -433,7 +435,7 @@ fn undefined_rate_warnings(groups: &[GroupReport], policy: UndefinedPolicy) -> V
             rate.name(),
             affected.len(),
             affected.join(", "),
-            rate.undefined_reason()
+            rate.undefined_reason(weighted)
         ));
     }
     warnings

@@ -113,13 +113,28 @@ impl Rate {
         }
     }
 
-    /// Why the rate is undefined when its denominator is zero.
-    pub fn undefined_reason(self) -> &'static str {
-        match self {
-            Rate::BaseRate | Rate::SelectionRate | Rate::Accuracy => "the group has no rows",
-            Rate::Tpr | Rate::Fnr => "the group has no label positives (tp + fn = 0)",
-            Rate::Fpr | Rate::Tnr => "the group has no label negatives (fp + tn = 0)",
-            Rate::Precision => "the group has no predicted positives (tp + fp = 0)",
+    /// Why the rate is undefined when its denominator is zero: counted rows, or the sums
+    /// of their sample weights when the audit is `weighted` (rows may weigh 0).
+    pub fn undefined_reason(self, weighted: bool) -> &'static str {
+        match (self, weighted) {
+            (Rate::BaseRate | Rate::SelectionRate | Rate::Accuracy, false) => {
+                "the group has no rows"
+            }
+            (Rate::BaseRate | Rate::SelectionRate | Rate::Accuracy, true) => {
+                "the group's rows weigh 0 in all"
+            }
+            (Rate::Tpr | Rate::Fnr, false) => "the group has no label positives (tp + fn = 0)",
+            (Rate::Tpr | Rate::Fnr, true) => {
+                "the group's label positives weigh 0 in all (tp + fn = 0)"
+            }
+            (Rate::Fpr | Rate::Tnr, false) => "the group has no label negatives (fp + tn = 0)",
+            (Rate::Fpr | Rate::Tnr, true) => {
+                "the group's label negatives weigh 0 in all (fp + tn = 0)"
+            }
+            (Rate::Precision, false) => "the group has no predicted positives (tp + fp = 0)",
+            (Rate::Precision, true) => {
+                "the group's predicted positives weigh 0 in all (tp + fp = 0)"
+            }
         }
     }
 }
