@@ -192,6 +192,24 @@ fn bootstrap_is_deterministic_for_a_seed() {
     let interval = &report["attributes"][0]["metric_intervals"]["equalized_odds_difference"]
         ["between_groups"]["worst_case"];
     assert_eq!(interval.as_array().map(Vec::len), Some(2), "{interval}");
+    // An attribute's intervals follow its name: another attribute listed before it changes
+    // nothing of its own.
+    let sex_intervals = |sensitive: &[&str]| {
+        let mut args = vec!["fairness", &file, "--label", "label", "--score", "score"];
+        for s in sensitive {
+            args.extend(["--sensitive", s]);
+        }
+        args.extend(["--bootstrap", "200", "--seed", "3", "--format", "json"]);
+        let report: serde_json::Value =
+            serde_json::from_slice(&sextant(&args).stdout).unwrap_or_default();
+        let attributes = report["attributes"].as_array().cloned().unwrap_or_default();
+        let sex = attributes.into_iter().find(|a| a["attribute"] == "sex");
+        sex.map(|a| (a["metric_intervals"].clone(), a["groups"].clone()))
+    };
+    let alone = sex_intervals(&["sex"]);
+    assert!(alone.is_some());
+    assert_eq!(sex_intervals(&["race", "sex"]), alone);
+    assert_eq!(sex_intervals(&["sex&race", "race", "sex"]), alone);
 }
 
 #[test]

@@ -21,7 +21,7 @@ use crate::fairness::report::{
 };
 use crate::fairness::weights::CellWeights;
 use crate::progress::Progress;
-use crate::stats::stream;
+use crate::stats::{named_stream, stream};
 
 /// The four-fifths rule's threshold on disparate impact.
 pub const FOUR_FIFTHS: f64 = 0.8;
@@ -56,9 +56,10 @@ pub fn audit(
     }
     let favorable = favorable_label_name(plan, data);
     let mut attributes = Vec::with_capacity(plan.attributes.len());
-    for (index, attribute) in plan.attributes.iter().enumerate() {
-        let report =
-            attribute_report(plan, data, attribute, &favorable, index as u64 + 1, progress)?;
+    for attribute in &plan.attributes {
+        // Each attribute's draws follow its name, not its place among the others.
+        let stream_id = named_stream(&attribute.name);
+        let report = attribute_report(plan, data, attribute, &favorable, stream_id, progress)?;
         attributes.push(report);
         if progress.cancelled() {
             return Err(ErrorKind::Cancelled.into());

@@ -33,6 +33,16 @@ pub fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     rng
 }
 
+/// The stream of a seeded computation named `name` (an attribute's bootstrap): the 64-bit
+/// FNV-1a hash of its UTF-8 bytes, never 0 (the stream of the whole), the same on every
+/// platform. A name keeps its draws whatever else the computation holds.
+pub fn named_stream(name: &str) -> u64 {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    hash.max(1)
+}
+
 /// A fast generator for one stream of a seeded computation that draws very many numbers
 /// (LIME's neighbourhoods): Xoshiro256++, its state drawn from ChaCha8 stream `stream` of
 /// `seed`, so streams stay independent and the same on every platform.
