@@ -352,3 +352,39 @@ proptest::proptest! {
         }
     }
 }
+
+/// The groups' limits hold for merged states as for the whole, intersections included:
+/// parts by sex each make 3 groups of `sex&age_group`, their union 6.
+#[test]
+fn merged_states_keep_the_group_limits_of_the_whole() {
+    let dir = scratch("states_limits");
+    let text =
+        String::from_utf8(std::fs::read(repo().join(DEMO)).unwrap_or_default()).unwrap_or_default();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default();
+    let counting = ["--label", "repaid", "--pred", "approved", "--sensitive", "sex&age_group"];
+    let limit = ["--max-groups", "4"];
+    let mut states = Vec::new();
+    for sex in ["female", "male"] {
+        let rows: Vec<&str> =
+            text.lines().skip(1).filter(|l| l.split(',').nth(1) == Some(sex)).collect();
+        let part = write(
+            &dir,
+            &format!("{sex}.csv"),
+            format!("{header}\n{}\n", rows.join("\n")).as_bytes(),
+        );
+        let state = dir.join(format!("{sex}.json")).display().to_string();
+        let out = common::sextant(
+            &[&["count", part.as_str()][..], &counting, &limit, &["--output", &state]].concat(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        states.push(state);
+    }
+    let direct = common::sextant(&[&["fairness", DEMO][..], &counting, &limit].concat());
+    assert_eq!(direct.status.code(), Some(2));
+    let mut args = vec!["fairness", "--from-counts"];
+    args.extend(states.iter().map(String::as_str));
+    args.extend(counting);
+    args.extend(limit);
+    assert_error(&args, &["sex&age_group", "more than 4 groups"]);
+}

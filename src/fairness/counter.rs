@@ -368,12 +368,12 @@ impl<'p> Counter<'p> {
     /// attribute, a million combinations, ten thousand for a threshold sweep), as the sequential
     /// count checks row by row.
     pub(crate) fn fits_limits(&self) -> bool {
-        let mut distinct = DistinctValues::new(self.plan);
-        let nowhere = Location::default();
-        self.table
-            .cells
-            .iter()
-            .all(|(values, _)| distinct.add(values, self.plan, nowhere.clone()).is_ok())
+        check_group_limits(
+            self.table.cells.iter().map(|(values, _)| values.as_slice()),
+            self.plan,
+            Location::default(),
+        )
+        .is_ok()
     }
 
     /// The counted data.
@@ -697,6 +697,21 @@ impl MissingTally {
                 .collect(),
         })
     }
+}
+
+/// Checks the groups that `combinations` (one value per sensitive column each, distinct)
+/// make of every attribute, intersections included, against `plan`'s limits, as counting
+/// checks them row by row.
+///
+/// # Errors
+/// An attribute with more than `max_groups` groups, or too many combinations, at `at`.
+pub(crate) fn check_group_limits<'v>(
+    combinations: impl IntoIterator<Item = &'v [String]>,
+    plan: &FairnessPlan,
+    at: Location,
+) -> Result<()> {
+    let mut distinct = DistinctValues::new(plan);
+    combinations.into_iter().try_for_each(|values| distinct.add(values, plan, at.clone()))
 }
 
 /// The groups seen of each attribute (intersections included), to stop at `max_groups` (an

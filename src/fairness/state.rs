@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fairness::confusion::Confusion;
+use crate::fairness::counter::check_group_limits;
 use crate::fairness::counts::{GroupCounts, MAX_TOTAL_ROWS};
 use crate::fairness::ingest::{check_whole, CountedData};
 use crate::fairness::labels::BinaryCodec;
@@ -296,20 +297,10 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
         }
     }
     let source = states.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(" + ");
-    // The group limit holds for the whole, as for counting it at once.
-    for (i, column) in counts.columns().iter().enumerate() {
-        let distinct: std::collections::BTreeSet<&String> =
-            counts.cells().keys().map(|key| &key[i]).collect();
-        if distinct.len() > plan.groups.max_groups {
-            return Err(Error::invalid_value(
-                crate::error::Location::source(&source).in_column(column),
-                format!(
-                    "more than {} distinct values in the merged states (an id column?); raise ‹max_groups› if they are groups",
-                    plan.groups.max_groups
-                ),
-            ));
-        }
-    }
+    // The groups' limits hold for the whole, intersections included, as for counting it at
+    // once.
+    let combinations = counts.cells().keys().map(|key| key.as_slice());
+    check_group_limits(combinations, plan, crate::error::Location::source(&source))?;
     check_whole(&counts, plan, &source)?;
     // The favourable label against the merged label values, as counting reads it.
     let mut codec = BinaryCodec::new(plan.positive_label.as_deref());
