@@ -338,3 +338,27 @@ fn unknown_formats_list_the_valid_ones() {
         &["invalid --format: \"parquet\" is not one of csv, json"],
     );
 }
+
+/// A gate given twice for one metric, and report flags given to `sextant count`, are errors,
+/// not silently dropped.
+#[test]
+fn repeated_gates_and_report_flags_of_count_are_refused() {
+    let dir = scratch("repeated_gates");
+    let file = write(&dir, "good.csv", GOOD.as_bytes());
+    let twice = ["--max", "demographic_parity_difference=0.1"];
+    let again = ["--max", "demographic_parity_difference=0.6"];
+    let out = sextant(&fairness_args(&file, &[&twice[..], &again].concat()));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--max") && stderr.contains("given twice (0.1 and 0.6)"), "{stderr}");
+    for flags in
+        [&["--format", "html"][..], &["--min-group-size", "3"], &["--small-groups", "exclude"]]
+    {
+        let mut args = fairness_args(&file, flags);
+        args[0] = "count";
+        let out = sextant(&args);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("applies when counted states are audited"), "{stderr}");
+    }
+}

@@ -1,5 +1,6 @@
 //! The command line, declared with clap: subcommands, flags and their help.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -321,8 +322,11 @@ pub struct FairnessArgs {
 
 impl FairnessArgs {
     /// The audit config these arguments say.
-    pub fn config(&self) -> AuditConfig {
-        AuditConfig { sweep: self.sweep, ..self.audit.config(self.output.exit_zero) }
+    ///
+    /// # Errors
+    /// A gate given twice for one metric (see [`AuditFlags::config`]).
+    pub fn config(&self) -> Result<AuditConfig, sextant::Error> {
+        Ok(AuditConfig { sweep: self.sweep, ..self.audit.config(self.output.exit_zero)? })
     }
 }
 
@@ -398,8 +402,11 @@ pub struct AuditFlags {
 
 impl AuditFlags {
     /// The audit config these flags say; `exit_zero` from the output flags.
-    pub fn config(&self, exit_zero: bool) -> AuditConfig {
-        AuditConfig {
+    ///
+    /// # Errors
+    /// `--max` or `--min` given twice for one metric (which limit was meant is unclear).
+    pub fn config(&self, exit_zero: bool) -> Result<AuditConfig, sextant::Error> {
+        Ok(AuditConfig {
             data: None,
             label: self.label.clone(),
             positive_label: self.positive_label.clone(),
@@ -419,13 +426,33 @@ impl AuditFlags {
             sample_weight: self.sample_weight.clone(),
             min_group_size: Some(self.min_group_size),
             small_groups: Some(self.small_groups.into()),
-            max: self.max.iter().cloned().collect(),
-            min: self.min.iter().cloned().collect(),
+            max: unique_limits("max", &self.max)?,
+            min: unique_limits("min", &self.min)?,
             gates: Vec::new(),
             exit_zero,
             ..AuditConfig::default()
+        })
+    }
+}
+
+/// The limits of the repeatable gate flag `--FLAG KEY=LIMIT`, by key.
+///
+/// # Errors
+/// A key given twice: an invalid option naming it and both limits.
+pub fn unique_limits(
+    flag: &str,
+    limits: &[(String, f64)],
+) -> Result<BTreeMap<String, f64>, sextant::Error> {
+    let mut unique = BTreeMap::new();
+    for (key, limit) in limits {
+        if let Some(first) = unique.insert(key.clone(), *limit) {
+            return Err(sextant::Error::invalid_option(
+                flag,
+                format!("{key} is given twice ({first} and {limit}): give each limit once"),
+            ));
         }
     }
+    Ok(unique)
 }
 
 /// `sextant predict`.

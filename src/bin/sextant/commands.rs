@@ -13,7 +13,8 @@ use sextant::{
 };
 
 use crate::cli::{
-    AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs, ScoredFormat,
+    AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs, ReportFormat,
+    ScoredFormat, SmallGroups,
 };
 use crate::explain;
 use crate::files::{
@@ -29,12 +30,7 @@ pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
     let flags = !matches!(command, Command::Audit(_));
     let result = match command {
         Command::Fairness(args) if !args.from_counts.is_empty() => states_command(&args),
-        Command::Fairness(args) => {
-            let config = args.config();
-            let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
-            let inputs = FileInputs::new(data, PathBuf::from("."), false);
-            audit_files(&config, inputs, &args.output)
-        }
+        Command::Fairness(args) => fairness_command(&args),
         Command::Count(args) => count_command(&args),
         Command::Predict(args) => predict_command(&args),
         Command::Explain(ExplainCommand::Shap(args)) => explain::shap_command(&args),
@@ -203,6 +199,14 @@ fn parse_config(text: &str, source: &str) -> Result<AuditConfig, Error> {
     })
 }
 
+/// `sextant fairness DATA …`: the audit of a data file.
+fn fairness_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
+    let config = args.config()?;
+    let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
+    let inputs = FileInputs::new(data, PathBuf::from("."), false);
+    audit_files(&config, inputs, &args.output)
+}
+
 /// `sextant count`: the data's counts as a `sextant.counts/v1` state.
 fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
     // The report's settings are not part of a state: they apply when states are audited.
@@ -214,6 +218,9 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
         (args.audit.fairlearn_compat, "fairlearn_compat"),
         (args.output.exit_zero, "exit_zero"),
         (!args.from_counts.is_empty(), "from_counts"),
+        (!matches!(args.output.format, ReportFormat::Text | ReportFormat::Json), "format"),
+        (args.audit.min_group_size != sextant::DEFAULT_MIN_GROUP_SIZE, "min_group_size"),
+        (!matches!(args.audit.small_groups, SmallGroups::Include), "small_groups"),
     ] {
         if given {
             return Err(Error::invalid_option(
@@ -223,7 +230,7 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
             .into());
         }
     }
-    let config = args.config();
+    let config = args.config()?;
     let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
     let mut inputs = FileInputs::new(data, PathBuf::from("."), false);
     let state = count_state(&config, &mut inputs)?;
@@ -239,7 +246,7 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
 /// `sextant fairness --from-counts …`: the audit of counted states.
 fn states_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
     one_stdin(args.from_counts.iter().map(PathBuf::as_path))?;
-    let config = args.config();
+    let config = args.config()?;
     let states = args
         .from_counts
         .iter()

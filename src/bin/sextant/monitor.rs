@@ -12,7 +12,7 @@ use std::time::Duration;
 use sextant::report::{monitor_html, monitor_json, monitor_markdown, monitor_text, openmetrics};
 use sextant::{Error, Input, MonitorOptions, MonitorPlan, MonitorReport, TableFormat, WindowSpec};
 
-use crate::cli::{MonitorArgs, MonitorFormat};
+use crate::cli::{unique_limits, MonitorArgs, MonitorFormat};
 use crate::files::{
     input_name, is_stdin, one_stdin, open_file, read_file, write_file, write_stdout,
 };
@@ -27,15 +27,15 @@ const FOLLOW_INTERVAL: Duration = Duration::from_secs(1);
 /// Runs `sextant monitor`.
 pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
     one_stdin([Some(args.data.as_path()), args.reference_file.as_deref()].into_iter().flatten())?;
-    let fairness = args.audit.config(args.exit_zero).check()?;
+    let fairness = args.audit.config(args.exit_zero)?.check()?;
     let options = MonitorOptions {
         time: args.time.clone(),
         window: args.window.clone(),
         drift: args.drift.clone(),
         categorical: args.categorical.clone(),
         reference: args.reference.clone(),
-        max_drift: args.max_drift.iter().cloned().collect(),
-        max_change: args.max_change.iter().cloned().collect(),
+        max_drift: unique_limits("max_drift", &args.max_drift)?,
+        max_change: unique_limits("max_change", &args.max_change)?,
         gate_windows: args.gate_windows.into(),
     };
     let plan = options.check(fairness, args.reference_file.is_some())?;
