@@ -175,3 +175,24 @@ fn small_groups_are_flagged_and_can_be_left_out() {
     // The default of 30 flags every group of this table.
     assert!(json(&[])["attributes"][0]["groups"][0]["small"].as_bool().unwrap_or(false));
 }
+
+/// When the missing-value policy leaves every row out, the error says so (not that the
+/// file has no rows), from a file and from a merged state.
+#[test]
+fn every_row_left_out_is_named_as_such() {
+    let dir = scratch("missing_all");
+    let data = write(&dir, "all.csv", b"y,p,s,g\n1,1,,a\n0,1,NA,b\n1,0,nan,a\n");
+    let args = ["fairness", &data, "--label", "y", "--score", "s", "--sensitive", "g"];
+    let mut drop = args.to_vec();
+    drop.extend(["--missing", "drop"]);
+    assert_error(&drop, &["every row was left out for a missing value", "\"s\" (3)"]);
+    let state = dir.join("all.json").display().to_string();
+    let mut count = drop.clone();
+    count[0] = "count";
+    count.extend(["--output", &state]);
+    assert_eq!(sextant(&count).status.code(), Some(0));
+    let mut merged = vec!["fairness", "--from-counts", &state];
+    merged.extend(&args[2..]);
+    merged.extend(["--missing", "drop"]);
+    assert_error(&merged, &["every row was left out for a missing value (3 rows"]);
+}

@@ -11,6 +11,7 @@ pub use crate::fairness::counter::CountedData;
 use crate::fairness::counter::{Columns, Counter};
 use crate::fairness::counts::GroupCounts;
 use crate::fairness::plan::FairnessPlan;
+use crate::fairness::report::MissingReport;
 
 /// Reads `reader` (a CSV with a header row, Parquet or Arrow IPC) and counts it for `plan`.
 /// `source` names the input in error messages (a path, or `<data>`).
@@ -27,7 +28,7 @@ pub fn count_csv<'a>(
     plan: &FairnessPlan,
 ) -> Result<CountedData> {
     let counted = count_part(reader, source, plan, None)?;
-    check_whole(&counted.counts, plan, source)?;
+    check_whole(&counted.counts, counted.missing.as_ref(), plan, source)?;
     Ok(counted)
 }
 
@@ -43,7 +44,7 @@ pub(crate) fn count_scored_csv<'a>(
     scorer: &mut dyn ScoreRecords,
 ) -> Result<CountedData> {
     let counted = count_part(reader, source, plan, Some(scorer))?;
-    check_whole(&counted.counts, plan, source)?;
+    check_whole(&counted.counts, counted.missing.as_ref(), plan, source)?;
     Ok(counted)
 }
 
@@ -84,14 +85,32 @@ pub(crate) fn count_part<'a>(
     counter.finish()
 }
 
-/// Checks that `counts` of all of an audit's data (`source`) can be audited: some rows, and
-/// at least two groups in every attribute of `plan`.
+/// Checks that `counts` of all of an audit's data (`source`), with the rows left out for
+/// `missing` values, can be audited: some rows, and at least two groups in every attribute
+/// of `plan`.
 ///
 /// # Errors
-/// [`ErrorKind::NoRows`], or an [`ErrorKind::InvalidValue`] naming the attribute with a
-/// single group.
-pub(crate) fn check_whole(counts: &GroupCounts, plan: &FairnessPlan, source: &str) -> Result<()> {
+/// [`ErrorKind::NoRows`], an [`ErrorKind::InvalidValue`] saying that the missing-value policy
+/// left every row out, or one naming the attribute with a single group.
+pub(crate) fn check_whole(
+    counts: &GroupCounts,
+    missing: Option<&MissingReport>,
+    plan: &FairnessPlan,
+    source: &str,
+) -> Result<()> {
     if counts.overall().count() == 0 {
+        if let Some(missing) = missing.filter(|m| m.dropped_rows > 0) {
+            let columns: Vec<String> =
+                missing.by_column.iter().map(|(c, n)| format!("\"{c}\" ({n})")).collect();
+            return Err(Error::invalid_value(
+                Location::source(source),
+                format!(
+                    "every row was left out for a missing value ({} rows; by column: {})",
+                    missing.dropped_rows,
+                    columns.join(", ")
+                ),
+            ));
+        }
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
     }
     if let (Some(column), Some(weights)) = (&plan.sample_weight, counts.overall_weights()) {

@@ -301,7 +301,7 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
     // once.
     let combinations = counts.cells().keys().map(|key| key.as_slice());
     check_group_limits(combinations, plan, crate::error::Location::source(&source))?;
-    check_whole(&counts, plan, &source)?;
+    check_whole(&counts, missing.as_ref(), plan, &source)?;
     // The favourable label against the merged label values, as counting reads it.
     let mut codec = BinaryCodec::new(plan.positive_label.as_deref());
     if let Some(value) = &negative {
