@@ -87,9 +87,13 @@ fn rows_that_count_zero_are_absent() {
 #[test]
 fn counts_must_be_whole_numbers() {
     let dir = scratch("counts_bad");
-    for (cell, needle) in
-        [("-2", "\"-2\" is not a whole number"), ("1.5", "\"1.5\""), ("", "\"\""), ("x", "\"x\"")]
-    {
+    for (cell, needle) in [
+        ("-2", "\"-2\" is not a whole number"),
+        ("1.5", "\"1.5\""),
+        ("", "\"\""),
+        ("x", "\"x\""),
+        ("9007199254740992", "\"9007199254740992\" is 2^53 or more"),
+    ] {
         let data = write(&dir, "bad.csv", format!("y,p,g,n\n1,1,a,3\n0,1,b,{cell}\n").as_bytes());
         assert_error(
             &[

@@ -145,7 +145,7 @@ fn bad_models_and_inputs_get_one_line_errors() {
     let data = write(&dir, "six.csv", six("1,2,3,4,5,6").as_bytes());
     assert_error(
         &["predict", "--model", &fixture, "--data", &data, "--output", "2"],
-        &["outputs 0..2, not 2"],
+        &["2 outputs, 0 to 1: not 2"],
     );
     assert_error(&["predict", "--model", DEMO_MODEL, "--data", &data], &["no column \"income_k\""]);
     assert_error(

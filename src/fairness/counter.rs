@@ -828,7 +828,14 @@ pub(crate) fn read_count(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Resul
     };
     match value {
         Some(v) if v < 1 << 53 => Ok(v),
-        _ => Err(Error::invalid_value(
+        Some(_) => Err(Error::invalid_value(
+            at(),
+            format!(
+                "count \"{}\" is 2^53 or more, more than an audit counts exactly",
+                String::from_utf8_lossy(&cell.text())
+            ),
+        )),
+        None => Err(Error::invalid_value(
             at(),
             format!(
                 "count \"{}\" is not a whole number ≥ 0 (each row stands for that many rows)",

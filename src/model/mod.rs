@@ -124,7 +124,7 @@ pub fn default_output(model: &dyn Model) -> usize {
     usize::from(model.is_classifier() && model.n_outputs() == 2)
 }
 
-/// The model's classes by output: `0: setosa, 1: versicolor`, or `outputs 0..3` unnamed.
+/// The model's classes by output: `0: setosa, 1: versicolor`, or `outputs 0 to 2` unnamed.
 fn class_list(model: &dyn Model) -> String {
     match model.class_labels() {
         Some(labels) => {
@@ -132,7 +132,7 @@ fn class_list(model: &dyn Model) -> String {
                 labels.iter().enumerate().map(|(i, l)| format!("{i}: {l}")).collect();
             listed.join(", ")
         }
-        None => format!("outputs 0..{}", model.n_outputs()),
+        None => format!("outputs 0 to {}", model.n_outputs().saturating_sub(1)),
     }
 }
 
@@ -168,7 +168,7 @@ pub fn checked_output(
         Some(OutputChoice::Index(i)) if *i < n => Ok(*i),
         Some(OutputChoice::Index(i)) => Err(Error::invalid_option(
             option,
-            format!("the model has outputs 0..{n}, not {i}{}", classes()),
+            format!("the model has {n} outputs, 0 to {}: not {i}{}", n.saturating_sub(1), classes()),
         )),
         Some(OutputChoice::Label(label)) => {
             let found = model.class_labels().and_then(|l| l.iter().position(|c| c == label));

@@ -42,7 +42,7 @@ impl Forest {
         if output >= n {
             return Err(Error::invalid_option(
                 "output",
-                format!("the model has outputs 0..{n}, not {output}"),
+                format!("the model has {n} outputs, 0 to {}: not {output}", n.saturating_sub(1)),
             ));
         }
         let base = |m: usize| self.info.base.get(m).copied().unwrap_or(0.0);
