@@ -272,3 +272,20 @@ fn numeric_class_labels_and_output_indices_are_told_apart() {
     let shap = shap_json(&model, &data, &[]);
     assert_eq!((shap["output"].as_u64(), shap["output_label"].as_str()), (Some(1), Some("2")));
 }
+
+/// A score that is not a finite number (coefficients whose sum overflows) is an error naming
+/// the row, not a `NaN` written with `pred` 0.
+#[test]
+fn a_score_that_overflows_is_an_error_naming_its_row() {
+    let dir = scratch("predict_overflow");
+    let model = write(
+        &dir,
+        "overflow.json",
+        br#"{"feature_names":["a","b"],"coef_raw":[1e308,-1e308],"intercept_raw":0,"classes":[0,1]}"#,
+    );
+    let data = write(&dir, "rows.csv", b"a,b\n0,0\n2,2\n");
+    assert_error(
+        &["predict", "--model", &model, "--data", &data],
+        &["rows.csv, line 3", "score NaN is not a finite number"],
+    );
+}

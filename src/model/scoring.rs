@@ -156,8 +156,8 @@ impl ScoreRecords for RecordScorer<'_> {
 ///
 /// # Errors
 /// Bad CSV, unknown or mismatched feature columns, non-numeric or non-finite features (row
-/// and column named), a threshold outside [0, 1], an output index the model does not have,
-/// or a failed write.
+/// and column named), a score that is not a finite number (row named), a threshold outside
+/// [0, 1], an output index the model does not have, or a failed write.
 pub fn score_csv<'a, W: Write>(
     reader: impl Into<Input<'a>>,
     writer: W,
@@ -194,6 +194,12 @@ pub fn score_csv<'a, W: Write>(
         scores.clear();
         scorer.score(batch, 0..batch.len(), &mut scores)?;
         for (row, &score) in scores.iter().enumerate() {
+            if !score.is_finite() {
+                return Err(Error::invalid_value(
+                    batch.place(row).locate(Location::source(source)),
+                    format!("the model's score {score} is not a finite number (its arithmetic overflowed)"),
+                ));
+            }
             fields.clear();
             fields.extend((0..header.names().len()).map(|c| batch.cell(row, c).text()));
             sink.write(&out_header, &mut fields, &columns, score, threshold, source)?;
