@@ -362,3 +362,17 @@ fn repeated_gates_and_report_flags_of_count_are_refused() {
         assert!(stderr.contains("applies when counted states are audited"), "{stderr}");
     }
 }
+
+/// A group value holding a line break keeps its table row on one line in text (`\n`) and
+/// markdown (`<br>`).
+#[test]
+fn a_line_break_in_a_group_keeps_table_rows_whole() {
+    let dir = scratch("line_break_group");
+    let file = write(&dir, "nl.csv", b"label,pred,grp\n1,1,\"x\ny\"\n0,0,\"x\ny\"\n1,0,z\n0,1,z\n");
+    for (format, cell) in [("text", "x\\ny   2"), ("markdown", "| x<br>y | 2 |")] {
+        let args = ["fairness", &file, "--label", "label", "--pred", "pred", "--sensitive", "grp"];
+        let out = sextant(&[&args[..], &["--min-group-size", "1", "--format", format]].concat());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(cell), "{format}: {text}");
+    }
+}

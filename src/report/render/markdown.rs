@@ -47,14 +47,20 @@ fn table(t: &Table) -> String {
     out
 }
 
-/// Escapes the characters that would break a table cell or start markup.
+/// Escapes the characters that would break a table cell or start markup; a line break
+/// inside a value is `<br>`, so that a table's row stays one line.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '\\') {
-            out.push('\\');
+        match c {
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
         }
-        out.push(c);
     }
     out
 }

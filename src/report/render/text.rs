@@ -41,9 +41,18 @@ pub(super) fn blocks(document: Vec<Block>) -> String {
     out.trim_start().to_owned()
 }
 
+/// `cell` on one line: a line break or tab inside a value (a group named `"x\ny"` in a
+/// quoted CSV field) written as `\n`, `\r`, `\t`, so that the table's rows stay rows.
+fn one_line(cell: &str) -> String {
+    cell.replace('\n', "\\n").replace('\r', "\\r").replace('\t', "\\t")
+}
+
 fn aligned(table: &Table) -> String {
-    let mut widths: Vec<usize> = table.headers.iter().map(|h| h.chars().count()).collect();
-    for row in &table.rows {
+    let headers: Vec<String> = table.headers.iter().map(|h| one_line(h)).collect();
+    let rows: Vec<Vec<String>> =
+        table.rows.iter().map(|row| row.iter().map(|c| one_line(c)).collect()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
@@ -53,10 +62,10 @@ fn aligned(table: &Table) -> String {
             cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}", w = *w)).collect();
         format!("  {}\n", padded.join("  ").trim_end())
     };
-    let mut out = line(&table.headers);
+    let mut out = line(&headers);
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
     out.push_str(&line(&rule));
-    for row in &table.rows {
+    for row in &rows {
         out.push_str(&line(row));
     }
     out
