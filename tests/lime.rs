@@ -110,7 +110,14 @@ fn bad_lime_input_gets_one_line_errors() {
     let inf = write(&dir, "inf.csv", b"x0,x1,x2\n1,2,0\n3,-inf,1\n");
     run(&inf, &[], &["inf.csv", "line 3", "not a finite number"]);
     let unseen = write(&dir, "unseen.csv", b"x0,x1,x2\n1,2,0\n3,4,2\n");
-    run(&unseen, &["--categorical", "x2"], &["row 1, column `x2`", "category 1 never occurs"]);
+    run(
+        &unseen,
+        &["--categorical", "x2"],
+        &[
+            "row 0 (numbered from 0, as the report numbers them), column `x2`",
+            "category 1 never occurs",
+        ],
+    );
     run(&good, &["--categorical", "x9"], &["no column \"x9\""]);
     run(&good, &["--discretizer", "entropy"], &["unknown discretizer `entropy`"]);
     run(&good, &["--feature-selection", "lasso"], &["unknown feature selection `lasso`"]);

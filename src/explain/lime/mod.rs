@@ -286,8 +286,7 @@ fn instance_codes(space: &[FeatureSpace], x: &[f64], row: usize) -> Result<Vec<f
                 return Err(Error::invalid_option(
                     "data",
                     format!(
-                        "row {}, column `{}`: {value} is not a finite number",
-                        row + 1,
+                        "row {row} (numbered from 0, as the report numbers them), column `{}`: {value} is not a finite number",
                         feature.name
                     ),
                 ));
@@ -299,8 +298,7 @@ fn instance_codes(space: &[FeatureSpace], x: &[f64], row: usize) -> Result<Vec<f
                 Err(Error::invalid_option(
                     "data",
                     format!(
-                        "row {}, column `{}`: category {value} never occurs in the training data",
-                        row + 1,
+                        "row {row} (numbered from 0, as the report numbers them), column `{}`: category {value} never occurs in the training data",
                         feature.name
                     ),
                 ))
