@@ -114,8 +114,9 @@ pub fn resolve_features(
         return Err(Error::invalid_option(
             "features",
             format!(
-                "the model takes {m} features but {} columns were chosen ({}); choose them with ‹features› or leave some out with ‹ignore›",
+                "the model takes {m} features but {} columns of {} were chosen ({}); choose them with ‹features› or leave some out with ‹ignore›",
                 names.len(),
+                header.source(),
                 names.join(",")
             ),
         ));

@@ -202,14 +202,14 @@ pub fn score_csv<'a, W: Write>(
             }
             fields.clear();
             fields.extend((0..header.names().len()).map(|c| batch.cell(row, c).text()));
-            sink.write(&out_header, &mut fields, &columns, score, threshold, source)?;
+            sink.write(&out_header, &mut fields, &columns, score, threshold)?;
         }
         rows += batch.len();
     }
     if rows == 0 {
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
     }
-    sink.finish(source)?;
+    sink.finish()?;
     Ok(ScoringSummary {
         rows,
         features: scorer.feature_names(),
@@ -264,10 +264,11 @@ enum Sink<W: Write> {
     },
 }
 
-fn write_error(source: &str, e: &dyn std::fmt::Display) -> Error {
+/// A failed write of the scored rows (the writer's destination, not the input, is at fault).
+fn write_error(e: &dyn std::fmt::Display) -> Error {
     Error::from(ErrorKind::Csv {
-        at: Location::source(source),
-        message: format!("cannot write the output: {e}"),
+        at: Location::source("the scored rows' output"),
+        message: format!("cannot write it: {e}"),
     })
 }
 
@@ -282,7 +283,7 @@ impl<W: Write> Sink<W> {
             return Ok(Sink::Json { writer, first: true, class });
         }
         let mut csv = WriterBuilder::new().from_writer(writer);
-        csv.write_record(header).map_err(|e| write_error("output", &e))?;
+        csv.write_record(header).map_err(|e| write_error(&e))?;
         Ok(Sink::Csv(Box::new(csv)))
     }
 
@@ -295,7 +296,6 @@ impl<W: Write> Sink<W> {
         columns: &Columns,
         score: f64,
         threshold: f64,
-        source: &str,
     ) -> Result<()> {
         let pred = u8::from(score >= threshold);
         for (at, text) in [(columns.score, score.to_string()), (columns.pred, pred.to_string())] {
@@ -306,7 +306,7 @@ impl<W: Write> Sink<W> {
             }
         }
         match self {
-            Sink::Csv(csv) => csv.write_record(fields.iter()).map_err(|e| write_error(source, &e)),
+            Sink::Csv(csv) => csv.write_record(fields.iter()).map_err(|e| write_error(&e)),
             Sink::Json { writer, first, class } => {
                 let fields: Vec<String> =
                     fields.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
@@ -317,26 +317,26 @@ impl<W: Write> Sink<W> {
                     pred,
                     class: class.as_deref(),
                 })
-                .map_err(|e| write_error(source, &e))?;
+                .map_err(|e| write_error(&e))?;
                 let prefix = if *first { "[\n" } else { ",\n" };
                 *first = false;
                 writer
                     .write_all(prefix.as_bytes())
                     .and_then(|()| writer.write_all(record.as_bytes()))
-                    .map_err(|e| write_error(source, &e))
+                    .map_err(|e| write_error(&e))
             }
         }
     }
 
-    fn finish(self, source: &str) -> Result<()> {
+    fn finish(self) -> Result<()> {
         match self {
-            Sink::Csv(mut csv) => csv.flush().map_err(|e| write_error(source, &e)),
+            Sink::Csv(mut csv) => csv.flush().map_err(|e| write_error(&e)),
             Sink::Json { mut writer, first, .. } => {
                 let end: &[u8] = if first { b"[]\n" } else { b"\n]\n" };
                 writer
                     .write_all(end)
                     .and_then(|()| writer.flush())
-                    .map_err(|e| write_error(source, &e))
+                    .map_err(|e| write_error(&e))
             }
         }
     }
