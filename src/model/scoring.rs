@@ -333,10 +333,7 @@ impl<W: Write> Sink<W> {
             Sink::Csv(mut csv) => csv.flush().map_err(|e| write_error(&e)),
             Sink::Json { mut writer, first, .. } => {
                 let end: &[u8] = if first { b"[]\n" } else { b"\n]\n" };
-                writer
-                    .write_all(end)
-                    .and_then(|()| writer.flush())
-                    .map_err(|e| write_error(&e))
+                writer.write_all(end).and_then(|()| writer.flush()).map_err(|e| write_error(&e))
             }
         }
     }
