@@ -42,7 +42,6 @@ impl Header {
     }
 
     /// The input's name in error messages.
-    #[cfg(feature = "columnar")]
     pub(crate) fn source(&self) -> &str {
         &self.source
     }
