@@ -337,6 +337,34 @@ fn counted_rows_monitor_as_the_rows_they_stand_for() {
     assert_error(&args, &["--window", "rows:N cuts rows", "\"n\""]);
 }
 
+/// Under `--missing drop`, each window says which of its rows were left out; under the
+/// default policy, no window has `missing`.
+#[test]
+fn each_window_counts_the_rows_left_out_for_missing_values() {
+    let dir = scratch("monitor_missing");
+    let mut text = log();
+    text = text.replacen("2025-03-01T04:00:00Z,0,", "2025-03-01T04:00:00Z,,", 1);
+    text = text.replacen("2025-03-03T05:00:00Z,0,", "2025-03-03T05:00:00Z,NA,", 1);
+    text = text.replacen("2025-03-03T07:00:00Z,0,", "2025-03-03T07:00:00Z,,", 1);
+    let path = write(&dir, "log.csv", text.as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--missing", "drop"]);
+    let report = sextant_json(&args);
+    let dropped: Vec<Value> = report["windows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|w| w["missing"]["dropped_rows"].clone())
+        .collect();
+    assert_eq!(dropped, [Value::from(1), Value::from(0), Value::from(2)], "{report}");
+    assert_eq!(report["windows"][2]["missing"]["by_column"]["label"], 2);
+    let clean = write(&dir, "clean.csv", log().as_bytes());
+    let mut args = base(&clean);
+    args.extend(["--window", "1d"]);
+    let report = sextant_json(&args);
+    assert!(report["windows"].as_array().into_iter().flatten().all(|w| w.get("missing").is_none()));
+}
+
 /// Drift values are read a column at a time, and the error is still the first bad value in
 /// the file's order: the earliest line, then the first drift column on that line.
 #[test]

@@ -10,8 +10,8 @@ use declarations::{assert_same_keys, camel_case, field_names, interface_keys};
 use sextant::{
     Aif360Metrics, AttributeReport, AttributeSweep, AuditConfig, Counted, CountsState, CsvPreview,
     ErrorKind, ExplanationsConfig, FairnessReport, GateResult, GroupReport, LimeExplanation,
-    Metrics, MissingReport, ShapExplanation, SideSummary, SweepRates, ThresholdSweep,
-    COUNTS_SCHEMA, FAIRNESS_SCHEMA, LIME_SCHEMA, SHAP_SCHEMA,
+    Metrics, MissingReport, MonitorGate, MonitorReport, ShapExplanation, SideSummary, SweepRates,
+    ThresholdSweep, WindowReport, COUNTS_SCHEMA, FAIRNESS_SCHEMA, LIME_SCHEMA, SHAP_SCHEMA,
 };
 
 fn declarations() -> String {
@@ -101,4 +101,7 @@ fn result_fields_are_declared_both_ways() {
     assert_same_keys(&text, "ThresholdSweep", &fields::<ThresholdSweep>(), same, &[]);
     assert_same_keys(&text, "SweepRates", &fields::<SweepRates>(), same, &[]);
     assert_same_keys(&text, "AttributeSweep", &fields::<AttributeSweep>(), same, &[]);
+    assert_same_keys(&text, "MonitorReport", &fields::<MonitorReport>(), same, &[]);
+    assert_same_keys(&text, "MonitorWindow", &fields::<WindowReport>(), same, &[]);
+    assert_same_keys(&text, "MonitorGate", &fields::<MonitorGate>(), same, &[]);
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::fairness::plan::Bound;
-use crate::fairness::report::{AttributeReport, LabelInfo, OutcomeInfo};
+use crate::fairness::report::{AttributeReport, LabelInfo, MissingReport, OutcomeInfo};
 use crate::monitor::plan::GateWindows;
 
 /// The schema identifier of [`MonitorReport`].
@@ -106,6 +106,10 @@ pub struct WindowReport {
     pub attributes: Vec<AttributeReport>,
     /// Per drift column, its drift against the reference.
     pub drift: BTreeMap<String, ColumnDrift>,
+    /// The window's rows left out for missing values, as in `sextant.fairness/v1` (under a
+    /// `drop` or `group` policy, when the window has rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<MissingReport>,
 }
 
 /// The drift of one column in one window. A statistic that cannot be computed (no values

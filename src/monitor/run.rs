@@ -200,6 +200,7 @@ pub fn monitor<'a>(
             rows: window.rows,
             attributes: window.report.as_ref().map(|r| r.attributes.clone()).unwrap_or_default(),
             drift,
+            missing: window.report.as_ref().and_then(|r| r.missing.clone()),
         });
     }
     let gates = judge_gates(plan, &windows, &report_windows, reference.report.as_ref());

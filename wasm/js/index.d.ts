@@ -497,6 +497,8 @@ export interface MonitorWindow {
   /** The attributes of `sextant.fairness/v1`; empty for a window without rows. */
   attributes: AttributeReport[];
   drift: Record<string, ColumnDrift>;
+  /** The window's rows left out for missing values (under `missing: 'drop' | 'group'`). */
+  missing?: MissingReport;
 }
 
 /** A column's drift in one window; `null` statistics come with a `reason`. */
