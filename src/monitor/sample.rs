@@ -481,6 +481,29 @@ mod tests {
         ));
     }
 
+    /// The sample of `texts` (each row `counts` times, if given), read in two parts cut at
+    /// `cut` into `fresh` samples and merged: its size and its sorted values.
+    fn in_two_parts(
+        texts: &[String],
+        cut: usize,
+        counts: Option<&[u64]>,
+        fresh: impl Fn() -> Sample,
+    ) -> (u64, Vec<f64>) {
+        let cut = cut.min(texts.len());
+        let (mut sample, mut part) = (fresh(), fresh());
+        let (before, after) = (Texts(&texts[..cut]), Texts(&texts[cut..]));
+        let (first, rest) = match counts {
+            Some(counts) => (Some(&counts[..cut]), Some(&counts[cut..])),
+            None => (None, None),
+        };
+        assert!(sample.push_column(&before, 0, cut, first).is_none());
+        assert!(part.push_column(&after, 0, texts.len() - cut, rest).is_none());
+        sample.merge(part);
+        sample.finish();
+        let kept = (0..sample.sorted.len()).map(|r| sample.sorted.value_at(r)).collect();
+        (sample.len(), kept)
+    }
+
     proptest! {
         /// Cells counted per spelling (short text), parsed one by one (8 bytes and more),
         /// spilled past the distinct limit, split in parts, or after another sample of the
@@ -502,15 +525,8 @@ mod tests {
             expected.sort_by(f64::total_cmp);
             let flag = Arc::new(AtomicBool::new(spilled_before));
             let fresh = || Sample::sharing(flag.clone());
-            let cut = cut.min(texts.len());
-            let (mut sample, mut part) = (fresh(), fresh());
-            let (before, after) = (Texts(&texts[..cut]), Texts(&texts[cut..]));
-            prop_assert!(sample.push_column(&before, 0, before.len(), None).is_none());
-            prop_assert!(part.push_column(&after, 0, after.len(), None).is_none());
-            sample.merge(part);
-            sample.finish();
-            prop_assert_eq!(sample.len(), expected.len() as u64);
-            let kept: Vec<f64> = (0..sample.sorted.len()).map(|r| sample.sorted.value_at(r)).collect();
+            let (len, kept) = in_two_parts(&texts, cut, None, fresh);
+            prop_assert_eq!(len, expected.len() as u64);
             prop_assert_eq!(kept, expected);
         }
 
@@ -528,15 +544,8 @@ mod tests {
                 .flat_map(|&(n, c)| std::iter::repeat_n(f64::from(n) + 0.5, c as usize))
                 .collect();
             expected.sort_by(f64::total_cmp);
-            let cut = cut.min(texts.len());
-            let (mut sample, mut part) = (Sample::default(), Sample::default());
-            let (before, after) = (Texts(&texts[..cut]), Texts(&texts[cut..]));
-            prop_assert!(sample.push_column(&before, 0, cut, Some(&counts[..cut])).is_none());
-            prop_assert!(part.push_column(&after, 0, after.len(), Some(&counts[cut..])).is_none());
-            sample.merge(part);
-            sample.finish();
-            prop_assert_eq!(sample.len(), expected.len() as u64);
-            let kept: Vec<f64> = (0..sample.sorted.len()).map(|r| sample.sorted.value_at(r)).collect();
+            let (len, kept) = in_two_parts(&texts, cut, Some(&counts), Sample::default);
+            prop_assert_eq!(len, expected.len() as u64);
             prop_assert_eq!(kept, expected);
         }
     }
