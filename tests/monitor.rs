@@ -314,6 +314,8 @@ fn counted_rows_monitor_as_the_rows_they_stand_for() {
             expanded.push_str(&format!("{line}\n"));
         }
     }
+    // Rows that count 0 are absent: no window of their own, their bad times unread.
+    counted.push_str("2025-03-09T00:00:00Z,1,0.5,a,1,red,0\nnot a time,2,x,c,y,red,0\n");
     let counted_path = write(&dir, "counted.csv", counted.as_bytes());
     let expanded_path = write(&dir, "expanded.csv", expanded.as_bytes());
     let run = |path: &str, extra: &[&str]| {

@@ -418,11 +418,22 @@ impl<'p> Windows<'p> {
         by_window.clear();
         let mut in_reference = std::mem::take(&mut self.in_reference);
         in_reference.clear();
+        // With counts, a row that counts 0 is absent: no time read, no window. A count that
+        // cannot be read is reported where the row is counted.
+        let count_column = reading.columns.count();
+        let count_of = |row: usize| {
+            count_column
+                .map_or(1, |c| read_count(batch.cell(row, c), Location::default).unwrap_or(1))
+        };
         for row in 0..batch.len() {
             let position = self.rows_read;
             self.rows_read += 1;
+            let count = count_of(row);
+            if count == 0 {
+                continue;
+            }
             let Some(at) = reading.time(batch, row)? else {
-                self.without_time += 1;
+                self.without_time += count;
                 continue;
             };
             if reading.kinds.iter().any(Option::is_none) {

@@ -11,6 +11,7 @@ use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::audit::audit;
 use crate::fairness::counter::CountedData;
+use crate::fairness::counts::MAX_TOTAL_ROWS;
 use crate::fairness::labels::BinaryCodec;
 use crate::fairness::plan::Bound;
 use crate::fairness::plan::FairnessPlan;
@@ -215,6 +216,16 @@ pub fn monitor<'a>(
     let (Some(label), Some(outcome)) = (label, outcome) else {
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
     };
+    // Each window's counts are exact (below 2^53 rows); so must their sum be.
+    let rows = windows
+        .iter()
+        .try_fold(0_u64, |sum, w| sum.checked_add(w.rows).filter(|&t| t <= MAX_TOTAL_ROWS))
+        .ok_or_else(|| {
+            Error::invalid_value(
+                Location::source(source),
+                "the windows count more than 2^53 rows in all, more than a monitor counts exactly",
+            )
+        })?;
     Ok(MonitorReport {
         schema: MONITOR_SCHEMA.to_owned(),
         source: source.to_owned(),
@@ -222,7 +233,7 @@ pub fn monitor<'a>(
         window: plan.window.to_string(),
         label,
         outcome,
-        rows: windows.iter().map(|w| w.rows).sum(),
+        rows,
         rows_without_time: without_time,
         reference: ReferenceReport {
             kind: kind.to_owned(),

@@ -48,13 +48,14 @@ fn table(t: &Table) -> String {
 }
 
 /// Escapes the characters that would break a table cell or start markup; a line break
-/// inside a value is `<br>`, so that a table's row stays one line.
+/// inside a value is `<br>` (a carriage return `\r`, as text writes it), so that a table's
+/// row stays one line.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\n' => out.push_str("<br>"),
-            '\r' => {}
+            '\r' => out.push_str("\\r"),
             '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '\\' => {
                 out.push('\\');
                 out.push(c);
