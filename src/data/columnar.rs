@@ -15,16 +15,13 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Float32Type, Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
-    TimestampNanosecondType, TimestampSecondType, UInt64Type,
-};
+use arrow_array::types::{Float32Type, Float64Type, Int64Type, UInt64Type};
 use arrow_array::{
     Array, ArrayRef, BinaryArray, BooleanArray, Float32Array, Float64Array, Int64Array,
     LargeStringArray, RecordBatch, StringArray, StringViewArray, UInt64Array,
 };
 use arrow_ipc::reader::{FileReader, StreamReader};
-use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
@@ -415,28 +412,6 @@ fn cast(array: &ArrayRef, to: &DataType, name: &str, at: &Location) -> Result<Ar
     })
 }
 
-/// A timestamp column with a time zone, as the same instants in UTC (`+00:00`). Its values
-/// are UTC instants whatever the zone, which only says how to display them; arrow-rs
-/// displays a named zone (`Europe/Berlin`, pandas' `UTC`) only with the tz database, which
-/// Sextant leaves out. So a zoned timestamp reads as its instant in UTC
-/// (`2025-03-04T16:22:05+00:00`), which is what a time column means.
-fn in_utc(array: &ArrayRef, unit: TimeUnit) -> ArrayRef {
-    match unit {
-        TimeUnit::Second => {
-            Arc::new(array.as_primitive::<TimestampSecondType>().clone().with_timezone_utc())
-        }
-        TimeUnit::Millisecond => {
-            Arc::new(array.as_primitive::<TimestampMillisecondType>().clone().with_timezone_utc())
-        }
-        TimeUnit::Microsecond => {
-            Arc::new(array.as_primitive::<TimestampMicrosecondType>().clone().with_timezone_utc())
-        }
-        TimeUnit::Nanosecond => {
-            Arc::new(array.as_primitive::<TimestampNanosecondType>().clone().with_timezone_utc())
-        }
-    }
-}
-
 impl Column {
     fn new(array: &ArrayRef, name: &str, at: &Location) -> Result<Column> {
         let cast = |to: &DataType| cast(array, to, name, at);
@@ -490,9 +465,16 @@ impl Column {
                 }
                 None => Column::Text(cast(&DataType::Utf8)?.as_string::<i32>().clone()),
             },
+            // A zoned timestamp's values are UTC instants; the zone only says how to display
+            // them, and arrow-rs displays a named zone (`Europe/Berlin`, pandas' `UTC`) only
+            // with the tz database, which Sextant leaves out. Relabelled `+00:00` (arrow-rs
+            // reads no zone to do it), it reads as its instant in UTC
+            // (`2025-03-04T16:22:05+00:00`), which is what a time column means.
             DataType::Timestamp(unit, Some(_)) => {
-                let text = self::cast(&in_utc(array, *unit), &DataType::Utf8, name, at)?;
-                Column::Text(text.as_string::<i32>().clone())
+                let utc = cast(&DataType::Timestamp(*unit, Some("+00:00".into())))?;
+                Column::Text(
+                    self::cast(&utc, &DataType::Utf8, name, at)?.as_string::<i32>().clone(),
+                )
             }
             _ => Column::Text(cast(&DataType::Utf8)?.as_string::<i32>().clone()),
         })

@@ -221,21 +221,13 @@ impl<'p> Reading<'p> {
         }
     }
 
-    /// How many rows each row of `batch` stands for, when the plan names a count column.
-    ///
-    /// # Errors
-    /// A count that is not a whole number ≥ 0.
-    fn counts<B: Batch + ?Sized>(&self, batch: &B) -> Result<Option<Vec<u64>>> {
-        let Some(column) = self.columns.count() else { return Ok(None) };
-        (0..batch.len())
-            .map(|row| {
-                read_count(batch.cell(row, column), || {
-                    let name = self.header.names().get(column).map_or("", String::as_str);
-                    batch.place(row).locate(Location::source(self.source).in_column(name))
-                })
-            })
-            .collect::<Result<_>>()
-            .map(Some)
+    /// How many rows each row of `batch` stands for, when the plan names a count column. A
+    /// count that cannot be read is taken as 1 here: the counter reports it, with its place,
+    /// before the row is sampled.
+    fn counts<B: Batch + ?Sized>(&self, batch: &B) -> Option<Vec<u64>> {
+        let column = self.columns.count()?;
+        let count = |row| read_count(batch.cell(row, column), Location::default).unwrap_or(1);
+        Some((0..batch.len()).map(count).collect())
     }
 
     /// Adds the drift columns of every row of `batch` to `samples`, a column at a time, each
@@ -418,17 +410,12 @@ impl<'p> Windows<'p> {
         by_window.clear();
         let mut in_reference = std::mem::take(&mut self.in_reference);
         in_reference.clear();
-        // With counts, a row that counts 0 is absent: no time read, no window. A count that
-        // cannot be read is reported where the row is counted.
-        let count_column = reading.columns.count();
-        let count_of = |row: usize| {
-            count_column
-                .map_or(1, |c| read_count(batch.cell(row, c), Location::default).unwrap_or(1))
-        };
+        // With counts, a row that counts 0 is absent: no time read, no window.
+        let counts = reading.counts(batch);
         for row in 0..batch.len() {
             let position = self.rows_read;
             self.rows_read += 1;
-            let count = count_of(row);
+            let count = counts.as_ref().map_or(1, |counts| counts[row]);
             if count == 0 {
                 continue;
             }
@@ -465,12 +452,12 @@ impl<'p> Windows<'p> {
             let window = self.windows.entry(index).or_insert_with(|| reading.gathered(first));
             window.first = window.first.min(first);
             window.last = window.last.max(last);
-            gather_rows(reading, batch, rows, window)?;
+            gather_rows(reading, batch, counts.as_deref(), rows, window)?;
         }
         if !in_reference.is_empty() {
             let gathered =
                 self.reference.get_or_insert_with(|| reading.gathered(Timestamp::default()));
-            gather_rows(reading, batch, &in_reference, gathered)?;
+            gather_rows(reading, batch, counts.as_deref(), &in_reference, gathered)?;
         }
         self.rows_of = by_window;
         self.in_reference = in_reference;
@@ -521,16 +508,19 @@ pub(crate) fn gather<'p>(
     Ok(windows)
 }
 
-/// Counts and samples `rows` of `batch` into `gathered`.
+/// Counts and samples `rows` of `batch` into `gathered`, each as many times as the batch's
+/// `counts` say, if given.
 fn gather_rows<B: Batch + ?Sized>(
     reading: &mut Reading<'_>,
     batch: &B,
+    counts: Option<&[u64]>,
     rows: &[usize],
     gathered: &mut Gathered<'_>,
 ) -> Result<()> {
     let subset = Subset { batch, rows };
+    // Bad counts are reported here, before the counts are used.
     gathered.counter.count_batch(&subset)?;
-    let counts = reading.counts(&subset)?;
+    let counts: Option<Vec<u64>> = counts.map(|counts| rows.iter().map(|&r| counts[r]).collect());
     gathered.rows += counts.as_ref().map_or(rows.len() as u64, |counts| counts.iter().sum());
     reading.sample(&subset, counts.as_deref(), &mut gathered.samples)
 }
