@@ -79,6 +79,58 @@ fn bad_input_gets_a_one_line_error_with_exit_2() {
     );
 }
 
+/// A named positive value matches its other spellings, as pandas compares values: `1` named
+/// is the default (`1.0`/`0.0` and `True`/`False` labels read alike), and its counted state
+/// merges with the default's.
+#[test]
+fn a_named_positive_value_matches_its_spellings() {
+    let dir = scratch("positive_spellings");
+    let floats =
+        write(&dir, "floats.csv", b"label,p,sex\n1.0,1.0,F\n0.0,1.0,M\n0.0,0.0,F\n1.0,0.0,M\n");
+    let bools = write(
+        &dir,
+        "bools.csv",
+        b"label,p,sex\nTrue,True,F\nFalse,True,M\nFalse,False,F\nTrue,False,M\n",
+    );
+    let audit = |file: &str, extra: &[&str]| {
+        let args = [
+            &["fairness", file, "--label", "label", "--pred", "p", "--sensitive", "sex"][..],
+            extra,
+        ];
+        let mut json = sextant_json(&[&args.concat()[..], &["--format", "json"]].concat());
+        json["source"] = serde_json::Value::Null;
+        json
+    };
+    let default = audit(&floats, &[]);
+    assert_eq!(default["label"]["positive"], "1", "{default}");
+    for (file, named) in [(&floats, "1"), (&floats, "1.0"), (&bools, "true"), (&bools, "1")] {
+        assert_eq!(audit(file, &["--positive-label", named]), default, "{file} {named}");
+    }
+    // 0 named: the other spellings of 0 are positive, of 1 negative.
+    let zero = audit(&floats, &["--positive-label", "0"]);
+    let groups = &zero["attributes"][0]["groups"];
+    assert_eq!(groups[0]["selection_rate"], 0.5, "{zero}");
+    let state = dir.join("state.json");
+    let state = state.to_str().unwrap_or_default();
+    let counted = ["count", &floats, "--label", "label", "--pred", "p", "--sensitive", "sex"];
+    let out = sextant(&[&counted[..], &["--positive-label", "1", "--output", state]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let merged = sextant_json(&[
+        "fairness",
+        "--from-counts",
+        state,
+        "--label",
+        "label",
+        "--pred",
+        "p",
+        "--sensitive",
+        "sex",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(merged["attributes"], default["attributes"]);
+}
+
 #[test]
 fn bad_options_get_a_one_line_error_with_exit_2() {
     let dir = scratch("bad_options");
@@ -337,6 +389,33 @@ fn unknown_formats_list_the_valid_ones() {
         &["predict", "--model", "m", "--data", data, "--format", "parquet"],
         &["invalid --format: \"parquet\" is not one of csv, json"],
     );
+}
+
+/// A usage error names what is wrong on its one line: the arguments not given, the tip.
+#[test]
+fn usage_errors_name_the_missing_arguments() {
+    let data = "datasets/demo/loans.csv";
+    assert_error(
+        &["fairness", data, "--label", "repaid"],
+        &["required arguments were not provided: --sensitive <COL>, --pred <COL>"],
+    );
+    assert_error(&["monitor", data], &["--time <COL>, --window <WINDOW>"]);
+    assert_error(
+        &[
+            "fairness",
+            data,
+            "--label",
+            "repaid",
+            "--sensitive",
+            "sex",
+            "--pred",
+            "p",
+            "--seed",
+            "3",
+        ],
+        &["--bootstrap"],
+    );
+    assert_error(&["fairness", data, "--nope"], &["unexpected argument '--nope' found; tip:"]);
 }
 
 /// A gate given twice for one metric, and report flags given to `sextant count`, are errors,

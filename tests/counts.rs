@@ -392,3 +392,24 @@ fn merged_states_keep_the_group_limits_of_the_whole() {
     args.extend(limit);
     assert_error(&args, &["sex&age_group", "more than 4 groups"]);
 }
+
+/// A weighted state is written as `JSON.stringify` writes it, as every result is: `27`, not
+/// `27.0`, and `1e-7`, so the CLI's state and the npm package's are the same bytes.
+#[test]
+fn weighted_states_are_written_with_javascript_numbers() {
+    let dir = scratch("weighted_state_numbers");
+    let data = write(
+        &dir,
+        "w.csv",
+        b"label,pred,sex,w\n1,1,F,27\n0,1,F,3\n1,0,M,0.0000001\n0,0,M,1e16\n1,1,M,2\n",
+    );
+    let args = ["count", &data, "--label", "label", "--pred", "pred", "--sensitive", "sex"];
+    let out = common::sextant(&[&args[..], &["--sample-weight", "w"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.ends_with("}\n"), "{text}");
+    for written in ["27", "1e-7", "10000000000000000"] {
+        assert!(text.contains(written), "{written} in {text}");
+    }
+    assert!(!text.contains(".0,") && !text.contains(".0]") && !text.contains("e+16"), "{text}");
+}

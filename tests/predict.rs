@@ -289,3 +289,31 @@ fn a_score_that_overflows_is_an_error_naming_its_row() {
         &["rows.csv, line 3", "score NaN is not a finite number"],
     );
 }
+
+/// A boolean feature as pandas writes it (`True`/`False`) is 1/0, as a typed boolean column
+/// of Parquet is.
+#[test]
+fn boolean_features_written_as_text_are_one_and_zero() {
+    let dir = scratch("predict_booleans");
+    let model = write(
+        &dir,
+        "linear.json",
+        br#"{"feature_names":["a","flag"],"coef_raw":[0.5,2.0],"intercept_raw":-1,"link":"identity"}"#,
+    );
+    let words = write(&dir, "words.csv", b"a,flag\n1,True\n2,false\n3,TRUE\n");
+    let numbers = write(&dir, "numbers.csv", b"a,flag\n1,1\n2,0\n3,1\n");
+    let scores = |data: &str| {
+        let out = sextant(&["predict", "--model", &model, "--data", data, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        let scores: Vec<f64> = (0..3).filter_map(|i| records[i]["score"].as_f64()).collect();
+        scores
+    };
+    assert_eq!(scores(&words), [1.5, 0.0, 2.5]);
+    assert_eq!(scores(&words), scores(&numbers));
+    let yes = write(&dir, "yes.csv", b"a,flag\n1,yes\n");
+    assert_error(
+        &["predict", "--model", &model, "--data", &yes],
+        &["yes.csv, line 2", "\"yes\" is not a number"],
+    );
+}

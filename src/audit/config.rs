@@ -241,7 +241,11 @@ impl AuditConfig {
         non_empty("label", &self.label)?;
         Ok(FairnessPlan {
             label: self.label.clone(),
-            positive_label: self.positive_label.clone(),
+            // `1` named is the default, so that its states merge with the default's.
+            positive_label: self
+                .positive_label
+                .clone()
+                .filter(|p| !crate::fairness::labels::BinaryCodec::is_default_positive(p)),
             outcome,
             attributes,
             sensitive_columns,

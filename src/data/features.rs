@@ -129,7 +129,8 @@ pub fn resolve_features(
 
 /// Parses one feature cell. Missing-value markers (empty, `NA`, `NaN`, `null`, …: see
 /// [`crate::data::missing`]) are missing values, allowed only when the model handles them;
-/// infinities never are.
+/// infinities never are. `true`/`false` (any case, as pandas writes a boolean column) are 1
+/// and 0, as a typed boolean column's values are.
 ///
 /// # Errors
 /// A cell that is not a number, infinite, or missing where `allow_missing` is false; the
@@ -140,7 +141,15 @@ pub fn parse_feature(
     at: impl FnOnce() -> Location,
 ) -> Result<f64> {
     let text = cell.trim();
-    let value = if is_missing(text.as_bytes()) { Ok(f64::NAN) } else { text.parse::<f64>() };
+    let value = if is_missing(text.as_bytes()) {
+        Ok(f64::NAN)
+    } else {
+        text.parse::<f64>().or_else(|e| match text.to_ascii_lowercase().as_str() {
+            "true" => Ok(1.0),
+            "false" => Ok(0.0),
+            _ => Err(e),
+        })
+    };
     match value {
         Ok(x) if x.is_finite() => Ok(x),
         Ok(x) if x.is_nan() && allow_missing => Ok(x),

@@ -8,11 +8,11 @@ use std::io::Read;
 use csv::{ByteRecord, WriterBuilder};
 use serde::{Deserialize, Serialize};
 
-use crate::data::cell::Place;
+use crate::data::cell::{Place, TableFormat};
 use crate::data::header::Header;
 use crate::data::missing::is_missing;
 use crate::data::{csv_error, csv_reader};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Location, Result};
 
 /// Rows whose values decide the column kinds.
 pub const KIND_ROWS: usize = 200;
@@ -48,7 +48,7 @@ pub struct CsvPreview {
 /// # Errors
 /// Bad CSV, an empty input, text that is not UTF-8 (line named).
 pub fn preview_csv<R: Read>(reader: R, source: &str, rows: usize) -> Result<CsvPreview> {
-    let mut csv = csv_reader(reader);
+    let mut csv = csv_reader(csv_only(reader, source)?);
     let header = Header::read(&mut csv, source)?;
     let width = header.names().len();
     let mut seen = vec![Seen::default(); width];
@@ -83,6 +83,24 @@ pub fn preview_csv<R: Read>(reader: R, source: &str, rows: usize) -> Result<CsvP
         kinds: seen.iter().map(Seen::kind).collect(),
         rows: first,
     })
+}
+
+/// `reader`, refused when its first bytes are a Parquet or Arrow file's: a preview and a
+/// selection of rows are CSV text.
+fn csv_only<R: Read>(mut reader: R, source: &str) -> Result<impl Read> {
+    let mut prefix = Vec::with_capacity(8);
+    (&mut reader)
+        .take(8)
+        .read_to_end(&mut prefix)
+        .map_err(|e| ErrorKind::Io { source_name: source.to_owned(), message: e.to_string() })?;
+    match TableFormat::detect(&prefix) {
+        TableFormat::Csv => Ok(std::io::Cursor::new(prefix).chain(reader)),
+        format => Err(ErrorKind::Columnar {
+            at: Location::source(source),
+            message: format!("this is an {} input; a preview reads CSV", format.name()),
+        }
+        .into()),
+    }
 }
 
 /// What the values of a column were so far.
@@ -130,7 +148,7 @@ impl Seen {
 /// # Errors
 /// Bad CSV, an empty input, or an index past the last row (named with the row count).
 pub fn select_rows<R: Read>(reader: R, source: &str, indices: &[usize]) -> Result<Vec<u8>> {
-    let mut csv = csv_reader(reader);
+    let mut csv = csv_reader(csv_only(reader, source)?);
     Header::read(&mut csv, source)?;
     let mut out = WriterBuilder::new().from_writer(Vec::new());
     let write_error = |e: csv::Error| Error::invalid_option("rows", e.to_string());
@@ -182,6 +200,10 @@ mod tests {
         let csv = select_rows(DATA.as_bytes(), "t.csv", &[1, 0])?;
         let text = String::from_utf8_lossy(&csv).into_owned();
         assert_eq!(text, "id,label,score,note,sex\n1,1,0.5,\"two\nlines\",F\n2,0,0.25,plain,M\n");
+        let parquet = select_rows(&b"PAR1\x15\x00"[..], "t.parquet", &[0]).map_err(|e| e.code());
+        assert_eq!(parquet, Err("columnar"));
+        let arrow = preview_csv(&b"ARROW1\x00\x00"[..], "t.arrow", 2).map_err(|e| e.code());
+        assert_eq!(arrow, Err("columnar"));
         let past =
             select_rows(DATA.as_bytes(), "t.csv", &[3]).map(|_| ()).map_err(|e| e.to_string());
         assert_eq!(

@@ -807,7 +807,7 @@ fn read_binary(
                 "value \"{value}\" is not 0/1; name the positive value with ‹positive_label›"
             ),
             BinaryError::ThirdValue { positive, negative } => format!(
-                "value \"{value}\" is a third value in \"{column}\" (already seen \"{positive}\" and \"{negative}\"); labels and predictions must be binary"
+                "value \"{value}\" is a third value in \"{column}\" (the positive value is \"{positive}\", the other value seen \"{negative}\"); labels and predictions must be binary"
             ),
         };
         Error::invalid_value(at(), message)

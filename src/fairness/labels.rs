@@ -3,7 +3,9 @@
 //! Without a named positive value, a cell must be a number equal to 1 (positive), 0 or −1
 //! (negative), or `true`/`false`, as fairlearn accepts. With a named positive value, that
 //! value is positive and exactly one other value may appear: the label and prediction
-//! columns share one [`BinaryCodec`], so they must agree on that other value too.
+//! columns share one [`BinaryCodec`], so they must agree on that other value too. Values are
+//! compared as pandas compares a column it read: two spellings of one number (`1`, `1.0`,
+//! `True`) are one value.
 
 /// Why a cell could not be read as a binary outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,12 @@ pub struct BinaryCodec {
 }
 
 impl BinaryCodec {
+    /// Whether `positive`, named as the positive value, is the default's: a spelling of
+    /// the number 1 (`1`, `1.0`, `true`), which reads the 0/1 spellings as without a name.
+    pub fn is_default_positive(positive: &str) -> bool {
+        read_numeric(positive.as_bytes()) == Ok(true)
+    }
+
     /// A codec whose positive value is `positive`, or 0/1 numbers when `None`.
     pub fn new(positive: Option<&str>) -> Self {
         BinaryCodec { positive: positive.map(|p| p.as_bytes().to_vec()), negative: None }
@@ -63,7 +71,7 @@ impl BinaryCodec {
                 self.negative = Some(theirs.clone());
                 true
             }
-            (Some(ours), Some(theirs)) => ours == theirs,
+            (Some(ours), Some(theirs)) => same_value(ours, theirs),
             (_, None) => true,
         }
     }
@@ -75,9 +83,9 @@ impl BinaryCodec {
     pub fn read(&mut self, cell: &[u8]) -> Result<bool, BinaryError> {
         match &self.positive {
             None => read_numeric(cell),
-            Some(positive) if cell == positive.as_slice() => Ok(true),
+            Some(positive) if same_value(cell, positive) => Ok(true),
             Some(positive) => match &self.negative {
-                Some(negative) if cell == negative.as_slice() => Ok(false),
+                Some(negative) if same_value(cell, negative) => Ok(false),
                 Some(negative) => Err(BinaryError::ThirdValue {
                     positive: lossy(positive),
                     negative: lossy(negative),
@@ -89,6 +97,24 @@ impl BinaryCodec {
             },
         }
     }
+}
+
+/// Whether two cells are one value: the same bytes, or spellings of one number (`1`,
+/// `1.0`, `True`), as pandas reads them.
+fn same_value(a: &[u8], b: &[u8]) -> bool {
+    a == b || number(a).is_some_and(|x| number(b) == Some(x))
+}
+
+/// The number a cell spells: a finite number, or `true`/`false` (any case) as 1/0.
+fn number(cell: &[u8]) -> Option<f64> {
+    let text = std::str::from_utf8(cell).ok()?.trim();
+    if text.eq_ignore_ascii_case("true") {
+        return Some(1.0);
+    }
+    if text.eq_ignore_ascii_case("false") {
+        return Some(0.0);
+    }
+    text.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
 fn lossy(bytes: &[u8]) -> String {
@@ -140,5 +166,21 @@ mod tests {
         assert_eq!(c.negative_name().as_deref(), Some("<=50K"));
         assert_eq!(c.classify_name("<=50K"), Some(false));
         assert_eq!(c.classify_name("other"), None);
+    }
+
+    #[test]
+    fn a_named_value_matches_its_other_spellings() {
+        let mut c = BinaryCodec::new(Some("0"));
+        for (cell, expected) in [("0.0", true), ("1.0", false), ("1", false), ("False", true)] {
+            assert_eq!(c.read(cell.as_bytes()), Ok(expected), "{cell}");
+        }
+        assert!(matches!(c.read(b"2"), Err(BinaryError::ThirdValue { .. })));
+        assert!(matches!(c.read(b"NaN"), Err(BinaryError::ThirdValue { .. })));
+        for default in ["1", "1.0", " true", "TRUE"] {
+            assert!(BinaryCodec::is_default_positive(default), "{default}");
+        }
+        for named in ["0", "yes", "2", "-1"] {
+            assert!(!BinaryCodec::is_default_positive(named), "{named}");
+        }
     }
 }

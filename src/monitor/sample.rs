@@ -29,9 +29,6 @@ pub(crate) struct Sample {
     keys: Vec<u64>,
     /// Whether the sample had more distinct numbers than it counts: it keeps them one by one.
     spilled: bool,
-    /// Keys of later parts of the input, joined to `keys` by [`Sample::finish`] (once, at
-    /// their total size, rather than copied as every part merges).
-    parts: Vec<Vec<u64>>,
     /// Numbers of rows that stand for several rows (`--count-column`), with their counts:
     /// folded into `runs` while the sample counts, and never repeated one by one (a count
     /// may stand for millions of rows).
@@ -136,11 +133,10 @@ impl Sample {
 
     /// The values kept (missing values are not).
     pub(crate) fn len(&self) -> u64 {
-        let parts: usize = self.parts.iter().map(Vec::len).sum();
         self.sorted.len()
             + self.runs.iter().map(|&(_, c)| c).sum::<u64>()
             + self.spellings.values().map(|&(_, c)| c).sum::<u64>()
-            + (self.keys.len() + parts) as u64
+            + self.keys.len() as u64
             + self.weighted.iter().map(|&(_, c)| c).sum::<u64>()
             + self.categories.values().sum::<u64>()
     }
@@ -306,8 +302,11 @@ impl Sample {
         } else {
             self.spill();
             other.spill();
-            self.parts.push(other.keys);
-            self.parts.extend(other.parts);
+            // Copied into one vector as parts come: a large vector grows by remapping its
+            // pages, and a part's memory is freed to be reused by the next part. Kept
+            // apart and joined at the end, the parts' freed memory stayed resident beside
+            // the joined copy (peak RSS twice the values).
+            self.keys.extend_from_slice(&other.keys);
             self.weighted.extend(other.weighted);
         }
         for (category, count) in other.categories {
@@ -324,10 +323,7 @@ impl Sample {
             return;
         }
         let mut keys = std::mem::take(&mut self.keys);
-        keys.reserve_exact(self.parts.iter().map(Vec::len).sum());
-        for part in self.parts.drain(..) {
-            keys.extend(part);
-        }
+        keys.shrink_to_fit();
         radsort::sort(&mut keys);
         if !self.weighted.is_empty() {
             // Rows that stood for several: the sample is its distinct values with counts.

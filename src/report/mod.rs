@@ -18,4 +18,4 @@ pub use render::shap::{shap_html, shap_json, shap_text};
 pub use render::shap_svg::{bar, beeswarm, waterfall};
 pub use render::svg::rate_chart;
 pub use render::sweep::{sweep_chart, SweepChart};
-pub use render::{audit_html, monitor_json, render, to_json, Format};
+pub use render::{audit_html, counts_json, monitor_json, render, to_json, Format};

@@ -44,10 +44,22 @@ export const selectRows = (options) => ready().selectRows(options);
 
 /**
  * LIME fitted once on `training` (the options of `explainLime` without `data`), for any
- * number of `explain({data})` calls. `free()` releases its WebAssembly memory.
+ * number of `explain({data})` calls. `free()` releases its WebAssembly memory; `explain`
+ * after it throws an Error of code `not_initialised`.
  */
 export class LimeExplainer {
   constructor(options) { this.inner = new (ready().LimeExplainer)(options); }
-  explain(options) { return this.inner.explain(options); }
-  free() { this.inner.free(); }
+  explain(options) {
+    if (!this.inner) {
+      const error = new Error('this LimeExplainer was freed: make a new one');
+      error.code = 'not_initialised';
+      throw error;
+    }
+    return this.inner.explain(options);
+  }
+  /** Releases the WebAssembly memory; once is enough, a second call does nothing. */
+  free() {
+    this.inner?.free();
+    this.inner = null;
+  }
 }

@@ -238,8 +238,9 @@ export interface ShapOptions extends ExplainOptions {
 /** LIME fitted once on `training`, for any number of `explain` calls. */
 export class LimeExplainer {
   constructor(options: LimeFitOptions);
+  /** Throws an Error of code `not_initialised` once the explainer was freed. */
   explain(options: LimeExplainOptions): LimeExplanation;
-  /** Releases the explainer's WebAssembly memory. */
+  /** Releases the explainer's WebAssembly memory (a second call does nothing). */
   free(): void;
 }
 
@@ -530,7 +531,7 @@ export interface MonitorGate {
 }
 
 /** The options of `count()`: what is counted. The report's options apply when the states are audited. */
-export type CountOptions = Omit<FairnessOptions, 'fromCounts' | 'bootstrap' | 'confidence' | 'seed' | 'max' | 'min' | 'gates' | 'privileged' | 'favorableLabel' | 'sweep'> & { data: CsvData };
+export type CountOptions = Omit<FairnessOptions, 'fromCounts' | 'bootstrap' | 'confidence' | 'seed' | 'max' | 'min' | 'gates' | 'privileged' | 'favorableLabel' | 'sweep' | 'fairlearnCompat' | 'minGroupSize' | 'smallGroups'> & { data: CsvData };
 
 /** `sextant.counts/v1`: confusion counts per combination of the sensitive columns. */
 export interface CountsState {

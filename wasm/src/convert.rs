@@ -69,6 +69,7 @@ pub fn split_options<T: DeserializeOwned>(
         values.push(Reflect::get(&rest, &(*key).into()).unwrap_or(JsValue::UNDEFINED));
         let _ = Reflect::delete_property(&rest, &(*key).into());
     }
+    exact_numbers(&rest, "")?;
     // Through a JSON value: serde-wasm-bindgen only looks up a struct's own fields, so
     // unknown keys (typos) would pass silently.
     let mut json: serde_json::Value = serde_wasm_bindgen::from_value(rest.into())
@@ -81,9 +82,71 @@ pub fn split_options<T: DeserializeOwned>(
         // The key (and index) the error is about, as the caller wrote it.
         let path = e.path().to_string();
         let name = if path == "." { what.to_owned() } else { path };
-        option_error(&name, &e.into_inner().to_string())
+        option_error(&name, &plain_message(&e.into_inner().to_string()))
     })?;
     Ok((parsed, values))
+}
+
+/// The largest integer a JavaScript number holds exactly, 2^53 − 1.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Refuses what JSON would turn into something else, in the plain objects and arrays of
+/// `value` (at `path`): NaN and infinities (`JSON.stringify` writes them as `null`, which
+/// would read as "not given"), and BigInts past 2^53 − 1 (numbers are exact up to there).
+fn exact_numbers(value: &JsValue, path: &str) -> Result<(), JsValue> {
+    let at = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    if let Some(x) = value.as_f64() {
+        if !x.is_finite() {
+            let spelled = match x {
+                x if x.is_nan() => "NaN",
+                x if x > 0.0 => "Infinity",
+                _ => "-Infinity",
+            };
+            return Err(option_error(path, &format!("{spelled} is not a finite number")));
+        }
+    } else if value.is_bigint() {
+        let text =
+            String::from(value.unchecked_ref::<js_sys::BigInt>().to_string(10).unwrap_or_default());
+        let safe = text.parse::<i64>().is_ok_and(|x| x.unsigned_abs() <= MAX_SAFE_INTEGER);
+        if !safe {
+            return Err(option_error(
+                path,
+                &format!("{text} is past 2^53 − 1, the largest integer an option takes"),
+            ));
+        }
+    } else if Array::is_array(value) {
+        for (i, item) in Array::from(value).iter().enumerate() {
+            exact_numbers(&item, &format!("{path}[{i}]"))?;
+        }
+    } else if value.is_object() && is_plain_object(value) {
+        for entry in Object::entries(value.unchecked_ref()).iter() {
+            let entry = Array::from(&entry);
+            let key = entry.get(0).as_string().unwrap_or_default();
+            // Data given as columns (`background: {columns}`) may hold NaN: a missing value.
+            if key != "columns" {
+                exact_numbers(&entry.get(1), &at(&key))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `value`'s prototype is `Object.prototype` or `null` (not an array of data, a
+/// model object or a function, whose contents are not options).
+fn is_plain_object(value: &JsValue) -> bool {
+    let prototype = Object::get_prototype_of(value);
+    prototype.is_null() || prototype == Object::get_prototype_of(&Object::new())
+}
+
+/// serde's message for a number an integer option cannot take, as a caller reads it.
+fn plain_message(message: &str) -> String {
+    match message.strip_prefix("invalid type: floating point `") {
+        Some(rest) if message.contains("expected u") || message.contains("expected i") => {
+            let value = rest.split('`').next().unwrap_or(rest).trim_end_matches(".0");
+            format!("{value} is not a whole number from 0 to 2^53 − 1")
+        }
+        _ => message.to_owned(),
+    }
 }
 
 /// CSV bytes from a data option: CSV text, a `Uint8Array`/`ArrayBuffer` of CSV, or
@@ -156,29 +219,51 @@ fn columns_csv(columns: &JsValue, name: &str) -> sextant::Result<Vec<u8>> {
     let mut csv = names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(",");
     csv.push('\n');
     for row in 0..n_rows {
-        let cells: Vec<String> = values.iter().map(|column| cell(&column.get(row))).collect();
+        let cells = names
+            .iter()
+            .zip(&values)
+            .map(|(column, values)| {
+                cell(&values.get(row)).ok_or_else(|| {
+                    Error::invalid_option(
+                        name,
+                        format!(
+                            "column `{column}`, row {row}: {} is not a number, a string, a boolean, a BigInt, null or undefined",
+                            values.get(row).js_typeof().as_string().unwrap_or_default()
+                        ),
+                    )
+                })
+            })
+            .collect::<sextant::Result<Vec<String>>>()?;
         csv.push_str(&cells.join(","));
         csv.push('\n');
     }
     Ok(csv.into_bytes())
 }
 
-/// One CSV cell: numbers as JavaScript prints them, strings quoted when needed, missing
-/// values empty.
-fn cell(value: &JsValue) -> String {
+/// One CSV cell: numbers as JavaScript prints them (BigInts, of `BigInt64Array`s, in
+/// full), strings quoted when needed, booleans as a typed boolean column reads (`True`,
+/// `False`), missing values (NaN, `null`, `undefined`) empty; `None` for anything else (an
+/// object).
+fn cell(value: &JsValue) -> Option<String> {
     if let Some(number) = value.as_f64() {
         if number.is_nan() {
-            return String::new();
+            return Some(String::new());
         }
         if number.is_infinite() {
-            return if number > 0.0 { "inf" } else { "-inf" }.to_owned();
+            return Some(if number > 0.0 { "inf" } else { "-inf" }.to_owned());
         }
-        return js_number(number);
+        return Some(js_number(number));
     }
     if let Some(flag) = value.as_bool() {
-        return flag.to_string();
+        return Some(if flag { "True" } else { "False" }.to_owned());
     }
-    value.as_string().map_or_else(String::new, |text| quote(&text))
+    if value.is_bigint() {
+        return value.unchecked_ref::<js_sys::BigInt>().to_string(10).ok().map(String::from);
+    }
+    if value.is_null() || value.is_undefined() {
+        return Some(String::new());
+    }
+    value.as_string().map(|text| quote(&text))
 }
 
 fn quote(text: &str) -> String {

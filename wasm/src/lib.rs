@@ -111,6 +111,12 @@ const REPORT_ONLY: &[&str] = &[
     "favorable_label",
     "fromCounts",
     "format",
+    "fairlearnCompat",
+    "fairlearn_compat",
+    "minGroupSize",
+    "min_group_size",
+    "smallGroups",
+    "small_groups",
 ];
 
 /// Whether JavaScript gave a value (not `undefined` or `null`).

@@ -234,8 +234,7 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
     let data = args.data.clone().unwrap_or_else(|| PathBuf::from(STDIN));
     let mut inputs = FileInputs::new(data, PathBuf::from("."), false);
     let state = count_state(&config, &mut inputs)?;
-    let json = serde_json::to_string(&state)
-        .map_err(|e| Error::invalid_option("output", e.to_string()))?;
+    let json = sextant::report::counts_json(&state);
     match &args.output.output {
         Some(path) => write_file(path, &json)?,
         None => write_stdout(&json)?,

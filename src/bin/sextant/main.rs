@@ -63,9 +63,25 @@ fn parse_args() -> Result<cli::Cli, String> {
         let flag = arg.split_whitespace().next().unwrap_or(arg);
         return Err(format!("invalid {flag}: \"{value}\" is not one of {}", valid.join(", ")));
     }
-    let text = error.render().to_string();
-    let first = text.lines().next().unwrap_or("invalid arguments");
-    Err(first.strip_prefix("error: ").unwrap_or(first).to_owned())
+    Err(one_line(&error.render().to_string()))
+}
+
+/// clap's message on one line: its lines before the usage, a list (the arguments not
+/// given) joined by commas, a tip after a semicolon.
+fn one_line(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .take_while(|line| !line.starts_with("Usage:"))
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    let Some((first, rest)) = lines.split_first() else { return "invalid arguments".to_owned() };
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    match (rest.is_empty(), first.ends_with(':')) {
+        (true, _) => first.to_owned(),
+        (false, true) => format!("{first} {}", rest.join(", ")),
+        (false, false) => format!("{first}; {}", rest.join("; ")),
+    }
 }
 
 fn main() -> ExitCode {

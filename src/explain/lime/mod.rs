@@ -24,6 +24,10 @@ use space::{learn_space, Discretizer, FeatureSpace};
 /// lime's default neighbourhood size.
 pub const DEFAULT_NUM_SAMPLES: usize = 5000;
 
+/// The most memory one neighbourhood may take (1 GiB, natively and in WebAssembly alike):
+/// beyond it `num_samples` is refused rather than failing to allocate.
+const MAX_NEIGHBOURHOOD_BYTES: u64 = 1 << 30;
+
 /// LIME parameters, as the user gives them; [`LimeParams::check`] validates them.
 ///
 /// # Parameters
@@ -31,7 +35,7 @@ pub const DEFAULT_NUM_SAMPLES: usize = 5000;
 /// |---|---|---|---|
 /// | `categorical` | none | feature names | features whose values are categories, not quantities |
 /// | `discretizer` | quartile | quartile, decile | bins of the continuous features |
-/// | `num_samples` | 5000 | ≥ 2 | neighbourhood size |
+/// | `num_samples` | 5000 | ≥ 2, a neighbourhood of at most 1 GiB | neighbourhood size |
 /// | `kernel_width` | 0.75·√M | > 0, finite | width of the exponential kernel |
 /// | `num_features` | M (all) | 1..=M | features kept in the surrogate |
 /// | `feature_selection` | auto | auto, forward, highest_weights, none | how they are chosen |
@@ -91,7 +95,7 @@ impl LimeParams {
     ///
     /// # Errors
     /// An [`crate::ErrorKind::InvalidOption`] naming the parameter: fewer than 2 samples,
-    /// no repeats, a kernel width that is not a positive number, `num_features` outside
+    /// more than a neighbourhood of 1 GiB holds, no repeats, a kernel width that is not a positive number, `num_features` outside
     /// 1..=M, or an output the model does not have; an
     /// [`crate::ErrorKind::UnknownColumn`] for a categorical feature that is not an input.
     #[allow(clippy::cast_precision_loss)]
@@ -105,6 +109,20 @@ impl LimeParams {
                 format!(
                     "{} is too few: the neighbourhood needs at least 2 samples",
                     self.num_samples
+                ),
+            ));
+        }
+        // Each thread's neighbourhood: per sample, the m binary and m input values, the
+        // model's outputs, the weight and the explained output, 8 bytes each.
+        let per_sample = 8 * (2 * m as u64 + model.n_outputs() as u64 + 2);
+        if (self.num_samples as u64).saturating_mul(per_sample) > MAX_NEIGHBOURHOOD_BYTES {
+            return Err(Error::invalid_option(
+                "num_samples",
+                format!(
+                    "{} samples of {m} features need {:.1} GiB for the neighbourhood; at most {} fit in 1 GiB",
+                    self.num_samples,
+                    self.num_samples as f64 * per_sample as f64 / f64::from(1u32 << 30),
+                    MAX_NEIGHBOURHOOD_BYTES / per_sample
                 ),
             ));
         }

@@ -105,6 +105,12 @@ pub fn monitor_json(report: &MonitorReport) -> String {
     json_line(report)
 }
 
+/// A counted state as `sextant.counts/v1` JSON (as `JSON.stringify` writes it: a weight of
+/// 27 is `27`, not `27.0`), ending in a newline.
+pub fn counts_json(state: &crate::fairness::state::CountsState) -> String {
+    json_line(state)
+}
+
 /// The report as `sextant.fairness/v1` JSON (as `JSON.stringify` writes it), ending in a
 /// newline.
 pub fn to_json(report: &FairnessReport) -> String {

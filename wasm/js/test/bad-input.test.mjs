@@ -4,7 +4,7 @@
 // column input and predict functions.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { init, fairness, audit, explainShap, explainLime, renderSvg, previewCsv, selectRows } from 'sextant-audit';
+import { init, fairness, count, audit, explainShap, explainLime, renderSvg, previewCsv, selectRows } from 'sextant-audit';
 import { bytes } from './helpers.mjs';
 
 before(() => init());
@@ -63,6 +63,20 @@ test('options are checked and named as JavaScript writes them', () => {
   throwsCoded(() => audit({ ...explained, pred: undefined, explanations: { rows: [0], numSamples: 1 } }), 'invalid_option', /numSamples/);
   throwsCoded(() => audit({ ...explained, pred: undefined, modelOutput: 5 }), 'invalid_option', /^invalid modelOutput/);
   assert.equal(typeof audit({ ...explained, pred: undefined, format: 'text' }), 'string');
+  // JSON would turn NaN and infinities into null ("not given"): they are refused, named.
+  throwsCoded(() => fairness({ ...base, pred: undefined, score: 'score', threshold: NaN }), 'invalid_option', /^invalid threshold: NaN is not a finite number/);
+  throwsCoded(() => fairness({ ...base, bootstrap: Infinity }), 'invalid_option', /^invalid bootstrap: Infinity/);
+  throwsCoded(() => fairness({ ...base, max: { demographic_parity_difference: NaN } }), 'invalid_option', /^invalid max\.demographic_parity_difference: NaN/);
+  throwsCoded(() => explainLime({ model, data: rows, training: background, kernelWidth: -Infinity }), 'invalid_option', /^invalid kernelWidth/);
+  throwsCoded(() => fairness({ ...base, bootstrap: 10, seed: 2 ** 53 }), 'invalid_option', /^invalid seed: 9007199254740992 is not a whole number from 0 to 2\^53 − 1/);
+  throwsCoded(() => fairness({ ...base, bootstrap: 10, seed: 1.5 }), 'invalid_option', /^invalid seed: 1\.5 is not a whole number/);
+  throwsCoded(() => fairness({ ...base, bootstrap: 10, seed: 2n ** 60n }), 'invalid_option', /^invalid seed: 1152921504606846976 is past 2\^53 − 1/);
+  // A neighbourhood too large to allocate is refused before anything is allocated.
+  throwsCoded(() => explainLime({ model, data: rows, training: background, numSamples: 3e7 }), 'invalid_option', /^invalid numSamples: 30000000 samples of 2 features need/);
+  // count() refuses what shapes only the report, as sextant count does.
+  for (const option of [{ fairlearnCompat: true }, { minGroupSize: 5 }, { smallGroups: 'exclude' }]) {
+    throwsCoded(() => count({ ...base, ...option }), 'invalid_option', new RegExp(`^invalid ${Object.keys(option)[0]}: applies when counted states are audited`));
+  }
 });
 
 test('previewCsv and selectRows read records as the audits do', () => {
@@ -118,6 +132,11 @@ test('columns give the report CSV gives', () => {
     score: [0.9, 0.7, 0.2, 0.8, 0.1, 0.3, 0.6, 0.9], sex: ['F', 'F', 'F', 'M', 'M', 'M', 'M', 'F'],
   };
   assert.deepEqual(fairness({ ...base, data: { columns } }), fairness(base));
+  // int64 columns of Apache Arrow JS are BigInt64Arrays; booleans read as a typed column's.
+  const typed = { ...columns, label: BigInt64Array.from([1n, 0n, 1n, 1n, 0n, 0n, 1n, 0n]), pred: columns.pred.map((p) => p === 1) };
+  assert.deepEqual(fairness({ ...base, data: { columns: typed } }), fairness(base));
+  throwsCoded(() => fairness({ ...base, data: { columns: { ...columns, sex: [{}, ...columns.sex.slice(1)] } } }), 'invalid_option',
+    /column `sex`, row 0: object is not a number/);
 });
 
 test('a predict function is called with large batches and gives the coefficients model\'s values', () => {

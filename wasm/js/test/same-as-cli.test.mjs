@@ -189,6 +189,8 @@ test('SHAP and LIME on the demo model equal the CLI', () => {
   assert.throws(() => fitted.explain({ data: readFileSync(rowsFile, 'utf8'), repeats: 2 }), (e) => e.code === 'invalid_option' && /repeats/.test(e.message));
   assert.equal(JSON.stringify(fitted.explain({ data: readFileSync(rowsFile, 'utf8') })), JSON.stringify(lime), 'usable after errors');
   fitted.free();
+  fitted.free();
+  assert.throws(() => fitted.explain({ data: readFileSync(rowsFile, 'utf8') }), (e) => e.code === 'not_initialised' && /freed/.test(e.message));
 });
 
 test('SHAP through an ONNX model equals the CLI', () => {
