@@ -82,6 +82,11 @@ fn rows_that_count_zero_are_absent() {
         report
     };
     assert_eq!(report("with_zeros.csv", &with), report("without.csv", &grouped()));
+    let zeros = write(&dir, "zeros.csv", b"sex,repaid,pred,n\nfemale,1,1,0\nmale,0,1,0\n");
+    assert_error(
+        &[&["fairness", zeros.as_str()][..], &flags, &rest].concat(),
+        &["zeros.csv, column \"n\"", "no row counts more than 0"],
+    );
 }
 
 #[test]

@@ -140,6 +140,13 @@ fn row_windows_cut_the_time_ordered_rows() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let from_stdin: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(from_stdin["windows"], report["windows"]);
+    // The last window ends a second after its latest time, fraction kept.
+    let later = format!("{}2025-03-04T10:00:00.25Z,1,0.5,a,2,red\n", log());
+    let path = write(&dir, "later.csv", later.as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "rows:15"]);
+    let report = sextant_json(&args);
+    assert_eq!(report["windows"][2]["end"], "2025-03-04T10:00:01.250Z");
 }
 
 #[test]
@@ -219,6 +226,15 @@ fn bad_input_is_named_by_line_and_column() {
     let mut args = base(&path);
     args.extend(["--window", "1d"]);
     assert_error(&args, &["bad_time.csv, line 4, column \"time\"", "\"March 1st\" is not a time"]);
+    // Epoch milliseconds read as seconds: a time, past the years a time can have.
+    let far = log().replacen("2025-03-01T02:00:00Z", "10000000000000", 1);
+    let path = write(&dir, "far.csv", far.as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d"]);
+    assert_error(
+        &args,
+        &["far.csv, line 4", "\"10000000000000\" is beyond the years a time can have"],
+    );
     let bad_number = log().replacen(",3,blue", ",three,blue", 1);
     let path = write(&dir, "bad_x.csv", bad_number.as_bytes());
     let mut args = base(&path);
@@ -269,7 +285,7 @@ fn the_reference_files_labels_and_an_infinite_distance_are_named() {
     let third = "time,label,score,group,x,colour\n2025-03-01T00:00:00Z,maybe,0.5,a,1,red\n";
     let reference = write(&dir, "ref.csv", third.as_bytes());
     let mut args = base(&path);
-    args.extend(["--window", "1d", "--positive-label", "1", "--reference-file", &reference]);
+    args.extend(["--window", "1d", "--positive-label", "0", "--reference-file", &reference]);
     assert_error(&args, &["ref.csv, column \"label\"", "more than two values", "\"maybe\""]);
     let mut far = String::from("time,label,score,group,x,colour\n");
     for (day, x) in [("01", "-1.7e308"), ("01", "-1.7e308"), ("02", "1.7e308"), ("02", "1.7e308")] {

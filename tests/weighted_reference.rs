@@ -262,6 +262,21 @@ fn a_constant_weight_gives_the_unweighted_report() {
     }
     strip(&mut weighted);
     assert_eq!(weighted, plain);
+    // A group without label positives: undefined for that reason, weighted or not (its
+    // positives do not "weigh 0": it has none).
+    let dir = scratch("weighted-constant-undefined");
+    let small = dir.join("small.csv");
+    let rows = "label,pred,sex,w\n1,1,F,2\n0,1,F,2\n0,0,M,2\n0,1,M,2\n";
+    std::fs::write(&small, rows).unwrap_or_default();
+    let small = small.display().to_string();
+    let args = ["fairness", &small, "--label", "label", "--pred", "pred", "--sensitive", "sex"];
+    let plain = sextant_json(&[&args[..], &["--format", "json"]].concat());
+    let mut weighted =
+        sextant_json(&[&args[..], &["--format", "json", "--sample-weight", "w"]].concat());
+    strip(&mut weighted);
+    assert_eq!(weighted, plain);
+    let male = &plain["attributes"][0]["groups"][1];
+    assert_eq!(male["undefined"]["tpr"], "the group has no label positives (tp + fn = 0)");
 }
 
 #[test]

@@ -6,7 +6,8 @@ use std::io::Read;
 use csv::ByteRecord;
 
 use crate::data::cell::{Cell, Place};
-use crate::data::csv_error;
+use crate::data::csv_error_at;
+use crate::data::lines::RecordLines;
 use crate::data::row_key::KeyWords;
 use crate::error::{Error, Result};
 
@@ -38,6 +39,8 @@ pub(crate) const BATCH_ROWS: usize = 4096;
 #[derive(Default)]
 pub(crate) struct RecordBatch {
     pool: Vec<ByteRecord>,
+    /// The line where each record of the pool starts.
+    lines: Vec<u64>,
     filled: usize,
     /// A CSV error met while filling, reported once the rows before it have been used, so
     /// that the first unusable line of the file is the one named.
@@ -51,7 +54,11 @@ impl RecordBatch {
     ///
     /// # Errors
     /// Bad CSV (line named), once the records read before it have been handed out.
-    pub(crate) fn fill<R: Read>(&mut self, csv: &mut csv::Reader<R>, source: &str) -> Result<bool> {
+    pub(crate) fn fill<R: Read + RecordLines>(
+        &mut self,
+        csv: &mut csv::Reader<R>,
+        source: &str,
+    ) -> Result<bool> {
         if let Some(error) = self.deferred.take() {
             return Err(error);
         }
@@ -59,17 +66,23 @@ impl RecordBatch {
         while self.filled < BATCH_ROWS {
             if self.filled == self.pool.len() {
                 self.pool.push(ByteRecord::new());
+                self.lines.push(0);
             }
             match csv.read_byte_record(&mut self.pool[self.filled]) {
                 Ok(true) => {
-                    self.last_line =
-                        self.pool[self.filled].position().map_or(0, csv::Position::line);
+                    let position = self.pool[self.filled].position();
+                    self.last_line = position.map_or(0, |p| csv.get_mut().line_at(p));
+                    self.lines[self.filled] = self.last_line;
                     self.filled += 1;
                 }
                 Ok(false) => break,
-                Err(e) if self.filled == 0 => return Err(csv_error(source, &e)),
                 Err(e) => {
-                    self.deferred = Some(csv_error(source, &e));
+                    let line = e.position().map(|p| csv.get_mut().line_at(p));
+                    let error = csv_error_at(source, &e, line);
+                    if self.filled == 0 {
+                        return Err(error);
+                    }
+                    self.deferred = Some(error);
                     break;
                 }
             }
@@ -85,6 +98,11 @@ impl RecordBatch {
     /// The records of the current batch.
     pub(crate) fn records(&self) -> &[ByteRecord] {
         &self.pool[..self.filled]
+    }
+
+    /// The line where the current batch's record `row` starts.
+    pub(crate) fn line(&self, row: usize) -> u64 {
+        self.lines[..self.filled][row]
     }
 }
 

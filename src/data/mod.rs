@@ -16,6 +16,7 @@ mod columnar;
 pub mod features;
 pub mod header;
 pub mod input;
+pub(crate) mod lines;
 pub mod missing;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod plain;
@@ -29,9 +30,15 @@ use crate::error::{Error, ErrorKind, Location};
 
 /// A csv crate error as a core error naming the source and line.
 pub(crate) fn csv_error(source: &str, error: &csv::Error) -> Error {
+    csv_error_at(source, error, error.position().map(csv::Position::line))
+}
+
+/// A csv crate error as a core error naming the source and `line` (see [`lines`]: the csv
+/// crate's own line is off after `\r\n` line ends and blank lines).
+pub(crate) fn csv_error_at(source: &str, error: &csv::Error, line: Option<u64>) -> Error {
     let mut at = Location::source(source);
-    if let Some(position) = error.position() {
-        at = at.at_line(position.line());
+    if let Some(line) = line {
+        at = at.at_line(line);
     }
     let message = match error.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {

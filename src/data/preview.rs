@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::cell::{Place, TableFormat};
 use crate::data::header::Header;
+use crate::data::lines::{LineIndex, RecordLines};
 use crate::data::missing::is_missing;
-use crate::data::{csv_error, csv_reader};
+use crate::data::{csv_error, csv_error_at, csv_reader};
 use crate::error::{Error, ErrorKind, Location, Result};
 
 /// Rows whose values decide the column kinds.
@@ -48,23 +49,21 @@ pub struct CsvPreview {
 /// # Errors
 /// Bad CSV, an empty input, text that is not UTF-8 (line named).
 pub fn preview_csv<R: Read>(reader: R, source: &str, rows: usize) -> Result<CsvPreview> {
-    let mut csv = csv_reader(csv_only(reader, source)?);
+    let mut csv = csv_reader(LineIndex::new(csv_only(reader, source)?));
     let header = Header::read(&mut csv, source)?;
     let width = header.names().len();
     let mut seen = vec![Seen::default(); width];
     let mut first = Vec::new();
     let mut record = ByteRecord::new();
     let mut read = 0;
-    while read < rows.max(KIND_ROWS)
-        && csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))?
-    {
+    while read < rows.max(KIND_ROWS) && next_record(&mut csv, &mut record, source)? {
         if read < KIND_ROWS {
             for (column, cell) in seen.iter_mut().zip(record.iter()) {
                 column.add(cell);
             }
         }
         if read < rows {
-            let line = record.position().map_or(0, csv::Position::line);
+            let line = record.position().map_or(0, |p| csv.get_mut().line_at(p));
             let cells = record
                 .iter()
                 .enumerate()
@@ -82,6 +81,21 @@ pub fn preview_csv<R: Read>(reader: R, source: &str, rows: usize) -> Result<CsvP
         columns: header.names().to_vec(),
         kinds: seen.iter().map(Seen::kind).collect(),
         rows: first,
+    })
+}
+
+/// Reads the next record into `record`; false at the end.
+///
+/// # Errors
+/// Bad CSV, its line named.
+fn next_record<R: Read>(
+    csv: &mut csv::Reader<LineIndex<R>>,
+    record: &mut ByteRecord,
+    source: &str,
+) -> Result<bool> {
+    csv.read_byte_record(record).map_err(|e| {
+        let line = e.position().map(|p| csv.get_mut().line_at(p));
+        csv_error_at(source, &e, line)
     })
 }
 
@@ -148,7 +162,7 @@ impl Seen {
 /// # Errors
 /// Bad CSV, an empty input, or an index past the last row (named with the row count).
 pub fn select_rows<R: Read>(reader: R, source: &str, indices: &[usize]) -> Result<Vec<u8>> {
-    let mut csv = csv_reader(csv_only(reader, source)?);
+    let mut csv = csv_reader(LineIndex::new(csv_only(reader, source)?));
     Header::read(&mut csv, source)?;
     let mut out = WriterBuilder::new().from_writer(Vec::new());
     let write_error = |e: csv::Error| Error::invalid_option("rows", e.to_string());
@@ -161,7 +175,7 @@ pub fn select_rows<R: Read>(reader: R, source: &str, indices: &[usize]) -> Resul
     let mut index = 0;
     for &want in &wanted {
         loop {
-            if !csv.read_byte_record(&mut record).map_err(|e| csv_error(source, &e))? {
+            if !next_record(&mut csv, &mut record, source)? {
                 return Err(Error::invalid_option(
                     "rows",
                     format!("row {want} is past the data's {index} rows (indices start at 0)"),

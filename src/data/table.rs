@@ -11,6 +11,7 @@ use crate::data::cell::{Cell, Place, TableFormat};
 use crate::data::csv_reader;
 use crate::data::header::Header;
 use crate::data::input::{AccessReader, Input, Prefixed};
+use crate::data::lines::LineIndex;
 use crate::data::quotes::QuoteWatch;
 use crate::error::{ErrorKind, Location, Result};
 
@@ -24,13 +25,13 @@ impl Batch for RecordBatch {
     }
 
     fn place(&self, row: usize) -> Place {
-        Place::Line(self.records()[row].position().map_or(0, csv::Position::line))
+        Place::Line(self.line(row))
     }
 }
 
 enum Rows<'a> {
     Csv {
-        csv: Box<csv::Reader<QuoteWatch<Prefixed<'a>>>>,
+        csv: Box<csv::Reader<LineIndex<QuoteWatch<Prefixed<'a>>>>>,
         batch: RecordBatch,
     },
     #[cfg(feature = "columnar")]
@@ -89,7 +90,7 @@ impl<'a> Table<'a> {
         let stream = Cursor::new(prefix).chain(reader);
         let (header, rows) = match format {
             TableFormat::Csv => {
-                let mut csv = csv_reader(QuoteWatch::new(stream, bom));
+                let mut csv = csv_reader(LineIndex::new(QuoteWatch::new(stream, bom)));
                 let header = Header::read(&mut csv, source)?;
                 (header, Rows::Csv { csv: Box::new(csv), batch: RecordBatch::default() })
             }
@@ -161,7 +162,7 @@ impl<'a> Table<'a> {
         match &mut self.rows {
             Rows::Csv { csv, batch } => {
                 let more = batch.fill(csv, &self.source)?;
-                if !more && csv.get_ref().in_quotes() {
+                if !more && csv.get_ref().inner().in_quotes() {
                     return Err(ErrorKind::Csv {
                         at: Location::source(&self.source).at_line(batch.last_line()),
                         message: "a quoted field opens in this row and no quote closes it: \

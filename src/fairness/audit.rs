@@ -124,7 +124,8 @@ fn group_report(
     let mut undefined = BTreeMap::new();
     for r in Rate::ALL {
         if cells.rate(r).is_none() {
-            let why = r.undefined_reason(weighted.is_some());
+            // Rows weigh 0 only where there are rows: else the count is the reason.
+            let why = r.undefined_reason(weighted.is_some() && as_weights.rate(r).is_some());
             let reason = match policy {
                 UndefinedPolicy::Strict => why.to_owned(),
                 UndefinedPolicy::FairlearnCompat => {
@@ -414,14 +415,15 @@ fn small_group_warning(groups: &[GroupReport], min: u64, treatment: SmallGroups)
 }
 
 fn undefined_rate_warnings(groups: &[GroupReport], policy: UndefinedPolicy) -> Vec<String> {
-    let weighted = groups.iter().any(|g| g.weight.is_some());
     let mut warnings = Vec::new();
     for rate in [Rate::SelectionRate, Rate::Tpr, Rate::Fpr] {
-        let affected: Vec<&str> = groups
+        let undefined: Vec<&GroupReport> =
+            groups.iter().filter(|g| g.undefined.contains_key(rate.name())).collect();
+        let affected: Vec<&str> = undefined.iter().map(|g| g.group.as_str()).collect();
+        // "weigh 0" when some affected group has such rows, all of weight 0.
+        let weighted = undefined
             .iter()
-            .filter(|g| g.undefined.contains_key(rate.name()))
-            .map(|g| g.group.as_str())
-            .collect();
+            .any(|g| g.weight.is_some() && g.confusion.as_weights().rate(rate).is_some());
         if affected.is_empty() {
             continue;
         }

@@ -91,7 +91,8 @@ pub(crate) fn count_part<'a>(
 ///
 /// # Errors
 /// [`ErrorKind::NoRows`], an [`ErrorKind::InvalidValue`] saying that the missing-value policy
-/// left every row out, or one naming the attribute with a single group.
+/// left every row out or that no row counts more than 0, or one naming the attribute with a
+/// single group.
 pub(crate) fn check_whole(
     counts: &GroupCounts,
     missing: Option<&MissingReport>,
@@ -109,6 +110,12 @@ pub(crate) fn check_whole(
                     missing.dropped_rows,
                     columns.join(", ")
                 ),
+            ));
+        }
+        if let Some(column) = &plan.count_column {
+            return Err(Error::invalid_value(
+                Location::source(source).in_column(column),
+                "no row counts more than 0 (the data has no rows, or every row counts 0)",
             ));
         }
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());

@@ -21,7 +21,7 @@ use crate::fairness::counter::{read_count, Columns, CountedData, Counter};
 use crate::fairness::plan::{FairnessPlan, MissingPolicy};
 use crate::fairness::row_memo::WordHasher;
 use crate::monitor::sample::{count_categories, Bad, Sample};
-use crate::monitor::time::{parse_time_with, Dates, Timestamp, TIME_FORMATS};
+use crate::monitor::time::{not_a_time, parse_time_with, Dates, Timestamp};
 
 /// How a drift column's values are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,15 +183,9 @@ impl<'p> Reading<'p> {
                 MissingPolicy::Drop | MissingPolicy::Group => Ok(None),
             };
         }
-        parse_time_with(cell, &mut self.dates).map(Some).ok_or_else(|| {
-            Error::invalid_value(
-                at(),
-                format!(
-                    "\"{}\" is not a time: use {TIME_FORMATS}",
-                    String::from_utf8_lossy(&cell.text())
-                ),
-            )
-        })
+        parse_time_with(cell, &mut self.dates)
+            .map(Some)
+            .ok_or_else(|| Error::invalid_value(at(), not_a_time(cell)))
     }
 
     /// Tells the kind of each drift column still unknown from its value in `row` (rows come

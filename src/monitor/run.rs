@@ -385,7 +385,7 @@ fn audit_windows(
                 let end = starts
                     .get(i + 1)
                     .copied()
-                    .unwrap_or(Timestamp { seconds: g.last.seconds.saturating_add(1), nanos: 0 });
+                    .unwrap_or(Timestamp { seconds: g.last.seconds.saturating_add(1), ..g.last });
                 (g.first, end)
             })
             .collect()

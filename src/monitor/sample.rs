@@ -369,6 +369,7 @@ pub(crate) fn count_categories<B: Batch + ?Sized>(
         }
         let text = cell.text();
         let Ok(value) = std::str::from_utf8(&text) else { return Some((row, Bad::NotUtf8)) };
+        let value = boolean_category(value);
         match sample.categories.get_mut(value) {
             Some(count) => *count += n,
             None => {
@@ -377,6 +378,19 @@ pub(crate) fn count_categories<B: Batch + ?Sized>(
         }
     }
     None
+}
+
+/// A boolean's category as a typed column spells it (`True`, `False`), however a CSV
+/// writes it (`true`, `TRUE`: polars, DuckDB and Spark write lowercase), as pandas reads
+/// them; any other text as it is.
+fn boolean_category(value: &str) -> &str {
+    if value.eq_ignore_ascii_case("true") {
+        "True"
+    } else if value.eq_ignore_ascii_case("false") {
+        "False"
+    } else {
+        value
+    }
 }
 
 #[cfg(test)]
@@ -475,6 +489,23 @@ mod tests {
             Sample::default().push_column(&infinite, 0, 2, None),
             Some((1, Bad::NotANumber))
         ));
+    }
+
+    #[test]
+    fn booleans_are_two_categories_however_spelled() {
+        let cells = Cells(vec![
+            Cell::Text(b"true"),
+            Cell::Text(b"TRUE"),
+            Cell::Bool(true),
+            Cell::Text(b"false"),
+            Cell::Bool(false),
+            Cell::Text(b"yes"),
+        ]);
+        let mut sample = Sample::default();
+        assert!(count_categories(&cells, 0, cells.len(), None, &mut sample).is_none());
+        let counted: Vec<(&str, u64)> =
+            sample.categories.iter().map(|(k, &v)| (k.as_str(), v)).collect();
+        assert_eq!(counted, [("False", 2), ("True", 3), ("yes", 1)]);
     }
 
     /// The sample of `texts` (each row `counts` times, if given), read in two parts cut at

@@ -69,9 +69,21 @@ impl Timestamp {
     }
 }
 
-/// Why a cell is not a time.
-pub(crate) const TIME_FORMATS: &str =
+/// The forms a time is read in, for errors.
+const TIME_FORMATS: &str =
     "an RFC 3339 date-time (2025-03-04T17:22:05Z), an ISO date (2025-03-04) or Unix epoch seconds";
+
+/// Why `cell` (not missing), which [`parse_time`] does not read, is not a time: none of the
+/// forms, or an instant beyond the years chrono represents.
+pub(crate) fn not_a_time(cell: Cell<'_>) -> String {
+    let text = String::from_utf8_lossy(&cell.text()).into_owned();
+    match parse_any(cell, None) {
+        Some(_) => format!(
+            "\"{text}\" is beyond the years a time can have (±262,000; epoch milliseconds read as seconds?)"
+        ),
+        None => format!("\"{text}\" is not a time: use {TIME_FORMATS}"),
+    }
+}
 
 /// The instant a cell of the time column holds; `None` when it holds none of the accepted
 /// forms, or an instant beyond the years chrono represents (±262,000; the caller handles

@@ -386,12 +386,12 @@ pub struct AuditFlags {
     /// bootstrap intervals, as fairlearn's sample_weight and AIF360's instance_weights.
     #[arg(long, value_name = "COL")]
     pub sample_weight: Option<String>,
-    /// Groups with fewer rows are flagged as small (a marker and a warning).
-    #[arg(long, value_name = "N", default_value_t = sextant::DEFAULT_MIN_GROUP_SIZE)]
-    pub min_group_size: u64,
-    /// Whether small groups take part in the aggregates.
-    #[arg(long, value_name = "HOW", value_enum, default_value_t = SmallGroups::Include)]
-    pub small_groups: SmallGroups,
+    /// Groups with fewer rows are flagged as small (a marker and a warning) [default: 30].
+    #[arg(long, value_name = "N")]
+    pub min_group_size: Option<u64>,
+    /// Whether small groups take part in the aggregates [default: include].
+    #[arg(long, value_name = "HOW", value_enum)]
+    pub small_groups: Option<SmallGroups>,
     /// Gate: fail when METRIC exceeds LIMIT on any attribute. Repeatable.
     #[arg(long, value_name = "METRIC=LIMIT", value_parser = parse_gate)]
     pub max: Vec<(String, f64)>,
@@ -424,8 +424,8 @@ impl AuditFlags {
             max_groups: Some(self.max_groups),
             count_column: self.count_column.clone(),
             sample_weight: self.sample_weight.clone(),
-            min_group_size: Some(self.min_group_size),
-            small_groups: Some(self.small_groups.into()),
+            min_group_size: self.min_group_size,
+            small_groups: self.small_groups.map(Into::into),
             max: unique_limits("max", &self.max)?,
             min: unique_limits("min", &self.min)?,
             gates: Vec::new(),
@@ -614,9 +614,9 @@ pub struct AuditArgs {
 /// Flags shared by the subcommands.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Report format.
-    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    /// Report format [default: text].
+    #[arg(long, value_name = "FORMAT", value_enum)]
+    pub format: Option<ReportFormat>,
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,

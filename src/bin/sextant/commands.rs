@@ -14,7 +14,7 @@ use sextant::{
 
 use crate::cli::{
     AuditArgs, Command, ExplainCommand, FairnessArgs, OutputArgs, PredictArgs, ReportFormat,
-    ScoredFormat, SmallGroups,
+    ScoredFormat,
 };
 use crate::explain;
 use crate::files::{
@@ -218,9 +218,9 @@ fn count_command(args: &FairnessArgs) -> Result<ExitCode, CliError> {
         (args.audit.fairlearn_compat, "fairlearn_compat"),
         (args.output.exit_zero, "exit_zero"),
         (!args.from_counts.is_empty(), "from_counts"),
-        (!matches!(args.output.format, ReportFormat::Text | ReportFormat::Json), "format"),
-        (args.audit.min_group_size != sextant::DEFAULT_MIN_GROUP_SIZE, "min_group_size"),
-        (!matches!(args.audit.small_groups, SmallGroups::Include), "small_groups"),
+        (args.output.format.is_some(), "format"),
+        (args.audit.min_group_size.is_some(), "min_group_size"),
+        (args.audit.small_groups.is_some(), "small_groups"),
     ] {
         if given {
             return Err(Error::invalid_option(
@@ -274,7 +274,7 @@ fn write_report(
     outputs: &[(Format, PathBuf)],
     output: &OutputArgs,
 ) -> Result<ExitCode, CliError> {
-    let format = Format::from(output.format);
+    let format = Format::from(output.format.unwrap_or(ReportFormat::Text));
     for (format, path) in outputs {
         write_file(path, &result.render(*format))?;
     }
