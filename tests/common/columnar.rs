@@ -95,8 +95,16 @@ pub fn write_columnar(
         .map(|start| whole.slice(start, batch_rows.min(whole.num_rows() - start)));
     match format {
         Columnar::Parquet => {
+            // Dictionary-encoded files are also brotli-compressed (pandas' `compression=
+            // "brotli"`), the others uncompressed.
+            let compression = if dictionary {
+                parquet::basic::Compression::BROTLI(parquet::basic::BrotliLevel::default())
+            } else {
+                parquet::basic::Compression::UNCOMPRESSED
+            };
             let props = parquet::file::properties::WriterProperties::builder()
                 .set_max_row_group_size(batch_rows.max(1) * 3)
+                .set_compression(compression)
                 .build();
             let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, Some(props))
                 .unwrap_or_else(|e| panic!("{e}"));
