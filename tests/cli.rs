@@ -109,56 +109,63 @@ fn errors_name_the_physical_line_whatever_the_line_ends() {
     assert_error(&fairness_args(&file, &[]), &["ragged.csv, line 18002:", "2 fields"]);
 }
 
-/// A named positive value matches its other spellings, as pandas compares values: `1` named
-/// is the default (`1.0`/`0.0` and `True`/`False` labels read alike), and its counted state
-/// merges with the default's.
+/// A named positive value matches its other spellings, as pandas compares values: with
+/// `--positive-label 1`, `1.0`/`0.0` and `True`/`False` labels audit as 0/1 labels do, and
+/// counted states whose other value is spelled differently (`0`, `0.0`) merge.
 #[test]
 fn a_named_positive_value_matches_its_spellings() {
     let dir = scratch("positive_spellings");
     let floats =
         write(&dir, "floats.csv", b"label,p,sex\n1.0,1.0,F\n0.0,1.0,M\n0.0,0.0,F\n1.0,0.0,M\n");
+    let ints = write(&dir, "ints.csv", b"label,p,sex\n1,1,F\n0,1,M\n0,0,F\n1,0,M\n");
     let bools = write(
         &dir,
         "bools.csv",
         b"label,p,sex\nTrue,True,F\nFalse,True,M\nFalse,False,F\nTrue,False,M\n",
     );
-    let audit = |file: &str, extra: &[&str]| {
-        let args = [
-            &["fairness", file, "--label", "label", "--pred", "p", "--sensitive", "sex"][..],
-            extra,
-        ];
-        let mut json = sextant_json(&[&args.concat()[..], &["--format", "json"]].concat());
-        json["source"] = serde_json::Value::Null;
-        json
+    let counting = ["--label", "label", "--pred", "p", "--sensitive", "sex"];
+    let attributes = |file: &str, extra: &[&str]| {
+        let json = sextant_json(
+            &[&["fairness", file][..], &counting, extra, &["--format", "json"]].concat(),
+        );
+        json["attributes"].clone()
     };
-    let default = audit(&floats, &[]);
-    assert_eq!(default["label"]["positive"], "1", "{default}");
-    for (file, named) in [(&floats, "1"), (&floats, "1.0"), (&bools, "true"), (&bools, "1")] {
-        assert_eq!(audit(file, &["--positive-label", named]), default, "{file} {named}");
+    let default = attributes(&ints, &[]);
+    for (file, named) in
+        [(&floats, "1"), (&floats, "1.0"), (&bools, "true"), (&bools, "1"), (&ints, "1")]
+    {
+        assert_eq!(attributes(file, &["--positive-label", named]), default, "{file} {named}");
     }
-    // 0 named: the other spellings of 0 are positive, of 1 negative.
-    let zero = audit(&floats, &["--positive-label", "0"]);
-    let groups = &zero["attributes"][0]["groups"];
-    assert_eq!(groups[0]["selection_rate"], 0.5, "{zero}");
-    let state = dir.join("state.json");
-    let state = state.to_str().unwrap_or_default();
-    let counted = ["count", &floats, "--label", "label", "--pred", "p", "--sensitive", "sex"];
-    let out = sextant(&[&counted[..], &["--positive-label", "1", "--output", state]].concat());
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let merged = sextant_json(&[
-        "fairness",
-        "--from-counts",
-        state,
-        "--label",
-        "label",
-        "--pred",
-        "p",
-        "--sensitive",
-        "sex",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(merged["attributes"], default["attributes"]);
+    // 0 named: the spellings of 0 are positive, of 1 negative.
+    let zero = attributes(&floats, &["--positive-label", "0"]);
+    assert_eq!(zero[0]["groups"][0]["selection_rate"], 0.5, "{zero}");
+    // 1 named is a value like any other: 1 and 2 are two values.
+    let two = write(&dir, "two.csv", b"label,p,sex\n1,1,F\n2,1,M\n2,2,F\n1,2,M\n");
+    assert_eq!(attributes(&two, &["--positive-label", "1"]), default);
+    let mut states = Vec::new();
+    for (i, file) in [&floats, &ints].into_iter().enumerate() {
+        let state = dir.join(format!("state{i}.json")).display().to_string();
+        let out = sextant(
+            &[&["count", file][..], &counting, &["--positive-label", "1", "--output", &state]]
+                .concat(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        states.push(state);
+    }
+    let merged = sextant_json(
+        &[
+            &["fairness", "--from-counts", &states[0], &states[1]][..],
+            &counting,
+            &["--positive-label", "1", "--format", "json"],
+        ]
+        .concat(),
+    );
+    let whole = write(
+        &dir,
+        "whole.csv",
+        b"label,p,sex\n1.0,1.0,F\n0.0,1.0,M\n0.0,0.0,F\n1.0,0.0,M\n1,1,F\n0,1,M\n0,0,F\n1,0,M\n",
+    );
+    assert_eq!(merged["attributes"], attributes(&whole, &["--positive-label", "1"]));
 }
 
 #[test]
@@ -345,8 +352,10 @@ fn the_demo_audit_config_runs() {
 fn malformed_audit_configs_name_the_key() {
     let dir = scratch("config");
     write(&dir, "data.csv", GOOD.as_bytes());
-    let cases: [(&str, &[&str]); 5] = [
+    let cases: [(&str, &[&str]); 7] = [
         ("data = \"data.csv\"\nlable = \"label\"\n", &["line 2", "unknown field `lable`"]),
+        ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = 7\n", &["line 4", "a column name or a list of column names"]),
+        ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\npositive_label = [1]\n", &["line 5", "a label value: a string, a number or a boolean"]),
         ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\nbootstrap = \"many\"\n", &["line 5", "bootstrap"]),
         ("label = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\n", &["missing key `data`"]),
         ("data = \"data.csv\"\nlabel = \"label\"\nscore = \"score\"\nsensitive = [\"sex\"]\n[[gates]]\nmetric = \"disparate_impact\"\n", &["gates (disparate_impact)", "exactly one of max or min"]),

@@ -122,8 +122,8 @@ fn bad_lime_input_gets_one_line_errors() {
     run(&good, &["--discretizer", "entropy"], &["unknown discretizer `entropy`"]);
     run(&good, &["--feature-selection", "lasso"], &["unknown feature selection `lasso`"]);
     run(&good, &["--num-samples", "1"], &["num-samples", "at least 2"]);
-    // Refused before anything is allocated: 10^8 samples of 3 features need 6.7 GiB.
-    run(&good, &["--num-samples", "100000000"], &["num-samples", "6.7 GiB", "at most 14913080"]);
+    // Refused before anything is allocated: 10^8 samples of 3 features need 8.9 GiB.
+    run(&good, &["--num-samples", "100000000"], &["num-samples", "8.9 GiB", "at most 11184810"]);
     run(&good, &["--repeats", "0"], &["repeats", "at least one run"]);
     run(&good, &["--num-features", "4"], &["num-features", "the model has 3 features"]);
     run(&good, &["--kernel-width", "0"], &["kernel-width", "not a positive number"]);

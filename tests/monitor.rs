@@ -285,7 +285,7 @@ fn the_reference_files_labels_and_an_infinite_distance_are_named() {
     let third = "time,label,score,group,x,colour\n2025-03-01T00:00:00Z,maybe,0.5,a,1,red\n";
     let reference = write(&dir, "ref.csv", third.as_bytes());
     let mut args = base(&path);
-    args.extend(["--window", "1d", "--positive-label", "0", "--reference-file", &reference]);
+    args.extend(["--window", "1d", "--positive-label", "1", "--reference-file", &reference]);
     assert_error(&args, &["ref.csv, column \"label\"", "more than two values", "\"maybe\""]);
     let mut far = String::from("time,label,score,group,x,colour\n");
     for (day, x) in [("01", "-1.7e308"), ("01", "-1.7e308"), ("02", "1.7e308"), ("02", "1.7e308")] {

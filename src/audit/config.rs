@@ -178,7 +178,7 @@ pub struct OutputEntry {
 /// Accepts a string or a list of strings.
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
-    #[serde(untagged)]
+    #[serde(untagged, expecting = "a column name or a list of column names")]
     enum OneOrMany {
         One(String),
         Many(Vec<String>),
@@ -192,7 +192,7 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<Strin
 /// Accepts a label value written as a string or a number (`1`, `"1"`, `">50K"`).
 fn label_value<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
     #[derive(Deserialize)]
-    #[serde(untagged)]
+    #[serde(untagged, expecting = "a label value: a string, a number or a boolean")]
     enum Value {
         Text(String),
         Integer(i64),
@@ -241,11 +241,7 @@ impl AuditConfig {
         non_empty("label", &self.label)?;
         Ok(FairnessPlan {
             label: self.label.clone(),
-            // `1` named is the default, so that its states merge with the default's.
-            positive_label: self
-                .positive_label
-                .clone()
-                .filter(|p| !crate::fairness::labels::BinaryCodec::is_default_positive(p)),
+            positive_label: self.positive_label.clone(),
             outcome,
             attributes,
             sensitive_columns,

@@ -47,7 +47,8 @@ pub struct CsvPreview {
 /// [`KIND_ROWS`] rows) and the first `rows` rows. Reading stops there.
 ///
 /// # Errors
-/// Bad CSV, an empty input, text that is not UTF-8 (line named).
+/// Bad CSV, an empty input, text that is not UTF-8 (line named), a Parquet or Arrow input
+/// ([`ErrorKind::Columnar`]).
 pub fn preview_csv<R: Read>(reader: R, source: &str, rows: usize) -> Result<CsvPreview> {
     let mut csv = csv_reader(LineIndex::new(csv_only(reader, source)?));
     let header = Header::read(&mut csv, source)?;
@@ -93,10 +94,19 @@ fn next_record<R: Read>(
     record: &mut ByteRecord,
     source: &str,
 ) -> Result<bool> {
-    csv.read_byte_record(record).map_err(|e| {
-        let line = e.position().map(|p| csv.get_mut().line_at(p));
-        csv_error_at(source, &e, line)
-    })
+    match csv.read_byte_record(record) {
+        Ok(more) => {
+            // Asked for in order, so that the index forgets the line breaks before it.
+            if let Some(position) = record.position() {
+                csv.get_mut().line_at(position);
+            }
+            Ok(more)
+        }
+        Err(e) => {
+            let line = e.position().map(|p| csv.get_mut().line_at(p));
+            Err(csv_error_at(source, &e, line))
+        }
+    }
 }
 
 /// `reader`, refused when its first bytes are a Parquet or Arrow file's: a preview and a
@@ -111,7 +121,7 @@ fn csv_only<R: Read>(mut reader: R, source: &str) -> Result<impl Read> {
         TableFormat::Csv => Ok(std::io::Cursor::new(prefix).chain(reader)),
         format => Err(ErrorKind::Columnar {
             at: Location::source(source),
-            message: format!("this is an {} input; a preview reads CSV", format.name()),
+            message: format!("{} input: a preview or a selection of rows reads CSV", format.name()),
         }
         .into()),
     }
@@ -160,7 +170,8 @@ impl Seen {
 /// once) of `reader`, as a CSV. Reading stops after the last index.
 ///
 /// # Errors
-/// Bad CSV, an empty input, or an index past the last row (named with the row count).
+/// Bad CSV, an empty input, an index past the last row (named with the row count), a
+/// Parquet or Arrow input ([`ErrorKind::Columnar`]).
 pub fn select_rows<R: Read>(reader: R, source: &str, indices: &[usize]) -> Result<Vec<u8>> {
     let mut csv = csv_reader(LineIndex::new(csv_only(reader, source)?));
     Header::read(&mut csv, source)?;

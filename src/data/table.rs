@@ -104,7 +104,7 @@ impl<'a> Table<'a> {
                 return Err(ErrorKind::Columnar {
                     at: Location::source(source),
                     message: format!(
-                        "this is an {} input, and this build of Sextant reads CSV only",
+                        "{} input: this build of Sextant reads CSV only",
                         format.name()
                     ),
                 }

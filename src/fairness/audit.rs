@@ -420,13 +420,20 @@ fn undefined_rate_warnings(groups: &[GroupReport], policy: UndefinedPolicy) -> V
         let undefined: Vec<&GroupReport> =
             groups.iter().filter(|g| g.undefined.contains_key(rate.name())).collect();
         let affected: Vec<&str> = undefined.iter().map(|g| g.group.as_str()).collect();
-        // "weigh 0" when some affected group has such rows, all of weight 0.
-        let weighted = undefined
-            .iter()
-            .any(|g| g.weight.is_some() && g.confusion.as_weights().rate(rate).is_some());
         if affected.is_empty() {
             continue;
         }
+        // "weigh 0" for the groups that have such rows, all of weight 0; "no …" for those
+        // that have none.
+        let by_weight = undefined
+            .iter()
+            .filter(|g| g.weight.is_some() && g.confusion.as_weights().rate(rate).is_some())
+            .count();
+        let reason = match by_weight {
+            0 => rate.undefined_reason(false).to_owned(),
+            n if n == undefined.len() => rate.undefined_reason(true).to_owned(),
+            _ => format!("{}, or {}", rate.undefined_reason(false), rate.undefined_reason(true)),
+        };
         let treatment = match policy {
             UndefinedPolicy::Strict => "left out of its aggregates",
             UndefinedPolicy::FairlearnCompat => {
@@ -438,7 +445,7 @@ fn undefined_rate_warnings(groups: &[GroupReport], policy: UndefinedPolicy) -> V
             rate.name(),
             affected.len(),
             affected.join(", "),
-            rate.undefined_reason(weighted)
+            reason
         ));
     }
     warnings

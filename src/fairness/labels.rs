@@ -29,12 +29,6 @@ pub struct BinaryCodec {
 }
 
 impl BinaryCodec {
-    /// Whether `positive`, named as the positive value, is the default's: a spelling of
-    /// the number 1 (`1`, `1.0`, `true`), which reads the 0/1 spellings as without a name.
-    pub fn is_default_positive(positive: &str) -> bool {
-        read_numeric(positive.as_bytes()) == Ok(true)
-    }
-
     /// A codec whose positive value is `positive`, or 0/1 numbers when `None`.
     pub fn new(positive: Option<&str>) -> Self {
         BinaryCodec { positive: positive.map(|p| p.as_bytes().to_vec()), negative: None }
@@ -101,7 +95,7 @@ impl BinaryCodec {
 
 /// Whether two cells are one value: the same bytes, or spellings of one number (`1`,
 /// `1.0`, `True`), as pandas reads them.
-fn same_value(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_value(a: &[u8], b: &[u8]) -> bool {
     a == b || number(a).is_some_and(|x| number(b) == Some(x))
 }
 
@@ -176,11 +170,11 @@ mod tests {
         }
         assert!(matches!(c.read(b"2"), Err(BinaryError::ThirdValue { .. })));
         assert!(matches!(c.read(b"NaN"), Err(BinaryError::ThirdValue { .. })));
-        for default in ["1", "1.0", " true", "TRUE"] {
-            assert!(BinaryCodec::is_default_positive(default), "{default}");
+        // 1 named is a value like any other: 2 may be the other value, -1 is a third.
+        let mut c = BinaryCodec::new(Some("1"));
+        for (cell, expected) in [("1.0", true), ("2", false), ("True", true), ("2.0", false)] {
+            assert_eq!(c.read(cell.as_bytes()), Ok(expected), "{cell}");
         }
-        for named in ["0", "yes", "2", "-1"] {
-            assert!(!BinaryCodec::is_default_positive(named), "{named}");
-        }
+        assert!(matches!(c.read(b"-1"), Err(BinaryError::ThirdValue { .. })));
     }
 }

@@ -254,7 +254,9 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
             ));
         }
         match (&negative, &state.negative_label) {
-            (Some(ours), Some(theirs)) if ours != theirs => {
+            (Some(ours), Some(theirs))
+                if !crate::fairness::labels::same_value(ours.as_bytes(), theirs.as_bytes()) =>
+            {
                 return Err(Error::config(
                     name,
                     format!(

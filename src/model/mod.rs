@@ -89,7 +89,10 @@ pub trait Model: MaybeSendSync {
 /// number is an index and anything else a label, and `index:1` or `label:1` says which
 /// when a label is a number.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "an output index (a whole number from 0) or a class label (a string)"
+)]
 pub enum OutputChoice {
     /// An output index.
     Index(usize),

@@ -380,16 +380,14 @@ pub(crate) fn count_categories<B: Batch + ?Sized>(
     None
 }
 
-/// A boolean's category as a typed column spells it (`True`, `False`), however a CSV
-/// writes it (`true`, `TRUE`: polars, DuckDB and Spark write lowercase), as pandas reads
-/// them; any other text as it is.
+/// A boolean's category as a typed column spells it (`True`, `False`), in the spellings
+/// pandas reads as booleans (`true` and `TRUE` too: polars, DuckDB and Spark write
+/// lowercase); any other text as it is.
 fn boolean_category(value: &str) -> &str {
-    if value.eq_ignore_ascii_case("true") {
-        "True"
-    } else if value.eq_ignore_ascii_case("false") {
-        "False"
-    } else {
-        value
+    match value {
+        "true" | "TRUE" => "True",
+        "false" | "FALSE" => "False",
+        _ => value,
     }
 }
 

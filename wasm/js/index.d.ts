@@ -67,7 +67,7 @@ export type CsvData =
   | string
   | Uint8Array
   | ArrayBuffer
-  | { columns: Record<string, ArrayLike<number> | ArrayLike<string> | ArrayLike<number | string | boolean | null>> };
+  | { columns: Record<string, ArrayLike<number> | ArrayLike<string> | ArrayLike<bigint> | ArrayLike<number | string | boolean | bigint | null | undefined>> };
 
 /** Progress of long work, reported to `onProgress`. */
 export interface ProgressEvent { what: string; done: number; total: number }

@@ -21,7 +21,9 @@ export class SextantWorker {
   renderSvg(chart: ChartRequest): Promise<string>;
   /** LIME fitted once in the worker, for many `explain` calls (fits again after a cancel). */
   limeExplainer(options: LimeFitOptions): {
+    /** Rejects with code `not_initialised` once the explainer was freed. */
     explain(options: LimeExplainOptions): Promise<LimeExplanation>;
+    /** Releases the explainer in the worker (a second call does nothing). */
     free(): void;
   };
   /** Stops the worker; pending calls reject with code `cancelled`. */

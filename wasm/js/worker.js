@@ -43,8 +43,10 @@ export class SextantWorker {
     }
     const live = (fitting) => fitting && fitting.generation === this.generation && this.worker !== null;
     let fitting = null;
+    let freed = false;
     // Fitting is part of the first explain call: that call's signal cancels it too.
     const fitted = async (signal) => {
+      if (freed) throw coded('this LimeExplainer was freed: make a new one', 'not_initialised');
       if (!live(fitting)) {
         const id = this.call('fitLime', { ...fit, signal });
         fitting = { generation: this.generation, id };
@@ -56,6 +58,7 @@ export class SextantWorker {
       free: () => {
         if (live(fitting)) fitting.id.then((id) => this.call('freeLime', id)).catch(() => {});
         fitting = null;
+        freed = true;
       },
     };
   }

@@ -122,10 +122,7 @@ fn exact_numbers(value: &JsValue, path: &str) -> Result<(), JsValue> {
         for entry in Object::entries(value.unchecked_ref()).iter() {
             let entry = Array::from(&entry);
             let key = entry.get(0).as_string().unwrap_or_default();
-            // Data given as columns (`background: {columns}`) may hold NaN: a missing value.
-            if key != "columns" {
-                exact_numbers(&entry.get(1), &at(&key))?;
-            }
+            exact_numbers(&entry.get(1), &at(&key))?;
         }
     }
     Ok(())
@@ -143,14 +140,14 @@ fn plain_message(message: &str) -> String {
     match message.strip_prefix("invalid type: floating point `") {
         Some(rest) if message.contains("expected u") || message.contains("expected i") => {
             let value = rest.split('`').next().unwrap_or(rest).trim_end_matches(".0");
-            format!("{value} is not a whole number from 0 to 2^53 − 1")
+            format!("{value} is not a whole number (of at most 2^53 − 1)")
         }
         _ => message.to_owned(),
     }
 }
 
 /// CSV bytes from a data option: CSV text, a `Uint8Array`/`ArrayBuffer` of CSV, or
-/// `{columns: {name: number[] | Float64Array | string[]}}`.
+/// `{columns: {name: an array or typed array of numbers, strings, booleans, BigInts}}`.
 ///
 /// # Errors
 /// A JS `Error` of code `invalid_option` naming the option `name`.
@@ -241,9 +238,8 @@ fn columns_csv(columns: &JsValue, name: &str) -> sextant::Result<Vec<u8>> {
 }
 
 /// One CSV cell: numbers as JavaScript prints them (BigInts, of `BigInt64Array`s, in
-/// full), strings quoted when needed, booleans as a typed boolean column reads (`True`,
-/// `False`), missing values (NaN, `null`, `undefined`) empty; `None` for anything else (an
-/// object).
+/// full), strings quoted when needed, booleans as JavaScript writes them (`true`), missing
+/// values (NaN, `null`, `undefined`) empty; `None` for anything else (an object).
 fn cell(value: &JsValue) -> Option<String> {
     if let Some(number) = value.as_f64() {
         if number.is_nan() {
@@ -255,7 +251,7 @@ fn cell(value: &JsValue) -> Option<String> {
         return Some(js_number(number));
     }
     if let Some(flag) = value.as_bool() {
-        return Some(if flag { "True" } else { "False" }.to_owned());
+        return Some(flag.to_string());
     }
     if value.is_bigint() {
         return value.unchecked_ref::<js_sys::BigInt>().to_string(10).ok().map(String::from);

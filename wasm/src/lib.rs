@@ -76,7 +76,7 @@ pub fn count(options: JsValue) -> Result<JsValue, JsValue> {
         return Err(option_error("options", "expected an options object"));
     }
     let options: JsValue = Object::assign(&Object::new(), options.unchecked_ref()).into();
-    refuse_audit_only(&options)?;
+    refuse_audit_only(&options, "count()")?;
     for key in REPORT_ONLY {
         if given(&Reflect::get(&options, &(*key).into()).unwrap_or(JsValue::UNDEFINED)) {
             return Err(option_error(
@@ -124,13 +124,14 @@ pub(crate) fn given(value: &JsValue) -> bool {
     !(value.is_undefined() || value.is_null())
 }
 
-/// Refuses the keys of an audit document that `sextant fairness` has no flags for.
-pub(crate) fn refuse_audit_only(options: &JsValue) -> Result<(), JsValue> {
+/// Refuses the keys of an audit document that `sextant fairness` has no flags for, given to
+/// `function` (`fairness()`, `count()`, `monitor()`).
+pub(crate) fn refuse_audit_only(options: &JsValue, function: &str) -> Result<(), JsValue> {
     for key in AUDIT_ONLY {
         if given(&Reflect::get(options, &(*key).into()).unwrap_or(JsValue::UNDEFINED)) {
             return Err(option_error(
                 key,
-                "not an option of fairness(): models, explanations and report files are options of audit()",
+                &format!("not an option of {function}: models, explanations and report files are options of audit()"),
             ));
         }
     }
@@ -262,7 +263,7 @@ fn run_audit(options: &JsValue, with_model: bool) -> Result<JsValue, JsValue> {
     let _ = Reflect::delete_property(options.unchecked_ref::<Object>(), &"fromCounts".into());
     if !with_model {
         // `sextant fairness` has none of these flags: they are keys of an audit document.
-        refuse_audit_only(&options)?;
+        refuse_audit_only(&options, "fairness()")?;
     } else if given(&from_counts) {
         return Err(option_error("fromCounts", "an option of fairness(), not of audit()"));
     }

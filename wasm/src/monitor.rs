@@ -30,7 +30,7 @@ pub fn monitor(options: JsValue) -> Result<JsValue, JsValue> {
         return Err(option_error("options", "expected an options object"));
     }
     let options: JsValue = Object::assign(&Object::new(), options.unchecked_ref()).into();
-    refuse_audit_only(&options)?;
+    refuse_audit_only(&options, "monitor()")?;
     if given(&Reflect::get(&options, &"fromCounts".into()).unwrap_or(JsValue::UNDEFINED)) {
         return Err(option_error("fromCounts", "an option of fairness(), not of monitor()"));
     }

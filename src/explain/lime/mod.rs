@@ -24,8 +24,9 @@ use space::{learn_space, Discretizer, FeatureSpace};
 /// lime's default neighbourhood size.
 pub const DEFAULT_NUM_SAMPLES: usize = 5000;
 
-/// The most memory one neighbourhood may take (1 GiB, natively and in WebAssembly alike):
-/// beyond it `num_samples` is refused rather than failing to allocate.
+/// The most memory one neighbourhood may take, 1 GiB (each thread explaining rows has its
+/// own): beyond it `num_samples` is refused, the same natively and in WebAssembly, rather
+/// than failing to allocate.
 const MAX_NEIGHBOURHOOD_BYTES: u64 = 1 << 30;
 
 /// LIME parameters, as the user gives them; [`LimeParams::check`] validates them.
@@ -113,8 +114,9 @@ impl LimeParams {
             ));
         }
         // Each thread's neighbourhood: per sample, the m binary and m input values, the
-        // model's outputs, the weight and the explained output, 8 bytes each.
-        let per_sample = 8 * (2 * m as u64 + model.n_outputs() as u64 + 2);
+        // model's outputs, the weight, the explained output and the surrogate fit's three
+        // vectors of it, 8 bytes each.
+        let per_sample = 8 * (2 * m as u64 + model.n_outputs() as u64 + 5);
         if (self.num_samples as u64).saturating_mul(per_sample) > MAX_NEIGHBOURHOOD_BYTES {
             return Err(Error::invalid_option(
                 "num_samples",

@@ -63,12 +63,15 @@ test('options are checked and named as JavaScript writes them', () => {
   throwsCoded(() => audit({ ...explained, pred: undefined, explanations: { rows: [0], numSamples: 1 } }), 'invalid_option', /numSamples/);
   throwsCoded(() => audit({ ...explained, pred: undefined, modelOutput: 5 }), 'invalid_option', /^invalid modelOutput/);
   assert.equal(typeof audit({ ...explained, pred: undefined, format: 'text' }), 'string');
+  // A value of neither accepted type says what is accepted.
+  throwsCoded(() => fairness({ ...base, sensitive: 7 }), 'invalid_option', /^invalid sensitive: a column name or a list of column names/);
+  throwsCoded(() => explainShap({ model, data: rows, background, output: 1.5 }), 'invalid_option', /an output index \(a whole number from 0\) or a class label/);
   // JSON would turn NaN and infinities into null ("not given"): they are refused, named.
   throwsCoded(() => fairness({ ...base, pred: undefined, score: 'score', threshold: NaN }), 'invalid_option', /^invalid threshold: NaN is not a finite number/);
   throwsCoded(() => fairness({ ...base, bootstrap: Infinity }), 'invalid_option', /^invalid bootstrap: Infinity/);
   throwsCoded(() => fairness({ ...base, max: { demographic_parity_difference: NaN } }), 'invalid_option', /^invalid max\.demographic_parity_difference: NaN/);
   throwsCoded(() => explainLime({ model, data: rows, training: background, kernelWidth: -Infinity }), 'invalid_option', /^invalid kernelWidth/);
-  throwsCoded(() => fairness({ ...base, bootstrap: 10, seed: 2 ** 53 }), 'invalid_option', /^invalid seed: 9007199254740992 is not a whole number from 0 to 2\^53 − 1/);
+  throwsCoded(() => fairness({ ...base, bootstrap: 10, seed: 2 ** 53 }), 'invalid_option', /^invalid seed: 9007199254740992 is not a whole number \(of at most 2\^53 − 1\)/);
   throwsCoded(() => fairness({ ...base, bootstrap: 10, seed: 1.5 }), 'invalid_option', /^invalid seed: 1\.5 is not a whole number/);
   throwsCoded(() => fairness({ ...base, bootstrap: 10, seed: 2n ** 60n }), 'invalid_option', /^invalid seed: 1152921504606846976 is past 2\^53 − 1/);
   // A neighbourhood too large to allocate is refused before anything is allocated.

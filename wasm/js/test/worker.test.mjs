@@ -85,9 +85,11 @@ test('a LIME explainer fitted in the worker explains many rows, and fits again a
     const afterFitCancel = JSON.stringify(await lime.explain({ data: rows }));
     lime.free();
     fresh.free();
+    const freedCode = await lime.explain({ data: rows }).then(() => 'resolved', (error) => error.code);
     worker.terminate();
-    return { first, second, once, cancelCode, afterCancel, fitCancelCode, afterFitCancel };
+    return { first, second, once, cancelCode, afterCancel, fitCancelCode, afterFitCancel, freedCode };
   });
+  assert.equal(result.freedCode, 'not_initialised', 'explain after free');
   assert.equal(result.first, result.once, 'fitted equals one call');
   assert.equal(result.second, result.once);
   assert.equal(result.cancelCode, 'cancelled');
