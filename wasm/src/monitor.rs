@@ -17,6 +17,21 @@ use crate::{given, refuse_audit_only};
 const MONITOR_KEYS: [&str; 8] =
     ["time", "window", "drift", "categorical", "reference", "maxDrift", "maxChange", "gateWindows"];
 
+/// An unknown-key error of the options `fairness()` takes (which lists those) with the keys
+/// of `monitor()`'s own added.
+fn with_monitor_keys(error: JsValue) -> JsValue {
+    let message = Reflect::get(&error, &"message".into()).ok().and_then(|m| m.as_string());
+    if let Some(message) = message.filter(|m| m.contains("unknown field")) {
+        let keys = format!("{}, referenceData, format", MONITOR_KEYS.join(", "));
+        let _ = Reflect::set(
+            &error,
+            &"message".into(),
+            &format!("{message}; or one of monitor()'s own: {keys}").into(),
+        );
+    }
+    error
+}
+
 /// The monitor's formats: `format` → rendering.
 const FORMATS: [&str; 5] = ["text", "json", "markdown", "html", "openmetrics"];
 
@@ -36,7 +51,8 @@ pub fn monitor(options: JsValue) -> Result<JsValue, JsValue> {
     }
     let mut taken = vec!["data", "source", "onProgress", "signal", "format", "referenceData"];
     taken.extend(MONITOR_KEYS);
-    let (config, values): (AuditConfig, _) = split_options(&options, &taken, "options")?;
+    let (config, values): (AuditConfig, _) =
+        split_options(&options, &taken, "options").map_err(with_monitor_keys)?;
     let monitor_options = Object::new();
     for (key, value) in MONITOR_KEYS.iter().zip(&values[6..]) {
         if given(value) {

@@ -87,7 +87,8 @@ test('monitor refuses unknown keys and bad windows with coded errors', () => {
   const data = text('datasets/demo/loans_log.csv');
   const base = { data, time: 'decided_at', label: 'repaid', score: 'score', sensitive: ['sex'] };
   assert.throws(() => monitor({ ...base, window: '1w' }), { code: 'invalid_option', message: /window.*"1w" is not a window/ });
-  assert.throws(() => monitor({ ...base, window: '1d', windows: 3 }), { code: 'invalid_option', message: /windows/ });
+  assert.throws(() => monitor({ ...base, window: '1d', windows: 3 }), { code: 'invalid_option', message: /unknown field `windows`.*; or one of monitor\(\)'s own: time, window, drift/ });
+  assert.throws(() => monitor({ ...base, window: '1d', model: {} }), { code: 'invalid_option', message: /not an option of monitor\(\)/ });
   assert.throws(() => monitor({ ...base, window: '1d', maxDrift: { 'age:psi': 0.1 } }), { code: 'invalid_option', message: /maxDrift/ });
   assert.throws(() => monitor({ ...base, window: '1d', format: 'pdf' }), { code: 'invalid_option', message: /format/ });
 });
