@@ -109,6 +109,33 @@ fn errors_name_the_physical_line_whatever_the_line_ends() {
     assert_error(&fairness_args(&file, &[]), &["ragged.csv, line 18002:", "2 fields"]);
 }
 
+/// A boolean sensitive column written in lowercase (polars, DuckDB, Spark) names its groups
+/// as pandas reads them and as a typed column does: `True`, `False`; `--privileged` may
+/// spell them either way.
+#[test]
+fn boolean_groups_are_named_as_pandas_reads_them() {
+    let dir = scratch("boolean_groups");
+    let rows = |t: &str, f: &str| {
+        format!("label,pred,flag\n1,1,{t}\n0,1,{t}\n1,0,{f}\n0,0,{f}\n1,1,{f}\n")
+    };
+    let report = |name: &str, t: &str, f: &str, privileged: &str| {
+        let path = write(&dir, name, rows(t, f).as_bytes());
+        let args = ["fairness", &path, "--label", "label", "--pred", "pred", "--sensitive", "flag"];
+        let mut json =
+            sextant_json(&[&args[..], &["--privileged", privileged, "--format", "json"]].concat());
+        json["source"] = serde_json::Value::Null;
+        json
+    };
+    let pandas = report("pandas.csv", "True", "False", "flag=True");
+    let groups: Vec<&str> = pandas["attributes"][0]["groups"]
+        .as_array()
+        .map(|g| g.iter().filter_map(|g| g["group"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(groups, ["False", "True"]);
+    assert_eq!(report("polars.csv", "true", "false", "flag=true"), pandas);
+    assert_eq!(report("upper.csv", "TRUE", "FALSE", "flag=True"), pandas);
+}
+
 /// A named positive value matches its other spellings, as pandas compares values: with
 /// `--positive-label 1`, `1.0`/`0.0` and `True`/`False` labels audit as 0/1 labels do, and
 /// counted states whose other value is spelled differently (`0`, `0.0`) merge.

@@ -397,8 +397,14 @@ impl AuditConfig {
                     ),
                 ));
             };
-            let values: Vec<String> =
-                value.split(INTERSECTION_SEPARATOR).map(str::to_owned).collect();
+            // Named as the groups are (`true` is `True`: see `Cell::name`).
+            let values: Vec<String> = value
+                .split(INTERSECTION_SEPARATOR)
+                .map(|v| {
+                    crate::data::cell::boolean_name(v.as_bytes())
+                        .map_or_else(|| v.to_owned(), |name| String::from_utf8_lossy(name).into())
+                })
+                .collect();
             if values.len() != found.columns.len() {
                 return Err(Error::invalid_option(
                     "privileged",

@@ -28,6 +28,16 @@ pub(crate) enum Cell<'a> {
     Null,
 }
 
+/// `True` or `False` for the spellings of a boolean that pandas reads from a CSV (`true`,
+/// `True`, `TRUE`, and likewise `false`); `None` for any other text.
+pub(crate) fn boolean_name(text: &[u8]) -> Option<&'static [u8]> {
+    match text {
+        b"true" | b"True" | b"TRUE" => Some(b"True"),
+        b"false" | b"False" | b"FALSE" => Some(b"False"),
+        _ => None,
+    }
+}
+
 impl<'a> Cell<'a> {
     /// Whether the cell is a missing value: a null, a NaN, or text that is one of the
     /// missing-value markers of [`crate::data::missing`].
@@ -57,6 +67,17 @@ impl<'a> Cell<'a> {
             Cell::Float(x) => Cow::Owned(python_repr(&format!("{x:e}")).into_bytes()),
             Cell::Float32(x) => Cow::Owned(python_repr(&format!("{x:e}")).into_bytes()),
             Cell::Null => Cow::Borrowed(b""),
+        }
+    }
+
+    /// The cell as a group or category name: its [`Cell::text`], with a boolean spelled
+    /// as pandas reads a CSV's (`true` and `TRUE` are `True`, `false` and `FALSE` are
+    /// `False`), so that a CSV written by polars, DuckDB or Spark (lowercase) names its
+    /// groups as its typed boolean column does.
+    pub(crate) fn name(self) -> Cow<'a, [u8]> {
+        match self {
+            Cell::Text(bytes) => Cow::Borrowed(boolean_name(bytes).unwrap_or(bytes)),
+            _ => self.text(),
         }
     }
 

@@ -579,13 +579,14 @@ fn sensitive_values<B: Batch + ?Sized>(
         .collect()
 }
 
-/// A sensitive cell as a group value: a missing-value marker is the group `(missing)` (the
-/// row reaches here with one only under [`MissingPolicy::Group`]).
+/// A sensitive cell as a group value ([`Cell::name`]: `true` is `True`, as pandas reads
+/// it): a missing-value marker is the group `(missing)` (the row reaches here with one only
+/// under [`MissingPolicy::Group`]).
 fn group_value(cell: Cell<'_>) -> Cow<'_, [u8]> {
     if cell.is_missing() {
         Cow::Borrowed(MISSING_GROUP.as_bytes())
     } else {
-        cell.text()
+        cell.name()
     }
 }
 

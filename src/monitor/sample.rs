@@ -367,9 +367,8 @@ pub(crate) fn count_categories<B: Batch + ?Sized>(
         if cell.is_missing() {
             continue;
         }
-        let text = cell.text();
+        let text = cell.name();
         let Ok(value) = std::str::from_utf8(&text) else { return Some((row, Bad::NotUtf8)) };
-        let value = boolean_category(value);
         match sample.categories.get_mut(value) {
             Some(count) => *count += n,
             None => {
@@ -378,17 +377,6 @@ pub(crate) fn count_categories<B: Batch + ?Sized>(
         }
     }
     None
-}
-
-/// A boolean's category as a typed column spells it (`True`, `False`), in the spellings
-/// pandas reads as booleans (`true` and `TRUE` too: polars, DuckDB and Spark write
-/// lowercase); any other text as it is.
-fn boolean_category(value: &str) -> &str {
-    match value {
-        "true" | "TRUE" => "True",
-        "false" | "FALSE" => "False",
-        _ => value,
-    }
 }
 
 #[cfg(test)]

@@ -138,6 +138,9 @@ test('columns give the report CSV gives', () => {
   // int64 columns of Apache Arrow JS are BigInt64Arrays; booleans read as a typed column's.
   const typed = { ...columns, label: BigInt64Array.from([1n, 0n, 1n, 1n, 0n, 0n, 1n, 0n]), pred: columns.pred.map((p) => p === 1) };
   assert.deepEqual(fairness({ ...base, data: { columns: typed } }), fairness(base));
+  // A boolean sensitive column names its groups as the CLI names a typed one.
+  const flags = fairness({ ...base, data: { columns: { ...columns, sex: columns.sex.map((s) => s === 'F') } } });
+  assert.deepEqual(flags.attributes[0].groups.map((g) => g.group), ['False', 'True']);
   throwsCoded(() => fairness({ ...base, data: { columns: { ...columns, sex: [{}, ...columns.sex.slice(1)] } } }), 'invalid_option',
     /column `sex`, row 0: object is not a number/);
 });
