@@ -262,7 +262,7 @@ impl<'p> Reading<'p> {
             Bad::NotANumber => Error::invalid_value(
                 at,
                 format!(
-                    "\"{}\" is not a finite number, and the column's first value was one (name it with ‹categorical› to compare its values as categories)",
+                    "\"{}\" is not a finite number, in a column compared as numbers (the first of its values read, in the log or the reference file, is one; name it with ‹categorical› to compare its values as categories)",
                     String::from_utf8_lossy(&batch.cell(row, self.drift[index].0).text())
                 ),
             ),
