@@ -294,6 +294,16 @@ fn counted_states_merge_into_the_report_of_the_whole() {
         &[&["fairness", "--from-counts", &parts[0]][..], &counting].concat(),
         &["part0.csv", "sextant.counts/v1"],
     );
+    // A state whose cells repeat a combination (edited, or joined by hand).
+    let text = std::fs::read_to_string(&states[0]).unwrap_or_default();
+    let mut state: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let first = state["cells"][0].clone();
+    state["cells"].as_array_mut().map(|cells| cells.push(first));
+    let doubled = write(&dir, "doubled.json", state.to_string().as_bytes());
+    assert_error(
+        &[&["fairness", "--from-counts", &doubled][..], &counting].concat(),
+        &["doubled.json", "appears twice"],
+    );
 }
 
 /// In-memory inputs for the library's audit pipeline.

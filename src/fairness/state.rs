@@ -269,7 +269,15 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
             _ => {}
         }
         let mut part = new_counts(&state.columns);
+        // A state counts each combination once: a repeated one was edited in, or joined.
+        let mut seen = std::collections::HashSet::with_capacity(state.cells.len());
         for cell in &state.cells {
+            if !seen.insert(&cell.values) {
+                return Err(Error::config(
+                    name,
+                    format!("the cell {:?} appears twice: a state counts each combination of sensitive values once", cell.values),
+                ));
+            }
             let values: Vec<&str> = cell.values.iter().map(String::as_str).collect();
             match (&cell.weights, part.is_weighted()) {
                 (Some(weights), true) if weights.counts() == cell.confusion => {
