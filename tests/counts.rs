@@ -298,7 +298,9 @@ fn counted_states_merge_into_the_report_of_the_whole() {
     let text = std::fs::read_to_string(&states[0]).unwrap_or_default();
     let mut state: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     let first = state["cells"][0].clone();
-    state["cells"].as_array_mut().map(|cells| cells.push(first));
+    if let Some(cells) = state["cells"].as_array_mut() {
+        cells.push(first);
+    }
     let doubled = write(&dir, "doubled.json", state.to_string().as_bytes());
     assert_error(
         &[&["fairness", "--from-counts", &doubled][..], &counting].concat(),
