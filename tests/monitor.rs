@@ -498,3 +498,21 @@ fn text_and_markdown_show_every_window() {
         }
     }
 }
+
+/// An OTLP endpoint that is not `http://` is a usage error; run once, a push that fails (a
+/// closed port) exits with 2 after the report was written.
+#[test]
+fn a_failed_otlp_push_keeps_the_report() {
+    let dir = scratch("monitor_otlp");
+    let path = write(&dir, "log.csv", log().as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--otlp-endpoint", "https://127.0.0.1:4318/v1/metrics"]);
+    assert_error(&args, &["--otlp-endpoint", "is not an http:// URL"]);
+    let output = dir.join("report.json").display().to_string();
+    let mut args = base(&path);
+    args.extend(["--window", "1d", "--otlp-endpoint", "http://127.0.0.1:9/v1/metrics"]);
+    args.extend(["--output", &output]);
+    assert_error(&args, &["cannot push OTLP metrics to http://127.0.0.1:9/v1/metrics"]);
+    let written = std::fs::read_to_string(&output).unwrap_or_default();
+    assert!(written.contains("sextant.monitor/v1"), "{written}");
+}

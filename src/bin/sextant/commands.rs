@@ -39,12 +39,19 @@ pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
         Command::Monitor(args) => crate::monitor::monitor_command(&args),
     };
     result.map_err(|e| match e {
-        CliError::Core(e) if flags => {
+        CliError::Core(e) if !flags => CliError::Core(e.spell_option(str::to_owned)),
+        other => with_flags(other),
+    })
+}
+
+/// A core error naming options as flags (`--num-samples`).
+pub(crate) fn with_flags(error: CliError) -> CliError {
+    match error {
+        CliError::Core(e) => {
             CliError::Core(e.spell_option(|w| format!("--{}", w.replace('_', "-"))))
         }
-        CliError::Core(e) => CliError::Core(e.spell_option(str::to_owned)),
         other => other,
-    })
+    }
 }
 
 /// An audit's inputs as files: the data at `data`, the names in the config relative to

@@ -13,6 +13,7 @@ use sextant::report::{monitor_html, monitor_json, monitor_markdown, monitor_text
 use sextant::{Error, Input, MonitorOptions, MonitorPlan, MonitorReport, TableFormat, WindowSpec};
 
 use crate::cli::{unique_limits, MonitorArgs, MonitorFormat};
+use crate::commands::with_flags;
 use crate::files::{
     input_name, is_stdin, one_stdin, open_file, read_file, write_file, write_stdout,
 };
@@ -46,30 +47,40 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
     let exposition: Exposition = Arc::new(Mutex::new(String::new()));
     let mut data = Data::new(&args.data, args.follow);
     let report = run(args, &plan, data.input()?)?;
-    let publish = |report: &MonitorReport| -> Result<(), CliError> {
-        if let Ok(mut served) = exposition.lock() {
-            *served = openmetrics(report);
+    let push = |report: &MonitorReport| -> Result<(), CliError> {
+        match &otlp {
+            Some(otlp) => otlp.push(report),
+            None => Ok(()),
         }
-        if let Some(otlp) = &otlp {
-            otlp.push(report)?;
-        }
-        Ok(())
     };
-    publish(&report)?;
-    if let Some(address) = &args.serve {
-        serve(address, exposition.clone())?;
-        eprintln!("sextant: serving the latest window's gauges at http://{address}/metrics");
-    }
     if !args.follow && args.serve.is_none() {
+        // The report is written before the push, whose failure it survives.
         write_output(args, &report, false)?;
+        push(&report)?;
         return Ok(if report.passed || args.exit_zero {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
         });
     }
-    if args.output.is_some() {
-        write_output(args, &report, true)?;
+    let publish = |report: &MonitorReport| -> Result<(), CliError> {
+        if let Ok(mut served) = exposition.lock() {
+            *served = openmetrics(report);
+        }
+        if args.output.is_some() {
+            write_output(args, report, true)?;
+        }
+        push(report)
+    };
+    // Serving and following outlive a collector that is down: its failure is reported, and
+    // the gauges are served and pushed again at the next update.
+    let published = publish(&report);
+    if let Some(address) = &args.serve {
+        serve(address, exposition.clone())?;
+        eprintln!("sextant: serving the latest window's gauges at http://{address}/metrics");
+    }
+    if let Err(error) = published {
+        eprintln!("sextant: error: {}", with_flags(error));
     }
     loop {
         std::thread::sleep(FOLLOW_INTERVAL);
@@ -80,18 +91,30 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
         // reported, and the last good gauges stay served.
         let mut update = || -> Result<(), CliError> {
             if data.grew()? {
-                let report = run(args, &plan, data.input()?)?;
-                publish(&report)?;
-                if args.output.is_some() {
-                    write_output(args, &report, true)?;
-                }
+                publish(&run(args, &plan, data.input()?)?)?;
             }
             Ok(())
         };
         if let Err(error) = update() {
-            eprintln!("sextant: error: {error} (the previous windows stay served)");
+            eprintln!(
+                "sextant: error: {} (the served gauges are the last good ones)",
+                with_flags(error)
+            );
         }
     }
+}
+
+/// `--follow` reads a CSV as it grows: not the input whose first bytes are `start`, when
+/// they are a Parquet or Arrow file's.
+fn refuse_columnar(start: &[u8]) -> Result<(), CliError> {
+    if TableFormat::detect(start) != TableFormat::Csv {
+        return Err(Error::invalid_option(
+            "follow",
+            "reads rows appended to a CSV file; a Parquet or Arrow file is monitored whole",
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// `--follow` reads a CSV as it grows, and updates something that outlives the command.
@@ -115,13 +138,7 @@ fn check_follow(args: &MonitorArgs, plan: &MonitorPlan) -> Result<(), CliError> 
             path: args.data.display().to_string(),
             source,
         })?;
-        if TableFormat::detect(&magic) != TableFormat::Csv {
-            return Err(Error::invalid_option(
-                "follow",
-                "reads rows appended to a CSV file; a Parquet or Arrow file is monitored whole",
-            )
-            .into());
-        }
+        refuse_columnar(&magic)?;
     }
     if matches!(plan.window, WindowSpec::Rows(_)) {
         return Err(Error::invalid_option(
@@ -240,6 +257,10 @@ impl Data {
                     } else {
                         complete_lines(&bytes)
                     };
+                    // Followed, standard input is a CSV, as a followed file is.
+                    if bytes.len() >= 8 || ended.load(Ordering::Relaxed) {
+                        refuse_columnar(&bytes)?;
+                    }
                     let lines = bytes[..end].iter().filter(|&&b| b == b'\n').count();
                     if lines >= 2 || ended.load(Ordering::Relaxed) {
                         *seen = end;

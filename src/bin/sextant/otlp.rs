@@ -25,8 +25,17 @@ impl OtlpPush {
     /// checked by building an exporter once.
     ///
     /// # Errors
-    /// An endpoint the exporter refuses.
+    /// An endpoint that is not an `http://` URL (TLS is not built in), or that the exporter
+    /// refuses.
     pub fn new(endpoint: &str) -> Result<Self, CliError> {
+        let host = endpoint.strip_prefix("http://").unwrap_or_default();
+        if host.is_empty() || host.starts_with('/') {
+            return Err(sextant::Error::invalid_option(
+                "otlp_endpoint",
+                format!("\"{endpoint}\" is not an http:// URL with a host, such as http://127.0.0.1:4318/v1/metrics (OTLP/HTTP without TLS)"),
+            )
+            .into());
+        }
         exporter(endpoint)?;
         Ok(OtlpPush { endpoint: endpoint.to_owned() })
     }
@@ -54,8 +63,14 @@ impl OtlpPush {
                 instrument.record(gauge.value, &attributes);
             }
         }
-        // Shutting the provider down exports what was recorded.
-        provider.shutdown().map_err(|e| failed(&self.endpoint, &e.to_string()))
+        // Shutting the provider down exports what was recorded. The SDK's error does not
+        // say why an export failed.
+        provider.shutdown().map_err(|e| {
+            failed(
+                &self.endpoint,
+                &format!("the collector did not take them (not answering, an error status, or too slow): {e}"),
+            )
+        })
     }
 }
 
