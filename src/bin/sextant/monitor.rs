@@ -63,23 +63,23 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
             ExitCode::from(1)
         });
     }
-    let publish = |report: &MonitorReport| -> Result<(), CliError> {
+    let show = |report: &MonitorReport| -> Result<(), CliError> {
         if let Ok(mut served) = exposition.lock() {
             *served = openmetrics(report);
         }
         if args.output.is_some() {
             write_output(args, report, true)?;
         }
-        push(report)
+        Ok(())
     };
-    // Serving and following outlive a collector that is down: its failure is reported, and
-    // the gauges are served and pushed again at the next update.
-    let published = publish(&report);
+    show(&report)?;
     if let Some(address) = &args.serve {
         serve(address, exposition.clone())?;
         eprintln!("sextant: serving the latest window's gauges at http://{address}/metrics");
     }
-    if let Err(error) = published {
+    // Serving and following outlive a collector that is down: its failure is reported, and
+    // the gauges are pushed again with the next update.
+    if let Err(error) = push(&report) {
         eprintln!("sextant: error: {}", with_flags(error));
     }
     loop {
@@ -91,7 +91,9 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
         // reported, and the last good gauges stay served.
         let mut update = || -> Result<(), CliError> {
             if data.grew()? {
-                publish(&run(args, &plan, data.input()?)?)?;
+                let report = run(args, &plan, data.input()?)?;
+                show(&report)?;
+                push(&report)?;
             }
             Ok(())
         };
