@@ -392,6 +392,15 @@ fn malformed_audit_configs_name_the_key() {
         let config = write(&dir, &format!("audit{i}.toml"), toml.as_bytes());
         assert_error(&["audit", &config], needles);
     }
+    // A missing key has no line: the file is named, not its first key.
+    let config = write(
+        &dir,
+        "no_label.toml",
+        b"data = \"data.csv\"\nscore = \"score\"\nsensitive = [\"sex\"]\n",
+    );
+    let out = sextant(&["audit", &config]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no_label.toml: missing field `label`"), "{stderr}");
 }
 
 /// Runs `sextant args` with standard output going to `/dev/full` (every write fails).

@@ -2,7 +2,8 @@
 
 * a Debian `prometheus` server scrapes `sextant monitor --serve` and its HTTP query API gives
   back the gauges of the report's latest window;
-* `--follow` updates the served gauges when rows of a new month are appended to the file;
+* `--follow` updates the served gauges when rows of a new month are appended to the file, and
+  keeps serving when the OTLP collector is down from the start (a POST is refused with 405);
 * `--otlp-endpoint` pushes OTLP/HTTP protobuf to a local receiver that decodes it with the
   official OpenTelemetry protobuf definitions (PyPI `opentelemetry-proto`).
 
@@ -21,6 +22,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -162,6 +164,20 @@ class Follow(unittest.TestCase):
         finally:
             serving.stop()
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+    def test_a_collector_down_at_the_start_leaves_the_gauges_served(self):
+        down = f"http://127.0.0.1:{free_port()}/v1/metrics"
+        serving = Serving(LOG, "--follow", "--otlp-endpoint", down)
+        try:
+            self.assertIn("sextant_window_rows", get(serving.url))
+            # Only read: a POST is refused.
+            request = urllib.request.Request(serving.url, data=b"", method="POST")
+            with self.assertRaises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=5)
+            self.assertEqual(refused.exception.code, 405)
+        finally:
+            serving.stop()
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):

@@ -190,7 +190,9 @@ fn audit_command(args: &AuditArgs) -> Result<ExitCode, CliError> {
 fn parse_config(text: &str, source: &str) -> Result<AuditConfig, Error> {
     toml::from_str(text).map_err(|e| {
         let mut message = e.message().lines().next().unwrap_or("invalid TOML").to_owned();
-        let Some(span) = e.span() else {
+        // A missing key has no line; the span of a duplicated one is its table's.
+        let whole = message.starts_with("missing field") || message.starts_with("duplicate field");
+        let Some(span) = e.span().filter(|_| !whole) else {
             return Error::config(source, message);
         };
         let start = span.start.min(text.len());

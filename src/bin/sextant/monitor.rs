@@ -74,8 +74,8 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
     };
     show(&report)?;
     if let Some(address) = &args.serve {
-        serve(address, exposition.clone())?;
-        eprintln!("sextant: serving the latest window's gauges at http://{address}/metrics");
+        let bound = serve(address, exposition.clone())?;
+        eprintln!("sextant: serving the latest window's gauges at http://{bound}/metrics");
     }
     // Serving and following outlive a collector that is down: its failure is reported, and
     // the gauges are pushed again with the next update.

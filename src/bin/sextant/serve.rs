@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::sync::{Arc, Mutex};
 
-use tiny_http::{Header, Response, Server};
+use tiny_http::{Header, Method, Response, Server};
 
 use crate::CliError;
 
@@ -16,22 +16,30 @@ pub type Exposition = Arc<Mutex<String>>;
 const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-/// Starts serving `exposition` at `address` on a thread of its own.
+/// Starts serving `exposition` at `address` on a thread of its own; the address bound (the
+/// port the system chose for port 0).
 ///
 /// # Errors
 /// An address that cannot be bound.
-pub fn serve(address: &str, exposition: Exposition) -> Result<(), CliError> {
+pub fn serve(address: &str, exposition: Exposition) -> Result<String, CliError> {
     let server = Server::http(address).map_err(|e| CliError::Io {
         action: "listen on",
         path: address.to_owned(),
         source: std::io::Error::other(e.to_string()),
     })?;
+    let bound = server.server_addr().to_ip().map_or_else(|| address.to_owned(), |a| a.to_string());
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
             let openmetrics = request.headers().iter().any(|h| {
                 h.field.equiv("Accept") && h.value.as_str().contains("application/openmetrics-text")
             });
+            let readable = matches!(request.method(), Method::Get | Method::Head);
             let response = match request.url().split('?').next() {
+                Some(_) if !readable => typed(
+                    Response::from_string("method not allowed: read the gauges with GET\n")
+                        .with_status_code(405),
+                    TEXT,
+                ),
                 Some("/metrics") => {
                     let body = exposition.lock().map(|e| e.clone()).unwrap_or_default();
                     let kind = if openmetrics { OPENMETRICS } else { PROMETHEUS_TEXT };
@@ -51,7 +59,7 @@ pub fn serve(address: &str, exposition: Exposition) -> Result<(), CliError> {
             let _ = request.respond(response);
         }
     });
-    Ok(())
+    Ok(bound)
 }
 
 const TEXT: &str = "text/plain; charset=utf-8";
