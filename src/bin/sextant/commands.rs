@@ -40,18 +40,8 @@ pub fn run_command(command: Command) -> Result<ExitCode, CliError> {
     };
     result.map_err(|e| match e {
         CliError::Core(e) if !flags => CliError::Core(e.spell_option(str::to_owned)),
-        other => with_flags(other),
+        other => other.with_flags(),
     })
-}
-
-/// A core error naming options as flags (`--num-samples`).
-pub(crate) fn with_flags(error: CliError) -> CliError {
-    match error {
-        CliError::Core(e) => {
-            CliError::Core(e.spell_option(|w| format!("--{}", w.replace('_', "-"))))
-        }
-        other => other,
-    }
 }
 
 /// An audit's inputs as files: the data at `data`, the names in the config relative to

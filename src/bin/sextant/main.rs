@@ -35,6 +35,18 @@ pub enum CliError {
     },
 }
 
+impl CliError {
+    /// The error with a core error's options named as flags (`--num-samples`).
+    fn with_flags(self) -> Self {
+        match self {
+            CliError::Core(e) => {
+                CliError::Core(e.spell_option(|w| format!("--{}", w.replace('_', "-"))))
+            }
+            other => other,
+        }
+    }
+}
+
 /// A usage error on one line, as every other error (`invalid --format: "pdf" is not one of
 /// text, json, …`); help and version requests print as clap prints them.
 fn parse_args() -> Result<cli::Cli, String> {

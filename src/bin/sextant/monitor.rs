@@ -13,7 +13,6 @@ use sextant::report::{monitor_html, monitor_json, monitor_markdown, monitor_text
 use sextant::{Error, Input, MonitorOptions, MonitorPlan, MonitorReport, TableFormat, WindowSpec};
 
 use crate::cli::{unique_limits, MonitorArgs, MonitorFormat};
-use crate::commands::with_flags;
 use crate::files::{
     input_name, is_stdin, one_stdin, open_file, read_file, write_file, write_stdout,
 };
@@ -80,7 +79,7 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
     // Serving and following outlive a collector that is down: its failure is reported, and
     // the gauges are pushed again with the next update.
     if let Err(error) = push(&report) {
-        eprintln!("sextant: error: {}", with_flags(error));
+        eprintln!("sextant: error: {}", error.with_flags());
     }
     loop {
         std::thread::sleep(FOLLOW_INTERVAL);
@@ -100,7 +99,7 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
         if let Err(error) = update() {
             eprintln!(
                 "sextant: error: {} (the served gauges are the last good ones)",
-                with_flags(error)
+                error.with_flags()
             );
         }
     }
