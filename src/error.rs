@@ -291,6 +291,33 @@ impl Error {
 }
 
 impl Error {
+    /// Where the error is, for the kinds that name a place in an input.
+    pub fn location(&self) -> Option<&Location> {
+        match &*self.0 {
+            ErrorKind::Csv { at, .. }
+            | ErrorKind::Columnar { at, .. }
+            | ErrorKind::NotUtf8 { at }
+            | ErrorKind::InvalidValue { at, .. } => Some(at),
+            _ => None,
+        }
+    }
+
+    /// The error placed at `line` of its input, when it names a place without a line.
+    #[must_use]
+    #[cfg(not(target_arch = "wasm32"))] // followed inputs, native only
+    pub(crate) fn or_at_line(mut self, line: u64) -> Self {
+        if let ErrorKind::Csv { at, .. }
+        | ErrorKind::Columnar { at, .. }
+        | ErrorKind::NotUtf8 { at }
+        | ErrorKind::InvalidValue { at, .. } = &mut *self.0
+        {
+            at.line = at.line.or(Some(line));
+        }
+        self
+    }
+}
+
+impl Error {
     /// The error with the options it names spelled as an adapter spells options: `spell`
     /// gets each option word and returns it as the user writes it (`--num-samples` on the
     /// command line, `numSamples` in JavaScript, `num_samples` in an audit config). The

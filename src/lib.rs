@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | 6 | `audit` | the audit document and the one pipeline the adapters run ([`run_audit`]) |
 //! | 5 | [`report`] | renderings of results (text, JSON, markdown, JUnit, HTML, SVG, OpenMetrics) |
-//! | 4 | `monitor` | fairness and drift per time window ([`monitor()`]) |
+//! | 4 | `monitor` | fairness and drift per time window ([`monitor()`]), and of a CSV as it grows ([`follow()`], native) |
 //! | 3 | `fairness`, `explain` | fairness plans, counts, metrics and report; SHAP and LIME with their results |
 //! | 2 | `model` | models from bytes, and scoring rows with them |
 //! | 1 | `data` | inputs (CSV, Parquet, Arrow IPC), headers, typed cells, feature rows and the input schema a model needs |
@@ -97,6 +97,8 @@ pub use model::{
     checked_output, default_output, load_model, output_label, MaybeSendSync, Model, OutputChoice,
 };
 pub use monitor::collect::ColumnKind as DriftKind;
+#[cfg(not(target_arch = "wasm32"))]
+pub use monitor::follow::{follow, FollowEvent, Growth};
 pub use monitor::plan::{
     ChangeGate, DriftGate, GateWindows, MonitorOptions, MonitorPlan, ReferenceSpec,
     DRIFT_STATISTICS,

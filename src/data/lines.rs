@@ -23,6 +23,15 @@ impl RecordLines for &[u8] {
     }
 }
 
+/// The line ends in `bytes` (`\n`, `\r\n`, or a lone `\r`), as a [`LineIndex`] counts them;
+/// `bytes` must not end inside a `\r\n`.
+#[cfg(not(target_arch = "wasm32"))] // followed inputs, native only
+pub(crate) fn line_ends(bytes: &[u8]) -> u64 {
+    let ends = memchr::memchr2_iter(b'\r', b'\n', bytes)
+        .filter(|&at| bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n'));
+    ends.count() as u64
+}
+
 /// A reader that notes the `\r` and `\n` bytes read through it, to tell the physical line
 /// of a record from its byte offset. A line ends at `\n`, `\r\n` or a lone `\r` (the
 /// csv crate's record terminators).
@@ -41,7 +50,13 @@ pub(crate) struct LineIndex<R> {
 impl<R> LineIndex<R> {
     /// Indexes the bytes read from `inner`, whose first byte is at offset 0.
     pub(crate) fn new(inner: R) -> Self {
-        LineIndex { inner, read: 0, breaks: VecDeque::new(), lines_before: 0 }
+        Self::after_lines(inner, 0)
+    }
+
+    /// Indexes the bytes read from `inner`, whose first byte is on the line after `lines`
+    /// lines (a part of a longer input, named by its lines there).
+    pub(crate) fn after_lines(inner: R, lines: u64) -> Self {
+        LineIndex { inner, read: 0, breaks: VecDeque::new(), lines_before: lines }
     }
 
     /// The reader indexed.

@@ -85,6 +85,20 @@ impl Boundaries {
     }
 }
 
+/// The end of each whole record of `bytes`, CSV from the start of a record: one past the
+/// `\n` that ends it (a last record without one is not listed).
+#[cfg(not(target_arch = "wasm32"))] // followed inputs, native only
+pub(crate) fn record_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut boundaries = Boundaries::new();
+    let mut from = 0;
+    memchr::memchr_iter(b'\n', bytes).filter_map(move |newline| {
+        let end = newline + 1;
+        let ended = boundaries.scan(&bytes[from..end]) > 0;
+        from = end;
+        ended.then_some(end)
+    })
+}
+
 /// A reader that follows the quotes of the CSV bytes read through it, to tell at the end
 /// whether a quoted field was left open.
 pub(crate) struct QuoteWatch<R> {
@@ -119,6 +133,13 @@ impl<R: Read> Read for QuoteWatch<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_end_at_newlines_outside_quotes() {
+        let text = b"a,\"x\ny\",b\r\nc,\"q\"\"\n\",d\ne,f\"g\nh,i";
+        assert_eq!(record_ends(text).collect::<Vec<_>>(), [11, 22, 28]);
+        assert_eq!(record_ends(b"a,\"open\nstill open").count(), 0);
+    }
 
     #[test]
     fn boundaries_skip_newlines_in_quoted_fields() {

@@ -61,6 +61,20 @@ impl<'a> Table<'a> {
     /// input that cannot be decoded, or one when Sextant was built without the `columnar`
     /// feature (as in the npm package).
     pub(crate) fn open(input: impl Into<Input<'a>>, source: &str) -> Result<Table<'a>> {
+        Self::open_after_lines(input, source, 0)
+    }
+
+    /// As [`Table::open`], for a CSV that is a part of a longer input (its own header
+    /// first): every line it names is `lines` further than in the part, where it is in
+    /// the longer input.
+    ///
+    /// # Errors
+    /// As [`Table::open`].
+    pub(crate) fn open_after_lines(
+        input: impl Into<Input<'a>>,
+        source: &str,
+        lines: u64,
+    ) -> Result<Table<'a>> {
         let io = |e: std::io::Error| ErrorKind::Io {
             source_name: source.to_owned(),
             message: e.to_string(),
@@ -90,7 +104,8 @@ impl<'a> Table<'a> {
         let stream = Cursor::new(prefix).chain(reader);
         let (header, rows) = match format {
             TableFormat::Csv => {
-                let mut csv = csv_reader(LineIndex::new(QuoteWatch::new(stream, bom)));
+                let mut csv =
+                    csv_reader(LineIndex::after_lines(QuoteWatch::new(stream, bom), lines));
                 let header = Header::read(&mut csv, source)?;
                 (header, Rows::Csv { csv: Box::new(csv), batch: RecordBatch::default() })
             }

@@ -94,6 +94,7 @@ impl Columns {
 
 /// The state of counting rows for a plan: what [`count_part`] accumulates batch by batch,
 /// and what the chunks of a file counted apart merge into.
+#[derive(Clone)]
 pub(crate) struct Counter<'p> {
     plan: &'p FairnessPlan,
     header: &'p Header,
@@ -368,12 +369,20 @@ impl<'p> Counter<'p> {
     /// attribute, a million combinations, ten thousand for a threshold sweep), as the sequential
     /// count checks row by row.
     pub(crate) fn fits_limits(&self) -> bool {
+        self.check_limits(Location::default()).is_ok()
+    }
+
+    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
+    /// As [`Counter::fits_limits`], with the limit passed named at `at`.
+    ///
+    /// # Errors
+    /// An [`crate::error::ErrorKind::InvalidValue`] naming the limit passed.
+    pub(crate) fn check_limits(&self, at: Location) -> Result<()> {
         check_group_limits(
             self.table.cells.iter().map(|(values, _)| values.as_slice()),
             self.plan,
-            Location::default(),
+            at,
         )
-        .is_ok()
     }
 
     /// The counted data.
@@ -500,7 +509,7 @@ fn score_row_by_row(
 }
 
 /// The observed combinations of sensitive values, keyed by their raw bytes.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct JointTable {
     index: HashMap<Vec<u8>, usize, BuildHasherDefault<WordHasher>>,
     cells: Vec<(Vec<String>, JointCell)>,
@@ -508,7 +517,7 @@ struct JointTable {
 
 /// What is counted for one combination of sensitive values: its confusion counts; with
 /// sample weights, its histogram of weights; for a threshold sweep, its histogram of scores.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct JointCell {
     counts: Confusion,
     weights: CellWeights,
@@ -591,6 +600,7 @@ fn group_value(cell: Cell<'_>) -> Cow<'_, [u8]> {
 }
 
 /// Rows with missing values under the plan's [`MissingPolicy`], counted per column.
+#[derive(Clone)]
 struct MissingTally {
     policy: MissingPolicy,
     dropped_rows: u64,
@@ -718,6 +728,7 @@ pub(crate) fn check_group_limits<'v>(
 /// The groups seen of each attribute (intersections included), to stop at `max_groups` (an
 /// id column given as sensitive by mistake) before the counts grow with the file; and the
 /// number of combinations of all sensitive columns, which the counts hold one cell each.
+#[derive(Clone)]
 struct DistinctValues {
     /// Per attribute: the positions of its columns among the sensitive columns, and its
     /// groups so far.

@@ -29,6 +29,7 @@ const MAX_KEYS: usize = 1 << 16;
 
 /// The keys of rows counted so far and how they were counted. Short keys (the usual labels
 /// and group names, see [`RowKey`]) are compared as four words; longer ones as byte strings.
+#[derive(Clone)]
 pub(crate) struct RowMemo {
     columns: Vec<usize>,
     short: HashMap<RowKey, Seen, BuildHasherDefault<WordHasher>>,

@@ -33,6 +33,7 @@ pub enum ColumnKind {
 }
 
 /// What one window (or the reference) gathered.
+#[derive(Clone)]
 pub(crate) struct Gathered<'p> {
     counter: Counter<'p>,
     /// Rows that fell in the window.
@@ -273,7 +274,7 @@ impl<'p> Reading<'p> {
 
 /// The windows gathered from one input (or a chunk of it), by window index, and the
 /// reference gathered from the rows in the reference range.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Windows<'p> {
     pub(crate) windows: BTreeMap<i64, Gathered<'p>>,
     pub(crate) reference: Option<Gathered<'p>>,
@@ -292,7 +293,7 @@ pub(crate) struct Windows<'p> {
 /// The window of each day met, in a direct-mapped table of [`DayWindows::SLOTS`] days: the
 /// days of a log of a few years each keep their slot, and finding a month from a day (a tenth
 /// of the time the monitor spent putting rows in windows) happens once per day and slot.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct DayWindows {
     /// Per slot: the day (days since the epoch) and its window.
     slots: Vec<(i64, Option<i64>)>,
@@ -323,6 +324,7 @@ impl DayWindows {
 /// The rows of one batch sorted by window: a slot per window met, found by index without
 /// a search of the ordered map of windows per row (two per row were a tenth of a monitor's
 /// CPU time).
+#[derive(Clone)]
 struct BatchWindows {
     /// Per window met: its index, the batch's rows in it, their earliest and latest times.
     slots: Vec<(i64, Vec<usize>, Timestamp, Timestamp)>,
@@ -481,6 +483,47 @@ impl<'p> Windows<'p> {
             (Some(_), None) => {}
         }
         exact && self.windows.values().all(|w| w.counter.fits_limits())
+    }
+}
+
+impl<'p> Windows<'p> {
+    /// Adds the windows of rows read after these (records appended to a followed input),
+    /// when their counts merge exactly and stay within the plan's group limits; otherwise
+    /// leaves these windows as they were.
+    ///
+    /// # Errors
+    /// The group limit the merged counts would pass, or more than 2^53 rows in a window,
+    /// at `at`.
+    #[cfg(not(target_arch = "wasm32"))] // followed, native only
+    pub(crate) fn absorb(&mut self, other: Windows<'p>, at: &Location) -> Result<()> {
+        let merged = |kept: Option<&Gathered<'p>>, part: Gathered<'p>| -> Result<Gathered<'p>> {
+            let window = match kept {
+                Some(kept) => {
+                    let mut window = kept.clone();
+                    if !window.merge(part) {
+                        return Err(Error::invalid_value(
+                            at.clone(),
+                            "a window would count more than 2^53 rows, more than a monitor counts exactly",
+                        ));
+                    }
+                    window
+                }
+                None => part,
+            };
+            window.counter.check_limits(at.clone())?;
+            Ok(window)
+        };
+        let windows = other
+            .windows
+            .into_iter()
+            .map(|(index, part)| Ok((index, merged(self.windows.get(&index), part)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let reference =
+            other.reference.map(|part| merged(self.reference.as_ref(), part)).transpose()?;
+        self.windows.extend(windows);
+        self.reference = reference.or(self.reference.take());
+        self.without_time += other.without_time;
+        Ok(())
     }
 }
 

@@ -81,6 +81,17 @@ pub struct MonitorPlan {
     pub gate_windows: GateWindows,
 }
 
+impl MonitorPlan {
+    /// The reference range `[start, end)` of [`ReferenceSpec::Range`], if that is the
+    /// reference.
+    pub(crate) fn reference_range(&self) -> Option<(Timestamp, Timestamp)> {
+        match self.reference {
+            ReferenceSpec::Range(start, end) => Some((start, end)),
+            ReferenceSpec::First | ReferenceSpec::File => None,
+        }
+    }
+}
+
 /// What a user asks of a monitoring run beyond the fairness audit, as options (the CLI's
 /// flags; the npm package's keys, in camelCase).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -255,7 +255,8 @@ pub struct MonitorArgs {
     #[arg(long, value_name = "ADDR")]
     pub serve: Option<String>,
     /// Keep reading rows appended to DATA (a CSV file, or standard input) and update the
-    /// windows, the served metrics, --output and the OTLP push every second new rows arrive.
+    /// windows, the served metrics, --output and the OTLP push every second new rows arrive;
+    /// a row that cannot be read is reported and left out.
     #[arg(long)]
     pub follow: bool,
     /// Push the same gauges as OpenTelemetry metrics over OTLP/HTTP (protobuf) to URL, e.g.

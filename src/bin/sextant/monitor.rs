@@ -2,20 +2,19 @@
 //! into its format, and the gates into the exit code; with `--serve`, `--follow` and
 //! `--otlp-endpoint`, the long-running exporter that keeps the gauges current.
 
-use std::io::Read;
+use std::cell::RefCell;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sextant::report::{monitor_html, monitor_json, monitor_markdown, monitor_text, openmetrics};
-use sextant::{Error, Input, MonitorOptions, MonitorPlan, MonitorReport, TableFormat, WindowSpec};
+use sextant::{Error, FollowEvent, Growth, Input, MonitorOptions, MonitorPlan, MonitorReport};
 
 use crate::cli::{unique_limits, MonitorArgs, MonitorFormat};
-use crate::files::{
-    input_name, is_stdin, one_stdin, open_file, read_file, write_file, write_stdout,
-};
+use crate::files::{input_name, is_stdin, one_stdin, open_file, write_file, write_stdout};
 use crate::otlp::OtlpPush;
 use crate::progress::TerminalProgress;
 use crate::serve::{serve, Exposition};
@@ -39,87 +38,52 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
         gate_windows: args.gate_windows.into(),
     };
     let plan = options.check(fairness, args.reference_file.is_some())?;
-    if args.follow {
-        check_follow(args, &plan)?;
-    }
     let otlp = args.otlp_endpoint.as_deref().map(OtlpPush::new).transpose()?;
-    let exposition: Exposition = Arc::new(Mutex::new(String::new()));
-    let mut data = Data::new(&args.data, args.follow);
-    let report = run(args, &plan, data.input()?)?;
-    let push = |report: &MonitorReport| -> Result<(), CliError> {
-        match &otlp {
-            Some(otlp) => otlp.push(report),
-            None => Ok(()),
-        }
+    if args.follow {
+        return follow(args, &plan, otlp.as_ref());
+    }
+    let report = run(args, &plan, open_file(&args.data)?)?;
+    let push = |report: &MonitorReport| match &otlp {
+        Some(otlp) => otlp.push(report),
+        None => Ok(()),
     };
-    if !args.follow && args.serve.is_none() {
+    let Some(address) = &args.serve else {
         // The report is written before the push, whose failure it survives.
         write_output(args, &report, false)?;
         push(&report)?;
-        return Ok(if report.passed || args.exit_zero {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
-    }
-    let show = |report: &MonitorReport| -> Result<(), CliError> {
-        if let Ok(mut served) = exposition.lock() {
-            *served = openmetrics(report);
-        }
-        if args.output.is_some() {
-            write_output(args, report, true)?;
-        }
-        Ok(())
+        return Ok(exit_code(args, &report));
     };
-    show(&report)?;
-    if let Some(address) = &args.serve {
-        let bound = serve(address, exposition.clone())?;
-        eprintln!("sextant: serving the latest window's gauges at http://{bound}/metrics");
+    // Served until stopped.
+    if args.output.is_some() {
+        write_output(args, &report, true)?;
     }
-    // Serving and following outlive a collector that is down: its failure is reported, and
-    // the gauges are pushed again with the next update.
+    let bound = serve(address, Arc::new(Mutex::new(openmetrics(&report))))?;
+    eprintln!("sextant: serving the latest window's gauges at http://{bound}/metrics");
+    // Serving outlives a collector that is down.
     if let Err(error) = push(&report) {
         eprintln!("sextant: error: {}", error.with_flags());
     }
     loop {
-        std::thread::sleep(FOLLOW_INTERVAL);
-        if !args.follow {
-            continue;
-        }
-        // Whatever fails now (a bad row appended, a log rotated away, a collector down) is
-        // reported, and the last good gauges stay served.
-        let mut update = || -> Result<(), CliError> {
-            if data.grew()? {
-                let report = run(args, &plan, data.input()?)?;
-                show(&report)?;
-                push(&report)?;
-            }
-            Ok(())
-        };
-        if let Err(error) = update() {
-            eprintln!(
-                "sextant: error: {} (the served gauges are the last good ones)",
-                error.with_flags()
-            );
-        }
+        std::thread::park();
     }
 }
 
-/// `--follow` reads a CSV as it grows: not the input whose first bytes are `start`, when
-/// they are a Parquet or Arrow file's.
-fn refuse_columnar(start: &[u8]) -> Result<(), CliError> {
-    if TableFormat::detect(start) != TableFormat::Csv {
-        return Err(Error::invalid_option(
-            "follow",
-            "reads rows appended to a CSV file; a Parquet or Arrow file is monitored whole",
-        )
-        .into());
+/// The exit code of a report's gates (0 when `--exit-zero`).
+fn exit_code(args: &MonitorArgs, report: &MonitorReport) -> ExitCode {
+    if report.passed || args.exit_zero {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
-    Ok(())
 }
 
-/// `--follow` reads a CSV as it grows, and updates something that outlives the command.
-fn check_follow(args: &MonitorArgs, plan: &MonitorPlan) -> Result<(), CliError> {
+/// `--follow`: the gauges served, written and pushed again after every read of appended
+/// rows, until stopped (or until standard input ends, when nothing is served).
+fn follow(
+    args: &MonitorArgs,
+    plan: &MonitorPlan,
+    otlp: Option<&OtlpPush>,
+) -> Result<ExitCode, CliError> {
     if args.serve.is_none() && args.output.is_none() && args.otlp_endpoint.is_none() {
         return Err(Error::invalid_option(
             "follow",
@@ -127,28 +91,72 @@ fn check_follow(args: &MonitorArgs, plan: &MonitorPlan) -> Result<(), CliError> 
         )
         .into());
     }
-    if !is_stdin(&args.data) {
-        let mut magic = Vec::new();
-        let file = std::fs::File::open(&args.data).map_err(|source| CliError::Io {
-            action: "read",
-            path: args.data.display().to_string(),
-            source,
-        })?;
-        file.take(8).read_to_end(&mut magic).map_err(|source| CliError::Io {
-            action: "read",
-            path: args.data.display().to_string(),
-            source,
-        })?;
-        refuse_columnar(&magic)?;
+    let exposition: Exposition = Arc::new(Mutex::new(String::new()));
+    if let Some(address) = &args.serve {
+        let bound = serve(address, exposition.clone())?;
+        eprintln!("sextant: serving the latest window's gauges at http://{bound}/metrics");
     }
-    if matches!(plan.window, WindowSpec::Rows(_)) {
-        return Err(Error::invalid_option(
-            "follow",
-            "rows:N windows depend on every row's time order; use calendar windows (1d, 7d, 1mo, Nh, Nd)",
-        )
-        .into());
+    let reference_name = args.reference_file.as_deref().map(input_name);
+    let reference = args.reference_file.as_deref().map(open_file).transpose()?;
+    let mut growth = Growing::new(&args.data);
+    // What stops following: the first report that cannot be written.
+    let stop: RefCell<Option<CliError>> = RefCell::new(None);
+    let mut last: Option<Box<MonitorReport>> = None;
+    let mut tell = |event: FollowEvent| match event {
+        FollowEvent::Report(report) => {
+            if let Ok(mut served) = exposition.lock() {
+                *served = openmetrics(&report);
+            }
+            if args.output.is_some() {
+                if let Err(error) = write_output(args, &report, true) {
+                    if last.is_none() {
+                        *stop.borrow_mut() = Some(error);
+                        return;
+                    }
+                    eprintln!("sextant: error: {}", error.with_flags());
+                }
+            }
+            // A collector that is down is told, and pushed to again with the next update.
+            if let Some(Err(error)) = otlp.map(|otlp| otlp.push(&report)) {
+                eprintln!("sextant: error: {}", error.with_flags());
+            }
+            last = Some(report);
+        }
+        FollowEvent::LeftOut(error) => {
+            eprintln!(
+                "sextant: error: {} (the row is left out)",
+                CliError::from(error).with_flags()
+            );
+        }
+        FollowEvent::NoReport(error) => eprintln!(
+            "sextant: error: {} (the gauges are the last good ones)",
+            CliError::from(error).with_flags()
+        ),
+    };
+    let mut grow = || match stop.borrow().is_some() {
+        true => Err(sextant::ErrorKind::Cancelled.into()),
+        false => growth.grow(),
+    };
+    let followed = sextant::follow(
+        plan,
+        &input_name(&args.data),
+        reference.zip(reference_name.as_deref()),
+        &mut grow,
+        &mut tell,
+        &mut TerminalProgress::default(),
+    );
+    if let Some(error) = stop.take() {
+        return Err(error);
     }
-    Ok(())
+    followed?;
+    // Standard input ended.
+    if args.serve.is_some() {
+        eprintln!("sextant: the input ended; serving its last gauges");
+        loop {
+            std::thread::park();
+        }
+    }
+    Ok(last.map_or(ExitCode::SUCCESS, |report| exit_code(args, &report)))
 }
 
 fn run(args: &MonitorArgs, plan: &MonitorPlan, data: Input<'_>) -> Result<MonitorReport, CliError> {
@@ -184,97 +192,113 @@ fn write_output(args: &MonitorArgs, report: &MonitorReport, atomic: bool) -> Res
     }
 }
 
-/// The data: a file (read at offsets, or re-read whole as it grows), or standard input
-/// (kept in memory as it arrives when followed).
-enum Data {
-    File { path: PathBuf, follow: bool, seen: u64 },
-    Stdin { follow: bool, received: Arc<Mutex<Vec<u8>>>, ended: Arc<AtomicBool>, seen: usize },
+/// A followed input as it grows: a file polled for appended bytes (and for being replaced),
+/// or standard input read on a thread of its own; asked at most once per
+/// [`FOLLOW_INTERVAL`] after the first time.
+enum Growing {
+    File {
+        path: PathBuf,
+        /// Bytes read so far.
+        offset: u64,
+        /// The file read (device and inode), to tell it was rotated.
+        identity: Option<(u64, u64)>,
+        /// Whether the wait for an absent file was told.
+        told_absent: bool,
+        asked: Option<Instant>,
+    },
+    Stdin {
+        received: Receiver<Vec<u8>>,
+        asked: Option<Instant>,
+    },
 }
 
-impl Data {
-    fn new(path: &Path, follow: bool) -> Self {
+impl Growing {
+    fn new(path: &Path) -> Self {
         if !is_stdin(path) {
-            return Data::File { path: path.to_owned(), follow, seen: 0 };
+            return Growing::File {
+                path: path.to_owned(),
+                offset: 0,
+                identity: None,
+                told_absent: false,
+                asked: None,
+            };
         }
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let ended = Arc::new(AtomicBool::new(false));
-        if follow {
-            let (sink, end) = (received.clone(), ended.clone());
-            std::thread::spawn(move || {
-                let mut buffer = vec![0; 1 << 16];
-                let mut stdin = std::io::stdin().lock();
-                while let Ok(n) = stdin.read(&mut buffer) {
-                    if n == 0 {
-                        break;
-                    }
-                    if let Ok(mut received) = sink.lock() {
-                        received.extend_from_slice(&buffer[..n]);
-                    }
+        let (sink, received) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buffer = vec![0; 1 << 16];
+            let mut stdin = std::io::stdin().lock();
+            while let Ok(n) = stdin.read(&mut buffer) {
+                if n == 0 || sink.send(buffer[..n].to_vec()).is_err() {
+                    break;
                 }
-                end.store(true, Ordering::Relaxed);
-            });
+            }
+        });
+        Growing::Stdin { received, asked: None }
+    }
+
+    /// What the input did since last asked: waits for it to grow (or end, or be replaced).
+    fn grow(&mut self) -> sextant::Result<Growth> {
+        let asked = match self {
+            Growing::File { asked, .. } | Growing::Stdin { asked, .. } => asked,
+        };
+        if let Some(elapsed) = asked.map(|at| at.elapsed()) {
+            std::thread::sleep(FOLLOW_INTERVAL.saturating_sub(elapsed));
         }
-        Data::Stdin { follow, received, ended, seen: 0 }
-    }
-
-    /// Whether whole new lines arrived since the last [`Data::input`].
-    fn grew(&mut self) -> Result<bool, CliError> {
-        Ok(match self {
-            Data::File { path, seen, .. } => {
-                let len = std::fs::metadata(&*path)
-                    .map_err(|source| CliError::Io {
-                        action: "read",
-                        path: path.display().to_string(),
-                        source,
-                    })?
-                    .len();
-                len != *seen
-            }
-            Data::Stdin { received, seen, .. } => {
-                received.lock().map(|r| complete_lines(&r) != *seen).unwrap_or(false)
-            }
-        })
-    }
-
-    /// The data to monitor now: the whole file, or its complete lines when followed (a line
-    /// being written is left for the next update).
-    fn input(&mut self) -> Result<Input<'static>, CliError> {
+        *asked = Some(Instant::now());
         match self {
-            Data::File { path, follow: false, .. } => open_file(path),
-            Data::File { path, seen, .. } => {
-                let mut bytes = read_file(path)?;
-                *seen = bytes.len() as u64;
-                bytes.truncate(complete_lines(&bytes));
-                Ok(Input::RandomAccess(Arc::new(bytes)))
+            Growing::Stdin { received, .. } => {
+                let Ok(mut bytes) = received.recv() else { return Ok(Growth::Ended) };
+                bytes.extend(received.try_iter().flatten());
+                Ok(Growth::Appended(bytes))
             }
-            Data::Stdin { follow: false, .. } => Ok(Input::from(std::io::stdin())),
-            Data::Stdin { received, ended, seen, .. } => {
-                // Wait for the header and a first row before the first report (or the end
-                // of the input, which the core then reports).
-                loop {
-                    let bytes = received.lock().map(|r| r.clone()).unwrap_or_default();
-                    let end = if ended.load(Ordering::Relaxed) {
-                        bytes.len()
-                    } else {
-                        complete_lines(&bytes)
-                    };
-                    // Followed, standard input is a CSV, as a followed file is.
-                    if bytes.len() >= 8 || ended.load(Ordering::Relaxed) {
-                        refuse_columnar(&bytes)?;
+            Growing::File { path, offset, identity, told_absent, .. } => loop {
+                let io = |e: std::io::Error| sextant::ErrorKind::Io {
+                    source_name: path.display().to_string(),
+                    message: e.to_string(),
+                };
+                let meta = match std::fs::metadata(&*path) {
+                    Ok(meta) => meta,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        if !*told_absent {
+                            eprintln!("sextant: waiting for {} to appear", path.display());
+                            *told_absent = true;
+                        }
+                        std::thread::sleep(FOLLOW_INTERVAL);
+                        continue;
                     }
-                    let lines = bytes[..end].iter().filter(|&&b| b == b'\n').count();
-                    if lines >= 2 || ended.load(Ordering::Relaxed) {
-                        *seen = end;
-                        return Ok(Input::RandomAccess(Arc::new(bytes[..end].to_vec())));
-                    }
-                    std::thread::sleep(FOLLOW_INTERVAL);
+                    Err(e) => return Err(io(e).into()),
+                };
+                let id = file_identity(&meta);
+                if identity.is_some_and(|known| Some(known) != id) || meta.len() < *offset {
+                    (*identity, *offset) = (id, 0);
+                    return Ok(Growth::Replaced);
                 }
-            }
+                *identity = id;
+                if meta.len() > *offset {
+                    let mut file = std::fs::File::open(&*path).map_err(io)?;
+                    file.seek(SeekFrom::Start(*offset)).map_err(io)?;
+                    let mut bytes = Vec::new();
+                    file.read_to_end(&mut bytes).map_err(io)?;
+                    *offset += bytes.len() as u64;
+                    if !bytes.is_empty() {
+                        return Ok(Growth::Appended(bytes));
+                    }
+                }
+                std::thread::sleep(FOLLOW_INTERVAL);
+            },
         }
     }
 }
 
-/// The length of `bytes` up to and including its last newline.
-fn complete_lines(bytes: &[u8]) -> usize {
-    bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+/// A file's device and inode, which a rotated log's new file does not share.
+#[cfg(unix)]
+fn file_identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+/// Elsewhere a rotation is told by the file shrinking only.
+#[cfg(not(unix))]
+fn file_identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }

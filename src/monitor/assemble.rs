@@ -1,0 +1,691 @@
+//! From gathered windows to the report: every window's counts audited (empty windows
+//! between listed), the reference chosen (a reference file, a time range, or the first
+//! window with rows), each drift column compared with it, and the gates judged, as
+//! `sextant.monitor/v1`.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::fairness::audit::audit;
+use crate::fairness::counter::CountedData;
+use crate::fairness::counts::MAX_TOTAL_ROWS;
+use crate::fairness::labels::BinaryCodec;
+use crate::fairness::plan::Bound;
+use crate::fairness::plan::FairnessPlan;
+use crate::fairness::report::{AttributeReport, FairnessReport};
+use crate::monitor::collect::{ColumnKind, Gathered, Windows};
+use crate::monitor::drift::{compare_categories, NumericReference};
+use crate::monitor::plan::{GateWindows, MonitorPlan, ReferenceSpec};
+use crate::monitor::report::{
+    ColumnDrift, GateKind, MonitorGate, MonitorReport, ReferenceColumn, ReferenceReport,
+    WindowReport, MONITOR_SCHEMA,
+};
+use crate::monitor::sample::Sample;
+use crate::monitor::time::Timestamp;
+use crate::monitor::window::WindowSpec;
+use crate::progress::{NoProgress, Progress};
+
+/// What a monitor gathered: the windows of its input (and its reference range's rows), the
+/// drift columns' kinds, and a reference file's rows with the file's name.
+pub(crate) struct Collected<'p> {
+    pub(crate) windows: Windows<'p>,
+    pub(crate) kinds: Vec<Option<ColumnKind>>,
+    pub(crate) file: Option<(Gathered<'p>, &'p str)>,
+}
+
+/// A window, audited, with its samples.
+struct Audited {
+    start: Timestamp,
+    end: Timestamp,
+    rows: u64,
+    report: Option<FairnessReport>,
+    samples: Vec<Sample>,
+}
+
+/// The report of what was gathered from the input `source`, with progress per window.
+///
+/// # Errors
+/// An input without rows (or whose rows all lack a time), a drift gate on a statistic a
+/// categorical column lacks, a reference range without rows, a third label value across
+/// the parts, more than 100,000 windows, a window beyond the years Sextant writes, and
+/// the errors of auditing a window's counts.
+pub(crate) fn assemble(
+    plan: &MonitorPlan,
+    source: &str,
+    collected: Collected<'_>,
+    progress: &mut dyn Progress,
+) -> Result<MonitorReport> {
+    let Collected { windows: gathered, kinds, file } = collected;
+    let without_time = gathered.without_time;
+    if gathered.windows.is_empty() && without_time > 0 {
+        return Err(Error::invalid_value(
+            Location::source(source).in_column(&plan.time),
+            format!(
+                "no row has a time: the {without_time} rows were left out by the missing-value policy"
+            ),
+        ));
+    }
+    if gathered.windows.is_empty() {
+        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
+    }
+    check_drift_gates(plan, &kinds)?;
+    let reference_name = file.as_ref().map(|(_, name)| (*name).to_owned());
+    let mut file_part = file.map(|(part, _)| part);
+    let mut range_part = match (gathered.reference, plan.reference_range()) {
+        (None, Some(_)) => {
+            return Err(Error::invalid_option(
+                "reference",
+                format!("no row of {source} has a time in the reference range"),
+            ))
+        }
+        (part, _) => part,
+    };
+    // The windows are parts of one input: they read labels alike.
+    let mut gathered_windows = gathered.windows;
+    let mut parts: Vec<(&mut Gathered<'_>, &str)> =
+        gathered_windows.values_mut().map(|part| (part, source)).collect();
+    parts.extend(range_part.as_mut().map(|part| (part, source)));
+    if let (Some(part), Some(name)) = (file_part.as_mut(), reference_name.as_deref()) {
+        parts.push((part, name));
+    }
+    share_labels(&mut parts, plan)?;
+    let range_reference = range_part.map(|g| finish_reference(plan, g, source)).transpose()?;
+    let file_reference = match (file_part, &reference_name) {
+        (Some(part), Some(name)) => Some(finish_reference(plan, part, name)?),
+        _ => None,
+    };
+    let windows = audit_windows(plan, source, gathered_windows, progress)?;
+    let first = windows.iter().position(|w| w.rows > 0).unwrap_or(0);
+    let (kind, mut reference) = match (file_reference, range_reference) {
+        (Some(file), _) => ("file", file),
+        (None, Some(range)) => ("range", range),
+        (None, None) => (
+            "first",
+            Reference {
+                start: Some(windows[first].start),
+                end: Some(windows[first].end),
+                rows: windows[first].rows,
+                report: windows[first].report.clone(),
+                samples: windows[first].samples.clone(),
+            },
+        ),
+    };
+    let reference_range = match plan.reference {
+        ReferenceSpec::Range(start, end) => (Some(start), Some(end)),
+        _ => (reference.start, reference.end),
+    };
+    let columns = reference_columns(plan, &kinds, std::mem::take(&mut reference.samples));
+    let drifts = map_all(windows.iter().collect(), |window: &Audited| {
+        let names = plan.drift.iter().map(|(name, _)| name.clone());
+        let drifts = columns.iter().enumerate().map(|(i, c)| column_drift(plan, c, window, i));
+        names.zip(drifts).collect::<BTreeMap<_, _>>()
+    });
+    let mut report_windows = Vec::with_capacity(windows.len());
+    for (window, drift) in windows.iter().zip(drifts) {
+        report_windows.push(WindowReport {
+            start: rfc3339(window.start, source)?,
+            end: rfc3339(window.end, source)?,
+            rows: window.rows,
+            attributes: window.report.as_ref().map(|r| r.attributes.clone()).unwrap_or_default(),
+            drift,
+            missing: window.report.as_ref().and_then(|r| r.missing.clone()),
+        });
+    }
+    let gates = judge_gates(plan, &windows, &report_windows, reference.report.as_ref());
+    let described = windows.iter().filter_map(|w| w.report.as_ref());
+    let mut label = None;
+    let mut outcome = None;
+    for report in described {
+        let label = label.get_or_insert_with(|| report.label.clone());
+        label.negative = label.negative.take().or_else(|| report.label.negative.clone());
+        outcome.get_or_insert_with(|| report.outcome.clone());
+    }
+    let (Some(label), Some(outcome)) = (label, outcome) else {
+        return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
+    };
+    // Each window's counts are exact (below 2^53 rows); so must their sum be.
+    let rows = windows
+        .iter()
+        .try_fold(0_u64, |sum, w| sum.checked_add(w.rows).filter(|&t| t <= MAX_TOTAL_ROWS))
+        .ok_or_else(|| {
+            Error::invalid_value(
+                Location::source(source),
+                "the windows count more than 2^53 rows in all, more than a monitor counts exactly",
+            )
+        })?;
+    Ok(MonitorReport {
+        schema: MONITOR_SCHEMA.to_owned(),
+        source: source.to_owned(),
+        time_column: plan.time.clone(),
+        window: plan.window.to_string(),
+        label,
+        outcome,
+        rows,
+        rows_without_time: without_time,
+        reference: ReferenceReport {
+            kind: kind.to_owned(),
+            source: reference_name,
+            start: reference_range.0.map(|t| rfc3339(t, source)).transpose()?,
+            end: reference_range.1.map(|t| rfc3339(t, source)).transpose()?,
+            rows: reference.rows,
+            drift: plan
+                .drift
+                .iter()
+                .zip(&columns)
+                .map(|((name, _), column)| (name.clone(), column.describe()))
+                .collect(),
+        },
+        windows: report_windows,
+        gate_windows: plan.gate_windows,
+        passed: gates.iter().all(|g| g.passed),
+        gates,
+    })
+}
+
+fn rfc3339(at: Timestamp, source: &str) -> Result<String> {
+    at.rfc3339().ok_or_else(|| {
+        Error::invalid_value(Location::source(source), "a time is beyond the years Sextant writes")
+    })
+}
+
+/// Refuses a gate on a statistic that a drift column, categorical after all, does not have.
+///
+/// # Errors
+/// An [`ErrorKind::InvalidOption`] naming `max_drift`.
+pub(crate) fn check_drift_gates(plan: &MonitorPlan, kinds: &[Option<ColumnKind>]) -> Result<()> {
+    for gate in &plan.max_drift {
+        let position = plan.drift.iter().position(|(c, _)| *c == gate.column);
+        let kind = position.and_then(|i| kinds.get(i).copied().flatten());
+        if kind == Some(ColumnKind::Categorical)
+            && matches!(gate.statistic.as_str(), "ks" | "wasserstein")
+        {
+            return Err(Error::invalid_option(
+                "max_drift",
+                format!(
+                    "\"{}\" holds categories (its first value is not a number): gate its psi or js",
+                    gate.column
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The reference's counts audited, and its samples.
+struct Reference {
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
+    rows: u64,
+    report: Option<FairnessReport>,
+    samples: Vec<Sample>,
+}
+
+fn finish_reference(plan: &MonitorPlan, gathered: Gathered<'_>, source: &str) -> Result<Reference> {
+    let (counted, rows, samples) = gathered.finish()?;
+    // Its metrics are only compared with the windows': no intervals.
+    let fairness = FairnessPlan { bootstrap: None, ..plan.fairness.clone() };
+    let report = audit_window(&fairness, &counted, source)?;
+    Ok(Reference { start: None, end: None, rows, report: Some(report), samples })
+}
+
+/// Makes every part of the inputs (each with the name of its input) read labels alike (see
+/// [`Gathered::adopt_labels`]).
+///
+/// # Errors
+/// As [`shared_labels`].
+fn share_labels(parts: &mut [(&mut Gathered<'_>, &str)], plan: &MonitorPlan) -> Result<()> {
+    let shared = shared_labels(plan, parts.iter().map(|(part, source)| (&**part, *source)))?;
+    for (part, source) in parts.iter_mut() {
+        if !part.adopt_labels(&shared) {
+            return Err(third_value(plan, &shared, part.labels(), source));
+        }
+    }
+    Ok(())
+}
+
+/// How every part of the inputs (each with the name of its input) reads labels together:
+/// the positive value, and the negative one met.
+///
+/// # Errors
+/// The parts met three label values in all, named with the input of the part that brought
+/// the third.
+pub(crate) fn shared_labels<'g>(
+    plan: &MonitorPlan,
+    parts: impl Iterator<Item = (&'g Gathered<'g>, &'g str)>,
+) -> Result<BinaryCodec> {
+    let mut shared = BinaryCodec::new(plan.fairness.positive_label.as_deref());
+    for (part, source) in parts {
+        if !shared.merge(part.labels()) {
+            return Err(third_value(plan, &shared, part.labels(), source));
+        }
+    }
+    Ok(shared)
+}
+
+/// The error of a part of `source` whose labels (`other`) bring a third value to `shared`.
+fn third_value(
+    plan: &MonitorPlan,
+    shared: &BinaryCodec,
+    other: &BinaryCodec,
+    source: &str,
+) -> Error {
+    let values = [shared.negative_name(), other.negative_name()].map(Option::unwrap_or_default);
+    Error::invalid_value(
+        Location::source(source).in_column(&plan.fairness.label),
+        format!(
+            "the label has more than two values: \"{}\", \"{}\" and \"{}\"",
+            shared.positive_name(),
+            values[0],
+            values[1]
+        ),
+    )
+}
+
+/// Every window from the first to the last, audited; empty ones in between with no rows.
+fn audit_windows(
+    plan: &MonitorPlan,
+    source: &str,
+    gathered: BTreeMap<i64, Gathered<'_>>,
+    progress: &mut dyn Progress,
+) -> Result<Vec<Audited>> {
+    let (Some(&first), Some(&last)) = (gathered.keys().next(), gathered.keys().next_back()) else {
+        return Ok(Vec::new());
+    };
+    let rows_windows = matches!(plan.window, WindowSpec::Rows(_));
+    // Row windows are bounded by their rows' times: the next window's first time, or a
+    // second past the last window's latest.
+    let row_bounds: Vec<(Timestamp, Timestamp)> = if rows_windows {
+        let starts: Vec<Timestamp> = gathered.values().map(|g| g.first).collect();
+        gathered
+            .values()
+            .enumerate()
+            .map(|(i, g)| {
+                let end = starts
+                    .get(i + 1)
+                    .copied()
+                    .unwrap_or(Timestamp { seconds: g.last.seconds.saturating_add(1), ..g.last });
+                (g.first, end)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    check_window_span(plan, source, &[&gathered])?;
+    let count = usize::try_from(last.saturating_sub(first).saturating_add(1)).unwrap_or(usize::MAX);
+    let mut gathered = gathered;
+    let mut pending = Vec::with_capacity(count.min(1 << 20));
+    for (position, index) in (first..=last).enumerate() {
+        let (start, end) = if rows_windows {
+            row_bounds.get(position).copied().ok_or_else(|| {
+                Error::invalid_value(
+                    Location::source(source),
+                    "the input changed between its two readings (rows:N reads it twice)",
+                )
+            })?
+        } else {
+            let bound = |i: i64| {
+                plan.window.start(i).ok_or_else(|| {
+                    Error::invalid_option(
+                        "window",
+                        "a window starts beyond the years Sextant writes",
+                    )
+                })
+            };
+            (bound(index)?, bound(index + 1)?)
+        };
+        pending.push((start, end, gathered.remove(&index)));
+    }
+    // Windows are sorted and audited a few at a time on all cores, with progress and a
+    // chance to cancel between.
+    progress.start("windows", count as u64);
+    let mut windows = Vec::with_capacity(pending.len());
+    let mut pending = pending.into_iter();
+    loop {
+        let step: Vec<_> = pending.by_ref().take(WINDOWS_PER_STEP).collect();
+        if step.is_empty() {
+            break;
+        }
+        let done = step.len() as u64;
+        for window in
+            map_all(step, |(start, end, gathered)| audit_one(plan, source, start, end, gathered))
+        {
+            windows.push(window?);
+        }
+        progress.advance(done);
+        if progress.cancelled() {
+            return Err(ErrorKind::Cancelled.into());
+        }
+    }
+    progress.finish();
+    Ok(windows)
+}
+
+/// Refuses windows (of one input, gathered in parts) that run from first to last over more
+/// than [`MAX_WINDOWS`].
+///
+/// # Errors
+/// An [`ErrorKind::InvalidValue`] in the time column, with the earliest and latest times.
+pub(crate) fn check_window_span(
+    plan: &MonitorPlan,
+    source: &str,
+    parts: &[&BTreeMap<i64, Gathered<'_>>],
+) -> Result<()> {
+    let first = parts.iter().filter_map(|p| p.keys().next()).min();
+    let last = parts.iter().filter_map(|p| p.keys().next_back()).max();
+    let (Some(&first), Some(&last)) = (first, last) else { return Ok(()) };
+    let count = usize::try_from(last.saturating_sub(first).saturating_add(1)).unwrap_or(usize::MAX);
+    if count <= MAX_WINDOWS {
+        return Ok(());
+    }
+    let windows = || parts.iter().flat_map(|p| p.values());
+    let earliest = windows().map(|g| g.first).min().unwrap_or_default();
+    let latest = windows().map(|g| g.last).max().unwrap_or_default();
+    let show = |t: Timestamp| t.rfc3339().unwrap_or_else(|| format!("{} s", t.seconds));
+    Err(Error::invalid_value(
+        Location::source(source).in_column(&plan.time),
+        format!(
+            "the times run from {} to {}: {count} windows of {}, more than {MAX_WINDOWS} (are some times in milliseconds, or placeholder dates?)",
+            show(earliest),
+            show(latest),
+            plan.window
+        ),
+    ))
+}
+
+/// The most windows a run lists (a daily window over 270 years): beyond, a time is surely
+/// misread, and the empty windows between would only take memory.
+const MAX_WINDOWS: usize = 100_000;
+
+/// Windows audited between two progress reports.
+const WINDOWS_PER_STEP: usize = 16;
+
+/// One window: its counts audited and its samples sorted, or an empty window.
+fn audit_one(
+    plan: &MonitorPlan,
+    source: &str,
+    start: Timestamp,
+    end: Timestamp,
+    gathered: Option<Gathered<'_>>,
+) -> Result<Audited> {
+    Ok(match gathered {
+        Some(g) => {
+            let (counted, rows, samples) = g.finish()?;
+            let report = audit_window(&plan.fairness, &counted, source)?;
+            Audited { start, end, rows, report: Some(report), samples }
+        }
+        None => Audited {
+            start,
+            end,
+            rows: 0,
+            report: None,
+            samples: vec![Sample::default(); plan.drift.len()],
+        },
+    })
+}
+
+/// `f` applied to every item, on all cores natively; the results in the items' order.
+#[cfg(not(target_arch = "wasm32"))]
+fn map_all<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
+    use rayon::prelude::*;
+    items.into_par_iter().map(f).collect()
+}
+
+/// `f` applied to every item, in order (WebAssembly has one thread).
+#[cfg(target_arch = "wasm32")]
+fn map_all<T, U>(items: Vec<T>, f: impl Fn(T) -> U) -> Vec<U> {
+    items.into_iter().map(f).collect()
+}
+
+/// The fairness report of one window's counts. A privileged group without rows in the window
+/// gives no AIF360 comparison there, and a warning on its attribute, instead of an error.
+///
+/// # Errors
+/// As [`audit`].
+fn audit_window(
+    plan: &FairnessPlan,
+    counted: &CountedData,
+    source: &str,
+) -> Result<FairnessReport> {
+    let mut fairness = plan.clone();
+    let mut absent = Vec::new();
+    fairness.privileged.retain(|privileged| {
+        let present = plan
+            .attributes
+            .iter()
+            .find(|a| a.name == privileged.attribute)
+            .and_then(|a| counted.counts.column_indices(&a.columns).ok())
+            .is_some_and(|indices| {
+                counted.counts.marginal(&indices).contains_key(&privileged.values)
+            });
+        if !present {
+            absent.push(privileged.clone());
+        }
+        present
+    });
+    let mut report = audit(&fairness, counted, source, &mut NoProgress)?;
+    for privileged in absent {
+        if let Some(attribute) =
+            report.attributes.iter_mut().find(|a| a.attribute == privileged.attribute)
+        {
+            attribute.warnings.push(format!(
+                "the privileged group {}=\"{}\" has no rows in this window: no AIF360 comparison",
+                privileged.attribute,
+                privileged.values.join("&")
+            ));
+        }
+    }
+    Ok(report)
+}
+
+/// A drift column's reference, ready to compare windows with.
+enum ColumnReference {
+    Numeric(Option<NumericReference>),
+    Categorical(BTreeMap<String, u64>),
+}
+
+impl ColumnReference {
+    fn describe(&self) -> ReferenceColumn {
+        match self {
+            ColumnReference::Numeric(Some(r)) => ReferenceColumn::Numeric {
+                rows: r.rows(),
+                edges: r.edges.to_vec(),
+                bin_counts: r.bin_counts.to_vec(),
+            },
+            ColumnReference::Numeric(None) => {
+                ReferenceColumn::Numeric { rows: 0, edges: Vec::new(), bin_counts: Vec::new() }
+            }
+            ColumnReference::Categorical(counts) => ReferenceColumn::Categorical {
+                rows: counts.values().sum(),
+                categories: counts.keys().cloned().collect(),
+                counts: counts.values().copied().collect(),
+            },
+        }
+    }
+}
+
+fn reference_columns(
+    plan: &MonitorPlan,
+    kinds: &[Option<ColumnKind>],
+    mut samples: Vec<Sample>,
+) -> Vec<ColumnReference> {
+    samples.resize_with(plan.drift.len(), Sample::default);
+    samples
+        .into_iter()
+        .zip(kinds)
+        .map(|(sample, kind)| match kind {
+            Some(ColumnKind::Categorical) => ColumnReference::Categorical(sample.categories),
+            Some(ColumnKind::Numeric) | None => {
+                ColumnReference::Numeric(NumericReference::new(sample.sorted))
+            }
+        })
+        .collect()
+}
+
+/// The drift of the `i`-th drift column in `window` against its `reference`.
+fn column_drift(
+    plan: &MonitorPlan,
+    reference: &ColumnReference,
+    window: &Audited,
+    i: usize,
+) -> ColumnDrift {
+    let name = &plan.drift[i].0;
+    let sample = &window.samples[i];
+    let reason = if window.rows == 0 {
+        Some("the window has no rows".to_owned())
+    } else if sample.len() == 0 {
+        Some(format!("the window has no values of {name}"))
+    } else {
+        None
+    };
+    match reference {
+        ColumnReference::Numeric(Some(r)) if reason.is_none() => {
+            let s = r.compare(&sample.sorted);
+            let overflows = !s.wasserstein.is_finite();
+            let reasons: Vec<&str> = [
+                (s.ks_pvalue.is_none(), "the samples are too small for a KS p-value"),
+                (
+                    overflows,
+                    "the Wasserstein distance overflows a double (values more than 1.8e308 apart)",
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(applies, reason)| applies.then_some(reason))
+            .collect();
+            ColumnDrift::Numeric {
+                rows: sample.len(),
+                psi: Some(s.psi),
+                js: Some(s.js),
+                ks: Some(s.ks),
+                ks_pvalue: s.ks_pvalue,
+                wasserstein: (!overflows).then_some(s.wasserstein),
+                bin_counts: s.bin_counts.to_vec(),
+                reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
+            }
+        }
+        ColumnReference::Numeric(r) => ColumnDrift::Numeric {
+            rows: sample.len(),
+            psi: None,
+            js: None,
+            ks: None,
+            ks_pvalue: None,
+            wasserstein: None,
+            bin_counts: Vec::new(),
+            reason: reason
+                .or_else(|| r.is_none().then(|| format!("the reference has no values of {name}"))),
+        },
+        ColumnReference::Categorical(counts) if reason.is_none() && !counts.is_empty() => {
+            let s = compare_categories(counts, &sample.categories);
+            ColumnDrift::Categorical {
+                rows: sample.len(),
+                psi: Some(s.psi),
+                js: Some(s.js),
+                chi2_pvalue: Some(s.chi2_pvalue),
+                categories: s.categories,
+                counts: s.counts,
+                reference_counts: s.reference_counts,
+                reason: None,
+            }
+        }
+        ColumnReference::Categorical(_) => ColumnDrift::Categorical {
+            rows: sample.len(),
+            psi: None,
+            js: None,
+            chi2_pvalue: None,
+            categories: sample.categories.keys().cloned().collect(),
+            counts: sample.categories.values().copied().collect(),
+            reference_counts: Vec::new(),
+            reason: Some(
+                reason.unwrap_or_else(|| format!("the reference has no values of {name}")),
+            ),
+        },
+    }
+}
+
+/// The gates' verdicts on the windows they apply to.
+fn judge_gates(
+    plan: &MonitorPlan,
+    windows: &[Audited],
+    reports: &[WindowReport],
+    reference: Option<&FairnessReport>,
+) -> Vec<MonitorGate> {
+    let judged: Vec<usize> = match plan.gate_windows {
+        GateWindows::Latest => reports.len().checked_sub(1).into_iter().collect(),
+        GateWindows::All => (0..reports.len()).filter(|&i| windows[i].rows > 0).collect(),
+    };
+    let mut gates = Vec::new();
+    for i in judged {
+        let report = &reports[i];
+        let start = &report.start;
+        if let Some(fairness) = &windows[i].report {
+            for g in &fairness.gates {
+                gates.push(MonitorGate {
+                    window: start.clone(),
+                    kind: GateKind::Fairness,
+                    name: g.name.clone(),
+                    attribute: Some(g.attribute.clone()),
+                    column: None,
+                    bound: g.bound,
+                    value: g.value,
+                    reference_value: None,
+                    limit: g.limit,
+                    passed: g.passed,
+                    reason: g.reason.clone(),
+                });
+            }
+        }
+        for gate in &plan.max_drift {
+            let drift = report.drift.get(&gate.column);
+            let value = drift.and_then(|d| d.statistic(&gate.statistic));
+            gates.push(MonitorGate {
+                window: start.clone(),
+                kind: GateKind::Drift,
+                name: gate.statistic.clone(),
+                attribute: None,
+                column: Some(gate.column.clone()),
+                bound: Bound::Max,
+                value,
+                reference_value: None,
+                limit: gate.limit,
+                passed: value.is_some_and(|v| v <= gate.limit),
+                reason: value.is_none().then(|| {
+                    drift
+                        .and_then(ColumnDrift::reason)
+                        .unwrap_or("the statistic is undefined")
+                        .to_owned()
+                }),
+            });
+        }
+        for gate in &plan.max_change {
+            for attribute in &report.attributes {
+                let now = headline(attribute, &gate.metric);
+                let before = reference
+                    .and_then(|r| r.attributes.iter().find(|a| a.attribute == attribute.attribute))
+                    .and_then(|a| headline(a, &gate.metric));
+                let value = now.zip(before).map(|(a, b)| (a - b).abs());
+                let reason = match (now, before) {
+                    (None, _) => Some("the metric is undefined in this window".to_owned()),
+                    (_, None) => Some("the metric is undefined in the reference".to_owned()),
+                    _ => None,
+                };
+                gates.push(MonitorGate {
+                    window: start.clone(),
+                    kind: GateKind::Change,
+                    name: gate.metric.clone(),
+                    attribute: Some(attribute.attribute.clone()),
+                    column: None,
+                    bound: Bound::Max,
+                    value,
+                    reference_value: before,
+                    limit: gate.limit,
+                    passed: value.is_some_and(|v| v <= gate.limit),
+                    reason,
+                });
+            }
+        }
+    }
+    gates
+}
+
+fn headline(attribute: &AttributeReport, metric: &str) -> Option<f64> {
+    attribute.metrics.headline(metric).copied().flatten()
+}

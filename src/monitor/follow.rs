@@ -1,0 +1,370 @@
+//! Monitoring a CSV as it grows (`sextant monitor --follow`): the records appended since
+//! the last update are gathered into the windows kept from before, and the report is made
+//! again from the kept counts and samples. An update reads only the new records, and the
+//! input is never kept: memory is the windows' counts and drift samples, as for a file
+//! monitored whole. A record that cannot be read, or that the windows cannot take (a third
+//! label value, a time that would make more than 100,000 windows, too many groups), is told
+//! and left out, and the records around it count.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::data::cell::TableFormat;
+use crate::data::input::{Input, RandomAccess};
+use crate::data::lines::line_ends;
+use crate::data::quotes::{record_ends, Boundaries};
+use crate::data::table::Table;
+use crate::error::{Error, Location, Result};
+use crate::monitor::assemble::{
+    assemble, check_drift_gates, check_window_span, shared_labels, Collected,
+};
+use crate::monitor::collect::{ColumnKind, Gathered, Reading, Windows};
+use crate::monitor::plan::MonitorPlan;
+use crate::monitor::report::MonitorReport;
+use crate::monitor::run::{check_reference_input, gather_by_time, read_reference_file};
+use crate::progress::Progress;
+
+/// What a followed input did since it was last asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Growth {
+    /// These bytes were appended: any amount, the last record may be cut (the bytes
+    /// appended next complete it).
+    Appended(Vec<u8>),
+    /// The input was replaced (truncated, or rotated to a new file): the monitor starts
+    /// over with the bytes appended next, header first.
+    Replaced,
+    /// The input ended (standard input closed): a last record without a line end counts.
+    Ended,
+}
+
+/// What a followed monitor tells as it reads.
+#[derive(Debug, Clone)]
+pub enum FollowEvent {
+    /// The report of every record read so far, made after new records were read.
+    Report(Box<MonitorReport>),
+    /// A record left out: what is wrong with it, named by line (and column).
+    LeftOut(Error),
+    /// New records were read, and no report can be made of them yet (no row has a time
+    /// in the reference range, for one): the last report holds.
+    NoReport(Error),
+}
+
+/// Monitors a CSV as it grows, as `plan` says: `grow` is asked for what the input did (it
+/// waits for the input to change, and sets the pace of updates), and `tell` hears a report
+/// after each read of new records, and every record left out. A `reference` input (with its
+/// name) is read first, once, and must be given exactly when the plan's reference is a file.
+/// Returns when the input ends, after the report of its last records.
+///
+/// Lines end with `\n` or `\r\n`; a record is read once its line end is appended.
+///
+/// # Errors
+/// What `grow` returns; a reference input given or missing against the plan, or one that
+/// cannot be read; an input that is Parquet or Arrow (only a CSV grows by records), a
+/// header that cannot be read, or lacks a column the plan names; `rows:N` windows (which
+/// depend on the order of every row); and a drift gate on a statistic a categorical
+/// column lacks.
+pub fn follow(
+    plan: &MonitorPlan,
+    source: &str,
+    reference: Option<(Input<'_>, &str)>,
+    grow: &mut dyn FnMut() -> Result<Growth>,
+    tell: &mut dyn FnMut(FollowEvent),
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    check_reference_input(plan, reference.is_some())?;
+    if matches!(plan.window, crate::monitor::window::WindowSpec::Rows(_)) {
+        return Err(Error::invalid_option(
+            "window",
+            "rows:N windows depend on every row's time order; a followed input takes calendar windows (1d, 7d, 1mo, Nh, Nd)",
+        ));
+    }
+    let mut kinds: Vec<Option<ColumnKind>> = plan.drift.iter().map(|(_, kind)| *kind).collect();
+    let mut file_table = match reference {
+        Some((input, name)) => Some((Table::open(input, name)?, name)),
+        None => None,
+    };
+    let file_header = file_table.as_ref().map(|(table, _)| table.header().clone());
+    let file = match (&mut file_table, &file_header) {
+        (Some((table, name)), Some(header)) => {
+            Some((read_reference_file(plan, table, header, name, &mut kinds)?, *name))
+        }
+        _ => None,
+    };
+    // Kinds told by the reference file hold for every epoch of the input.
+    let start_kinds = kinds;
+    let mut pending = Vec::new();
+    let mut ended = false;
+    loop {
+        // The header: the first record.
+        let header_end = loop {
+            if pending.len() >= 8 || ended {
+                refuse_columnar(&pending)?;
+            }
+            if let Some(end) = record_ends(&pending).next() {
+                break end;
+            }
+            if ended {
+                if pending.is_empty() {
+                    return Ok(());
+                }
+                break pending.len();
+            }
+            match grow()? {
+                Growth::Appended(bytes) => append(&mut pending, bytes),
+                Growth::Replaced => pending.clear(),
+                Growth::Ended => ended = true,
+            }
+        };
+        let header_bytes = pending[..header_end].to_vec();
+        let header = Table::open(Input::RandomAccess(Arc::new(header_bytes.clone())), source)?
+            .header()
+            .clone();
+        let mut reading =
+            Reading::new(&plan.fairness, &header, source, Some(&plan.time), &plan.drift)?;
+        reading.kinds.clone_from(&start_kinds);
+        let mut followed = Followed {
+            plan,
+            source,
+            header_bytes: &header_bytes,
+            header_lines: line_ends(&header_bytes),
+            reading,
+            windows: Windows::default(),
+            file: file.clone(),
+            next_line: 0,
+        };
+        let mut first = true;
+        loop {
+            // Whole records; the header is read with the first of them.
+            let cut = match Boundaries::new().scan(&pending) {
+                _ if ended => pending.len(),
+                end if first && end <= header_end => 0,
+                end => end,
+            };
+            if cut > 0 {
+                let rest = pending.split_off(cut);
+                let records = std::mem::replace(&mut pending, rest);
+                let read = if first {
+                    first = false;
+                    followed.take_first(records, tell)
+                } else {
+                    followed.take(&records, tell)
+                };
+                if read {
+                    check_drift_gates(plan, &followed.reading.kinds)?;
+                    followed.tell_report(tell, progress);
+                }
+            }
+            if ended {
+                return Ok(());
+            }
+            match grow()? {
+                Growth::Appended(bytes) => append(&mut pending, bytes),
+                Growth::Replaced => {
+                    pending.clear();
+                    break;
+                }
+                Growth::Ended => ended = true,
+            }
+        }
+    }
+}
+
+/// Appends `bytes` to `pending` (taking them whole when nothing is pending: a file's first
+/// bytes may be all of a large file).
+fn append(pending: &mut Vec<u8>, bytes: Vec<u8>) {
+    if pending.is_empty() {
+        *pending = bytes;
+    } else {
+        pending.extend(bytes);
+    }
+}
+
+/// Refuses an input whose first bytes are a Parquet or Arrow file's.
+fn refuse_columnar(start: &[u8]) -> Result<()> {
+    if TableFormat::detect(start) != TableFormat::Csv {
+        return Err(Error::invalid_option(
+            "follow",
+            "reads rows appended to a CSV; a Parquet or Arrow file is monitored whole",
+        ));
+    }
+    Ok(())
+}
+
+/// A followed input since its header: what its records gathered.
+struct Followed<'p> {
+    plan: &'p MonitorPlan,
+    source: &'p str,
+    /// The header's bytes, line end included: each later part of the input is read after
+    /// them, and the lines they take.
+    header_bytes: &'p [u8],
+    header_lines: u64,
+    reading: Reading<'p>,
+    windows: Windows<'p>,
+    /// The reference file's rows and name.
+    file: Option<(Gathered<'p>, &'p str)>,
+    /// The line the next record appended starts on.
+    next_line: u64,
+}
+
+impl<'p> Followed<'p> {
+    /// Reads the input's first bytes (the header, then whole records): at once, on all
+    /// cores, when nothing in them is wrong; else record by record around what is. Returns
+    /// whether any record was read.
+    fn take_first(&mut self, bytes: Vec<u8>, tell: &mut dyn FnMut(FollowEvent)) -> bool {
+        let whole = Arc::new(bytes);
+        self.next_line = 1 + line_ends(&whole);
+        let access: Arc<dyn RandomAccess> = whole.clone();
+        let mut reading = self.reading.clone();
+        let at_once = Table::open(Input::RandomAccess(access.clone()), self.source)
+            .and_then(|mut table| gather_by_time(self.plan, Some(access), &mut table, &mut reading))
+            .and_then(|windows| self.admit(windows, reading.kinds, None));
+        match at_once {
+            Ok(()) => true,
+            Err(_) => {
+                self.take_records(&whole[self.header_bytes.len()..], 1 + self.header_lines, tell)
+            }
+        }
+    }
+
+    /// Reads whole records appended after those read before; returns whether any was read.
+    fn take(&mut self, records: &[u8], tell: &mut dyn FnMut(FollowEvent)) -> bool {
+        let line = self.next_line;
+        self.next_line += line_ends(records);
+        self.take_records(records, line, tell)
+    }
+
+    /// Reads whole `records`, the first on physical line `line`: at once when nothing in
+    /// them is wrong; else the record an error names is told and left out and the records
+    /// before and after it are read the same way, or (for an error naming no record) each
+    /// half, down to a record alone, which is told and left out. Returns whether any record
+    /// was read.
+    fn take_records(
+        &mut self,
+        records: &[u8],
+        line: u64,
+        tell: &mut dyn FnMut(FollowEvent),
+    ) -> bool {
+        /// What is left to do, last first.
+        enum Step {
+            Read(Range<usize>, u64),
+            Tell(Error),
+        }
+        let mut read = false;
+        let mut steps = vec![Step::Read(0..records.len(), line)];
+        while let Some(step) = steps.pop() {
+            let (range, line) = match step {
+                Step::Read(range, line) if !range.is_empty() => (range, line),
+                Step::Read(..) => continue,
+                Step::Tell(error) => {
+                    tell(FollowEvent::LeftOut(error));
+                    continue;
+                }
+            };
+            let bytes = &records[range.clone()];
+            let error = match self.read_part(bytes, line) {
+                Ok(()) => {
+                    read = true;
+                    continue;
+                }
+                Err(error) => error,
+            };
+            let parts = split_records(bytes, line);
+            if parts.len() <= 1 {
+                tell(FollowEvent::LeftOut(error.or_at_line(line)));
+                continue;
+            }
+            let named = error.location().and_then(|at| at.line);
+            match named.and_then(|named| parts.iter().position(|(_, line)| *line == named)) {
+                // The records before it, it, and those after, in this order.
+                Some(i) => {
+                    if let Some((after, line)) = parts.get(i + 1) {
+                        steps.push(Step::Read(range.start + after.start..range.end, *line));
+                    }
+                    steps.push(Step::Tell(error));
+                    steps.push(Step::Read(range.start..range.start + parts[i].0.start, line));
+                }
+                // Each half read the same way, the first first: the records the windows
+                // cannot take are found in reads of the halves that fail.
+                None => {
+                    let (middle, middle_line) = &parts[parts.len() / 2];
+                    steps.push(Step::Read(range.start + middle.start..range.end, *middle_line));
+                    steps.push(Step::Read(range.start..range.start + middle.start, line));
+                }
+            }
+        }
+        read
+    }
+
+    /// Reads whole records, the first on physical line `line`, into the windows, if
+    /// nothing in them is wrong.
+    ///
+    /// # Errors
+    /// The first record that cannot be read, named by its line; or what makes the windows
+    /// unable to take them ([`Followed::admit`]).
+    fn read_part(&mut self, records: &[u8], line: u64) -> Result<()> {
+        let mut part = Vec::with_capacity(self.header_bytes.len() + records.len());
+        part.extend_from_slice(self.header_bytes);
+        part.extend_from_slice(records);
+        let lines_before = line.saturating_sub(1 + self.header_lines);
+        let input = Input::RandomAccess(Arc::new(part));
+        let mut table = Table::open_after_lines(input, self.source, lines_before)?;
+        let mut reading = self.reading.clone();
+        let windows = gather_by_time(self.plan, None, &mut table, &mut reading)?;
+        self.admit(windows, reading.kinds, Some(line))
+    }
+
+    /// Adds the windows of records read after those before (with the drift column kinds
+    /// their reading told), if the windows can take them; else leaves the windows as they
+    /// were.
+    ///
+    /// # Errors
+    /// A third label value in all, more than 100,000 windows from the first to the last, or
+    /// more groups than the plan's limits, at `line` when the records are one record.
+    fn admit(
+        &mut self,
+        part: Windows<'p>,
+        kinds: Vec<Option<ColumnKind>>,
+        line: Option<u64>,
+    ) -> Result<()> {
+        let kept = self.windows.windows.values().chain(&self.windows.reference);
+        let new = part.windows.values().chain(&part.reference);
+        let file = self.file.iter().map(|(part, name)| (part, *name));
+        shared_labels(self.plan, kept.chain(new).map(|g| (g, self.source)).chain(file))?;
+        check_window_span(self.plan, self.source, &[&self.windows.windows, &part.windows])?;
+        let mut at = Location::source(self.source);
+        at.line = line;
+        self.windows.absorb(part, &at)?;
+        self.reading.kinds = kinds;
+        Ok(())
+    }
+
+    /// Tells the report of the windows gathered so far, or why there is none.
+    fn tell_report(&self, tell: &mut dyn FnMut(FollowEvent), progress: &mut dyn Progress) {
+        let collected = Collected {
+            windows: self.windows.clone(),
+            kinds: self.reading.kinds.clone(),
+            file: self.file.clone(),
+        };
+        tell(match assemble(self.plan, self.source, collected, progress) {
+            Ok(report) => FollowEvent::Report(Box::new(report)),
+            Err(error) => FollowEvent::NoReport(error),
+        });
+    }
+}
+
+/// The records of `bytes` (whole records, the first on physical line `line`): each one's
+/// range of bytes and the line it starts on.
+fn split_records(bytes: &[u8], line: u64) -> Vec<(Range<usize>, u64)> {
+    let mut records = Vec::new();
+    let (mut start, mut line) = (0, line);
+    for end in record_ends(bytes) {
+        records.push((start..end, line));
+        line += line_ends(&bytes[start..end]);
+        start = end;
+    }
+    // A last record without a line end (or with a quote that nothing closes).
+    if start < bytes.len() {
+        records.push((start..bytes.len(), line));
+    }
+    records
+}

@@ -1,0 +1,320 @@
+//! Following a growing CSV: `sextant::follow` fed the bytes in any pieces reports what the
+//! one-shot monitor reports of the same rows; a record that cannot be read (or that the
+//! windows cannot take) is left out and named by its line, in line order, and the records
+//! around it count; a replaced input starts over. And `sextant monitor --follow` end to
+//! end, on standard input and on a file that grows.
+
+mod common;
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use common::{repo, scratch, sextant, with_stdin, write};
+use proptest::prelude::*;
+use sextant::report::monitor_json;
+use sextant::{
+    AuditConfig, Error, FollowEvent, Growth, Input, MonitorOptions, MonitorPlan, MonitorReport,
+    NoProgress,
+};
+
+/// Monthly windows of the demo log's score, two attributes and a drift column.
+fn plan(window: &str) -> MonitorPlan {
+    let config = AuditConfig {
+        label: "repaid".into(),
+        score: Some("score".into()),
+        sensitive: vec!["sex".into(), "age_group".into()],
+        ..AuditConfig::default()
+    };
+    let options = MonitorOptions {
+        time: "decided_at".into(),
+        window: window.into(),
+        drift: vec!["income_k".into()],
+        ..MonitorOptions::default()
+    };
+    options.check(config.check().unwrap(), false).unwrap()
+}
+
+fn demo_log() -> Vec<u8> {
+    std::fs::read(repo().join("datasets/demo/loans_log.csv")).unwrap()
+}
+
+/// What following `pieces` told: every report, the records left out, the updates without
+/// a report.
+struct Told {
+    reports: Vec<MonitorReport>,
+    left_out: Vec<Error>,
+    no_report: Vec<Error>,
+}
+
+fn follow(plan: &MonitorPlan, pieces: Vec<Growth>) -> Told {
+    let mut pieces = VecDeque::from(pieces);
+    let mut told = Told { reports: Vec::new(), left_out: Vec::new(), no_report: Vec::new() };
+    let mut grow = || Ok(pieces.pop_front().unwrap_or(Growth::Ended));
+    let mut tell = |event| match event {
+        FollowEvent::Report(report) => told.reports.push(*report),
+        FollowEvent::LeftOut(error) => told.left_out.push(error),
+        FollowEvent::NoReport(error) => told.no_report.push(error),
+    };
+    sextant::follow(plan, "log", None, &mut grow, &mut tell, &mut NoProgress).unwrap();
+    told
+}
+
+fn one_shot(plan: &MonitorPlan, bytes: &[u8]) -> MonitorReport {
+    sextant::monitor(plan, Input::from(bytes), "log", None, &mut NoProgress).unwrap()
+}
+
+/// `bytes` cut at `cuts` (fractions of its length) into appended pieces.
+fn pieces(bytes: &[u8], cuts: &[f64]) -> Vec<Growth> {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+    let mut at: Vec<usize> = cuts.iter().map(|c| (c * bytes.len() as f64) as usize).collect();
+    at.extend([0, bytes.len()]);
+    at.sort_unstable();
+    at.dedup();
+    at.windows(2).map(|w| Growth::Appended(bytes[w[0]..w[1]].to_vec())).collect()
+}
+
+/// A small log with CRLF line ends and a quoted category holding a line break and a quote.
+fn awkward_log() -> Vec<u8> {
+    let mut csv = String::from("decided_at,sex,age_group,income_k,repaid,score\r\n");
+    for i in 0..120u32 {
+        let month = 1 + i % 4;
+        let sex = if i % 3 == 0 { "\"fe\r\nmale \"\"x\"\"\"" } else { "male" };
+        let age = if i % 2 == 0 { "young" } else { "old" };
+        csv.push_str(&format!(
+            "2025-0{month}-{:02}T10:00:00Z,{sex},{age},{},{},0.{}\r\n",
+            1 + i % 28,
+            20 + i % 50,
+            i % 2,
+            i % 10
+        ));
+    }
+    csv.into_bytes()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_pieces_report_as_the_whole(
+        cuts in proptest::collection::vec(0.0..1.0f64, 0..6),
+        awkward in any::<bool>(),
+    ) {
+        let (plan, bytes) =
+            if awkward { (plan("1mo"), awkward_log()) } else { (plan("1mo"), demo_log()) };
+        let told = follow(&plan, pieces(&bytes, &cuts));
+        prop_assert!(told.left_out.is_empty(), "{:?}", told.left_out);
+        let last = told.reports.last().map(monitor_json);
+        prop_assert_eq!(last, Some(monitor_json(&one_shot(&plan, &bytes))));
+    }
+}
+
+#[test]
+fn bad_records_are_left_out_in_line_order_and_the_rest_count() {
+    let log = demo_log();
+    let text = String::from_utf8(log).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let good = lines.join("\n") + "\n";
+    // Lines 101, 102, … once inserted.
+    let bad = [
+        (101, "2025-10-01T00:00:00Z,1,male,25-45,42,685,2,0.5,1"), // a label not 0/1
+        (102, "not a time,1,male,25-45,42,685,1,0.5,1"),
+        (5000, "2025-10-01T00:00:00Z,1,male,25-45,forty,685,1,0.5,1"), // drift not a number
+        (5001, "2025-10-01T00:00:00Z,1,male"),                         // too few fields
+        (9000, "9999-10-01T00:00:00Z,1,male,25-45,42,685,1,0.5,1"),    // beyond 100,000 days
+    ];
+    for (line, row) in bad {
+        lines.insert(line - 1, row);
+    }
+    let with_bad = lines.join("\n") + "\n";
+    let plan = plan("1d");
+    for cuts in [vec![], vec![0.001, 0.3, 0.31, 0.9], vec![0.5]] {
+        let told = follow(&plan, pieces(with_bad.as_bytes(), &cuts));
+        let named: Vec<Option<u64>> =
+            told.left_out.iter().map(|e| e.location().and_then(|at| at.line)).collect();
+        assert_eq!(named, bad.map(|(line, _)| Some(line as u64)), "{:?}", told.left_out);
+        let messages: Vec<String> = told.left_out.iter().map(ToString::to_string).collect();
+        for needle in ["not 0/1", "not a time", "\"forty\"", "fields", "windows of 1d"] {
+            assert!(messages.iter().any(|m| m.contains(needle)), "{needle}: {messages:?}");
+        }
+        assert!(told.no_report.is_empty(), "{:?}", told.no_report);
+        let last = told.reports.last().map(monitor_json);
+        assert_eq!(last, Some(monitor_json(&one_shot(&plan, good.as_bytes()))));
+    }
+}
+
+#[test]
+fn a_third_label_value_is_left_out_where_it_comes() {
+    let config = AuditConfig {
+        label: "y".into(),
+        pred: Some("p".into()),
+        positive_label: Some("yes".into()),
+        sensitive: vec!["g".into()],
+        ..AuditConfig::default()
+    };
+    let options =
+        MonitorOptions { time: "t".into(), window: "1d".into(), ..MonitorOptions::default() };
+    let plan = options.check(config.check().unwrap(), false).unwrap();
+    let rows = "t,y,p,g\n2025-01-01,yes,no,a\n2025-01-02,no,no,b\n";
+    let told = follow(
+        &plan,
+        pieces(format!("{rows}2025-01-05,maybe,yes,a\n2025-01-03,yes,yes,b\n").as_bytes(), &[]),
+    );
+    assert_eq!(told.left_out.len(), 1);
+    let error = told.left_out[0].to_string();
+    assert!(
+        error.starts_with("log, line 4, column \"y\": the label has more than two values"),
+        "{error}"
+    );
+    let good = format!("{rows}2025-01-03,yes,yes,b\n");
+    let last = told.reports.last().map(monitor_json);
+    assert_eq!(last, Some(monitor_json(&one_shot(&plan, good.as_bytes()))));
+}
+
+#[test]
+fn a_replaced_input_starts_over_and_a_header_alone_waits() {
+    let log = demo_log();
+    let line_end =
+        |n: usize| log.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(n).unwrap().0 + 1;
+    let (header_end, end) = (line_end(0), line_end(100));
+    let plan = plan("1mo");
+    let told = follow(
+        &plan,
+        vec![
+            Growth::Appended(log[..header_end].to_vec()),
+            Growth::Appended(log[header_end..].to_vec()),
+            Growth::Replaced,
+            // Its last record without its line end: counted once the input ends.
+            Growth::Appended(log[..end - 1].to_vec()),
+        ],
+    );
+    // The header alone made no report; the whole log, its first 99 rows, then its 100th at
+    // the end, did.
+    assert_eq!(told.reports.len(), 3);
+    assert_eq!(monitor_json(&told.reports[0]), monitor_json(&one_shot(&plan, &log)));
+    assert_eq!(monitor_json(&told.reports[2]), monitor_json(&one_shot(&plan, &log[..end])));
+}
+
+#[test]
+fn rows_windows_and_columnar_inputs_are_refused() {
+    let refused = |plan: &MonitorPlan, bytes: &[u8]| {
+        let mut given = Some(Growth::Appended(bytes.to_vec()));
+        let mut grow = || Ok(given.take().unwrap_or(Growth::Ended));
+        sextant::follow(plan, "log", None, &mut grow, &mut |_| {}, &mut NoProgress)
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(refused(&plan("rows:100"), &demo_log()).contains("rows:N"));
+    assert!(refused(&plan("1mo"), b"PAR1\0\0\0\0\0\0").contains("Parquet"));
+}
+
+fn flags(path: &str) -> Vec<&str> {
+    let mut args = vec!["monitor", path, "--time", "decided_at", "--window", "1mo"];
+    args.extend(["--label", "repaid", "--score", "score", "--sensitive", "sex"]);
+    args.extend(["--drift", "income_k", "--format", "json"]);
+    args
+}
+
+#[test]
+fn followed_standard_input_leaves_out_a_bad_row_and_ends_with_it() {
+    let dir = scratch("follow_stdin");
+    let log = String::from_utf8(demo_log()).unwrap();
+    let (header, rows) = log.split_once('\n').unwrap();
+    let with_bad = format!("{header}\nnot a time,1,male,25-45,42,685,1,0.5,1\n{rows}");
+    let output = dir.join("report.json");
+    let mut args = flags("-");
+    args.extend(["--follow", "--output", output.to_str().unwrap()]);
+    let run = with_stdin(&args, with_bad.as_bytes());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("<stdin>, line 2, column \"decided_at\""), "{stderr}");
+    assert!(stderr.contains("(the row is left out)"), "{stderr}");
+    let path = write(&dir, "log.csv", log.as_bytes());
+    let direct = sextant(&flags(&path));
+    let followed = std::fs::read_to_string(&output).unwrap();
+    let direct = String::from_utf8(direct.stdout).unwrap();
+    assert_eq!(followed.replace("<stdin>", "log"), direct.replace(&path, "log"));
+}
+
+#[test]
+fn a_followed_file_reports_rows_appended_to_it() {
+    let dir = scratch("follow_file");
+    let log = String::from_utf8(demo_log()).unwrap();
+    let half = log[..log.len() / 2].rfind('\n').unwrap() + 1;
+    let path = write(&dir, "log.csv", &log.as_bytes()[..half]);
+    let output = dir.join("report.json");
+    let mut args = flags(&path);
+    args.extend(["--follow", "--output", output.to_str().unwrap()]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sextant"))
+        .args(&args)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let rows = |expected: u64| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(60) {
+            let report: Option<serde_json::Value> = std::fs::read_to_string(&output)
+                .ok()
+                .and_then(|text| serde_json::from_str(&text).ok());
+            if report.as_ref().and_then(|r| r["rows"].as_u64()) == Some(expected) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    };
+    let half_rows = log[..half].lines().count() as u64 - 1;
+    let all_rows = log.lines().count() as u64 - 1;
+    assert!(rows(half_rows));
+    // The rest, in two writes: the first ends in the middle of a row.
+    let cut = half + 1000;
+    let append = |bytes: &str| {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(bytes.as_bytes()).unwrap();
+    };
+    append(&log[half..cut]);
+    std::thread::sleep(Duration::from_millis(1500));
+    append(&log[cut..]);
+    let updated = rows(all_rows);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(updated);
+    let direct = String::from_utf8(sextant(&flags(&path)).stdout).unwrap();
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), direct);
+}
+
+#[test]
+fn a_reference_file_is_read_once_before_the_input() {
+    let log = demo_log();
+    let half = log[..log.len() / 2].iter().rposition(|&b| b == b'\n').unwrap() + 1;
+    let header_end = log.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let config = AuditConfig {
+        label: "repaid".into(),
+        score: Some("score".into()),
+        sensitive: vec!["sex".into()],
+        ..AuditConfig::default()
+    };
+    let options = MonitorOptions {
+        time: "decided_at".into(),
+        window: "1mo".into(),
+        drift: vec!["income_k".into()],
+        ..MonitorOptions::default()
+    };
+    let plan = options.check(config.check().unwrap(), true).unwrap();
+    let reference = &log[..half];
+    let mut rest = log[..header_end].to_vec();
+    rest.extend_from_slice(&log[half..]);
+    let mut pieces = VecDeque::from(pieces(&rest, &[0.5]));
+    let mut reports = Vec::new();
+    let mut grow = || Ok(pieces.pop_front().unwrap_or(Growth::Ended));
+    let mut tell = |event| {
+        if let FollowEvent::Report(report) = event {
+            reports.push(monitor_json(&report));
+        }
+    };
+    let file = Some((Input::from(reference), "reference.csv"));
+    sextant::follow(&plan, "log", file, &mut grow, &mut tell, &mut NoProgress).unwrap();
+    let file = Some((Input::from(reference), "reference.csv"));
+    let direct = sextant::monitor(&plan, Input::from(&rest[..]), "log", file, &mut NoProgress);
+    assert_eq!(reports.last(), Some(&monitor_json(&direct.unwrap())));
+}
