@@ -65,12 +65,20 @@ fn one_shot(plan: &MonitorPlan, bytes: &[u8]) -> MonitorReport {
 
 /// `bytes` cut at `cuts` (fractions of its length) into appended pieces.
 fn pieces(bytes: &[u8], cuts: &[f64]) -> Vec<Growth> {
+    pieces_with_more(bytes, cuts, false)
+}
+
+/// As [`pieces`], each but the last telling that more are there already when `more`.
+fn pieces_with_more(bytes: &[u8], cuts: &[f64], more: bool) -> Vec<Growth> {
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
     let mut at: Vec<usize> = cuts.iter().map(|c| (c * bytes.len() as f64) as usize).collect();
     at.extend([0, bytes.len()]);
     at.sort_unstable();
     at.dedup();
-    at.windows(2).map(|w| Growth::Appended(bytes[w[0]..w[1]].to_vec())).collect()
+    let last = at[at.len() - 2];
+    at.windows(2)
+        .map(|w| Growth::Appended { bytes: bytes[w[0]..w[1]].to_vec(), more: more && w[0] != last })
+        .collect()
 }
 
 /// A small log with CRLF line ends and a quoted category holding a line break and a quote.
@@ -98,11 +106,20 @@ proptest! {
     fn any_pieces_report_as_the_whole(
         cuts in proptest::collection::vec(0.0..1.0f64, 0..6),
         awkward in any::<bool>(),
+        more in any::<bool>(),
     ) {
         let (plan, bytes) =
             if awkward { (plan("1mo"), awkward_log()) } else { (plan("1mo"), demo_log()) };
-        let told = follow(&plan, pieces(&bytes, &cuts));
+        let pieces = pieces_with_more(&bytes, &cuts, more);
+        let count = pieces.len();
+        let told = follow(&plan, pieces);
         prop_assert!(told.left_out.is_empty(), "{:?}", told.left_out);
+        // Pieces with more to come make no report of their own.
+        if more {
+            prop_assert_eq!(told.reports.len(), 1);
+        } else {
+            prop_assert!(told.reports.len() <= count);
+        }
         let last = told.reports.last().map(monitor_json);
         prop_assert_eq!(last, Some(monitor_json(&one_shot(&plan, &bytes))));
     }
@@ -143,6 +160,26 @@ fn bad_records_are_left_out_in_line_order_and_the_rest_count() {
 }
 
 #[test]
+fn a_quote_that_nothing_closes_leaves_out_its_line_once_past_a_mebibyte() {
+    let text = String::from_utf8(demo_log()).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let good = lines.join("\n") + "\n";
+    lines.insert(999, "2025-10-01T00:00:00Z,1,\"male,25-45,42,685,1,0.5,1");
+    let with_stray = lines.join("\n") + "\n";
+    let stray = with_stray.find("\"male").unwrap();
+    let plan = plan("1mo");
+    // The rows after the stray quote, more than a mebibyte, come in one piece.
+    let told =
+        follow(&plan, pieces(with_stray.as_bytes(), &[stray as f64 / with_stray.len() as f64]));
+    let named: Vec<Option<u64>> =
+        told.left_out.iter().map(|e| e.location().and_then(|at| at.line)).collect();
+    assert_eq!(named, [Some(1000)], "{:?}", told.left_out);
+    assert!(told.left_out[0].to_string().contains("no line end closes this row within 1 MiB"));
+    let last = told.reports.last().map(monitor_json);
+    assert_eq!(last, Some(monitor_json(&one_shot(&plan, good.as_bytes()))));
+}
+
+#[test]
 fn a_third_label_value_is_left_out_where_it_comes() {
     let config = AuditConfig {
         label: "y".into(),
@@ -180,11 +217,11 @@ fn a_replaced_input_starts_over_and_a_header_alone_waits() {
     let told = follow(
         &plan,
         vec![
-            Growth::Appended(log[..header_end].to_vec()),
-            Growth::Appended(log[header_end..].to_vec()),
+            Growth::Appended { bytes: log[..header_end].to_vec(), more: false },
+            Growth::Appended { bytes: log[header_end..].to_vec(), more: false },
             Growth::Replaced,
             // Its last record without its line end: counted once the input ends.
-            Growth::Appended(log[..end - 1].to_vec()),
+            Growth::Appended { bytes: log[..end - 1].to_vec(), more: false },
         ],
     );
     // The header alone made no report; the whole log, its first 99 rows, then its 100th at
@@ -197,7 +234,7 @@ fn a_replaced_input_starts_over_and_a_header_alone_waits() {
 #[test]
 fn rows_windows_and_columnar_inputs_are_refused() {
     let refused = |plan: &MonitorPlan, bytes: &[u8]| {
-        let mut given = Some(Growth::Appended(bytes.to_vec()));
+        let mut given = Some(Growth::Appended { bytes: bytes.to_vec(), more: false });
         let mut grow = || Ok(given.take().unwrap_or(Growth::Ended));
         sextant::follow(plan, "log", None, &mut grow, &mut |_| {}, &mut NoProgress)
             .unwrap_err()
@@ -317,4 +354,35 @@ fn a_reference_file_is_read_once_before_the_input() {
     let file = Some((Input::from(reference), "reference.csv"));
     let direct = sextant::monitor(&plan, Input::from(&rest[..]), "log", file, &mut NoProgress);
     assert_eq!(reports.last(), Some(&monitor_json(&direct.unwrap())));
+}
+
+#[test]
+fn the_inputs_first_values_tell_a_drift_columns_kind_before_the_reference_files() {
+    let config = AuditConfig {
+        label: "y".into(),
+        pred: Some("p".into()),
+        sensitive: vec!["g".into()],
+        ..AuditConfig::default()
+    };
+    let options = MonitorOptions {
+        time: "t".into(),
+        window: "1d".into(),
+        drift: vec!["x".into()],
+        ..MonitorOptions::default()
+    };
+    let plan = options.check(config.check().unwrap(), true).unwrap();
+    let log = "t,y,p,g,x\n2025-01-01,1,0,a,low\n2025-01-02,0,1,b,3\n";
+    let reference = "y,p,g,x\n1,1,a,3\n0,0,b,low\n";
+    let mut given = Some(Growth::Appended { bytes: log.as_bytes().to_vec(), more: false });
+    let mut grow = || Ok(given.take().unwrap_or(Growth::Ended));
+    let mut reports = Vec::new();
+    let mut tell = |event| match event {
+        FollowEvent::Report(report) => reports.push(monitor_json(&report)),
+        other => panic!("{other:?}"),
+    };
+    let file = Some((Input::from(reference.as_bytes()), "reference.csv"));
+    sextant::follow(&plan, "log", file, &mut grow, &mut tell, &mut NoProgress).unwrap();
+    let file = Some((Input::from(reference.as_bytes()), "reference.csv"));
+    let direct = sextant::monitor(&plan, Input::from(log.as_bytes()), "log", file, &mut NoProgress);
+    assert_eq!(reports, [monitor_json(&direct.unwrap())]);
 }

@@ -372,7 +372,7 @@ impl<'p> Counter<'p> {
         self.check_limits(Location::default()).is_ok()
     }
 
-    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
+    #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count and a followed input
     /// As [`Counter::fits_limits`], with the limit passed named at `at`.
     ///
     /// # Errors

@@ -489,39 +489,49 @@ impl<'p> Windows<'p> {
 impl<'p> Windows<'p> {
     /// Adds the windows of rows read after these (records appended to a followed input),
     /// when their counts merge exactly and stay within the plan's group limits; otherwise
-    /// leaves these windows as they were.
+    /// leaves these windows as they were. The counts are checked on copies of the counters
+    /// (their groups, not their rows) before anything merges; the samples merge in place.
     ///
     /// # Errors
     /// The group limit the merged counts would pass, or more than 2^53 rows in a window,
     /// at `at`.
     #[cfg(not(target_arch = "wasm32"))] // followed, native only
     pub(crate) fn absorb(&mut self, other: Windows<'p>, at: &Location) -> Result<()> {
-        let merged = |kept: Option<&Gathered<'p>>, part: Gathered<'p>| -> Result<Gathered<'p>> {
-            let window = match kept {
-                Some(kept) => {
-                    let mut window = kept.clone();
-                    if !window.merge(part) {
-                        return Err(Error::invalid_value(
-                            at.clone(),
-                            "a window would count more than 2^53 rows, more than a monitor counts exactly",
-                        ));
-                    }
-                    window
-                }
-                None => part,
-            };
-            window.counter.check_limits(at.clone())?;
-            Ok(window)
+        let check = |kept: Option<&Gathered<'p>>, part: &Gathered<'p>| -> Result<()> {
+            let Some(kept) = kept else { return part.counter.check_limits(at.clone()) };
+            let mut counter = kept.counter.clone();
+            if !counter.merge(part.counter.clone()) {
+                return Err(Error::invalid_value(
+                    at.clone(),
+                    "a window would count more than 2^53 rows, more than a monitor counts exactly",
+                ));
+            }
+            counter.check_limits(at.clone())
         };
-        let windows = other
-            .windows
-            .into_iter()
-            .map(|(index, part)| Ok((index, merged(self.windows.get(&index), part)?)))
-            .collect::<Result<Vec<_>>>()?;
-        let reference =
-            other.reference.map(|part| merged(self.reference.as_ref(), part)).transpose()?;
-        self.windows.extend(windows);
-        self.reference = reference.or(self.reference.take());
+        for (index, part) in &other.windows {
+            check(self.windows.get(index), part)?;
+        }
+        if let Some(part) = &other.reference {
+            check(self.reference.as_ref(), part)?;
+        }
+        // Checked: the merges are exact.
+        for (index, part) in other.windows {
+            match self.windows.entry(index) {
+                std::collections::btree_map::Entry::Vacant(entry) => {
+                    entry.insert(part);
+                }
+                std::collections::btree_map::Entry::Occupied(mut entry) => {
+                    entry.get_mut().merge(part);
+                }
+            }
+        }
+        match (&mut self.reference, other.reference) {
+            (Some(kept), Some(part)) => {
+                kept.merge(part);
+            }
+            (kept @ None, part) => *kept = part,
+            (Some(_), None) => {}
+        }
         self.without_time += other.without_time;
         Ok(())
     }

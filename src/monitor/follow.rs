@@ -14,7 +14,7 @@ use crate::data::input::{Input, RandomAccess};
 use crate::data::lines::line_ends;
 use crate::data::quotes::{record_ends, Boundaries};
 use crate::data::table::Table;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, ErrorKind, Location, Result};
 use crate::monitor::assemble::{
     assemble, check_drift_gates, check_window_span, shared_labels, Collected,
 };
@@ -28,8 +28,14 @@ use crate::progress::Progress;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Growth {
     /// These bytes were appended: any amount, the last record may be cut (the bytes
-    /// appended next complete it).
-    Appended(Vec<u8>),
+    /// appended next complete it). With `more`, more bytes are there already, to be read
+    /// at once (a large file read in pieces): the report waits for them.
+    Appended {
+        /// The bytes.
+        bytes: Vec<u8>,
+        /// Whether more bytes are there already.
+        more: bool,
+    },
     /// The input was replaced (truncated, or rotated to a new file): the monitor starts
     /// over with the bytes appended next, header first.
     Replaced,
@@ -78,22 +84,21 @@ pub fn follow(
             "rows:N windows depend on every row's time order; a followed input takes calendar windows (1d, 7d, 1mo, Nh, Nd)",
         ));
     }
-    let mut kinds: Vec<Option<ColumnKind>> = plan.drift.iter().map(|(_, kind)| *kind).collect();
     let mut file_table = match reference {
         Some((input, name)) => Some((Table::open(input, name)?, name)),
         None => None,
     };
     let file_header = file_table.as_ref().map(|(table, _)| table.header().clone());
-    let file = match (&mut file_table, &file_header) {
-        (Some((table, name)), Some(header)) => {
-            Some((read_reference_file(plan, table, header, name, &mut kinds)?, *name))
-        }
-        _ => None,
-    };
-    // Kinds told by the reference file hold for every epoch of the input.
-    let start_kinds = kinds;
+    // The reference file's rows: read once, after the input's first rows, whose first
+    // values tell the drift columns' kinds before the file's do (as in a whole run).
+    let mut file: Option<(Gathered<'_>, &str)> = None;
+    // The kinds an epoch of the input starts with: named, then told by the first rows and
+    // the reference file.
+    let mut start_kinds: Vec<Option<ColumnKind>> =
+        plan.drift.iter().map(|(_, kind)| *kind).collect();
     let mut pending = Vec::new();
-    let mut ended = false;
+    // Whether the input ended, and whether more bytes are there already.
+    let (mut ended, mut more) = (false, false);
     loop {
         // The header: the first record.
         let header_end = loop {
@@ -110,7 +115,10 @@ pub fn follow(
                 break pending.len();
             }
             match grow()? {
-                Growth::Appended(bytes) => append(&mut pending, bytes),
+                Growth::Appended { bytes, more: and_more } => {
+                    append(&mut pending, bytes);
+                    more = and_more;
+                }
                 Growth::Replaced => pending.clear(),
                 Growth::Ended => ended = true,
             }
@@ -133,6 +141,8 @@ pub fn follow(
             next_line: 0,
         };
         let mut first = true;
+        // Whether records were read since the last report.
+        let mut unreported = false;
         loop {
             // Whole records; the header is read with the first of them.
             let cut = match Boundaries::new().scan(&pending) {
@@ -150,15 +160,41 @@ pub fn follow(
                     followed.take(&records, tell)
                 };
                 if read {
+                    if let (Some((table, name)), Some(header), None) =
+                        (&mut file_table, &file_header, &file)
+                    {
+                        let kinds = &mut followed.reading.kinds;
+                        file =
+                            Some((read_reference_file(plan, table, header, name, kinds)?, *name));
+                        start_kinds.clone_from(kinds);
+                        followed.file.clone_from(&file);
+                    }
                     check_drift_gates(plan, &followed.reading.kinds)?;
-                    followed.tell_report(tell, progress);
+                    unreported = true;
                 }
+            }
+            // A record that does not end (a quote that nothing closes) is left out once it
+            // holds more than MAX_RECORD_BYTES, up to its first line end: the lines after
+            // it are read as the records they are.
+            if !first && cut == 0 && pending.len() > MAX_RECORD_BYTES {
+                let end = memchr::memchr(b'\n', &pending).map_or(pending.len(), |at| at + 1);
+                followed.skip(&pending[..end], tell);
+                pending.drain(..end);
+                continue;
+            }
+            if unreported && !more {
+                followed.tell_report(tell, progress);
+                unreported = false;
             }
             if ended {
                 return Ok(());
             }
+            more = false;
             match grow()? {
-                Growth::Appended(bytes) => append(&mut pending, bytes),
+                Growth::Appended { bytes, more: and_more } => {
+                    append(&mut pending, bytes);
+                    more = and_more;
+                }
                 Growth::Replaced => {
                     pending.clear();
                     break;
@@ -168,6 +204,12 @@ pub fn follow(
         }
     }
 }
+
+/// The most bytes a record holds before it is taken for one that never ends.
+const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// Records read on all cores from this many bytes.
+const ALL_CORES_BYTES: usize = 4 << 20;
 
 /// Appends `bytes` to `pending` (taking them whole when nothing is pending: a file's first
 /// bytes may be all of a large file).
@@ -217,7 +259,7 @@ impl<'p> Followed<'p> {
         let mut reading = self.reading.clone();
         let at_once = Table::open(Input::RandomAccess(access.clone()), self.source)
             .and_then(|mut table| gather_by_time(self.plan, Some(access), &mut table, &mut reading))
-            .and_then(|windows| self.admit(windows, reading.kinds, None));
+            .and_then(|windows| self.admit(windows, reading.kinds));
         match at_once {
             Ok(()) => true,
             Err(_) => {
@@ -231,6 +273,18 @@ impl<'p> Followed<'p> {
         let line = self.next_line;
         self.next_line += line_ends(records);
         self.take_records(records, line, tell)
+    }
+
+    /// Tells the start of a record that does not end (up to its first line end, `bytes`)
+    /// left out, and skips its lines.
+    fn skip(&mut self, bytes: &[u8], tell: &mut dyn FnMut(FollowEvent)) {
+        let at = Location::source(self.source).at_line(self.next_line);
+        let message = format!(
+            "no line end closes this row within {} MiB (a quote that nothing closes?): its first line is left out, and the lines after it are read as rows",
+            MAX_RECORD_BYTES >> 20
+        );
+        tell(FollowEvent::LeftOut(ErrorKind::Csv { at, message }.into()));
+        self.next_line += line_ends(bytes);
     }
 
     /// Reads whole `records`, the first on physical line `line`: at once when nothing in
@@ -306,11 +360,16 @@ impl<'p> Followed<'p> {
         part.extend_from_slice(self.header_bytes);
         part.extend_from_slice(records);
         let lines_before = line.saturating_sub(1 + self.header_lines);
-        let input = Input::RandomAccess(Arc::new(part));
-        let mut table = Table::open_after_lines(input, self.source, lines_before)?;
+        let part: Arc<dyn RandomAccess> = Arc::new(part);
+        let mut table =
+            Table::open_after_lines(Input::RandomAccess(part.clone()), self.source, lines_before)?;
         let mut reading = self.reading.clone();
-        let windows = gather_by_time(self.plan, None, &mut table, &mut reading)?;
-        self.admit(windows, reading.kinds, Some(line))
+        // A large part (a file read in pieces) on all cores; its errors are found again by
+        // the sequential reader, which names their lines.
+        let access = (records.len() >= ALL_CORES_BYTES).then_some(part);
+        let windows = gather_by_time(self.plan, access, &mut table, &mut reading)?;
+        // What the windows cannot take names no record: a lone record is named by the caller.
+        self.admit(windows, reading.kinds)
     }
 
     /// Adds the windows of records read after those before (with the drift column kinds
@@ -319,21 +378,14 @@ impl<'p> Followed<'p> {
     ///
     /// # Errors
     /// A third label value in all, more than 100,000 windows from the first to the last, or
-    /// more groups than the plan's limits, at `line` when the records are one record.
-    fn admit(
-        &mut self,
-        part: Windows<'p>,
-        kinds: Vec<Option<ColumnKind>>,
-        line: Option<u64>,
-    ) -> Result<()> {
+    /// more groups than the plan's limits (named by no line).
+    fn admit(&mut self, part: Windows<'p>, kinds: Vec<Option<ColumnKind>>) -> Result<()> {
         let kept = self.windows.windows.values().chain(&self.windows.reference);
         let new = part.windows.values().chain(&part.reference);
         let file = self.file.iter().map(|(part, name)| (part, *name));
         shared_labels(self.plan, kept.chain(new).map(|g| (g, self.source)).chain(file))?;
         check_window_span(self.plan, self.source, &[&self.windows.windows, &part.windows])?;
-        let mut at = Location::source(self.source);
-        at.line = line;
-        self.windows.absorb(part, &at)?;
+        self.windows.absorb(part, &Location::source(self.source))?;
         self.reading.kinds = kinds;
         Ok(())
     }

@@ -193,9 +193,19 @@ fn write_output(args: &MonitorArgs, report: &MonitorReport, atomic: bool) -> Res
 }
 
 /// A followed input as it grows: a file polled for appended bytes (and for being replaced),
-/// or standard input read on a thread of its own; asked at most once per
-/// [`FOLLOW_INTERVAL`] after the first time.
-enum Growing {
+/// or standard input read on a thread of its own. Asked at most once per
+/// [`FOLLOW_INTERVAL`], except while more bytes are there already: they come in pieces of
+/// at most [`PIECE_BYTES`].
+struct Growing {
+    source: Source,
+    /// When it was last asked.
+    asked: Option<Instant>,
+    /// Whether more bytes were there already when it was last asked.
+    more: bool,
+}
+
+/// Where a followed input's bytes come from.
+enum Source {
     File {
         path: PathBuf,
         /// Bytes read so far.
@@ -204,60 +214,67 @@ enum Growing {
         identity: Option<(u64, u64)>,
         /// Whether the wait for an absent file was told.
         told_absent: bool,
-        asked: Option<Instant>,
     },
-    Stdin {
-        received: Receiver<Vec<u8>>,
-        asked: Option<Instant>,
-    },
+    /// Blocks of standard input, at most [`STDIN_BLOCKS`] of them waiting (the reading
+    /// thread waits beyond), and the bytes received and not yet handed out.
+    Stdin { received: Receiver<Vec<u8>>, held: Vec<u8> },
 }
+
+/// The most bytes one growth hands out.
+const PIECE_BYTES: usize = 16 << 20;
+
+/// Blocks of standard input (of 64 KiB at most) waiting to be handed out.
+const STDIN_BLOCKS: usize = 1024;
 
 impl Growing {
     fn new(path: &Path) -> Self {
-        if !is_stdin(path) {
-            return Growing::File {
-                path: path.to_owned(),
-                offset: 0,
-                identity: None,
-                told_absent: false,
-                asked: None,
-            };
-        }
-        let (sink, received) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buffer = vec![0; 1 << 16];
-            let mut stdin = std::io::stdin().lock();
-            while let Ok(n) = stdin.read(&mut buffer) {
-                if n == 0 || sink.send(buffer[..n].to_vec()).is_err() {
-                    break;
+        let source = if is_stdin(path) {
+            let (sink, received) = std::sync::mpsc::sync_channel(STDIN_BLOCKS);
+            std::thread::spawn(move || {
+                let mut buffer = vec![0; 1 << 16];
+                let mut stdin = std::io::stdin().lock();
+                while let Ok(n) = stdin.read(&mut buffer) {
+                    if n == 0 || sink.send(buffer[..n].to_vec()).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
-        Growing::Stdin { received, asked: None }
+            });
+            Source::Stdin { received, held: Vec::new() }
+        } else {
+            Source::File { path: path.to_owned(), offset: 0, identity: None, told_absent: false }
+        };
+        Growing { source, asked: None, more: false }
     }
 
     /// What the input did since last asked: waits for it to grow (or end, or be replaced).
     fn grow(&mut self) -> sextant::Result<Growth> {
-        let asked = match self {
-            Growing::File { asked, .. } | Growing::Stdin { asked, .. } => asked,
-        };
-        if let Some(elapsed) = asked.map(|at| at.elapsed()) {
+        if let (Some(elapsed), false) = (self.asked.map(|at| at.elapsed()), self.more) {
             std::thread::sleep(FOLLOW_INTERVAL.saturating_sub(elapsed));
         }
-        *asked = Some(Instant::now());
-        match self {
-            Growing::Stdin { received, .. } => {
-                let Ok(mut bytes) = received.recv() else { return Ok(Growth::Ended) };
-                bytes.extend(received.try_iter().flatten());
-                Ok(Growth::Appended(bytes))
+        self.asked = Some(Instant::now());
+        let growth = match &mut self.source {
+            Source::Stdin { received, held } => {
+                if held.is_empty() {
+                    match received.recv() {
+                        Ok(block) => *held = block,
+                        Err(_) => return Ok(Growth::Ended),
+                    }
+                }
+                while held.len() < PIECE_BYTES {
+                    let Ok(block) = received.try_recv() else { break };
+                    held.extend(block);
+                }
+                let more = held.len() >= PIECE_BYTES;
+                Growth::Appended { bytes: std::mem::take(held), more }
             }
-            Growing::File { path, offset, identity, told_absent, .. } => loop {
+            Source::File { path, offset, identity, told_absent } => loop {
                 let io = |e: std::io::Error| sextant::ErrorKind::Io {
                     source_name: path.display().to_string(),
                     message: e.to_string(),
                 };
-                let meta = match std::fs::metadata(&*path) {
-                    Ok(meta) => meta,
+                // The file opened is the one measured and read, rotated meanwhile or not.
+                let mut file = match std::fs::File::open(&*path) {
+                    Ok(file) => file,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                         if !*told_absent {
                             eprintln!("sextant: waiting for {} to appear", path.display());
@@ -268,25 +285,27 @@ impl Growing {
                     }
                     Err(e) => return Err(io(e).into()),
                 };
+                let meta = file.metadata().map_err(io)?;
                 let id = file_identity(&meta);
                 if identity.is_some_and(|known| Some(known) != id) || meta.len() < *offset {
                     (*identity, *offset) = (id, 0);
-                    return Ok(Growth::Replaced);
+                    break Growth::Replaced;
                 }
                 *identity = id;
                 if meta.len() > *offset {
-                    let mut file = std::fs::File::open(&*path).map_err(io)?;
                     file.seek(SeekFrom::Start(*offset)).map_err(io)?;
                     let mut bytes = Vec::new();
-                    file.read_to_end(&mut bytes).map_err(io)?;
+                    file.take(PIECE_BYTES as u64).read_to_end(&mut bytes).map_err(io)?;
                     *offset += bytes.len() as u64;
                     if !bytes.is_empty() {
-                        return Ok(Growth::Appended(bytes));
+                        break Growth::Appended { bytes, more: *offset < meta.len() };
                     }
                 }
                 std::thread::sleep(FOLLOW_INTERVAL);
             },
-        }
+        };
+        self.more = matches!(growth, Growth::Appended { more: true, .. });
+        Ok(growth)
     }
 }
 
