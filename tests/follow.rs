@@ -318,6 +318,28 @@ fn a_followed_file_reports_rows_appended_to_it() {
     assert!(updated);
     let direct = String::from_utf8(sextant(&flags(&path)).stdout).unwrap();
     assert_eq!(std::fs::read_to_string(&output).unwrap(), direct);
+    // Each report was written beside it under a name of its own, then renamed over it.
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["log.csv", "report.json"]);
+}
+
+#[test]
+fn followed_standard_input_without_rows_is_an_error() {
+    let args = [flags("-"), vec!["--follow", "--output", "unused.json"]].concat();
+    for (input, needle) in [
+        ("", "the file is empty"),
+        ("decided_at,sex,repaid,score,income_k\n", "header but no data rows"),
+        ("decided_at,sex,repaid,score,income_k\nsoon,f,1,0.5,3\n", "every row was left out (1"),
+    ] {
+        let run = with_stdin(&args, input.as_bytes());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{stderr}");
+        assert!(stderr.lines().last().is_some_and(|l| l.contains(needle)), "{stderr}");
+    }
 }
 
 #[test]

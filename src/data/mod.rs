@@ -42,7 +42,8 @@ pub(crate) fn csv_error_at(source: &str, error: &csv::Error, line: Option<u64>) 
     }
     let message = match error.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("row has {len} fields, but the header has {expected_len}")
+            let fields = if *len == 1 { "field" } else { "fields" };
+            format!("row has {len} {fields}, but the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".to_owned(),
         csv::ErrorKind::Io(e) => format!("cannot read: {e}"),

@@ -64,7 +64,8 @@ pub enum FollowEvent {
 /// Lines end with `\n` or `\r\n`; a record is read once its line end is appended.
 ///
 /// # Errors
-/// What `grow` returns; a reference input given or missing against the plan, or one that
+/// What `grow` returns; an input that ends before its header ([`ErrorKind::Empty`]); a
+/// reference input given or missing against the plan, or one that
 /// cannot be read; an input that is Parquet or Arrow (only a CSV grows by records), a
 /// header that cannot be read, or lacks a column the plan names; `rows:N` windows (which
 /// depend on the order of every row); and a drift gate on a statistic a categorical
@@ -110,7 +111,7 @@ pub fn follow(
             }
             if ended {
                 if pending.is_empty() {
-                    return Ok(());
+                    return Err(ErrorKind::Empty { source_name: source.to_owned() }.into());
                 }
                 break pending.len();
             }

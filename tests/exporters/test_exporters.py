@@ -90,7 +90,7 @@ class Serving:
             [SEXTANT, "monitor", str(path), *FLAGS, "--serve", f"127.0.0.1:{self.port}", *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}/metrics"
-        wait_for("sextant --serve", lambda: get(self.url), 30)
+        wait_for("sextant --serve", lambda: "sextant_window_rows" in get(self.url), 30)
 
     def stop(self):
         self.process.terminate()

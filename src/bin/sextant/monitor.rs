@@ -91,7 +91,8 @@ fn follow(
         )
         .into());
     }
-    let exposition: Exposition = Arc::new(Mutex::new(String::new()));
+    // No gauges until the first rows are read: an empty exposition, terminated.
+    let exposition: Exposition = Arc::new(Mutex::new("# EOF\n".to_owned()));
     if let Some(address) = &args.serve {
         let bound = serve(address, exposition.clone())?;
         eprintln!("sextant: serving the latest window's gauges at http://{bound}/metrics");
@@ -102,6 +103,9 @@ fn follow(
     // What stops following: the first report that cannot be written.
     let stop: RefCell<Option<CliError>> = RefCell::new(None);
     let mut last: Option<Box<MonitorReport>> = None;
+    // Why no report could be made of the rows read, when none could yet.
+    let mut unreported: Option<Error> = None;
+    let mut left_out = 0_u64;
     let mut tell = |event: FollowEvent| match event {
         FollowEvent::Report(report) => {
             if let Ok(mut served) = exposition.lock() {
@@ -121,17 +125,21 @@ fn follow(
                 eprintln!("sextant: error: {}", error.with_flags());
             }
             last = Some(report);
+            unreported = None;
         }
         FollowEvent::LeftOut(error) => {
+            left_out += 1;
             eprintln!(
                 "sextant: error: {} (the row is left out)",
                 CliError::from(error).with_flags()
             );
         }
-        FollowEvent::NoReport(error) => eprintln!(
-            "sextant: error: {} (the gauges are the last good ones)",
-            CliError::from(error).with_flags()
-        ),
+        FollowEvent::NoReport(error) => {
+            let gauges =
+                if last.is_some() { "the gauges are the last good ones" } else { "no gauges yet" };
+            eprintln!("sextant: error: {} ({gauges})", CliError::from(error.clone()).with_flags());
+            unreported = Some(error);
+        }
     };
     let mut grow = || match stop.borrow().is_some() {
         true => Err(sextant::ErrorKind::Cancelled.into()),
@@ -149,7 +157,18 @@ fn follow(
         return Err(error);
     }
     followed?;
-    // Standard input ended.
+    // Standard input ended; without a report of its rows, that is an error, as in a whole run.
+    if last.is_none() {
+        let source_name = input_name(&args.data);
+        let none = match left_out {
+            0 => sextant::ErrorKind::NoRows { source_name }.into(),
+            n => Error::invalid_value(
+                sextant::Location::source(&source_name),
+                format!("every row was left out ({n}, each reported above)"),
+            ),
+        };
+        return Err(unreported.unwrap_or(none).into());
+    }
     if args.serve.is_some() {
         eprintln!("sextant: the input ended; serving its last gauges");
         loop {
@@ -178,14 +197,27 @@ fn write_output(args: &MonitorArgs, report: &MonitorReport, atomic: bool) -> Res
         MonitorFormat::Openmetrics => openmetrics(report),
     };
     match &args.output {
+        // Replaced by a rename only when it is a file (or not yet one): a device, a pipe or
+        // a symbolic link is written in place.
+        Some(path) if atomic && std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) => {
+            write_file(path, &text)
+        }
         Some(path) if atomic => {
-            let partial = path.with_extension("partial");
-            write_file(&partial, &text)?;
-            std::fs::rename(&partial, path).map_err(|source| CliError::Io {
-                action: "write",
-                path: path.display().to_string(),
-                source,
-            })
+            // A hidden name of this process's own beside it, which a textfile collector
+            // (reading `*.prom`) skips.
+            let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+            let rename = write_file(&partial, &text).and_then(|()| {
+                std::fs::rename(&partial, path).map_err(|source| CliError::Io {
+                    action: "write",
+                    path: path.display().to_string(),
+                    source,
+                })
+            });
+            if rename.is_err() {
+                let _ = std::fs::remove_file(&partial);
+            }
+            rename
         }
         Some(path) => write_file(path, &text),
         None => write_stdout(&text),
