@@ -536,3 +536,14 @@ fn a_line_break_in_a_group_keeps_table_rows_whole() {
         assert!(text.contains(cell), "{format}: {text}");
     }
 }
+
+#[test]
+fn an_error_quoting_a_value_with_line_breaks_is_one_line() {
+    let dir = scratch("cli_one_line");
+    let path = write(&dir, "multi.csv", b"a,b,c\n\"x\r\ny\",1,1\n");
+    let out = sextant(&["fairness", &path, "--label", "b", "--pred", "c", "--sensitive", "a"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("\"x\\r\\ny\""), "{stderr}");
+}

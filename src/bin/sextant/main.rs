@@ -45,6 +45,12 @@ impl CliError {
             other => other,
         }
     }
+
+    /// The message on one line: a line break inside a value it quotes is written `\n` or
+    /// `\r`, so that one error is one line of standard error.
+    fn line(&self) -> String {
+        self.to_string().replace('\r', "\\r").replace('\n', "\\n")
+    }
 }
 
 /// A usage error on one line, as every other error (`invalid --format: "pdf" is not one of
@@ -108,7 +114,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             // A closed stderr leaves nothing to report to; the exit code still says it.
-            let _ = writeln!(std::io::stderr().lock(), "sextant: error: {error}");
+            let _ = writeln!(std::io::stderr().lock(), "sextant: error: {}", error.line());
             ExitCode::from(2)
         }
     }

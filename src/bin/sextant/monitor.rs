@@ -61,7 +61,7 @@ pub fn monitor_command(args: &MonitorArgs) -> Result<ExitCode, CliError> {
     eprintln!("sextant: serving the latest window's gauges at http://{bound}/metrics");
     // Serving outlives a collector that is down.
     if let Err(error) = push(&report) {
-        eprintln!("sextant: error: {}", error.with_flags());
+        eprintln!("sextant: error: {}", error.with_flags().line());
     }
     loop {
         std::thread::park();
@@ -117,12 +117,12 @@ fn follow(
                         *stop.borrow_mut() = Some(error);
                         return;
                     }
-                    eprintln!("sextant: error: {}", error.with_flags());
+                    eprintln!("sextant: error: {}", error.with_flags().line());
                 }
             }
             // A collector that is down is told, and pushed to again with the next update.
             if let Some(Err(error)) = otlp.map(|otlp| otlp.push(&report)) {
-                eprintln!("sextant: error: {}", error.with_flags());
+                eprintln!("sextant: error: {}", error.with_flags().line());
             }
             last = Some(report);
             unreported = None;
@@ -131,13 +131,16 @@ fn follow(
             left_out += 1;
             eprintln!(
                 "sextant: error: {} (the row is left out)",
-                CliError::from(error).with_flags()
+                CliError::from(error).with_flags().line()
             );
         }
         FollowEvent::NoReport(error) => {
             let gauges =
                 if last.is_some() { "the gauges are the last good ones" } else { "no gauges yet" };
-            eprintln!("sextant: error: {} ({gauges})", CliError::from(error.clone()).with_flags());
+            eprintln!(
+                "sextant: error: {} ({gauges})",
+                CliError::from(error.clone()).with_flags().line()
+            );
             unreported = Some(error);
         }
     };
