@@ -7,8 +7,9 @@ file that is then followed with `--follow --output report.json --format json`.
 Measured:
   a. `sextant monitor LOG` run whole: wall time and peak RSS (GNU time);
   b. the followed log's first report: wall time from start until report.json appears;
-  c. APPENDS times APPEND rows of the log appended to the followed file, each waited for in
-     report.json: the CPU time the follower spent per update (from /proc/PID/stat, so the
+  c. APPENDS times APPEND rows of the log (their time set in its latest window, December, as a
+     log's new rows come) appended to the followed file, each waited for in report.json: the
+     CPU time the follower spent per update (from /proc/PID/stat, so the
      second it waits between polls does not count), against a's wall time;
   d. the follower's peak RSS (VmHWM), after all updates.
 The last report must equal `sextant monitor` run whole on the grown file (the check stops the
@@ -84,7 +85,9 @@ def main():
     log = prediction_log(ROWS)
     whole_s, whole_rss, _ = whole(log)
     lines = log.read_bytes().splitlines(keepends=True)
-    extra = lines[1:1 + APPEND * APPENDS]
+    # Rows of the log, arriving as a log's rows do: in its latest window (December).
+    extra = [b"2025-12-31T12:00:00Z," + line.split(b",", 1)[1]
+             for line in lines[1:1 + APPEND * APPENDS]]
     scratch = Path(tempfile.mkdtemp())
     followed = scratch / "log.csv"
     shutil.copyfile(log, followed)
@@ -124,8 +127,8 @@ def main():
         "# `sextant monitor --follow`: an update against a whole run",
         "",
         f"Machine: {r['machine']}. Log: {ROWS:,} rows (bench/prediction_log.py), monthly "
-        f"windows, 3 sensitive and 3 drift columns; {APPENDS} appends of {APPEND:,} rows, each "
-        "waited for; the last report equals a whole run on the grown file.",
+        f"windows, 3 sensitive and 3 drift columns; {APPENDS} appends of {APPEND:,} rows in the "
+        "latest window, each waited for; the last report equals a whole run on the grown file.",
         "",
         "| rows | a. whole run | b. followed: first report | c. CPU per update (min of "
         f"{APPENDS}) | update / whole | whole run peak RSS | follower peak RSS |",

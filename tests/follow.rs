@@ -408,3 +408,38 @@ fn the_inputs_first_values_tell_a_drift_columns_kind_before_the_reference_files(
     let direct = sextant::monitor(&plan, Input::from(log.as_bytes()), "log", file, &mut NoProgress);
     assert_eq!(reports, [monitor_json(&direct.unwrap())]);
 }
+
+#[test]
+fn each_report_equals_a_whole_run_as_new_labels_and_windows_come() {
+    let config = AuditConfig {
+        label: "y".into(),
+        pred: Some("p".into()),
+        positive_label: Some("yes".into()),
+        sensitive: vec!["g".into()],
+        ..AuditConfig::default()
+    };
+    let options = MonitorOptions {
+        time: "t".into(),
+        window: "1d".into(),
+        drift: vec!["x".into()],
+        ..MonitorOptions::default()
+    };
+    let plan = options.check(config.check().unwrap(), false).unwrap();
+    // Day 1 holds only the positive label; day 3's rows bring the negative one, then more
+    // rows of day 1 and day 2 come.
+    let days = [
+        "t,y,p,g,x\n2025-01-01,yes,yes,a,1\n2025-01-01,yes,no,b,2\n",
+        "2025-01-03,no,yes,a,3\n2025-01-03,yes,no,b,4\n",
+        "2025-01-01,no,no,a,5\n2025-01-02,no,yes,b,6\n",
+    ];
+    let pieces: Vec<Growth> = days
+        .iter()
+        .map(|d| Growth::Appended { bytes: d.as_bytes().to_vec(), more: false })
+        .collect();
+    let told = follow(&plan, pieces);
+    assert_eq!(told.reports.len(), 3, "{:?} {:?}", told.left_out, told.no_report);
+    for (i, report) in told.reports.iter().enumerate() {
+        let whole: String = days[..=i].concat();
+        assert_eq!(monitor_json(report), monitor_json(&one_shot(&plan, whole.as_bytes())), "{i}");
+    }
+}

@@ -22,7 +22,7 @@ pub enum BinaryError {
 }
 
 /// Maps cells to `true` (positive) or `false`, learning the negative value if needed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BinaryCodec {
     positive: Option<Vec<u8>>,
     negative: Option<Vec<u8>>,

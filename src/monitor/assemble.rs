@@ -4,6 +4,7 @@
 //! `sextant.monitor/v1`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::audit::audit;
@@ -26,7 +27,8 @@ use crate::monitor::window::WindowSpec;
 use crate::progress::{NoProgress, Progress};
 
 /// What a monitor gathered: the windows of its input (and its reference range's rows), the
-/// drift columns' kinds, and a reference file's rows with the file's name.
+/// drift columns' kinds, and a reference file's rows with the file's name. The windows of a
+/// followed input are those its new rows went to; the others were audited before.
 pub(crate) struct Collected<'p> {
     pub(crate) windows: Windows<'p>,
     pub(crate) kinds: Vec<Option<ColumnKind>>,
@@ -34,7 +36,7 @@ pub(crate) struct Collected<'p> {
 }
 
 /// A window, audited, with its samples.
-struct Audited {
+pub(crate) struct Audited {
     start: Timestamp,
     end: Timestamp,
     rows: u64,
@@ -42,7 +44,8 @@ struct Audited {
     samples: Vec<Sample>,
 }
 
-/// The report of what was gathered from the input `source`, with progress per window.
+/// The report of what was gathered from the input `source`, and of the windows `audited`
+/// before (which gets the windows audited here), with progress per window.
 ///
 /// # Errors
 /// An input without rows (or whose rows all lack a time), a drift gate on a statistic a
@@ -53,11 +56,13 @@ pub(crate) fn assemble(
     plan: &MonitorPlan,
     source: &str,
     collected: Collected<'_>,
+    audited: &mut AuditedWindows,
     progress: &mut dyn Progress,
 ) -> Result<MonitorReport> {
     let Collected { windows: gathered, kinds, file } = collected;
     let without_time = gathered.without_time;
-    if gathered.windows.is_empty() && without_time > 0 {
+    let no_rows = gathered.windows.is_empty() && audited.is_empty();
+    if no_rows && without_time > 0 {
         return Err(Error::invalid_value(
             Location::source(source).in_column(&plan.time),
             format!(
@@ -65,7 +70,7 @@ pub(crate) fn assemble(
             ),
         ));
     }
-    if gathered.windows.is_empty() {
+    if no_rows {
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
     }
     check_drift_gates(plan, &kinds)?;
@@ -94,7 +99,7 @@ pub(crate) fn assemble(
         (Some(part), Some(name)) => Some(finish_reference(plan, part, name)?),
         _ => None,
     };
-    let windows = audit_windows(plan, source, gathered_windows, progress)?;
+    let windows = audit_windows(plan, source, gathered_windows, audited, progress)?;
     let first = windows.iter().position(|w| w.rows > 0).unwrap_or(0);
     let (kind, mut reference) = match (file_reference, range_reference) {
         (Some(file), _) => ("file", file),
@@ -115,7 +120,7 @@ pub(crate) fn assemble(
         _ => (reference.start, reference.end),
     };
     let columns = reference_columns(plan, &kinds, std::mem::take(&mut reference.samples));
-    let drifts = map_all(windows.iter().collect(), |window: &Audited| {
+    let drifts = map_all(windows.iter().collect(), |window: &Arc<Audited>| {
         let names = plan.drift.iter().map(|(name, _)| name.clone());
         let drifts = columns.iter().enumerate().map(|(i, c)| column_drift(plan, c, window, i));
         names.zip(drifts).collect::<BTreeMap<_, _>>()
@@ -281,17 +286,34 @@ fn third_value(
     )
 }
 
-/// Every window from the first to the last, audited; empty ones in between with no rows.
+/// The windows audited by an earlier report of the same input, by window index: a followed
+/// input's report audits again only the windows its new rows went to.
+pub(crate) type AuditedWindows = BTreeMap<i64, Arc<Audited>>;
+
+/// A window to audit: its rows, or its audit from before, or nothing (no rows).
+enum Slot<'g> {
+    Gathered(Box<Gathered<'g>>),
+    Audited(Arc<Audited>),
+    Empty,
+}
+
+/// Every window from the first to the last, audited (or taken from `audited`, which gets
+/// the calendar windows audited here); empty ones in between with no rows.
 fn audit_windows(
     plan: &MonitorPlan,
     source: &str,
     gathered: BTreeMap<i64, Gathered<'_>>,
+    audited: &mut AuditedWindows,
     progress: &mut dyn Progress,
-) -> Result<Vec<Audited>> {
-    let (Some(&first), Some(&last)) = (gathered.keys().next(), gathered.keys().next_back()) else {
+) -> Result<Vec<Arc<Audited>>> {
+    let rows_windows = matches!(plan.window, WindowSpec::Rows(_));
+    if rows_windows {
+        audited.clear();
+    }
+    let keys = || gathered.keys().chain(audited.keys());
+    let (Some(&first), Some(&last)) = (keys().min(), keys().max()) else {
         return Ok(Vec::new());
     };
-    let rows_windows = matches!(plan.window, WindowSpec::Rows(_));
     // Row windows are bounded by their rows' times: the next window's first time, or a
     // second past the last window's latest.
     let row_bounds: Vec<(Timestamp, Timestamp)> = if rows_windows {
@@ -310,6 +332,7 @@ fn audit_windows(
     } else {
         Vec::new()
     };
+    // (Windows audited before were checked when they were gathered.)
     check_window_span(plan, source, &[&gathered])?;
     let count = usize::try_from(last.saturating_sub(first).saturating_add(1)).unwrap_or(usize::MAX);
     let mut gathered = gathered;
@@ -333,7 +356,12 @@ fn audit_windows(
             };
             (bound(index)?, bound(index + 1)?)
         };
-        pending.push((start, end, gathered.remove(&index)));
+        let slot = match (gathered.remove(&index), audited.get(&index)) {
+            (Some(window), _) => Slot::Gathered(Box::new(window)),
+            (None, Some(window)) => Slot::Audited(window.clone()),
+            (None, None) => Slot::Empty,
+        };
+        pending.push((index, start, end, slot));
     }
     // Windows are sorted and audited a few at a time on all cores, with progress and a
     // chance to cancel between.
@@ -346,10 +374,21 @@ fn audit_windows(
             break;
         }
         let done = step.len() as u64;
-        for window in
-            map_all(step, |(start, end, gathered)| audit_one(plan, source, start, end, gathered))
-        {
-            windows.push(window?);
+        // Each window, and whether `audited` keeps it.
+        let results = map_all(step, |(index, start, end, slot)| match slot {
+            Slot::Audited(window) => Ok::<_, Error>((index, window, false)),
+            Slot::Empty => Ok((index, Arc::new(audit_one(plan, source, start, end, None)?), false)),
+            Slot::Gathered(window) => {
+                let fresh = Arc::new(audit_one(plan, source, start, end, Some(*window))?);
+                Ok((index, fresh, !rows_windows))
+            }
+        });
+        for result in results {
+            let (index, window, keep) = result?;
+            if keep {
+                audited.insert(index, window.clone());
+            }
+            windows.push(window);
         }
         progress.advance(done);
         if progress.cancelled() {
@@ -604,7 +643,7 @@ fn column_drift(
 /// The gates' verdicts on the windows they apply to.
 fn judge_gates(
     plan: &MonitorPlan,
-    windows: &[Audited],
+    windows: &[Arc<Audited>],
     reports: &[WindowReport],
     reference: Option<&FairnessReport>,
 ) -> Vec<MonitorGate> {

@@ -487,6 +487,23 @@ impl<'p> Windows<'p> {
 }
 
 impl<'p> Windows<'p> {
+    /// A copy of the windows whose index `keep` takes, with the reference range's rows and
+    /// the count of rows without a time.
+    #[cfg(not(target_arch = "wasm32"))] // followed, native only
+    pub(crate) fn cloned_where(&self, keep: impl Fn(i64) -> bool) -> Windows<'p> {
+        Windows {
+            windows: self
+                .windows
+                .iter()
+                .filter(|(index, _)| keep(**index))
+                .map(|(index, window)| (*index, window.clone()))
+                .collect(),
+            reference: self.reference.clone(),
+            without_time: self.without_time,
+            ..Windows::default()
+        }
+    }
+
     /// Adds the windows of rows read after these (records appended to a followed input),
     /// when their counts merge exactly and stay within the plan's group limits; otherwise
     /// leaves these windows as they were. The counts are checked on copies of the counters

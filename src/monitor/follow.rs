@@ -6,6 +6,7 @@
 //! label value, a time that would make more than 100,000 windows, too many groups), is told
 //! and left out, and the records around it count.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -15,8 +16,9 @@ use crate::data::lines::line_ends;
 use crate::data::quotes::{record_ends, Boundaries};
 use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::fairness::labels::BinaryCodec;
 use crate::monitor::assemble::{
-    assemble, check_drift_gates, check_window_span, shared_labels, Collected,
+    assemble, check_drift_gates, check_window_span, shared_labels, AuditedWindows, Collected,
 };
 use crate::monitor::collect::{ColumnKind, Gathered, Reading, Windows};
 use crate::monitor::plan::MonitorPlan;
@@ -140,6 +142,9 @@ pub fn follow(
             windows: Windows::default(),
             file: file.clone(),
             next_line: 0,
+            audited: AuditedWindows::new(),
+            labels: None,
+            touched: BTreeSet::new(),
         };
         let mut first = true;
         // Whether records were read since the last report.
@@ -247,6 +252,11 @@ struct Followed<'p> {
     file: Option<(Gathered<'p>, &'p str)>,
     /// The line the next record appended starts on.
     next_line: u64,
+    /// The windows audited by the last report, how labels read then, and the windows new
+    /// rows went to since.
+    audited: AuditedWindows,
+    labels: Option<BinaryCodec>,
+    touched: BTreeSet<i64>,
 }
 
 impl<'p> Followed<'p> {
@@ -386,19 +396,33 @@ impl<'p> Followed<'p> {
         let file = self.file.iter().map(|(part, name)| (part, *name));
         shared_labels(self.plan, kept.chain(new).map(|g| (g, self.source)).chain(file))?;
         check_window_span(self.plan, self.source, &[&self.windows.windows, &part.windows])?;
+        let touched: Vec<i64> = part.windows.keys().copied().collect();
         self.windows.absorb(part, &Location::source(self.source))?;
+        self.touched.extend(touched);
         self.reading.kinds = kinds;
         Ok(())
     }
 
-    /// Tells the report of the windows gathered so far, or why there is none.
-    fn tell_report(&self, tell: &mut dyn FnMut(FollowEvent), progress: &mut dyn Progress) {
+    /// Tells the report of the windows gathered so far, or why there is none. The windows
+    /// no new row went to keep their audit from before, while the labels read the same.
+    fn tell_report(&mut self, tell: &mut dyn FnMut(FollowEvent), progress: &mut dyn Progress) {
+        let kept = self.windows.windows.values().chain(&self.windows.reference);
+        let file = self.file.iter().map(|(part, name)| (part, *name));
+        let labels = shared_labels(self.plan, kept.map(|g| (g, self.source)).chain(file)).ok();
+        if labels != self.labels {
+            self.audited.clear();
+            self.labels = labels;
+        }
+        for index in std::mem::take(&mut self.touched) {
+            self.audited.remove(&index);
+        }
+        let audited = &self.audited;
         let collected = Collected {
-            windows: self.windows.clone(),
+            windows: self.windows.cloned_where(|index| !audited.contains_key(&index)),
             kinds: self.reading.kinds.clone(),
             file: self.file.clone(),
         };
-        tell(match assemble(self.plan, self.source, collected, progress) {
+        tell(match assemble(self.plan, self.source, collected, &mut self.audited, progress) {
             Ok(report) => FollowEvent::Report(Box::new(report)),
             Err(error) => FollowEvent::NoReport(error),
         });

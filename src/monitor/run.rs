@@ -9,7 +9,7 @@ use crate::data::header::Header;
 use crate::data::input::{Input, RandomAccess};
 use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Result};
-use crate::monitor::assemble::{assemble, Collected};
+use crate::monitor::assemble::{assemble, AuditedWindows, Collected};
 use crate::monitor::collect::{
     gather, windows_by_rank, Assign, ColumnKind, Gathered, Reading, Windows,
 };
@@ -69,7 +69,8 @@ pub fn monitor<'a>(
         }
         _ => None,
     };
-    assemble(plan, source, Collected { windows, kinds: reading.kinds, file }, progress)
+    let collected = Collected { windows, kinds: reading.kinds, file };
+    assemble(plan, source, collected, &mut AuditedWindows::new(), progress)
 }
 
 /// Refuses a reference input given without a plan's reference file, or missing with one.
