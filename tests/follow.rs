@@ -415,6 +415,7 @@ fn each_report_equals_a_whole_run_as_new_labels_and_windows_come() {
         label: "y".into(),
         pred: Some("p".into()),
         positive_label: Some("yes".into()),
+        favorable_label: Some("no".into()),
         sensitive: vec!["g".into()],
         ..AuditConfig::default()
     };
@@ -425,11 +426,12 @@ fn each_report_equals_a_whole_run_as_new_labels_and_windows_come() {
         ..MonitorOptions::default()
     };
     let plan = options.check(config.check().unwrap(), false).unwrap();
-    // Day 1 holds only the positive label; day 3's rows bring the negative one, then more
-    // rows of day 1 and day 2 come.
+    // Day 1 holds only the positive label, day 3 the negative one too; then a row of day 1
+    // alone (audited again, with the labels of every window: "no" is favourable), and
+    // rows of days 1 and 2.
     let days = [
-        "t,y,p,g,x\n2025-01-01,yes,yes,a,1\n2025-01-01,yes,no,b,2\n",
-        "2025-01-03,no,yes,a,3\n2025-01-03,yes,no,b,4\n",
+        "t,y,p,g,x\n2025-01-01,yes,yes,a,1\n2025-01-01,yes,yes,b,2\n2025-01-03,no,yes,a,3\n2025-01-03,yes,no,b,4\n",
+        "2025-01-01,yes,yes,a,5\n",
         "2025-01-01,no,no,a,5\n2025-01-02,no,yes,b,6\n",
     ];
     let pieces: Vec<Growth> = days

@@ -28,11 +28,14 @@ use crate::progress::{NoProgress, Progress};
 
 /// What a monitor gathered: the windows of its input (and its reference range's rows), the
 /// drift columns' kinds, and a reference file's rows with the file's name. The windows of a
-/// followed input are those its new rows went to; the others were audited before.
+/// followed input are those not audited before.
 pub(crate) struct Collected<'p> {
     pub(crate) windows: Windows<'p>,
     pub(crate) kinds: Vec<Option<ColumnKind>>,
     pub(crate) file: Option<(Gathered<'p>, &'p str)>,
+    /// How labels read across every part, when `windows` are not all of them (the others
+    /// audited before); else the parts given tell it.
+    pub(crate) labels: Option<BinaryCodec>,
 }
 
 /// A window, audited, with its samples.
@@ -59,7 +62,7 @@ pub(crate) fn assemble(
     audited: &mut AuditedWindows,
     progress: &mut dyn Progress,
 ) -> Result<MonitorReport> {
-    let Collected { windows: gathered, kinds, file } = collected;
+    let Collected { windows: gathered, kinds, file, labels } = collected;
     let without_time = gathered.without_time;
     let no_rows = gathered.windows.is_empty() && audited.is_empty();
     if no_rows && without_time > 0 {
@@ -93,7 +96,7 @@ pub(crate) fn assemble(
     if let (Some(part), Some(name)) = (file_part.as_mut(), reference_name.as_deref()) {
         parts.push((part, name));
     }
-    share_labels(&mut parts, plan)?;
+    share_labels(&mut parts, plan, labels)?;
     let range_reference = range_part.map(|g| finish_reference(plan, g, source)).transpose()?;
     let file_reference = match (file_part, &reference_name) {
         (Some(part), Some(name)) => Some(finish_reference(plan, part, name)?),
@@ -234,12 +237,20 @@ fn finish_reference(plan: &MonitorPlan, gathered: Gathered<'_>, source: &str) ->
 }
 
 /// Makes every part of the inputs (each with the name of its input) read labels alike (see
-/// [`Gathered::adopt_labels`]).
+/// [`Gathered::adopt_labels`]): as `shared` says, when given (the parts are not all of the
+/// input's), else as they tell together.
 ///
 /// # Errors
 /// As [`shared_labels`].
-fn share_labels(parts: &mut [(&mut Gathered<'_>, &str)], plan: &MonitorPlan) -> Result<()> {
-    let shared = shared_labels(plan, parts.iter().map(|(part, source)| (&**part, *source)))?;
+fn share_labels(
+    parts: &mut [(&mut Gathered<'_>, &str)],
+    plan: &MonitorPlan,
+    shared: Option<BinaryCodec>,
+) -> Result<()> {
+    let shared = match shared {
+        Some(shared) => shared,
+        None => shared_labels(plan, parts.iter().map(|(part, source)| (&**part, *source)))?,
+    };
     for (part, source) in parts.iter_mut() {
         if !part.adopt_labels(&shared) {
             return Err(third_value(plan, &shared, part.labels(), source));

@@ -406,12 +406,17 @@ impl<'p> Followed<'p> {
     /// Tells the report of the windows gathered so far, or why there is none. The windows
     /// no new row went to keep their audit from before, while the labels read the same.
     fn tell_report(&mut self, tell: &mut dyn FnMut(FollowEvent), progress: &mut dyn Progress) {
+        // How labels read across every part, in a whole run's order: windows, the
+        // reference range, the reference file.
         let kept = self.windows.windows.values().chain(&self.windows.reference);
         let file = self.file.iter().map(|(part, name)| (part, *name));
-        let labels = shared_labels(self.plan, kept.map(|g| (g, self.source)).chain(file)).ok();
-        if labels != self.labels {
+        let labels = match shared_labels(self.plan, kept.map(|g| (g, self.source)).chain(file)) {
+            Ok(labels) => labels,
+            Err(error) => return tell(FollowEvent::NoReport(error)),
+        };
+        if self.labels.as_ref() != Some(&labels) {
             self.audited.clear();
-            self.labels = labels;
+            self.labels = Some(labels.clone());
         }
         for index in std::mem::take(&mut self.touched) {
             self.audited.remove(&index);
@@ -421,6 +426,7 @@ impl<'p> Followed<'p> {
             windows: self.windows.cloned_where(|index| !audited.contains_key(&index)),
             kinds: self.reading.kinds.clone(),
             file: self.file.clone(),
+            labels: Some(labels),
         };
         tell(match assemble(self.plan, self.source, collected, &mut self.audited, progress) {
             Ok(report) => FollowEvent::Report(Box::new(report)),

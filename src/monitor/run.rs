@@ -69,7 +69,7 @@ pub fn monitor<'a>(
         }
         _ => None,
     };
-    let collected = Collected { windows, kinds: reading.kinds, file };
+    let collected = Collected { windows, kinds: reading.kinds, file, labels: None };
     assemble(plan, source, collected, &mut AuditedWindows::new(), progress)
 }
 
