@@ -47,6 +47,15 @@ struct Told {
 }
 
 fn follow(plan: &MonitorPlan, pieces: Vec<Growth>) -> Told {
+    follow_with_reference(plan, pieces, None)
+}
+
+/// As [`follow`], with a reference file's bytes.
+fn follow_with_reference(
+    plan: &MonitorPlan,
+    pieces: Vec<Growth>,
+    reference: Option<&[u8]>,
+) -> Told {
     let mut pieces = VecDeque::from(pieces);
     let mut told = Told { reports: Vec::new(), left_out: Vec::new(), no_report: Vec::new() };
     let mut grow = || Ok(pieces.pop_front().unwrap_or(Growth::Ended));
@@ -55,12 +64,23 @@ fn follow(plan: &MonitorPlan, pieces: Vec<Growth>) -> Told {
         FollowEvent::LeftOut(error) => told.left_out.push(error),
         FollowEvent::NoReport(error) => told.no_report.push(error),
     };
-    sextant::follow(plan, "log", None, &mut grow, &mut tell, &mut NoProgress).unwrap();
+    let file = reference.map(|bytes| (Input::from(bytes), "reference.csv"));
+    sextant::follow(plan, "log", file, &mut grow, &mut tell, &mut NoProgress).unwrap();
     told
 }
 
 fn one_shot(plan: &MonitorPlan, bytes: &[u8]) -> MonitorReport {
-    sextant::monitor(plan, Input::from(bytes), "log", None, &mut NoProgress).unwrap()
+    one_shot_with_reference(plan, bytes, None)
+}
+
+/// As [`one_shot`], with a reference file's bytes.
+fn one_shot_with_reference(
+    plan: &MonitorPlan,
+    bytes: &[u8],
+    reference: Option<&[u8]>,
+) -> MonitorReport {
+    let file = reference.map(|bytes| (Input::from(bytes), "reference.csv"));
+    sextant::monitor(plan, Input::from(bytes), "log", file, &mut NoProgress).unwrap()
 }
 
 /// `bytes` cut at `cuts` (fractions of its length) into appended pieces.
@@ -363,19 +383,9 @@ fn a_reference_file_is_read_once_before_the_input() {
     let reference = &log[..half];
     let mut rest = log[..header_end].to_vec();
     rest.extend_from_slice(&log[half..]);
-    let mut pieces = VecDeque::from(pieces(&rest, &[0.5]));
-    let mut reports = Vec::new();
-    let mut grow = || Ok(pieces.pop_front().unwrap_or(Growth::Ended));
-    let mut tell = |event| {
-        if let FollowEvent::Report(report) = event {
-            reports.push(monitor_json(&report));
-        }
-    };
-    let file = Some((Input::from(reference), "reference.csv"));
-    sextant::follow(&plan, "log", file, &mut grow, &mut tell, &mut NoProgress).unwrap();
-    let file = Some((Input::from(reference), "reference.csv"));
-    let direct = sextant::monitor(&plan, Input::from(&rest[..]), "log", file, &mut NoProgress);
-    assert_eq!(reports.last(), Some(&monitor_json(&direct.unwrap())));
+    let told = follow_with_reference(&plan, pieces(&rest, &[0.5]), Some(reference));
+    let direct = one_shot_with_reference(&plan, &rest, Some(reference));
+    assert_eq!(told.reports.last().map(monitor_json), Some(monitor_json(&direct)));
 }
 
 #[test]
@@ -395,18 +405,17 @@ fn the_inputs_first_values_tell_a_drift_columns_kind_before_the_reference_files(
     let plan = options.check(config.check().unwrap(), true).unwrap();
     let log = "t,y,p,g,x\n2025-01-01,1,0,a,low\n2025-01-02,0,1,b,3\n";
     let reference = "y,p,g,x\n1,1,a,3\n0,0,b,low\n";
-    let mut given = Some(Growth::Appended { bytes: log.as_bytes().to_vec(), more: false });
-    let mut grow = || Ok(given.take().unwrap_or(Growth::Ended));
-    let mut reports = Vec::new();
-    let mut tell = |event| match event {
-        FollowEvent::Report(report) => reports.push(monitor_json(&report)),
-        other => panic!("{other:?}"),
-    };
-    let file = Some((Input::from(reference.as_bytes()), "reference.csv"));
-    sextant::follow(&plan, "log", file, &mut grow, &mut tell, &mut NoProgress).unwrap();
-    let file = Some((Input::from(reference.as_bytes()), "reference.csv"));
-    let direct = sextant::monitor(&plan, Input::from(log.as_bytes()), "log", file, &mut NoProgress);
-    assert_eq!(reports, [monitor_json(&direct.unwrap())]);
+    let told =
+        follow_with_reference(&plan, pieces(log.as_bytes(), &[]), Some(reference.as_bytes()));
+    assert!(
+        told.left_out.is_empty() && told.no_report.is_empty(),
+        "{:?} {:?}",
+        told.left_out,
+        told.no_report
+    );
+    let reports: Vec<String> = told.reports.iter().map(monitor_json).collect();
+    let direct = one_shot_with_reference(&plan, log.as_bytes(), Some(reference.as_bytes()));
+    assert_eq!(reports, [monitor_json(&direct)]);
 }
 
 #[test]

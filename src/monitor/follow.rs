@@ -1,8 +1,8 @@
 //! Monitoring a CSV as it grows (`sextant monitor --follow`): the records appended since
 //! the last update are gathered into the windows kept from before, and the report is made
-//! again from the kept counts and samples. An update reads only the new records, and the
-//! input is never kept: memory is the windows' counts and drift samples, as for a file
-//! monitored whole. A record that cannot be read, or that the windows cannot take (a third
+//! again: the windows the new records went to are audited again, the others keep their
+//! audit. An update reads only the new records, and the input is never kept: memory is the
+//! windows' counts, drift samples and audits. A record that cannot be read, or that the windows cannot take (a third
 //! label value, a time that would make more than 100,000 windows, too many groups), is told
 //! and left out, and the records around it count.
 
