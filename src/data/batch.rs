@@ -30,6 +30,21 @@ pub(crate) trait Batch {
             key.push(self.cell(row, column));
         }
     }
+
+    /// Numbers the rows' cells in `column` when they take few values: adds each row's code
+    /// (below the returned count) times `stride` to `codes[row]`, rows with the same code
+    /// having the same cell, and returns the count, at most `most`. `None` when the column's
+    /// cells are not numbered so (`codes` is then in any state); the default, for batches of
+    /// text.
+    fn code_column(
+        &self,
+        _column: usize,
+        _most: u32,
+        _stride: u32,
+        _codes: &mut [u32],
+    ) -> Option<u32> {
+        None
+    }
 }
 
 /// Rows per batch (and per model call).

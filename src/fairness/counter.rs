@@ -966,4 +966,77 @@ mod tests {
             prop_assert_eq!(count(&text, &plan, true), count(&text, &plan, false));
         }
     }
+
+    /// A typed row: label, prediction, the group's dictionary key, `h`, score, weight, count.
+    #[cfg(feature = "columnar")]
+    type TypedRow = (Option<i64>, Option<bool>, Option<i32>, Option<u64>, f64, f64, i64);
+
+    /// An Arrow IPC file of `rows` in record batches of `batch` rows, with typed columns: the
+    /// group a dictionary whose values repeat ("a" twice), `h` unsigned.
+    #[cfg(feature = "columnar")]
+    fn arrow_file(rows: &[TypedRow], batch: usize) -> Vec<u8> {
+        use arrow_array::types::Int32Type;
+        use arrow_array::{
+            ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int32Array, Int64Array,
+            RecordBatch, StringArray, UInt64Array,
+        };
+        use std::sync::Arc;
+
+        let groups = StringArray::from(vec!["a", "b", "a", "(missing)", "a-very-long-group-name"]);
+        let keys: Int32Array = rows.iter().map(|r| r.2).collect();
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            ("y", Arc::new(rows.iter().map(|r| r.0).collect::<Int64Array>())),
+            ("p", Arc::new(rows.iter().map(|r| r.1).collect::<BooleanArray>())),
+            ("g", Arc::new(DictionaryArray::<Int32Type>::new(keys, Arc::new(groups)))),
+            ("h", Arc::new(rows.iter().map(|r| r.3).collect::<UInt64Array>())),
+            ("s", Arc::new(rows.iter().map(|r| Some(r.4)).collect::<Float64Array>())),
+            ("w", Arc::new(rows.iter().map(|r| Some(r.5)).collect::<Float64Array>())),
+            ("n", Arc::new(rows.iter().map(|r| Some(r.6)).collect::<Int64Array>())),
+        ];
+        let table = RecordBatch::try_from_iter(columns).unwrap_or_else(|e| panic!("{e}"));
+        let mut bytes = Vec::new();
+        let mut writer = arrow_ipc::writer::FileWriter::try_new(&mut bytes, &table.schema())
+            .unwrap_or_else(|e| panic!("{e}"));
+        for start in (0..rows.len()).step_by(batch) {
+            let part = table.slice(start, batch.min(rows.len() - start));
+            writer.write(&part).unwrap_or_else(|e| panic!("{e}"));
+        }
+        writer.finish().unwrap_or_else(|e| panic!("{e}"));
+        drop(writer);
+        bytes
+    }
+
+    #[cfg(feature = "columnar")]
+    fn typed_rows() -> impl Strategy<Value = Vec<TypedRow>> {
+        let label = prop_oneof![8 => Just(Some(0)), 8 => Just(Some(1)), 1 => Just(None), 1 => Just(Some(1 << 40))];
+        let prediction =
+            prop_oneof![8 => Just(Some(false)), 8 => Just(Some(true)), 1 => Just(None)];
+        let group = prop_oneof![8 => (0..5).prop_map(Some), 1 => Just(None)];
+        let h = prop_oneof![8 => Just(Some(3)), 8 => Just(Some(4)), 1 => Just(None), 1 => Just(Some(u64::MAX))];
+        let score = prop_oneof![Just(0.2), Just(0.7), Just(f64::NAN)];
+        let weight = prop_oneof![Just(1.0), Just(2.5), Just(0.0), Just(-1.0)];
+        let n = prop_oneof![Just(1), Just(3), Just(0)];
+        proptest::collection::vec((label, prediction, group, h, score, weight, n), 1..80)
+    }
+
+    #[cfg(feature = "columnar")]
+    proptest! {
+        /// Typed columns of few values number the rows of a batch: counting by those numbers
+        /// counts what reading every row counts (dictionary keys whose values repeat, nulls,
+        /// integers whose range is too wide to number).
+        #[test]
+        fn the_memo_counts_typed_batches_as_reading_every_row_counts(
+            rows in typed_rows(),
+            batch in 1usize..40,
+            missing in prop_oneof![Just(MissingPolicy::Error), Just(MissingPolicy::Drop), Just(MissingPolicy::Group)],
+            positive in any::<bool>(),
+            score in any::<bool>(),
+            weighted in any::<bool>(),
+            counted in any::<bool>(),
+        ) {
+            let plan = plan(missing, positive, score, weighted, counted);
+            let file = arrow_file(&rows, batch);
+            prop_assert_eq!(count(&file, &plan, true), count(&file, &plan, false));
+        }
+    }
 }

@@ -27,6 +27,9 @@ pub(crate) struct Seen {
 /// and a bound on the memory when values keep changing.
 const MAX_KEYS: usize = 1 << 16;
 
+/// Codes at most for the combinations of a batch's key cells ([`RowMemo::key_batch`]).
+const MAX_CODES: u32 = 1 << 14;
+
 /// The keys of rows counted so far and how they were counted. Short keys (the usual labels
 /// and group names, see [`RowKey`]) are compared as four words; longer ones as byte strings.
 #[derive(Clone)]
@@ -42,6 +45,18 @@ pub(crate) struct RowMemo {
     /// when the key cells did not fit four words, had `sextant fairness` take 1.0 s instead
     /// of 0.55 s on the 10M-row monitor benchmark log).
     long_key: Vec<u8>,
+    /// Each row's code, a number for the combination of its key cells, when the batch
+    /// numbers them (typed columns of few values: [`Batch::code_column`]); else empty, and
+    /// rows are keyed by `keys`.
+    codes: Vec<u32>,
+    /// How a row of each code of the batch was counted, once one was: the rows of a code
+    /// are then counted without building their key.
+    by_code: Vec<Option<Seen>>,
+    /// The codes set in `by_code`, cleared before the next batch.
+    coded: Vec<u32>,
+    /// The code of the row last looked up, when the batch is coded and the code had no
+    /// entry.
+    code: Option<u32>,
 }
 
 /// A row's key.
@@ -68,32 +83,96 @@ impl RowMemo {
             keys: Vec::new(),
             key: Key::Unkeyed,
             long_key: Vec::new(),
+            codes: Vec::new(),
+            by_code: Vec::new(),
+            coded: Vec::new(),
+            code: None,
         }
     }
 
-    /// Builds the keys of `batch`'s rows, before they are looked up.
+    /// Numbers or keys `batch`'s rows, before they are looked up.
     pub(crate) fn key_batch<B: Batch + ?Sized>(&mut self, batch: &B) {
+        for code in self.coded.drain(..) {
+            if let Some(seen) = self.by_code.get_mut(code as usize) {
+                *seen = None;
+            }
+        }
+        self.code = None;
         self.keys.clear();
+        if self.code_batch(batch) {
+            return;
+        }
+        self.codes.clear();
         self.keys.resize(batch.len(), KeyWords::default());
         for &c in &self.columns {
             batch.key_column(c, &mut self.keys);
         }
     }
 
+    /// Numbers the combinations of `batch`'s key cells, row by row in `codes`, when its key
+    /// columns each number their cells and the combinations are at most [`MAX_CODES`].
+    fn code_batch<B: Batch + ?Sized>(&mut self, batch: &B) -> bool {
+        self.codes.clear();
+        self.codes.resize(batch.len(), 0);
+        let mut stride = 1;
+        for &c in &self.columns {
+            match batch.code_column(c, MAX_CODES / stride, stride, &mut self.codes) {
+                Some(count) => stride *= count.max(1),
+                None => return false,
+            }
+        }
+        let codes = stride as usize;
+        if self.by_code.len() < codes {
+            self.by_code.resize(codes, None);
+        }
+        true
+    }
+
     /// How the row `row` of `batch` (whose keys [`RowMemo::key_batch`] built) was counted,
     /// if a row with the same key cells was.
     pub(crate) fn lookup<B: Batch + ?Sized>(&mut self, batch: &B, row: usize) -> Option<Seen> {
-        self.key = match self.keys.get(row).and_then(KeyWords::finish) {
+        self.code = None;
+        let short = match self.codes.get(row) {
+            Some(&code) => {
+                if let Some(seen) = self.by_code.get(code as usize).copied().flatten() {
+                    self.key = Key::Unkeyed;
+                    return Some(seen);
+                }
+                // The first row of its code in the batch: keyed by its cells.
+                self.code = Some(code);
+                let mut key = KeyWords::default();
+                for &c in &self.columns {
+                    key.push(batch.cell(row, c));
+                }
+                key.finish()
+            }
+            None => self.keys.get(row).and_then(KeyWords::finish),
+        };
+        self.key = match short {
             Some(key) => Key::Short(key),
             None => {
                 self.build_long_key(batch, row);
                 Key::Long
             }
         };
-        match &self.key {
+        let seen = match &self.key {
             Key::Short(words) => self.short.get(words).copied(),
             Key::Long => self.long.get(self.long_key.as_slice()).copied(),
             Key::Unkeyed => None,
+        };
+        if let Some(seen) = seen {
+            self.remember_code(seen);
+        }
+        seen
+    }
+
+    /// Remembers that the rows of the code last looked up are counted as `seen`.
+    fn remember_code(&mut self, seen: Seen) {
+        if let Some(code) = self.code.take() {
+            if let Some(entry) = self.by_code.get_mut(code as usize) {
+                *entry = Some(seen);
+                self.coded.push(code);
+            }
         }
     }
 
@@ -123,6 +202,7 @@ impl RowMemo {
 
     /// Remembers that the row last looked up was counted as `seen`.
     pub(crate) fn remember(&mut self, seen: Seen) {
+        self.remember_code(seen);
         if self.short.len() + self.long.len() >= MAX_KEYS {
             return;
         }
