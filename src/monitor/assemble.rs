@@ -15,15 +15,15 @@ use crate::fairness::plan::Bound;
 use crate::fairness::plan::FairnessPlan;
 use crate::fairness::report::{AttributeReport, FairnessReport};
 use crate::monitor::collect::{ColumnKind, Gathered, Windows};
-use crate::monitor::drift::{compare_categories, NumericReference};
 use crate::monitor::plan::{GateWindows, MonitorPlan, ReferenceSpec};
 use crate::monitor::report::{
-    ColumnDrift, GateKind, MonitorGate, MonitorReport, ReferenceColumn, ReferenceReport,
-    WindowReport, MONITOR_SCHEMA,
+    ColumnDrift, GateKind, MonitorGate, MonitorReport, ReferenceReport, WindowReport,
+    MONITOR_SCHEMA,
 };
 use crate::monitor::sample::Sample;
 use crate::monitor::time::Timestamp;
 use crate::monitor::window::WindowSpec;
+use crate::monitor::window_drift::{reference_columns, DriftMemo};
 use crate::progress::{NoProgress, Progress};
 
 /// What a monitor gathered: the windows of its input (and its reference range's rows), the
@@ -38,13 +38,14 @@ pub(crate) struct Collected<'p> {
     pub(crate) labels: Option<BinaryCodec>,
 }
 
-/// A window, audited, with its samples.
+/// A window, audited, with its samples and what was measured of its drift.
 pub(crate) struct Audited {
     start: Timestamp,
     end: Timestamp,
     rows: u64,
     report: Option<FairnessReport>,
     samples: Vec<Sample>,
+    drift: DriftMemo,
 }
 
 /// The report of what was gathered from the input `source`, and of the windows `audited`
@@ -114,7 +115,7 @@ pub(crate) fn assemble(
                 end: Some(windows[first].end),
                 rows: windows[first].rows,
                 report: windows[first].report.clone(),
-                samples: windows[first].samples.clone(),
+                samples: Vec::new(), // made into references by the window, below
             },
         ),
     };
@@ -122,11 +123,14 @@ pub(crate) fn assemble(
         ReferenceSpec::Range(start, end) => (Some(start), Some(end)),
         _ => (reference.start, reference.end),
     };
-    let columns = reference_columns(plan, &kinds, std::mem::take(&mut reference.samples));
+    // The first window's references are kept with it: while it does not change, neither
+    // do they, nor the drift of the windows that did not change.
+    let columns = match kind {
+        "first" => windows[first].drift.as_reference(plan, &kinds, &windows[first].samples),
+        _ => Arc::new(reference_columns(plan, &kinds, std::mem::take(&mut reference.samples))),
+    };
     let drifts = map_all(windows.iter().collect(), |window: &Arc<Audited>| {
-        let names = plan.drift.iter().map(|(name, _)| name.clone());
-        let drifts = columns.iter().enumerate().map(|(i, c)| column_drift(plan, c, window, i));
-        names.zip(drifts).collect::<BTreeMap<_, _>>()
+        window.drift.drift(plan, &columns, window.rows, &window.samples)
     });
     let mut report_windows = Vec::with_capacity(windows.len());
     for (window, drift) in windows.iter().zip(drifts) {
@@ -179,7 +183,7 @@ pub(crate) fn assemble(
             drift: plan
                 .drift
                 .iter()
-                .zip(&columns)
+                .zip(columns.iter())
                 .map(|((name, _), column)| (name.clone(), column.describe()))
                 .collect(),
         },
@@ -461,7 +465,7 @@ fn audit_one(
         Some(g) => {
             let (counted, rows, samples) = g.finish()?;
             let report = audit_window(&plan.fairness, &counted, source)?;
-            Audited { start, end, rows, report: Some(report), samples }
+            Audited { start, end, rows, report: Some(report), samples, drift: DriftMemo::default() }
         }
         None => Audited {
             start,
@@ -469,6 +473,7 @@ fn audit_one(
             rows: 0,
             report: None,
             samples: vec![Sample::default(); plan.drift.len()],
+            drift: DriftMemo::default(),
         },
     })
 }
@@ -525,130 +530,6 @@ fn audit_window(
         }
     }
     Ok(report)
-}
-
-/// A drift column's reference, ready to compare windows with.
-enum ColumnReference {
-    Numeric(Option<NumericReference>),
-    Categorical(BTreeMap<String, u64>),
-}
-
-impl ColumnReference {
-    fn describe(&self) -> ReferenceColumn {
-        match self {
-            ColumnReference::Numeric(Some(r)) => ReferenceColumn::Numeric {
-                rows: r.rows(),
-                edges: r.edges.to_vec(),
-                bin_counts: r.bin_counts.to_vec(),
-            },
-            ColumnReference::Numeric(None) => {
-                ReferenceColumn::Numeric { rows: 0, edges: Vec::new(), bin_counts: Vec::new() }
-            }
-            ColumnReference::Categorical(counts) => ReferenceColumn::Categorical {
-                rows: counts.values().sum(),
-                categories: counts.keys().cloned().collect(),
-                counts: counts.values().copied().collect(),
-            },
-        }
-    }
-}
-
-fn reference_columns(
-    plan: &MonitorPlan,
-    kinds: &[Option<ColumnKind>],
-    mut samples: Vec<Sample>,
-) -> Vec<ColumnReference> {
-    samples.resize_with(plan.drift.len(), Sample::default);
-    samples
-        .into_iter()
-        .zip(kinds)
-        .map(|(sample, kind)| match kind {
-            Some(ColumnKind::Categorical) => ColumnReference::Categorical(sample.categories),
-            Some(ColumnKind::Numeric) | None => {
-                ColumnReference::Numeric(NumericReference::new(sample.sorted))
-            }
-        })
-        .collect()
-}
-
-/// The drift of the `i`-th drift column in `window` against its `reference`.
-fn column_drift(
-    plan: &MonitorPlan,
-    reference: &ColumnReference,
-    window: &Audited,
-    i: usize,
-) -> ColumnDrift {
-    let name = &plan.drift[i].0;
-    let sample = &window.samples[i];
-    let reason = if window.rows == 0 {
-        Some("the window has no rows".to_owned())
-    } else if sample.len() == 0 {
-        Some(format!("the window has no values of {name}"))
-    } else {
-        None
-    };
-    match reference {
-        ColumnReference::Numeric(Some(r)) if reason.is_none() => {
-            let s = r.compare(&sample.sorted);
-            let overflows = !s.wasserstein.is_finite();
-            let reasons: Vec<&str> = [
-                (s.ks_pvalue.is_none(), "the samples are too small for a KS p-value"),
-                (
-                    overflows,
-                    "the Wasserstein distance overflows a double (values more than 1.8e308 apart)",
-                ),
-            ]
-            .into_iter()
-            .filter_map(|(applies, reason)| applies.then_some(reason))
-            .collect();
-            ColumnDrift::Numeric {
-                rows: sample.len(),
-                psi: Some(s.psi),
-                js: Some(s.js),
-                ks: Some(s.ks),
-                ks_pvalue: s.ks_pvalue,
-                wasserstein: (!overflows).then_some(s.wasserstein),
-                bin_counts: s.bin_counts.to_vec(),
-                reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
-            }
-        }
-        ColumnReference::Numeric(r) => ColumnDrift::Numeric {
-            rows: sample.len(),
-            psi: None,
-            js: None,
-            ks: None,
-            ks_pvalue: None,
-            wasserstein: None,
-            bin_counts: Vec::new(),
-            reason: reason
-                .or_else(|| r.is_none().then(|| format!("the reference has no values of {name}"))),
-        },
-        ColumnReference::Categorical(counts) if reason.is_none() && !counts.is_empty() => {
-            let s = compare_categories(counts, &sample.categories);
-            ColumnDrift::Categorical {
-                rows: sample.len(),
-                psi: Some(s.psi),
-                js: Some(s.js),
-                chi2_pvalue: Some(s.chi2_pvalue),
-                categories: s.categories,
-                counts: s.counts,
-                reference_counts: s.reference_counts,
-                reason: None,
-            }
-        }
-        ColumnReference::Categorical(_) => ColumnDrift::Categorical {
-            rows: sample.len(),
-            psi: None,
-            js: None,
-            chi2_pvalue: None,
-            categories: sample.categories.keys().cloned().collect(),
-            counts: sample.categories.values().copied().collect(),
-            reference_counts: Vec::new(),
-            reason: Some(
-                reason.unwrap_or_else(|| format!("the reference has no values of {name}")),
-            ),
-        },
-    }
 }
 
 /// The gates' verdicts on the windows they apply to.

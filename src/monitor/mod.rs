@@ -14,3 +14,4 @@ pub mod sample;
 pub mod sorted;
 pub mod time;
 pub mod window;
+pub mod window_drift;
