@@ -41,6 +41,7 @@ mod data;
 mod error;
 mod explain;
 mod fairness;
+mod guard;
 mod math;
 mod model;
 mod monitor;
@@ -89,6 +90,7 @@ pub use fairness::report::{
 pub use fairness::score_histogram::{sweep_thresholds, ScoreHistogram, SweepCounts, SWEEP_STEPS};
 pub use fairness::state::{Counted, CountsState, StateCell, COUNTS_SCHEMA};
 pub use fairness::sweep::threshold_sweep;
+pub use guard::guarding;
 pub use model::additive::AdditiveScore;
 pub use model::coefficients::LinearModel;
 pub use model::scoring::{score_csv, ScoredFormat, ScoringOptions, ScoringSummary};

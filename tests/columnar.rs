@@ -356,3 +356,100 @@ fn binary_columns_read_as_text_and_name_bytes_that_are_not_utf8() {
         &[&["fairness"][..], &args, &["--format", "json"]].concat(),
     );
 }
+
+#[test]
+fn a_column_null_in_a_whole_batch_reads_as_its_csv() {
+    let dir = scratch("columnar-null-batch-csv");
+    let csv = dir.join("data.csv");
+    // `g` and `h` are null in the first six rows: whole record batches and a whole Parquet
+    // row group of the files below (batches of 2 rows, row groups of 6), whose dictionary
+    // then has no values.
+    let mut text = String::from("g,h,y,p\n");
+    for i in 0..18 {
+        let group = if i < 6 { "" } else { ["a", "b"][i % 2] };
+        text.push_str(&format!("{group},{group},{},{}\n", i % 2, i / 2 % 2));
+    }
+    std::fs::write(&csv, text).unwrap_or_default();
+    let files = conversions("columnar-null-batch", &csv, 2);
+    let flags = ["--label", "y", "--pred", "p", "--sensitive", "g", "--format", "json"];
+    for missing in ["group", "drop"] {
+        let args = [&["fairness"][..], &flags[..], &["--missing", missing]].concat();
+        same_json_as_csv(&csv, &files, &args);
+    }
+}
+
+/// A file on which the decoder panics (a byte of a Parquet file changed; the first such
+/// change found) is a one-line error with exit code 2, as any corrupt file: the panic hook
+/// says nothing of a panic that becomes an error.
+#[test]
+fn a_file_the_decoder_panics_on_is_a_one_line_error() {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let dir = scratch("columnar-decoder-panic");
+    let csv = dir.join("data.csv");
+    // Only the columns the audit reads: the change found is in one of them (or the footer).
+    let mut text = String::from("g,y,p\n");
+    for i in 0..60 {
+        text.push_str(&format!("{},{},{}\n", ["a", "b", "c"][i % 3], i % 2, i / 2 % 2));
+    }
+    std::fs::write(&csv, text).unwrap_or_default();
+    let parquet = dir.join("data.parquet");
+    write_columnar(&csv, &parquet, Columnar::Parquet, false, 20);
+    let bytes = std::fs::read(&parquet).unwrap_or_default();
+    let panics = |data: Vec<u8>| {
+        std::panic::catch_unwind(|| {
+            let reader = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(data))
+                .and_then(|builder| builder.build());
+            // (A few batches: a changed row count may announce billions of null rows.)
+            if let Ok(reader) = reader {
+                reader.take(4).for_each(drop);
+            }
+        })
+        .is_err()
+    };
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let corrupt = (0..bytes.len()).flat_map(|at| [(at, 0xff), (at, 0)]).find_map(|(at, value)| {
+        let mut data = bytes.clone();
+        data[at] = value;
+        panics(data.clone()).then_some(data)
+    });
+    std::panic::set_hook(quiet);
+    let corrupt = corrupt.unwrap_or_else(|| panic!("no byte changed makes the decoder panic"));
+    let path = dir.join("corrupt.parquet");
+    std::fs::write(&path, corrupt).unwrap_or_default();
+    let path = path.display().to_string();
+    let out = sextant(&["fairness", &path, "--label", "y", "--pred", "p", "--sensitive", "g"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the decoder failed"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
+
+/// A boolean column is not a quantity: as a score, a count or a sample weight it is refused
+/// from a typed file as `True`/`False` is from its CSV (it had read as 1 and 0).
+#[test]
+fn a_boolean_column_is_not_a_score_a_count_or_a_weight_in_any_format() {
+    let dir = scratch("columnar-boolean-quantity");
+    let csv = dir.join("data.csv");
+    let mut text = String::from("g,y,p,b\n");
+    for i in 0..12 {
+        let flag = if i % 3 == 0 { "True" } else { "False" };
+        text.push_str(&format!("{},{},{},{flag}\n", ["a", "b"][i % 2], i % 2, i / 2 % 2));
+    }
+    std::fs::write(&csv, text).unwrap_or_default();
+    let files = conversions("columnar-boolean-quantity-files", &csv, 5);
+    let audit = ["--label", "y", "--sensitive", "g"];
+    for (flags, says) in [
+        (&["--score", "b"][..], "is not a number"),
+        (&["--pred", "p", "--count-column", "b"][..], "is not a whole number"),
+        (&["--pred", "p", "--sample-weight", "b"][..], "is not a finite number"),
+    ] {
+        for file in std::iter::once(&csv).chain(&files) {
+            let path = file.display().to_string();
+            let out = sextant(&[&["fairness", &path][..], &audit[..], flags].concat());
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{path} {flags:?}: {stderr}");
+            assert!(stderr.contains(says), "{path} {flags:?}: {stderr}");
+        }
+    }
+}

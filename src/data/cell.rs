@@ -110,6 +110,15 @@ impl<'a> Cell<'a> {
         }
     }
 
+    /// The cell as a quantity (a score, a count, a weight): [`Cell::number`], except that a
+    /// boolean is not one, as `True` in a CSV is not.
+    pub(crate) fn quantity(&self) -> Option<f64> {
+        match self {
+            Cell::Bool(_) => None,
+            _ => self.number(),
+        }
+    }
+
     /// The cell as a number: text parsed as a float (`None` when it is not one), booleans
     /// as 1/0, nulls as NaN. Integers beyond ±2^53 round to the nearest float. A float32 is
     /// the double nearest its shortest spelling (0.7, not 0.699999988079071), the number the

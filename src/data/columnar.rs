@@ -38,6 +38,7 @@ use crate::data::header::Header;
 use crate::data::input::{AccessReader, Prefixed, RandomAccess};
 use crate::data::row_key::KeyWords;
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::guard::guarded;
 
 /// The bytes of a Parquet or Arrow IPC file: held in memory, or read at offsets.
 #[derive(Clone)]
@@ -126,6 +127,40 @@ impl ChunkReader for Source {
     }
 }
 
+/// Refuses an Arrow IPC file whose footer places a block (a record batch or a dictionary)
+/// past the file's end: arrow-ipc allocates a block's declared length before reading it,
+/// and a corrupt length ended the process (an allocation of a terabyte, which no error
+/// can follow). A footer that cannot be read is left to arrow-ipc to report.
+fn check_blocks(file: &Source) -> std::result::Result<(), String> {
+    let size = file.len();
+    let mut trailer = [0u8; 10];
+    let Some(trailer_start) = size.checked_sub(10) else { return Ok(()) };
+    if file.reader(trailer_start).read_exact(&mut trailer).is_err() {
+        return Ok(());
+    }
+    let Ok(footer_length) = arrow_ipc::reader::read_footer_length(trailer) else { return Ok(()) };
+    let Some(footer_start) = trailer_start.checked_sub(footer_length as u64) else {
+        return Ok(());
+    };
+    let mut footer = vec![0; footer_length];
+    if file.reader(footer_start).read_exact(&mut footer).is_err() {
+        return Ok(());
+    }
+    let Ok(footer) = arrow_ipc::root_as_footer(&footer) else { return Ok(()) };
+    let blocks = footer.recordBatches().into_iter().chain(footer.dictionaries()).flatten();
+    for block in blocks {
+        let (offset, metadata, body) = (block.offset(), block.metaDataLength(), block.bodyLength());
+        let end = i128::from(offset) + i128::from(metadata) + i128::from(body);
+        if offset < 0 || metadata < 0 || body < 0 || end > i128::from(size) {
+            return Err(format!(
+                "its footer places a block of {metadata} + {body} bytes at byte {offset}, \
+                 past the end of the file ({size} bytes)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The decoders of the formats, before and after the projection is known.
 enum Decoder<'a> {
     /// A Parquet file whose reader is built on the first batch.
@@ -163,6 +198,14 @@ fn decode_error(source: &str, format: TableFormat, error: impl std::fmt::Display
     .into()
 }
 
+/// `f`, run guarded ([`guarded`]): the decoders panic on some corrupt inputs, and such a
+/// panic is an error naming the input.
+fn decoding<T>(source: &str, format: TableFormat, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    guarded(f).unwrap_or_else(|panic| {
+        Err(decode_error(source, format, format_args!("the decoder failed ({panic})")))
+    })
+}
+
 impl<'a> Batches<'a> {
     /// Reads the schema of a `format` stream (detected by [`TableFormat::detect`]); a
     /// Parquet or Arrow IPC file is read into memory first.
@@ -175,8 +218,10 @@ impl<'a> Batches<'a> {
         source: &str,
     ) -> Result<Batches<'a>> {
         if format == TableFormat::ArrowStream {
-            let stream = StreamReader::try_new_buffered(reader, None)
-                .map_err(|e| decode_error(source, format, e))?;
+            let stream = decoding(source, format, || {
+                StreamReader::try_new_buffered(reader, None)
+                    .map_err(|e| decode_error(source, format, e))
+            })?;
             return Batches::new(stream.schema(), Decoder::Stream(stream), format, source);
         }
         let mut bytes = Vec::new();
@@ -201,15 +246,20 @@ impl<'a> Batches<'a> {
     fn of_file(file: Source, format: TableFormat, source: &str) -> Result<Batches<'a>> {
         let fail = |e: &dyn std::fmt::Display| decode_error(source, format, e);
         let (schema, decoder) = if format == TableFormat::Parquet {
-            let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
-                .map_err(|e| fail(&e))?;
+            let metadata = decoding(source, format, || {
+                ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| fail(&e))
+            })?;
             let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(
                 file,
                 strings_as_dictionaries(metadata),
             );
             (builder.schema().clone(), Decoder::ParquetPending(Box::new(builder)))
         } else {
-            let schema = FileReader::try_new(file.reader(0), None).map_err(|e| fail(&e))?.schema();
+            check_blocks(&file).map_err(|e| fail(&e))?;
+            let schema = decoding(source, format, || {
+                FileReader::try_new(file.reader(0), None).map_err(|e| fail(&e))
+            })?
+            .schema();
             (schema, Decoder::FilePending(file))
         };
         Batches::new(schema, decoder, format, source)
@@ -279,7 +329,18 @@ impl<'a> Batches<'a> {
     pub(crate) fn fill(&mut self) -> Result<bool> {
         self.start()?;
         self.rows_before += self.current.rows as u64;
-        let format = self.format;
+        let (source, format) = (self.source.clone(), self.format);
+        let decoded = decoding(&source, format, || self.decode());
+        if decoded.is_err() {
+            // Nothing more is read of an input that failed (a decoder may have panicked
+            // half way through a batch).
+            self.decoder = Decoder::Failed;
+        }
+        decoded
+    }
+
+    /// Decodes the next batch into `current`; false at the end.
+    fn decode(&mut self) -> Result<bool> {
         let next = match &mut self.decoder {
             Decoder::Parquet(reader) => reader.next(),
             Decoder::File(reader) => reader.next(),
@@ -291,7 +352,7 @@ impl<'a> Batches<'a> {
                 self.current = ArrowBatch::default();
                 Ok(false)
             }
-            Some(Err(e)) => Err(decode_error(&self.source, format, e)),
+            Some(Err(e)) => Err(decode_error(&self.source, self.format, e)),
             Some(Ok(batch)) => {
                 // An IPC stream decodes every column: its batches are not projected.
                 let projected = match self.format {
@@ -320,12 +381,14 @@ impl<'a> Batches<'a> {
                 if let Some(groups) = row_groups {
                     builder = builder.with_row_groups(groups);
                 }
-                let reader = builder.with_batch_size(BATCH_ROWS).build().map_err(|e| fail(&e))?;
+                let reader = decoding(source, format, || {
+                    builder.with_batch_size(BATCH_ROWS).build().map_err(|e| fail(&e))
+                })?;
                 Decoder::Parquet(reader)
             }
-            Decoder::FilePending(file) => Decoder::File(
-                FileReader::try_new(file.reader(0), projection).map_err(|e| fail(&e))?,
-            ),
+            Decoder::FilePending(file) => Decoder::File(decoding(source, format, || {
+                FileReader::try_new(file.reader(0), projection).map_err(|e| fail(&e))
+            })?),
             running => running,
         };
         self.decoder = started;
@@ -441,15 +504,20 @@ impl Column {
                     let nulls = array.logical_nulls();
                     // Keys in four bytes, the batch's keys being read once per column; a
                     // dictionary of 2^32 − 1 values or more is read as text.
-                    let keys: Option<Vec<u32>> = dictionary
-                        .normalized_keys()
-                        .into_iter()
-                        .enumerate()
-                        .map(|(row, key)| match &nulls {
-                            Some(nulls) if nulls.is_null(row) => Some(NULL_KEY),
-                            _ => u32::try_from(key).ok().filter(|&key| key != NULL_KEY),
-                        })
-                        .collect();
+                    let keys: Option<Vec<u32>> = if dictionary.values().is_empty() {
+                        // No values (a column null in the whole batch): every row is null.
+                        Some(vec![NULL_KEY; array.len()])
+                    } else {
+                        dictionary
+                            .normalized_keys()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(row, key)| match &nulls {
+                                Some(nulls) if nulls.is_null(row) => Some(NULL_KEY),
+                                _ => u32::try_from(key).ok().filter(|&key| key != NULL_KEY),
+                            })
+                            .collect()
+                    };
                     let Some(keys) = keys else {
                         return Ok(Column::Text(cast(&DataType::Utf8)?.as_string::<i32>().clone()));
                     };
@@ -701,5 +769,103 @@ impl Batch for ArrowBatch {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::table::Table;
+    use arrow_array::builder::StringDictionaryBuilder;
+    use arrow_array::types::Int32Type;
+
+    /// A small table of typed columns (integers, floats, booleans, strings, a dictionary,
+    /// nulls), as a Parquet file, an Arrow IPC file and an Arrow IPC stream.
+    fn files() -> Vec<(&'static str, Vec<u8>)> {
+        let n: u8 = 40;
+        let mut groups = StringDictionaryBuilder::<Int32Type>::new();
+        for i in 0..n {
+            match i % 4 {
+                3 => groups.append_null(),
+                k => groups.append_value(["a", "b", "c"][usize::from(k)]),
+            }
+        }
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            ("y", Arc::new((0..n).map(|i| Some(i64::from(i % 2))).collect::<Int64Array>())),
+            ("s", Arc::new((0..n).map(|i| Some(f64::from(i) / 40.0)).collect::<Float64Array>())),
+            (
+                "b",
+                Arc::new(
+                    (0..n).map(|i| (i % 5 != 0).then_some(i % 3 == 0)).collect::<BooleanArray>(),
+                ),
+            ),
+            ("t", Arc::new((0..n).map(|i| Some(format!("r{i}"))).collect::<StringArray>())),
+            ("g", Arc::new(groups.finish())),
+        ];
+        let table = RecordBatch::try_from_iter(columns).unwrap_or_else(|e| panic!("{e}"));
+        let parts = [table.slice(0, 15), table.slice(15, 25)];
+        let mut parquet = Vec::new();
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_max_row_group_size(15)
+            .build();
+        let mut writer =
+            parquet::arrow::ArrowWriter::try_new(&mut parquet, table.schema(), Some(props))
+                .unwrap_or_else(|e| panic!("{e}"));
+        let mut file = Vec::new();
+        let mut file_writer = arrow_ipc::writer::FileWriter::try_new(&mut file, &table.schema())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut stream = Vec::new();
+        let mut stream_writer =
+            arrow_ipc::writer::StreamWriter::try_new(&mut stream, &table.schema())
+                .unwrap_or_else(|e| panic!("{e}"));
+        for part in &parts {
+            writer.write(part).unwrap_or_else(|e| panic!("{e}"));
+            file_writer.write(part).unwrap_or_else(|e| panic!("{e}"));
+            stream_writer.write(part).unwrap_or_else(|e| panic!("{e}"));
+        }
+        writer.close().unwrap_or_else(|e| panic!("{e}"));
+        file_writer.finish().unwrap_or_else(|e| panic!("{e}"));
+        stream_writer.finish().unwrap_or_else(|e| panic!("{e}"));
+        drop((file_writer, stream_writer));
+        vec![("t.parquet", parquet), ("t.arrow", file), ("t.arrows", stream)]
+    }
+
+    /// Every cell of `bytes` read as a table, or the first error.
+    fn read_all(bytes: &[u8], name: &str) -> Result<usize> {
+        let mut table = Table::open(bytes, name)?;
+        let columns = table.header().names().len();
+        let mut cells = 0;
+        while table.fill()? {
+            let batch = table.batch();
+            for row in 0..batch.len() {
+                for column in 0..columns {
+                    cells += usize::from(batch.cell(row, column) != Cell::Null);
+                }
+            }
+        }
+        Ok(cells)
+    }
+
+    /// The decoders panic on some corrupt inputs (found by flipping bytes): with every byte
+    /// of each file changed in turn, the file reads or is an error, never a panic out of
+    /// the reader; and some changes do make a decoder panic, caught as an error. (Not the
+    /// stream: arrow-ipc allocates a message's declared body length before reading it, and
+    /// a corrupt length there still ends the process.)
+    #[test]
+    fn a_corrupt_file_is_an_error_not_a_panic() {
+        let mut panics = 0;
+        for (name, bytes) in files().into_iter().filter(|(name, _)| *name != "t.arrows") {
+            assert!(read_all(&bytes, name).is_ok(), "{name}");
+            for at in 0..bytes.len() {
+                for value in [0, 0xff, bytes[at] ^ 0x55] {
+                    let mut corrupt = bytes.clone();
+                    corrupt[at] = value;
+                    if let Err(e) = read_all(&corrupt, name) {
+                        panics += usize::from(e.to_string().contains("the decoder failed"));
+                    }
+                }
+            }
+        }
+        assert!(panics > 0, "no change of a byte made a decoder panic: the test tests nothing");
     }
 }

@@ -458,7 +458,7 @@ fn count_seen<B: Batch + ?Sized>(
     };
     let (prediction, score) = match (seen.prediction, &plan.outcome, columns.outcome) {
         (Some(prediction), _, _) => (prediction, None),
-        (None, Outcome::Score { threshold, .. }, Some(c)) => match cell(c).number() {
+        (None, Outcome::Score { threshold, .. }, Some(c)) => match cell(c).quantity() {
             Some(score) if score.is_finite() => (score >= *threshold, Some(score)),
             _ => return false,
         },
@@ -836,7 +836,7 @@ pub(crate) fn read_count(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Resul
         Cell::UInt(v) => Some(v),
         Cell::Int(v) => u64::try_from(v).ok(),
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        _ => cell.number().filter(|v| *v >= 0.0 && v.fract() == 0.0).map(|v| v as u64),
+        _ => cell.quantity().filter(|v| *v >= 0.0 && v.fract() == 0.0).map(|v| v as u64),
     };
     match value {
         Some(v) if v < 1 << 53 => Ok(v),
@@ -858,7 +858,7 @@ pub(crate) fn read_count(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Resul
 }
 
 fn read_weight(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<f64> {
-    match cell.number() {
+    match cell.quantity() {
         Some(w) if w.is_finite() && w >= 0.0 => Ok(w),
         _ => Err(Error::invalid_value(
             at(),
@@ -871,7 +871,7 @@ fn read_weight(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<f64> {
 }
 
 fn read_score(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<f64> {
-    match cell.number() {
+    match cell.quantity() {
         Some(x) if x.is_finite() => Ok(x),
         Some(x) if x.is_infinite() => {
             Err(Error::invalid_value(at(), format!("score {x} is not a finite number")))

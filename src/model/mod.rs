@@ -228,7 +228,7 @@ fn beyond_executor(bytes: &[u8], source: &str, unsupported: Error) -> Result<Box
     onnx::check_names(&proto, source)?;
     // tract panics on some malformed graphs (found by fuzzing): a panic is its error here.
     let loaded =
-        std::panic::catch_unwind(|| tract_graph::TractModel::from_bytes(bytes, source, scored))
+        crate::guard::guarded(|| tract_graph::TractModel::from_bytes(bytes, source, scored))
             .unwrap_or_else(|_| Err(Error::model(source, "tract could not read this graph")));
     match loaded {
         Ok(model) => Ok(Box::new(model)),

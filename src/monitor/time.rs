@@ -106,7 +106,8 @@ fn parse_any(cell: Cell<'_>, dates: Option<&mut Dates>) -> Option<Timestamp> {
         Cell::Int(seconds) => Some(Timestamp::from_seconds(seconds)),
         Cell::UInt(seconds) => i64::try_from(seconds).ok().map(Timestamp::from_seconds),
         Cell::Float(seconds) => from_float_seconds(seconds),
-        Cell::Float32(seconds) => from_float_seconds(f64::from(seconds)),
+        // The number of its shortest spelling, which the CSV pandas writes of it holds.
+        Cell::Float32(_) => from_float_seconds(cell.number()?),
         Cell::Bool(_) | Cell::Null => None,
     }
 }
@@ -118,6 +119,12 @@ fn parse_text(text: &str) -> Option<Timestamp> {
         && !(bytes.len() >= 10 && bytes[4] == b'-')
     {
         return epoch_text(text);
+    }
+    // Epoch seconds in exponent notation (1.748992e+09: pandas writes float columns so).
+    if bytes.iter().any(|b| matches!(b, b'e' | b'E'))
+        && bytes.iter().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+    {
+        return from_float_seconds(text.parse().ok()?);
     }
     if bytes.len() == 10 {
         let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
@@ -313,6 +320,14 @@ mod tests {
         );
         let fraction = text("2025-03-04T17:22:05.5Z");
         assert_eq!(fraction, Some(Timestamp { seconds: 1_741_108_925, nanos: 500_000_000 }));
+        // Exponent notation, as pandas writes a float32 column; a float32 cell reads as the
+        // number of that shortest spelling (1741108925 as a float32 is 1741108864, spelt
+        // 1.7411089e+09).
+        assert_eq!(text("1.748992e+09"), Some(Timestamp::from_seconds(1_748_992_000)));
+        assert_eq!(text("1.7411089E9"), Some(Timestamp::from_seconds(1_741_108_900)));
+        #[allow(clippy::cast_precision_loss)]
+        let float32 = 1_741_108_925_i64 as f32;
+        assert_eq!(parse_time(Cell::Float32(float32)), text("1.7411089e+09"));
     }
 
     #[test]

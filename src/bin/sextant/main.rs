@@ -78,6 +78,10 @@ fn parse_args() -> Result<cli::Cli, String> {
         error.get(ContextKind::InvalidValue),
         error.get(ContextKind::ValidValue),
     ) {
+        // A flag given no value: clap's own message says that one is required.
+        if valid.is_empty() || value.is_empty() {
+            return Err(one_line(&error.render().to_string()));
+        }
         let flag = arg.split_whitespace().next().unwrap_or(arg);
         return Err(format!("invalid {flag}: \"{value}\" is not one of {}", valid.join(", ")));
     }
@@ -103,6 +107,14 @@ fn one_line(text: &str) -> String {
 }
 
 fn main() -> ExitCode {
+    // A decoder's panic on a corrupt input becomes the input's one-line error: the hook
+    // stays quiet about it (any other panic is a bug, reported as Rust reports it).
+    let report_panic = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |panic| {
+        if !sextant::guarding() {
+            report_panic(panic);
+        }
+    }));
     let cli = match parse_args() {
         Ok(cli) => cli,
         Err(message) => {
