@@ -20,7 +20,9 @@ pub fn guarding() -> bool {
 }
 
 /// `f`'s result, or the message of its panic. The caller must not use what `f` left behind
-/// after a panic (a decoder half way through a batch).
+/// after a panic (a decoder half way through a batch). `f` must not wait on other threads'
+/// work (rayon): a thread waiting runs other jobs, whose panics [`guarding`] would then
+/// wrongly call caught.
 #[cfg_attr(not(any(feature = "columnar", feature = "tract")), allow(dead_code))] // their decoders
 pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
     DEPTH.with(|depth| depth.set(depth.get() + 1));

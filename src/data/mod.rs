@@ -1,6 +1,6 @@
 //! Reading user data: bytes in, columns and typed values out. What an input is ([`input`]:
 //! a stream, or a file readable at offsets), tables in CSV, Parquet or Arrow IPC ([`table`],
-//! the columnar decoding in `columnar`) yielding typed cells in batches ([`cell`]), one header
+//! the columnar decoding in `columnar`, Arrow IPC lengths checked in `ipc_checks`) yielding typed cells in batches ([`cell`]), one header
 //! reader and one column lookup ([`header`]), one set of missing-value markers ([`missing`]),
 //! the input schema a model needs and the feature columns that fill it ([`features`]),
 //! row-major rows of a known width ([`rows`]), and a first look at a CSV for user interfaces
@@ -16,6 +16,8 @@ mod columnar;
 pub mod features;
 pub mod header;
 pub mod input;
+#[cfg(feature = "columnar")]
+mod ipc_checks;
 pub(crate) mod lines;
 pub mod missing;
 #[cfg(not(target_arch = "wasm32"))]

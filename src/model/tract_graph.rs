@@ -100,6 +100,7 @@ impl Model for TractModel {
         }
         .map_err(|e| Error::model(&self.source, one_line(&e)))?;
         // A panic inside tract is its error, not the process's end (or a trapped instance).
+        // (`run` keeps no state between calls: the plan stays usable after a panic.)
         let run = crate::guard::guarded(|| self.plan.run(tvec!(input.into())));
         let outputs = run
             .map_err(|_| Error::model(&self.source, "tract failed while running this graph"))?

@@ -78,7 +78,8 @@ fn parse_args() -> Result<cli::Cli, String> {
         error.get(ContextKind::InvalidValue),
         error.get(ContextKind::ValidValue),
     ) {
-        // A flag given no value: clap's own message says that one is required.
+        // No list of values to name (a flag given none, or one whose values are not a
+        // list): clap's own message says what is wrong.
         if valid.is_empty() || value.is_empty() {
             return Err(one_line(&error.render().to_string()));
         }
