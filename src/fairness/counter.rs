@@ -928,6 +928,20 @@ mod tests {
         plan
     }
 
+    /// The plans the memo's tests vary: missing-value policy, a named positive label, a
+    /// score, weights, counts.
+    fn plans() -> impl Strategy<Value = FairnessPlan> {
+        let missing = prop_oneof![
+            Just(MissingPolicy::Error),
+            Just(MissingPolicy::Drop),
+            Just(MissingPolicy::Group)
+        ];
+        let flags = (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>());
+        (missing, flags).prop_map(|(missing, (positive, score, weighted, counted))| {
+            plan(missing, positive, score, weighted, counted)
+        })
+    }
+
     fn rows() -> impl Strategy<Value = Vec<u8>> {
         let label = prop_oneof![8 => Just("1"), 8 => Just("0"), 1 => Just("1.0"), 1 => Just("yes"), 1 => Just("")];
         let group = prop_oneof![
@@ -954,15 +968,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn the_memo_counts_what_reading_every_row_counts(
-            text in rows(),
-            missing in prop_oneof![Just(MissingPolicy::Error), Just(MissingPolicy::Drop), Just(MissingPolicy::Group)],
-            positive in any::<bool>(),
-            score in any::<bool>(),
-            weighted in any::<bool>(),
-            counted in any::<bool>(),
-        ) {
-            let plan = plan(missing, positive, score, weighted, counted);
+        fn the_memo_counts_what_reading_every_row_counts(text in rows(), plan in plans()) {
             prop_assert_eq!(count(&text, &plan, true), count(&text, &plan, false));
         }
     }
@@ -1028,13 +1034,8 @@ mod tests {
         fn the_memo_counts_typed_batches_as_reading_every_row_counts(
             rows in typed_rows(),
             batch in 1usize..40,
-            missing in prop_oneof![Just(MissingPolicy::Error), Just(MissingPolicy::Drop), Just(MissingPolicy::Group)],
-            positive in any::<bool>(),
-            score in any::<bool>(),
-            weighted in any::<bool>(),
-            counted in any::<bool>(),
+            plan in plans(),
         ) {
-            let plan = plan(missing, positive, score, weighted, counted);
             let file = arrow_file(&rows, batch);
             prop_assert_eq!(count(&file, &plan, true), count(&file, &plan, false));
         }
