@@ -15,7 +15,7 @@
 //! | 3 | `fairness`, `explain` | fairness plans, counts, metrics and report; SHAP and LIME with their results |
 //! | 2 | `model` | models from bytes, and scoring rows with them |
 //! | 1 | `data` | inputs (CSV, Parquet, Arrow IPC), headers, typed cells, feature rows and the input schema a model needs |
-//! | 0 | `error`, `progress`, `math`, `stats` | errors, progress, numerics |
+//! | 0 | `error`, `progress`, `guard`, `math`, `stats` | errors, progress, decoder panics as errors, numerics |
 //!
 //! Only [`report`] is public as a module; the rest of the library's surface is re-exported
 //! here.
