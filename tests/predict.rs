@@ -317,3 +317,44 @@ fn boolean_features_written_as_text_are_one_and_zero() {
         &["yes.csv, line 2", "\"yes\" is not a number"],
     );
 }
+
+/// `--output-file` is replaced only when every row scored: a failure part way leaves the file
+/// as it was (or absent), not a header and the rows before the bad one.
+#[test]
+fn a_failed_prediction_leaves_no_partial_output_file() {
+    let dir = scratch("predict_partial");
+    let data = std::fs::read_to_string(repo().join(DEMO_DATA)).unwrap_or_default();
+    // A credit score that is not a number on the 5,000th row, past the first batches
+    // written.
+    let bad: String = data
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut fields: Vec<&str> = line.split(',').collect();
+            if i == 5000 {
+                fields[4] = "x";
+            }
+            fields.join(",") + "\n"
+        })
+        .collect();
+    let bad_data = write(&dir, "bad.csv", bad.as_bytes());
+    let model = repo().join(DEMO_MODEL).display().to_string();
+    let scored = dir.join("scored.csv");
+    let scored_text = scored.display().to_string();
+    let run = || {
+        sextant(&["predict", "--model", &model, "--data", &bad_data, "--output-file", &scored_text])
+    };
+    let out = run();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!scored.exists(), "a failed run left {}", scored.display());
+    std::fs::write(&scored, "earlier output\n").unwrap_or_default();
+    assert_eq!(run().status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&scored).unwrap_or_default(), "earlier output\n");
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

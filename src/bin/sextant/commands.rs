@@ -1,7 +1,6 @@
 //! The subcommands: turn flags or a config file into the core's inputs, run the core, and
 //! write what it returns. Nothing here computes a metric or reads a CSV.
 
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,8 +17,8 @@ use crate::cli::{
 };
 use crate::explain;
 use crate::files::{
-    input_name, is_stdin, one_stdin, open_file, read_file, write_file, write_stdout,
-    ClosedPipeIsFine, STDIN,
+    input_name, is_stdin, one_stdin, open_file, read_file, write_file, write_replacing,
+    write_stdout, ClosedPipeIsFine, STDIN,
 };
 use crate::progress::TerminalProgress;
 use crate::CliError;
@@ -129,12 +128,8 @@ fn predict_command(args: &PredictArgs) -> Result<ExitCode, CliError> {
     };
     match &args.output_file {
         Some(path) => {
-            let file = File::create(path).map_err(|source| CliError::Io {
-                action: "write",
-                path: path.display().to_string(),
-                source,
-            })?;
-            let summary = score(&mut io::BufWriter::new(file))?;
+            // Replaced only when every row scored: a failed run leaves no partial file.
+            let summary = write_replacing(path, |out| Ok(score(out)?))?;
             let _ = writeln!(
                 io::stderr(),
                 "sextant: scored {} rows into {}{}",

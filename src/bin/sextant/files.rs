@@ -116,18 +116,63 @@ impl RandomAccess for FileAccess {
 /// # Errors
 /// [`CliError::Io`] naming the file or its directory (a full disk, a missing permission).
 pub(crate) fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+    create_directory_of(path)?;
+    std::fs::write(path, content).map_err(|source| write_error(path, source))
+}
+
+/// Writes `path` with `write` (streamed, buffered), replacing it only when `write` and the
+/// writing succeed: the output goes to a hidden `.NAME.PID.partial` beside it (its own to
+/// this process, skipped by a textfile collector reading `*.prom`), renamed over `path` at
+/// the end and removed on an error. A failed command leaves no partial output, and a reader
+/// never sees one. A path that is not a regular file (a device, a pipe, a symbolic link) is
+/// written in place.
+///
+/// # Errors
+/// `write`'s error, or [`CliError::Io`] naming `path` or its directory.
+pub(crate) fn write_replacing<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    create_directory_of(path)?;
+    let in_place = std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file());
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let target = if in_place { path } else { &partial };
+    let written =
+        File::create(target).map_err(|source| write_error(path, source)).and_then(|file| {
+            let mut out = io::BufWriter::new(file);
+            let value = write(&mut out)?;
+            out.flush().map_err(|source| write_error(path, source))?;
+            Ok(value)
+        });
+    if in_place {
+        return written;
+    }
+    let renamed = written.and_then(|value| {
+        std::fs::rename(&partial, path).map_err(|source| write_error(path, source))?;
+        Ok(value)
+    });
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    renamed
+}
+
+/// Creates the directory `path` is in, when it has one.
+fn create_directory_of(path: &Path) -> Result<(), CliError> {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
             action: "create the directory of",
             path: path.display().to_string(),
             source,
-        })?;
+        }),
+        None => Ok(()),
     }
-    std::fs::write(path, content).map_err(|source| CliError::Io {
-        action: "write",
-        path: path.display().to_string(),
-        source,
-    })
+}
+
+/// A failed write of `path`.
+fn write_error(path: &Path, source: io::Error) -> CliError {
+    CliError::Io { action: "write", path: path.display().to_string(), source }
 }
 
 /// Writes `content` to standard output; a closed pipe is not an error, a full disk is.

@@ -14,7 +14,9 @@ use sextant::report::{monitor_html, monitor_json, monitor_markdown, monitor_text
 use sextant::{Error, FollowEvent, Growth, Input, MonitorOptions, MonitorPlan, MonitorReport};
 
 use crate::cli::{unique_limits, MonitorArgs, MonitorFormat};
-use crate::files::{input_name, is_stdin, one_stdin, open_file, write_file, write_stdout};
+use crate::files::{
+    input_name, is_stdin, one_stdin, open_file, write_file, write_replacing, write_stdout,
+};
 use crate::otlp::OtlpPush;
 use crate::progress::TerminalProgress;
 use crate::serve::{serve, Exposition};
@@ -200,28 +202,13 @@ fn write_output(args: &MonitorArgs, report: &MonitorReport, atomic: bool) -> Res
         MonitorFormat::Openmetrics => openmetrics(report),
     };
     match &args.output {
-        // Replaced by a rename only when it is a file (or not yet one): a device, a pipe or
-        // a symbolic link is written in place.
-        Some(path) if atomic && std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) => {
-            write_file(path, &text)
-        }
-        Some(path) if atomic => {
-            // A hidden name of this process's own beside it, which a textfile collector
-            // (reading `*.prom`) skips.
-            let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-            let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-            let rename = write_file(&partial, &text).and_then(|()| {
-                std::fs::rename(&partial, path).map_err(|source| CliError::Io {
-                    action: "write",
-                    path: path.display().to_string(),
-                    source,
-                })
-            });
-            if rename.is_err() {
-                let _ = std::fs::remove_file(&partial);
-            }
-            rename
-        }
+        Some(path) if atomic => write_replacing(path, |out| {
+            out.write_all(text.as_bytes()).map_err(|source| CliError::Io {
+                action: "write",
+                path: path.display().to_string(),
+                source,
+            })
+        }),
         Some(path) => write_file(path, &text),
         None => write_stdout(&text),
     }
