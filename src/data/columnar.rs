@@ -136,8 +136,9 @@ enum Decoder<'a> {
     /// An Arrow IPC file, reopened with the projection on the first batch.
     FilePending(Source),
     File(FileReader<SourceReader>),
-    /// An Arrow IPC stream, handed to the reader a whole message at a time (from memory:
-    /// no buffer needed).
+    /// An Arrow IPC stream, each message's metadata checked before arrow-ipc reads it
+    /// ([`WholeMessages`]); bodies are read straight into arrow-ipc's buffers (no buffer
+    /// between).
     Stream(StreamReader<WholeMessages<Prefixed<'a>>>),
     /// A decoder that failed to start, or whose input failed: nothing more is read.
     Failed,
