@@ -13,7 +13,7 @@ thread_local! {
     static DEPTH: Cell<usize> = const { Cell::new(0) };
 }
 
-/// Whether the current thread is inside [`guarded`]: a panic now is caught and becomes an
+/// Whether the current thread runs guarded decoding: a panic now is caught and becomes an
 /// error. For a panic hook: the panics it sees then are not the program's end.
 pub fn guarding() -> bool {
     DEPTH.with(Cell::get) > 0

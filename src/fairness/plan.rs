@@ -187,8 +187,8 @@ pub struct FairnessPlan {
     /// A column of sample weights (finite numbers ≥ 0): rates are weighted as fairlearn's
     /// `sample_weight` weighs them, and AIF360's comparison as its `instance_weights` do.
     pub sample_weight: Option<String>,
-    /// Whether to audit the score at every threshold of the grid as well
-    /// ([`crate::fairness::sweep`]).
+    /// Whether to audit the score at every threshold of the grid (0.00, 0.01, …, 1.00)
+    /// as well.
     pub sweep: bool,
 }
 
