@@ -4,12 +4,17 @@ in one run (issue #17's targets).
 Data: a 2,000,000-row x 20-column CSV (id, 10 float features, 5 string columns, label,
 prediction, score), about 340 MB, and the same table as Parquet (pyarrow, snappy,
 dictionary-encoded strings); and the 1,000,000-row narrow file of the fairlearn benchmark
-(`y_true,y_pred,a`, 7-byte rows). Reported: the best of REPEATS runs of
+(`y_true,y_pred,a`, 7-byte rows). REPEATS rounds (10 x REPEATS for the narrow file, whose runs
+take tens of milliseconds) run, in turn,
 - polars `read_csv` of just the columns the audit needs (default threads),
 - pandas `read_csv` of the whole file,
 - `sextant fairness` on the CSV with all threads (chunks counted in parallel) and with
-  RAYON_NUM_THREADS=1 (the same chunks on one thread), and on the Parquet file; each report is
-  checked against the sequential reader's (the CSV piped through standard input, not timed).
+  RAYON_NUM_THREADS=1 (the sequential reader on one thread), and on the Parquet file; each
+  report is checked against the sequential reader's (the CSV piped through standard input, not
+  timed).
+Reported: each tool's best time, and each ratio as the median over rounds of the two tools'
+times in the same round: the shared machine's load changes (absolute times drift by 1.5x),
+and the runs of one round share it.
 
 usage: python compare_ingest.py SEXTANT_BINARY OUT_DIR [ROWS] [REPEATS]
 """
@@ -23,12 +28,12 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from timing import best_of, cpu_name
+from timing import cpu_name, median_ratio, rounds
 
 SEXTANT = sys.argv[1]
 OUT = Path(sys.argv[2])
 ROWS = int(float(sys.argv[3])) if len(sys.argv) > 3 else 2_000_000
-REPEATS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+REPEATS = int(sys.argv[4]) if len(sys.argv) > 4 else 5
 DATA = Path("target/bench-data")
 
 
@@ -67,9 +72,9 @@ def report(data, args, env=None, stdin=None):
 
 
 def sextant(path, args, threads=None):
-    """The best time of REPEATS runs, and the report."""
+    """A run of `sextant fairness` on `path` (on `threads` threads, or all), giving its report."""
     env = {**os.environ, "RAYON_NUM_THREADS": str(threads)} if threads else None
-    return best_of(lambda: report(str(path), args, env=env), REPEATS)
+    return lambda: report(str(path), args, env=env)
 
 
 def sequential(path, args):
@@ -93,44 +98,53 @@ def main():
     needed = ["label", "prediction", "sex", "race"]
     audit = ["--label", "label", "--pred", "prediction", "--sensitive", "sex",
              "--sensitive", "race", "--sensitive", "sex&race"]
-    rows = []
-    polars_wide, _ = best_of(lambda: pl.read_csv(wide_csv, columns=needed), REPEATS)
-    pandas_wide, _ = best_of(lambda: pd.read_csv(wide_csv), REPEATS)
-    csv_all, report_csv = sextant(wide_csv, audit)
-    csv_1, report_one = sextant(wide_csv, audit, threads=1)
-    assert report_one == report_csv, "one thread and all threads differ"
+    wide = rounds({
+        "polars": lambda: pl.read_csv(wide_csv, columns=needed),
+        "pandas": lambda: pd.read_csv(wide_csv),
+        "all": sextant(wide_csv, audit),
+        "one": sextant(wide_csv, audit, threads=1),
+        "parquet": sextant(wide_parquet, audit),
+    }, REPEATS)
+    report_csv = wide["all"][1]
+    assert wide["one"][1] == report_csv, "one thread and all threads differ"
     assert report_csv == sequential(wide_csv, audit), "the chunks and the sequential reader differ"
-    parquet_1, report_parquet = sextant(wide_parquet, audit)
-    assert report_csv == report_parquet, "the Parquet file's report differs from the CSV's"
-    size = wide_csv.stat().st_size / 1e6
-    rows.append(("wide CSV", f"{ROWS:,} x 20, {size:.0f} MB", polars_wide, pandas_wide, csv_all, csv_1))
+    assert report_csv == wide["parquet"][1], "the Parquet file's report differs from the CSV's"
 
-    polars_narrow, _ = best_of(lambda: pl.read_csv(narrow_csv), REPEATS)
-    pandas_narrow, _ = best_of(lambda: pd.read_csv(narrow_csv), REPEATS)
     narrow = ["--label", "y_true", "--pred", "y_pred", "--sensitive", "a"]
-    narrow_all, report_narrow = sextant(narrow_csv, narrow)
-    narrow_1, report_narrow_one = sextant(narrow_csv, narrow, threads=1)
-    assert report_narrow == report_narrow_one == sequential(narrow_csv, narrow), \
+    small = rounds({
+        "polars": lambda: pl.read_csv(narrow_csv),
+        "pandas": lambda: pd.read_csv(narrow_csv),
+        "all": sextant(narrow_csv, narrow),
+        "one": sextant(narrow_csv, narrow, threads=1),
+    }, 10 * REPEATS)
+    assert small["all"][1] == small["one"][1] == sequential(narrow_csv, narrow), \
         "the narrow file's reports differ"
-    rows.append(("narrow CSV", "1,000,000 x 3 (fairlearn benchmark)", polars_narrow, pandas_narrow,
-                 narrow_all, narrow_1))
 
+    size = wide_csv.stat().st_size / 1e6
     lines = [
         f"# Ingest: `sextant fairness` end to end vs polars and pandas reading the file",
         "",
         f"Machine: {cpu_name()}, {os.cpu_count()} logical CPUs; polars {pl.__version__} "
-        f"({pl.thread_pool_size()} threads), pandas {pd.__version__}; best of {REPEATS}.",
+        f"({pl.thread_pool_size()} threads), pandas {pd.__version__}. Times: the best of "
+        f"{REPEATS} rounds (narrow file: {10 * REPEATS}), the tools alternating within a round; "
+        "ratios: the median over rounds of the two times in one round.",
         "",
         "| file | shape | polars read_csv (needed columns) | pandas read_csv (all) | "
         "sextant fairness | sextant, 1 thread | sextant / polars | 1 thread / all |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for name, shape, polars_s, pandas_s, every, one in rows:
-        lines.append(f"| {name} | {shape} | {polars_s:.3f} s | {pandas_s:.3f} s | {every:.3f} s | "
-                     f"{one:.3f} s | {every / polars_s:.2f} | {one / every:.2f} |")
+    for name, shape, timed in [("wide CSV", f"{ROWS:,} x 20, {size:.0f} MB", wide),
+                               ("narrow CSV", "1,000,000 x 3 (fairlearn benchmark)", small)]:
+        best = {tool: min(times) for tool, (times, _) in timed.items()}
+        lines.append(
+            f"| {name} | {shape} | {best['polars']:.3f} s | {best['pandas']:.3f} s | "
+            f"{best['all']:.3f} s | {best['one']:.3f} s | "
+            f"{median_ratio(timed['all'][0], timed['polars'][0]):.2f} | "
+            f"{median_ratio(timed['one'][0], timed['all'][0]):.2f} |")
     parquet_size = wide_parquet.stat().st_size / 1e6
     lines += ["", f"Parquet ({parquet_size:.0f} MB, pyarrow, snappy) of the wide table: "
-              f"sextant {parquet_1:.3f} s, {csv_all / parquet_1:.1f}x faster than its CSV "
+              f"sextant {min(wide['parquet'][0]):.3f} s, "
+              f"{median_ratio(wide['all'][0], wide['parquet'][0]):.1f}x faster than its CSV "
               f"(same report)."]
     text = "\n".join(lines) + "\n"
     (OUT / "ingest.md").write_text(text)
