@@ -15,7 +15,10 @@ Measured:
 The last report must equal `sextant monitor` run whole on the grown file (the check stops the
 script otherwise).
 
-usage: python bench/compare_follow.py SEXTANT_BINARY OUT_DIR [ROWS] [APPEND] [APPENDS]
+REFERENCE, when given, is passed as `--reference` (a `START/END` range: the windows are then
+compared with the rows of that range rather than with the first window).
+
+usage: python bench/compare_follow.py SEXTANT_BINARY OUT_DIR [ROWS] [APPEND] [APPENDS] [REFERENCE]
 Results: OUT_DIR/follow.md (table) and OUT_DIR/follow.json (the raw numbers).
 """
 import json
@@ -36,10 +39,12 @@ OUT = Path(sys.argv[2])
 ROWS = int(float(sys.argv[3])) if len(sys.argv) > 3 else 10_000_000
 APPEND = int(sys.argv[4]) if len(sys.argv) > 4 else 10_000
 APPENDS = int(sys.argv[5]) if len(sys.argv) > 5 else 5
+REFERENCE = sys.argv[6] if len(sys.argv) > 6 else None
 SENSITIVE = ["sex", "race", "age_group"]
 MONITOR = ["--time", "time", "--window", "1mo", "--label", "label", "--pred", "pred",
            *[a for s in SENSITIVE for a in ("--sensitive", s)],
-           "--drift", "age", "income", "hours", "--format", "json"]
+           "--drift", "age", "income", "hours", "--format", "json",
+           *(["--reference", REFERENCE] if REFERENCE else [])]
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -118,7 +123,7 @@ def main():
         sys.exit("the followed report differs from the whole run's")
     shutil.rmtree(scratch, ignore_errors=True)
     update_s = min(updates)
-    r = {"rows": ROWS, "append": APPEND, "appends": APPENDS,
+    r = {"rows": ROWS, "append": APPEND, "appends": APPENDS, "reference": REFERENCE or "first",
          "whole_s": whole_s, "whole_peak_rss_mib": whole_rss,
          "follow_first_report_s": first_s, "update_cpu_s": updates,
          "update_over_whole": update_s / whole_s, "follow_peak_rss_mib": follow_rss,
@@ -130,10 +135,10 @@ def main():
         f"windows, 3 sensitive and 3 drift columns; {APPENDS} appends of {APPEND:,} rows in the "
         "latest window, each waited for; the last report equals a whole run on the grown file.",
         "",
-        "| rows | a. whole run | b. followed: first report | c. CPU per update (min of "
+        "| rows | reference | a. whole run | b. followed: first report | c. CPU per update (min of "
         f"{APPENDS}) | update / whole | whole run peak RSS | follower peak RSS |",
-        "|---|---|---|---|---|---|---|",
-        f"| {ROWS:,} | {whole_s:.3f} s | {first_s:.3f} s | {update_s:.3f} s | "
+        "|---|---|---|---|---|---|---|---|",
+        f"| {ROWS:,} | {r['reference']} | {whole_s:.3f} s | {first_s:.3f} s | {update_s:.3f} s | "
         f"{r['update_over_whole']:.3f} | {whole_rss:.0f} MiB | {follow_rss:.0f} MiB |",
     ]) + "\n"
     (OUT / "follow.md").write_text(text)

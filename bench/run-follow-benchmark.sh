@@ -4,7 +4,7 @@
 # `sextant monitor` (the first report, the CPU time of an update of 10,000 appended rows, the
 # peak memory), checking that the last report equals a whole run (about 5 minutes; the log is
 # generated once into target/bench-data).
-# Arguments are passed on: [ROWS] [APPEND] [APPENDS]. Results: bench-out/follow.md and bench-out/follow.json.
+# Arguments are passed on: [ROWS] [APPEND] [APPENDS] [REFERENCE] (a --reference START/END range). Results: bench-out/follow.md and bench-out/follow.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin sextant

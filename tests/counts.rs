@@ -95,8 +95,9 @@ fn counts_must_be_whole_numbers() {
     for (cell, needle) in [
         ("-2", "\"-2\" is not a whole number"),
         ("1.5", "\"1.5\""),
-        ("", "\"\""),
-        ("x", "\"x\""),
+        ("", "missing count (\"\")"),
+        ("NA", "missing count (\"NA\")"),
+        ("x", "\"x\" is not a whole number"),
         ("9007199254740992", "\"9007199254740992\" is 2^53 or more"),
     ] {
         let data = write(&dir, "bad.csv", format!("y,p,g,n\n1,1,a,3\n0,1,b,{cell}\n").as_bytes());
@@ -305,6 +306,55 @@ fn counted_states_merge_into_the_report_of_the_whole() {
     assert_error(
         &[&["fairness", "--from-counts", &doubled][..], &counting].concat(),
         &["doubled.json", "appears twice"],
+    );
+}
+
+#[test]
+fn states_name_one_positive_label_in_any_spelling_and_refuse_one_label_twice() {
+    let dir = scratch("states_labels");
+    let data = write(&dir, "d.csv", b"y,p,g\n1,1,a\n0,1,b\n1,0,b\n0,0,a\n");
+    let empty = write(&dir, "e.csv", b"y,p,g\n");
+    let flags = ["--label", "y", "--pred", "p", "--sensitive", "g", "--format", "json"];
+    let count = |input: &str, name: &str, positive: &str| {
+        let state = dir.join(name).display().to_string();
+        let out = common::sextant(
+            &[
+                &["count", input][..],
+                &flags[..6],
+                &["--positive-label", positive, "--output", &state],
+            ]
+            .concat(),
+        );
+        (out.status.code(), state)
+    };
+    // `1.0` and `1` are one value, as counting reads the cells.
+    let (code, spelled) = count(&data, "spelled.json", "1.0");
+    assert_eq!(code, Some(0));
+    let (_, plain) = count(&data, "plain.json", "1");
+    let merged = sextant_json(
+        &[&["fairness", "--from-counts", &spelled, &plain][..], &flags, &["--positive-label", "1"]]
+            .concat(),
+    );
+    let whole = sextant_json(
+        &[&["fairness", "--from-counts", &plain, &plain][..], &flags, &["--positive-label", "1"]]
+            .concat(),
+    );
+    assert_eq!(merged["attributes"], whole["attributes"]);
+    // States that hold no rows say so, as states.
+    let (code, none) = count(&empty, "none.json", "1");
+    assert_eq!(code, Some(0), "an input without rows counts as a state without rows");
+    assert_error(
+        &[&["fairness", "--from-counts", &none][..], &flags, &["--positive-label", "1"]].concat(),
+        &["none.json", "the counted states hold no rows"],
+    );
+    // A state (edited by hand) whose negative label is its positive one.
+    let text = std::fs::read_to_string(&plain).unwrap_or_default();
+    let mut state: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    state["negative_label"] = serde_json::Value::from("1.0");
+    let same = write(&dir, "same.json", state.to_string().as_bytes());
+    assert_error(
+        &[&["fairness", "--from-counts", &same][..], &flags, &["--positive-label", "1"]].concat(),
+        &["same.json", "negative label \"1.0\" is its positive label \"1\""],
     );
 }
 

@@ -19,6 +19,12 @@ use sextant::{
 
 /// Monthly windows of the demo log's score, two attributes and a drift column.
 fn plan(window: &str) -> MonitorPlan {
+    plan_against(window, None)
+}
+
+/// As [`plan`], against `reference` (a `START/END` range, or `file` for a reference file),
+/// with a gate on the change of demographic parity against it.
+fn plan_against(window: &str, reference: Option<&str>) -> MonitorPlan {
     let config = AuditConfig {
         label: "repaid".into(),
         score: Some("score".into()),
@@ -29,9 +35,13 @@ fn plan(window: &str) -> MonitorPlan {
         time: "decided_at".into(),
         window: window.into(),
         drift: vec!["income_k".into()],
+        reference: reference.filter(|r| *r != "file").map(str::to_owned),
+        max_change: reference
+            .map(|_| [("demographic_parity_difference".to_owned(), 0.05)].into())
+            .unwrap_or_default(),
         ..MonitorOptions::default()
     };
-    options.check(config.check().unwrap(), false).unwrap()
+    options.check(config.check().unwrap(), reference == Some("file")).unwrap()
 }
 
 fn demo_log() -> Vec<u8> {
@@ -127,12 +137,21 @@ proptest! {
         cuts in proptest::collection::vec(0.0..1.0f64, 0..6),
         awkward in any::<bool>(),
         more in any::<bool>(),
+        against in 0..3usize,
     ) {
-        let (plan, bytes) =
-            if awkward { (plan("1mo"), awkward_log()) } else { (plan("1mo"), demo_log()) };
+        // The first window, a range (whose rows come in any piece), or a reference file:
+        // a report that kept a reference made before must equal one that made it anew.
+        let reference = [None, Some("2025-02-01/2025-03-01"), Some("file")][against];
+        let plan = plan_against("1mo", reference);
+        let bytes = if awkward { awkward_log() } else { demo_log() };
+        let file = (reference == Some("file")).then(|| {
+            let log = demo_log();
+            let end = log.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(400).unwrap().0;
+            log[..=end].to_vec()
+        });
         let pieces = pieces_with_more(&bytes, &cuts, more);
         let count = pieces.len();
-        let told = follow(&plan, pieces);
+        let told = follow_with_reference(&plan, pieces, file.as_deref());
         prop_assert!(told.left_out.is_empty(), "{:?}", told.left_out);
         // Pieces with more to come make no report of their own.
         if more {
@@ -141,7 +160,8 @@ proptest! {
             prop_assert!(told.reports.len() <= count);
         }
         let last = told.reports.last().map(monitor_json);
-        prop_assert_eq!(last, Some(monitor_json(&one_shot(&plan, &bytes))));
+        let whole = one_shot_with_reference(&plan, &bytes, file.as_deref());
+        prop_assert_eq!(last, Some(monitor_json(&whole)));
     }
 }
 
@@ -452,5 +472,54 @@ fn each_report_equals_a_whole_run_as_new_labels_and_windows_come() {
     for (i, report) in told.reports.iter().enumerate() {
         let whole: String = days[..=i].concat();
         assert_eq!(monitor_json(report), monitor_json(&one_shot(&plan, whole.as_bytes())), "{i}");
+    }
+}
+
+#[test]
+fn each_report_against_a_reference_file_or_range_equals_a_whole_run_as_labels_and_kinds_come() {
+    let config = AuditConfig {
+        label: "y".into(),
+        pred: Some("p".into()),
+        positive_label: Some("yes".into()),
+        sensitive: vec!["g".into()],
+        ..AuditConfig::default()
+    };
+    // The reference has no value of the drift column. Day 2 brings the column's first
+    // value, which tells it holds categories, and (in the first log) the negative label
+    // value: the follower makes the reference again when kinds or labels read differently.
+    let logs = [
+        [
+            "t,y,p,g,x\n2025-01-01,yes,yes,a,\n2025-01-01,yes,yes,b,\n2025-01-01,yes,yes,b,\n",
+            "2025-01-02,no,yes,a,low\n2025-01-02,no,no,b,4\n",
+        ],
+        [
+            "t,y,p,g,x\n2025-01-01,yes,no,a,\n2025-01-01,yes,yes,b,\n2025-01-01,yes,yes,b,\n",
+            "2025-01-02,yes,yes,a,low\n2025-01-02,no,no,b,4\n",
+        ],
+    ];
+    let file = "y,p,g,x\nyes,no,a,\nyes,yes,b,\nyes,yes,a,\n";
+    for (days, reference) in logs.iter().flat_map(|d| [(d, "2025-01-01/2025-01-02"), (d, "file")]) {
+        let options = MonitorOptions {
+            time: "t".into(),
+            window: "1d".into(),
+            drift: vec!["x".into()],
+            reference: (reference != "file").then(|| reference.to_owned()),
+            max_change: [("demographic_parity_difference".to_owned(), 0.05)].into(),
+            ..MonitorOptions::default()
+        };
+        let with_file = reference == "file";
+        let plan = options.check(config.check().unwrap(), with_file).unwrap();
+        let file = with_file.then_some(file.as_bytes());
+        let pieces: Vec<Growth> = days
+            .iter()
+            .map(|d| Growth::Appended { bytes: d.as_bytes().to_vec(), more: false })
+            .collect();
+        let told = follow_with_reference(&plan, pieces, file);
+        assert_eq!(told.reports.len(), 2, "{reference}: {:?} {:?}", told.left_out, told.no_report);
+        for (i, report) in told.reports.iter().enumerate() {
+            let whole = days[..=i].concat();
+            let direct = one_shot_with_reference(&plan, whole.as_bytes(), file);
+            assert_eq!(monitor_json(report), monitor_json(&direct), "{reference}, report {i}");
+        }
     }
 }

@@ -830,7 +830,7 @@ fn read_binary(
 /// count is never missing).
 ///
 /// # Errors
-/// A value that is not a whole number below 2^53, at `at`.
+/// A missing value, or a value that is not a whole number below 2^53, at `at`.
 pub(crate) fn read_count(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Result<u64> {
     let value = match cell {
         Cell::UInt(v) => Some(v),
@@ -847,6 +847,15 @@ pub(crate) fn read_count(cell: Cell<'_>, at: impl FnOnce() -> Location) -> Resul
                 String::from_utf8_lossy(&cell.text())
             ),
         )),
+        None if matches!(cell, Cell::Null) || crate::data::missing::is_missing(&cell.text()) => {
+            Err(Error::invalid_value(
+                at(),
+                format!(
+                    "missing count (\"{}\"): every row needs its count, whatever ‹missing› says (a row that stands for no rows counts 0)",
+                    String::from_utf8_lossy(&cell.text())
+                ),
+            ))
+        }
         None => Err(Error::invalid_value(
             at(),
             format!(

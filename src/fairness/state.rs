@@ -8,12 +8,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::fairness::confusion::Confusion;
 use crate::fairness::counter::check_group_limits;
 use crate::fairness::counts::{GroupCounts, MAX_TOTAL_ROWS};
 use crate::fairness::ingest::{check_whole, CountedData};
-use crate::fairness::labels::BinaryCodec;
+use crate::fairness::labels::{same_value, BinaryCodec};
 use crate::fairness::plan::{FairnessPlan, MissingPolicy, Outcome};
 use crate::fairness::report::MissingReport;
 use crate::fairness::weights::CellWeights;
@@ -119,7 +119,17 @@ impl Counted {
             ("count_column", show(&self.count_column), show(&expected.count_column)),
             ("sample_weight", show(&self.sample_weight), show(&expected.sample_weight)),
         ];
-        fields.into_iter().find(|(_, a, b)| a != b).map(|(what, theirs, ours)| {
+        // Two spellings of one value (`1` and `1.0`) name one positive label, as counting
+        // reads them.
+        let positives_agree = match (&self.positive_label, &expected.positive_label) {
+            (Some(a), Some(b)) => same_value(a.as_bytes(), b.as_bytes()),
+            (a, b) => a == b,
+        };
+        let differs = |what: &str, a: &String, b: &String| match what {
+            "positive_label" => !positives_agree,
+            _ => a != b,
+        };
+        fields.into_iter().find(|(what, a, b)| differs(what, a, b)).map(|(what, theirs, ours)| {
             format!("{name} was counted with {what} {theirs}, and this audit has {ours}: count it again with the same settings")
         })
     }
@@ -191,6 +201,17 @@ impl CountsState {
                 ));
             }
         }
+        if let Some(negative) = &state.negative_label {
+            if same_value(negative.as_bytes(), state.positive_label.as_bytes()) {
+                return Err(Error::config(
+                    name,
+                    format!(
+                        "its negative label \"{negative}\" is its positive label \"{}\"",
+                        state.positive_label
+                    ),
+                ));
+            }
+        }
         state.total_rows().ok_or_else(|| {
             Error::config(
                 name,
@@ -244,7 +265,7 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
         if let Some(difference) = state.counted.difference(&expected, name) {
             return Err(Error::config(name, difference));
         }
-        if state.positive_label != first.positive_label {
+        if !same_value(state.positive_label.as_bytes(), first.positive_label.as_bytes()) {
             return Err(Error::config(
                 name,
                 format!(
@@ -254,9 +275,7 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
             ));
         }
         match (&negative, &state.negative_label) {
-            (Some(ours), Some(theirs))
-                if !crate::fairness::labels::same_value(ours.as_bytes(), theirs.as_bytes()) =>
-            {
+            (Some(ours), Some(theirs)) if !same_value(ours.as_bytes(), theirs.as_bytes()) => {
                 return Err(Error::config(
                     name,
                     format!(
@@ -311,7 +330,10 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
     // once.
     let combinations = counts.cells().keys().map(|key| key.as_slice());
     check_group_limits(combinations, plan, crate::error::Location::source(&source))?;
-    check_whole(&counts, missing.as_ref(), plan, &source)?;
+    check_whole(&counts, missing.as_ref(), plan, &source).map_err(|e| match e.kind() {
+        ErrorKind::NoRows { .. } => Error::config(&source, "the counted states hold no rows"),
+        _ => e,
+    })?;
     // The favourable label against the merged label values, as counting reads it.
     let mut codec = BinaryCodec::new(plan.positive_label.as_deref());
     if let Some(value) = &negative {

@@ -23,7 +23,7 @@ use crate::monitor::report::{
 use crate::monitor::sample::Sample;
 use crate::monitor::time::Timestamp;
 use crate::monitor::window::WindowSpec;
-use crate::monitor::window_drift::{reference_columns, DriftMemo};
+use crate::monitor::window_drift::{reference_columns, DriftMemo, ReferenceColumns};
 use crate::progress::{NoProgress, Progress};
 
 /// What a monitor gathered: the windows of its input (and its reference range's rows), the
@@ -48,8 +48,45 @@ pub(crate) struct Audited {
     drift: DriftMemo,
 }
 
-/// The report of what was gathered from the input `source`, and of the windows `audited`
-/// before (which gets the windows audited here), with progress per window.
+/// What the earlier reports of a followed input audited and made, kept for the next: the
+/// windows audited, and the reference made of a reference file or range.
+#[derive(Default)]
+pub(crate) struct Kept {
+    pub(crate) windows: AuditedWindows,
+    pub(crate) reference: Option<MadeReference>,
+}
+
+impl Kept {
+    /// Forgets everything kept (the labels read differently).
+    pub(crate) fn clear(&mut self) {
+        self.windows.clear();
+        self.reference = None;
+    }
+}
+
+/// The reference the windows are compared with: its rows, its audit (for `--max-change`)
+/// and its drift columns, with the column kinds they were made for.
+#[derive(Clone)]
+pub(crate) struct MadeReference {
+    kinds: Vec<Option<ColumnKind>>,
+    /// The reference file's name, for a reference file.
+    file: Option<String>,
+    rows: u64,
+    report: Option<FairnessReport>,
+    columns: Arc<ReferenceColumns>,
+}
+
+impl MadeReference {
+    /// Whether the reference was made for the drift columns read as `kinds` says.
+    pub(crate) fn made_for(&self, kinds: &[Option<ColumnKind>]) -> bool {
+        self.kinds == kinds
+    }
+}
+
+/// The report of what was gathered from the input `source`, and of what `kept` holds from
+/// earlier reports (which gets the windows audited and the reference made here), with
+/// progress per window. A reference file's or range's rows are left out of `collected`
+/// when `kept` holds their reference, made for the same column kinds.
 ///
 /// # Errors
 /// An input without rows (or whose rows all lack a time), a drift gate on a statistic a
@@ -60,12 +97,12 @@ pub(crate) fn assemble(
     plan: &MonitorPlan,
     source: &str,
     collected: Collected<'_>,
-    audited: &mut AuditedWindows,
+    kept: &mut Kept,
     progress: &mut dyn Progress,
 ) -> Result<MonitorReport> {
     let Collected { windows: gathered, kinds, file, labels } = collected;
     let without_time = gathered.without_time;
-    let no_rows = gathered.windows.is_empty() && audited.is_empty();
+    let no_rows = gathered.windows.is_empty() && kept.windows.is_empty();
     if no_rows && without_time > 0 {
         return Err(Error::invalid_value(
             Location::source(source).in_column(&plan.time),
@@ -78,57 +115,57 @@ pub(crate) fn assemble(
         return Err(ErrorKind::NoRows { source_name: source.to_owned() }.into());
     }
     check_drift_gates(plan, &kinds)?;
-    let reference_name = file.as_ref().map(|(_, name)| (*name).to_owned());
-    let mut file_part = file.map(|(part, _)| part);
-    let mut range_part = match (gathered.reference, plan.reference_range()) {
-        (None, Some(_)) => {
+    let made = kept.reference.take().filter(|made| made.made_for(&kinds));
+    let (mut file_part, file_name) =
+        file.map_or((None, None), |(part, name)| (Some(part), Some(name)));
+    let mut range_part = match (gathered.reference, plan.reference_range(), &made) {
+        (None, Some(_), None) => {
             return Err(Error::invalid_option(
                 "reference",
                 format!("no row of {source} has a time in the reference range"),
             ))
         }
-        (part, _) => part,
+        (part, _, _) => part,
     };
     // The windows are parts of one input: they read labels alike.
     let mut gathered_windows = gathered.windows;
     let mut parts: Vec<(&mut Gathered<'_>, &str)> =
         gathered_windows.values_mut().map(|part| (part, source)).collect();
     parts.extend(range_part.as_mut().map(|part| (part, source)));
-    if let (Some(part), Some(name)) = (file_part.as_mut(), reference_name.as_deref()) {
+    if let (Some(part), Some(name)) = (file_part.as_mut(), file_name) {
         parts.push((part, name));
     }
     share_labels(&mut parts, plan, labels)?;
-    let range_reference = range_part.map(|g| finish_reference(plan, g, source)).transpose()?;
-    let file_reference = match (file_part, &reference_name) {
-        (Some(part), Some(name)) => Some(finish_reference(plan, part, name)?),
-        _ => None,
+    let made = match (made, file_part.zip(file_name), range_part) {
+        (Some(made), _, _) => Some(made),
+        (None, Some((part, name)), _) => Some(make_reference(plan, &kinds, part, name, true)?),
+        (None, None, Some(part)) => Some(make_reference(plan, &kinds, part, source, false)?),
+        (None, None, None) => None,
     };
-    let windows = audit_windows(plan, source, gathered_windows, audited, progress)?;
+    let windows = audit_windows(plan, source, gathered_windows, &mut kept.windows, progress)?;
     let first = windows.iter().position(|w| w.rows > 0).unwrap_or(0);
-    let (kind, mut reference) = match (file_reference, range_reference) {
-        (Some(file), _) => ("file", file),
-        (None, Some(range)) => ("range", range),
-        (None, None) => (
+    let (kind, reference) = match (&plan.reference, made) {
+        (ReferenceSpec::First, _) | (_, None) => (
             "first",
-            Reference {
-                start: Some(windows[first].start),
-                end: Some(windows[first].end),
+            MadeReference {
+                kinds: kinds.clone(),
+                file: None,
                 rows: windows[first].rows,
                 report: windows[first].report.clone(),
-                samples: Vec::new(), // made into references by the window, below
+                // The first window's references are kept with it: while it does not
+                // change, neither do they, nor the drift of the windows that did not.
+                columns: windows[first].drift.as_reference(plan, &kinds, &windows[first].samples),
             },
         ),
+        (ReferenceSpec::Range(..), Some(made)) => ("range", made),
+        (ReferenceSpec::File, Some(made)) => ("file", made),
     };
-    let reference_range = match plan.reference {
-        ReferenceSpec::Range(start, end) => (Some(start), Some(end)),
-        _ => (reference.start, reference.end),
+    let reference_range = match (&plan.reference, kind) {
+        (ReferenceSpec::Range(start, end), _) => (Some(*start), Some(*end)),
+        (_, "first") => (Some(windows[first].start), Some(windows[first].end)),
+        _ => (None, None),
     };
-    // The first window's references are kept with it: while it does not change, neither
-    // do they, nor the drift of the windows that did not change.
-    let columns = match kind {
-        "first" => windows[first].drift.as_reference(plan, &kinds, &windows[first].samples),
-        _ => Arc::new(reference_columns(plan, &kinds, std::mem::take(&mut reference.samples))),
-    };
+    let columns = reference.columns.clone();
     let drifts = map_all(windows.iter().collect(), |window: &Arc<Audited>| {
         window.drift.drift(plan, &columns, window.rows, &window.samples)
     });
@@ -144,6 +181,10 @@ pub(crate) fn assemble(
         });
     }
     let gates = judge_gates(plan, &windows, &report_windows, reference.report.as_ref());
+    let (reference_rows, reference_file) = (reference.rows, reference.file.clone());
+    if kind != "first" {
+        kept.reference = Some(reference);
+    }
     let described = windows.iter().filter_map(|w| w.report.as_ref());
     let mut label = None;
     let mut outcome = None;
@@ -176,10 +217,10 @@ pub(crate) fn assemble(
         rows_without_time: without_time,
         reference: ReferenceReport {
             kind: kind.to_owned(),
-            source: reference_name,
+            source: reference_file,
             start: reference_range.0.map(|t| rfc3339(t, source)).transpose()?,
             end: reference_range.1.map(|t| rfc3339(t, source)).transpose()?,
-            rows: reference.rows,
+            rows: reference_rows,
             drift: plan
                 .drift
                 .iter()
@@ -223,21 +264,22 @@ pub(crate) fn check_drift_gates(plan: &MonitorPlan, kinds: &[Option<ColumnKind>]
     Ok(())
 }
 
-/// The reference's counts audited, and its samples.
-struct Reference {
-    start: Option<Timestamp>,
-    end: Option<Timestamp>,
-    rows: u64,
-    report: Option<FairnessReport>,
-    samples: Vec<Sample>,
-}
-
-fn finish_reference(plan: &MonitorPlan, gathered: Gathered<'_>, source: &str) -> Result<Reference> {
+/// The reference made of a reference file's or a range's rows (`gathered`, from the input
+/// named `source`, a reference file when `file`), their drift columns read as `kinds` says.
+fn make_reference(
+    plan: &MonitorPlan,
+    kinds: &[Option<ColumnKind>],
+    gathered: Gathered<'_>,
+    source: &str,
+    file: bool,
+) -> Result<MadeReference> {
     let (counted, rows, samples) = gathered.finish()?;
     // Its metrics are only compared with the windows': no intervals.
     let fairness = FairnessPlan { bootstrap: None, ..plan.fairness.clone() };
     let report = audit_window(&fairness, &counted, source)?;
-    Ok(Reference { start: None, end: None, rows, report: Some(report), samples })
+    let columns = Arc::new(reference_columns(plan, kinds, samples));
+    let file = file.then(|| source.to_owned());
+    Ok(MadeReference { kinds: kinds.to_vec(), file, rows, report: Some(report), columns })
 }
 
 /// Makes every part of the inputs (each with the name of its input) read labels alike (see

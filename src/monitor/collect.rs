@@ -487,10 +487,10 @@ impl<'p> Windows<'p> {
 }
 
 impl<'p> Windows<'p> {
-    /// A copy of the windows whose index `keep` takes, with the reference range's rows and
-    /// the count of rows without a time.
+    /// A copy of the windows whose index `keep` takes, with the reference range's rows
+    /// (when `reference`) and the count of rows without a time.
     #[cfg(not(target_arch = "wasm32"))] // followed, native only
-    pub(crate) fn cloned_where(&self, keep: impl Fn(i64) -> bool) -> Windows<'p> {
+    pub(crate) fn cloned_where(&self, keep: impl Fn(i64) -> bool, reference: bool) -> Windows<'p> {
         Windows {
             windows: self
                 .windows
@@ -498,7 +498,7 @@ impl<'p> Windows<'p> {
                 .filter(|(index, _)| keep(**index))
                 .map(|(index, window)| (*index, window.clone()))
                 .collect(),
-            reference: self.reference.clone(),
+            reference: if reference { self.reference.clone() } else { None },
             without_time: self.without_time,
             ..Windows::default()
         }

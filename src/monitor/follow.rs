@@ -1,7 +1,8 @@
 //! Monitoring a CSV as it grows (`sextant monitor --follow`): the records appended since
 //! the last update are gathered into the windows kept from before, and the report is made
 //! again: the windows the new records went to are audited again, the others keep their
-//! audit. An update reads only the new records, and the input is never kept: memory is the
+//! audit, and a reference file's or range's reference is made again only when its rows or
+//! the labels' reading changed. An update reads only the new records, and the input is never kept: memory is the
 //! windows' counts, drift samples and audits. A record that cannot be read, or that the windows cannot take (a third
 //! label value, a time that would make more than 100,000 windows, too many groups), is told
 //! and left out, and the records around it count.
@@ -18,7 +19,7 @@ use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::labels::BinaryCodec;
 use crate::monitor::assemble::{
-    assemble, check_drift_gates, check_window_span, shared_labels, AuditedWindows, Collected,
+    assemble, check_drift_gates, check_window_span, shared_labels, Collected, Kept,
 };
 use crate::monitor::collect::{ColumnKind, Gathered, Reading, Windows};
 use crate::monitor::plan::MonitorPlan;
@@ -142,7 +143,7 @@ pub fn follow(
             windows: Windows::default(),
             file: file.clone(),
             next_line: 0,
-            audited: AuditedWindows::new(),
+            kept: Kept::default(),
             labels: None,
             touched: BTreeSet::new(),
         };
@@ -252,9 +253,9 @@ struct Followed<'p> {
     file: Option<(Gathered<'p>, &'p str)>,
     /// The line the next record appended starts on.
     next_line: u64,
-    /// The windows audited by the last report, how labels read then, and the windows new
+    /// What the last report audited and made, how labels read then, and the windows new
     /// rows went to since.
-    audited: AuditedWindows,
+    kept: Kept,
     labels: Option<BinaryCodec>,
     touched: BTreeSet<i64>,
 }
@@ -397,7 +398,11 @@ impl<'p> Followed<'p> {
         shared_labels(self.plan, kept.chain(new).map(|g| (g, self.source)).chain(file))?;
         check_window_span(self.plan, self.source, &[&self.windows.windows, &part.windows])?;
         let touched: Vec<i64> = part.windows.keys().copied().collect();
+        let in_reference_range = part.reference.is_some();
         self.windows.absorb(part, &Location::source(self.source))?;
+        if in_reference_range {
+            self.kept.reference = None;
+        }
         self.touched.extend(touched);
         self.reading.kinds = kinds;
         Ok(())
@@ -415,20 +420,25 @@ impl<'p> Followed<'p> {
             Err(error) => return tell(FollowEvent::NoReport(error)),
         };
         if self.labels.as_ref() != Some(&labels) {
-            self.audited.clear();
+            self.kept.clear();
             self.labels = Some(labels.clone());
         }
         for index in std::mem::take(&mut self.touched) {
-            self.audited.remove(&index);
+            self.kept.windows.remove(&index);
         }
-        let audited = &self.audited;
+        // A reference made for other column kinds is made again, of its rows.
+        if self.kept.reference.as_ref().is_some_and(|made| !made.made_for(&self.reading.kinds)) {
+            self.kept.reference = None;
+        }
+        let made = self.kept.reference.is_some();
+        let audited = &self.kept.windows;
         let collected = Collected {
-            windows: self.windows.cloned_where(|index| !audited.contains_key(&index)),
+            windows: self.windows.cloned_where(|index| !audited.contains_key(&index), !made),
             kinds: self.reading.kinds.clone(),
-            file: self.file.clone(),
+            file: if made { None } else { self.file.clone() },
             labels: Some(labels),
         };
-        tell(match assemble(self.plan, self.source, collected, &mut self.audited, progress) {
+        tell(match assemble(self.plan, self.source, collected, &mut self.kept, progress) {
             Ok(report) => FollowEvent::Report(Box::new(report)),
             Err(error) => FollowEvent::NoReport(error),
         });

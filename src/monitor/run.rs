@@ -9,7 +9,7 @@ use crate::data::header::Header;
 use crate::data::input::{Input, RandomAccess};
 use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Result};
-use crate::monitor::assemble::{assemble, AuditedWindows, Collected};
+use crate::monitor::assemble::{assemble, Collected, Kept};
 use crate::monitor::collect::{
     gather, windows_by_rank, Assign, ColumnKind, Gathered, Reading, Windows,
 };
@@ -70,7 +70,7 @@ pub fn monitor<'a>(
         _ => None,
     };
     let collected = Collected { windows, kinds: reading.kinds, file, labels: None };
-    assemble(plan, source, collected, &mut AuditedWindows::new(), progress)
+    assemble(plan, source, collected, &mut Kept::default(), progress)
 }
 
 /// Refuses a reference input given without a plan's reference file, or missing with one.
