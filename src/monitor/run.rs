@@ -53,7 +53,7 @@ pub fn monitor<'a>(
     let windows = match &ranks {
         Some(ranks) => {
             table.project(&reading.read());
-            gather(&mut table, &mut reading, &Assign::Row(ranks), None)?
+            gather(&mut table, &mut reading, &Assign::Row(ranks), plan.reference_range())?
         }
         None => gather_by_time(plan, access, &mut table, &mut reading)?,
     };

@@ -26,10 +26,22 @@ impl Timestamp {
     }
 
     /// The instant as RFC 3339 in UTC: `2025-03-04T17:22:05Z`, with the fraction of a second
-    /// only when there is one. `None` beyond the years chrono represents (±262,000).
+    /// only when there is one. `None` beyond the years RFC 3339 writes (0000 to 9999).
     pub fn rfc3339(self) -> Option<String> {
+        if !self.writable() {
+            return None;
+        }
         DateTime::<Utc>::from_timestamp(self.seconds, self.nanos)
             .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+
+    /// Whether the instant falls in the years RFC 3339 writes, 0000 to 9999 (its four-digit
+    /// years): the times a monitor reads and writes.
+    fn writable(self) -> bool {
+        /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z in seconds from the epoch.
+        const FIRST: i64 = -62_167_219_200;
+        const LAST: i64 = 253_402_300_799;
+        (FIRST..=LAST).contains(&self.seconds)
     }
 
     /// Whether chrono represents the instant (its years, ±262,000), without building it.
@@ -74,27 +86,27 @@ const TIME_FORMATS: &str =
     "an RFC 3339 date-time (2025-03-04T17:22:05Z), an ISO date (2025-03-04) or Unix epoch seconds";
 
 /// Why `cell` (not missing), which [`parse_time`] does not read, is not a time: none of the
-/// forms, or an instant beyond the years chrono represents.
+/// forms, or an instant beyond the years RFC 3339 writes.
 pub(crate) fn not_a_time(cell: Cell<'_>) -> String {
     let text = String::from_utf8_lossy(&cell.text()).into_owned();
     match parse_any(cell, None) {
         Some(_) => format!(
-            "\"{text}\" is beyond the years a time can have (±262,000; epoch milliseconds read as seconds?)"
+            "\"{text}\" is beyond the years a time can have (0000 to 9999, as RFC 3339 writes them; epoch milliseconds read as seconds?)"
         ),
         None => format!("\"{text}\" is not a time: use {TIME_FORMATS}"),
     }
 }
 
 /// The instant a cell of the time column holds; `None` when it holds none of the accepted
-/// forms, or an instant beyond the years chrono represents (±262,000; the caller handles
+/// forms, or an instant beyond the years RFC 3339 writes (0000 to 9999; the caller handles
 /// missing values first).
 pub(crate) fn parse_time(cell: Cell<'_>) -> Option<Timestamp> {
-    parse_any(cell, None).filter(|t| t.in_range())
+    parse_any(cell, None).filter(|t| t.writable())
 }
 
 /// [`parse_time`], with the dates read before in `dates`.
 pub(crate) fn parse_time_with(cell: Cell<'_>, dates: &mut Dates) -> Option<Timestamp> {
-    parse_any(cell, Some(dates)).filter(|t| t.in_range())
+    parse_any(cell, Some(dates)).filter(|t| t.writable())
 }
 
 /// The instant `cell` holds, in range or not; `dates` keeps the dates read before, if given.
@@ -346,6 +358,21 @@ mod tests {
         assert_eq!(parse_time(Cell::Bool(true)), None);
         assert_eq!(parse_time(Cell::Float(f64::INFINITY)), None);
         assert_eq!(parse_time(Cell::Int(i64::MIN)), None);
+        // The years RFC 3339 writes, 0000 to 9999, and no others: epoch milliseconds read
+        // as seconds fall in the year 56,134.
+        for (seconds, year) in [(-62_167_219_200, Some(0)), (253_402_300_799, Some(9999))] {
+            let at = parse_time(Cell::Int(seconds));
+            assert_eq!(at.and_then(Timestamp::year_month).map(|(y, _)| y), year, "{seconds}");
+        }
+        for beyond in [-62_167_219_201, 253_402_300_800, 1_709_251_200_000] {
+            assert_eq!(parse_time(Cell::Int(beyond)), None, "{beyond}");
+        }
+        assert_eq!(text("+10000-01-01T00:00:00Z"), None);
+        assert_eq!(Timestamp::from_seconds(253_402_300_800).rfc3339(), None);
+        assert_eq!(
+            Timestamp::from_seconds(-62_167_219_200).rfc3339().as_deref(),
+            Some("0000-01-01T00:00:00Z")
+        );
     }
 
     proptest::proptest! {
