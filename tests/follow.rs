@@ -379,6 +379,8 @@ fn followed_standard_input_without_rows_is_an_error() {
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert_eq!(run.status.code(), Some(2), "{stderr}");
         assert!(stderr.lines().last().is_some_and(|l| l.contains(needle)), "{stderr}");
+        // Told once.
+        assert_eq!(stderr.lines().filter(|l| l.contains(needle)).count(), 1, "{stderr}");
     }
 }
 
@@ -521,5 +523,66 @@ fn each_report_against_a_reference_file_or_range_equals_a_whole_run_as_labels_an
             let direct = one_shot_with_reference(&plan, whole.as_bytes(), file);
             assert_eq!(monitor_json(report), monitor_json(&direct), "{reference}, report {i}");
         }
+    }
+}
+
+#[test]
+fn a_group_past_the_limit_across_the_windows_is_left_out() {
+    let config = AuditConfig {
+        label: "y".into(),
+        pred: Some("p".into()),
+        sensitive: vec!["g".into()],
+        max_groups: Some(3),
+        ..AuditConfig::default()
+    };
+    let options = MonitorOptions { time: "t".into(), window: "1d".into(), ..Default::default() };
+    let plan = options.check(config.check().unwrap(), false).unwrap();
+    // Three groups on day 1; day 2 brings a fourth (one a day, within any one window).
+    let days = [
+        "t,y,p,g\n2025-01-01,1,1,a\n2025-01-01,0,1,b\n2025-01-01,1,0,c\n",
+        "2025-01-02,1,1,a\n2025-01-02,0,0,d\n2025-01-02,0,1,b\n",
+    ];
+    let pieces: Vec<Growth> = days
+        .iter()
+        .map(|d| Growth::Appended { bytes: d.as_bytes().to_vec(), more: false })
+        .collect();
+    let told = follow(&plan, pieces);
+    assert_eq!(told.left_out.len(), 1, "{:?}", told.left_out);
+    let message = told.left_out[0].to_string();
+    assert!(message.contains("line 6") && message.contains("more than 3 groups"), "{message}");
+    let kept = days.concat().replace("2025-01-02,0,0,d\n", "");
+    let last = told.reports.last().map(monitor_json);
+    assert_eq!(last, Some(monitor_json(&one_shot(&plan, kept.as_bytes()))));
+}
+
+#[test]
+fn flags_that_read_no_row_at_the_start_stop_as_a_whole_run_does() {
+    let config = AuditConfig {
+        label: "y".into(),
+        pred: Some("p".into()),
+        sensitive: vec!["g".into()],
+        ..AuditConfig::default()
+    };
+    let options = MonitorOptions { time: "t".into(), window: "1d".into(), ..Default::default() };
+    let plan = options.check(config.check().unwrap(), false).unwrap();
+    let run = |text: &str| {
+        let mut pieces = VecDeque::from([Growth::Appended { bytes: text.into(), more: false }]);
+        let mut grow = || Ok(pieces.pop_front().unwrap_or(Growth::Ended));
+        let mut left_out = 0;
+        let mut tell = |event| left_out += usize::from(matches!(event, FollowEvent::LeftOut(_)));
+        let result = sextant::follow(&plan, "log", None, &mut grow, &mut tell, &mut NoProgress);
+        (result.map_err(|e| e.to_string()), left_out)
+    };
+    // Labels spelt yes/no without ‹positive_label›: no row reads, and nothing is told.
+    let (result, told) = run("t,y,p,g\n2025-01-01,yes,no,a\n2025-01-02,no,no,b\n");
+    assert_eq!(told, 0);
+    let error = result.unwrap_err();
+    assert!(error.contains("log, line 2, column \"y\"") && error.contains("positive"), "{error}");
+    // A bad row beside good ones is told and left out; a single row, bad, too.
+    for text in ["t,y,p,g\n2025-01-01,yes,1,a\n2025-01-02,0,1,b\n", "t,y,p,g\n2025-01-01,yes,1,a\n"]
+    {
+        let (result, told) = run(text);
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(told, 1);
     }
 }

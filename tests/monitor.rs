@@ -215,6 +215,43 @@ fn gates_judge_the_latest_window_or_all_and_set_the_exit_code() {
 }
 
 #[test]
+fn the_group_limit_holds_across_the_windows() {
+    // An identifier given as sensitive: two values a day, 20 in all.
+    let dir = scratch("monitor_groups");
+    let mut csv = String::from("t,y,score,id\n");
+    for i in 0..20u32 {
+        csv.push_str(&format!("2025-01-{:02},{},0.{},u{i}\n", 1 + i / 2, i % 2, i % 10));
+    }
+    let path = write(&dir, "ids.csv", csv.as_bytes());
+    let args = |window| {
+        vec![
+            "monitor",
+            &path,
+            "--time",
+            "t",
+            "--label",
+            "y",
+            "--score",
+            "score",
+            "--sensitive",
+            "id",
+            "--window",
+            window,
+            "--max-groups",
+            "3",
+        ]
+    };
+    for window in ["1d", "1mo"] {
+        assert_error(&args(window), &["ids.csv", "column \"id\"", "more than 3 groups"]);
+    }
+    let mut within = args("1d");
+    let last = within.len() - 1;
+    within[last] = "20";
+    let out = sextant(&within);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
 fn a_reference_range_or_file_replaces_the_first_window() {
     let dir = scratch("monitor_reference");
     let path = write(&dir, "log.csv", log().as_bytes());
@@ -289,6 +326,13 @@ fn bad_input_is_named_by_line_and_column() {
     let mut args = base(&path);
     args.extend(["--window", "1d", "--max-change", "demographic_parity_diff=0.1"]);
     assert_error(&args, &["--max-change", "did you mean demographic_parity_difference"]);
+    for gate in ["--max-change", "--max-drift"] {
+        let target =
+            if gate == "--max-drift" { "x:psi=-0.1" } else { "demographic_parity_difference=-1" };
+        let mut args = base(&path);
+        args.extend(["--window", "1d", gate, target]);
+        assert_error(&args, &[gate, "is below 0"]);
+    }
     let no_times = "time,label,score,group,x,colour\n,1,0.5,a,1,red\n ,0,0.5,b,2,red\n";
     let path = write(&dir, "no_times.csv", no_times.as_bytes());
     let mut args = base(&path);

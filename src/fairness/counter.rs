@@ -364,6 +364,11 @@ impl<'p> Counter<'p> {
         self.table.cells.len()
     }
 
+    /// The combinations of sensitive values counted (one value per sensitive column each).
+    pub(crate) fn combinations(&self) -> impl Iterator<Item = &[String]> {
+        self.table.cells.iter().map(|(values, _)| values.as_slice())
+    }
+
     #[cfg(not(target_arch = "wasm32"))] // merged by the chunked count, native only
     /// Whether the groups counted stay within the plan's limits (`max_groups` values per
     /// attribute, a million combinations, ten thousand for a threshold sweep), as the sequential
@@ -378,11 +383,7 @@ impl<'p> Counter<'p> {
     /// # Errors
     /// An [`crate::error::ErrorKind::InvalidValue`] naming the limit passed.
     pub(crate) fn check_limits(&self, at: Location) -> Result<()> {
-        check_group_limits(
-            self.table.cells.iter().map(|(values, _)| values.as_slice()),
-            self.plan,
-            at,
-        )
+        check_group_limits(self.combinations(), self.plan, at)
     }
 
     /// The counted data.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::audit::audit;
-use crate::fairness::counter::CountedData;
+use crate::fairness::counter::{check_group_limits, CountedData};
 use crate::fairness::counts::MAX_TOTAL_ROWS;
 use crate::fairness::labels::BinaryCodec;
 use crate::fairness::plan::Bound;
@@ -391,6 +391,7 @@ fn audit_windows(
     };
     // (Windows audited before were checked when they were gathered.)
     check_window_span(plan, source, &[&gathered])?;
+    check_window_groups(plan, source, &[&gathered])?;
     let count = usize::try_from(last.saturating_sub(first).saturating_add(1)).unwrap_or(usize::MAX);
     let mut gathered = gathered;
     let mut pending = Vec::with_capacity(count.min(1 << 20));
@@ -486,6 +487,28 @@ pub(crate) fn check_window_span(
             plan.window
         ),
     ))
+}
+
+/// Checks the groups of the windows in `parts` together against the plan's limits
+/// (`max_groups` per attribute, the combinations the counts hold), as `sextant fairness`
+/// checks the whole input: each window's count checks only its own groups, and an
+/// identifier given as a sensitive column may take few values a day.
+///
+/// # Errors
+/// An attribute with more groups than `max_groups` in all the windows, or too many
+/// combinations, naming `source` and the attribute.
+pub(crate) fn check_window_groups(
+    plan: &MonitorPlan,
+    source: &str,
+    parts: &[&BTreeMap<i64, Gathered<'_>>],
+) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    let combinations = parts
+        .iter()
+        .flat_map(|p| p.values())
+        .flat_map(Gathered::combinations)
+        .filter(|values| seen.insert(*values));
+    check_group_limits(combinations, &plan.fairness, Location::source(source))
 }
 
 /// The most windows a run lists (a daily window over 270 years): beyond, a time is surely

@@ -74,6 +74,11 @@ impl<'p> Gathered<'p> {
         self.counter.labels()
     }
 
+    /// The combinations of sensitive values the window counted.
+    pub(crate) fn combinations(&self) -> impl Iterator<Item = &[String]> {
+        self.counter.combinations()
+    }
+
     /// Reads labels as the whole input does (see [`Counter::adopt_labels`]).
     pub(crate) fn adopt_labels(&mut self, shared: &crate::fairness::labels::BinaryCodec) -> bool {
         self.counter.adopt_labels(shared)

@@ -1,11 +1,12 @@
 //! Monitoring a CSV as it grows (`sextant monitor --follow`): the records appended since
 //! the last update are gathered into the windows kept from before, and the report is made
 //! again: the windows the new records went to are audited again, the others keep their
-//! audit, and a reference file's or range's reference is made again only when its rows or
-//! the labels' reading changed. An update reads only the new records, and the input is never kept: memory is the
-//! windows' counts, drift samples and audits. A record that cannot be read, or that the windows cannot take (a third
-//! label value, a time that would make more than 100,000 windows, too many groups), is told
-//! and left out, and the records around it count.
+//! audit, and a reference file's or range's reference is made again only when new rows fall
+//! in the range or the labels or the drift columns' kinds read differently. An update reads
+//! only the new records, and the input is never kept: memory is the windows' counts, drift
+//! samples and audits. A record that cannot be read, or that the windows cannot take (a
+//! third label value, a time that would make more than 100,000 windows, too many groups), is
+//! told and left out, and the records around it count.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -19,7 +20,8 @@ use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fairness::labels::BinaryCodec;
 use crate::monitor::assemble::{
-    assemble, check_drift_gates, check_window_span, shared_labels, Collected, Kept,
+    assemble, check_drift_gates, check_window_groups, check_window_span, shared_labels, Collected,
+    Kept,
 };
 use crate::monitor::collect::{ColumnKind, Gathered, Reading, Windows};
 use crate::monitor::plan::MonitorPlan;
@@ -71,8 +73,9 @@ pub enum FollowEvent {
 /// reference input given or missing against the plan, or one that
 /// cannot be read; an input that is Parquet or Arrow (only a CSV grows by records), a
 /// header that cannot be read, or lacks a column the plan names; `rows:N` windows (which
-/// depend on the order of every row); and a drift gate on a statistic a categorical
-/// column lacks.
+/// depend on the order of every row); a drift gate on a statistic a categorical column
+/// lacks; and the first error of the rows the input holds at the start when none of them
+/// (two or more) can be read.
 pub fn follow(
     plan: &MonitorPlan,
     source: &str,
@@ -162,7 +165,18 @@ pub fn follow(
                 let records = std::mem::replace(&mut pending, rest);
                 let read = if first {
                     first = false;
-                    followed.take_first(records, tell)
+                    // What the input held at the start is told once it is known that some
+                    // of it was read: flags that read none of two or more rows (labels that
+                    // need ‹positive_label›, a drift column of another kind) stop the
+                    // follower, as they stop a whole run, rather than tell every row left
+                    // out.
+                    let mut left_out = Vec::new();
+                    let read = followed.take_first(records, &mut |event| left_out.push(event));
+                    if let (false, [FollowEvent::LeftOut(error), _, ..]) = (read, &left_out[..]) {
+                        return Err(error.clone());
+                    }
+                    left_out.into_iter().for_each(&mut *tell);
+                    read
                 } else {
                     followed.take(&records, tell)
                 };
@@ -396,7 +410,9 @@ impl<'p> Followed<'p> {
         let new = part.windows.values().chain(&part.reference);
         let file = self.file.iter().map(|(part, name)| (part, *name));
         shared_labels(self.plan, kept.chain(new).map(|g| (g, self.source)).chain(file))?;
-        check_window_span(self.plan, self.source, &[&self.windows.windows, &part.windows])?;
+        let parts = [&self.windows.windows, &part.windows];
+        check_window_span(self.plan, self.source, &parts)?;
+        check_window_groups(self.plan, self.source, &parts)?;
         let touched: Vec<i64> = part.windows.keys().copied().collect();
         let in_reference_range = part.reference.is_some();
         self.windows.absorb(part, &Location::source(self.source))?;

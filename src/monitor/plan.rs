@@ -131,7 +131,7 @@ impl MonitorOptions {
     /// unknown window, a reference range that is not two times or is empty, a reference
     /// range with a reference file, a drift gate on a column that is not drifted or on a
     /// statistic that is not a distance, a change gate on an unknown metric, a limit that is
-    /// not finite, `rows:N` windows of rows that carry counts.
+    /// not finite or is below 0, `rows:N` windows of rows that carry counts.
     pub fn check(&self, fairness: FairnessPlan, reference_file: bool) -> Result<MonitorPlan> {
         if self.time.trim().is_empty() {
             return Err(Error::invalid_option("time", "name the column of the rows' times"));
@@ -204,7 +204,7 @@ impl MonitorOptions {
                         DRIFT_STATISTICS.join(", ")
                     )));
                 }
-                finite("max_drift", *limit)?;
+                at_least_zero("max_drift", *limit, "a distance")?;
                 Ok(DriftGate {
                     column: column.to_owned(),
                     statistic: statistic.to_owned(),
@@ -228,7 +228,7 @@ impl MonitorOptions {
                         format!("unknown metric \"{metric}\"{hint}"),
                     ));
                 }
-                finite("max_change", *limit)?;
+                at_least_zero("max_change", *limit, "an absolute change")?;
                 Ok(ChangeGate { metric: metric.clone(), limit: *limit })
             })
             .collect::<Result<_>>()?;
@@ -245,11 +245,18 @@ impl MonitorOptions {
     }
 }
 
-fn finite(option: &str, limit: f64) -> Result<()> {
-    if limit.is_finite() {
-        Ok(())
-    } else {
+/// Refuses a limit that is not a finite number ≥ 0: what it bounds (`what`) is never
+/// negative, so a negative limit would fail every window.
+fn at_least_zero(option: &str, limit: f64, what: &str) -> Result<()> {
+    if !limit.is_finite() {
         Err(Error::invalid_option(option, format!("limit {limit} is not a finite number")))
+    } else if limit < 0.0 {
+        Err(Error::invalid_option(
+            option,
+            format!("limit {limit} is below 0, and {what} is never negative"),
+        ))
+    } else {
+        Ok(())
     }
 }
 

@@ -164,6 +164,11 @@ fn follow(
     followed?;
     // Standard input ended; without a report of its rows, that is an error, as in a whole run.
     if last.is_none() {
+        // Why no report could be made was told above, on its line: exit 2 without telling
+        // it again.
+        if unreported.is_some() {
+            return Ok(ExitCode::from(2));
+        }
         let source_name = input_name(&args.data);
         let none = match left_out {
             0 => sextant::ErrorKind::NoRows { source_name }.into(),
@@ -172,7 +177,7 @@ fn follow(
                 format!("every row was left out ({n}, each reported above)"),
             ),
         };
-        return Err(unreported.unwrap_or(none).into());
+        return Err(none.into());
     }
     if args.serve.is_some() {
         eprintln!("sextant: the input ended; serving its last gauges");
