@@ -58,6 +58,7 @@ pub(crate) struct Kept {
 
 impl Kept {
     /// Forgets everything kept (the labels read differently).
+    #[cfg(not(target_arch = "wasm32"))] // followed, native only
     pub(crate) fn clear(&mut self) {
         self.windows.clear();
         self.reference = None;
@@ -66,7 +67,6 @@ impl Kept {
 
 /// The reference the windows are compared with: its rows, its audit (for `--max-change`)
 /// and its drift columns, with the column kinds they were made for.
-#[derive(Clone)]
 pub(crate) struct MadeReference {
     kinds: Vec<Option<ColumnKind>>,
     /// The reference file's name, for a reference file.
