@@ -565,14 +565,15 @@ fn flags_that_read_no_row_at_the_start_stop_as_a_whole_run_does() {
     };
     let options = MonitorOptions { time: "t".into(), window: "1d".into(), ..Default::default() };
     let plan = options.check(config.check().unwrap(), false).unwrap();
-    let run = |text: &str| {
-        let mut pieces = VecDeque::from([Growth::Appended { bytes: text.into(), more: false }]);
+    let run_pieces = |pieces: Vec<Growth>| {
+        let mut pieces = VecDeque::from(pieces);
         let mut grow = || Ok(pieces.pop_front().unwrap_or(Growth::Ended));
         let mut left_out = 0;
         let mut tell = |event| left_out += usize::from(matches!(event, FollowEvent::LeftOut(_)));
         let result = sextant::follow(&plan, "log", None, &mut grow, &mut tell, &mut NoProgress);
         (result.map_err(|e| e.to_string()), left_out)
     };
+    let run = |text: &str| run_pieces(vec![Growth::Appended { bytes: text.into(), more: false }]);
     // Labels spelt yes/no without ‹positive_label›: no row reads, and nothing is told.
     let (result, told) = run("t,y,p,g\n2025-01-01,yes,no,a\n2025-01-02,no,no,b\n");
     assert_eq!(told, 0);
@@ -584,5 +585,46 @@ fn flags_that_read_no_row_at_the_start_stop_as_a_whole_run_does() {
         let (result, told) = run(text);
         assert!(result.is_ok(), "{result:?}");
         assert_eq!(told, 1);
+    }
+    // A file replaced later (rotated) is not the start: its rows are told and left out.
+    let (result, told) = run_pieces(vec![
+        Growth::Appended { bytes: "t,y,p,g\n2025-01-01,1,0,a\n".into(), more: false },
+        Growth::Replaced,
+        Growth::Appended {
+            bytes: "t,y,p,g\n2025-01-01,yes,no,a\n2025-01-02,no,no,b\n".into(),
+            more: false,
+        },
+    ]);
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(told, 2);
+}
+
+#[test]
+fn a_kept_reference_range_reports_as_a_whole_run_while_rows_come_after_it() {
+    // The demo log in time order, appended a month at a time after January, the reference
+    // range: every update keeps the range's reference made at the first report.
+    let log = String::from_utf8(demo_log()).unwrap();
+    let (header, rows) = log.split_once('\n').unwrap();
+    let mut rows: Vec<&str> = rows.lines().collect();
+    rows.sort_unstable();
+    let mut months: Vec<String> = Vec::new();
+    for row in rows {
+        let month = &row[..7];
+        match months.last_mut() {
+            Some(last) if last.starts_with(month) => last.push_str(&format!("{row}\n")),
+            _ => months.push(format!("{row}\n")),
+        }
+    }
+    months[0].insert_str(0, &format!("{header}\n"));
+    let plan = plan_against("1mo", Some("2025-01-01/2025-02-01"));
+    let pieces: Vec<Growth> = months[..5]
+        .iter()
+        .map(|m| Growth::Appended { bytes: m.clone().into_bytes(), more: false })
+        .collect();
+    let told = follow(&plan, pieces);
+    assert_eq!(told.reports.len(), 5, "{:?} {:?}", told.left_out, told.no_report);
+    for (i, report) in told.reports.iter().enumerate() {
+        let whole = months[..=i].concat();
+        assert_eq!(monitor_json(report), monitor_json(&one_shot(&plan, whole.as_bytes())), "{i}");
     }
 }

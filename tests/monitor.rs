@@ -292,6 +292,16 @@ fn bad_input_is_named_by_line_and_column() {
         &args,
         &["far.csv, line 4", "\"10000000000000\" is beyond the years a time can have"],
     );
+    // An "end of time" placeholder: its month ends in the year 10000, which RFC 3339 does
+    // not write.
+    let end_of_time = log().replacen("2025-03-01T02:00:00Z", "9999-12-31", 1);
+    let path = write(&dir, "end_of_time.csv", end_of_time.as_bytes());
+    let mut args = base(&path);
+    args.extend(["--window", "1mo"]);
+    assert_error(
+        &args,
+        &["end_of_time.csv, line 4, column \"time\"", "beyond the years RFC 3339 writes"],
+    );
     let bad_number = log().replacen(",3,blue", ",three,blue", 1);
     let path = write(&dir, "bad_x.csv", bad_number.as_bytes());
     let mut args = base(&path);

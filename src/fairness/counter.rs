@@ -726,6 +726,46 @@ pub(crate) fn check_group_limits<'v>(
     combinations.into_iter().try_for_each(|values| distinct.add(values, plan, at.clone()))
 }
 
+/// The combinations of sensitive values met so far across the parts of an input (a
+/// followed input's windows), checked against a plan's limits as new ones come.
+#[cfg(not(target_arch = "wasm32"))] // followed, native only
+#[derive(Clone)]
+pub(crate) struct GroupLimits {
+    distinct: DistinctValues,
+    seen: HashSet<Vec<String>>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl GroupLimits {
+    /// No combination met yet.
+    pub(crate) fn new(plan: &FairnessPlan) -> Self {
+        GroupLimits { distinct: DistinctValues::new(plan), seen: HashSet::new() }
+    }
+
+    /// These limits with `combinations` met too, or `None` when none of them is new.
+    ///
+    /// # Errors
+    /// As [`check_group_limits`], for the combinations met so far and these.
+    pub(crate) fn with<'v>(
+        &self,
+        combinations: impl IntoIterator<Item = &'v [String]>,
+        plan: &FairnessPlan,
+        at: &Location,
+    ) -> Result<Option<GroupLimits>> {
+        let mut grown: Option<GroupLimits> = None;
+        for values in combinations {
+            let limits = grown.as_ref().unwrap_or(self);
+            if limits.seen.contains(values) {
+                continue;
+            }
+            let limits = grown.get_or_insert_with(|| self.clone());
+            limits.seen.insert(values.to_vec());
+            limits.distinct.add(values, plan, at.clone())?;
+        }
+        Ok(grown)
+    }
+}
+
 /// The groups seen of each attribute (intersections included), to stop at `max_groups` (an
 /// id column given as sensitive by mistake) before the counts grow with the file; and the
 /// number of combinations of all sensitive columns, which the counts hold one cell each.

@@ -191,7 +191,7 @@ impl CountsState {
             ));
         }
         if let Some(positive) = &state.counted.positive_label {
-            if positive != &state.positive_label {
+            if !same_value(positive.as_bytes(), state.positive_label.as_bytes()) {
                 return Err(Error::config(
                     name,
                     format!(
@@ -280,7 +280,7 @@ pub fn merge_states(plan: &FairnessPlan, states: &[(CountsState, String)]) -> Re
                     name,
                     format!(
                     "its labels are \"{}\" and \"{theirs}\", another state's \"{}\" and \"{ours}\"",
-                    state.positive_label, state.positive_label
+                    state.positive_label, first.positive_label
                 ),
                 ))
             }

@@ -91,8 +91,9 @@ impl MadeReference {
 /// # Errors
 /// An input without rows (or whose rows all lack a time), a drift gate on a statistic a
 /// categorical column lacks, a reference range without rows, a third label value across
-/// the parts, more than 100,000 windows, a window beyond the years Sextant writes, and
-/// the errors of auditing a window's counts.
+/// the parts, more than 100,000 windows, more groups of an attribute across the windows
+/// than the plan allows, a window beyond the years Sextant writes, and the errors of
+/// auditing a window's counts.
 pub(crate) fn assemble(
     plan: &MonitorPlan,
     source: &str,
@@ -497,7 +498,7 @@ pub(crate) fn check_window_span(
 /// # Errors
 /// An attribute with more groups than `max_groups` in all the windows, or too many
 /// combinations, naming `source` and the attribute.
-pub(crate) fn check_window_groups(
+fn check_window_groups(
     plan: &MonitorPlan,
     source: &str,
     parts: &[&BTreeMap<i64, Gathered<'_>>],

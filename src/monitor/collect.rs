@@ -436,7 +436,7 @@ impl<'p> Windows<'p> {
                 let place = batch.place(row).locate(Location::source(reading.source));
                 let why = match assign {
                     Assign::Time(_) | Assign::Day(_) => {
-                        "the time is beyond the years a window can start in"
+                        "the time's window would start or end beyond the years RFC 3339 writes (0000 to 9999)"
                     }
                     Assign::Row(_) => {
                         "the input changed between its two readings (rows:N reads it twice)"

@@ -18,10 +18,10 @@ use crate::data::lines::line_ends;
 use crate::data::quotes::{record_ends, Boundaries};
 use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::fairness::counter::GroupLimits;
 use crate::fairness::labels::BinaryCodec;
 use crate::monitor::assemble::{
-    assemble, check_drift_gates, check_window_groups, check_window_span, shared_labels, Collected,
-    Kept,
+    assemble, check_drift_gates, check_window_span, shared_labels, Collected, Kept,
 };
 use crate::monitor::collect::{ColumnKind, Gathered, Reading, Windows};
 use crate::monitor::plan::MonitorPlan;
@@ -74,8 +74,9 @@ pub enum FollowEvent {
 /// cannot be read; an input that is Parquet or Arrow (only a CSV grows by records), a
 /// header that cannot be read, or lacks a column the plan names; `rows:N` windows (which
 /// depend on the order of every row); a drift gate on a statistic a categorical column
-/// lacks; and the first error of the rows the input holds at the start when none of them
-/// (two or more) can be read.
+/// lacks; and the first error of the records of the first read (what the input held when
+/// the follower started, or the first piece of standard input) when none of them (two or
+/// more) can be read.
 pub fn follow(
     plan: &MonitorPlan,
     source: &str,
@@ -106,6 +107,9 @@ pub fn follow(
     let mut pending = Vec::new();
     // Whether the input ended, and whether more bytes are there already.
     let (mut ended, mut more) = (false, false);
+    // Whether no record was read yet since the follower started (a replaced input starts
+    // over, but not from the start).
+    let mut at_start = true;
     loop {
         // The header: the first record.
         let header_end = loop {
@@ -149,6 +153,7 @@ pub fn follow(
             kept: Kept::default(),
             labels: None,
             touched: BTreeSet::new(),
+            limits: GroupLimits::new(&plan.fairness),
         };
         let mut first = true;
         // Whether records were read since the last report.
@@ -163,13 +168,14 @@ pub fn follow(
             if cut > 0 {
                 let rest = pending.split_off(cut);
                 let records = std::mem::replace(&mut pending, rest);
-                let read = if first {
+                let read = if first && at_start {
                     first = false;
-                    // What the input held at the start is told once it is known that some
-                    // of it was read: flags that read none of two or more rows (labels that
-                    // need ‹positive_label›, a drift column of another kind) stop the
-                    // follower, as they stop a whole run, rather than tell every row left
-                    // out.
+                    at_start = false;
+                    // What the input held when the follower started is told once it is
+                    // known that some of it was read: flags that read none of two or more
+                    // rows (labels that need ‹positive_label›, a drift column of another
+                    // kind) stop the follower, as they stop a whole run, rather than tell
+                    // every row left out.
                     let mut left_out = Vec::new();
                     let read = followed.take_first(records, &mut |event| left_out.push(event));
                     if let (false, [FollowEvent::LeftOut(error), _, ..]) = (read, &left_out[..]) {
@@ -177,6 +183,9 @@ pub fn follow(
                     }
                     left_out.into_iter().for_each(&mut *tell);
                     read
+                } else if first {
+                    first = false;
+                    followed.take_first(records, tell)
                 } else {
                     followed.take(&records, tell)
                 };
@@ -272,6 +281,8 @@ struct Followed<'p> {
     kept: Kept,
     labels: Option<BinaryCodec>,
     touched: BTreeSet<i64>,
+    /// The combinations of sensitive values of every window, against the group limits.
+    limits: GroupLimits,
 }
 
 impl<'p> Followed<'p> {
@@ -410,12 +421,18 @@ impl<'p> Followed<'p> {
         let new = part.windows.values().chain(&part.reference);
         let file = self.file.iter().map(|(part, name)| (part, *name));
         shared_labels(self.plan, kept.chain(new).map(|g| (g, self.source)).chain(file))?;
-        let parts = [&self.windows.windows, &part.windows];
-        check_window_span(self.plan, self.source, &parts)?;
-        check_window_groups(self.plan, self.source, &parts)?;
+        check_window_span(self.plan, self.source, &[&self.windows.windows, &part.windows])?;
+        // The groups of every window together, as a whole run counts them: only the
+        // combinations new to the windows are checked.
+        let at = Location::source(self.source);
+        let combinations = part.windows.values().flat_map(Gathered::combinations);
+        let limits = self.limits.with(combinations, &self.plan.fairness, &at)?;
         let touched: Vec<i64> = part.windows.keys().copied().collect();
         let in_reference_range = part.reference.is_some();
-        self.windows.absorb(part, &Location::source(self.source))?;
+        self.windows.absorb(part, &at)?;
+        if let Some(limits) = limits {
+            self.limits = limits;
+        }
         if in_reference_range {
             self.kept.reference = None;
         }

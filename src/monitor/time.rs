@@ -37,7 +37,7 @@ impl Timestamp {
 
     /// Whether the instant falls in the years RFC 3339 writes, 0000 to 9999 (its four-digit
     /// years): the times a monitor reads and writes.
-    fn writable(self) -> bool {
+    pub(crate) fn writable(self) -> bool {
         /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z in seconds from the epoch.
         const FIRST: i64 = -62_167_219_200;
         const LAST: i64 = 253_402_300_799;

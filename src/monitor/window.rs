@@ -77,17 +77,21 @@ impl WindowSpec {
     }
 
     /// The index of the calendar window holding `at` (consecutive windows have consecutive
-    /// indices); `None` for `rows:N`, whose windows depend on the other rows.
+    /// indices); `None` for `rows:N`, whose windows depend on the other rows, and for a
+    /// window that starts or ends beyond the years RFC 3339 writes (0000 to 9999: the
+    /// month of December 9999 ends in 10000), which a report could not write.
     pub fn index(self, at: Timestamp) -> Option<i64> {
-        match self {
-            WindowSpec::Fixed { seconds } => Some(at.seconds.div_euclid(seconds)),
-            WindowSpec::Week => Some(at.seconds.checked_sub(FIRST_MONDAY)?.div_euclid(7 * DAY)),
+        let index = match self {
+            WindowSpec::Fixed { seconds } => at.seconds.div_euclid(seconds),
+            WindowSpec::Week => at.seconds.checked_sub(FIRST_MONDAY)?.div_euclid(7 * DAY),
             WindowSpec::Month => {
                 let (year, month) = at.year_month()?;
-                Some(year * 12 + month - 1)
+                year * 12 + month - 1
             }
-            WindowSpec::Rows(_) => None,
-        }
+            WindowSpec::Rows(_) => return None,
+        };
+        let end = self.start(index.checked_add(1)?)?;
+        (self.start(index)?.writable() && end.writable()).then_some(index)
     }
 
     /// Whether every window is made of whole UTC days (`Nd`, weeks, months), so that a row's

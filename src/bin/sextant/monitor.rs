@@ -105,8 +105,8 @@ fn follow(
     // What stops following: the first report that cannot be written.
     let stop: RefCell<Option<CliError>> = RefCell::new(None);
     let mut last: Option<Box<MonitorReport>> = None;
-    // Why no report could be made of the rows read, when none could yet.
-    let mut unreported: Option<Error> = None;
+    // Whether the last rows read could make no report (told on standard error).
+    let mut unreported = false;
     let mut left_out = 0_u64;
     let mut tell = |event: FollowEvent| match event {
         FollowEvent::Report(report) => {
@@ -127,7 +127,7 @@ fn follow(
                 eprintln!("sextant: error: {}", error.with_flags().line());
             }
             last = Some(report);
-            unreported = None;
+            unreported = false;
         }
         FollowEvent::LeftOut(error) => {
             left_out += 1;
@@ -139,11 +139,8 @@ fn follow(
         FollowEvent::NoReport(error) => {
             let gauges =
                 if last.is_some() { "the gauges are the last good ones" } else { "no gauges yet" };
-            eprintln!(
-                "sextant: error: {} ({gauges})",
-                CliError::from(error.clone()).with_flags().line()
-            );
-            unreported = Some(error);
+            eprintln!("sextant: error: {} ({gauges})", CliError::from(error).with_flags().line());
+            unreported = true;
         }
     };
     let mut grow = || match stop.borrow().is_some() {
@@ -166,7 +163,7 @@ fn follow(
     if last.is_none() {
         // Why no report could be made was told above, on its line: exit 2 without telling
         // it again.
-        if unreported.is_some() {
+        if unreported {
             return Ok(ExitCode::from(2));
         }
         let source_name = input_name(&args.data);
