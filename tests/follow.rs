@@ -44,6 +44,32 @@ fn plan_against(window: &str, reference: Option<&str>) -> MonitorPlan {
     options.check(config.check().unwrap(), reference == Some("file")).unwrap()
 }
 
+/// The audit of the small logs written in these tests: label `y`, prediction `p`, the
+/// sensitive column `g`.
+fn small_config() -> AuditConfig {
+    AuditConfig {
+        label: "y".into(),
+        pred: Some("p".into()),
+        sensitive: vec!["g".into()],
+        ..AuditConfig::default()
+    }
+}
+
+/// Daily windows of the small logs' time column `t`, with the drift columns `drift`.
+fn daily(drift: &[&str]) -> MonitorOptions {
+    MonitorOptions {
+        time: "t".into(),
+        window: "1d".into(),
+        drift: drift.iter().map(|d| (*d).to_owned()).collect(),
+        ..MonitorOptions::default()
+    }
+}
+
+/// Each of `texts` appended in turn, an update each.
+fn updates(texts: &[&str]) -> Vec<Growth> {
+    texts.iter().map(|t| Growth::Appended { bytes: t.as_bytes().to_vec(), more: false }).collect()
+}
+
 fn demo_log() -> Vec<u8> {
     std::fs::read(repo().join("datasets/demo/loans_log.csv")).unwrap()
 }
@@ -221,15 +247,8 @@ fn a_quote_that_nothing_closes_leaves_out_its_line_once_past_a_mebibyte() {
 
 #[test]
 fn a_third_label_value_is_left_out_where_it_comes() {
-    let config = AuditConfig {
-        label: "y".into(),
-        pred: Some("p".into()),
-        positive_label: Some("yes".into()),
-        sensitive: vec!["g".into()],
-        ..AuditConfig::default()
-    };
-    let options =
-        MonitorOptions { time: "t".into(), window: "1d".into(), ..MonitorOptions::default() };
+    let config = AuditConfig { positive_label: Some("yes".into()), ..small_config() };
+    let options = daily(&[]);
     let plan = options.check(config.check().unwrap(), false).unwrap();
     let rows = "t,y,p,g\n2025-01-01,yes,no,a\n2025-01-02,no,no,b\n";
     let told = follow(
@@ -412,18 +431,8 @@ fn a_reference_file_is_read_once_before_the_input() {
 
 #[test]
 fn the_inputs_first_values_tell_a_drift_columns_kind_before_the_reference_files() {
-    let config = AuditConfig {
-        label: "y".into(),
-        pred: Some("p".into()),
-        sensitive: vec!["g".into()],
-        ..AuditConfig::default()
-    };
-    let options = MonitorOptions {
-        time: "t".into(),
-        window: "1d".into(),
-        drift: vec!["x".into()],
-        ..MonitorOptions::default()
-    };
+    let config = small_config();
+    let options = daily(&["x"]);
     let plan = options.check(config.check().unwrap(), true).unwrap();
     let log = "t,y,p,g,x\n2025-01-01,1,0,a,low\n2025-01-02,0,1,b,3\n";
     let reference = "y,p,g,x\n1,1,a,3\n0,0,b,low\n";
@@ -443,19 +452,11 @@ fn the_inputs_first_values_tell_a_drift_columns_kind_before_the_reference_files(
 #[test]
 fn each_report_equals_a_whole_run_as_new_labels_and_windows_come() {
     let config = AuditConfig {
-        label: "y".into(),
-        pred: Some("p".into()),
         positive_label: Some("yes".into()),
         favorable_label: Some("no".into()),
-        sensitive: vec!["g".into()],
-        ..AuditConfig::default()
+        ..small_config()
     };
-    let options = MonitorOptions {
-        time: "t".into(),
-        window: "1d".into(),
-        drift: vec!["x".into()],
-        ..MonitorOptions::default()
-    };
+    let options = daily(&["x"]);
     let plan = options.check(config.check().unwrap(), false).unwrap();
     // Day 1 holds only the positive label, day 3 the negative one too; then a row of day 1
     // alone (audited again, with the labels of every window: "no" is favourable), and
@@ -465,10 +466,7 @@ fn each_report_equals_a_whole_run_as_new_labels_and_windows_come() {
         "2025-01-01,yes,yes,a,5\n",
         "2025-01-01,no,no,a,5\n2025-01-02,no,yes,b,6\n",
     ];
-    let pieces: Vec<Growth> = days
-        .iter()
-        .map(|d| Growth::Appended { bytes: d.as_bytes().to_vec(), more: false })
-        .collect();
+    let pieces = updates(&days[..]);
     let told = follow(&plan, pieces);
     assert_eq!(told.reports.len(), 3, "{:?} {:?}", told.left_out, told.no_report);
     for (i, report) in told.reports.iter().enumerate() {
@@ -479,13 +477,7 @@ fn each_report_equals_a_whole_run_as_new_labels_and_windows_come() {
 
 #[test]
 fn each_report_against_a_reference_file_or_range_equals_a_whole_run_as_labels_and_kinds_come() {
-    let config = AuditConfig {
-        label: "y".into(),
-        pred: Some("p".into()),
-        positive_label: Some("yes".into()),
-        sensitive: vec!["g".into()],
-        ..AuditConfig::default()
-    };
+    let config = AuditConfig { positive_label: Some("yes".into()), ..small_config() };
     // The reference has no value of the drift column. Day 2 brings the column's first
     // value, which tells it holds categories, and (in the first log) the negative label
     // value: the follower makes the reference again when kinds or labels read differently.
@@ -502,20 +494,14 @@ fn each_report_against_a_reference_file_or_range_equals_a_whole_run_as_labels_an
     let file = "y,p,g,x\nyes,no,a,\nyes,yes,b,\nyes,yes,a,\n";
     for (days, reference) in logs.iter().flat_map(|d| [(d, "2025-01-01/2025-01-02"), (d, "file")]) {
         let options = MonitorOptions {
-            time: "t".into(),
-            window: "1d".into(),
-            drift: vec!["x".into()],
             reference: (reference != "file").then(|| reference.to_owned()),
             max_change: [("demographic_parity_difference".to_owned(), 0.05)].into(),
-            ..MonitorOptions::default()
+            ..daily(&["x"])
         };
         let with_file = reference == "file";
         let plan = options.check(config.check().unwrap(), with_file).unwrap();
         let file = with_file.then_some(file.as_bytes());
-        let pieces: Vec<Growth> = days
-            .iter()
-            .map(|d| Growth::Appended { bytes: d.as_bytes().to_vec(), more: false })
-            .collect();
+        let pieces = updates(&days[..]);
         let told = follow_with_reference(&plan, pieces, file);
         assert_eq!(told.reports.len(), 2, "{reference}: {:?} {:?}", told.left_out, told.no_report);
         for (i, report) in told.reports.iter().enumerate() {
@@ -528,24 +514,15 @@ fn each_report_against_a_reference_file_or_range_equals_a_whole_run_as_labels_an
 
 #[test]
 fn a_group_past_the_limit_across_the_windows_is_left_out() {
-    let config = AuditConfig {
-        label: "y".into(),
-        pred: Some("p".into()),
-        sensitive: vec!["g".into()],
-        max_groups: Some(3),
-        ..AuditConfig::default()
-    };
-    let options = MonitorOptions { time: "t".into(), window: "1d".into(), ..Default::default() };
+    let config = AuditConfig { max_groups: Some(3), ..small_config() };
+    let options = daily(&[]);
     let plan = options.check(config.check().unwrap(), false).unwrap();
     // Three groups on day 1; day 2 brings a fourth (one a day, within any one window).
     let days = [
         "t,y,p,g\n2025-01-01,1,1,a\n2025-01-01,0,1,b\n2025-01-01,1,0,c\n",
         "2025-01-02,1,1,a\n2025-01-02,0,0,d\n2025-01-02,0,1,b\n",
     ];
-    let pieces: Vec<Growth> = days
-        .iter()
-        .map(|d| Growth::Appended { bytes: d.as_bytes().to_vec(), more: false })
-        .collect();
+    let pieces = updates(&days[..]);
     let told = follow(&plan, pieces);
     assert_eq!(told.left_out.len(), 1, "{:?}", told.left_out);
     let message = told.left_out[0].to_string();
@@ -557,13 +534,8 @@ fn a_group_past_the_limit_across_the_windows_is_left_out() {
 
 #[test]
 fn flags_that_read_no_row_at_the_start_stop_as_a_whole_run_does() {
-    let config = AuditConfig {
-        label: "y".into(),
-        pred: Some("p".into()),
-        sensitive: vec!["g".into()],
-        ..AuditConfig::default()
-    };
-    let options = MonitorOptions { time: "t".into(), window: "1d".into(), ..Default::default() };
+    let config = small_config();
+    let options = daily(&[]);
     let plan = options.check(config.check().unwrap(), false).unwrap();
     let run_pieces = |pieces: Vec<Growth>| {
         let mut pieces = VecDeque::from(pieces);
