@@ -29,6 +29,17 @@ fn log() -> String {
     csv
 }
 
+/// The header and the rows of [`log`] on `day` (UTC), as a reference file.
+fn day_of_log(day: &str) -> String {
+    log()
+        .lines()
+        .filter(|l| {
+            l.starts_with("time") || l.starts_with(&format!("{day}T")) && !l.contains("+02:00")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
 fn base(path: &str) -> Vec<&str> {
     let mut args = vec!["monitor", path, "--time", "time", "--label", "label", "--score", "score"];
     args.extend(["--sensitive", "group", "--drift", "x", "colour", "--format", "json"]);
@@ -154,12 +165,7 @@ fn row_windows_cut_the_time_ordered_rows() {
     let against_range = sextant_json(&args);
     assert_eq!(against_range["reference"]["kind"], "range");
     assert_eq!(against_range["reference"]["rows"], 20);
-    let first_day: String = log()
-        .lines()
-        .filter(|l| l.starts_with("time") || l.starts_with("2025-03-01T"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let reference = write(&dir, "reference.csv", first_day.as_bytes());
+    let reference = write(&dir, "reference.csv", day_of_log("2025-03-01").as_bytes());
     let mut args = base(&path);
     args.extend(["--window", "rows:15", "--reference-file", &reference]);
     let against_file = sextant_json(&args);
@@ -261,12 +267,7 @@ fn a_reference_range_or_file_replaces_the_first_window() {
     assert_eq!(report["reference"]["kind"], "range");
     assert_eq!(report["reference"]["rows"], 20);
     assert_eq!(report["windows"][2]["drift"]["score"]["psi"], 0.0);
-    let last_day: String = log()
-        .lines()
-        .filter(|l| l.starts_with("time") || l.starts_with("2025-03-03T") && !l.contains("+02:00"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let reference = write(&dir, "reference.csv", last_day.as_bytes());
+    let reference = write(&dir, "reference.csv", day_of_log("2025-03-03").as_bytes());
     let mut args = base(&path);
     args.extend(["--window", "1d", "--reference-file", &reference]);
     let from_file = sextant_json(&args);
@@ -278,30 +279,24 @@ fn a_reference_range_or_file_replaces_the_first_window() {
 #[test]
 fn bad_input_is_named_by_line_and_column() {
     let dir = scratch("monitor_errors");
-    let bad_time = log().replacen("2025-03-01T02:00:00Z", "March 1st", 1);
-    let path = write(&dir, "bad_time.csv", bad_time.as_bytes());
-    let mut args = base(&path);
-    args.extend(["--window", "1d"]);
-    assert_error(&args, &["bad_time.csv, line 4, column \"time\"", "\"March 1st\" is not a time"]);
-    // Epoch milliseconds read as seconds: a time, past the years a time can have.
-    let far = log().replacen("2025-03-01T02:00:00Z", "10000000000000", 1);
-    let path = write(&dir, "far.csv", far.as_bytes());
-    let mut args = base(&path);
-    args.extend(["--window", "1d"]);
-    assert_error(
-        &args,
-        &["far.csv, line 4", "\"10000000000000\" is beyond the years a time can have"],
-    );
-    // An "end of time" placeholder: its month ends in the year 10000, which RFC 3339 does
-    // not write.
-    let end_of_time = log().replacen("2025-03-01T02:00:00Z", "9999-12-31", 1);
-    let path = write(&dir, "end_of_time.csv", end_of_time.as_bytes());
-    let mut args = base(&path);
-    args.extend(["--window", "1mo"]);
-    assert_error(
-        &args,
-        &["end_of_time.csv, line 4, column \"time\"", "beyond the years RFC 3339 writes"],
-    );
+    // The first row's time replaced: by what is not a time; by epoch milliseconds read as
+    // seconds, a time past the years a time can have; by an "end of time" placeholder,
+    // whose month ends in the year 10000, which RFC 3339 does not write.
+    for (time, window, needles) in [
+        ("March 1st", "1d", ["line 4, column \"time\"", "\"March 1st\" is not a time"]),
+        (
+            "10000000000000",
+            "1d",
+            ["line 4", "\"10000000000000\" is beyond the years a time can have"],
+        ),
+        ("9999-12-31", "1mo", ["line 4, column \"time\"", "beyond the years RFC 3339 writes"]),
+    ] {
+        let replaced = log().replacen("2025-03-01T02:00:00Z", time, 1);
+        let path = write(&dir, "bad_time.csv", replaced.as_bytes());
+        let mut args = base(&path);
+        args.extend(["--window", window]);
+        assert_error(&args, &[&["bad_time.csv"][..], &needles].concat());
+    }
     let bad_number = log().replacen(",3,blue", ",three,blue", 1);
     let path = write(&dir, "bad_x.csv", bad_number.as_bytes());
     let mut args = base(&path);
