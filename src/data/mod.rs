@@ -1,11 +1,11 @@
 //! Reading user data: bytes in, columns and typed values out. What an input is ([`input`]:
 //! a stream, or a file readable at offsets), tables in CSV, Parquet or Arrow IPC ([`table`],
-//! the columnar decoding in `columnar`, Arrow IPC lengths checked in `ipc_checks`) yielding typed cells in batches ([`cell`]), one header
-//! reader and one column lookup ([`header`]), one set of missing-value markers ([`missing`]),
-//! the input schema a model needs and the feature columns that fill it ([`features`]),
-//! row-major rows of a known width ([`rows`]), and a first look at a CSV for user interfaces
-//! ([`preview`]). No filesystem and no model here: callers hand in inputs and a name for the
-//! source to use in errors.
+//! the columnar decoding in `columnar`, Arrow IPC lengths checked in `ipc_checks`) yielding
+//! typed cells in batches ([`cell`]), one header reader and one column lookup ([`header`]),
+//! one set of missing-value markers ([`missing`]), the input schema a model needs and the
+//! feature columns that fill it ([`features`]), row-major rows of a known width ([`rows`]),
+//! and a first look at a CSV for user interfaces ([`preview`]). No filesystem and no model
+//! here: callers hand in inputs and a name for the source to use in errors.
 
 pub(crate) mod batch;
 pub mod cell;

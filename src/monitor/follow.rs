@@ -168,9 +168,9 @@ pub fn follow(
             if cut > 0 {
                 let rest = pending.split_off(cut);
                 let records = std::mem::replace(&mut pending, rest);
-                let read = if first && at_start {
-                    first = false;
-                    at_start = false;
+                let read = if !std::mem::take(&mut first) {
+                    followed.take(&records, tell)
+                } else if std::mem::take(&mut at_start) {
                     // What the input held when the follower started is told once it is
                     // known that some of it was read: flags that read none of two or more
                     // rows (labels that need ‹positive_label›, a drift column of another
@@ -183,11 +183,8 @@ pub fn follow(
                     }
                     left_out.into_iter().for_each(&mut *tell);
                     read
-                } else if first {
-                    first = false;
-                    followed.take_first(records, tell)
                 } else {
-                    followed.take(&records, tell)
+                    followed.take_first(records, tell)
                 };
                 if read {
                     if let (Some((table, name)), Some(header), None) =

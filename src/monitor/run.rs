@@ -9,7 +9,7 @@ use crate::data::header::Header;
 use crate::data::input::{Input, RandomAccess};
 use crate::data::table::Table;
 use crate::error::{Error, ErrorKind, Result};
-use crate::monitor::assemble::{assemble, Collected, Kept};
+use crate::monitor::assemble::{assemble, check_window_groups, Collected, Kept};
 use crate::monitor::collect::{
     gather, windows_by_rank, Assign, ColumnKind, Gathered, Reading, Windows,
 };
@@ -26,8 +26,10 @@ use crate::progress::Progress;
 ///
 /// # Errors
 /// The errors of counting a table for a fairness audit (named by line and column), a time
-/// that is not one (or beyond chrono's years), a numeric drift column's value that is not a
-/// number, a third label value across the windows, more than 100,000 windows, an input
+/// that is not one (or whose window starts or ends beyond the years RFC 3339 writes), a
+/// numeric drift column's value that is not a number, a third label value across the
+/// windows, more groups of an attribute across the windows than the plan allows (its
+/// `max_groups`), more than 100,000 windows, an input
 /// without rows, a reference range or file without rows, a reference input given or missing
 /// against the plan, and a drift gate on a statistic a categorical column lacks.
 pub fn monitor<'a>(
@@ -57,6 +59,8 @@ pub fn monitor<'a>(
         }
         None => gather_by_time(plan, access, &mut table, &mut reading)?,
     };
+    // Each window checked its own groups as it counted; the whole input holds them all.
+    check_window_groups(plan, source, &[&windows.windows])?;
     // The reference file, read with the main input's column kinds.
     let mut file_table = match reference {
         Some((input, name)) => Some((Table::open(input, name)?, name)),

@@ -171,7 +171,7 @@ fn create_directory_of(path: &Path) -> Result<(), CliError> {
 }
 
 /// A failed write of `path`.
-fn write_error(path: &Path, source: io::Error) -> CliError {
+pub(crate) fn write_error(path: &Path, source: io::Error) -> CliError {
     CliError::Io { action: "write", path: path.display().to_string(), source }
 }
 

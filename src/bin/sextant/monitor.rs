@@ -15,7 +15,8 @@ use sextant::{Error, FollowEvent, Growth, Input, MonitorOptions, MonitorPlan, Mo
 
 use crate::cli::{unique_limits, MonitorArgs, MonitorFormat};
 use crate::files::{
-    input_name, is_stdin, one_stdin, open_file, write_file, write_replacing, write_stdout,
+    input_name, is_stdin, one_stdin, open_file, write_error, write_file, write_replacing,
+    write_stdout,
 };
 use crate::otlp::OtlpPush;
 use crate::progress::TerminalProgress;
@@ -205,11 +206,7 @@ fn write_output(args: &MonitorArgs, report: &MonitorReport, atomic: bool) -> Res
     };
     match &args.output {
         Some(path) if atomic => write_replacing(path, |out| {
-            out.write_all(text.as_bytes()).map_err(|source| CliError::Io {
-                action: "write",
-                path: path.display().to_string(),
-                source,
-            })
+            out.write_all(text.as_bytes()).map_err(|source| write_error(path, source))
         }),
         Some(path) => write_file(path, &text),
         None => write_stdout(&text),
